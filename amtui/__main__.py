@@ -1,0 +1,5 @@
+"""`python -m amtui` runs the same entry point as the `amtui` console script."""
+
+from amtui.cli.main import run
+
+run()

@@ -1,0 +1,135 @@
+"""`amtui agenda`: the day at a glance, for a terminal, a script, a cron job or a status bar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from amtui.cli.context import runtime
+from amtui.cli.output import Format, format_option
+
+if TYPE_CHECKING:
+    from amtui.cli.context import Runtime
+    from amtui.core.agenda import Agenda, AgendaItem
+
+
+def agenda(
+    ctx: typer.Context,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Which day (any date expression; default today).")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(help="How many days of upcoming deadlines (default 7).", min=0)
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(help="At most this many items per section (0: all).", min=0)
+    ] = 50,
+    fmt: Format = format_option(),
+) -> None:
+    """Print the day's agenda: overdue items, today's tasks by time, leads waiting for a first
+    response, reminders due, and the deadlines of the next days, in your time zone.
+
+    Example: amtui agenda --format json | jq '.overdue.total'
+    """
+    from amtui.cli.output import print_json
+    from amtui.cli.serialize import agenda_json
+    from amtui.core.agenda import build_agenda
+
+    rt = runtime(ctx)
+    day = None
+    if date is not None:
+        from amtui.core.dates import local_today, parse_when
+
+        parsed = parse_when(
+            date,
+            now=rt.now,
+            tz=rt.config.timezone,
+            date_order=rt.config.date_order,
+            workdays=rt.config.work_days,
+        )
+        # A date-time (`now`, `+4h`) names the local day it falls on.
+        day = local_today(parsed, rt.config.timezone) if isinstance(parsed, datetime) else parsed
+    result = build_agenda(
+        rt.db, now=rt.now, config=rt.config, day=day, days=days, limit=limit or None
+    )
+    if fmt is Format.JSON:
+        print_json(agenda_json(result, rt.config.first_response_minutes))
+    else:
+        _print_agenda(rt, result, fmt)
+
+
+def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
+    import sys
+
+    from rich.console import Console
+    from rich.text import Text
+
+    tz = result.timezone
+    colour = fmt is Format.TEXT and sys.stdout.isatty()
+    console = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+    def emit(text: str, style: str = "") -> None:
+        if colour:
+            console.print(Text(text, style=style))
+        else:
+            print(text)
+
+    title = f"Agenda for {result.day:%a %-d %b %Y} ({tz})"
+    emit(f"# {title}" if fmt is Format.MD else title, "bold")
+    sections = [
+        ("Overdue", result.overdue, "bold red"),
+        ("Today", result.today, "yellow"),
+        ("Waiting for a first response", result.waiting, "magenta"),
+        ("Reminders", result.reminders, "cyan"),
+        (f"Next {result.days} days", result.upcoming, ""),
+    ]
+    for name, section, style in sections:
+        emit("")
+        emit(
+            f"## {name} ({section.total})" if fmt is Format.MD else f"{name} ({section.total})",
+            "bold",
+        )
+        if not section.items:
+            emit("- nothing" if fmt is Format.MD else "  nothing")
+        for item in section.items:
+            when = _when(item, rt)
+            text = _describe(item, rt)
+            item_style = "bold red" if item.overdue else style
+            if fmt is Format.MD:
+                emit(f"- **{item.ref}** {when} — {_md(text)}")
+            else:
+                emit(f"  {item.ref:<7} {when:<18} {text}", item_style)
+        if section.more:
+            emit(f"  … and {section.more} more (use --limit 0 to see all)")
+
+
+def _when(item: AgendaItem, rt: Runtime) -> str:
+    from amtui.core.display import format_countdown, format_when
+
+    if item.lead is not None and isinstance(item.due, datetime):
+        return format_countdown(item.due, rt.now)
+    return format_when(item.due, rt.config.timezone, rt.now)
+
+
+def _describe(item: AgendaItem, rt: Runtime) -> str:
+    from amtui.cli.serialize import task_summary
+    from amtui.core.text import one_line
+
+    if item.task is not None:
+        # The due date has its own column already.
+        return task_summary(item.task, rt.config.timezone, rt.now, with_due=False)
+    if item.lead is not None:
+        lead = item.lead.lead
+        origin = f"partner {lead.partner}" if lead.partner else lead.source
+        client = f" · {item.lead.client_name}" if item.lead.client_name else ""
+        return one_line(f"{lead.title} · {lead.channel} from {origin}{client}")
+    assert item.reminder is not None
+    row = item.reminder
+    about = f" (about {row.subject_ref} {row.subject_title or ''})" if row.subject_ref else ""
+    return one_line(f"{row.reminder.text}{about}".rstrip())
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")

@@ -1,0 +1,188 @@
+"""`amtui client …` and `amtui contact …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from amtui.cli.context import runtime
+from amtui.cli.output import Format, format_option, print_json, print_table, say
+
+app = typer.Typer(help="Clients (accounts): time zone, owner, KAM scores, relationship stage.")
+contacts = typer.Typer(help="Contacts: the people at a client.")
+
+ClientRef = Annotated[str, typer.Argument(help="Client name (any case) or reference, e.g. C3.")]
+STAGE_HELP = "tactical, operational, functional or strategic."
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Client name (unique, any script).")],
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone, e.g. Asia/Tokyo.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Account owner.")] = None,
+    attractiveness: Annotated[
+        int | None, typer.Option(help="KAM: account attractiveness, 1–5.")
+    ] = None,
+    relationship: Annotated[
+        int | None, typer.Option(help="KAM: relationship strength, 1–5.")
+    ] = None,
+    stage: Annotated[str, typer.Option(help=f"Relationship stage: {STAGE_HELP}")] = "tactical",
+    notes: Annotated[str, typer.Option(help="Free notes.")] = "",
+) -> None:
+    """Add a client.
+
+    Example: amtui client add "Granel" --tz Europe/Moscow --attractiveness 5 --relationship 3
+    """
+    from amtui.core.clients import add_client
+
+    rt = runtime(ctx)
+    client = add_client(
+        rt.db,
+        name,
+        now=rt.now,
+        timezone=tz,
+        owner=owner,
+        notes=notes,
+        kam_attractiveness=attractiveness,
+        kam_relationship=relationship,
+        relationship_stage=stage,
+    )
+    say(f"Added C{client.id}: {client.name}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Include archived clients.")] = False,
+    fmt: Format = format_option(),
+) -> None:
+    """List clients with their open tasks and leads.
+
+    Example: amtui client list --format md
+    """
+    from amtui.cli.serialize import client_json
+    from amtui.core.clients import list_clients
+
+    rt = runtime(ctx)
+    summaries = list_clients(rt.db, include_archived=all_)
+    if fmt is Format.JSON:
+        print_json([client_json(s.client, rt.config.timezone, s) for s in summaries])
+        return
+    print_table(
+        ["REF", "NAME", "TZ", "OWNER", "KAM", "STAGE", "TASKS", "LEADS"],
+        [
+            [
+                f"C{s.client.id}",
+                s.client.name,
+                s.client.timezone,
+                s.client.owner,
+                s.quadrant,
+                s.client.relationship_stage,
+                str(s.open_tasks),
+                str(s.open_leads),
+            ]
+            for s in summaries
+        ],
+        fmt,
+    )
+
+
+@app.command("show")
+def show(ctx: typer.Context, reference: ClientRef, fmt: Format = format_option()) -> None:
+    """Show a client with contacts, open leads and tasks, and the local time there.
+
+    Example: amtui client show Granel
+    """
+    from amtui.cli.records import show_client
+
+    show_client(runtime(ctx), reference, fmt)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    reference: ClientRef,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone ('none' clears).")] = None,
+    owner: Annotated[str | None, typer.Option(help="Account owner ('none' clears).")] = None,
+    attractiveness: Annotated[int | None, typer.Option(help="KAM attractiveness, 1–5.")] = None,
+    relationship: Annotated[int | None, typer.Option(help="KAM relationship, 1–5.")] = None,
+    stage: Annotated[str | None, typer.Option(help=f"Relationship stage: {STAGE_HELP}")] = None,
+    notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
+    archive: Annotated[
+        bool | None, typer.Option("--archive/--unarchive", help="Hide from lists, or show again.")
+    ] = None,
+) -> None:
+    """Change a client's fields.
+
+    Example: amtui client edit C3 --tz America/New_York --stage operational
+    """
+    from amtui.core.clients import edit_client
+
+    rt = runtime(ctx)
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = name
+    if tz is not None:
+        changes["timezone"] = None if tz.lower() == "none" else tz
+    if owner is not None:
+        changes["owner"] = None if owner.lower() == "none" else owner
+    if attractiveness is not None:
+        changes["kam_attractiveness"] = attractiveness
+    if relationship is not None:
+        changes["kam_relationship"] = relationship
+    if stage is not None:
+        changes["relationship_stage"] = stage
+    if notes is not None:
+        changes["notes"] = notes
+    if archive is not None:
+        changes["archived"] = archive
+    client = edit_client(rt.db, reference, now=rt.now, **changes)  # type: ignore[arg-type]
+    say(f"Updated C{client.id}: {client.name}")
+
+
+@contacts.command("add")
+def add_contact(
+    ctx: typer.Context,
+    client: ClientRef,
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
+    role: Annotated[str | None, typer.Option(help="Role, e.g. marketing director.")] = None,
+) -> None:
+    """Add a contact person to a client.
+
+    Example: amtui contact add Granel "Anna Petrova" --email anna@granel.example --role CMO
+    """
+    from amtui.core.clients import add_contact as add
+
+    rt = runtime(ctx)
+    contact, found = add(rt.db, client, name, now=rt.now, email=email, phone=phone, role=role)
+    say(f"Added {contact.name} to {found.name} (C{found.id})")
+
+
+@contacts.command("list")
+def list_contacts(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Argument(help="Only this client (name or C3).")] = None,
+    fmt: Format = format_option(),
+) -> None:
+    """List contacts, of one client or of all.
+
+    Example: amtui contact list Granel
+    """
+    from amtui.cli.serialize import contact_json
+    from amtui.core.clients import list_contacts as list_all
+
+    rt = runtime(ctx)
+    pairs = list_all(rt.db, client)
+    if fmt is Format.JSON:
+        print_json([contact_json(contact, owner) for contact, owner in pairs])
+        return
+    print_table(
+        ["CLIENT", "NAME", "ROLE", "EMAIL", "PHONE"],
+        [[f"{o.name} (C{o.id})", c.name, c.role, c.email, c.phone] for c, o in pairs],
+        fmt,
+    )

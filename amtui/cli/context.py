@@ -1,0 +1,80 @@
+"""What every command needs, opened lazily: the config, the database and the clock."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from amtui.core.config import Config
+    from amtui.core.db import Database
+
+
+@dataclass
+class Runtime:
+    """Built by the root callback from `--db`; commands reach it through `typer.Context`."""
+
+    db_option: str | None = None
+    opened: list[Database] = field(default_factory=list)
+
+    @cached_property
+    def config(self) -> Config:
+        from amtui.core.config import load_config
+
+        return load_config()
+
+    @cached_property
+    def now(self) -> datetime:
+        """The one clock read of a command: every rule receives this instant."""
+        return datetime.now(UTC)
+
+    def db_target(self) -> str:
+        """Where the data is: --db, then AMTUI_DB, then the config's db, then the default file."""
+        from amtui.core.config import default_db_path
+
+        target = self.db_option or os.environ.get("AMTUI_DB") or self.config.db
+        return str(target) if target else str(default_db_path())
+
+    @cached_property
+    def db(self) -> Database:
+        return self.open_db(self.db_target())
+
+    def open_db(self, target: str) -> Database:
+        """Open (creating or upgrading the schema if needed) and say so on stderr."""
+        from pathlib import Path
+
+        from amtui.core.db import Database
+        from amtui.core.migrations import ensure_schema
+
+        database = Database(target)
+        if database.path is not None:
+            database.path.parent.mkdir(parents=True, exist_ok=True)
+        self.opened.append(database)
+        report = ensure_schema(database)
+        if report.changed and report.from_version > 0:
+            backup = f" (backup: {Path(report.backup)})" if report.backup else ""
+            print(
+                f"amtui: upgraded database schema {report.from_version} → "
+                f"{report.to_version}{backup}",
+                file=sys.stderr,
+            )
+        return database
+
+    def close(self) -> None:
+        for database in self.opened:
+            database.dispose()
+        self.opened.clear()
+
+
+def runtime(ctx: typer.Context) -> Runtime:
+    """The Runtime of this invocation (set by the root callback)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Runtime):
+        root.obj = Runtime()
+    return root.obj

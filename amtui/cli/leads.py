@@ -1,0 +1,245 @@
+"""`amtui lead …`: the lead inbox from the shell."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from amtui.cli.context import runtime
+from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+
+app = typer.Typer(help="Leads: enquiries from clients and partner agencies, from any channel.")
+
+Ref = Annotated[str, typer.Argument(help="Lead reference, e.g. L7 (or just 7).")]
+CHANNEL_HELP = "email, phone, social, messenger, web-brief, meeting, referral or other."
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What the lead is about.")],
+    source: Annotated[str, typer.Option(help="client or partner.")] = "client",
+    partner: Annotated[
+        str | None,
+        typer.Option(help="Partner agency that passed it on (implies --source partner)."),
+    ] = None,
+    channel: Annotated[str, typer.Option(help=CHANNEL_HELP)] = "email",
+    contact: Annotated[str | None, typer.Option(help="Contact person's name.")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact email.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
+    client: Annotated[str | None, typer.Option(help="Client name or C3 (created if new).")] = None,
+    value: Annotated[str | None, typer.Option(help="Expected value, e.g. 12000 or 12k.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency code, e.g. EUR.")] = None,
+    received: Annotated[
+        str | None, typer.Option(help="When it arrived (default: now), e.g. 'today 09:10'.")
+    ] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="Client's IANA time zone.")] = None,
+    brief: Annotated[
+        list[str] | None, typer.Option(help="A brief answer as 'Question=answer' (repeatable).")
+    ] = None,
+    external_id: Annotated[
+        str | None, typer.Option(help="Id from the source (e.g. email Message-ID): no duplicates.")
+    ] = None,
+    notes: Annotated[str, typer.Option(help="Free notes.")] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
+) -> None:
+    """Record an incoming lead; its first-response clock starts when it was received.
+
+    Example: amtui lead add "Landing page for spring sale" --partner "Studio North" --channel phone
+    """
+    from amtui.core.display import format_when
+    from amtui.core.leads import LeadDraft, add_lead, parse_brief
+
+    rt = runtime(ctx)
+    draft = LeadDraft(
+        title=title,
+        source=source,
+        partner=partner,
+        channel=channel,
+        contact_name=contact,
+        contact_email=email,
+        contact_phone=phone,
+        client=client,
+        value=value,
+        currency=currency,
+        received=received,
+        timezone=tz,
+        brief=parse_brief(brief or []),
+        external_id=external_id,
+        notes=notes,
+    )
+    result = add_lead(rt.db, draft, now=rt.now, config=rt.config)
+    lead = result.lead
+    if quiet:
+        print(f"L{lead.id}")
+        return
+    from datetime import timedelta
+
+    respond_by = lead.received_at + timedelta(minutes=rt.config.first_response_minutes)
+    say(
+        f"Added L{lead.id}: {lead.title} · {lead.channel} from {lead.partner or lead.source} · "
+        f"first response due {format_when(respond_by, rt.config.timezone, rt.now)}"
+    )
+    if result.created_client and result.client is not None:
+        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    stage: Annotated[str | None, typer.Option(help="Only this stage (e.g. proposal-sent).")] = None,
+    waiting: Annotated[
+        bool, typer.Option("--waiting", help="Only leads waiting for a first response.")
+    ] = False,
+    client: Annotated[str | None, typer.Option(help="Only this client (name or C3).")] = None,
+    source: Annotated[str | None, typer.Option(help="client or partner.")] = None,
+    channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP)] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include won and lost leads.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    fmt: Format = format_option(),
+) -> None:
+    """List leads, most urgent first (waiting for a first response, oldest first).
+
+    Example: amtui lead list --waiting --format json
+    """
+    from datetime import timedelta
+
+    from amtui.cli.serialize import lead_json, lead_value
+    from amtui.core.display import format_countdown, format_span
+    from amtui.core.leads import list_leads
+
+    rt = runtime(ctx)
+    rows = list_leads(
+        rt.db,
+        stage=stage,
+        waiting=waiting,
+        client=client,
+        source=source,
+        channel=channel,
+        include_closed=all_,
+        limit=limit or None,
+    )
+    tz, minutes = rt.config.timezone, rt.config.first_response_minutes
+    if fmt is Format.JSON:
+        print_json([lead_json(row, tz, minutes) for row in rows])
+        return
+    table = []
+    for row in rows:
+        lead = row.lead
+        response: Cell | str = ""
+        if lead.first_response_at is None and lead.stage not in ("won", "lost"):
+            deadline = lead.received_at + timedelta(minutes=minutes)
+            late = deadline < rt.now
+            response = Cell(format_countdown(deadline, rt.now), "bold red" if late else "yellow")
+        table.append(
+            [
+                f"L{lead.id}",
+                lead.stage,
+                lead.title,
+                lead.partner or lead.source,
+                lead.channel,
+                row.client_name,
+                lead_value(row),
+                format_span(rt.now - lead.received_at),
+                response,
+            ]
+        )
+    headers = ["REF", "STAGE", "TITLE", "FROM", "CHANNEL", "CLIENT", "VALUE", "AGE", "RESPOND"]
+    print_table(headers, table, fmt)
+
+
+@app.command("show")
+def show(ctx: typer.Context, reference: Ref, fmt: Format = format_option()) -> None:
+    """Show a lead: every field, its brief, tasks, reminders and timeline.
+
+    Example: amtui lead show L7
+    """
+    from amtui.cli.records import show_lead
+
+    show_lead(runtime(ctx), reference, fmt)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    reference: Ref,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    source: Annotated[str | None, typer.Option(help="client or partner.")] = None,
+    partner: Annotated[str | None, typer.Option(help="Partner agency name.")] = None,
+    channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP)] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact person's name.")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact email.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
+    client: Annotated[str | None, typer.Option(help="Client name or C3 ('none' unlinks).")] = None,
+    value: Annotated[str | None, typer.Option(help="Expected value ('none' clears).")] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency code.")] = None,
+    received: Annotated[str | None, typer.Option(help="When it arrived.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone ('none' clears).")] = None,
+    brief: Annotated[
+        list[str] | None, typer.Option(help="Add a brief answer 'Question=answer' (repeatable).")
+    ] = None,
+    notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
+) -> None:
+    """Change a lead's fields (stage changes come with the lead workflow).
+
+    Example: amtui lead edit L7 --value 15k --currency EUR --tz America/New_York
+    """
+    from amtui.core.leads import edit_lead, parse_brief
+
+    rt = runtime(ctx)
+    changes: dict[str, object] = {}
+    for name, raw in (
+        ("title", title),
+        ("source", source),
+        ("partner", partner),
+        ("channel", channel),
+        ("contact_name", contact),
+        ("contact_email", email),
+        ("contact_phone", phone),
+        ("client", client),
+        ("value", value),
+        ("currency", currency),
+        ("received", received),
+        ("timezone", tz),
+        ("notes", notes),
+    ):
+        if raw is not None:
+            clearable = name not in ("title", "source", "channel", "received", "notes")
+            changes[name] = None if clearable and raw.lower() == "none" else raw
+    result = edit_lead(
+        rt.db,
+        reference,
+        now=rt.now,
+        config=rt.config,
+        add_brief=parse_brief(brief or []),
+        **changes,  # type: ignore[arg-type]
+    )
+    lead = result.lead
+    if result.changed:
+        say(f"Updated L{lead.id}: {', '.join(result.changed)}")
+    else:
+        say(f"L{lead.id} already looked like that; nothing changed")
+    if result.created_client and result.client is not None:
+        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+
+
+@app.command("rm")
+def remove(
+    ctx: typer.Context,
+    reference: Ref,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a lead with its reminders and timeline (its tasks stay, unlinked).
+
+    Example: amtui lead rm L7 --yes
+    """
+    from amtui.core.leads import delete_lead, get_lead_details
+    from amtui.core.refs import Kind, parse_ref
+
+    rt = runtime(ctx)
+    name = str(parse_ref(reference, Kind.LEAD))
+    title = get_lead_details(rt.db, reference).row.lead.title
+    confirm(f"Delete {name} {title!r}?", yes=yes)
+    delete_lead(rt.db, reference)
+    say(f"Deleted {name}: {title}")

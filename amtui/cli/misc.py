@@ -1,0 +1,108 @@
+"""Commands that span every noun: `show`, `search`, `db`, `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from amtui.cli.context import runtime
+from amtui.cli.output import Format, format_option, print_json, print_table, say
+
+db_app = typer.Typer(help="Where the data lives.")
+
+
+def show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Any reference: T12, L7, C3 or R5.")],
+    fmt: Format = format_option(),
+) -> None:
+    """Show any record by its reference.
+
+    Example: amtui show L7
+    """
+    from amtui.cli import records
+    from amtui.core.refs import Kind, parse_ref
+
+    found = parse_ref(reference)
+    shows = {
+        Kind.TASK: records.show_task,
+        Kind.LEAD: records.show_lead,
+        Kind.CLIENT: records.show_client,
+        Kind.REMINDER: records.show_reminder,
+    }
+    shows[found.kind](runtime(ctx), str(found), fmt)
+
+
+def search(
+    ctx: typer.Context,
+    text: Annotated[list[str], typer.Argument(help="Words to look for (any case, any script).")],
+    limit: Annotated[int, typer.Option(help="At most this many per kind of record.", min=1)] = 20,
+    fmt: Format = format_option(),
+) -> None:
+    """Search tasks, leads, clients, contacts and reminders; open records first.
+
+    Example: amtui search гранель
+    """
+    from amtui.cli.serialize import search_json
+    from amtui.core.search import search as find
+
+    hits = find(runtime(ctx).db, " ".join(text), limit=limit)
+    if fmt is Format.JSON:
+        print_json([search_json(hit) for hit in hits])
+        return
+    if not hits:
+        from amtui.core.errors import NotFoundError
+
+        raise NotFoundError(f"nothing matches {' '.join(text)!r}")
+    print_table(
+        ["REF", "KIND", "TITLE", "DETAIL", ""],
+        [[h.ref, h.kind, h.title, h.detail, "" if h.open else "closed"] for h in hits],
+        fmt,
+    )
+
+
+@db_app.command("path")
+def db_path(ctx: typer.Context) -> None:
+    """Print where the data is (a file path, or the URL without its password).
+
+    Example: amtui db path
+    """
+    from amtui.core.db import Database
+
+    print(Database(runtime(ctx).db_target()).display)
+
+
+def demo(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Option(help="Where to write it (default: demo.db in the data directory)."),
+    ] = None,
+) -> None:
+    """Create (or refresh) a separate demo database with a realistic agency week.
+
+    Example: amtui demo
+    """
+    from amtui.core.config import default_db_path
+    from amtui.core.demo import create_demo
+
+    rt = runtime(ctx)
+    target = path or default_db_path().with_name("demo.db")
+    summary = create_demo(target, now=rt.now, config=rt.config)
+    say(
+        f"Demo database ready: {summary.path}\n"
+        f"  {summary.clients} clients, {summary.leads} leads, {summary.tasks} tasks, "
+        f"{summary.reminders} reminders (dates relative to now).\n"
+        f"Try it:\n"
+        f"  amtui --db {_quote(summary.path)} agenda\n"
+        f"  amtui --db {_quote(summary.path)}          # the full-screen app\n"
+        f"Your own data is untouched; run `amtui demo` again to refresh the demo."
+    )
+
+
+def _quote(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))

@@ -1,0 +1,147 @@
+"""Rendering for the CLI: tables as text, Markdown or JSON; errors as one line on stderr.
+
+Every cell passes through `one_line` (DESIGN §8), and Rich is used with markup off, so no
+lead name or email subject can style the terminal or smuggle a control sequence onto it.
+Colour appears only on a terminal and never with NO_COLOR (Rich honours both).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import typer
+
+from amtui.core.errors import InputError
+from amtui.core.text import clean, one_line
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+
+
+FORMAT_HELP = "Output format: text (aligned columns), md (a Markdown table) or json."
+
+
+def format_option() -> Any:
+    return typer.Option(Format.TEXT, "--format", "-f", help=FORMAT_HELP, case_sensitive=False)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with an optional Rich style name used only on a colour terminal."""
+
+    text: str
+    style: str | None = None
+
+
+CellLike = str | Cell | None
+
+
+def _text(cell: CellLike) -> str:
+    if cell is None:
+        return ""
+    return one_line(cell.text if isinstance(cell, Cell) else cell)
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console  # ~10 ms; only when something is printed
+
+    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]], fmt: Format) -> None:
+    """Print rows as aligned text (Rich on a terminal), or as a Markdown table."""
+    if fmt is Format.MD:
+        print_markdown_table(headers, rows)
+        return
+    if sys.stdout.isatty():
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for header in headers:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(
+                *(Text(_text(c), style=(c.style or "") if isinstance(c, Cell) else "") for c in row)
+            )
+        _console().print(table)
+        return
+    texts = [[_text(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in texts]) for i, h in enumerate(headers)]
+    for line in [list(headers), *texts]:
+        print("  ".join(t.ljust(w) for t, w in zip(line, widths, strict=True)).rstrip())
+
+
+def print_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]]) -> None:
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    print("| " + " | ".join(escape(h) for h in headers) + " |")
+    print("|" + "|".join("---" for _ in headers) + "|")
+    for row in rows:
+        print("| " + " | ".join(escape(_text(c)) for c in row) + " |")
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def to_json(data: Any) -> str:
+    """JSON that keeps any script readable yet can never carry a terminal control sequence.
+
+    json.dumps already escapes C0 controls; DEL, C1 and bidi overrides are escaped here.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def print_json(data: Any) -> None:
+    print(to_json(data))
+
+
+def say(message: str, style: str | None = None) -> None:
+    """A short confirmation on stdout (`Added T12 …`), cleaned of control characters."""
+    if style and sys.stdout.isatty():
+        from rich.text import Text
+
+        _console().print(Text(clean(message), style=style))
+    else:
+        print(clean(message))
+
+
+def note(message: str) -> None:
+    """A diagnostic on stderr."""
+    print(clean(message), file=sys.stderr)
+
+
+def heading(title: str, fmt: Format) -> None:
+    if fmt is Format.MD:
+        print(f"\n## {one_line(title)}\n")
+    elif sys.stdout.isatty():
+        from rich.text import Text
+
+        _console().print(Text(one_line(title), style="bold"))
+    else:
+        print(one_line(title))
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask before destroying data; scripts must say --yes. Declining exits 1 (nothing done)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise InputError(
+            "refusing to delete without confirmation; add --yes when not on a terminal"
+        )
+    if not typer.confirm(clean(question), default=False):
+        note("Nothing deleted.")
+        raise typer.Exit(1)

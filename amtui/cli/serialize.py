@@ -1,0 +1,219 @@
+"""Stable JSON shapes (documented in the README) and shared text fragments for records.
+
+Datetimes are ISO 8601 in the user's zone with its offset; all-day dates are `YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from amtui.core.display import format_money, format_when
+from amtui.core.text import one_line
+
+if TYPE_CHECKING:
+    from amtui.core.agenda import Agenda, AgendaItem, Section
+    from amtui.core.clients import ClientSummary
+    from amtui.core.leads import LeadRow
+    from amtui.core.models import Activity, Client, Contact
+    from amtui.core.reminders import ReminderRow
+    from amtui.core.search import SearchHit
+    from amtui.core.tasks import TaskRow
+
+
+def iso(value: date | datetime | None, tz: tzinfo) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(tz).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _ref(letter: str, record_id: int | None) -> str | None:
+    return f"{letter}{record_id}" if record_id else None
+
+
+def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
+    task = row.task
+    return {
+        "ref": f"T{task.id}",
+        "title": task.title,
+        "notes": task.notes,
+        "column": task.column,
+        "position": task.position,
+        "parent": _ref("T", task.parent_id),
+        "client": {"ref": f"C{task.client_id}", "name": row.client_name}
+        if task.client_id
+        else None,
+        "lead": _ref("L", task.lead_id),
+        "due": iso(task.due, tz),
+        "all_day": None if task.due is None else task.due_at is None,
+        "priority": task.priority,
+        "tags": row.tags,
+        "assignee": task.assignee,
+        "estimate_hours": task.estimate_hours,
+        "subtasks": {"done": row.subtasks_done, "total": row.subtasks_total},
+        "done_at": iso(task.done_at, tz),
+        "created_at": iso(task.created_at, tz),
+        "updated_at": iso(task.updated_at, tz),
+    }
+
+
+def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
+    from datetime import timedelta
+
+    lead = row.lead
+    return {
+        "ref": f"L{lead.id}",
+        "title": lead.title,
+        "stage": lead.stage,
+        "source": lead.source,
+        "partner": lead.partner,
+        "channel": lead.channel,
+        "client": {"ref": f"C{lead.client_id}", "name": row.client_name}
+        if lead.client_id
+        else None,
+        "contact": {
+            "name": lead.contact_name,
+            "email": lead.contact_email,
+            "phone": lead.contact_phone,
+        },
+        "value": None if lead.value_cents is None else lead.value_cents / 100,
+        "currency": lead.currency,
+        "timezone": lead.timezone,
+        "received_at": iso(lead.received_at, tz),
+        "respond_by": iso(lead.received_at + timedelta(minutes=response_minutes), tz),
+        "first_response_at": iso(lead.first_response_at, tz),
+        "lost_reason": lead.lost_reason,
+        "brief": lead.brief,
+        "external_id": lead.external_id,
+        "notes": lead.notes,
+        "created_at": iso(lead.created_at, tz),
+        "updated_at": iso(lead.updated_at, tz),
+    }
+
+
+def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None) -> dict[str, Any]:
+    from amtui.core.clients import kam_quadrant
+
+    data: dict[str, Any] = {
+        "ref": f"C{client.id}",
+        "name": client.name,
+        "timezone": client.timezone,
+        "owner": client.owner,
+        "kam": {
+            "attractiveness": client.kam_attractiveness,
+            "relationship": client.kam_relationship,
+            "quadrant": kam_quadrant(client.kam_attractiveness, client.kam_relationship),
+        },
+        "relationship_stage": client.relationship_stage,
+        "notes": client.notes,
+        "archived": client.archived,
+        "created_at": iso(client.created_at, tz),
+    }
+    if summary is not None:
+        data["open_tasks"] = summary.open_tasks
+        data["open_leads"] = summary.open_leads
+    return data
+
+
+def contact_json(contact: Contact, client: Client) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "client": {"ref": f"C{client.id}", "name": client.name},
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "role": contact.role,
+    }
+
+
+def reminder_json(row: ReminderRow, tz: tzinfo) -> dict[str, Any]:
+    reminder = row.reminder
+    return {
+        "ref": f"R{reminder.id}",
+        "text": reminder.text,
+        "kind": reminder.kind,
+        "step": reminder.step,
+        "due": iso(reminder.effective_due, tz),
+        "original_due": iso(reminder.due_at, tz),
+        "snoozed_until": iso(reminder.snoozed_until, tz),
+        "about": {"ref": row.subject_ref, "title": row.subject_title} if row.subject_ref else None,
+        "done_at": iso(reminder.done_at, tz),
+        "notified_at": iso(reminder.notified_at, tz),
+    }
+
+
+def activity_json(activity: Activity, tz: tzinfo) -> dict[str, Any]:
+    return {
+        "kind": activity.kind,
+        "text": activity.text,
+        "occurred_at": iso(activity.occurred_at, tz),
+        "data": activity.data,
+    }
+
+
+def search_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "ref": hit.ref,
+        "kind": hit.kind,
+        "title": hit.title,
+        "detail": hit.detail,
+        "open": hit.open,
+    }
+
+
+def agenda_item_json(item: AgendaItem, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
+    data: dict[str, Any] = {"ref": item.ref, "due": iso(item.due, tz), "overdue": item.overdue}
+    if item.task is not None:
+        data.update(type="task", all_day=item.task.task.due_at is None)
+        data["task"] = task_json(item.task, tz)
+    elif item.lead is not None:
+        data.update(type="lead", all_day=False)
+        data["lead"] = lead_json(item.lead, tz, response_minutes)
+    elif item.reminder is not None:
+        data.update(type="reminder", all_day=False)
+        data["reminder"] = reminder_json(item.reminder, tz)
+    return data
+
+
+def agenda_json(agenda: Agenda, response_minutes: int) -> dict[str, Any]:
+    tz = agenda.timezone
+
+    def section(part: Section) -> dict[str, Any]:
+        return {
+            "total": part.total,
+            "items": [agenda_item_json(i, tz, response_minutes) for i in part.items],
+        }
+
+    return {
+        "date": agenda.day.isoformat(),
+        "timezone": str(tz),
+        "generated_at": iso(agenda.now, tz),
+        "days": agenda.days,
+        "overdue": section(agenda.overdue),
+        "today": section(agenda.today),
+        "waiting_leads": section(agenda.waiting),
+        "reminders": section(agenda.reminders),
+        "upcoming": section(agenda.upcoming),
+    }
+
+
+def task_summary(row: TaskRow, tz: tzinfo, now: datetime, *, with_due: bool = True) -> str:
+    """`Send estimate · due today 15:00 · Granel · +urgent · @copywriter · 2/5`."""
+    task = row.task
+    parts = [one_line(task.title)]
+    if with_due and task.due is not None:
+        parts.append(f"due {format_when(task.due, tz, now)}")
+    if row.client_name:
+        parts.append(one_line(row.client_name))
+    parts.extend(f"+{one_line(tag)}" for tag in row.tags)
+    if task.assignee:
+        parts.append(f"@{one_line(task.assignee)}")
+    if row.subtasks_total:
+        parts.append(f"{row.subtasks_done}/{row.subtasks_total}")
+    return " · ".join(parts)
+
+
+def lead_value(row: LeadRow) -> str:
+    return format_money(row.lead.value_cents, row.lead.currency)

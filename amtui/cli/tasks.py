@@ -1,0 +1,294 @@
+"""`amtui task …` and its shortcut `amtui add …`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from amtui.cli.context import runtime
+from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+
+if TYPE_CHECKING:
+    from amtui.cli.context import Runtime
+    from amtui.core.tasks import TaskResult, TaskRow
+
+app = typer.Typer(help="Tasks: kanban cards with subtasks, due dates, tags and assignees.")
+
+Ref = Annotated[str, typer.Argument(help="Task reference, e.g. T12 (or just 12).")]
+
+
+def add(
+    ctx: typer.Context,
+    text: Annotated[
+        list[str],
+        typer.Argument(
+            help="Title with optional tokens: due:WHEN client:NAME lead:L7 col:COLUMN "
+            "pri:PRIORITY est:2h parent:T3 @assignee +tag."
+        ),
+    ],
+    due: Annotated[str | None, typer.Option(help="Due date or time, e.g. 'fri 15:00'.")] = None,
+    client: Annotated[str | None, typer.Option(help="Client name or C-reference.")] = None,
+    lead: Annotated[str | None, typer.Option(help="Lead this task belongs to (L7).")] = None,
+    parent: Annotated[str | None, typer.Option(help="Make it a subtask of this task (T3).")] = None,
+    column: Annotated[str | None, typer.Option("--col", help="Board column.")] = None,
+    priority: Annotated[
+        str | None, typer.Option("--pri", help="low, normal, high or urgent.")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
+    assignee: Annotated[str | None, typer.Option(help="Person or role, e.g. copywriter.")] = None,
+    estimate: Annotated[str | None, typer.Option(help="Estimate, e.g. 2h, 90m, 1d.")] = None,
+    notes: Annotated[str, typer.Option(help="Longer notes.")] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
+) -> None:
+    """Add a task.
+
+    Example: amtui add "Send estimate due:fri 15:00 client:Granel +urgent @copywriter"
+    """
+    from amtui.core.tasks import add_task, draft_from_text
+
+    rt = runtime(ctx)
+    draft = draft_from_text(" ".join(text), now=rt.now, config=rt.config)
+    for name, value in (
+        ("due", due),
+        ("client", client),
+        ("lead", lead),
+        ("parent", parent),
+        ("column", column),
+        ("priority", priority),
+        ("assignee", assignee),
+        ("estimate", estimate),
+    ):
+        if value is not None:
+            setattr(draft, name, value)
+    draft.tags = [*draft.tags, *(tag or [])]
+    draft.notes = notes
+    result = add_task(rt.db, draft, now=rt.now, config=rt.config)
+    if quiet:
+        print(f"T{result.task.id}")
+        return
+    from amtui.cli.serialize import task_summary
+    from amtui.core.tasks import TaskRow
+
+    row = TaskRow(result.task, result.client.name if result.client else None, result.tags)
+    say(f"Added T{result.task.id}: {task_summary(row, rt.config.timezone, rt.now)}")
+    if result.created_client and result.client is not None:
+        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+
+
+app.command("add")(add)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    column: Annotated[str | None, typer.Option("--col", help="Only this column.")] = None,
+    client: Annotated[str | None, typer.Option(help="Only this client (name or C3).")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only tasks with this tag.")] = None,
+    assignee: Annotated[
+        str | None, typer.Option(help="Only tasks for this person or role.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include done tasks.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    fmt: Format = format_option(),
+) -> None:
+    """List open cards in board order.
+
+    Example: amtui task list --client Granel --format json
+    """
+    from amtui.cli.serialize import task_json
+    from amtui.core.display import format_when
+    from amtui.core.tasks import list_tasks
+
+    rt = runtime(ctx)
+    rows = list_tasks(
+        rt.db,
+        config=rt.config,
+        column=column,
+        client=client,
+        tag=tag,
+        assignee=assignee,
+        include_done=all_,
+        limit=limit or None,
+    )
+    tz = rt.config.timezone
+    if fmt is Format.JSON:
+        print_json([task_json(row, tz) for row in rows])
+        return
+    table = []
+    for row in rows:
+        task = row.task
+        due = format_when(task.due, tz, rt.now) if task.due else ""
+        table.append(
+            [
+                f"T{task.id}",
+                task.column,
+                task.title,
+                Cell(due, "bold red" if _overdue(row, rt) else None),
+                row.client_name,
+                f"@{task.assignee}" if task.assignee else "",
+                " ".join(f"+{t}" for t in row.tags),
+                f"{row.subtasks_done}/{row.subtasks_total}" if row.subtasks_total else "",
+            ]
+        )
+    print_table(["REF", "COLUMN", "TITLE", "DUE", "CLIENT", "WHO", "TAGS", "SUB"], table, fmt)
+
+
+def _overdue(row: TaskRow, rt: Runtime) -> bool:
+    from amtui.core.agenda import is_overdue
+
+    return row.task.done_at is None and is_overdue(row.task.due, rt.now, rt.config.timezone)
+
+
+@app.command("show")
+def show(ctx: typer.Context, reference: Ref, fmt: Format = format_option()) -> None:
+    """Show a task with its subtasks, reminders and timeline.
+
+    Example: amtui task show T12
+    """
+    from amtui.cli.records import show_task
+
+    show_task(runtime(ctx), reference, fmt)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    reference: Ref,
+    tokens: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="New title words and tokens: due:WHEN (due:none clears) client: lead: "
+            "pri: est: col: @who +tag -tag."
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
+    due: Annotated[str | None, typer.Option(help="New due date ('none' clears).")] = None,
+    client: Annotated[str | None, typer.Option(help="Client name or C3 ('none' clears).")] = None,
+    priority: Annotated[
+        str | None, typer.Option("--pri", help="low, normal, high, urgent.")
+    ] = None,
+    assignee: Annotated[str | None, typer.Option(help="Person or role ('none' clears).")] = None,
+    estimate: Annotated[str | None, typer.Option(help="Estimate, e.g. 2h ('none' clears).")] = None,
+) -> None:
+    """Change a task.
+
+    Example: amtui task edit T12 due:mon -urgent +later @seo
+    """
+    from amtui.core.tasks import edit_task, patch_from_text
+
+    rt = runtime(ctx)
+    patch, column = patch_from_text(" ".join(tokens or []), now=rt.now, config=rt.config)
+    if title is not None:
+        patch.title = title
+    if notes is not None:
+        patch.notes = notes
+    for name, value in (
+        ("due", due),
+        ("client", client),
+        ("assignee", assignee),
+        ("estimate", estimate),
+    ):
+        if value is not None:
+            setattr(patch, name, None if value.lower() == "none" else value)
+    if priority is not None:
+        patch.priority = priority
+    result = edit_task(rt.db, reference, patch, now=rt.now, config=rt.config, column=column)
+    _report(rt, result)
+
+
+def _report(rt: Runtime, result: TaskResult) -> None:
+    from amtui.cli.serialize import task_summary
+    from amtui.core.tasks import TaskRow
+
+    task = result.task
+    row = TaskRow(task, result.client.name if result.client else None, result.tags)
+    say(f"T{task.id} [{task.column}] {task_summary(row, rt.config.timezone, rt.now)}")
+    if result.created_client and result.client is not None:
+        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+    if result.completed_subtasks:
+        say(f"Also completed {result.completed_subtasks} open subtask(s).")
+
+
+@app.command("done")
+def done(
+    ctx: typer.Context,
+    references: Annotated[list[str], typer.Argument(help="One or more tasks, e.g. T12 T13.")],
+) -> None:
+    """Mark tasks done (a card moves to the last column).
+
+    Example: amtui task done T12
+    """
+    from amtui.core.tasks import complete_task
+
+    rt = runtime(ctx)
+    for reference in references:
+        result = complete_task(rt.db, reference, now=rt.now, config=rt.config)
+        extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
+        say(f"Done T{result.task.id}: {result.task.title}{extra}")
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, reference: Ref) -> None:
+    """Undo done: the task is open again.
+
+    Example: amtui task reopen T12
+    """
+    from amtui.core.tasks import reopen_task
+
+    rt = runtime(ctx)
+    result = reopen_task(rt.db, reference, now=rt.now, config=rt.config)
+    say(f"Reopened T{result.task.id} in {result.task.column}: {result.task.title}")
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    reference: Ref,
+    column: Annotated[
+        str | None, typer.Argument(help="Target column (name or unique part of it).")
+    ] = None,
+    up: Annotated[bool, typer.Option("--up", help="One place up within the column.")] = False,
+    down: Annotated[bool, typer.Option("--down", help="One place down within the column.")] = False,
+) -> None:
+    """Move a card to another column, or up/down in its column.
+
+    Example: amtui task move T12 review
+    """
+    from amtui.core.errors import InputError
+    from amtui.core.tasks import move_task, reorder_task
+
+    rt = runtime(ctx)
+    if sum((column is not None, up, down)) != 1:
+        raise InputError("give exactly one of: a COLUMN, --up or --down")
+    if column is not None:
+        result = move_task(rt.db, reference, column, now=rt.now, config=rt.config)
+        say(f"Moved T{result.task.id} to {result.task.column}")
+        if result.completed_subtasks:
+            say(f"Also completed {result.completed_subtasks} open subtask(s).")
+        return
+    task = reorder_task(rt.db, reference, -1 if up else 1, now=rt.now)
+    say(f"Moved T{task.id} {'up' if up else 'down'} in {task.column}")
+
+
+@app.command("rm")
+def remove(
+    ctx: typer.Context,
+    reference: Ref,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a task with its subtasks, reminders and timeline.
+
+    Example: amtui task rm T12 --yes
+    """
+    from amtui.core.refs import Kind, parse_ref
+    from amtui.core.tasks import count_subtasks, delete_task
+
+    rt = runtime(ctx)
+    name = str(parse_ref(reference, Kind.TASK))
+    subtasks = count_subtasks(rt.db, reference)
+    extra = f" and its {subtasks} subtask(s)" if subtasks else ""
+    confirm(f"Delete {name}{extra}?", yes=yes)
+    deleted = delete_task(rt.db, reference)
+    say(f"Deleted {name}: {deleted.title}{extra}")

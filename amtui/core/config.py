@@ -1,0 +1,262 @@
+"""User configuration: one TOML file, every key optional, unknown keys refused.
+
+Where the file lives: `AMTUI_CONFIG` if set, else `config.toml` in the user config directory.
+Where the data lives: `--db`, then `AMTUI_DB`, then the file's `db`, then `amtui.db` in the user
+data directory. Both directories come from platformdirs, imported only when needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from amtui.core.errors import InputError
+
+APP_NAME = "amtui"
+DEFAULT_COLUMNS = ("Backlog", "To do", "In progress", "Review", "Done")
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(InputError):
+    """The config file is unreadable or holds a value amtui cannot use."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings with their defaults; `load_config` fills it from the TOML file."""
+
+    db: str | None = None
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    date_order: str = "dmy"
+    default_currency: str | None = None
+    columns: tuple[str, ...] = DEFAULT_COLUMNS
+    new_task_column: str = "To do"
+    done_recent_days: int = 7
+    agenda_days: int = 7
+    first_response_minutes: int = 15
+    work_start: time = time(9, 0)
+    work_end: time = time(18, 0)
+    work_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    followup_ladder: str = "1b,3d,1w,2w,1m,3m"
+    win_tasks: tuple[str, ...] = ("Brief", "Estimate", "Kickoff")
+    keys: Mapping[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def done_column(self) -> str:
+        """The last board column is where finished cards go."""
+        return self.columns[-1]
+
+    def work_start_at(self, day: date) -> datetime:
+        """The start of the user's working day on `day`: where a date-only time lands."""
+        from amtui.core.dates import localize
+
+        return localize(datetime.combine(day, self.work_start), self.timezone)
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the config file is read from (it need not exist)."""
+    env = os.environ if env is None else env
+    if env.get("AMTUI_CONFIG"):
+        return Path(env["AMTUI_CONFIG"]).expanduser()
+    import platformdirs  # ~14 ms; only when AMTUI_CONFIG is unset
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when nothing else names a database."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "amtui.db"
+
+
+def system_timezone() -> ZoneInfo:
+    """The system's IANA zone (tzlocal reads TZ, /etc/localtime and friends)."""
+    import tzlocal  # ~14 ms; only when the config names no zone
+
+    try:
+        return ZoneInfo(tzlocal.get_localzone_name() or "UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ZoneInfo("UTC")
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the config file; a missing file means all defaults."""
+    path = path or config_path(env)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raw = {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    return _build(raw, path)
+
+
+def _build(raw: dict[str, Any], path: Path) -> Config:
+    reader = _Reader(raw, path)
+    values: dict[str, Any] = {"path": path}
+    values["db"] = reader.string("db")
+    zone = reader.string("timezone")
+    values["timezone"] = _zone(zone, path) if zone else system_timezone()
+    values["date_order"] = reader.choice("date_order", ("dmy", "mdy"), "dmy")
+    currency = reader.string("default_currency")
+    values["default_currency"] = currency.upper() if currency else None
+
+    board = reader.table("board")
+    columns = tuple(board.string_list("columns") or DEFAULT_COLUMNS)
+    if len(columns) < 2 or len({c.casefold() for c in columns}) != len(columns):
+        raise ConfigError(f"{path}: board.columns needs at least two distinct names")
+    values["columns"] = columns
+    new_column = board.string("new_task_column") or ("To do" if "To do" in columns else columns[0])
+    if new_column not in columns:
+        raise ConfigError(f"{path}: board.new_task_column must be one of {', '.join(columns)}")
+    values["new_task_column"] = new_column
+    values["done_recent_days"] = board.integer("done_recent_days", 7, minimum=0)
+
+    values["agenda_days"] = reader.table("agenda").integer("days", 7, minimum=0)
+
+    leads = reader.table("leads")
+    values["first_response_minutes"] = leads.integer("first_response_minutes", 15, minimum=1)
+    hours = leads.string("work_hours") or "09:00-18:00"
+    values["work_start"], values["work_end"] = _work_hours(hours, path)
+    days = leads.string_list("work_days")
+    values["work_days"] = _work_days(days, path) if days else frozenset(range(5))
+    values["followup_ladder"] = leads.string("followup_ladder") or "1b,3d,1w,2w,1m,3m"
+    win_tasks = leads.string_list("win_tasks")
+    values["win_tasks"] = tuple(win_tasks) if win_tasks is not None else Config.win_tasks
+
+    keys = reader.table("keys")
+    values["keys"] = {name: keys.string(name) or "" for name in keys.names()}
+
+    reader.check_unknown()
+    return Config(**values)
+
+
+class _Reader:
+    """Typed access to one TOML table that remembers which keys were used."""
+
+    _KNOWN: ClassVar[dict[str, set[str]]] = {
+        "": {
+            "db",
+            "timezone",
+            "date_order",
+            "default_currency",
+            "board",
+            "agenda",
+            "leads",
+            "keys",
+        },
+        "board": {"columns", "new_task_column", "done_recent_days"},
+        "agenda": {"days"},
+        "leads": {
+            "first_response_minutes",
+            "work_hours",
+            "work_days",
+            "followup_ladder",
+            "win_tasks",
+        },
+    }
+
+    def __init__(self, raw: dict[str, Any], path: Path, prefix: str = "") -> None:
+        self.raw, self.path, self.prefix = raw, path, prefix
+        self.children: list[_Reader] = []
+
+    def _name(self, key: str) -> str:
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def _fail(self, key: str, expected: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {self._name(key)} must be {expected}")
+
+    def names(self) -> list[str]:
+        return list(self.raw)
+
+    def table(self, key: str) -> _Reader:
+        value = self.raw.get(key, {})
+        if not isinstance(value, dict):
+            raise self._fail(key, "a table")
+        child = _Reader(value, self.path, self._name(key))
+        self.children.append(child)
+        return child
+
+    def string(self, key: str) -> str | None:
+        value = self.raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self._fail(key, "a string")
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.string(key) or default
+        if value not in choices:
+            raise self._fail(key, "one of " + ", ".join(choices))
+        return value
+
+    def integer(self, key: str, default: int, *, minimum: int) -> int:
+        value = self.raw.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise self._fail(key, f"a whole number ≥ {minimum}")
+        return value
+
+    def string_list(self, key: str) -> list[str] | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self._fail(key, "a list of non-empty strings")
+        return value
+
+    def check_unknown(self) -> None:
+        known = self._KNOWN.get(self.prefix)
+        if known is not None:
+            unknown = sorted(set(self.raw) - known)
+            if unknown:
+                raise ConfigError(
+                    f"{self.path}: unknown setting {self._name(unknown[0])}; "
+                    f"accepted here: {', '.join(sorted(known))}"
+                )
+        for child in self.children:
+            child.check_unknown()
+
+
+def _zone(name: str, path: Path) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{path}: timezone {name!r} is not an IANA zone (e.g. Europe/Berlin, UTC)"
+        ) from None
+
+
+def _work_hours(text: str, path: Path) -> tuple[time, time]:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+    try:
+        if not match:
+            raise ValueError
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = time(h1, m1), time(h2, m2)
+        if start >= end:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(
+            f'{path}: leads.work_hours must look like "09:00-18:00" (start before end)'
+        ) from None
+    return start, end
+
+
+def _work_days(names: list[str], path: Path) -> frozenset[int]:
+    days = set()
+    for name in names:
+        key = name.strip().lower()[:3]
+        if key not in _WEEKDAY_NAMES:
+            raise ConfigError(f"{path}: leads.work_days takes weekday names (mon … sun)")
+        days.add(_WEEKDAY_NAMES.index(key))
+    return frozenset(days)

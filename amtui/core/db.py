@@ -1,0 +1,190 @@
+"""Storage (DESIGN §3): one `Database` per front end, built from a path or SQLAlchemy URL.
+
+Every SQLite connection runs in WAL mode with synchronous=FULL, foreign keys on and a 10 s
+busy timeout. The driver's own transaction handling is switched off so that amtui emits BEGIN
+itself: `Database.write()` opens with `BEGIN IMMEDIATE`, taking the write lock up front, so a
+transaction that reads and then writes can never fail half-way because another process (the TUI,
+a cron job) committed in between. Reads use a plain deferred BEGIN and never block writers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.ext.compiler import compiles
+from sqlmodel import Session
+
+from amtui.core.errors import StorageError
+from amtui.core.text import fold
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url(target: str | Path) -> sa.URL:
+    """Turn a file path or an SQLAlchemy URL string into a URL."""
+    text = str(target)
+    if "://" in text:
+        try:
+            return sa.make_url(text)
+        except exc.ArgumentError:
+            raise StorageError(
+                f"not a database URL: {text!r} (e.g. postgresql://host/db)"
+            ) from None
+    return sa.URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+
+
+class Database:
+    """An engine plus the two kinds of transaction amtui uses. No global state."""
+
+    def __init__(self, target: str | Path | sa.URL) -> None:
+        self.url = target if isinstance(target, sa.URL) else database_url(target)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
+            self.path: Path | None = Path(self.url.database)
+        else:
+            self.path = None
+        try:
+            self.engine = sa.create_engine(self.url)
+        except (ImportError, exc.ArgumentError) as error:
+            raise StorageError(f"cannot use database {self.display}: {error}") from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", _sqlite_on_begin)
+        self._write_engine = self.engine.execution_options(amtui_write=True)
+        self._watch: Any = None
+
+    @property
+    def display(self) -> str:
+        """Where the data is, for messages (a URL never shows its password)."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot: every query inside sees the same committed state."""
+        with (
+            self._guard(),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        with (
+            self._guard(),
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def connect(self, *, write: bool = False) -> Iterator[sa.Connection]:
+        """A Core connection (migrations, bulk loads), with the same error translation."""
+        engine = self._write_engine if write else self.engine
+        with self._guard(), engine.connect() as conn:
+            yield conn
+
+    def change_token(self) -> int:
+        """A number that changes whenever another connection commits (SQLite data_version).
+
+        The TUI polls this about once a second to pick up what the CLI wrote.
+        """
+        if not self.is_sqlite:
+            raise NotImplementedError("change polling is implemented for SQLite only")
+        with self._guard():
+            if self._watch is None:
+                self._watch = self.engine.raw_connection()
+            cursor = self._watch.cursor()
+            try:
+                cursor.execute("PRAGMA data_version")
+                return int(cursor.fetchone()[0])
+            finally:
+                cursor.close()
+
+    def dispose(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+        self.engine.dispose()
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except exc.DBAPIError as error:
+            raise storage_error(error, self.display) from None
+
+
+def storage_error(error: exc.DBAPIError, where: str) -> StorageError:
+    """One clear line for a database failure the user can act on."""
+    detail = str(error.orig).strip() if error.orig is not None else str(error)
+    lowered = detail.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StorageError(
+            f"database {where} is locked by another program "
+            f"(waited {BUSY_TIMEOUT_MS // 1000} s); try again when it is done"
+        )
+    if "not a database" in lowered or "malformed" in lowered:
+        return StorageError(f"{where} is not a readable amtui database ({detail})")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StorageError(f"database {where} is read-only; amtui needs to write to it")
+    if "unable to open" in lowered:
+        return StorageError(f"cannot open database {where}: check the path and permissions")
+    return StorageError(f"database error on {where}: {detail.splitlines()[0]}")
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Autocommit at the driver level: SQLAlchemy's "begin" event below issues BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
+    # SQLite's lower()/LIKE fold ASCII only; search must match "гранель" to "Гранель".
+    dbapi_connection.create_function("amtui_fold", 1, _fold_or_none, deterministic=True)
+
+
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    immediate = conn.get_execution_options().get("amtui_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _fold_or_none(value: object) -> str | None:
+    return None if value is None else fold(str(value))
+
+
+class folded(sa.sql.functions.FunctionElement[str]):
+    """`folded(column)`: the column case-folded in any script (SQLite: our `amtui_fold`)."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"amtui_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded)
+def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+def contains_folded(column: Any, text: str) -> sa.ColumnElement[bool]:
+    """Case-insensitive substring match in any script: `гранель` finds "Гранель"."""
+    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return folded(column).like(f"%{escaped}%", escape="\\")

@@ -1,0 +1,515 @@
+"""A realistic agency week for trying amtui: `amtui demo` writes it to a separate database.
+
+Every date is relative to `now` in the user's zone, so the demo always has something overdue,
+something due today and deadlines ahead, and leads whose 15-minute clock is still running.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlmodel import Session
+
+from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.config import Config
+from amtui.core.dates import add_business_days, local_today, localize, to_utc
+from amtui.core.db import Database
+from amtui.core.errors import InputError
+from amtui.core.migrations import ensure_schema
+from amtui.core.models import Client, Contact, Lead, Reminder, Task, TaskTag
+from amtui.core.text import fold
+
+#: Stamped into the SQLite header (PRAGMA application_id) so a refresh only ever replaces a
+#: file that the demo itself wrote.
+DEMO_APPLICATION_ID = 0x616D7464  # "amtd"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: Path
+    clients: int
+    leads: int
+    tasks: int
+    reminders: int
+
+
+def create_demo(path: Path, *, now: datetime, config: Config) -> DemoSummary:
+    """Write a fresh demo database at `path`, replacing an earlier demo there (only a demo)."""
+    path = path.expanduser().resolve()
+    if path.exists():
+        _check_is_demo(path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    try:
+        ensure_schema(db)
+        with db.write() as session:
+            counts = _Builder(session, now, config).build()
+        with db.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
+            conn.commit()
+    finally:
+        db.dispose()
+    return DemoSummary(path, *counts)
+
+
+def _check_is_demo(path: Path) -> None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        app_id = None
+    if app_id != DEMO_APPLICATION_ID:
+        raise InputError(
+            f"{path} exists and is not an amtui demo database; "
+            "choose another --path (the demo never overwrites real data)"
+        )
+
+
+class _Builder:
+    """Adds the demo records in one transaction; `at()` places times on the user's calendar."""
+
+    def __init__(self, session: Session, now: datetime, config: Config) -> None:
+        self.session, self.now, self.config = session, now, config
+        self.today = local_today(now, config.timezone)
+        self.clients: dict[str, Client] = {}
+        self.counts = [0, 0, 0, 0]
+
+    def at(self, days: int, hour: int = 9, minute: int = 0) -> datetime:
+        day = self.today + timedelta(days=days)
+        return to_utc(localize(datetime.combine(day, time(hour, minute)), self.config.timezone))
+
+    def day(self, days: int) -> date:
+        return self.today + timedelta(days=days)
+
+    def ago(self, **delta: float) -> datetime:
+        return self.now - timedelta(**delta)
+
+    def build(self) -> tuple[int, int, int, int]:
+        self._clients()
+        self._leads()
+        self._tasks()
+        self._reminders()
+        return self.counts[0], self.counts[1], self.counts[2], self.counts[3]
+
+    def _clients(self) -> None:
+        rows: list[tuple[str, str, str, int, int, str, list[tuple[str, str, str | None, str]]]]
+        rows = [
+            (
+                "Granel",
+                "Europe/Moscow",
+                "Maria",
+                5,
+                4,
+                "strategic",
+                [("Anna Petrova", "anna@granel.example", "+7 495 000-00-01", "CMO")],
+            ),
+            (
+                "Гранель Девелопмент",
+                "Asia/Yekaterinburg",
+                "Maria",
+                4,
+                2,
+                "operational",
+                [("Игорь Смирнов", "igor@granel-dev.example", None, "Head of sales")],
+            ),
+            (
+                "Blue Harbor Hotels",
+                "America/New_York",
+                "Tom",
+                4,
+                2,
+                "functional",
+                [("Jessica Moore", "jessica@blueharbor.example", "+1 212 555 0100", "Brand lead")],
+            ),
+            (
+                "Sakura Foods",
+                "Asia/Tokyo",
+                "Maria",
+                3,
+                4,
+                "functional",
+                [("Kenji Sato", "kenji@sakura.example", None, "Marketing manager")],
+            ),
+            (
+                "Kettle & Co",
+                "Europe/London",
+                "Tom",
+                2,
+                2,
+                "tactical",
+                [("Oliver Hughes", "oliver@kettle.example", "+44 20 7946 0000", "Founder")],
+            ),
+            (
+                "Fjord Fintech",
+                "Europe/Oslo",
+                "Tom",
+                5,
+                5,
+                "strategic",
+                [("Ingrid Berg", "ingrid@fjord.example", None, "Product marketing")],
+            ),
+        ]
+        for name, zone, owner, attraction, relationship, stage, contacts in rows:
+            client = Client(
+                name=name,
+                name_key=fold(name),
+                timezone=zone,
+                owner=owner,
+                kam_attractiveness=attraction,
+                kam_relationship=relationship,
+                relationship_stage=stage,
+                created_at=self.ago(days=90),
+                updated_at=self.ago(days=2),
+            )
+            self.session.add(client)
+            self.session.flush()
+            self.clients[name] = client
+            for person, email, phone, role in contacts:
+                self.session.add(
+                    Contact(
+                        client_id=client.id or 0,
+                        name=person,
+                        email=email,
+                        phone=phone,
+                        role=role,
+                        created_at=self.ago(days=90),
+                    )
+                )
+        self.counts[0] = len(rows)
+
+    def _lead(
+        self,
+        title: str,
+        *,
+        channel: str,
+        received: datetime,
+        client: str | None = None,
+        partner: str | None = None,
+        stage: str = "new",
+        responded_after: float | None = None,
+        value: int | None = None,
+        contact: tuple[str, str] | None = None,
+        brief: list[tuple[str, str]] | None = None,
+        lost_reason: str | None = None,
+    ) -> Lead:
+        owner = self.clients[client] if client else None
+        lead = Lead(
+            title=title,
+            source="partner" if partner else "client",
+            partner=partner,
+            channel=channel,
+            client_id=owner.id if owner else None,
+            stage=stage,
+            contact_name=contact[0] if contact else None,
+            contact_email=contact[1] if contact else None,
+            value_cents=value * 100 if value else None,
+            currency="EUR" if value else None,
+            timezone=owner.timezone if owner else None,
+            received_at=received,
+            first_response_at=received + timedelta(minutes=responded_after)
+            if responded_after is not None
+            else None,
+            brief=[{"q": q, "a": a} for q, a in (brief or [])],
+            lost_reason=lost_reason,
+            closed_at=self.ago(days=1) if stage in ("won", "lost") else None,
+            created_at=received,
+            updated_at=received,
+        )
+        self.session.add(lead)
+        self.session.flush()
+        record_activity(
+            self.session,
+            lead,
+            ActivityKind.CREATED,
+            f"via {channel}",
+            now=received,
+            occurred_at=received,
+        )
+        if lead.first_response_at:
+            record_activity(
+                self.session,
+                lead,
+                ActivityKind.RESPONDED,
+                "first answer sent",
+                now=lead.first_response_at,
+                occurred_at=lead.first_response_at,
+            )
+        self.counts[1] += 1
+        return lead
+
+    def _leads(self) -> None:
+        self.leads = {
+            "brief": self._lead(
+                "Website for a new residential complex",
+                channel="web-brief",
+                received=self.ago(minutes=6),
+                client="Гранель Девелопмент",
+                contact=("Игорь Смирнов", "igor@granel-dev.example"),
+                value=18000,
+                brief=[
+                    ("Goal", "Sell 120 flats before summer"),
+                    ("Budget", "15–20k EUR"),
+                    ("Deadline", "Launch in March"),
+                    ("Pages", "Landing + catalogue"),
+                ],
+            ),
+            "seo": self._lead(
+                "SEO audit for a hotel chain",
+                channel="email",
+                received=self.ago(minutes=41),
+                partner="Pixel Partners",
+                contact=("Dana White", "dana@pixelpartners.example"),
+            ),
+            "social": self._lead(
+                "Instagram campaign for the spring menu",
+                channel="social",
+                received=self.ago(days=1, hours=3),
+                client="Sakura Foods",
+                stage="contacted",
+                responded_after=9,
+                value=6000,
+            ),
+            "app": self._lead(
+                "Landing page for a mobile banking app",
+                channel="messenger",
+                received=self.ago(days=2, hours=5),
+                partner="Studio North",
+                client="Fjord Fintech",
+                stage="briefed",
+                responded_after=12,
+                value=9000,
+            ),
+            "report": self._lead(
+                "Annual report copywriting",
+                channel="phone",
+                received=self.ago(days=6),
+                client="Kettle & Co",
+                stage="proposal-sent",
+                responded_after=4,
+                value=4500,
+                contact=("Oliver Hughes", "oliver@kettle.example"),
+            ),
+            "workshop": self._lead(
+                "Rebrand workshop for the hotel group",
+                channel="meeting",
+                received=self.ago(days=9),
+                client="Blue Harbor Hotels",
+                stage="negotiating",
+                responded_after=30,
+                value=12000,
+            ),
+            "video": self._lead(
+                "Explainer video for the savings product",
+                channel="referral",
+                received=self.ago(days=20),
+                client="Fjord Fintech",
+                stage="won",
+                responded_after=7,
+                value=22000,
+            ),
+            "catalogue": self._lead(
+                "Catalogue translation into five languages",
+                channel="other",
+                received=self.ago(days=15),
+                partner="LinguaHub",
+                stage="lost",
+                responded_after=14,
+                lost_reason="chose a cheaper translation bureau",
+            ),
+            "call": self._lead(
+                "Quick question about a newsletter template",
+                channel="phone",
+                received=self.ago(minutes=2),
+                client="Granel",
+                contact=("Anna Petrova", "anna@granel.example"),
+            ),
+        }
+
+    def _task(
+        self,
+        title: str,
+        column: str,
+        *,
+        client: str | None = None,
+        due: date | datetime | None = None,
+        assignee: str | None = None,
+        tags: tuple[str, ...] = (),
+        priority: str = "normal",
+        lead: str | None = None,
+        parent: Task | None = None,
+        estimate: float | None = None,
+        done: bool = False,
+    ) -> Task:
+        owner = self.clients[client] if client else None
+        position = -self.counts[2]  # later tasks sit higher, as new cards do
+        task = Task(
+            title=title,
+            column=column if not parent else parent.column,
+            client_id=owner.id if owner else (parent.client_id if parent else None),
+            lead_id=self.leads[lead].id if lead else None,
+            parent_id=parent.id if parent else None,
+            position=position if not parent else self.counts[2],
+            due_date=due if isinstance(due, date) and not isinstance(due, datetime) else None,
+            due_at=due if isinstance(due, datetime) else None,
+            priority=priority,
+            assignee=assignee,
+            estimate_hours=estimate,
+            done_at=self.ago(days=1) if done or column == self.config.done_column else None,
+            created_at=self.ago(days=5),
+            updated_at=self.ago(days=1),
+        )
+        self.session.add(task)
+        self.session.flush()
+        self.session.add_all(TaskTag(task_id=task.id or 0, tag=tag) for tag in tags)
+        record_activity(self.session, task, ActivityKind.CREATED, now=self.ago(days=5))
+        self.counts[2] += 1
+        return task
+
+    def _tasks(self) -> None:
+        columns = list(self.config.columns)
+        backlog, todo = columns[0], columns[min(1, len(columns) - 1)]
+        doing, review = columns[min(2, len(columns) - 1)], columns[min(3, len(columns) - 1)]
+        done = self.config.done_column
+        next_workday = add_business_days(self.today, 1, self.config.work_days)
+        t = self._task
+        video = t(
+            "Explainer video: script and storyboard",
+            doing,
+            client="Fjord Fintech",
+            due=self.at(0, 15),
+            assignee="copywriter",
+            tags=("video",),
+            lead="video",
+            priority="high",
+            estimate=12,
+        )
+        t("Interview the product owner", "", parent=video, assignee="copywriter", done=True)
+        t("Draft the voice-over script", "", parent=video, assignee="copywriter", done=True)
+        t("Storyboard, 12 frames", "", parent=video, assignee="designer", due=self.day(1))
+        t("Client review call", "", parent=video, due=self.at(2, 11))
+        t(
+            "Send the estimate for the banking landing page",
+            todo,
+            client="Fjord Fintech",
+            due=self.at(-1, 17),
+            tags=("urgent",),
+            priority="urgent",
+            lead="app",
+            estimate=1,
+        )
+        t(
+            "Meta tags for 40 product pages",
+            doing,
+            client="Sakura Foods",
+            due=self.day(-2),
+            assignee="seo",
+            tags=("seo",),
+            estimate=6,
+        )
+        newsletter = t(
+            "Monthly newsletter",
+            review,
+            client="Granel",
+            due=self.day(0),
+            assignee="copywriter",
+            tags=("content",),
+            estimate=4,
+        )
+        t("Write the copy", "", parent=newsletter, assignee="copywriter", done=True)
+        t("Lay out the template", "", parent=newsletter, assignee="designer", done=True)
+        t("Proofread", "", parent=newsletter, assignee="copywriter")
+        t(
+            "Fix the booking form on mobile",
+            todo,
+            client="Blue Harbor Hotels",
+            due=self.at(0, 18, 30),
+            assignee="developer",
+            tags=("bug",),
+            priority="high",
+        )
+        t(
+            "Prepare the rebrand workshop agenda",
+            todo,
+            client="Blue Harbor Hotels",
+            due=next_workday,
+            lead="workshop",
+            estimate=3,
+        )
+        t(
+            "Annual report: structure and first chapter",
+            backlog,
+            client="Kettle & Co",
+            due=self.day(5),
+            assignee="copywriter",
+            lead="report",
+        )
+        site = t(
+            "Landing page for the residential complex",
+            backlog,
+            client="Гранель Девелопмент",
+            due=self.day(9),
+            assignee="developer",
+            tags=("web",),
+            estimate=40,
+        )
+        t("Wireframes", "", parent=site, assignee="designer", due=self.day(3))
+        t("Photo shoot brief", "", parent=site, due=self.day(4))
+        t(
+            "Quarterly SEO report",
+            todo,
+            client="Granel",
+            due=self.day(3),
+            assignee="seo",
+            tags=("seo", "report"),
+        )
+        t(
+            "Invoice for the September retainer",
+            todo,
+            client="Kettle & Co",
+            due=self.day(1),
+            tags=("money",),
+        )
+        t("Brand book PDF export", done, client="Sakura Foods", assignee="designer", done=True)
+        t("Kick-off meeting notes", done, client="Fjord Fintech", done=True)
+
+    def _reminder(
+        self,
+        text: str,
+        due: datetime,
+        *,
+        kind: str = "custom",
+        lead: str | None = None,
+        client: str | None = None,
+    ) -> None:
+        self.session.add(
+            Reminder(
+                text=text,
+                kind=kind,
+                due_at=due,
+                lead_id=self.leads[lead].id if lead else None,
+                client_id=self.clients[client].id if client else None,
+                created_at=self.ago(days=1),
+            )
+        )
+        self.counts[3] += 1
+
+    def _reminders(self) -> None:
+        self._reminder(
+            "Call Oliver: did the proposal arrive?", self.at(0, 9, 30), kind="call", lead="report"
+        )
+        self._reminder("Chase the signed contract", self.at(0, 16), lead="workshop")
+        self._reminder(
+            "Payment due for the September retainer",
+            self.at(1, 10),
+            kind="payment",
+            client="Kettle & Co",
+        )
+        self._reminder("Send Kenji the campaign mood board", self.at(2, 9), lead="social")

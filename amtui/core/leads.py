@@ -1,0 +1,344 @@
+"""Leads: enquiries from clients and partner agencies, from any channel, into one inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from amtui.core.activities import ActivityKind, list_activities, record_activity
+from amtui.core.clients import ensure_client
+from amtui.core.config import Config
+from amtui.core.dates import parse_when, to_utc
+from amtui.core.db import Database
+from amtui.core.errors import AmtuiError, InputError, NotFoundError
+from amtui.core.lookup import fetch, find_client
+from amtui.core.models import (
+    CLOSED_STAGES,
+    Activity,
+    Channel,
+    Client,
+    Lead,
+    Reminder,
+    Source,
+    Stage,
+    Task,
+)
+from amtui.core.text import one_line
+from amtui.core.validate import (
+    UNSET,
+    check_choice,
+    check_currency,
+    check_email,
+    check_name,
+    check_zone,
+    parse_money,
+)
+
+SOURCES = [s.value for s in Source]
+CHANNELS = [c.value for c in Channel]
+STAGES = [s.value for s in Stage]
+
+
+class DuplicateLeadError(AmtuiError):
+    """A lead with this external id (e.g. an email Message-ID) exists: nothing to do."""
+
+    exit_code = 1
+
+
+@dataclass
+class LeadDraft:
+    title: str
+    source: str = Source.CLIENT.value
+    partner: str | None = None
+    channel: str = Channel.EMAIL.value
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    client: str | None = None
+    value: str | int | None = None  # text such as "12k", or minor units
+    currency: str | None = None
+    received: str | datetime | None = None
+    timezone: str | None = None
+    brief: Sequence[tuple[str, str]] = ()
+    external_id: str | None = None
+    notes: str = ""
+
+
+@dataclass
+class LeadRow:
+    lead: Lead
+    client_name: str | None = None
+
+
+@dataclass
+class LeadDetails:
+    row: LeadRow
+    tasks: list[Task]
+    reminders: list[Reminder]
+    activities: list[Activity]
+
+
+@dataclass
+class LeadResult:
+    lead: Lead
+    client: Client | None
+    created_client: bool = False
+    changed: list[str] = field(default_factory=list)
+
+
+def parse_brief(items: Sequence[str]) -> list[tuple[str, str]]:
+    """Brief answers given as `question=answer` (e.g. `Budget=12k`)."""
+    pairs = []
+    for item in items:
+        question, sep, answer = item.partition("=")
+        if not sep or not question.strip():
+            raise InputError(f"{one_line(item)!r} is not a brief answer; use 'Question=answer'")
+        pairs.append((question.strip(), answer.strip()))
+    return pairs
+
+
+def resolve_received(value: str | datetime | None, *, now: datetime, config: Config) -> datetime:
+    """When a lead arrived: now by default; a date alone means the start of that working day."""
+    if value is None:
+        return now
+    if isinstance(value, str):
+        parsed = parse_when(
+            value,
+            now=now,
+            tz=config.timezone,
+            date_order=config.date_order,
+            workdays=config.work_days,
+        )
+        if isinstance(parsed, date) and not isinstance(parsed, datetime):
+            parsed = config.work_start_at(parsed)
+        value = parsed
+    received = to_utc(value)
+    if received > now + timedelta(minutes=1):
+        raise InputError("a lead cannot be received in the future; give a past or present time")
+    return received
+
+
+def _money(value: str | int | None) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    return parse_money(value)
+
+
+def _source(source: str, partner: str | None) -> tuple[str, str | None]:
+    source = check_choice(source, SOURCES, "source")
+    partner = partner.strip() if partner and partner.strip() else None
+    if partner and source == Source.CLIENT.value:
+        source = Source.PARTNER.value  # naming a partner agency says where it came from
+    if source == Source.PARTNER.value and not partner:
+        raise InputError("a partner lead needs the partner's name (--partner 'Studio X')")
+    return source, partner
+
+
+def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -> LeadResult:
+    """Record an incoming lead; its 15-minute first-response clock starts at `received`."""
+    title = check_name(draft.title, "lead title")
+    source, partner = _source(draft.source, draft.partner)
+    channel = check_choice(draft.channel, CHANNELS, "channel")
+    email = check_email(draft.contact_email)
+    value = _money(draft.value)
+    currency = check_currency(draft.currency) or (config.default_currency if value else None)
+    zone = check_zone(draft.timezone)
+    received = resolve_received(draft.received, now=now, config=config)
+    external_id = draft.external_id.strip() if draft.external_id else None
+    with db.write() as session:
+        if external_id:
+            existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
+            if existing is not None:
+                raise DuplicateLeadError(
+                    f"a lead with external id {one_line(external_id)!r} exists already: "
+                    f"L{existing.id}"
+                )
+        client, created = None, False
+        if draft.client:
+            client = find_client(session, draft.client)
+            if client is None:
+                client, created = ensure_client(session, draft.client, now=now)
+        lead = Lead(
+            title=title,
+            source=source,
+            partner=partner,
+            channel=channel,
+            contact_name=draft.contact_name,
+            contact_email=email,
+            contact_phone=draft.contact_phone,
+            client_id=client.id if client else None,
+            value_cents=value,
+            currency=currency,
+            timezone=zone,
+            received_at=received,
+            brief=[{"q": q, "a": a} for q, a in draft.brief],
+            external_id=external_id,
+            notes=draft.notes,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(lead)
+        session.flush()
+        record_activity(
+            session, lead, ActivityKind.CREATED, f"via {channel}", now=now, occurred_at=received
+        )
+    return LeadResult(lead, client, created)
+
+
+def edit_lead(
+    db: Database,
+    reference: str,
+    *,
+    now: datetime,
+    config: Config,
+    title: str | object = UNSET,
+    source: str | object = UNSET,
+    partner: str | object | None = UNSET,
+    channel: str | object = UNSET,
+    contact_name: str | object | None = UNSET,
+    contact_email: str | object | None = UNSET,
+    contact_phone: str | object | None = UNSET,
+    client: str | object | None = UNSET,
+    value: str | int | object | None = UNSET,
+    currency: str | object | None = UNSET,
+    received: str | datetime | object = UNSET,
+    timezone: str | object | None = UNSET,
+    add_brief: Sequence[tuple[str, str]] = (),
+    notes: str | object = UNSET,
+) -> LeadResult:
+    """Change the given fields of a lead in one transaction (the stage has its own rules)."""
+    with db.write() as session:
+        lead = fetch(session, Lead, reference)
+        changes: dict[str, object] = {}
+        if isinstance(title, str):
+            changes["title"] = check_name(title, "lead title")
+        if source is not UNSET or partner is not UNSET:
+            new_source = source if isinstance(source, str) else lead.source
+            new_partner = partner if partner is not UNSET else lead.partner
+            if isinstance(source, str) and source == Source.CLIENT.value and partner is UNSET:
+                new_partner = None
+            changes["source"], changes["partner"] = _source(new_source, new_partner)  # type: ignore[arg-type]
+        if isinstance(channel, str):
+            changes["channel"] = check_choice(channel, CHANNELS, "channel")
+        if contact_name is not UNSET:
+            changes["contact_name"] = contact_name
+        if contact_email is not UNSET:
+            changes["contact_email"] = check_email(contact_email)  # type: ignore[arg-type]
+        if contact_phone is not UNSET:
+            changes["contact_phone"] = contact_phone
+        if value is not UNSET:
+            changes["value_cents"] = _money(value)  # type: ignore[arg-type]
+        if currency is not UNSET:
+            changes["currency"] = check_currency(currency)  # type: ignore[arg-type]
+        if received is not UNSET:
+            changes["received_at"] = resolve_received(received, now=now, config=config)  # type: ignore[arg-type]
+        if timezone is not UNSET:
+            changes["timezone"] = check_zone(timezone)  # type: ignore[arg-type]
+        if isinstance(notes, str):
+            changes["notes"] = notes
+        if add_brief:
+            changes["brief"] = [*lead.brief, *({"q": q, "a": a} for q, a in add_brief)]
+        created = False
+        found: Client | None = session.get(Client, lead.client_id) if lead.client_id else None
+        if client is not UNSET:
+            if client is None:
+                found = None
+            else:
+                found = find_client(session, str(client))
+                if found is None:
+                    found, created = ensure_client(session, str(client), now=now)
+            changes["client_id"] = found.id if found else None
+        if not changes:
+            raise InputError("nothing to change; give at least one field to edit")
+        changed = [k for k, v in changes.items() if getattr(lead, k) != v]
+        for key in changed:
+            setattr(lead, key, changes[key])
+        if changed:
+            lead.updated_at = now
+            record_activity(session, lead, ActivityKind.EDITED, ", ".join(changed), now=now)
+    return LeadResult(lead, found, created, changed)
+
+
+def delete_lead(db: Database, reference: str) -> str:
+    """Delete a lead with its reminders and timeline; its tasks stay, unlinked."""
+    with db.write() as session:
+        lead = fetch(session, Lead, reference)
+        title = lead.title
+        session.delete(lead)
+    return title
+
+
+def list_leads(
+    db: Database,
+    *,
+    stage: str | None = None,
+    waiting: bool = False,
+    client: str | None = None,
+    source: str | None = None,
+    channel: str | None = None,
+    include_closed: bool = False,
+    limit: int | None = 200,
+    offset: int = 0,
+) -> list[LeadRow]:
+    """Leads, most urgent first: those waiting for a first response (oldest first), then the
+    rest, newest first."""
+    with db.read() as session:
+        query = select(Lead)
+        if stage is not None:
+            query = query.where(col(Lead.stage) == check_choice(stage, STAGES, "stage"))
+        elif not include_closed:
+            query = query.where(col(Lead.stage).not_in(CLOSED_STAGES))
+        if waiting:
+            query = query.where(col(Lead.first_response_at).is_(None))
+        if client is not None:
+            found = find_client(session, client)
+            if found is None:
+                raise NotFoundError(f"no client named {one_line(client)!r}")
+            query = query.where(col(Lead.client_id) == found.id)
+        if source is not None:
+            query = query.where(col(Lead.source) == check_choice(source, SOURCES, "source"))
+        if channel is not None:
+            query = query.where(col(Lead.channel) == check_choice(channel, CHANNELS, "channel"))
+        waiting_first = sa.case((col(Lead.first_response_at).is_(None), 0), else_=1)
+        urgency = sa.case(
+            (col(Lead.first_response_at).is_(None), col(Lead.received_at)), else_=None
+        )
+        query = query.order_by(
+            waiting_first, urgency, col(Lead.received_at).desc(), col(Lead.id).desc()
+        ).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return lead_rows(session, list(session.exec(query)))
+
+
+def lead_rows(session: Session, leads: list[Lead]) -> list[LeadRow]:
+    """Attach client names with one query for the whole page."""
+    ids = {lead.client_id for lead in leads if lead.client_id}
+    names: dict[int | None, str] = {}
+    if ids:
+        names = dict(
+            session.execute(select(Client.id, Client.name).where(col(Client.id).in_(ids))).all()
+        )
+    return [LeadRow(lead, names.get(lead.client_id)) for lead in leads]
+
+
+def get_lead_details(db: Database, reference: str) -> LeadDetails:
+    """Everything the detail view and `amtui show L7` print about one lead."""
+    with db.read() as session:
+        lead = fetch(session, Lead, reference)
+        (row,) = lead_rows(session, [lead])
+        tasks = list(
+            session.exec(select(Task).where(col(Task.lead_id) == lead.id).order_by(col(Task.id)))
+        )
+        reminders = list(
+            session.exec(
+                select(Reminder)
+                .where(col(Reminder.lead_id) == lead.id)
+                .order_by(col(Reminder.due_at))
+            )
+        )
+        return LeadDetails(row, tasks, reminders, list_activities(session, lead))

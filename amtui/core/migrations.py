@@ -1,0 +1,320 @@
+"""The versioned schema: an ordered list of migrations, each recorded in `amtui_schema`.
+
+Why not Alembic's script directory: amtui is a desktop tool whose database is created on first
+use and must be checked on every command. Reading one row from `amtui_schema` costs well under a
+millisecond; loading an Alembic environment costs ~240 ms of imports. So the *bookkeeping* is
+ours (a list, a table, a refusal of newer files), while each migration step is written with
+Alembic's `Operations`, which emits portable DDL and rebuilds SQLite tables in batch mode.
+Alembic is imported only when a database actually needs creating or upgrading.
+
+Rules for a new migration: append a function, never edit an old one; on SQLite they run with
+foreign keys off (a table rebuild with them on would cascade deletes into child tables), in one
+transaction, after a backup copy of the file; `PRAGMA foreign_key_check` must pass before commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from amtui.core.db import Database
+from amtui.core.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.operations import Operations
+
+
+def _instant(name: str, nullable: bool = True) -> sa.Column[datetime]:
+    from amtui.core.models import UTCDateTime
+
+    return sa.Column(name, UTCDateTime(), nullable=nullable)
+
+
+def _fk_column(name: str, target: str, ondelete: str, nullable: bool = True) -> sa.Column[int]:
+    return sa.Column(
+        name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=nullable
+    )
+
+
+def _v1_initial(op: Operations) -> None:
+    """Clients, contacts, leads, tasks (with tags), reminders and activities."""
+    op.create_table(
+        "client",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("name_key", sa.String(), nullable=False, unique=True),
+        sa.Column("timezone", sa.String()),
+        sa.Column("owner", sa.String()),
+        sa.Column("kam_attractiveness", sa.Integer()),
+        sa.Column("kam_relationship", sa.Integer()),
+        sa.Column("relationship_stage", sa.String(), nullable=False),
+        sa.Column("notes", sa.String(), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        _instant("created_at", False),
+        _instant("updated_at", False),
+    )
+    op.create_table(
+        "contact",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _fk_column("client_id", "client.id", "CASCADE", nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("email", sa.String()),
+        sa.Column("phone", sa.String()),
+        sa.Column("role", sa.String()),
+        _instant("created_at", False),
+    )
+    op.create_index("ix_contact_client_id", "contact", ["client_id"])
+    op.create_table(
+        "lead",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("source", sa.String(), nullable=False),
+        sa.Column("partner", sa.String()),
+        sa.Column("channel", sa.String(), nullable=False),
+        sa.Column("contact_name", sa.String()),
+        sa.Column("contact_email", sa.String()),
+        sa.Column("contact_phone", sa.String()),
+        _fk_column("client_id", "client.id", "SET NULL"),
+        sa.Column("stage", sa.String(), nullable=False),
+        sa.Column("lost_reason", sa.String()),
+        sa.Column("value_cents", sa.Integer()),
+        sa.Column("currency", sa.String()),
+        sa.Column("timezone", sa.String()),
+        _instant("received_at", False),
+        _instant("first_response_at"),
+        sa.Column("brief", sa.JSON(), nullable=False),
+        sa.Column("external_id", sa.String(), unique=True),
+        sa.Column("notes", sa.String(), nullable=False),
+        _instant("closed_at"),
+        _instant("created_at", False),
+        _instant("updated_at", False),
+    )
+    op.create_index("ix_lead_client_id", "lead", ["client_id"])
+    op.create_index("ix_lead_stage", "lead", ["stage"])
+    waiting = "first_response_at IS NULL AND stage NOT IN ('won', 'lost')"
+    op.create_index(
+        "ix_lead_waiting",
+        "lead",
+        ["received_at"],
+        sqlite_where=sa.text(waiting),
+        postgresql_where=sa.text(waiting),
+    )
+    op.create_table(
+        "task",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("notes", sa.String(), nullable=False),
+        _fk_column("client_id", "client.id", "SET NULL"),
+        _fk_column("lead_id", "lead.id", "SET NULL"),
+        _fk_column("parent_id", "task.id", "CASCADE"),
+        sa.Column("column", sa.String(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("due_date", sa.Date()),
+        _instant("due_at"),
+        sa.Column("priority", sa.String(), nullable=False),
+        sa.Column("assignee", sa.String()),
+        sa.Column("estimate_hours", sa.Float()),
+        _instant("done_at"),
+        _instant("created_at", False),
+        _instant("updated_at", False),
+    )
+    op.create_index("ix_task_client_id", "task", ["client_id"])
+    op.create_index("ix_task_lead_id", "task", ["lead_id"])
+    op.create_index("ix_task_board", "task", ["parent_id", "column", "position"])
+    for column in ("due_at", "due_date"):
+        where = f"done_at IS NULL AND {column} IS NOT NULL"
+        op.create_index(
+            f"ix_task_open_{column}",
+            "task",
+            [column],
+            sqlite_where=sa.text(where),
+            postgresql_where=sa.text(where),
+        )
+    op.create_table(
+        "task_tag",
+        _fk_column("task_id", "task.id", "CASCADE", nullable=False),
+        sa.Column("tag", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("task_id", "tag"),
+    )
+    op.create_index("ix_task_tag_tag", "task_tag", ["tag"])
+    op.create_table(
+        "reminder",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("step", sa.Integer()),
+        _instant("due_at", False),
+        _instant("snoozed_until"),
+        _fk_column("lead_id", "lead.id", "CASCADE"),
+        _fk_column("client_id", "client.id", "CASCADE"),
+        _fk_column("task_id", "task.id", "CASCADE"),
+        _instant("done_at"),
+        _instant("notified_at"),
+        _instant("created_at", False),
+    )
+    for column in ("lead_id", "client_id", "task_id"):
+        op.create_index(f"ix_reminder_{column}", "reminder", [column])
+    op.create_index(
+        "ix_reminder_open_due",
+        "reminder",
+        ["due_at"],
+        sqlite_where=sa.text("done_at IS NULL"),
+        postgresql_where=sa.text("done_at IS NULL"),
+    )
+    op.create_table(
+        "activity",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("data", sa.JSON()),
+        _fk_column("lead_id", "lead.id", "CASCADE"),
+        _fk_column("client_id", "client.id", "CASCADE"),
+        _fk_column("task_id", "task.id", "CASCADE"),
+        _instant("occurred_at", False),
+        _instant("created_at", False),
+    )
+    for column in ("lead_id", "client_id", "task_id"):
+        op.create_index(f"ix_activity_{column}", "activity", [column])
+
+
+Migration = Callable[["Operations"], None]
+
+#: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("initial", _v1_initial),
+]
+
+LATEST = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    """What `ensure_schema` did: nothing, created the schema, or upgraded it (with a backup)."""
+
+    from_version: int
+    to_version: int
+    backup: Path | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_version != self.to_version
+
+
+class NewerSchemaError(StorageError):
+    """The database was written by a newer amtui; it is left untouched."""
+
+
+def read_version(conn: sa.Connection) -> int:
+    """The schema version of the database behind `conn` (0 when it holds no amtui schema)."""
+    if not sa.inspect(conn).has_table("amtui_schema"):
+        foreign = [name for name in sa.inspect(conn).get_table_names() if name != "sqlite_sequence"]
+        if foreign:
+            raise StorageError(
+                f"this database already holds other tables ({', '.join(sorted(foreign)[:3])}…) "
+                "and is not an amtui database; point --db at a new or amtui file"
+            )
+        return 0
+    version = conn.execute(sa.text("SELECT max(version) FROM amtui_schema")).scalar()
+    return int(version or 0)
+
+
+def ensure_schema(db: Database, *, target: int = LATEST) -> SchemaReport:
+    """Create or upgrade the schema to `target`; refuse a database from a newer amtui.
+
+    The common case (already current) is a single cheap query.
+    """
+    with db.connect() as conn:
+        current = read_version(conn)
+        conn.rollback()
+    _refuse_newer(db, current)
+    if current >= target:
+        return SchemaReport(current, current)
+    return _upgrade(db, target)
+
+
+def _refuse_newer(db: Database, version: int) -> None:
+    if version > LATEST:
+        raise NewerSchemaError(
+            f"database {db.display} has schema version {version}, but this amtui knows only up "
+            f"to {LATEST}: it was written by a newer amtui. Upgrade amtui; the file was not changed"
+        )
+
+
+def _upgrade(db: Database, target: int) -> SchemaReport:
+    from alembic.operations import Operations  # ~240 ms with its imports: only when migrating
+    from alembic.runtime.migration import MigrationContext
+
+    backup: Path | None = None
+    with db.connect(write=True) as conn:
+        if db.is_sqlite:
+            # Must be set outside a transaction (hence on the driver connection, which
+            # SQLAlchemy does not autobegin); restored before the connection goes back.
+            _set_foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                current = read_version(conn)  # again, now under the write lock
+                _refuse_newer(db, current)
+                if current >= target:
+                    return SchemaReport(current, current)
+                if current > 0 and db.path is not None:
+                    backup = _backup(db.path, current)
+                operations = Operations(MigrationContext.configure(conn))
+                if current == 0:
+                    _create_version_table(conn)
+                for version in range(current + 1, target + 1):
+                    name, step = MIGRATIONS[version - 1]
+                    step(operations)
+                    conn.execute(
+                        sa.insert(_version_table()).values(
+                            version=version, name=name, applied_at=datetime.now(UTC)
+                        )
+                    )
+                if db.is_sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(
+                            f"upgrade of {db.display} stopped: it would break "
+                            f"{len(broken)} references; the file was not changed"
+                        )
+        finally:
+            if db.is_sqlite:
+                _set_foreign_keys(conn, on=True)
+    return SchemaReport(current, target, backup)
+
+
+def _set_foreign_keys(conn: sa.Connection, *, on: bool) -> None:
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _version_table() -> sa.Table:
+    from amtui.core.models import SchemaVersion
+
+    return SchemaVersion.__table__  # type: ignore[attr-defined]
+
+
+def _create_version_table(conn: sa.Connection) -> None:
+    _version_table().create(conn)
+
+
+def _backup(path: Path, version: int) -> Path:
+    """Copy the database file (consistently, through SQLite's backup API) before an upgrade."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target

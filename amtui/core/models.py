@@ -1,0 +1,276 @@
+"""The data model (DESIGN §4): clients, contacts, leads, tasks, reminders and activities.
+
+Instants are stored as aware UTC (`UTCDateTime` refuses naive values at the boundary); a task's
+all-day due is a plain `date`. Money is kept in minor units (cents) so SQLite never rounds it.
+The schema these classes describe is created and upgraded only by `amtui.core.migrations`;
+a test checks that the migrations produce exactly this metadata.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware instant, stored as UTC; a naive datetime is refused, never guessed."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime refused: {value.isoformat()} has no time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _instant(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _fk(target: str, ondelete: Literal["CASCADE", "SET NULL"], *, nullable: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column_kwargs={"nullable": nullable},
+        sa_type=sa.Integer,
+        foreign_key=target,
+        ondelete=ondelete,
+        index=True,
+    )
+
+
+class Source(StrEnum):
+    CLIENT = "client"
+    PARTNER = "partner"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    SOCIAL = "social"
+    MESSENGER = "messenger"
+    WEB_BRIEF = "web-brief"
+    MEETING = "meeting"
+    REFERRAL = "referral"
+    OTHER = "other"
+
+
+class Stage(StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    BRIEFED = "briefed"
+    PROPOSAL_SENT = "proposal-sent"
+    NEGOTIATING = "negotiating"
+    WON = "won"
+    LOST = "lost"
+
+
+CLOSED_STAGES = (Stage.WON.value, Stage.LOST.value)
+
+#: Leads still waiting for a first touch. Queries use this literal text (not bound parameters)
+#: so that SQLite can prove they match the partial index `ix_lead_waiting`.
+LEAD_WAITING_SQL = "first_response_at IS NULL AND stage NOT IN ('won', 'lost')"
+
+
+class ReminderKind(StrEnum):
+    CUSTOM = "custom"
+    CALL = "call"
+    PAYMENT = "payment"
+    FIRST_RESPONSE = "first-response"
+    CHECK_RECEIPT = "check-receipt"
+    FOLLOW_UP = "follow-up"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)  # text.fold(name): unique in any script and case
+    timezone: str | None = None
+    owner: str | None = None
+    kam_attractiveness: int | None = None  # 1–5
+    kam_relationship: int | None = None  # 1–5
+    relationship_stage: str = "tactical"
+    notes: str = ""
+    archived: bool = False
+    created_at: datetime = _instant(nullable=False)
+    updated_at: datetime = _instant(nullable=False)
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = _fk("client.id", "CASCADE", nullable=False)
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+    created_at: datetime = _instant(nullable=False)
+
+
+class Lead(SQLModel, table=True):
+    __tablename__ = "lead"
+    __table_args__ = (
+        # Leads still waiting for a first touch: the agenda and the inbox read these first.
+        sa.Index(
+            "ix_lead_waiting",
+            "received_at",
+            sqlite_where=sa.text(LEAD_WAITING_SQL),
+            postgresql_where=sa.text(LEAD_WAITING_SQL),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    source: str = Source.CLIENT.value
+    partner: str | None = None
+    channel: str = Channel.EMAIL.value
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    client_id: int | None = _fk("client.id", "SET NULL")
+    stage: str = Field(default=Stage.NEW.value, index=True)
+    lost_reason: str | None = None
+    value_cents: int | None = None
+    currency: str | None = None
+    timezone: str | None = None
+    received_at: datetime = _instant(nullable=False)
+    first_response_at: datetime | None = _instant()
+    brief: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
+    external_id: str | None = Field(default=None, unique=True)
+    notes: str = ""
+    closed_at: datetime | None = _instant()
+    created_at: datetime = _instant(nullable=False)
+    updated_at: datetime = _instant(nullable=False)
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "task"
+    __table_args__ = (
+        sa.Index("ix_task_board", "parent_id", "column", "position"),
+        sa.Index(
+            "ix_task_open_due_at",
+            "due_at",
+            sqlite_where=sa.text("done_at IS NULL AND due_at IS NOT NULL"),
+            postgresql_where=sa.text("done_at IS NULL AND due_at IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_task_open_due_date",
+            "due_date",
+            sqlite_where=sa.text("done_at IS NULL AND due_date IS NOT NULL"),
+            postgresql_where=sa.text("done_at IS NULL AND due_date IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    notes: str = ""
+    client_id: int | None = _fk("client.id", "SET NULL")
+    lead_id: int | None = _fk("lead.id", "SET NULL")
+    parent_id: int | None = Field(
+        default=None, sa_type=sa.Integer, foreign_key="task.id", ondelete="CASCADE"
+    )
+    column: str
+    position: int = 0
+    due_date: date | None = None  # all-day deadline, in the user's calendar
+    due_at: datetime | None = _instant()  # timed deadline
+    priority: str = Priority.NORMAL.value
+    assignee: str | None = None
+    estimate_hours: float | None = None
+    done_at: datetime | None = _instant()
+    created_at: datetime = _instant(nullable=False)
+    updated_at: datetime = _instant(nullable=False)
+
+    @property
+    def due(self) -> date | datetime | None:
+        return self.due_at or self.due_date
+
+
+class TaskTag(SQLModel, table=True):
+    __tablename__ = "task_tag"
+
+    task_id: int = Field(
+        sa_type=sa.Integer, foreign_key="task.id", ondelete="CASCADE", primary_key=True
+    )
+    tag: str = Field(primary_key=True, index=True)
+
+
+class Reminder(SQLModel, table=True):
+    __tablename__ = "reminder"
+    __table_args__ = (
+        sa.Index(
+            "ix_reminder_open_due",
+            "due_at",
+            sqlite_where=sa.text("done_at IS NULL"),
+            postgresql_where=sa.text("done_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    kind: str = ReminderKind.CUSTOM.value
+    step: int | None = None  # follow-up ladder step, 1-based
+    due_at: datetime = _instant(nullable=False)
+    snoozed_until: datetime | None = _instant()
+    lead_id: int | None = _fk("lead.id", "CASCADE")
+    client_id: int | None = _fk("client.id", "CASCADE")
+    task_id: int | None = _fk("task.id", "CASCADE")
+    done_at: datetime | None = _instant()
+    notified_at: datetime | None = _instant()
+    created_at: datetime = _instant(nullable=False)
+
+    @property
+    def effective_due(self) -> datetime:
+        """When the reminder is next due: the snooze wins over the original time."""
+        return self.snoozed_until or self.due_at
+
+
+class Activity(SQLModel, table=True):
+    __tablename__ = "activity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    text: str = ""
+    data: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    lead_id: int | None = _fk("lead.id", "CASCADE")
+    client_id: int | None = _fk("client.id", "CASCADE")
+    task_id: int | None = _fk("task.id", "CASCADE")
+    occurred_at: datetime = _instant(nullable=False)
+    created_at: datetime = _instant(nullable=False)
+
+
+class SchemaVersion(SQLModel, table=True):
+    """One row per applied migration: the upgrade history of this database file."""
+
+    __tablename__ = "amtui_schema"
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name: str
+    applied_at: datetime = _instant(nullable=False)

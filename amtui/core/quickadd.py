@@ -1,0 +1,125 @@
+"""Quick-add tokens: `Send estimate due:fri 15:00 client:Granel +urgent @copywriter`.
+
+The parser is pure: it splits the text into title words and raw field values. Dates stay raw
+text here and are resolved by the task service, which knows the client's time zone.
+
+Tokens: `due:WHEN` (the longest run of words that reads as a date expression), `client:NAME`,
+`lead:L7`, `col:COLUMN`, `pri:low|normal|high|urgent`, `est:2h`, `parent:T3`, `@assignee`,
+`+tag`, and, when editing, `-tag` to remove a tag and `none` to clear a field (`due:none`).
+A value with spaces can be quoted: `client:"Granel Studio"`. Words that merely contain a colon
+(`http://…`, `10:30`) stay in the title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from amtui.core.errors import InputError
+from amtui.core.text import one_line
+
+FIELDS = ("due", "client", "lead", "col", "pri", "est", "parent")
+_FIELD = re.compile(r"(due|client|lead|col|pri|est|parent):(.*)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"([+-])([\w][\w.-]*)")
+_ASSIGNEE = re.compile(r"@([\w][\w.-]*)")
+_ACCEPTED = (
+    "due:WHEN, client:NAME, lead:L7, col:COLUMN, pri:low|normal|high|urgent, est:2h, "
+    "parent:T3, @assignee, +tag"
+)
+
+
+@dataclass
+class Tokens:
+    """What a quick-add or quick-edit line says, before any lookup or date resolution."""
+
+    title: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+    assignee: str | None = None
+
+
+def _split(text: str) -> list[str]:
+    """Whitespace-separated words; `key:"a b"` stays one word (quotes removed)."""
+    words: list[str] = []
+    position = 0
+    pattern = re.compile(r'\s*(\w+:"[^"]*"|\S+)')
+    while position < len(text):
+        match = pattern.match(text, position)
+        if not match or not match.group(1):
+            break
+        word = match.group(1)
+        key, sep, rest = word.partition(":")
+        if sep and rest.startswith('"') and rest.endswith('"') and len(rest) >= 2:
+            word = f"{key}:\x00{rest[1:-1]}"  # \x00 marks "quoted: take as is"
+        words.append(word)
+        position = match.end()
+    return words
+
+
+def parse_tokens(
+    text: str, *, is_date: Callable[[str], bool], allow_removal: bool = False
+) -> Tokens:
+    """Split a quick-add line. `is_date` tells whether a phrase reads as a date expression."""
+    if "\n" in text or "\r" in text:
+        raise InputError("a quick-add line must be one line")
+    words = _split(text)
+    tokens = Tokens()
+    title: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        field_match = _FIELD.fullmatch(word)
+        if field_match:
+            key, value = field_match.group(1).lower(), field_match.group(2)
+            if key in tokens.fields:
+                raise InputError(f"{key}: is given twice in {one_line(text)!r}")
+            if value.startswith("\x00"):
+                value = value[1:]
+            elif key == "due" and value:
+                # Take the longest run of following words that still reads as a date.
+                best, taken = value, 0
+                for extra in range(1, min(4, len(words) - index) + 1):
+                    phrase = " ".join([value, *words[index : index + extra]])
+                    if is_date(phrase):
+                        best, taken = phrase, extra
+                value = best
+                index += taken
+            if not value.strip():
+                raise InputError(
+                    f"{key}: needs a value, e.g. {_example(key)}; accepted: {_ACCEPTED}"
+                )
+            tokens.fields[key] = value.strip()
+            continue
+        tag_match = _TAG.fullmatch(word)
+        if tag_match and not tag_match.group(2).isdigit():
+            sign, tag = tag_match.groups()
+            if sign == "+":
+                tokens.add_tags.append(tag.lower())
+                continue
+            if allow_removal:
+                tokens.remove_tags.append(tag.lower())
+                continue
+        assignee_match = _ASSIGNEE.fullmatch(word)
+        if assignee_match:
+            if tokens.assignee is not None:
+                raise InputError(f"more than one @assignee in {one_line(text)!r}")
+            tokens.assignee = assignee_match.group(1)
+            continue
+        title.append(word.replace("\x00", ""))
+    tokens.title = " ".join(title)
+    return tokens
+
+
+def _example(key: str) -> str:
+    return {
+        "due": "due:fri 15:00",
+        "client": 'client:Granel or client:"Granel Studio"',
+        "lead": "lead:L7",
+        "col": 'col:"In progress"',
+        "pri": "pri:high",
+        "est": "est:2h",
+        "parent": "parent:T3",
+    }[key]

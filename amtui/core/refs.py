@@ -1,0 +1,65 @@
+"""Short references (`T12`, `L7`, `C3`, `R5`) that name records in both front ends."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from amtui.core.errors import InputError
+
+
+class Kind(StrEnum):
+    TASK = "T"
+    LEAD = "L"
+    CLIENT = "C"
+    REMINDER = "R"
+
+    @property
+    def noun(self) -> str:
+        return {"T": "task", "L": "lead", "C": "client", "R": "reminder"}[self.value]
+
+
+_REF = re.compile(r"\s*([TtLlCcRr])?\s*#?(\d{1,18})\s*")
+_ACCEPTED = "T12 (task), L7 (lead), C3 (client) or R5 (reminder)"
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    kind: Kind
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}{self.id}"
+
+
+def parse_ref(text: str, expected: Kind | None = None) -> Ref:
+    """Read a reference; a bare number is accepted when the caller knows the kind."""
+    match = _REF.fullmatch(text or "")
+    if not match:
+        wanted = f"{expected.value}12 or a plain number" if expected else _ACCEPTED
+        raise InputError(f"{text!r} is not a reference; use {wanted}")
+    letter, number = match.groups()
+    if letter is None:
+        if expected is None:
+            raise InputError(f"{text!r} is ambiguous; use {_ACCEPTED}")
+        kind = expected
+    else:
+        kind = Kind(letter.upper())
+        if expected is not None and kind is not expected:
+            raise InputError(
+                f"{text.strip()} is a {kind.noun}, but a {expected.noun} is needed here "
+                f"(e.g. {expected.value}12)"
+            )
+    return Ref(kind, int(number))
+
+
+def looks_like_ref(text: str, kind: Kind) -> bool:
+    """True for `C3`/`c3` style text (used where a name or a reference is accepted)."""
+    match = _REF.fullmatch(text)
+    return bool(match and match.group(1) and match.group(1).upper() == kind.value)
+
+
+def ref(kind: Kind, record_id: int | None) -> str:
+    """Format a reference for display; records always have an id once stored."""
+    return f"{kind.value}{record_id}"

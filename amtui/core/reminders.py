@@ -1,0 +1,187 @@
+"""Reminders: a time at which something about a lead, client or task needs doing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.config import Config
+from amtui.core.dates import parse_when, to_utc
+from amtui.core.db import Database
+from amtui.core.errors import InputError
+from amtui.core.lookup import fetch, fetch_any
+from amtui.core.models import Client, Lead, Reminder, ReminderKind, Task
+from amtui.core.refs import Kind, parse_ref, ref
+from amtui.core.text import one_line
+from amtui.core.validate import check_choice, check_name
+
+#: Kinds a person adds by hand; the others are scheduled by the lead rules.
+MANUAL_KINDS = [ReminderKind.CUSTOM.value, ReminderKind.CALL.value, ReminderKind.PAYMENT.value]
+
+
+@dataclass
+class ReminderRow:
+    reminder: Reminder
+    subject_ref: str | None = None
+    subject_title: str | None = None
+
+
+def resolve_when(
+    value: str | date | datetime, *, now: datetime, config: Config, zone: str | None = None
+) -> datetime:
+    """A reminder time as a UTC instant; a date alone means the start of that working day."""
+    if isinstance(value, str):
+        zones = {"client": ZoneInfo(zone)} if zone else {}
+        value = parse_when(
+            value,
+            now=now,
+            tz=config.timezone,
+            date_order=config.date_order,
+            workdays=config.work_days,
+            zones=zones,
+        )
+    if not isinstance(value, datetime):
+        value = config.work_start_at(value)
+    return to_utc(value)
+
+
+def add_reminder(
+    db: Database,
+    text: str,
+    when: str | date | datetime,
+    *,
+    now: datetime,
+    config: Config,
+    about: str | None = None,
+    kind: str = ReminderKind.CUSTOM.value,
+) -> ReminderRow:
+    """Schedule a reminder, optionally about a lead, client or task (`about="L7"`)."""
+    text = check_name(text, "reminder text")
+    kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
+    with db.write() as session:
+        subject = fetch_any(session, about) if about else None
+        if isinstance(subject, Reminder):
+            raise InputError("a reminder can be about a lead, client or task, not another reminder")
+        zone = _subject_zone(session, subject)
+        reminder = Reminder(
+            text=text,
+            kind=kind,
+            due_at=resolve_when(when, now=now, config=config, zone=zone),
+            lead_id=subject.id if isinstance(subject, Lead) else None,
+            client_id=subject.id if isinstance(subject, Client) else None,
+            task_id=subject.id if isinstance(subject, Task) else None,
+            created_at=now,
+        )
+        session.add(reminder)
+        session.flush()
+        if isinstance(subject, Lead | Client | Task):
+            record_activity(
+                session, subject, ActivityKind.NOTE, f"reminder R{reminder.id}: {text}", now=now
+            )
+        (row,) = reminder_rows(session, [reminder])
+    return row
+
+
+def complete_reminder(db: Database, reference: str, *, now: datetime) -> ReminderRow:
+    """Mark a reminder done."""
+    with db.write() as session:
+        reminder = fetch(session, Reminder, reference)
+        if reminder.done_at is not None:
+            raise InputError(f"R{reminder.id} is already done")
+        reminder.done_at = now
+        (row,) = reminder_rows(session, [reminder])
+    return row
+
+
+def list_reminders(
+    db: Database, *, include_done: bool = False, about: str | None = None, limit: int | None = 200
+) -> list[ReminderRow]:
+    """Open reminders by when they are due (snoozes counted); `include_done` adds the rest."""
+    with db.read() as session:
+        query = select(Reminder)
+        if not include_done:
+            query = query.where(col(Reminder.done_at).is_(None))
+        if about:
+            reference = parse_ref(about)
+            column = {
+                Kind.LEAD: Reminder.lead_id,
+                Kind.CLIENT: Reminder.client_id,
+                Kind.TASK: Reminder.task_id,
+            }.get(reference.kind)
+            if column is None:
+                raise InputError("reminders are about a lead, client or task (L7, C3, T12)")
+            query = query.where(column == reference.id)
+        query = query.order_by(effective_due(), col(Reminder.id))
+        if limit is not None:
+            query = query.limit(limit)
+        return reminder_rows(session, list(session.exec(query)))
+
+
+def effective_due() -> sa.ColumnElement[datetime]:
+    """SQL for when a reminder is next due: the snooze wins over the original time."""
+    return sa.func.coalesce(col(Reminder.snoozed_until), col(Reminder.due_at))
+
+
+def reminder_rows(session: Session, reminders: list[Reminder]) -> list[ReminderRow]:
+    """Attach what each reminder is about (one query per kind of subject, not per row)."""
+    titles: dict[tuple[str, int], str] = {}
+    for model, attribute, label in (
+        (Lead, "lead_id", "title"),
+        (Task, "task_id", "title"),
+        (Client, "client_id", "name"),
+    ):
+        ids = {getattr(r, attribute) for r in reminders if getattr(r, attribute)}
+        if ids:
+            query = select(model.id, getattr(model, label)).where(col(model.id).in_(ids))
+            for record_id, title in session.execute(query):
+                titles[(attribute, record_id)] = title
+    rows = []
+    for reminder in reminders:
+        row = ReminderRow(reminder)
+        for attribute, kind in (
+            ("lead_id", Kind.LEAD),
+            ("task_id", Kind.TASK),
+            ("client_id", Kind.CLIENT),
+        ):
+            subject_id = getattr(reminder, attribute)
+            if subject_id:
+                row.subject_ref = ref(kind, subject_id)
+                row.subject_title = titles.get((attribute, subject_id))
+        rows.append(row)
+    return rows
+
+
+def _subject_zone(session: Session, subject: object) -> str | None:
+    """The client's zone for a reminder about a client, or about its lead or task."""
+    if isinstance(subject, Client):
+        return subject.timezone
+    if isinstance(subject, Lead):
+        if subject.timezone:
+            return subject.timezone
+        client_id = subject.client_id
+    elif isinstance(subject, Task):
+        client_id = subject.client_id
+    else:
+        return None
+    client = session.get(Client, client_id) if client_id else None
+    return client.timezone if client else None
+
+
+def describe(row: ReminderRow) -> str:
+    """`Call Anna (about L7 Website redesign)` for one-line displays."""
+    text = one_line(row.reminder.text)
+    if row.subject_ref:
+        return f"{text} (about {row.subject_ref} {one_line(row.subject_title or '')})".rstrip()
+    return text
+
+
+def get_reminder(db: Database, reference: str) -> ReminderRow:
+    """One reminder with what it is about."""
+    with db.read() as session:
+        (row,) = reminder_rows(session, [fetch(session, Reminder, reference)])
+    return row

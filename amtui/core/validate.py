@@ -1,0 +1,104 @@
+"""Checks shared by every service: each turns bad input into one clear `InputError`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from amtui.core.dates import zone_from_name
+from amtui.core.errors import InputError
+from amtui.core.text import one_line
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: object = _Unset()
+"""Default of every `edit_*` keyword: the field is left as it is."""
+
+
+def check_name(name: str, what: str = "name") -> str:
+    """A display name or title: trimmed, non-empty, one line."""
+    name = name.strip()
+    if not name:
+        raise InputError(f"the {what} cannot be empty")
+    if "\n" in name or "\r" in name:
+        raise InputError(f"the {what} must be one line")
+    return name
+
+
+def check_zone(name: str | None) -> str | None:
+    """An IANA zone name or None; unknown names are refused with an example."""
+    if name is None or not name.strip():
+        return None
+    return str(zone_from_name(name.strip()))
+
+
+def check_score(value: int | None, what: str) -> int | None:
+    """A 1–5 score (KAM attractiveness and relationship strength)."""
+    if value is not None and not 1 <= value <= 5:
+        raise InputError(f"{what} must be a score from 1 to 5, not {value}")
+    return value
+
+
+def check_choice(value: str, choices: Iterable[str], what: str) -> str:
+    """One of a fixed set of words, case-insensitive; the error lists them."""
+    options = list(choices)
+    key = value.strip().lower().replace("_", "-").replace(" ", "-")
+    if key not in options:
+        raise InputError(f"unknown {what} {one_line(value)!r}; use one of: {', '.join(options)}")
+    return key
+
+
+def check_email(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+        raise InputError(f"{one_line(value)!r} is not an email address (name@example.com)")
+    return value
+
+
+def parse_money(text: str) -> int:
+    """An amount such as `12000`, `12 000`, `12,000.50` or `1.5k`, in minor units (cents)."""
+    raw = text.strip().lower().replace(" ", "").replace("\u00a0", "").replace("_", "")
+    multiplier = 1
+    if raw.endswith("k"):
+        raw, multiplier = raw[:-1], 1000
+    if "," in raw and "." not in raw and re.fullmatch(r"\d+,\d{1,2}", raw):
+        raw = raw.replace(",", ".")  # 12,50 as a decimal comma
+    raw = raw.replace(",", "")
+    try:
+        amount = Decimal(raw) * multiplier
+    except InvalidOperation:
+        raise InputError(
+            f"{one_line(text)!r} is not an amount; use e.g. 12000, 12 000, 12000.50 or 12k"
+        ) from None
+    if amount < 0 or not amount.is_finite():
+        raise InputError(f"{one_line(text)!r} is not an amount (negative or infinite)")
+    return int((amount * 100).to_integral_value())
+
+
+def check_currency(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    code = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise InputError(f"{one_line(text)!r} is not a currency code; use three letters (EUR, USD)")
+    return code
+
+
+def parse_hours(text: str) -> float:
+    """An estimate: `3`, `2.5`, `2h`, `90m`, `1h30m`, `1d` (a working day of 8 hours)."""
+    raw = text.strip().lower().replace(",", ".")
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h?)?(?:(\d+)m(?:in)?)?", raw)
+    if not raw or not match or not any(match.groups()):
+        raise InputError(f"{one_line(text)!r} is not an estimate; use e.g. 3, 2.5h, 90m, 1h30m, 1d")
+    days, hours, minutes = match.groups()
+    total = float(days or 0) * 8 + float(hours or 0) + int(minutes or 0) / 60
+    if total <= 0 or total > 10_000:
+        raise InputError(f"{one_line(text)!r} is not a sensible estimate (0 < hours ≤ 10000)")
+    return round(total, 2)

@@ -1,0 +1,55 @@
+"""Shared fixtures: every test runs on a throwaway database and config, with a pinned clock.
+
+The autouse fixture points AMTUI_DB, AMTUI_CONFIG and the XDG directories at `tmp_path`, so
+no test can read or write the developer's own data (DESIGN §9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+#: Wednesday 25 November 2026, 10:00 in Berlin: a working day, mid-morning.
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    config = home / "config.toml"
+    home.mkdir()
+    config.write_text('timezone = "Europe/Berlin"\n', encoding="utf-8")
+    monkeypatch.setenv("AMTUI_CONFIG", str(config))
+    monkeypatch.setenv("AMTUI_DB", str(home / "amtui.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def config():  # type: ignore[no-untyped-def]
+    from amtui.core.config import load_config
+
+    return load_config()
+
+
+@pytest.fixture
+def db(isolated: Path) -> Iterator[object]:
+    from amtui.core.db import Database
+    from amtui.core.migrations import ensure_schema
+
+    database = Database(isolated / "amtui.db")
+    ensure_schema(database)
+    yield database
+    database.dispose()
