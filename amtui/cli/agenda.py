@@ -82,7 +82,8 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
         ("Overdue", result.overdue, "bold red"),
         ("Today", result.today, "yellow"),
         ("Waiting for a first response", result.waiting, "magenta"),
-        ("Reminders", result.reminders, "cyan"),
+        ("Answers due", result.answers, "magenta"),
+        ("Reminders and follow-ups", result.reminders, "cyan"),
         (f"Next {result.days} days", result.upcoming, ""),
     ]
     for name, section, style in sections:
@@ -108,15 +109,20 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
 def _when(item: AgendaItem, rt: Runtime) -> str:
     from amtui.core.display import format_countdown, format_when
 
-    if item.lead is not None and isinstance(item.due, datetime):
+    if item.deadline is not None and isinstance(item.due, datetime):
         return format_countdown(item.due, rt.now)
     return format_when(item.due, rt.config.timezone, rt.now)
 
 
 def _describe(item: AgendaItem, rt: Runtime) -> str:
     from amtui.cli.serialize import task_summary
+    from amtui.core.display import format_when
+    from amtui.core.reminders import describe
     from amtui.core.text import one_line
 
+    client_time = ""
+    if item.zone is not None and item.zone != rt.config.timezone and item.task is None:
+        client_time = f" · client {format_when(item.due, item.zone, rt.now)} {item.zone}"
     if item.task is not None:
         # The due date has its own column already.
         return task_summary(item.task, rt.config.timezone, rt.now, with_due=False)
@@ -124,11 +130,12 @@ def _describe(item: AgendaItem, rt: Runtime) -> str:
         lead = item.lead.lead
         origin = f"partner {lead.partner}" if lead.partner else lead.source
         client = f" · {item.lead.client_name}" if item.lead.client_name else ""
-        return one_line(f"{lead.title} · {lead.channel} from {origin}{client}")
+        what = "answer due: " if item.deadline == "answer" else ""
+        return one_line(f"{what}{lead.title} · {lead.channel} from {origin}{client}{client_time}")
     assert item.reminder is not None
-    row = item.reminder
-    about = f" (about {row.subject_ref} {row.subject_title or ''})" if row.subject_ref else ""
-    return one_line(f"{row.reminder.text}{about}".rstrip())
+    step = item.reminder.reminder.step
+    prefix = f"[step {step}] " if step else ""
+    return prefix + describe(item.reminder) + one_line(client_time)
 
 
 def _md(text: str) -> str:

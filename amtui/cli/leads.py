@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from amtui.cli.context import runtime
 from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+
+if TYPE_CHECKING:
+    from amtui.cli.context import Runtime
+    from amtui.core.pipeline import StageResult
 
 app = typer.Typer(help="Leads: enquiries from clients and partner agencies, from any channel.")
 
@@ -243,3 +247,154 @@ def remove(
     confirm(f"Delete {name} {title!r}?", yes=yes)
     delete_lead(rt.db, reference)
     say(f"Deleted {name}: {title}")
+
+
+def _report_stage(rt: Runtime, result: StageResult) -> None:
+    from amtui.core.display import format_when
+    from amtui.core.pipeline import describe_events
+
+    lead = result.lead
+    say(f"L{lead.id} [{lead.stage}] {lead.title}: {describe_events(result)}")
+    if result.ladder_step is not None:
+        step = result.ladder_step
+        when = format_when(step.due_at, rt.config.timezone, rt.now)
+        say(f"Next: R{step.id} {step.text}, due {when}")
+
+
+@app.command("respond")
+def respond(
+    ctx: typer.Context,
+    reference: Ref,
+    note: Annotated[str | None, typer.Option(help="What was said.")] = None,
+    answered: Annotated[
+        bool, typer.Option("--answered", help="The first response was already the full answer.")
+    ] = False,
+    answer_by: Annotated[
+        str | None,
+        typer.Option(help="When you promised the full answer, e.g. 'tomorrow 12:00 client'."),
+    ] = None,
+) -> None:
+    """Record the first response to a lead (new → contacted); run it again once the
+    substantive answer has gone out.
+
+    Example: amtui lead respond L7 --note "Estimate follows" --answer-by "tomorrow 12:00"
+    """
+    from amtui.core.pipeline import respond_lead
+
+    rt = runtime(ctx)
+    _report_stage(
+        rt,
+        respond_lead(
+            rt.db,
+            reference,
+            now=rt.now,
+            config=rt.config,
+            note=note,
+            answered=answered,
+            answer_by=answer_by,
+        ),
+    )
+
+
+@app.command("stage")
+def stage(
+    ctx: typer.Context,
+    reference: Ref,
+    to: Annotated[str, typer.Argument(help="contacted, briefed, proposal-sent or negotiating.")],
+    note: Annotated[str | None, typer.Option(help="A note for the timeline.")] = None,
+) -> None:
+    """Move a lead along the pipeline; proposal-sent starts the follow-up ladder.
+
+    Example: amtui lead stage L7 proposal-sent --note "Sent v1, 4 500 EUR"
+    """
+    from amtui.core.pipeline import change_stage
+
+    rt = runtime(ctx)
+    _report_stage(rt, change_stage(rt.db, reference, to, now=rt.now, config=rt.config, note=note))
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    reference: Ref,
+    kind: Annotated[str, typer.Argument(help="email-out, email-in, call, meeting or note.")],
+    text: Annotated[str, typer.Argument(help="What happened.")] = "",
+    awaits_reply: Annotated[
+        bool,
+        typer.Option("--awaits-reply", help="An email-out that needs an answer: start the ladder."),
+    ] = False,
+    at: Annotated[str | None, typer.Option(help="When it happened (default: now).")] = None,
+) -> None:
+    """Log contact with a lead. A reply from the client (email-in, call, meeting) stops the
+    follow-up ladder.
+
+    Example: amtui lead log L7 email-in "Looks good, let's talk on Monday"
+    """
+    from amtui.core.pipeline import log_lead
+
+    rt = runtime(ctx)
+    _report_stage(
+        rt,
+        log_lead(
+            rt.db,
+            reference,
+            kind,
+            text,
+            now=rt.now,
+            config=rt.config,
+            awaits_reply=awaits_reply,
+            at=at,
+        ),
+    )
+
+
+@app.command("win")
+def win(
+    ctx: typer.Context,
+    reference: Ref,
+    client: Annotated[
+        str | None, typer.Option(help="Client to link (name or C3; created if new).")
+    ] = None,
+) -> None:
+    """Close a lead as won: link or create the client and add the starter tasks.
+
+    Example: amtui lead win L7 --client "Blue Harbor Hotels"
+    """
+    from amtui.core.pipeline import win_lead
+
+    rt = runtime(ctx)
+    result = win_lead(rt.db, reference, now=rt.now, config=rt.config, client=client)
+    lead = result.lead
+    say(f"Won L{lead.id}: {lead.title} · client {result.client.name} (C{result.client.id})")
+    if result.created_client:
+        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+    for task in result.tasks:
+        say(f"  added T{task.id}: {task.title}")
+
+
+@app.command("lose")
+def lose(
+    ctx: typer.Context,
+    reference: Ref,
+    reason: Annotated[str, typer.Option(help="Why: price, timing, chose another agency…")],
+) -> None:
+    """Close a lead as lost, with the reason.
+
+    Example: amtui lead lose L7 --reason "chose a cheaper agency"
+    """
+    from amtui.core.pipeline import lose_lead
+
+    rt = runtime(ctx)
+    _report_stage(rt, lose_lead(rt.db, reference, reason, now=rt.now))
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, reference: Ref) -> None:
+    """Undo a win or a loss: the lead goes back to the stage it was closed from.
+
+    Example: amtui lead reopen L7
+    """
+    from amtui.core.pipeline import reopen_lead
+
+    rt = runtime(ctx)
+    _report_stage(rt, reopen_lead(rt.db, reference, now=rt.now))

@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from amtui import __version__
-from amtui.cli import agenda, clients, leads, misc, reminders, tasks
+from amtui.cli import agenda, clients, followups, leads, misc, reminders, tasks
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
 
@@ -81,6 +81,8 @@ app.add_typer(clients.app, name="client")
 app.add_typer(clients.contacts, name="contact")
 app.add_typer(reminders.app, name="remind")
 app.command("agenda")(agenda.agenda)
+app.command("followups")(followups.followups)
+app.command("report")(followups.report)
 app.command("show")(misc.show)
 app.command("search")(misc.search)
 app.add_typer(misc.db_app, name="db")

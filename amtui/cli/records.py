@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from amtui.cli.output import Format, heading, print_json, print_table
 from amtui.cli.serialize import (
@@ -18,15 +19,18 @@ from amtui.cli.serialize import (
 )
 from amtui.core.display import (
     client_local_time,
+    format_countdown,
     format_money,
     format_relative,
     format_span,
     format_when,
 )
+from amtui.core.sla import deadlines_of
 from amtui.core.text import one_line
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
+    from amtui.core.leads import LeadDetails
     from amtui.core.models import Activity
     from amtui.core.reminders import ReminderRow
 
@@ -147,20 +151,35 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
         print_json(data)
         return
     heading(f"L{lead.id}  {lead.title}", fmt)
-    respond_by = lead.received_at + timedelta(minutes=minutes)
+    zone = ZoneInfo(lead.timezone) if lead.timezone else None
+    zone = zone or (ZoneInfo(details.client_zone) if details.client_zone else None)
+
+    def when(moment: datetime) -> str:
+        text = format_when(moment, tz, rt.now)
+        if zone is not None and zone != tz:
+            text += f" (client {format_when(moment, zone, rt.now)})"
+        return text
+
+    deadlines = deadlines_of(lead, minutes)
     if lead.first_response_at is None:
-        due = format_when(respond_by, tz, rt.now)
-        response = f"waiting; due {due} ({format_relative(respond_by, rt.now)})"
+        response = f"waiting; due {when(lead.received_at + timedelta(minutes=minutes))}"
+        response += f" — {format_countdown(lead.received_at + timedelta(minutes=minutes), rt.now)}"
     else:
         took = format_span(lead.first_response_at - lead.received_at)
         response = f"{format_when(lead.first_response_at, tz, rt.now)}, after {took}"
+    if lead.answered_at is not None:
+        answer = f"sent {format_when(lead.answered_at, tz, rt.now)}"
+    elif deadlines is not None:
+        due = deadlines.answer.due
+        answer = f"due {when(due)} — {format_countdown(due, rt.now)}"
+    else:
+        answer = None
+    upcoming = deadlines.next() if deadlines else None
+    next_deadline = f"{upcoming.kind} {when(upcoming.due)}" if upcoming else None
+    ladder = _ladder_text(details, when)
     source = lead.source + (f" ({lead.partner})" if lead.partner else "")
     contact = " ".join(p for p in (lead.contact_name, lead.contact_email, lead.contact_phone) if p)
-    zone = None
-    if lead.timezone:
-        from zoneinfo import ZoneInfo
-
-        zone = f"{lead.timezone}, now {client_local_time(ZoneInfo(lead.timezone), rt.now)}"
+    local_time = f"{zone}, now {client_local_time(zone, rt.now)}" if zone else None
     _fields(
         [
             ("stage", lead.stage + (f" ({lead.lost_reason})" if lead.lost_reason else "")),
@@ -171,7 +190,10 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
             ("value", format_money(lead.value_cents, lead.currency)),
             ("received", format_when(lead.received_at, tz, rt.now)),
             ("first response", response),
-            ("time zone", zone),
+            ("answer", answer),
+            ("next deadline", next_deadline),
+            ("follow-ups", ladder),
+            ("time zone", local_time),
             ("external id", lead.external_id),
             ("notes", lead.notes),
         ],
@@ -189,6 +211,20 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
         )
     _reminders(rt, [ReminderRow(r) for r in details.reminders], fmt)
     _timeline(rt, details.activities, fmt)
+
+
+def _ladder_text(details: LeadDetails, when: Callable[[datetime], str]) -> str | None:
+    from amtui.core.followups import LADDER_KINDS
+
+    lead = details.row.lead
+    if lead.cold_at is not None:
+        return f"gone cold {when(lead.cold_at)}: the ladder ended without a reply"
+    steps = [r for r in details.reminders if r.kind in LADDER_KINDS]
+    pending = [r for r in steps if r.done_at is None]
+    if pending:
+        step = pending[0]
+        return f"step {step.step}, next R{step.id} {when(step.effective_due)}"
+    return f"{len(steps)} step(s) done, none pending" if steps else None
 
 
 def show_client(rt: Runtime, reference: str, fmt: Format) -> None:

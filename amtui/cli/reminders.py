@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from amtui.cli.context import runtime
 from amtui.cli.output import Cell, Format, format_option, print_json, print_table, say
+
+if TYPE_CHECKING:
+    from amtui.core.notify import DueItem
 
 app = typer.Typer(help="Reminders: a time at which something about a lead, client or task is due.")
 
@@ -86,13 +90,93 @@ def done(
     ctx: typer.Context,
     references: Annotated[list[str], typer.Argument(help="One or more reminders, e.g. R5 R6.")],
 ) -> None:
-    """Mark reminders done.
+    """Mark reminders done; a follow-up step done without a reply schedules the next step.
 
     Example: amtui remind done R5
     """
+    from amtui.core.display import format_when
     from amtui.core.reminders import complete_reminder
 
     rt = runtime(ctx)
     for reference in references:
-        row = complete_reminder(rt.db, reference, now=rt.now)
-        say(f"Done R{row.reminder.id}: {row.reminder.text}")
+        result = complete_reminder(rt.db, reference, now=rt.now, config=rt.config)
+        reminder = result.row.reminder
+        say(f"Done R{reminder.id}: {reminder.text}")
+        if result.next_step is not None:
+            step = result.next_step
+            when = format_when(step.due_at, rt.config.timezone, rt.now)
+            say(f"Next: R{step.id} {step.text}, due {when}")
+        if result.went_cold:
+            say(f"{result.row.subject_ref} has gone cold: the ladder ended without a reply.")
+
+
+@app.command("snooze")
+def snooze(
+    ctx: typer.Context,
+    reference: Ref,
+    until: Annotated[str, typer.Argument(help="How long or until when: +2h, +1d, 'tomorrow 9am'.")],
+) -> None:
+    """Put a reminder off; it is notified again when the snooze ends.
+
+    Example: amtui remind snooze R5 +2h
+    """
+    from amtui.core.display import format_when
+    from amtui.core.reminders import snooze_reminder
+
+    rt = runtime(ctx)
+    row = snooze_reminder(rt.db, reference, until, now=rt.now, config=rt.config)
+    when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
+    say(f"Snoozed R{row.reminder.id} until {when}: {row.reminder.text}")
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    notify: Annotated[
+        bool, typer.Option("--notify", help="Also send desktop notifications (notify-send).")
+    ] = False,
+    fmt: Format = format_option(),
+) -> None:
+    """Print reminders and lead deadlines that are due and not yet notified, and mark them
+    notified. Exits 0 when there were some, 1 when none: made for cron or a systemd timer.
+
+    Example: amtui remind due --notify
+    """
+    from amtui.cli.serialize import due_json, due_line
+    from amtui.core.notify import collect_due
+
+    rt = runtime(ctx)
+    items = collect_due(rt.db, now=rt.now, config=rt.config)
+    tz = rt.config.timezone
+    if fmt is Format.JSON:
+        print_json([due_json(item, tz, rt.config.first_response_minutes) for item in items])
+    else:
+        for item in items:
+            ref, text = due_line(item, tz, rt.now)
+            print(f"- **{ref}** {text}" if fmt is Format.MD else f"{ref:<7} {text}")
+    if notify and items:
+        _desktop_notify(items, tz, rt.now)
+    if not items:
+        raise typer.Exit(1)
+
+
+def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
+    import shutil
+    import subprocess
+
+    from amtui.cli.output import note
+    from amtui.cli.serialize import due_line
+
+    program = shutil.which("notify-send")
+    if program is None:
+        note("amtui: notify-send was not found; install libnotify-bin for desktop notifications")
+        return
+    for item in items:
+        ref, text = due_line(item, tz, now)
+        urgency = "critical" if item.kind != "reminder" else "normal"
+        # A list of arguments, never a shell: the text is data (DESIGN §8).
+        subprocess.run(
+            [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
+            check=False,
+            timeout=10,
+        )

@@ -5,7 +5,7 @@ Datetimes are ISO 8601 in the user's zone with its offset; all-day dates are `YY
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from amtui.core.display import format_money, format_when
@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from amtui.core.agenda import Agenda, AgendaItem, Section
     from amtui.core.clients import ClientSummary
     from amtui.core.leads import LeadRow
-    from amtui.core.models import Activity, Client, Contact
+    from amtui.core.models import Activity, Client, Contact, Lead
+    from amtui.core.notify import DueItem
     from amtui.core.reminders import ReminderRow
+    from amtui.core.report import LeadReport
     from amtui.core.search import SearchHit
     from amtui.core.tasks import TaskRow
 
@@ -60,8 +62,6 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
 
 
 def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
-    from datetime import timedelta
-
     lead = row.lead
     return {
         "ref": f"L{lead.id}",
@@ -84,6 +84,10 @@ def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]
         "received_at": iso(lead.received_at, tz),
         "respond_by": iso(lead.received_at + timedelta(minutes=response_minutes), tz),
         "first_response_at": iso(lead.first_response_at, tz),
+        "answer_due_at": iso(lead.answer_due_at, tz),
+        "answered_at": iso(lead.answered_at, tz),
+        "next_deadline": _next_deadline(lead, response_minutes, tz),
+        "cold_at": iso(lead.cold_at, tz),
         "lost_reason": lead.lost_reason,
         "brief": lead.brief,
         "external_id": lead.external_id,
@@ -91,6 +95,14 @@ def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]
         "created_at": iso(lead.created_at, tz),
         "updated_at": iso(lead.updated_at, tz),
     }
+
+
+def _next_deadline(lead: Lead, response_minutes: int, tz: tzinfo) -> dict[str, Any] | None:
+    from amtui.core.sla import deadlines_of
+
+    deadlines = deadlines_of(lead, response_minutes)
+    upcoming = deadlines.next() if deadlines else None
+    return None if upcoming is None else {"kind": upcoming.kind, "due": iso(upcoming.due, tz)}
 
 
 def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None) -> dict[str, Any]:
@@ -164,12 +176,20 @@ def search_json(hit: SearchHit) -> dict[str, Any]:
 
 
 def agenda_item_json(item: AgendaItem, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
-    data: dict[str, Any] = {"ref": item.ref, "due": iso(item.due, tz), "overdue": item.overdue}
+    data: dict[str, Any] = {
+        "ref": item.ref,
+        "due": iso(item.due, tz),
+        "overdue": item.overdue,
+        "client_zone": str(item.zone) if item.zone else None,
+        "client_due": iso(item.due, item.zone)
+        if item.zone and isinstance(item.due, datetime)
+        else None,
+    }
     if item.task is not None:
         data.update(type="task", all_day=item.task.task.due_at is None)
         data["task"] = task_json(item.task, tz)
     elif item.lead is not None:
-        data.update(type="lead", all_day=False)
+        data.update(type="lead", all_day=False, deadline=item.deadline)
         data["lead"] = lead_json(item.lead, tz, response_minutes)
     elif item.reminder is not None:
         data.update(type="reminder", all_day=False)
@@ -194,6 +214,7 @@ def agenda_json(agenda: Agenda, response_minutes: int) -> dict[str, Any]:
         "overdue": section(agenda.overdue),
         "today": section(agenda.today),
         "waiting_leads": section(agenda.waiting),
+        "answers_due": section(agenda.answers),
         "reminders": section(agenda.reminders),
         "upcoming": section(agenda.upcoming),
     }
@@ -217,3 +238,101 @@ def task_summary(row: TaskRow, tz: tzinfo, now: datetime, *, with_due: bool = Tr
 
 def lead_value(row: LeadRow) -> str:
     return format_money(row.lead.value_cents, row.lead.currency)
+
+
+def due_json(item: DueItem, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
+    """One `remind due` item: a reminder or a lead deadline, with the client's local time."""
+    data: dict[str, Any] = {
+        "ref": item.ref,
+        "type": item.kind,
+        "due": iso(item.due, tz),
+        "client_zone": str(item.zone) if item.zone else None,
+        "client_due": iso(item.due, item.zone) if item.zone else None,
+    }
+    if item.reminder is not None:
+        data["reminder"] = reminder_json(item.reminder, tz)
+    if item.lead is not None:
+        data["lead"] = lead_json(item.lead, tz, response_minutes)
+    return data
+
+
+def due_line(item: DueItem, tz: tzinfo, now: datetime) -> tuple[str, str]:
+    """(ref, text) for one due item, e.g. ('L7', 'first response due today 10:15 · …')."""
+    when = format_when(item.due, tz, now)
+    client = ""
+    if item.zone is not None and item.zone != tz:
+        client = f" (client: {format_when(item.due, item.zone, now)} {item.zone})"
+    if item.reminder is not None:
+        row = item.reminder
+        step = f" [step {row.reminder.step}]" if row.reminder.step else ""
+        about = f" · {row.subject_ref} {row.subject_title or ''}" if row.subject_ref else ""
+        return item.ref, one_line(f"due {when}{client}{step}: {row.reminder.text}{about}".rstrip())
+    assert item.lead is not None
+    lead = item.lead.lead
+    what = "first response" if item.kind == "first-response" else "answer"
+    origin = f"partner {lead.partner}" if lead.partner else lead.source
+    return item.ref, one_line(
+        f"{what} due {when}{client}: {lead.title} · {lead.channel} from {origin}"
+    )
+
+
+def _minutes(span: timedelta | None) -> float | None:
+    return None if span is None else round(span.total_seconds() / 60, 1)
+
+
+def report_json(report: LeadReport) -> dict[str, Any]:
+    return {
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "timezone": str(report.timezone),
+        "leads": report.received,
+        "by_source": report.by_source,
+        "by_channel": report.by_channel,
+        "responded": report.responded,
+        "first_response_minutes": {
+            "median": _minutes(report.response_median),
+            "p90": _minutes(report.response_p90),
+        },
+        "within_target": {
+            "minutes": report.target_minutes,
+            "count": report.within_target,
+            "share": report.within_target_share,
+        },
+        "proposals_sent": report.proposals_sent,
+        "replies": report.replies,
+        "won": report.won,
+        "lost": report.lost,
+        "win_rate": report.win_rate,
+        "gone_cold": report.gone_cold,
+    }
+
+
+def report_rows(report: LeadReport) -> list[list[str]]:
+    from amtui.core.display import format_span
+
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0%}"
+
+    def span(value: timedelta | None) -> str:
+        return "-" if value is None else format_span(value)
+
+    rows = [
+        ["period", f"{report.start} – {report.end} ({report.timezone})"],
+        ["leads received", str(report.received)],
+    ]
+    rows += [[f"  from {source}", str(n)] for source, n in report.by_source.items()]
+    rows += [[f"  via {channel}", str(n)] for channel, n in report.by_channel.items()]
+    rows += [
+        ["first response, median", span(report.response_median)],
+        ["first response, 90th percentile", span(report.response_p90)],
+        [
+            f"answered within {report.target_minutes} min",
+            f"{report.within_target} of {report.received} ({share(report.within_target_share)})",
+        ],
+        ["proposals sent", str(report.proposals_sent)],
+        ["replies received", str(report.replies)],
+        ["won / lost", f"{report.won} / {report.lost}"],
+        ["win rate", share(report.win_rate)],
+        ["gone cold", str(report.gone_cold)],
+    ]
+    return rows

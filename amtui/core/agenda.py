@@ -1,14 +1,16 @@
 """The daily agenda, shared by `amtui agenda` and the TUI's agenda region.
 
 All of it is computed for one local day of the user (DESIGN §3): what is overdue, what is due
-that day (timed items by time, then all-day ones), which leads still wait for a first response,
-which reminders fall due, and the deadlines of the next N days. Every section is a count plus
+that day (timed items by time, then all-day ones), the leads' service-level deadlines (first
+responses still owed, substantive answers due by the end of the day), which reminders fall due
+(follow-up steps among them), and the deadlines of the next N days. Every section is a count plus
 its first `limit` items, each fetched through a partial index, so the cost does not grow with
 the size of the database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,20 +22,29 @@ from amtui.core.config import Config
 from amtui.core.dates import day_bounds, local_today
 from amtui.core.db import Database
 from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import LEAD_WAITING_SQL, Lead, Reminder, Task
+from amtui.core.models import (
+    LEAD_ANSWER_PENDING_SQL,
+    LEAD_WAITING_SQL,
+    Client,
+    Lead,
+    Reminder,
+    Task,
+)
 from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
 from amtui.core.tasks import TaskRow, rows_for
 
 
 @dataclass
 class AgendaItem:
-    """One line of the agenda: a task, a lead waiting for a response, or a reminder."""
+    """One line of the agenda: a task, a lead deadline, or a reminder."""
 
     due: date | datetime
     overdue: bool
     task: TaskRow | None = None
     lead: LeadRow | None = None
     reminder: ReminderRow | None = None
+    deadline: str | None = None  # for a lead: "first-response" or "answer"
+    zone: ZoneInfo | None = None  # the client's zone, to show the client's local time
 
     @property
     def ref(self) -> str:
@@ -65,6 +76,7 @@ class Agenda:
     overdue: Section
     today: Section
     waiting: Section
+    answers: Section
     reminders: Section
     upcoming: Section
 
@@ -115,8 +127,33 @@ def build_agenda(
         reminders_today = reminders.section(
             sa.and_(effective_due() >= cutoff, effective_due() < end), cutoff
         )
-        waiting = _waiting_leads(session, limit, cutoff, response_window)
-    return Agenda(day, now, tz, days, overdue, due_today, waiting, reminders_today, upcoming)
+        waiting = _lead_deadlines(
+            session,
+            sa.and_(sa.text(LEAD_WAITING_SQL)),
+            Lead.received_at,
+            lambda lead: lead.received_at + response_window,
+            "first-response",
+            limit,
+            cutoff,
+        )
+        answers = _lead_deadlines(
+            session,
+            sa.and_(
+                sa.text(LEAD_ANSWER_PENDING_SQL),
+                col(Lead.first_response_at).is_not(None),
+                col(Lead.answer_due_at) < end,
+            ),
+            Lead.answer_due_at,
+            lambda lead: lead.answer_due_at or lead.received_at,
+            "answer",
+            limit,
+            cutoff,
+        )
+        for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
+            _attach_zones(session, section.items)
+    return Agenda(
+        day, now, tz, days, overdue, due_today, waiting, answers, reminders_today, upcoming
+    )
 
 
 def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
@@ -179,19 +216,53 @@ class _ReminderWindow:
         return Section(total, items)
 
 
-def _waiting_leads(
-    session: Session, limit: int | None, cutoff: datetime, window: timedelta
+def _lead_deadlines(
+    session: Session,
+    where: sa.ColumnElement[bool],
+    order: object,
+    deadline: Callable[[Lead], datetime],
+    kind: str,
+    limit: int | None,
+    cutoff: datetime,
 ) -> Section:
-    where = sa.text(LEAD_WAITING_SQL)  # literal, so SQLite can use the partial index
+    """Leads owing a response or an answer, the earliest deadline first (partial indexes)."""
     total = session.exec(select(func.count()).select_from(Lead).where(where)).one()
-    query = select(Lead).where(where).order_by(col(Lead.received_at), col(Lead.id))
+    query = select(Lead).where(where).order_by(col(order), col(Lead.id))
     if limit is not None:
         query = query.limit(limit)
-    items = [
-        AgendaItem(row.lead.received_at + window, row.lead.received_at + window < cutoff, lead=row)
-        for row in lead_rows(session, list(session.exec(query)))
-    ]
+    items = []
+    for row in lead_rows(session, list(session.exec(query))):
+        due = deadline(row.lead)
+        items.append(AgendaItem(due, due < cutoff, lead=row, deadline=kind))
     return Section(total, items)
+
+
+def _attach_zones(session: Session, items: list[AgendaItem]) -> None:
+    """Give each item its client's zone (lead zone first), with one query for all clients."""
+    client_ids: dict[int, list[AgendaItem]] = {}
+    for item in items:
+        own = (
+            item.lead.lead.timezone if item.lead else item.reminder.zone if item.reminder else None
+        )
+        if own:
+            item.zone = ZoneInfo(own)
+            continue
+        client_id = None
+        if item.task is not None:
+            client_id = item.task.task.client_id
+        elif item.lead is not None:
+            client_id = item.lead.lead.client_id
+        if client_id:
+            client_ids.setdefault(client_id, []).append(item)
+    if not client_ids:
+        return
+    zones = session.execute(
+        select(Client.id, Client.timezone).where(col(Client.id).in_(list(client_ids)))
+    )
+    for client_id, zone in zones:
+        if zone:
+            for item in client_ids[client_id]:
+                item.zone = ZoneInfo(zone)
 
 
 def _merge(first: Section, second: Section, limit: int | None, tz: ZoneInfo) -> Section:

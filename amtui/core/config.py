@@ -14,10 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from amtui.core.errors import InputError
+
+if TYPE_CHECKING:
+    from amtui.core.sla import WorkingHours
 
 APP_NAME = "amtui"
 DEFAULT_COLUMNS = ("Backlog", "To do", "In progress", "Review", "Done")
@@ -45,7 +48,12 @@ class Config:
     work_end: time = time(18, 0)
     work_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     followup_ladder: str = "1b,3d,1w,2w,1m,3m"
-    win_tasks: tuple[str, ...] = ("Brief", "Estimate", "Kickoff")
+    answer_warning_minutes: int = 60
+    win_tasks: tuple[str, ...] = (
+        "Brief call due:+1b",
+        "Estimate due:+2b",
+        "Kickoff meeting due:+5b",
+    )
     keys: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
 
@@ -53,6 +61,12 @@ class Config:
     def done_column(self) -> str:
         """The last board column is where finished cards go."""
         return self.columns[-1]
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        from amtui.core.sla import WorkingHours
+
+        return WorkingHours(self.work_start, self.work_end, self.work_days)
 
     def work_start_at(self, day: date) -> datetime:
         """The start of the user's working day on `day`: where a date-only time lands."""
@@ -131,7 +145,10 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     values["work_start"], values["work_end"] = _work_hours(hours, path)
     days = leads.string_list("work_days")
     values["work_days"] = _work_days(days, path) if days else frozenset(range(5))
-    values["followup_ladder"] = leads.string("followup_ladder") or "1b,3d,1w,2w,1m,3m"
+    ladder = leads.string("followup_ladder") or Config.followup_ladder
+    _ladder(ladder, path)
+    values["followup_ladder"] = ladder
+    values["answer_warning_minutes"] = leads.integer("answer_warning_minutes", 60, minimum=0)
     win_tasks = leads.string_list("win_tasks")
     values["win_tasks"] = tuple(win_tasks) if win_tasks is not None else Config.win_tasks
 
@@ -163,6 +180,7 @@ class _Reader:
             "work_hours",
             "work_days",
             "followup_ladder",
+            "answer_warning_minutes",
             "win_tasks",
         },
     }
@@ -250,6 +268,15 @@ def _work_hours(text: str, path: Path) -> tuple[time, time]:
             f'{path}: leads.work_hours must look like "09:00-18:00" (start before end)'
         ) from None
     return start, end
+
+
+def _ladder(text: str, path: Path) -> None:
+    from amtui.core.sla import parse_ladder
+
+    try:
+        parse_ladder(text)
+    except InputError as error:
+        raise ConfigError(f"{path}: leads.followup_ladder: {error}") from None
 
 
 def _work_days(names: list[str], path: Path) -> frozenset[int]:

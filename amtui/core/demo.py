@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -20,6 +21,7 @@ from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.migrations import ensure_schema
 from amtui.core.models import Client, Contact, Lead, Reminder, Task, TaskTag
+from amtui.core.sla import answer_due, parse_ladder, step_due
 from amtui.core.text import fold
 
 #: Stamped into the SQLite header (PRAGMA application_id) so a refresh only ever replaces a
@@ -201,6 +203,7 @@ class _Builder:
         lost_reason: str | None = None,
     ) -> Lead:
         owner = self.clients[client] if client else None
+        zone = ZoneInfo(owner.timezone) if owner and owner.timezone else self.config.timezone
         lead = Lead(
             title=title,
             source="partner" if partner else "client",
@@ -216,6 +219,10 @@ class _Builder:
             received_at=received,
             first_response_at=received + timedelta(minutes=responded_after)
             if responded_after is not None
+            else None,
+            answer_due_at=answer_due(received, zone, self.config.working_hours),
+            answered_at=received + timedelta(hours=3)
+            if stage not in ("new", "contacted")
             else None,
             brief=[{"q": q, "a": a} for q, a in (brief or [])],
             lost_reason=lost_reason,
@@ -501,9 +508,54 @@ class _Builder:
         )
         self.counts[3] += 1
 
+    def _ladder(self) -> None:
+        """The annual-report proposal went out 5 days ago; step 1 was done, step 2 is due."""
+        lead = self.leads["report"]
+        sent = self.ago(days=5)
+        record_activity(
+            self.session,
+            lead,
+            ActivityKind.PROPOSAL_SENT,
+            "v1, 4 500 EUR",
+            now=sent,
+            occurred_at=sent,
+        )
+        ladder = parse_ladder(self.config.followup_ladder)
+        zone = ZoneInfo(self.clients["Kettle & Co"].timezone or "UTC")
+        hours = self.config.working_hours
+        first = step_due(sent, ladder[0], zone, hours)
+        self.session.add(
+            Reminder(
+                text=f"Check the proposal arrived (step 1 of {len(ladder)})",
+                kind="check-receipt",
+                step=1,
+                due_at=first,
+                done_at=first,
+                lead_id=lead.id,
+                created_at=sent,
+            )
+        )
+        if len(ladder) > 1:
+            self.session.add(
+                Reminder(
+                    text=f"Follow up: no reply after {ladder[1].describe()} "
+                    f"(step 2 of {len(ladder)})",
+                    kind="follow-up",
+                    step=2,
+                    due_at=step_due(first, ladder[1], zone, hours),
+                    lead_id=lead.id,
+                    created_at=first,
+                )
+            )
+        self.counts[3] += 2
+
     def _reminders(self) -> None:
+        self._ladder()
         self._reminder(
-            "Call Oliver: did the proposal arrive?", self.at(0, 9, 30), kind="call", lead="report"
+            "Call Oliver about the report illustrations",
+            self.at(0, 9, 30),
+            kind="call",
+            lead="report",
         )
         self._reminder("Chase the signed contract", self.at(0, 16), lead="workshop")
         self._reminder(

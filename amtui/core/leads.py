@@ -80,6 +80,7 @@ class LeadDetails:
     tasks: list[Task]
     reminders: list[Reminder]
     activities: list[Activity]
+    client_zone: str | None = None
 
 
 @dataclass
@@ -122,6 +123,24 @@ def resolve_received(value: str | datetime | None, *, now: datetime, config: Con
     return received
 
 
+def _answer_due(received: datetime, zone: str | None, config: Config) -> datetime:
+    """One working day after arrival, in the client's zone (the user's when unknown)."""
+    from zoneinfo import ZoneInfo
+
+    from amtui.core.sla import answer_due
+
+    return answer_due(received, ZoneInfo(zone) if zone else config.timezone, config.working_hours)
+
+
+def respond_lead(
+    db: Database, reference: str, *, now: datetime, config: Config, note: str | None = None
+) -> object:
+    """Record the first response to a lead; see `amtui.core.pipeline.respond_lead`."""
+    from amtui.core.pipeline import respond_lead as respond
+
+    return respond(db, reference, now=now, config=config, note=note)
+
+
 def _money(value: str | int | None) -> int | None:
     if value is None or isinstance(value, int):
         return value
@@ -162,6 +181,7 @@ def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -
             client = find_client(session, draft.client)
             if client is None:
                 client, created = ensure_client(session, draft.client, now=now)
+        deadline_zone = zone or (client.timezone if client else None)
         lead = Lead(
             title=title,
             source=source,
@@ -175,6 +195,7 @@ def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -
             currency=currency,
             timezone=zone,
             received_at=received,
+            answer_due_at=_answer_due(received, deadline_zone, config),
             brief=[{"q": q, "a": a} for q, a in draft.brief],
             external_id=external_id,
             notes=draft.notes,
@@ -257,6 +278,10 @@ def edit_lead(
         changed = [k for k, v in changes.items() if getattr(lead, k) != v]
         for key in changed:
             setattr(lead, key, changes[key])
+        if lead.answered_at is None and {"received_at", "timezone", "client_id"} & set(changed):
+            lead.answer_due_at = _answer_due(
+                lead.received_at, lead.timezone or (found.timezone if found else None), config
+            )
         if changed:
             lead.updated_at = now
             record_activity(session, lead, ActivityKind.EDITED, ", ".join(changed), now=now)
@@ -341,4 +366,11 @@ def get_lead_details(db: Database, reference: str) -> LeadDetails:
                 .order_by(col(Reminder.due_at))
             )
         )
-        return LeadDetails(row, tasks, reminders, list_activities(session, lead))
+        client = session.get(Client, lead.client_id) if lead.client_id else None
+        return LeadDetails(
+            row,
+            tasks,
+            reminders,
+            list_activities(session, lead),
+            client.timezone if client else None,
+        )

@@ -183,11 +183,61 @@ def _v1_initial(op: Operations) -> None:
         op.create_index(f"ix_activity_{column}", "activity", [column])
 
 
+def _v2_lead_workflow(op: Operations) -> None:
+    """Lead workflow: the answer deadline, cold leads, and once-only SLA notifications."""
+    with op.batch_alter_table("lead") as batch:
+        for column in (
+            "answer_due_at",
+            "answered_at",
+            "cold_at",
+            "response_notified_at",
+            "answer_notified_at",
+        ):
+            batch.add_column(_instant(column))
+    pending = "answered_at IS NULL AND stage NOT IN ('won', 'lost')"
+    op.create_index(
+        "ix_lead_answer_due",
+        "lead",
+        ["answer_due_at"],
+        sqlite_where=sa.text(pending),
+        postgresql_where=sa.text(pending),
+    )
+    _backfill_answer_due(op.get_bind())
+
+
+def _backfill_answer_due(conn: sa.Connection) -> None:
+    """Existing leads get the one-working-day answer deadline (default hours, their zone)."""
+    from zoneinfo import ZoneInfo
+
+    from amtui.core.sla import WorkingHours, answer_due
+
+    lead = sa.table(
+        "lead",
+        sa.column("id", sa.Integer()),
+        sa.column("received_at", _instant("received_at").type),
+        sa.column("timezone", sa.String()),
+        sa.column("client_id", sa.Integer()),
+        sa.column("answer_due_at", _instant("answer_due_at").type),
+    )
+    client = sa.table("client", sa.column("id", sa.Integer()), sa.column("timezone", sa.String()))
+    rows = conn.execute(
+        sa.select(lead.c.id, lead.c.received_at, lead.c.timezone, client.c.timezone).outerjoin(
+            client, client.c.id == lead.c.client_id
+        )
+    ).all()
+    hours = WorkingHours()
+    for lead_id, received_at, lead_zone, client_zone in rows:
+        zone = ZoneInfo(lead_zone or client_zone or "UTC")
+        due = answer_due(received_at, zone, hours)
+        conn.execute(sa.update(lead).where(lead.c.id == lead_id).values(answer_due_at=due))
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial", _v1_initial),
+    ("lead workflow", _v2_lead_workflow),
 ]
 
 LATEST = len(MIGRATIONS)

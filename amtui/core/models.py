@@ -85,6 +85,8 @@ CLOSED_STAGES = (Stage.WON.value, Stage.LOST.value)
 #: Leads still waiting for a first touch. Queries use this literal text (not bound parameters)
 #: so that SQLite can prove they match the partial index `ix_lead_waiting`.
 LEAD_WAITING_SQL = "first_response_at IS NULL AND stage NOT IN ('won', 'lost')"
+#: Leads whose substantive answer is still owed (partial index `ix_lead_answer_due`).
+LEAD_ANSWER_PENDING_SQL = "answered_at IS NULL AND stage NOT IN ('won', 'lost')"
 
 
 class ReminderKind(StrEnum):
@@ -145,6 +147,12 @@ class Lead(SQLModel, table=True):
             sqlite_where=sa.text(LEAD_WAITING_SQL),
             postgresql_where=sa.text(LEAD_WAITING_SQL),
         ),
+        sa.Index(
+            "ix_lead_answer_due",
+            "answer_due_at",
+            sqlite_where=sa.text(LEAD_ANSWER_PENDING_SQL),
+            postgresql_where=sa.text(LEAD_ANSWER_PENDING_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -163,6 +171,13 @@ class Lead(SQLModel, table=True):
     timezone: str | None = None
     received_at: datetime = _instant(nullable=False)
     first_response_at: datetime | None = _instant()
+    # The substantive answer: due one working day after arrival in the client's zone (or when
+    # the manager promised it); stored so the agenda can find due answers through an index.
+    answer_due_at: datetime | None = _instant()
+    answered_at: datetime | None = _instant()
+    cold_at: datetime | None = _instant()  # the follow-up ladder ran out without a reply
+    response_notified_at: datetime | None = _instant()  # `remind due` told the user, once
+    answer_notified_at: datetime | None = _instant()
     brief: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
     external_id: str | None = Field(default=None, unique=True)
     notes: str = ""

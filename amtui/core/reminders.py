@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ class ReminderRow:
     reminder: Reminder
     subject_ref: str | None = None
     subject_title: str | None = None
+    zone: str | None = None  # the client's IANA zone (the lead's own first), when known
 
 
 def resolve_when(
@@ -87,15 +89,66 @@ def add_reminder(
     return row
 
 
-def complete_reminder(db: Database, reference: str, *, now: datetime) -> ReminderRow:
-    """Mark a reminder done."""
+@dataclass
+class Completed:
+    row: ReminderRow
+    next_step: Reminder | None = None  # the follow-up ladder's next step, if one was scheduled
+    went_cold: bool = False  # the ladder's last step was done: the lead has gone cold
+
+
+def complete_reminder(db: Database, reference: str, *, now: datetime, config: Config) -> Completed:
+    """Mark a reminder done; a follow-up step done without a reply schedules the next one."""
+    from amtui.core.followups import LADDER_KINDS, advance_ladder
+
     with db.write() as session:
         reminder = fetch(session, Reminder, reference)
         if reminder.done_at is not None:
             raise InputError(f"R{reminder.id} is already done")
         reminder.done_at = now
+        result = Completed(reminder_rows(session, [reminder])[0])
+        if reminder.kind in LADDER_KINDS:
+            result.next_step = advance_ladder(session, reminder, now=now, config=config)
+            lead = session.get(Lead, reminder.lead_id) if reminder.lead_id else None
+            result.went_cold = result.next_step is None and lead is not None and bool(lead.cold_at)
+    return result
+
+
+def snooze_reminder(
+    db: Database, reference: str, until: str | datetime, *, now: datetime, config: Config
+) -> ReminderRow:
+    """Put a reminder off (`+2h`, `tomorrow 9am`); it will be notified again when due."""
+    with db.write() as session:
+        reminder = fetch(session, Reminder, reference)
+        if reminder.done_at is not None:
+            raise InputError(f"R{reminder.id} is done; nothing to snooze")
+        moment = resolve_when(
+            until, now=now, config=config, zone=_subject_zone(session, _subject(session, reminder))
+        )
+        if moment <= now:
+            raise InputError("snooze to a time in the future, e.g. +2h or tomorrow 9am")
+        reminder.snoozed_until = moment
+        reminder.notified_at = None
+        subject = _subject(session, reminder)
+        if subject is not None:
+            record_activity(
+                session,
+                subject,
+                ActivityKind.NOTE,
+                f"R{reminder.id} snoozed until {moment:%Y-%m-%d %H:%M} UTC",
+                now=now,
+            )
         (row,) = reminder_rows(session, [reminder])
     return row
+
+
+def _subject(session: Session, reminder: Reminder) -> Lead | Client | Task | None:
+    if reminder.lead_id:
+        return session.get(Lead, reminder.lead_id)
+    if reminder.task_id:
+        return session.get(Task, reminder.task_id)
+    if reminder.client_id:
+        return session.get(Client, reminder.client_id)
+    return None
 
 
 def list_reminders(
@@ -128,18 +181,27 @@ def effective_due() -> sa.ColumnElement[datetime]:
 
 
 def reminder_rows(session: Session, reminders: list[Reminder]) -> list[ReminderRow]:
-    """Attach what each reminder is about (one query per kind of subject, not per row)."""
-    titles: dict[tuple[str, int], str] = {}
-    for model, attribute, label in (
-        (Lead, "lead_id", "title"),
-        (Task, "task_id", "title"),
-        (Client, "client_id", "name"),
-    ):
+    """Attach what each reminder is about, and the client's zone (a few batch queries)."""
+    subjects: dict[tuple[str, int], tuple[str, str | None, int | None]] = {}
+    for model, attribute in ((Lead, "lead_id"), (Task, "task_id"), (Client, "client_id")):
         ids = {getattr(r, attribute) for r in reminders if getattr(r, attribute)}
-        if ids:
-            query = select(model.id, getattr(model, label)).where(col(model.id).in_(ids))
-            for record_id, title in session.execute(query):
-                titles[(attribute, record_id)] = title
+        if not ids:
+            continue
+        query: Any
+        if model is Client:
+            query = select(Client.id, Client.name, Client.timezone, Client.id)
+        elif model is Lead:
+            query = select(Lead.id, Lead.title, Lead.timezone, Lead.client_id)
+        else:
+            query = select(Task.id, Task.title, sa.null(), Task.client_id)
+        query = query.where(col(model.id).in_(ids))
+        for record_id, title, zone, client_id in session.execute(query):
+            subjects[(attribute, record_id)] = (title, zone, client_id)
+    client_ids = {c for _, zone, c in subjects.values() if c and not zone}
+    client_zones: dict[int, str | None] = {}
+    if client_ids:
+        zones = select(Client.id, Client.timezone).where(col(Client.id).in_(client_ids))
+        client_zones = {client_id: zone for client_id, zone in session.execute(zones)}
     rows = []
     for reminder in reminders:
         row = ReminderRow(reminder)
@@ -150,8 +212,10 @@ def reminder_rows(session: Session, reminders: list[Reminder]) -> list[ReminderR
         ):
             subject_id = getattr(reminder, attribute)
             if subject_id:
+                title, zone, client_id = subjects.get((attribute, subject_id), (None, None, None))
                 row.subject_ref = ref(kind, subject_id)
-                row.subject_title = titles.get((attribute, subject_id))
+                row.subject_title = title
+                row.zone = zone or (client_zones.get(client_id) if client_id else None)
         rows.append(row)
     return rows
 

@@ -240,50 +240,57 @@ def _estimate(value: str | float | None) -> float | None:
 
 def add_task(db: Database, draft: TaskDraft, *, now: datetime, config: Config) -> TaskResult:
     """Create a task (or a subtask with `parent`); a new `client` name creates the client."""
+    with db.write() as session:
+        return add_task_in_session(session, draft, now=now, config=config)
+
+
+def add_task_in_session(
+    session: Session, draft: TaskDraft, *, now: datetime, config: Config
+) -> TaskResult:
+    """`add_task` inside the caller's transaction (winning a lead adds its starter tasks)."""
     title = check_name(draft.title, "task title")
     priority = resolve_priority(draft.priority) if draft.priority else Priority.NORMAL.value
     tags = _clean_tags(draft.tags)
     estimate = _estimate(draft.estimate)
     column = resolve_column(draft.column, config) if draft.column else None
-    with db.write() as session:
-        parent = fetch(session, Task, draft.parent) if draft.parent else None
-        lead = fetch(session, Lead, draft.lead) if draft.lead else None
-        client, created = None, False
-        if draft.client:
-            client = find_client(session, draft.client)
-            if client is None:
-                client, created = ensure_client(session, draft.client, now=now)
-        elif parent is not None and parent.client_id:
-            client = session.get(Client, parent.client_id)
-        elif lead is not None and lead.client_id:
-            client = session.get(Client, lead.client_id)
-        due_date, due_at = resolve_due(draft.due, now=now, config=config, client=client)
-        if parent is not None:
-            if parent.parent_id is not None:
-                raise InputError(f"T{parent.id} is itself a subtask; subtasks are one level deep")
-            column = parent.column
-        column = column or config.new_task_column
-        task = Task(
-            title=title,
-            notes=draft.notes,
-            client_id=client.id if client else None,
-            lead_id=lead.id if lead else (parent.lead_id if parent else None),
-            parent_id=parent.id if parent else None,
-            column=column,
-            position=_edge_position(session, column, parent.id if parent else None, top=not parent),
-            due_date=due_date,
-            due_at=due_at,
-            priority=priority,
-            assignee=draft.assignee,
-            estimate_hours=estimate,
-            done_at=now if column == config.done_column else None,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(task)
-        session.flush()
-        session.add_all(TaskTag(task_id=task.id or 0, tag=tag) for tag in tags)
-        record_activity(session, task, ActivityKind.CREATED, now=now)
+    parent = fetch(session, Task, draft.parent) if draft.parent else None
+    lead = fetch(session, Lead, draft.lead) if draft.lead else None
+    client, created = None, False
+    if draft.client:
+        client = find_client(session, draft.client)
+        if client is None:
+            client, created = ensure_client(session, draft.client, now=now)
+    elif parent is not None and parent.client_id:
+        client = session.get(Client, parent.client_id)
+    elif lead is not None and lead.client_id:
+        client = session.get(Client, lead.client_id)
+    due_date, due_at = resolve_due(draft.due, now=now, config=config, client=client)
+    if parent is not None:
+        if parent.parent_id is not None:
+            raise InputError(f"T{parent.id} is itself a subtask; subtasks are one level deep")
+        column = parent.column
+    column = column or config.new_task_column
+    task = Task(
+        title=title,
+        notes=draft.notes,
+        client_id=client.id if client else None,
+        lead_id=lead.id if lead else (parent.lead_id if parent else None),
+        parent_id=parent.id if parent else None,
+        column=column,
+        position=_edge_position(session, column, parent.id if parent else None, top=not parent),
+        due_date=due_date,
+        due_at=due_at,
+        priority=priority,
+        assignee=draft.assignee,
+        estimate_hours=estimate,
+        done_at=now if column == config.done_column else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    session.add_all(TaskTag(task_id=task.id or 0, tag=tag) for tag in tags)
+    record_activity(session, task, ActivityKind.CREATED, now=now)
     return TaskResult(task, tags, client, created)
 
 

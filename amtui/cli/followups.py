@@ -1,0 +1,110 @@
+"""`amtui followups` and `amtui report`: the lead desk's follow-up ladder and its figures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from amtui.cli.context import runtime
+from amtui.cli.output import Cell, Format, format_option, print_json, print_table
+
+
+def followups(
+    ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also open leads with no ladder running.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    fmt: Format = format_option(),
+) -> None:
+    """The follow-up ladder of every open lead: step, next follow-up and the client's time.
+
+    Example: amtui followups --format json
+    """
+    from amtui.cli.serialize import iso
+    from amtui.core.display import format_when
+    from amtui.core.followups import list_followups
+
+    rt = runtime(ctx)
+    states = list_followups(rt.db, config=rt.config, include_idle=all_, limit=limit or None)
+    tz = rt.config.timezone
+    if fmt is Format.JSON:
+        print_json(
+            [
+                {
+                    "lead": f"L{s.row.lead.id}",
+                    "title": s.row.lead.title,
+                    "stage": s.row.lead.stage,
+                    "client": s.row.client_name,
+                    "status": s.status,
+                    "steps": s.steps,
+                    "done": s.done,
+                    "next": None
+                    if s.pending is None
+                    else {
+                        "ref": f"R{s.pending.id}",
+                        "step": s.pending.step,
+                        "due": iso(s.pending.effective_due, tz),
+                        "client_due": iso(s.pending.effective_due, s.zone),
+                        "client_zone": str(s.zone),
+                    },
+                    "cold_at": iso(s.row.lead.cold_at, tz),
+                }
+                for s in states
+            ]
+        )
+        return
+    rows = []
+    for s in states:
+        lead = s.row.lead
+        if s.pending is not None:
+            due = s.pending.effective_due
+            step = f"{s.pending.step}/{s.steps}"
+            late = due < rt.now
+            next_text = Cell(format_when(due, tz, rt.now), "bold red" if late else None)
+            client_time = f"{format_when(due, s.zone, rt.now)} {s.zone}"
+        else:
+            step, next_text, client_time = ("cold" if s.status == "cold" else "-"), "", ""
+        rows.append(
+            [f"L{lead.id}", lead.stage, lead.title, s.row.client_name, step, next_text, client_time]
+        )
+    print_table(["LEAD", "STAGE", "TITLE", "CLIENT", "STEP", "NEXT", "CLIENT TIME"], rows, fmt)
+
+
+def report(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--from", help="First day (any date expression).")] = "-30d",
+    until: Annotated[str, typer.Option("--to", help="Last day, included.")] = "today",
+    fmt: Format = format_option(),
+) -> None:
+    """Lead figures for a date range: volume by source and channel, first-response times,
+    the share answered within the target, proposals, replies, win rate and cold leads.
+
+    Example: amtui report --from som --to today --format md
+    """
+    from datetime import date, datetime
+
+    from amtui.cli.serialize import report_json
+    from amtui.core.dates import local_today, parse_when
+    from amtui.core.report import build_report
+
+    rt = runtime(ctx)
+
+    def day(text: str) -> date:
+        value = parse_when(
+            text,
+            now=rt.now,
+            tz=rt.config.timezone,
+            date_order=rt.config.date_order,
+            workdays=rt.config.work_days,
+        )
+        return local_today(value, rt.config.timezone) if isinstance(value, datetime) else value
+
+    result = build_report(rt.db, start=day(since), end=day(until), config=rt.config)
+    if fmt is Format.JSON:
+        print_json(report_json(result))
+        return
+    from amtui.cli.serialize import report_rows
+
+    print_table(["FIGURE", "VALUE"], report_rows(result), fmt)

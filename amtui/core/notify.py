@@ -1,0 +1,108 @@
+"""What is due and not yet notified: reminders and lead deadlines, each reported once.
+
+`collect_due` claims items with conditional UPDATE … RETURNING inside one write transaction
+(`BEGIN IMMEDIATE` on SQLite), so two runs that overlap (a cron job and the TUI, or two cron
+jobs) can never both report the same item. Lead deadlines are reported as early as they are
+useful: a new lead's first response as soon as it arrives (the whole window is 15 minutes),
+the substantive answer `answer_warning_minutes` before it is due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from amtui.core.config import Config
+from amtui.core.db import Database
+from amtui.core.followups import lead_zone
+from amtui.core.leads import LeadRow, lead_rows
+from amtui.core.models import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL, Lead, Reminder
+from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
+from amtui.core.sla import first_response_due
+
+
+@dataclass
+class DueItem:
+    """One notification: a reminder, or a lead deadline (`first-response` / `answer`)."""
+
+    kind: str  # "reminder", "first-response" or "answer"
+    due: datetime
+    zone: ZoneInfo | None  # the client's zone, when known
+    reminder: ReminderRow | None = None
+    lead: LeadRow | None = None
+
+    @property
+    def ref(self) -> str:
+        if self.reminder is not None:
+            return f"R{self.reminder.reminder.id}"
+        assert self.lead is not None
+        return f"L{self.lead.lead.id}"
+
+
+def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]:
+    """Claim and return everything due now that was not notified before (oldest first)."""
+    with db.write() as session:
+        reminder_ids = _claim(
+            session,
+            Reminder,
+            Reminder.notified_at,
+            sa.and_(
+                col(Reminder.done_at).is_(None),
+                col(Reminder.notified_at).is_(None),
+                effective_due() <= now,
+            ),
+            now,
+        )
+        waiting_ids = _claim(
+            session,
+            Lead,
+            Lead.response_notified_at,
+            sa.and_(sa.text(LEAD_WAITING_SQL), col(Lead.response_notified_at).is_(None)),
+            now,
+        )
+        warning = timedelta(minutes=config.answer_warning_minutes)
+        answer_ids = _claim(
+            session,
+            Lead,
+            Lead.answer_notified_at,
+            sa.and_(
+                sa.text(LEAD_ANSWER_PENDING_SQL),
+                col(Lead.first_response_at).is_not(None),
+                col(Lead.answer_notified_at).is_(None),
+                col(Lead.answer_due_at) <= now + warning,
+            ),
+            now,
+        )
+        items: list[DueItem] = []
+        reminders = list(session.exec(select(Reminder).where(col(Reminder.id).in_(reminder_ids))))
+        for reminder_row in reminder_rows(session, reminders):
+            subject = reminder_row.reminder.lead_id
+            lead = session.get(Lead, subject) if subject else None
+            zone = lead_zone(session, lead, config) if lead else None
+            due = reminder_row.reminder.effective_due
+            items.append(DueItem("reminder", due, zone, reminder=reminder_row))
+        leads = list(session.exec(select(Lead).where(col(Lead.id).in_(waiting_ids + answer_ids))))
+        for row in lead_rows(session, leads):
+            lead = row.lead
+            zone = lead_zone(session, lead, config)
+            if lead.id in waiting_ids:
+                due = first_response_due(lead.received_at, config.first_response_minutes)
+                items.append(DueItem("first-response", due, zone, lead=row))
+            if lead.id in answer_ids and lead.answer_due_at is not None:
+                items.append(DueItem("answer", lead.answer_due_at, zone, lead=row))
+    items.sort(key=lambda item: (item.due, item.ref))
+    return items
+
+
+def _claim(
+    session: Session, model: type, column: object, condition: sa.ColumnElement[bool], now: datetime
+) -> list[int]:
+    """Set `column` to now where `condition` holds, atomically; return the ids it set."""
+    statement = (
+        sa.update(model).where(condition).values({column: now}).returning(model.id)  # type: ignore[attr-defined]
+    )
+    return [row[0] for row in session.execute(statement)]

@@ -1,0 +1,340 @@
+"""The lead pipeline: respond, move through stages, log contact, win or lose.
+
+new → contacted → briefed → proposal-sent → negotiating → won | lost (with a reason).
+- "contacted" (or any later stage, or an outbound message) records the first response.
+- briefed and later stages mean the substantive answer was given.
+- "proposal-sent" starts the follow-up ladder; a reply from the client (email-in, call,
+  meeting), a win or a loss stops it.
+- Won and lost are closed: `reopen` first to move such a lead again. A lead never returns to
+  "new" once contacted.
+Every change is an activity on the lead's timeline; every service is one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.clients import ensure_client
+from amtui.core.config import Config
+from amtui.core.dates import parse_when, to_utc
+from amtui.core.db import Database
+from amtui.core.errors import InputError
+from amtui.core.followups import lead_zone, start_ladder, stop_ladder
+from amtui.core.lookup import fetch, find_client
+from amtui.core.models import CLOSED_STAGES, Client, Lead, Reminder, Stage, Task
+from amtui.core.text import one_line
+from amtui.core.validate import check_choice, check_name
+
+OPEN_STAGES = [s.value for s in Stage if s.value not in CLOSED_STAGES]
+_ANSWERED_STAGES = (Stage.BRIEFED.value, Stage.PROPOSAL_SENT.value, Stage.NEGOTIATING.value)
+
+
+class LogKind(StrEnum):
+    EMAIL_OUT = "email-out"
+    EMAIL_IN = "email-in"
+    CALL = "call"
+    MEETING = "meeting"
+    NOTE = "note"
+
+
+#: Contact that counts as the client replying: it stops the follow-up ladder.
+REPLY_KINDS = (LogKind.EMAIL_IN.value, LogKind.CALL.value, LogKind.MEETING.value)
+#: Contact that counts as us answering a new lead.
+OUTBOUND_KINDS = (LogKind.EMAIL_OUT.value, LogKind.CALL.value, LogKind.MEETING.value)
+
+
+@dataclass
+class StageResult:
+    lead: Lead
+    previous: str
+    ladder_step: Reminder | None = None
+    stopped: Reminder | None = None
+    events: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WinResult:
+    lead: Lead
+    client: Client
+    created_client: bool
+    tasks: list[Task]
+
+
+def _open_lead(session: Session, reference: str) -> Lead:
+    lead = fetch(session, Lead, reference)
+    if lead.stage in CLOSED_STAGES:
+        raise InputError(
+            f"L{lead.id} is {lead.stage}; reopen it first with `amtui lead reopen L{lead.id}`"
+        )
+    return lead
+
+
+def _record_first_response(
+    session: Session, lead: Lead, *, now: datetime, note: str = "", events: list[str]
+) -> None:
+    if lead.first_response_at is not None:
+        return
+    lead.first_response_at = now
+    record_activity(session, lead, ActivityKind.RESPONDED, note or "first response", now=now)
+    events.append("first response recorded")
+    if lead.stage == Stage.NEW.value:
+        _set_stage(session, lead, Stage.CONTACTED.value, now=now, events=events)
+
+
+def _record_answer(session: Session, lead: Lead, *, now: datetime, events: list[str]) -> None:
+    if lead.answered_at is None:
+        lead.answered_at = now
+        events.append("answer recorded")
+
+
+def _set_stage(
+    session: Session, lead: Lead, stage: str, *, now: datetime, events: list[str], note: str = ""
+) -> None:
+    previous = lead.stage
+    lead.stage = stage
+    lead.updated_at = now
+    text = f"{previous} → {stage}" + (f": {note}" if note else "")
+    record_activity(
+        session,
+        lead,
+        ActivityKind.STAGE_CHANGE,
+        text,
+        now=now,
+        data={"from": previous, "to": stage},
+    )
+    events.append(f"stage {previous} → {stage}")
+
+
+def respond_lead(
+    db: Database,
+    reference: str,
+    *,
+    now: datetime,
+    config: Config,
+    note: str | None = None,
+    answered: bool = False,
+    answer_by: str | datetime | None = None,
+) -> StageResult:
+    """Record the first response (new → contacted). The first call may also say the answer was
+    complete (`answered`) or promise it for a time (`answer_by`); a later call records the
+    substantive answer itself."""
+    with db.write() as session:
+        lead = _open_lead(session, reference)
+        previous = lead.stage
+        events: list[str] = []
+        if lead.first_response_at is None:
+            _record_first_response(session, lead, now=now, note=note or "", events=events)
+            if answered:
+                _record_answer(session, lead, now=now, events=events)
+        elif lead.answered_at is None:
+            if answer_by is None:
+                _record_answer(session, lead, now=now, events=events)
+                record_activity(
+                    session, lead, ActivityKind.EMAIL_OUT, note or "answer sent", now=now
+                )
+        else:
+            raise InputError(f"L{lead.id} was already responded to and answered")
+        if answer_by is not None:
+            if lead.answered_at is not None:
+                raise InputError(f"L{lead.id} is answered already; nothing to promise")
+            promised = _resolve_time(answer_by, session, lead, now=now, config=config)
+            if promised <= now:
+                raise InputError("the promised answer time must be in the future")
+            lead.answer_due_at = promised
+            lead.answer_notified_at = None
+            record_activity(
+                session,
+                lead,
+                ActivityKind.NOTE,
+                f"answer promised for {promised:%Y-%m-%d %H:%M} UTC",
+                now=now,
+                data={"answer_due_at": promised.isoformat()},
+            )
+            events.append("answer promised")
+        lead.updated_at = now
+    return StageResult(lead, previous, events=events)
+
+
+def change_stage(
+    db: Database,
+    reference: str,
+    stage: str,
+    *,
+    now: datetime,
+    config: Config,
+    note: str | None = None,
+) -> StageResult:
+    """Move an open lead to another open stage (won and lost have their own commands)."""
+    target = check_choice(stage, [s.value for s in Stage], "stage")
+    if target == Stage.WON.value:
+        raise InputError("use `amtui lead win` to win a lead (it links the client and adds tasks)")
+    if target == Stage.LOST.value:
+        raise InputError("use `amtui lead lose --reason …` to close a lead as lost")
+    with db.write() as session:
+        lead = _open_lead(session, reference)
+        previous = lead.stage
+        if target == previous:
+            raise InputError(f"L{lead.id} is already {target}")
+        if target == Stage.NEW.value:
+            raise InputError(f"L{lead.id} was contacted already; it cannot go back to new")
+        events: list[str] = []
+        result = StageResult(lead, previous, events=events)
+        _record_first_response(session, lead, now=now, events=events)
+        if lead.stage != target:
+            _set_stage(session, lead, target, now=now, events=events, note=note or "")
+        if target in _ANSWERED_STAGES:
+            _record_answer(session, lead, now=now, events=events)
+        if target == Stage.PROPOSAL_SENT.value:
+            record_activity(session, lead, ActivityKind.PROPOSAL_SENT, note or "", now=now)
+            result.ladder_step = start_ladder(session, lead, now=now, config=config)
+            events.append("follow-up ladder started")
+    return result
+
+
+def log_lead(
+    db: Database,
+    reference: str,
+    kind: str,
+    text: str = "",
+    *,
+    now: datetime,
+    config: Config,
+    awaits_reply: bool = False,
+    at: str | datetime | None = None,
+) -> StageResult:
+    """Log contact with the lead: a reply (email-in, call, meeting) stops the ladder; our own
+    message (email-out, call, meeting) counts as the first response; `awaits_reply` on an
+    outgoing message (re)starts the ladder."""
+    kind = check_choice(kind, [k.value for k in LogKind], "contact kind")
+    with db.write() as session:
+        lead = _open_lead(session, reference)
+        occurred = _resolve_time(at, session, lead, now=now, config=config) if at else now
+        if occurred > now:
+            raise InputError("contact cannot be logged in the future")
+        events: list[str] = []
+        result = StageResult(lead, lead.stage, events=events)
+        record_activity(session, lead, kind, text, now=now, occurred_at=occurred)
+        if kind in OUTBOUND_KINDS:
+            _record_first_response(session, lead, now=occurred, events=events)
+        if kind in REPLY_KINDS:
+            record_activity(
+                session, lead, ActivityKind.REPLY_RECEIVED, text, now=now, occurred_at=occurred
+            )
+            result.stopped = stop_ladder(session, lead, now=now, reason=f"reply ({kind})")
+            if result.stopped is not None:
+                events.append("follow-up ladder stopped")
+            if lead.cold_at is not None:
+                lead.cold_at = None
+                events.append("no longer cold")
+        if awaits_reply:
+            if kind != LogKind.EMAIL_OUT.value:
+                raise InputError("--awaits-reply goes with an outgoing message (email-out)")
+            result.ladder_step = start_ladder(session, lead, now=now, config=config)
+            events.append("follow-up ladder started")
+        lead.updated_at = now
+    return result
+
+
+def win_lead(
+    db: Database, reference: str, *, now: datetime, config: Config, client: str | None = None
+) -> WinResult:
+    """Close a lead as won: link (or create) its client and add the starter tasks."""
+    from amtui.core.tasks import add_task_in_session, draft_from_text
+
+    with db.write() as session:
+        lead = _open_lead(session, reference)
+        created = False
+        owner: Client | None = None
+        if client:
+            owner = find_client(session, client)
+            if owner is None:
+                owner, created = ensure_client(session, client, now=now)
+        elif lead.client_id:
+            owner = session.get(Client, lead.client_id)
+        if owner is None:
+            raise InputError(f"L{lead.id} has no client yet; name one with --client NAME")
+        lead.client_id = owner.id
+        events: list[str] = []
+        _record_first_response(session, lead, now=now, events=events)
+        _record_answer(session, lead, now=now, events=events)
+        stop_ladder(session, lead, now=now, reason="won")
+        _set_stage(session, lead, Stage.WON.value, now=now, events=events)
+        lead.closed_at = now
+        tasks = []
+        for line in config.win_tasks:
+            draft = draft_from_text(line, now=now, config=config)
+            draft.lead = f"L{lead.id}"
+            draft.client = f"C{owner.id}"
+            tasks.append(add_task_in_session(session, draft, now=now, config=config).task)
+    return WinResult(lead, owner, created, tasks)
+
+
+def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> StageResult:
+    """Close a lead as lost, with the reason (price, timing, chose another agency…)."""
+    reason = check_name(reason, "reason for losing the lead")
+    with db.write() as session:
+        lead = _open_lead(session, reference)
+        events: list[str] = []
+        result = StageResult(lead, lead.stage, events=events)
+        result.stopped = stop_ladder(session, lead, now=now, reason="lost")
+        _set_stage(session, lead, Stage.LOST.value, now=now, events=events, note=reason)
+        lead.lost_reason = reason
+        lead.closed_at = now
+    return result
+
+
+def reopen_lead(db: Database, reference: str, *, now: datetime) -> StageResult:
+    """Undo a win or a loss: the lead returns to the stage it was closed from."""
+    from sqlmodel import col, select
+
+    from amtui.core.models import Activity
+
+    with db.write() as session:
+        lead = fetch(session, Lead, reference)
+        if lead.stage not in CLOSED_STAGES:
+            raise InputError(f"L{lead.id} is open ({lead.stage}); nothing to reopen")
+        closing = session.exec(
+            select(Activity)
+            .where(
+                col(Activity.lead_id) == lead.id, col(Activity.kind) == ActivityKind.STAGE_CHANGE
+            )
+            .order_by(col(Activity.id).desc())
+        ).first()
+        before = (closing.data or {}).get("from") if closing else None
+        target = before if before in OPEN_STAGES else Stage.NEGOTIATING.value
+        events: list[str] = []
+        previous = lead.stage
+        _set_stage(session, lead, target, now=now, events=events, note="reopened")
+        lead.closed_at = None
+        lead.lost_reason = None
+    return StageResult(lead, previous, events=events)
+
+
+def _resolve_time(
+    value: str | datetime, session: Session, lead: Lead, *, now: datetime, config: Config
+) -> datetime:
+    """A time for a lead: `client` in the expression means the lead's (client's) zone."""
+    if isinstance(value, datetime):
+        return to_utc(value)
+    zone = lead_zone(session, lead, config)
+    parsed = parse_when(
+        value,
+        now=now,
+        tz=config.timezone,
+        date_order=config.date_order,
+        workdays=config.work_days,
+        zones={"client": zone},
+    )
+    if isinstance(parsed, date) and not isinstance(parsed, datetime):
+        parsed = config.work_start_at(parsed)
+    return to_utc(parsed)
+
+
+def describe_events(result: StageResult) -> str:
+    """`first response recorded, stage new → contacted` for confirmations."""
+    return ", ".join(result.events) if result.events else one_line(result.lead.stage)
