@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,9 +41,19 @@ def kam_quadrant(attractiveness: int | None, relationship: int | None) -> str | 
     return "Status" if strong else "Streamline"
 
 
+def check_client_name(name: str) -> str:
+    """A new client's name: not empty, one line, and not something that reads as a reference."""
+    name = check_name(name, "client name")
+    if re.fullmatch(r"[TtLlRrCc]\d+", name):
+        raise InputError(
+            f"{name!r} reads as a reference, not a client name; use a client's name or C-reference"
+        )
+    return name
+
+
 def ensure_client(session: Session, name: str, *, now: datetime) -> tuple[Client, bool]:
     """The client called `name` (any case, any script), created if new; True when created."""
-    name = check_name(name, "client name")
+    name = check_client_name(name)
     client = session.exec(select(Client).where(Client.name_key == fold(name))).first()
     if client is not None:
         return client, False
@@ -66,7 +77,7 @@ def add_client(
     relationship_stage: str = "tactical",
 ) -> Client:
     """Create a client; a name that exists already (in any case) is refused."""
-    name = check_name(name, "client name")
+    name = check_client_name(name)
     zone = check_zone(timezone)
     stage = check_choice(relationship_stage, RELATIONSHIP_STAGES, "relationship stage")
     check_score(kam_attractiveness, "attractiveness")
@@ -110,7 +121,7 @@ def edit_client(
     """Change the given fields of a client (by reference or name) in one transaction."""
     changes: dict[str, object] = {}
     if isinstance(name, str):
-        changes["name"] = check_name(name, "client name")
+        changes["name"] = check_client_name(name)
         changes["name_key"] = fold(changes["name"])  # type: ignore[arg-type]
     if timezone is not UNSET:
         changes["timezone"] = check_zone(timezone)  # type: ignore[arg-type]

@@ -121,9 +121,11 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     values: dict[str, Any] = {"path": path}
     values["db"] = reader.string("db")
     zone = reader.string("timezone")
-    values["timezone"] = _zone(zone, path) if zone else system_timezone()
+    values["timezone"] = _zone(zone, path) if zone is not None else system_timezone()
     values["date_order"] = reader.choice("date_order", ("dmy", "mdy"), "dmy")
     currency = reader.string("default_currency")
+    if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency):
+        raise reader.fail("default_currency", "a three-letter currency code such as EUR")
     values["default_currency"] = currency.upper() if currency else None
 
     board = reader.table("board")
@@ -144,7 +146,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     hours = leads.string("work_hours") or "09:00-18:00"
     values["work_start"], values["work_end"] = _work_hours(hours, path)
     days = leads.string_list("work_days")
-    values["work_days"] = _work_days(days, path) if days else frozenset(range(5))
+    values["work_days"] = _work_days(days, path) if days is not None else frozenset(range(5))
     ladder = leads.string("followup_ladder") or Config.followup_ladder
     _ladder(ladder, path)
     values["followup_ladder"] = ladder
@@ -192,7 +194,7 @@ class _Reader:
     def _name(self, key: str) -> str:
         return f"{self.prefix}.{key}" if self.prefix else key
 
-    def _fail(self, key: str, expected: str) -> ConfigError:
+    def fail(self, key: str, expected: str) -> ConfigError:
         return ConfigError(f"{self.path}: {self._name(key)} must be {expected}")
 
     def names(self) -> list[str]:
@@ -201,7 +203,7 @@ class _Reader:
     def table(self, key: str) -> _Reader:
         value = self.raw.get(key, {})
         if not isinstance(value, dict):
-            raise self._fail(key, "a table")
+            raise self.fail(key, "a table")
         child = _Reader(value, self.path, self._name(key))
         self.children.append(child)
         return child
@@ -209,19 +211,20 @@ class _Reader:
     def string(self, key: str) -> str | None:
         value = self.raw.get(key)
         if value is not None and not isinstance(value, str):
-            raise self._fail(key, "a string")
+            raise self.fail(key, "a string")
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.string(key) or default
+        value = self.string(key)
+        value = default if value is None else value
         if value not in choices:
-            raise self._fail(key, "one of " + ", ".join(choices))
+            raise self.fail(key, "one of " + ", ".join(choices))
         return value
 
     def integer(self, key: str, default: int, *, minimum: int) -> int:
         value = self.raw.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self._fail(key, f"a whole number ≥ {minimum}")
+            raise self.fail(key, f"a whole number ≥ {minimum}")
         return value
 
     def string_list(self, key: str) -> list[str] | None:
@@ -229,7 +232,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self._fail(key, "a list of non-empty strings")
+            raise self.fail(key, "a list of non-empty strings")
         return value
 
     def check_unknown(self) -> None:
@@ -280,6 +283,8 @@ def _ladder(text: str, path: Path) -> None:
 
 
 def _work_days(names: list[str], path: Path) -> frozenset[int]:
+    if not names:
+        raise ConfigError(f"{path}: leads.work_days needs at least one weekday (mon … sun)")
     days = set()
     for name in names:
         key = name.strip().lower()[:3]

@@ -24,6 +24,7 @@ from amtui.core.errors import StorageError
 from amtui.core.text import fold
 
 BUSY_TIMEOUT_MS = 10_000
+_PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
 
 
 def database_url(target: str | Path) -> sa.URL:
@@ -94,13 +95,16 @@ class Database:
             yield conn
 
     def change_token(self) -> int:
-        """A number that changes whenever another connection commits (SQLite data_version).
+        """A number that changes whenever another connection commits.
 
-        The TUI polls this about once a second to pick up what the CLI wrote.
+        SQLite: `PRAGMA data_version` on a connection kept for the purpose. PostgreSQL: the
+        database's row-change counters, which backends report when their transactions end
+        (within about a second). The TUI polls this to pick up what the CLI wrote.
         """
-        if not self.is_sqlite:
-            raise NotImplementedError("change polling is implemented for SQLite only")
         with self._guard():
+            if not self.is_sqlite:
+                with self.engine.connect() as conn:
+                    return int(conn.exec_driver_sql(_PG_CHANGES).scalar() or 0)
             if self._watch is None:
                 self._watch = self.engine.raw_connection()
             cursor = self._watch.cursor()
@@ -149,7 +153,15 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # WAL is a property of the file and persists. Switch only an empty or amtui file: a
+        # foreign database that --db points at by mistake is refused, and must stay untouched.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            ours = cursor.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master) OR EXISTS "
+                "(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'amtui_schema')"
+            ).fetchone()[0]
+            if ours:
+                cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
     finally:
         cursor.close()

@@ -51,7 +51,8 @@ def _split(text: str) -> list[str]:
             break
         word = match.group(1)
         key, sep, rest = word.partition(":")
-        if sep and rest.startswith('"') and rest.endswith('"') and len(rest) >= 2:
+        quoted = rest.startswith('"') and rest.endswith('"') and len(rest) >= 2
+        if sep and quoted and key.lower() in FIELDS:  # `foo:"a b"` stays in the title as typed
             word = f"{key}:\x00{rest[1:-1]}"  # \x00 marks "quoted: take as is"
         words.append(word)
         position = match.end()
@@ -78,6 +79,11 @@ def parse_tokens(
                 raise InputError(f"{key}: is given twice in {one_line(text)!r}")
             if value.startswith("\x00"):
                 value = value[1:]
+            elif value.startswith('"'):
+                # An unclosed quote would otherwise name a client `"Granel` (quote included).
+                raise InputError(
+                    f"{key}: has an opening quote but no closing one; e.g. {_example(key)}"
+                )
             elif key == "due" and value:
                 # Take the longest run of following words that still reads as a date.
                 best, taken = value, 0

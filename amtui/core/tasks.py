@@ -20,12 +20,12 @@ from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import DateParseError, parse_when, to_utc
-from amtui.core.db import Database
+from amtui.core.db import Database, folded
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import Activity, Client, Lead, Priority, Reminder, Task, TaskTag
 from amtui.core.quickadd import Tokens, parse_tokens
-from amtui.core.text import one_line
+from amtui.core.text import fold, one_line
 from amtui.core.validate import UNSET, check_choice, check_name, parse_hours
 
 PRIORITIES = [p.value for p in Priority]
@@ -178,12 +178,16 @@ def patch_from_text(text: str, *, now: datetime, config: Config) -> tuple[TaskPa
 
 def resolve_column(text: str, config: Config) -> str:
     """A board column by name, case-insensitively, or by unambiguous prefix (`prog`)."""
-    wanted = text.strip().casefold().replace("-", " ")
+
+    def key(name: str) -> str:  # `in-progress` finds "In progress", `follow-up` "Follow-up"
+        return " ".join(name.casefold().replace("-", " ").replace("_", " ").split())
+
+    wanted = key(text)
     columns = list(config.columns)
-    exact = [c for c in columns if c.casefold() == wanted]
+    exact = [c for c in columns if key(c) == wanted]
     if exact:
         return exact[0]
-    partial = [c for c in columns if wanted and wanted in c.casefold()]
+    partial = [c for c in columns if wanted and wanted in key(c)]
     if len(partial) == 1:
         return partial[0]
     raise InputError(f"unknown column {one_line(text)!r}; columns are: {', '.join(columns)}")
@@ -283,7 +287,8 @@ def add_task_in_session(
         priority=priority,
         assignee=draft.assignee,
         estimate_hours=estimate,
-        done_at=now if column == config.done_column else None,
+        # A card added straight to the done column is done; a new subtask is always open.
+        done_at=now if column == config.done_column and parent is None else None,
         created_at=now,
         updated_at=now,
     )
@@ -525,7 +530,8 @@ def list_tasks(
                 )
             )
         if assignee is not None:
-            query = query.where(sa.func.lower(col(Task.assignee)) == assignee.lstrip("@").lower())
+            # folded(), not SQL lower(): SQLite's lower() leaves "Анна" as it is.
+            query = query.where(folded(col(Task.assignee)) == fold(assignee.lstrip("@")))
         if not include_done:
             query = query.where(col(Task.done_at).is_(None))
         order = sa.case({name: i for i, name in enumerate(config.columns)}, value=col(Task.column))

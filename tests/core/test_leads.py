@@ -1,0 +1,252 @@
+"""Leads: one inbox for enquiries from clients and partner agencies, from any channel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from amtui.core.config import Config
+from amtui.core.dates import DateParseError
+from amtui.core.db import Database
+from amtui.core.errors import InputError, NotFoundError
+from amtui.core.leads import (
+    DuplicateLeadError,
+    LeadDraft,
+    add_lead,
+    delete_lead,
+    edit_lead,
+    get_lead_details,
+    list_leads,
+    parse_brief,
+)
+from amtui.core.models import Activity, Client, Lead, Reminder, Task
+from amtui.core.reminders import add_reminder
+from tests.core.conftest import QuickAdd
+
+LATER = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+def count(db: Database, model: type) -> int:
+    with db.read() as session:
+        return session.exec(select(sa.func.count()).select_from(model)).one()
+
+
+def add(db: Database, config: Config, now: datetime, title: str = "Website", **kwargs):  # type: ignore[no-untyped-def]
+    return add_lead(db, LeadDraft(title, **kwargs), now=now, config=config)
+
+
+def test_add_lead_with_every_field(db: Database, config: Config, now: datetime) -> None:
+    result = add(
+        db,
+        config,
+        now,
+        "SEO audit for a hotel chain",
+        partner="Pixel Partners",
+        channel="Web Brief",
+        contact_name="Anna",
+        contact_email="anna@hotel.example",
+        contact_phone="+49 30 123",
+        client="Hotel Chain",
+        value="12 000,50",
+        currency="usd",
+        received="2026-11-25 09:30",
+        timezone="America/New_York",
+        brief=parse_brief(["Budget=12k", "Deadline = March "]),
+        external_id=" <abc@mail> ",
+        notes="From the website",
+    )
+    lead = result.lead
+    assert lead.source == "partner"  # naming a partner says where it came from
+    assert lead.partner == "Pixel Partners"
+    assert lead.channel == "web-brief"
+    assert lead.value_cents == 1_200_050
+    assert lead.currency == "USD"
+    assert lead.received_at == datetime(2026, 11, 25, 8, 30, tzinfo=UTC)  # 09:30 Berlin
+    assert lead.brief == [{"q": "Budget", "a": "12k"}, {"q": "Deadline", "a": "March"}]
+    assert lead.external_id == "<abc@mail>"
+    assert lead.stage == "new"
+    assert lead.first_response_at is None
+    assert result.created_client and result.client is not None
+    assert result.client.name == "Hotel Chain"
+
+
+def test_defaults(db: Database, config: Config, now: datetime) -> None:
+    lead = add(db, config, now).lead
+    assert (lead.source, lead.partner, lead.channel) == ("client", None, "email")
+    assert lead.received_at == now
+    assert lead.value_cents is None and lead.currency is None
+
+
+def test_a_date_alone_means_the_start_of_that_working_day(
+    db: Database, config: Config, now: datetime
+) -> None:
+    lead = add(db, config, now, received="yesterday").lead
+    assert lead.received_at == datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 09:00 Berlin
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"title": " "}, InputError, "empty"),
+        ({"source": "partner"}, InputError, "partner's name"),
+        ({"source": "cold call"}, InputError, "source"),
+        ({"channel": "pigeon"}, InputError, "channel"),
+        ({"contact_email": "anna at hotel"}, InputError, "email"),
+        ({"value": "lots"}, InputError, "amount"),
+        ({"value": "-5"}, InputError, "amount"),
+        ({"currency": "euro"}, InputError, "currency"),
+        ({"timezone": "Moon/Base"}, InputError, "time zone"),
+        ({"received": "tomorrow 10:00"}, InputError, "future"),
+        ({"received": "frii"}, DateParseError, "frii"),
+    ],
+)
+def test_bad_input_writes_nothing(
+    db: Database,
+    config: Config,
+    now: datetime,
+    kwargs: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    values = {"title": "Website", "client": "Newco", **kwargs}
+    with pytest.raises(error, match=message) as info:
+        add_lead(db, LeadDraft(**values), now=now, config=config)  # type: ignore[arg-type]
+    assert "\n" not in str(info.value)
+    assert count(db, Lead) == 0
+    assert count(db, Client) == 0
+
+
+def test_duplicate_external_id_is_refused_and_creates_no_client(
+    db: Database, config: Config, now: datetime
+) -> None:
+    first = add(db, config, now, external_id="<abc@mail>").lead
+    with pytest.raises(DuplicateLeadError, match=f"L{first.id}") as info:
+        add(db, config, now, "Again", external_id="<abc@mail>", client="Newco")
+    assert info.value.exit_code == 1
+    assert count(db, Lead) == 1
+    assert count(db, Client) == 0
+
+
+def test_lead_for_an_existing_client_in_any_case(db: Database, config: Config, now: datetime):  # type: ignore[no-untyped-def]
+    add(db, config, now, client="Гранель")
+    result = add(db, config, now, "Second", client="гранель")
+    assert not result.created_client
+    assert count(db, Client) == 1
+
+
+def test_edit_lead(db: Database, config: Config, now: datetime) -> None:
+    lead = add(db, config, now, partner="Pixel").lead
+    result = edit_lead(
+        db,
+        f"L{lead.id}",
+        now=LATER,
+        config=config,
+        title="Website redesign",
+        source="client",
+        value="1.5k",
+        client="Granel",
+        add_brief=[("Budget", "15k")],
+    )
+    assert result.lead.title == "Website redesign"
+    assert (result.lead.source, result.lead.partner) == ("client", None)
+    assert result.lead.value_cents == 150_000
+    assert result.created_client
+    assert result.lead.brief == [{"q": "Budget", "a": "15k"}]
+    assert result.lead.updated_at == LATER
+    assert set(result.changed) >= {"title", "source", "partner", "value_cents", "client_id"}
+    details = get_lead_details(db, str(lead.id))
+    assert details.row.client_name == "Granel"
+    assert [a.kind for a in details.activities] == ["created", "edited"]
+
+
+def test_edit_lead_errors_change_nothing(db: Database, config: Config, now: datetime) -> None:
+    lead = add(db, config, now).lead
+    ref = f"L{lead.id}"
+    with pytest.raises(InputError, match="nothing to change"):
+        edit_lead(db, ref, now=LATER, config=config)
+    with pytest.raises(InputError, match="partner"):
+        edit_lead(db, ref, now=LATER, config=config, source="partner")
+    with pytest.raises(InputError, match="future"):
+        edit_lead(db, ref, now=LATER, config=config, received="+2d", client="Newco")
+    with pytest.raises(NotFoundError):
+        edit_lead(db, "L99", now=LATER, config=config, title="x")
+    assert count(db, Client) == 0
+    assert get_lead_details(db, ref).row.lead.updated_at == now
+
+
+def test_delete_lead_keeps_its_tasks_unlinked(
+    db: Database, config: Config, now: datetime, quick: QuickAdd
+) -> None:
+    lead = add(db, config, now).lead
+    task = quick(f"Send proposal lead:L{lead.id}").task
+    add_reminder(db, "Call back", "+2h", now=now, config=config, about=f"L{lead.id}")
+    assert delete_lead(db, f"L{lead.id}") == "Website"
+    with db.read() as session:
+        assert session.get(Task, task.id).lead_id is None  # type: ignore[union-attr]
+        assert session.exec(select(Reminder)).all() == []
+        assert session.exec(select(Activity).where(Activity.lead_id == lead.id)).all() == []
+    with pytest.raises(NotFoundError):
+        delete_lead(db, f"L{lead.id}")
+
+
+def test_list_waiting_first_oldest_first_then_newest(
+    db: Database, config: Config, now: datetime
+) -> None:
+    for title, minutes in (("Newer", 5), ("Older", 30), ("Answered old", 60), ("Answered", 1)):
+        add(db, config, now, title, received=now - timedelta(minutes=minutes))
+    add(db, config, now, "Won", received=now - timedelta(minutes=2))
+    with db.write() as session:
+        session.execute(
+            sa.update(Lead)
+            .where(sa.column("title").in_(["Answered old", "Answered"]))
+            .values(first_response_at=now)
+        )
+        session.execute(sa.update(Lead).where(sa.column("title") == "Won").values(stage="won"))
+
+    def titles(**kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+        return [row.lead.title for row in list_leads(db, **kwargs)]
+
+    assert titles() == ["Older", "Newer", "Answered", "Answered old"]
+    assert titles(waiting=True) == ["Older", "Newer"]
+    assert titles(stage="won") == ["Won"]
+    assert "Won" in titles(include_closed=True)
+    assert titles(limit=1, offset=1) == ["Newer"]
+    with pytest.raises(InputError, match="stage"):
+        list_leads(db, stage="maybe")
+
+
+def test_list_filters_by_client_source_and_channel(
+    db: Database, config: Config, now: datetime
+) -> None:
+    add(db, config, now, "A", client="Granel", channel="phone")
+    add(db, config, now, "B", partner="Pixel")
+    assert [r.lead.title for r in list_leads(db, client="GRANEL")] == ["A"]
+    assert [r.lead.title for r in list_leads(db, source="partner")] == ["B"]
+    assert [r.lead.title for r in list_leads(db, channel="Phone")] == ["A"]
+    assert list_leads(db, client="Granel")[0].client_name == "Granel"
+    with pytest.raises(NotFoundError):
+        list_leads(db, client="Nobody")
+
+
+def test_brief_answers_need_a_question() -> None:
+    assert parse_brief(["Budget = 12k = max"]) == [("Budget", "12k = max")]
+    with pytest.raises(InputError, match="brief"):
+        parse_brief(["just text"])
+    with pytest.raises(InputError, match="brief"):
+        parse_brief(["=12k"])
+
+
+def test_show_lead_lists_tasks_and_reminders(
+    db: Database, config: Config, now: datetime, quick: QuickAdd
+) -> None:
+    lead = add(db, config, now).lead
+    quick(f"Proposal lead:L{lead.id}")
+    add_reminder(db, "Call back", "+2h", now=now, config=config, about=f"L{lead.id}")
+    details = get_lead_details(db, f"l{lead.id}")
+    assert [t.title for t in details.tasks] == ["Proposal"]
+    assert [r.text for r in details.reminders] == ["Call back"]
+    with pytest.raises(InputError, match="task"):
+        get_lead_details(db, "T1")

@@ -1,0 +1,273 @@
+"""The versioned schema: created at LATEST, equal to the models, upgraded with a backup,
+newer and foreign databases refused untouched.
+
+Written to keep working as migrations are appended: nothing here assumes what LATEST is.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import amtui.core.models  # noqa: F401  (fills SQLModel.metadata)
+from amtui.core.db import Database
+from amtui.core.errors import StorageError
+from amtui.core.migrations import (
+    LATEST,
+    MIGRATIONS,
+    NewerSchemaError,
+    SchemaReport,
+    ensure_schema,
+    read_version,
+)
+
+
+def version_of(path: Path) -> int:
+    raw = sqlite3.connect(path)
+    try:
+        return int(raw.execute("SELECT max(version) FROM amtui_schema").fetchone()[0])
+    finally:
+        raw.close()
+
+
+def schema_diffs(database: Database) -> list[object]:
+    with database.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+def sqlite_schema(path: Path) -> dict[str, object]:
+    """What SQLite itself says: columns, foreign keys (with ON DELETE) and index definitions.
+
+    Alembic's comparison does not look at ON DELETE rules or partial-index WHERE clauses.
+    """
+    raw = sqlite3.connect(path)
+    try:
+        tables = [
+            name
+            for (name,) in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        result: dict[str, object] = {}
+        for table in sorted(tables):
+            columns = sorted(
+                (name, kind.upper(), bool(notnull), pk)
+                for _, name, kind, notnull, _, pk in raw.execute(f'PRAGMA table_info("{table}")')
+            )
+            fks = sorted(
+                (row[2], row[3], row[4], row[6])  # table, from, to, on_delete
+                for row in raw.execute(f'PRAGMA foreign_key_list("{table}")')
+            )
+            indexes = sorted(
+                (
+                    name,
+                    bool(unique),
+                    tuple(c[2] for c in raw.execute(f'PRAGMA index_info("{name}")')),
+                    partial_where(raw, name),
+                )
+                for _, name, unique, _, _ in raw.execute(f'PRAGMA index_list("{table}")')
+                if not name.startswith("sqlite_autoindex")
+            )
+            uniques = sorted(
+                tuple(c[2] for c in raw.execute(f'PRAGMA index_info("{name}")'))
+                for _, name, unique, _, _ in raw.execute(f'PRAGMA index_list("{table}")')
+                if unique
+            )
+            result[table] = {"columns": columns, "fks": fks, "indexes": indexes, "unique": uniques}
+        return result
+    finally:
+        raw.close()
+
+
+def partial_where(raw: sqlite3.Connection, index: str) -> str | None:
+    (sql,) = raw.execute("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+    if sql is None or " WHERE " not in sql.upper():
+        return None
+    return " ".join(sql[sql.upper().index(" WHERE ") + 7 :].split())
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Database:
+    return Database(tmp_path / "fresh.db")
+
+
+def test_a_new_database_is_created_at_latest(fresh: Database) -> None:
+    report = ensure_schema(fresh)
+    assert report == SchemaReport(0, LATEST)
+    assert report.changed and report.backup is None  # nothing to back up in a new file
+    assert fresh.path is not None and version_of(fresh.path) == LATEST
+    assert len(MIGRATIONS) == LATEST
+    with fresh.connect() as conn:
+        rows = conn.execute(sa.text("SELECT version, name FROM amtui_schema ORDER BY 1")).all()
+    assert [version for version, _ in rows] == list(range(1, LATEST + 1))
+    assert [name for _, name in rows] == [name for name, _ in MIGRATIONS]
+
+
+def test_migrations_produce_exactly_the_models(fresh: Database, tmp_path: Path) -> None:
+    ensure_schema(fresh)
+    assert schema_diffs(fresh) == []
+    # And the details Alembic does not compare, against a database built from the models.
+    reference = tmp_path / "reference.db"
+    engine = sa.create_engine(f"sqlite:///{reference}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    assert fresh.path is not None
+    assert sqlite_schema(fresh.path) == sqlite_schema(reference)
+
+
+@pytest.mark.parametrize("start", range(1, LATEST + 1))
+def test_every_upgrade_path_ends_at_the_models(tmp_path: Path, start: int) -> None:
+    database = Database(tmp_path / "old.db")
+    ensure_schema(database, target=start)
+    ensure_schema(database)
+    assert database.path is not None and version_of(database.path) == LATEST
+    assert schema_diffs(database) == []
+
+
+def test_running_again_is_a_no_op(fresh: Database, tmp_path: Path) -> None:
+    ensure_schema(fresh)
+    assert fresh.path is not None
+    with fresh.connect() as conn:
+        history = conn.execute(sa.text("SELECT * FROM amtui_schema")).all()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    report = ensure_schema(fresh)
+    assert report == SchemaReport(LATEST, LATEST)
+    assert not report.changed
+    with fresh.connect() as conn:
+        assert conn.execute(sa.text("SELECT * FROM amtui_schema")).all() == history
+    assert sorted(p.name for p in tmp_path.iterdir()) == files  # no backup either
+    assert ensure_schema(fresh, target=1) == SchemaReport(LATEST, LATEST)  # never downgrades
+
+
+def test_upgrade_from_the_first_schema_version_keeps_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "amtui.db"
+    old = Database(path)
+    assert ensure_schema(old, target=1) == SchemaReport(0, 1)
+    stamp = "2026-11-20 09:00:00.000000"
+    with old.connect(write=True) as conn, conn.begin():
+        for statement in (
+            "INSERT INTO client (id, name, name_key, timezone, relationship_stage, notes, "
+            "archived, created_at, updated_at) VALUES (1, 'Гранель', 'гранель', "
+            f"'Asia/Tokyo', 'tactical', '', 0, '{stamp}', '{stamp}')",
+            "INSERT INTO contact (id, client_id, name, email, created_at) "
+            f"VALUES (1, 1, 'Zoe', 'zoe@granel.example', '{stamp}')",
+            "INSERT INTO lead (id, title, source, channel, client_id, stage, received_at, brief, "
+            "notes, created_at, updated_at) VALUES (1, 'Website', 'client', 'email', 1, 'new', "
+            f"'{stamp}', '[{{\"q\": \"Budget\", \"a\": \"12k\"}}]', '', '{stamp}', '{stamp}')",
+            'INSERT INTO task (id, title, notes, client_id, lead_id, parent_id, "column", '
+            "position, due_date, priority, created_at, updated_at) VALUES (1, 'Estimate', '', "
+            f"1, 1, NULL, 'To do', 0, '2026-11-27', 'high', '{stamp}', '{stamp}')",
+            'INSERT INTO task (id, title, notes, parent_id, "column", position, priority, '
+            f"created_at, updated_at) VALUES (2, 'Step', '', 1, 'To do', 0, 'normal', '{stamp}', "
+            f"'{stamp}')",
+            "INSERT INTO task_tag (task_id, tag) VALUES (1, 'urgent')",
+            "INSERT INTO reminder (id, text, kind, due_at, lead_id, created_at) "
+            f"VALUES (1, 'Call', 'call', '2026-11-26 09:00:00.000000', 1, '{stamp}')",
+            "INSERT INTO activity (id, kind, text, lead_id, occurred_at, created_at) "
+            f"VALUES (1, 'created', 'via email', 1, '{stamp}', '{stamp}')",
+        ):
+            conn.execute(sa.text(statement))
+    old.dispose()
+
+    upgraded = Database(path)
+    report = ensure_schema(upgraded)
+
+    assert report.to_version == LATEST
+    assert version_of(path) == LATEST
+    if report.changed:  # true once a second migration exists
+        assert report.from_version == 1
+        assert report.backup is not None and report.backup.exists()
+        assert report.backup.name.startswith("amtui.db.v1-")
+        assert version_of(report.backup) == 1  # the backup is the file as it was
+    counts = {}
+    with upgraded.connect() as conn:
+        for table in ("client", "contact", "lead", "task", "task_tag", "reminder", "activity"):
+            counts[table] = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+        assert conn.execute(sa.text("SELECT name, timezone FROM client")).one() == (
+            "Гранель",
+            "Asia/Tokyo",
+        )
+        assert conn.execute(sa.text("SELECT parent_id FROM task WHERE id = 2")).scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    assert counts == {
+        "client": 1,
+        "contact": 1,
+        "lead": 1,
+        "task": 2,
+        "task_tag": 1,
+        "reminder": 1,
+        "activity": 1,
+    }
+    # And the models read the old rows as aware instants.
+    from amtui.core.models import Lead, Task
+
+    with upgraded.read() as session:
+        lead = session.get(Lead, 1)
+        task = session.get(Task, 1)
+    assert lead is not None and task is not None
+    assert lead.received_at == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    assert lead.brief == [{"q": "Budget", "a": "12k"}]
+    assert task.due is not None and str(task.due) == "2026-11-27"
+    upgraded.dispose()
+
+
+def test_a_newer_database_is_refused_and_left_byte_for_byte_unchanged(fresh: Database) -> None:
+    ensure_schema(fresh)
+    fresh.dispose()
+    assert fresh.path is not None
+    raw = sqlite3.connect(fresh.path)
+    raw.execute(
+        "INSERT INTO amtui_schema (version, name, applied_at) VALUES (?, 'future', ?)",
+        (LATEST + 1, "2030-01-01 00:00:00.000000"),
+    )
+    raw.commit()
+    raw.close()
+    before = fresh.path.read_bytes()
+
+    newer = Database(fresh.path)
+    with pytest.raises(NewerSchemaError) as info:
+        ensure_schema(newer)
+    newer.dispose()
+
+    assert info.value.exit_code == 3
+    assert isinstance(info.value, StorageError)
+    message = str(info.value)
+    assert f"version {LATEST + 1}" in message and "newer amtui" in message
+    assert "\n" not in message
+    assert fresh.path.read_bytes() == before
+    assert not list(fresh.path.parent.glob("*.bak"))
+
+
+def test_a_foreign_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "places.sqlite"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT)")
+    raw.execute("INSERT INTO bookmarks (url) VALUES ('https://example.com')")
+    raw.commit()
+    raw.close()
+    before = path.read_bytes()
+
+    database = Database(path)
+    with pytest.raises(StorageError, match="not an amtui database") as info:
+        ensure_schema(database)
+    database.dispose()
+
+    assert info.value.exit_code == 3
+    assert "bookmarks" in str(info.value)
+    assert "\n" not in str(info.value)
+    assert path.read_bytes() == before  # not even switched to WAL
+
+
+def test_read_version_of_an_empty_database_is_zero(fresh: Database) -> None:
+    with fresh.connect() as conn:
+        assert read_version(conn) == 0

@@ -1,0 +1,190 @@
+"""Quick-add tokens: `Send estimate due:fri 15:00 client:Granel +urgent @copywriter`.
+
+Most tests go through `draft_from_text`/`patch_from_text` with the real date parser, because
+how far `due:` reaches depends on what the parser accepts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from amtui.core.config import Config
+from amtui.core.errors import InputError
+from amtui.core.quickadd import parse_tokens
+from amtui.core.tasks import TaskDraft, draft_from_text, patch_from_text
+from amtui.core.validate import UNSET
+
+
+@pytest.fixture
+def draft(config: Config, now: datetime):  # type: ignore[no-untyped-def]
+    def parse(text: str) -> TaskDraft:
+        return draft_from_text(text, now=now, config=config)
+
+    return parse
+
+
+def never_a_date(_text: str) -> bool:
+    return False
+
+
+def test_every_token_is_read_and_the_rest_is_the_title(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("Send estimate due:fri 15:00 client:Granel +urgent @copywriter pri:high est:2h")
+    assert d.title == "Send estimate"
+    assert d.due == "fri 15:00"
+    assert d.client == "Granel"
+    assert list(d.tags) == ["urgent"]
+    assert d.assignee == "copywriter"
+    assert d.priority == "high"
+    assert d.estimate == "2h"
+
+
+def test_tokens_may_come_anywhere_in_the_line(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("+seo client:Granel Audit the blog col:review lead:L7 parent:T3")
+    assert d.title == "Audit the blog"
+    assert (d.client, d.column, d.lead, d.parent) == ("Granel", "review", "L7", "T3")
+    assert list(d.tags) == ["seo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "title"),
+    [
+        ("Send estimate due:fri 15:00", "fri 15:00", "Send estimate"),
+        ("Send due:fri 15:00 to Anna", "fri 15:00", "Send to Anna"),
+        ("Call due:tomorrow at 3pm about budget", "tomorrow at 3pm", "Call about budget"),
+        ("Call due:in 3 days Anna", "in 3 days", "Call Anna"),
+        ("Call due:fri 15:00 Europe/London Anna", "fri 15:00 Europe/London", "Call Anna"),
+        ("Invoice due:3 dec 2026 now", "3 dec 2026", "Invoice now"),
+        ("Brief due:fri Anna", "fri", "Brief Anna"),
+    ],
+)
+def test_due_takes_the_longest_run_of_words_that_reads_as_a_date(  # type: ignore[no-untyped-def]
+    draft, text: str, due: str, title: str
+) -> None:
+    d = draft(text)
+    assert (d.due, d.title) == (due, title)
+
+
+def test_due_that_is_not_a_date_is_kept_raw_for_the_service_to_refuse(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("Call due:frii 15:00")
+    assert d.due == "frii"
+    assert d.title == "Call 15:00"
+
+
+def test_quoted_value_keeps_its_spaces(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft('Kickoff client:"Granel Studio" col:"In progress" due:"fri 15:00"')
+    assert d.title == "Kickoff"
+    assert d.client == "Granel Studio"
+    assert d.column == "In progress"
+    assert d.due == "fri 15:00"
+
+
+def test_unclosed_quote_is_refused_rather_than_creating_a_client_with_a_quote(draft) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="quote"):
+        draft('Kickoff client:"Granel Studio')
+
+
+def test_unknown_keys_urls_times_and_emails_stay_in_the_title(draft) -> None:  # type: ignore[no-untyped-def]
+    text = "Read foo:bar https://example.com/a?b=c at 10:30 mail anna@example.com re:budget"
+    d = draft(text)
+    assert d.title == text
+    assert d.client is None and d.due is None and d.assignee is None
+
+
+def test_quotes_after_an_unknown_key_stay_in_the_title_as_typed(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft('Say foo:"hello world" twice client:"A B"')
+    assert d.title == 'Say foo:"hello world" twice'
+    assert d.client == "A B"
+
+
+def test_keys_are_case_insensitive(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("Call CLIENT:Granel Due:fri")
+    assert (d.client, d.due) == ("Granel", "fri")
+
+
+@pytest.mark.parametrize("text", ["a due:fri due:mon", "a client:X Client:Y", "a pri:1 pri:2"])
+def test_a_key_given_twice_is_an_error(draft, text: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="given twice") as info:
+        draft(text)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("Call client:", "client"), ('Call client:""', "client"), ("Call due: fri", "due")],
+)
+def test_an_empty_value_is_an_error_naming_the_key(draft, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=f"{key}: needs a value") as info:
+        draft(text)
+    assert info.value.exit_code == 2
+
+
+def test_tags_are_lowercased_and_any_script_works(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("Call +Urgent +срочно +q4.plan")
+    assert list(d.tags) == ["urgent", "срочно", "q4.plan"]
+    assert d.title == "Call"
+
+
+def test_signed_numbers_are_not_tags(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("Budget +5 -10 percent")
+    assert d.title == "Budget +5 -10 percent"
+    assert list(d.tags) == []
+
+
+def test_minus_tag_stays_in_the_title_when_adding(draft) -> None:  # type: ignore[no-untyped-def]
+    d = draft("Fix the e-mail -urgent signup")
+    assert d.title == "Fix the e-mail -urgent signup"
+    assert list(d.tags) == []
+
+
+def test_minus_tag_removes_a_tag_when_editing(config: Config, now: datetime) -> None:
+    patch, column = patch_from_text("-urgent +later @seo", now=now, config=config)
+    assert list(patch.remove_tags) == ["urgent"]
+    assert list(patch.add_tags) == ["later"]
+    assert patch.assignee == "seo"
+    assert patch.title is UNSET
+    assert column is None
+
+
+def test_edit_none_clears_fields_but_not_priority(config: Config, now: datetime) -> None:
+    patch, column = patch_from_text(
+        "due:none client:none lead:none est:none @none col:done", now=now, config=config
+    )
+    assert patch.due is None
+    assert patch.client is None
+    assert patch.lead is None
+    assert patch.estimate is None
+    assert patch.assignee is None
+    assert column == "done"
+    patch, _ = patch_from_text("pri:none", now=now, config=config)
+    assert patch.priority == "none"  # refused later by resolve_priority, never cleared
+
+
+def test_edit_cannot_move_a_task_under_another_parent(config: Config, now: datetime) -> None:
+    with pytest.raises(InputError, match="parent"):
+        patch_from_text("parent:T3", now=now, config=config)
+
+
+def test_one_assignee_only(draft) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="assignee"):
+        draft("Call @anna @seo")
+
+
+def test_a_quick_add_line_must_be_one_line(draft) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="one line"):
+        draft("Call\nclient:Granel")
+
+
+def test_parser_is_pure_and_asks_the_date_predicate() -> None:
+    seen: list[str] = []
+
+    def is_date(text: str) -> bool:
+        seen.append(text)
+        return text == "next mon"
+
+    tokens = parse_tokens("Plan due:next mon 10 people", is_date=is_date)
+    assert tokens.fields == {"due": "next mon"}
+    assert tokens.title == "Plan 10 people"
+    assert "next mon 10" in seen  # longer phrases were tried, and refused
+    assert parse_tokens("Plan due:x", is_date=never_a_date).fields == {"due": "x"}
