@@ -1,0 +1,148 @@
+"""The same core on PostgreSQL (DESIGN §3: a team shares one database through a URL).
+
+Runs when AMTUI_TEST_POSTGRES holds a URL to a database the tests may wipe (`.ci/run` starts
+a local server and sets it); skipped otherwise. Each test starts from an empty schema.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from amtui.core.agenda import build_agenda
+from amtui.core.db import Database
+from amtui.core.migrations import LATEST, NewerSchemaError, ensure_schema
+from amtui.core.notify import collect_due
+from amtui.core.pipeline import change_stage, log_lead, respond_lead
+from amtui.core.reminders import add_reminder, complete_reminder
+from amtui.core.search import search
+from amtui.core.tasks import add_task, draft_from_text, list_tasks, shift_task
+
+URL = os.environ.get("AMTUI_TEST_POSTGRES")
+pytestmark = pytest.mark.skipif(not URL, reason="AMTUI_TEST_POSTGRES is not set")
+
+
+@pytest.fixture
+def pg() -> Iterator[Database]:
+    assert URL
+    wipe = Database(URL)
+    with wipe.connect(write=True) as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+        conn.commit()
+    wipe.dispose()
+    database = Database(URL)
+    ensure_schema(database)
+    yield database
+    database.dispose()
+
+
+def test_migrations_create_exactly_the_models_schema(pg: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with pg.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        version = conn.exec_driver_sql("SELECT max(version) FROM amtui_schema").scalar()
+    assert diffs == []
+    assert version == LATEST
+
+
+def test_newer_schema_is_refused(pg: Database) -> None:
+    with pg.connect(write=True) as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO amtui_schema (version, name, applied_at) VALUES (999, 'future', now())"
+        )
+        conn.commit()
+    with pytest.raises(NewerSchemaError):
+        ensure_schema(pg)
+
+
+def test_quick_add_agenda_and_search_in_any_script(pg, config, now) -> None:  # type: ignore[no-untyped-def]
+    draft = draft_from_text(
+        "Send estimate due:today 15:00 client:Гранель +urgent", now=now, config=config
+    )
+    result = add_task(pg, draft, now=now, config=config)
+    assert result.created_client
+    [row] = list_tasks(pg, config=config, client="гранель")
+    assert row.tags == ["urgent"] and row.client_name == "Гранель"
+    agenda = build_agenda(pg, now=now, config=config)
+    assert [item.ref for item in agenda.today.items] == [f"T{result.task.id}"]
+    hits = search(pg, "ГРАНЕЛЬ")
+    assert {hit.kind for hit in hits} == {"client"}
+    moved = shift_task(pg, f"T{result.task.id}", 1, now=now, config=config)
+    assert moved.task.column == config.columns[config.columns.index("To do") + 1]
+
+
+def test_lead_ladder_and_once_only_notifications(pg, config, now) -> None:  # type: ignore[no-untyped-def]
+    from amtui.core.leads import LeadDraft, add_lead
+
+    lead = add_lead(pg, LeadDraft("Landing page", channel="web-brief"), now=now, config=config).lead
+    ref = f"L{lead.id}"
+    respond_lead(pg, ref, now=now + timedelta(minutes=5), config=config)
+    result = change_stage(pg, ref, "proposal-sent", now=now + timedelta(hours=1), config=config)
+    assert result.ladder_step is not None and result.ladder_step.step == 1
+    later = now + timedelta(days=2)
+    done = complete_reminder(pg, f"R{result.ladder_step.id}", now=later, config=config)
+    assert done.next_step is not None and done.next_step.step == 2
+    stopped = log_lead(pg, ref, "email-in", "yes please", now=later, config=config)
+    assert stopped.stopped is not None
+
+    add_reminder(pg, "Call back", now - timedelta(minutes=1), now=now, config=config)
+    claimed: list[list[str]] = []
+
+    def run() -> None:
+        database = Database(pg.url)
+        try:
+            claimed.append([item.ref for item in collect_due(database, now=now, config=config)])
+        finally:
+            database.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [ref for refs in claimed for ref in refs]
+    assert sorted(every) == sorted(set(every))  # nothing reported twice
+    assert every == [every[0]] and every[0].startswith("R")  # the reminder, reported once
+
+
+def test_change_token_moves_when_another_connection_commits(pg, config, now) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    before = pg.change_token()
+    other = Database(pg.url)
+    try:
+        add_task(
+            other, draft_from_text("From elsewhere", now=now, config=config), now=now, config=config
+        )
+    finally:
+        other.dispose()
+    for _ in range(30):
+        if pg.change_token() != before:
+            break
+        time.sleep(0.1)
+    assert pg.change_token() != before
+
+
+def test_naive_datetimes_are_refused(pg: Database) -> None:
+    from datetime import datetime
+
+    from amtui.core.models import Client
+
+    with pytest.raises(sa.exc.StatementError, match="naive datetime refused"), pg.write() as s:
+        s.add(
+            Client(
+                name="x",
+                name_key="x",
+                created_at=datetime(2026, 1, 1),
+                updated_at=datetime(2026, 1, 1),
+            )
+        )
