@@ -61,13 +61,13 @@ def agenda(
 
 
 def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
-    import sys
-
     from rich.console import Console
     from rich.text import Text
 
+    from amtui.cli.output import styled
+
     tz = result.timezone
-    colour = fmt is Format.TEXT and sys.stdout.isatty()
+    colour = fmt is Format.TEXT and styled()
     console = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
 
     def emit(text: str, style: str = "") -> None:

@@ -43,6 +43,9 @@ class Runtime:
 
     @cached_property
     def db(self) -> Database:
+        # The config first: a bad config file is bad input (exit 2), and bad input must not
+        # create or upgrade a database on its way out.
+        self.config  # noqa: B018
         return self.open_db(self.db_target())
 
     def open_db(self, target: str) -> Database:

@@ -46,16 +46,17 @@ def search(
     Example: amtui search гранель
     """
     from amtui.cli.serialize import search_json
+    from amtui.core.errors import NotFoundError
     from amtui.core.search import search as find
 
     hits = find(runtime(ctx).db, " ".join(text), limit=limit)
     if fmt is Format.JSON:
-        print_json([search_json(hit) for hit in hits])
-        return
+        print_json([search_json(hit) for hit in hits])  # `[]` too: valid JSON for a pipe
+    # No hits exits 1 in every format (README, exit codes).
     if not hits:
-        from amtui.core.errors import NotFoundError
-
         raise NotFoundError(f"nothing matches {' '.join(text)!r}")
+    if fmt is Format.JSON:
+        return
     print_table(
         ["REF", "KIND", "TITLE", "DETAIL", ""],
         [[h.ref, h.kind, h.title, h.detail, "" if h.open else "closed"] for h in hits],

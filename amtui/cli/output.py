@@ -2,12 +2,13 @@
 
 Every cell passes through `one_line` (DESIGN §8), and Rich is used with markup off, so no
 lead name or email subject can style the terminal or smuggle a control sequence onto it.
-Colour appears only on a terminal and never with NO_COLOR (Rich honours both).
+Colour appears only on a terminal and never with NO_COLOR (`styled()`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -45,6 +46,12 @@ class Cell:
 CellLike = str | Cell | None
 
 
+def styled() -> bool:
+    """Colour and bold only on a terminal, and never with NO_COLOR set: otherwise plain text
+    without a single escape sequence (README, "The agenda")."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def _text(cell: CellLike) -> str:
     if cell is None:
         return ""
@@ -62,7 +69,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]], fmt:
     if fmt is Format.MD:
         print_markdown_table(headers, rows)
         return
-    if sys.stdout.isatty():
+    if styled():
         from rich import box
         from rich.table import Table
         from rich.text import Text
@@ -110,7 +117,7 @@ def print_json(data: Any) -> None:
 
 def say(message: str, style: str | None = None) -> None:
     """A short confirmation on stdout (`Added T12 …`), cleaned of control characters."""
-    if style and sys.stdout.isatty():
+    if style and styled():
         from rich.text import Text
 
         _console().print(Text(clean(message), style=style))
@@ -126,7 +133,7 @@ def note(message: str) -> None:
 def heading(title: str, fmt: Format) -> None:
     if fmt is Format.MD:
         print(f"\n## {one_line(title)}\n")
-    elif sys.stdout.isatty():
+    elif styled():
         from rich.text import Text
 
         _console().print(Text(one_line(title), style="bold"))

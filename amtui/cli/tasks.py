@@ -151,7 +151,11 @@ def show(ctx: typer.Context, reference: Ref, fmt: Format = format_option()) -> N
     show_task(runtime(ctx), reference, fmt)
 
 
-@app.command("edit")
+# `-tag` removes a tag, so unknown short options are tokens here, not usage errors; `-h…` is a
+# tag too (`-hot`), which is why this command's help is `--help` only.
+@app.command(
+    "edit", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]}
+)
 def edit(
     ctx: typer.Context,
     reference: Ref,
@@ -176,9 +180,13 @@ def edit(
 
     Example: amtui task edit T12 due:mon -urgent +later @seo
     """
+    from amtui.core.errors import InputError
     from amtui.core.tasks import edit_task, patch_from_text
 
     rt = runtime(ctx)
+    for token in tokens or []:
+        if token.startswith("--"):
+            raise InputError(f"no such option: {token} (see `amtui task edit --help`)")
     patch, column = patch_from_text(" ".join(tokens or []), now=rt.now, config=rt.config)
     if title is not None:
         patch.title = title
