@@ -63,7 +63,8 @@ def followups(
             step = f"{s.pending.step}/{s.steps}"
             late = due < rt.now
             next_text = Cell(format_when(due, tz, rt.now), "bold red" if late else None)
-            client_time = f"{format_when(due, s.zone, rt.now)} {s.zone}"
+            # Only a zone other than the user's is worth a column (as in the agenda).
+            client_time = "" if s.zone == tz else f"{format_when(due, s.zone, rt.now)} {s.zone}"
         else:
             step, next_text, client_time = ("cold" if s.status == "cold" else "-"), "", ""
         rows.append(

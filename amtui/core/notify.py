@@ -18,9 +18,8 @@ from sqlmodel import Session, col, select
 
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.followups import lead_zone
 from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL, Lead, Reminder
+from amtui.core.models import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL, Client, Lead, Reminder
 from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
 from amtui.core.sla import first_response_due
 
@@ -80,15 +79,15 @@ def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]
         items: list[DueItem] = []
         reminders = list(session.exec(select(Reminder).where(col(Reminder.id).in_(reminder_ids))))
         for reminder_row in reminder_rows(session, reminders):
-            subject = reminder_row.reminder.lead_id
-            lead = session.get(Lead, subject) if subject else None
-            zone = lead_zone(session, lead, config) if lead else None
+            # The client's zone as the agenda shows it: the lead's own, else its client's
+            # (for reminders about a lead, a client or a task alike); None when unknown.
+            zone = ZoneInfo(reminder_row.zone) if reminder_row.zone else None
             due = reminder_row.reminder.effective_due
             items.append(DueItem("reminder", due, zone, reminder=reminder_row))
         leads = list(session.exec(select(Lead).where(col(Lead.id).in_(waiting_ids + answer_ids))))
         for row in lead_rows(session, leads):
             lead = row.lead
-            zone = lead_zone(session, lead, config)
+            zone = _known_zone(session, lead)
             if lead.id in waiting_ids:
                 due = first_response_due(lead.received_at, config.first_response_minutes)
                 items.append(DueItem("first-response", due, zone, lead=row))
@@ -96,6 +95,14 @@ def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]
                 items.append(DueItem("answer", lead.answer_due_at, zone, lead=row))
     items.sort(key=lambda item: (item.due, item.ref))
     return items
+
+
+def _known_zone(session: Session, lead: Lead) -> ZoneInfo | None:
+    """The lead's client zone when known (its own, else its client's); never the user's."""
+    if lead.timezone:
+        return ZoneInfo(lead.timezone)
+    client = session.get(Client, lead.client_id) if lead.client_id else None
+    return ZoneInfo(client.timezone) if client is not None and client.timezone else None
 
 
 def _claim(

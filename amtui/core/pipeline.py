@@ -216,6 +216,12 @@ def log_lead(
         occurred = _resolve_time(at, session, lead, now=now, config=config) if at else now
         if occurred > now:
             raise InputError("contact cannot be logged in the future")
+        if occurred < lead.received_at:
+            raise InputError(
+                f"contact cannot be logged before L{lead.id} arrived "
+                f"({lead.received_at:%Y-%m-%d %H:%M} UTC); if it arrived earlier, correct that "
+                f"first: amtui lead edit L{lead.id} --received …"
+            )
         events: list[str] = []
         result = StageResult(lead, lead.stage, events=events)
         record_activity(session, lead, kind, text, now=now, occurred_at=occurred)
