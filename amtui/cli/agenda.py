@@ -55,7 +55,7 @@ def agenda(
         rt.db, now=rt.now, config=rt.config, day=day, days=days, limit=limit or None
     )
     if fmt is Format.JSON:
-        print_json(agenda_json(result, rt.config.first_response_minutes))
+        print_json(agenda_json(result, rt.config.response_rule))
     else:
         _print_agenda(rt, result, fmt)
 

@@ -102,7 +102,7 @@ def report(
         )
         return local_today(value, rt.config.timezone) if isinstance(value, datetime) else value
 
-    result = build_report(rt.db, start=day(since), end=day(until), config=rt.config)
+    result = build_report(rt.db, start=day(since), end=day(until), config=rt.config, now=rt.now)
     if fmt is Format.JSON:
         print_json(report_json(result))
         return

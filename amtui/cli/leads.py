@@ -78,9 +78,8 @@ def add(
     if quiet:
         print(f"L{lead.id}")
         return
-    from datetime import timedelta
 
-    respond_by = lead.received_at + timedelta(minutes=rt.config.first_response_minutes)
+    respond_by = rt.config.response_rule.due(lead.received_at)
     say(
         f"Added L{lead.id}: {lead.title} · {lead.channel} from {lead.partner or lead.source} · "
         f"first response due {format_when(respond_by, rt.config.timezone, rt.now)}"
@@ -107,11 +106,11 @@ def list_(
 
     Example: amtui lead list --waiting --format json
     """
-    from datetime import timedelta
 
     from amtui.cli.serialize import lead_json, lead_value
     from amtui.core.display import format_countdown, format_span
     from amtui.core.leads import list_leads
+    from amtui.core.sla import deadlines_of
 
     rt = runtime(ctx)
     rows = list_leads(
@@ -124,18 +123,22 @@ def list_(
         include_closed=all_,
         limit=limit or None,
     )
-    tz, minutes = rt.config.timezone, rt.config.first_response_minutes
+    tz, rule = rt.config.timezone, rt.config.response_rule
     if fmt is Format.JSON:
-        print_json([lead_json(row, tz, minutes) for row in rows])
+        print_json([lead_json(row, tz, rule) for row in rows])
         return
     table = []
     for row in rows:
         lead = row.lead
         response: Cell | str = ""
-        if lead.first_response_at is None and lead.stage not in ("won", "lost"):
-            deadline = lead.received_at + timedelta(minutes=minutes)
-            late = deadline < rt.now
-            response = Cell(format_countdown(deadline, rt.now), "bold red" if late else "yellow")
+        deadlines = deadlines_of(lead, rule)
+        upcoming = deadlines.next() if deadlines else None
+        if upcoming is not None:
+            late = upcoming.due < rt.now
+            what = "respond" if upcoming.kind == "first-response" else "answer"
+            response = Cell(
+                f"{what} {format_countdown(upcoming.due, rt.now)}", "bold red" if late else "yellow"
+            )
         table.append(
             [
                 f"L{lead.id}",
@@ -149,7 +152,17 @@ def list_(
                 response,
             ]
         )
-    headers = ["REF", "STAGE", "TITLE", "FROM", "CHANNEL", "CLIENT", "VALUE", "AGE", "RESPOND"]
+    headers = [
+        "REF",
+        "STAGE",
+        "TITLE",
+        "FROM",
+        "CHANNEL",
+        "CLIENT",
+        "VALUE",
+        "AGE",
+        "NEXT DEADLINE",
+    ]
     print_table(headers, table, fmt)
 
 
@@ -317,7 +330,12 @@ def stage(
 def log(
     ctx: typer.Context,
     reference: Ref,
-    kind: Annotated[str, typer.Argument(help="email-out, email-in, call, meeting or note.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="email-out, email-in, call (a conversation), call-out (no answer), meeting, note."
+        ),
+    ],
     text: Annotated[str, typer.Argument(help="What happened.")] = "",
     awaits_reply: Annotated[
         bool,
@@ -397,4 +415,4 @@ def reopen(ctx: typer.Context, reference: Ref) -> None:
     from amtui.core.pipeline import reopen_lead
 
     rt = runtime(ctx)
-    _report_stage(rt, reopen_lead(rt.db, reference, now=rt.now))
+    _report_stage(rt, reopen_lead(rt.db, reference, now=rt.now, config=rt.config))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -141,10 +141,10 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
 
     details = get_lead_details(rt.db, reference)
     tz = rt.config.timezone
-    minutes = rt.config.first_response_minutes
+    rule = rt.config.response_rule
     lead, row = details.row.lead, details.row
     if fmt is Format.JSON:
-        data = lead_json(row, tz, minutes)
+        data = lead_json(row, tz, rule)
         data["tasks"] = [f"T{t.id}" for t in details.tasks]
         data["reminders"] = [reminder_json(ReminderRow(r), tz) for r in details.reminders]
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
@@ -160,10 +160,10 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
             text += f" (client {format_when(moment, zone, rt.now)})"
         return text
 
-    deadlines = deadlines_of(lead, minutes)
+    deadlines = deadlines_of(lead, rule)
     if lead.first_response_at is None:
-        response = f"waiting; due {when(lead.received_at + timedelta(minutes=minutes))}"
-        response += f" — {format_countdown(lead.received_at + timedelta(minutes=minutes), rt.now)}"
+        respond_by = rule.due(lead.received_at)
+        response = f"waiting; due {when(respond_by)} — {format_countdown(respond_by, rt.now)}"
     else:
         took = format_span(lead.first_response_at - lead.received_at)
         response = f"{format_when(lead.first_response_at, tz, rt.now)}, after {took}"

@@ -149,7 +149,7 @@ def due(
     items = collect_due(rt.db, now=rt.now, config=rt.config)
     tz = rt.config.timezone
     if fmt is Format.JSON:
-        print_json([due_json(item, tz, rt.config.first_response_minutes) for item in items])
+        print_json([due_json(item, tz, rt.config.response_rule) for item in items])
     else:
         for item in items:
             ref, text = due_line(item, tz, rt.now)
@@ -175,8 +175,12 @@ def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
         ref, text = due_line(item, tz, now)
         urgency = "critical" if item.kind != "reminder" else "normal"
         # A list of arguments, never a shell: the text is data (DESIGN §8).
-        subprocess.run(
-            [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
-            check=False,
-            timeout=10,
-        )
+        try:
+            subprocess.run(
+                [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
+                check=False,
+                timeout=10,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            note(f"amtui: notify-send failed ({error}); the items above were printed only")
+            return

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from amtui.core.reminders import ReminderRow
     from amtui.core.report import LeadReport
     from amtui.core.search import SearchHit
+    from amtui.core.sla import ResponseRule
     from amtui.core.tasks import TaskRow
 
 
@@ -61,7 +62,7 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
+def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     lead = row.lead
     return {
         "ref": f"L{lead.id}",
@@ -82,11 +83,11 @@ def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]
         "currency": lead.currency,
         "timezone": lead.timezone,
         "received_at": iso(lead.received_at, tz),
-        "respond_by": iso(lead.received_at + timedelta(minutes=response_minutes), tz),
+        "respond_by": iso(rule.due(lead.received_at), tz),
         "first_response_at": iso(lead.first_response_at, tz),
         "answer_due_at": iso(lead.answer_due_at, tz),
         "answered_at": iso(lead.answered_at, tz),
-        "next_deadline": _next_deadline(lead, response_minutes, tz),
+        "next_deadline": _next_deadline(lead, rule, tz),
         "cold_at": iso(lead.cold_at, tz),
         "lost_reason": lead.lost_reason,
         "brief": lead.brief,
@@ -97,10 +98,10 @@ def lead_json(row: LeadRow, tz: tzinfo, response_minutes: int) -> dict[str, Any]
     }
 
 
-def _next_deadline(lead: Lead, response_minutes: int, tz: tzinfo) -> dict[str, Any] | None:
+def _next_deadline(lead: Lead, rule: ResponseRule, tz: tzinfo) -> dict[str, Any] | None:
     from amtui.core.sla import deadlines_of
 
-    deadlines = deadlines_of(lead, response_minutes)
+    deadlines = deadlines_of(lead, rule)
     upcoming = deadlines.next() if deadlines else None
     return None if upcoming is None else {"kind": upcoming.kind, "due": iso(upcoming.due, tz)}
 
@@ -175,7 +176,7 @@ def search_json(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-def agenda_item_json(item: AgendaItem, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
+def agenda_item_json(item: AgendaItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     data: dict[str, Any] = {
         "ref": item.ref,
         "due": iso(item.due, tz),
@@ -190,20 +191,20 @@ def agenda_item_json(item: AgendaItem, tz: tzinfo, response_minutes: int) -> dic
         data["task"] = task_json(item.task, tz)
     elif item.lead is not None:
         data.update(type="lead", all_day=False, deadline=item.deadline)
-        data["lead"] = lead_json(item.lead, tz, response_minutes)
+        data["lead"] = lead_json(item.lead, tz, rule)
     elif item.reminder is not None:
         data.update(type="reminder", all_day=False)
         data["reminder"] = reminder_json(item.reminder, tz)
     return data
 
 
-def agenda_json(agenda: Agenda, response_minutes: int) -> dict[str, Any]:
+def agenda_json(agenda: Agenda, rule: ResponseRule) -> dict[str, Any]:
     tz = agenda.timezone
 
     def section(part: Section) -> dict[str, Any]:
         return {
             "total": part.total,
-            "items": [agenda_item_json(i, tz, response_minutes) for i in part.items],
+            "items": [agenda_item_json(i, tz, rule) for i in part.items],
         }
 
     return {
@@ -240,7 +241,7 @@ def lead_value(row: LeadRow) -> str:
     return format_money(row.lead.value_cents, row.lead.currency)
 
 
-def due_json(item: DueItem, tz: tzinfo, response_minutes: int) -> dict[str, Any]:
+def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     """One `remind due` item: a reminder or a lead deadline, with the client's local time."""
     data: dict[str, Any] = {
         "ref": item.ref,
@@ -252,7 +253,7 @@ def due_json(item: DueItem, tz: tzinfo, response_minutes: int) -> dict[str, Any]
     if item.reminder is not None:
         data["reminder"] = reminder_json(item.reminder, tz)
     if item.lead is not None:
-        data["lead"] = lead_json(item.lead, tz, response_minutes)
+        data["lead"] = lead_json(item.lead, tz, rule)
     return data
 
 
@@ -296,6 +297,7 @@ def report_json(report: LeadReport) -> dict[str, Any]:
         "within_target": {
             "minutes": report.target_minutes,
             "count": report.within_target,
+            "of": report.decided,
             "share": report.within_target_share,
         },
         "proposals_sent": report.proposals_sent,
@@ -327,7 +329,7 @@ def report_rows(report: LeadReport) -> list[list[str]]:
         ["first response, 90th percentile", span(report.response_p90)],
         [
             f"answered within {report.target_minutes} min",
-            f"{report.within_target} of {report.received} ({share(report.within_target_share)})",
+            f"{report.within_target} of {report.decided} ({share(report.within_target_share)})",
         ],
         ["proposals sent", str(report.proposals_sent)],
         ["replies received", str(report.replies)],

@@ -104,7 +104,7 @@ def build_agenda(
     cutoff = now if day == today else start
     horizon_date = day + timedelta(days=days)
     horizon = day_bounds(horizon_date, tz)[1]
-    response_window = timedelta(minutes=config.first_response_minutes)
+    respond_by = config.response_rule.due
     with db.read() as session:
         tasks = _TaskWindow(session, limit)
         overdue = tasks.section(
@@ -131,7 +131,7 @@ def build_agenda(
             session,
             sa.and_(sa.text(LEAD_WAITING_SQL)),
             Lead.received_at,
-            lambda lead: lead.received_at + response_window,
+            lambda lead: respond_by(lead.received_at),
             "first-response",
             limit,
             cutoff,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from amtui.core.errors import InputError
 
 if TYPE_CHECKING:
-    from amtui.core.sla import WorkingHours
+    from amtui.core.sla import ResponseRule, WorkingHours
 
 APP_NAME = "amtui"
 DEFAULT_COLUMNS = ("Backlog", "To do", "In progress", "Review", "Done")
@@ -44,6 +44,7 @@ class Config:
     done_recent_days: int = 7
     agenda_days: int = 7
     first_response_minutes: int = 15
+    first_response_clock: str = "always"  # or "working-hours" (the user's own)
     work_start: time = time(9, 0)
     work_end: time = time(18, 0)
     work_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
@@ -67,6 +68,15 @@ class Config:
         from amtui.core.sla import WorkingHours
 
         return WorkingHours(self.work_start, self.work_end, self.work_days)
+
+    @property
+    def response_rule(self) -> ResponseRule:
+        """When a new lead's first response is due (DESIGN §1: 15 minutes)."""
+        from amtui.core.sla import ResponseRule
+
+        if self.first_response_clock == "working-hours":
+            return ResponseRule(self.first_response_minutes, self.working_hours, self.timezone)
+        return ResponseRule(self.first_response_minutes)
 
     def work_start_at(self, day: date) -> datetime:
         """The start of the user's working day on `day`: where a date-only time lands."""
@@ -143,6 +153,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
 
     leads = reader.table("leads")
     values["first_response_minutes"] = leads.integer("first_response_minutes", 15, minimum=1)
+    values["first_response_clock"] = leads.choice(
+        "first_response_clock", ("always", "working-hours"), "always"
+    )
     hours = leads.string("work_hours") or "09:00-18:00"
     values["work_start"], values["work_end"] = _work_hours(hours, path)
     days = leads.string_list("work_days")
@@ -179,6 +192,7 @@ class _Reader:
         "agenda": {"days"},
         "leads": {
             "first_response_minutes",
+            "first_response_clock",
             "work_hours",
             "work_days",
             "followup_ladder",

@@ -276,12 +276,29 @@ def edit_lead(
         if not changes:
             raise InputError("nothing to change; give at least one field to edit")
         changed = [k for k, v in changes.items() if getattr(lead, k) != v]
+        # The answer deadline follows arrival and zone, unless the manager promised a time
+        # (then it differs from what the rule gave before this edit).
+        before = session.get(Client, lead.client_id) if lead.client_id else None
+        rule_before = _answer_due(
+            lead.received_at, lead.timezone or (before.timezone if before else None), config
+        )
         for key in changed:
             setattr(lead, key, changes[key])
-        if lead.answered_at is None and {"received_at", "timezone", "client_id"} & set(changed):
+        first = lead.first_response_at
+        if first is not None and lead.received_at > first:
+            raise InputError(
+                f"L{lead.id} was first answered {first:%Y-%m-%d %H:%M} UTC; it cannot arrive later"
+            )
+        promised = lead.answer_due_at is not None and lead.answer_due_at != rule_before
+        if (
+            lead.answered_at is None
+            and not promised
+            and {"received_at", "timezone", "client_id"} & set(changed)
+        ):
             lead.answer_due_at = _answer_due(
                 lead.received_at, lead.timezone or (found.timezone if found else None), config
             )
+            lead.answer_notified_at = None
         if changed:
             lead.updated_at = now
             record_activity(session, lead, ActivityKind.EDITED, ", ".join(changed), now=now)

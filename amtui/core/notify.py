@@ -21,7 +21,6 @@ from amtui.core.db import Database
 from amtui.core.leads import LeadRow, lead_rows
 from amtui.core.models import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL, Client, Lead, Reminder
 from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
-from amtui.core.sla import first_response_due
 
 
 @dataclass
@@ -89,7 +88,7 @@ def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]
             lead = row.lead
             zone = _known_zone(session, lead)
             if lead.id in waiting_ids:
-                due = first_response_due(lead.received_at, config.first_response_minutes)
+                due = config.response_rule.due(lead.received_at)
                 items.append(DueItem("first-response", due, zone, lead=row))
             if lead.id in answer_ids and lead.answer_due_at is not None:
                 items.append(DueItem("answer", lead.answer_due_at, zone, lead=row))

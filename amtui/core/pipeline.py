@@ -27,6 +27,7 @@ from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import CLOSED_STAGES, Client, Lead, Reminder, Stage, Task
+from amtui.core.sla import answer_due
 from amtui.core.text import one_line
 from amtui.core.validate import check_choice, check_name
 
@@ -37,7 +38,8 @@ _ANSWERED_STAGES = (Stage.BRIEFED.value, Stage.PROPOSAL_SENT.value, Stage.NEGOTI
 class LogKind(StrEnum):
     EMAIL_OUT = "email-out"
     EMAIL_IN = "email-in"
-    CALL = "call"
+    CALL = "call"  # a conversation with the client
+    CALL_OUT = "call-out"  # we called and did not get through (voicemail, no answer)
     MEETING = "meeting"
     NOTE = "note"
 
@@ -45,7 +47,12 @@ class LogKind(StrEnum):
 #: Contact that counts as the client replying: it stops the follow-up ladder.
 REPLY_KINDS = (LogKind.EMAIL_IN.value, LogKind.CALL.value, LogKind.MEETING.value)
 #: Contact that counts as us answering a new lead.
-OUTBOUND_KINDS = (LogKind.EMAIL_OUT.value, LogKind.CALL.value, LogKind.MEETING.value)
+OUTBOUND_KINDS = (
+    LogKind.EMAIL_OUT.value,
+    LogKind.CALL.value,
+    LogKind.CALL_OUT.value,
+    LogKind.MEETING.value,
+)
 
 
 @dataclass
@@ -145,6 +152,15 @@ def respond_lead(
             promised = _resolve_time(answer_by, session, lead, now=now, config=config)
             if promised <= now:
                 raise InputError("the promised answer time must be in the future")
+            # The rule's limit, not an earlier promise: a promise may move within the day.
+            latest = answer_due(
+                lead.received_at, lead_zone(session, lead, config), config.working_hours
+            )
+            if promised > latest:
+                raise InputError(
+                    f"the answer is due by {latest:%Y-%m-%d %H:%M} UTC at the latest (one working "
+                    "day in the client's time zone); promise that time or an earlier one"
+                )
             lead.answer_due_at = promised
             lead.answer_notified_at = None
             record_activity(
@@ -193,6 +209,11 @@ def change_stage(
             record_activity(session, lead, ActivityKind.PROPOSAL_SENT, note or "", now=now)
             result.ladder_step = start_ladder(session, lead, now=now, config=config)
             events.append("follow-up ladder started")
+        elif previous == Stage.PROPOSAL_SENT.value:
+            # Negotiating (or a new brief) means the client answered: no more chasing.
+            result.stopped = stop_ladder(session, lead, now=now, reason=f"moved to {target}")
+            if result.stopped is not None:
+                events.append("follow-up ladder stopped")
     return result
 
 
@@ -294,7 +315,7 @@ def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> St
     return result
 
 
-def reopen_lead(db: Database, reference: str, *, now: datetime) -> StageResult:
+def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) -> StageResult:
     """Undo a win or a loss: the lead returns to the stage it was closed from."""
     from sqlmodel import col, select
 
@@ -318,7 +339,11 @@ def reopen_lead(db: Database, reference: str, *, now: datetime) -> StageResult:
         _set_stage(session, lead, target, now=now, events=events, note="reopened")
         lead.closed_at = None
         lead.lost_reason = None
-    return StageResult(lead, previous, events=events)
+        result = StageResult(lead, previous, events=events)
+        if target == Stage.PROPOSAL_SENT.value:
+            result.ladder_step = start_ladder(session, lead, now=now, config=config)
+            events.append("follow-up ladder started")
+    return result
 
 
 def _resolve_time(

@@ -36,6 +36,7 @@ class LeadReport:
     response_median: timedelta | None
     response_p90: timedelta | None
     within_target: int  # first response within the configured minutes
+    decided: int  # leads whose response window is over (or who were answered): the share's base
     target_minutes: int
     proposals_sent: int
     replies: int
@@ -45,8 +46,9 @@ class LeadReport:
 
     @property
     def within_target_share(self) -> float | None:
-        """Share of received leads answered within the target (unanswered ones count as not)."""
-        return self.within_target / self.received if self.received else None
+        """Share of leads answered within the target. Leads still inside their window don't
+        count yet; unanswered ones past it count as missed."""
+        return self.within_target / self.decided if self.decided else None
 
     @property
     def win_rate(self) -> float | None:
@@ -65,7 +67,9 @@ def percentile(values: list[timedelta], share: float) -> timedelta | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def build_report(db: Database, *, start: date, end: date, config: Config) -> LeadReport:
+def build_report(
+    db: Database, *, start: date, end: date, config: Config, now: datetime
+) -> LeadReport:
     """The report for local days `start`…`end` (inclusive)."""
     if end < start:
         raise InputError(f"the report ends ({end}) before it starts ({start})")
@@ -97,7 +101,11 @@ def build_report(db: Database, *, start: date, end: date, config: Config) -> Lea
             .where(col(Lead.cold_at) >= since, col(Lead.cold_at) < until)
         ).one()
     times = [responded - received for _, _, received, responded in rows if responded is not None]
-    target = timedelta(minutes=config.first_response_minutes)
+    due = config.response_rule.due
+    decided = [
+        (r, responded) for *_, r, responded in rows if responded is not None or due(r) <= now
+    ]
+    within = sum(1 for r, responded in decided if responded is not None and responded <= due(r))
     return LeadReport(
         start=start,
         end=end,
@@ -108,7 +116,8 @@ def build_report(db: Database, *, start: date, end: date, config: Config) -> Lea
         responded=len(times),
         response_median=statistics.median(times) if times else None,
         response_p90=percentile(times, 0.9),
-        within_target=sum(1 for t in times if t <= target),
+        within_target=within,
+        decided=len(decided),
         target_minutes=config.first_response_minutes,
         proposals_sent=proposals,
         replies=replies,

@@ -76,9 +76,20 @@ def add_working_time(
         moment = next_working_moment(closes + timedelta(microseconds=1), zone, hours)
 
 
-def first_response_due(received_at: datetime, minutes: int) -> datetime:
-    """The first touch is due `minutes` after arrival, around the clock."""
-    return to_utc(received_at) + timedelta(minutes=minutes)
+@dataclass(frozen=True)
+class ResponseRule:
+    """When a first response is due: `minutes` after arrival, around the clock, or (with
+    `hours`) counted in the user's own working hours in `zone`."""
+
+    minutes: int = 15
+    hours: WorkingHours | None = None
+    zone: tzinfo | None = None
+
+    def due(self, received_at: datetime) -> datetime:
+        window = timedelta(minutes=self.minutes)
+        if self.hours is None or self.zone is None:
+            return to_utc(received_at) + window
+        return add_working_time(received_at, window, self.zone, self.hours)
 
 
 def answer_due(received_at: datetime, zone: tzinfo, hours: WorkingHours) -> datetime:
@@ -114,18 +125,16 @@ def lead_deadlines(
     first_response_at: datetime | None,
     answer_due_at: datetime,
     answered_at: datetime | None,
-    response_minutes: int,
+    rule: ResponseRule,
 ) -> LeadDeadlines:
     """Both service-level deadlines of a lead, and whether each was met."""
     return LeadDeadlines(
-        Deadline(
-            "first-response", first_response_due(received_at, response_minutes), first_response_at
-        ),
+        Deadline("first-response", rule.due(received_at), first_response_at),
         Deadline("answer", answer_due_at, answered_at),
     )
 
 
-def deadlines_of(lead: Lead, response_minutes: int) -> LeadDeadlines | None:
+def deadlines_of(lead: Lead, rule: ResponseRule) -> LeadDeadlines | None:
     """A stored lead's deadlines; None once it is closed (won or lost)."""
     if lead.stage in ("won", "lost"):
         return None
@@ -134,7 +143,7 @@ def deadlines_of(lead: Lead, response_minutes: int) -> LeadDeadlines | None:
         first_response_at=lead.first_response_at,
         answer_due_at=lead.answer_due_at or lead.received_at + timedelta(days=1),
         answered_at=lead.answered_at,
-        response_minutes=response_minutes,
+        rule=rule,
     )
 
 
@@ -177,8 +186,9 @@ def step_due(previous: datetime, interval: Interval, zone: tzinfo, hours: Workin
     """When the next follow-up is due, `interval` after `previous` in the client's zone.
 
     Calendar steps keep the local wall-clock time (so a DST change does not shift a 10:00
-    follow-up to 11:00) and month steps never drift (Jan 31 + 1m = Feb 28). The result is
-    then moved into the client's working hours.
+    follow-up to 11:00) and month steps never drift (Jan 31 + 1m = Feb 28). A step landing
+    outside working hours on a working day moves to the start of work that day; one landing
+    on a day off moves to the next working morning. Hour steps just move forward into work.
     """
     if interval.unit == "h":
         target = to_utc(previous) + timedelta(hours=interval.count)
@@ -194,6 +204,12 @@ def step_due(previous: datetime, interval: Interval, zone: tzinfo, hours: Workin
             }[interval.unit]
             day = local.date() + delta
         target = localize(datetime.combine(day, local.time().replace(tzinfo=None)), zone)
+        if day.weekday() in hours.days and not hours.opens(day, zone) <= target < hours.closes(
+            day, zone
+        ):
+            # Still that day, at the start of work: a proposal sent at 20:00 is checked the
+            # next working morning, not the one after.
+            return to_utc(hours.opens(day, zone))
     return next_working_moment(target, zone, hours)
 
 

@@ -155,12 +155,14 @@ def test_list_text_shows_the_response_clock(cli: Cli) -> None:
     cli.ok("lead", "add", "Fresh one", "--received", "today 09:55")
     lines = cli.ok("lead", "list").splitlines()
     assert lines[0].split() == [
-        "REF", "STAGE", "TITLE", "FROM", "CHANNEL", "CLIENT", "VALUE", "AGE", "RESPOND",
+        "REF", "STAGE", "TITLE", "FROM", "CHANNEL", "CLIENT", "VALUE", "AGE", "NEXT", "DEADLINE",
     ]  # fmt: skip
-    assert lines[1].startswith("L1") and lines[1].endswith("late 45m")
-    assert lines[2].startswith("L2") and lines[2].endswith("10:00 left")
+    assert lines[1].startswith("L1") and lines[1].endswith("respond late 45m")
+    assert lines[2].startswith("L2") and lines[2].endswith("respond 10:00 left")
     md = cli.ok("lead", "list", "--format", "md").splitlines()
-    assert md[0] == "| REF | STAGE | TITLE | FROM | CHANNEL | CLIENT | VALUE | AGE | RESPOND |"
+    assert (
+        md[0] == "| REF | STAGE | TITLE | FROM | CHANNEL | CLIENT | VALUE | AGE | NEXT DEADLINE |"
+    )
     assert md[2].startswith("| L1 | new | Late one | client | email |")
 
 

@@ -89,9 +89,9 @@ def test_a_new_lead_shows_the_first_response_as_next(cli: Cli) -> None:
 
 def test_respond_with_a_promised_answer_time_then_the_answer(cli: Cli, clock: Clock) -> None:
     add_lead(cli, "Website", "--tz", "America/New_York")
-    out = cli.ok("lead", "respond", "L1", "--answer-by", "tomorrow 12:00 client")
+    out = cli.ok("lead", "respond", "L1", "--answer-by", "today 15:00 client")
     assert "answer promised" in out
-    assert lead(cli)["answer_due_at"] == "2026-11-26T18:00:00+01:00"  # 12:00 in New York
+    assert lead(cli)["answer_due_at"] == "2026-11-25T21:00:00+01:00"  # 15:00 in New York
     clock.set(NOW + timedelta(hours=5))
     out = cli.ok("lead", "respond", "L1", "--note", "Estimate attached")
     assert out == "L1 [contacted] Website: answer recorded\n"
@@ -620,7 +620,7 @@ def test_report_json(cli: Cli, clock: Clock) -> None:
         "by_channel": {"web-brief": 1, "email": 1, "phone": 1},
         "responded": 2,
         "first_response_minutes": {"median": 17.5, "p90": 27.5},
-        "within_target": {"minutes": 15, "count": 1, "share": 1 / 3},
+        "within_target": {"minutes": 15, "count": 1, "of": 3, "share": 1 / 3},
         "proposals_sent": 1,
         "replies": 1,
         "won": 1,

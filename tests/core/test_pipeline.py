@@ -136,9 +136,14 @@ def test_promise_an_answer_time(db: Database, config: Config, now: datetime) -> 
 
 
 def test_promise_in_the_clients_zone(db: Database, config: Config, now: datetime) -> None:
+    # Arrived Wed 04:00 in New York: the answer is due by the end of their working day.
     ref = new_lead(db, config, now, timezone="America/New_York")
-    respond_lead(db, ref, now=now, config=config, answer_by="tomorrow 12:00 client")
-    assert lead_of(db, ref).answer_due_at == datetime(2026, 11, 26, 12, 0, tzinfo=NEW_YORK)
+    assert lead_of(db, ref).answer_due_at == datetime(2026, 11, 25, 18, 0, tzinfo=NEW_YORK)
+    respond_lead(db, ref, now=now, config=config, answer_by="today 15:00 client")
+    assert lead_of(db, ref).answer_due_at == datetime(2026, 11, 25, 15, 0, tzinfo=NEW_YORK)
+    # Noon tomorrow in New York is past one working day there: not a promise amtui accepts.
+    with pytest.raises(InputError, match="at the latest"):
+        respond_lead(db, ref, now=now, config=config, answer_by="tomorrow 12:00 client")
 
 
 @pytest.mark.parametrize(
@@ -300,15 +305,23 @@ def test_sending_a_new_proposal_restarts_the_ladder(
     ref = at_proposal(db, config, now)
     first = pending(db, ref)
     assert first is not None
-    change_stage(db, ref, "negotiating", now=now, config=config)
+    result = change_stage(db, ref, "negotiating", now=now, config=config)
+    # Negotiating means the client answered: the ladder stops.
+    assert result.stopped is not None and result.stopped.id == first.id
+    assert pending(db, ref) is None
     later = now + timedelta(days=2)
     change_stage(db, ref, "proposal-sent", now=later, config=config, note="v2")
     second = pending(db, ref)
-    assert second is not None and second.id != first.id
+    assert second is not None
     assert second.step == 1
     assert second.due_at == berlin(2026, 11, 30, 10, 0)  # Fri 27 + 1 working day = Mon
     with db.read() as session:
-        assert session.get(Reminder, first.id) is None  # one running ladder per lead
+        open_steps = session.exec(
+            select(Reminder).where(
+                col(Reminder.lead_id) == lead_of(db, ref).id, col(Reminder.done_at).is_(None)
+            )
+        ).all()
+    assert [r.step for r in open_steps] == [1]  # one running ladder per lead
 
 
 def test_each_step_done_schedules_the_next_until_the_last_marks_the_lead_cold(
@@ -627,7 +640,7 @@ def test_reopen_returns_to_the_stage_it_was_closed_from(
     else:
         lose_lead(db, ref, "timing", now=now)
     later = now + timedelta(days=1)
-    result = reopen_lead(db, ref, now=later)
+    result = reopen_lead(db, ref, now=later, config=config)
     lead = lead_of(db, ref)
     assert result.previous == ("won" if closing == "win" else "lost")
     assert (lead.stage, lead.closed_at, lead.lost_reason) == ("negotiating", None, None)
@@ -640,7 +653,7 @@ def test_reopen_returns_to_the_stage_it_was_closed_from(
 def test_reopen_an_open_lead_is_refused(db: Database, config: Config, now: datetime) -> None:
     ref = new_lead(db, config, now)
     with pytest.raises(InputError, match="nothing to reopen"):
-        reopen_lead(db, ref, now=now)
+        reopen_lead(db, ref, now=now, config=config)
 
 
 # --- the timeline ------------------------------------------------------------------------------
@@ -652,7 +665,7 @@ def test_every_change_is_an_activity_on_the_timeline(
     ref = new_lead(db, config, now, client="Granel")
     minute = timedelta(minutes=1)
     respond_lead(db, ref, now=now + minute, config=config)
-    respond_lead(db, ref, now=now + 2 * minute, config=config, answer_by="tomorrow 12:00")
+    respond_lead(db, ref, now=now + 2 * minute, config=config, answer_by="tomorrow 09:30")
     change_stage(db, ref, "briefed", now=now + 3 * minute, config=config)
     change_stage(db, ref, "proposal-sent", now=now + 4 * minute, config=config)
     step = pending(db, ref)
@@ -661,7 +674,7 @@ def test_every_change_is_an_activity_on_the_timeline(
     log_lead(db, ref, "email-in", "Looks good", now=now + 6 * minute, config=config)
     change_stage(db, ref, "negotiating", now=now + 7 * minute, config=config)
     lose_lead(db, ref, "budget frozen", now=now + 8 * minute)
-    reopen_lead(db, ref, now=now + 9 * minute)
+    reopen_lead(db, ref, now=now + 9 * minute, config=config)
     win_lead(db, ref, now=now + 10 * minute, config=config)
     assert kinds(db, ref) == [
         "created",

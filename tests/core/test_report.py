@@ -51,6 +51,8 @@ from amtui.core.report import LeadReport, build_report, percentile
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MIN = timedelta(minutes=1)
+#: When the report is run: after the period, so every lead's response window is over.
+LATER = datetime(2026, 12, 2, 12, 0, tzinfo=BERLIN)
 
 
 def berlin(*parts: int) -> datetime:
@@ -140,7 +142,7 @@ def november(db: Database, config: Config) -> Database:
     desk.reply(b, "email-in", berlin(2026, 11, 13, 10, 0))
     desk.reply(c, "call", berlin(2026, 11, 14, 10, 0))
     desk.lose(f, berlin(2026, 11, 15, 10, 0))
-    reopen_lead(db, f, now=berlin(2026, 11, 16, 9, 0))  # lost by mistake: not closed
+    reopen_lead(db, f, now=berlin(2026, 11, 16, 9, 0), config=desk.config)  # lost by mistake
     desk.stage(f, "proposal-sent", berlin(2026, 11, 16, 10, 0))
     desk.go_cold(f, berlin(2026, 11, 17, 10, 0))
     desk.stage(d, "negotiating", berlin(2026, 11, 18, 10, 0))
@@ -159,7 +161,9 @@ def november(db: Database, config: Config) -> Database:
 
 
 def test_the_november_figures(november: Database, config: Config) -> None:
-    report = build_report(november, start=date(2026, 11, 1), end=date(2026, 11, 30), config=config)
+    report = build_report(
+        november, start=date(2026, 11, 1), end=date(2026, 11, 30), config=config, now=LATER
+    )
     assert report == LeadReport(
         start=date(2026, 11, 1),
         end=date(2026, 11, 30),
@@ -171,6 +175,7 @@ def test_the_november_figures(november: Database, config: Config) -> None:
         response_median=timedelta(minutes=13, seconds=30),
         response_p90=timedelta(minutes=80),
         within_target=4,
+        decided=7,
         target_minutes=15,
         proposals_sent=6,
         replies=3,
@@ -185,7 +190,7 @@ def test_the_november_figures(november: Database, config: Config) -> None:
 def test_one_day_of_the_period(november: Database, config: Config) -> None:
     # 4 Nov: one lead, answered in exactly 15 minutes; nothing else happened that day.
     day = date(2026, 11, 4)
-    report = build_report(november, start=day, end=day, config=config)
+    report = build_report(november, start=day, end=day, config=config, now=LATER)
     assert (report.received, report.responded, report.within_target) == (1, 1, 1)
     assert report.response_median == report.response_p90 == timedelta(minutes=15)
     assert report.within_target_share == 1.0
@@ -195,13 +200,33 @@ def test_one_day_of_the_period(november: Database, config: Config) -> None:
 
 def test_a_tighter_target_changes_the_share(november: Database, config: Config) -> None:
     tight = dataclasses.replace(config, first_response_minutes=5)
-    report = build_report(november, start=date(2026, 11, 1), end=date(2026, 11, 30), config=tight)
+    report = build_report(
+        november, start=date(2026, 11, 1), end=date(2026, 11, 30), config=tight, now=LATER
+    )
     assert (report.target_minutes, report.within_target) == (5, 2)  # 3 and 5 minutes
     assert report.within_target_share == 2 / 7
 
 
+def test_leads_still_inside_their_window_do_not_count_yet(
+    november: Database, config: Config
+) -> None:
+    # Run on 9 Nov 10:05: L-g arrived 5 minutes ago and is not late yet, so the share is over
+    # the six leads whose window is over (4 within the target), not over all seven.
+    report = build_report(
+        november,
+        start=date(2026, 11, 1),
+        end=date(2026, 11, 30),
+        config=config,
+        now=berlin(2026, 11, 9, 10, 5),
+    )
+    assert (report.received, report.decided, report.within_target) == (7, 6, 4)
+    assert report.within_target_share == 4 / 6
+
+
 def test_an_empty_period(db: Database, config: Config) -> None:
-    report = build_report(db, start=date(2026, 11, 1), end=date(2026, 11, 30), config=config)
+    report = build_report(
+        db, start=date(2026, 11, 1), end=date(2026, 11, 30), config=config, now=LATER
+    )
     assert (report.received, report.responded, report.within_target) == (0, 0, 0)
     assert report.by_source == report.by_channel == {}
     assert report.response_median is None and report.response_p90 is None
@@ -211,7 +236,7 @@ def test_an_empty_period(db: Database, config: Config) -> None:
 
 def test_the_period_must_not_end_before_it_starts(db: Database, config: Config) -> None:
     with pytest.raises(InputError, match="before it starts"):
-        build_report(db, start=date(2026, 11, 2), end=date(2026, 11, 1), config=config)
+        build_report(db, start=date(2026, 11, 2), end=date(2026, 11, 1), config=config, now=LATER)
 
 
 @pytest.mark.parametrize(

@@ -13,17 +13,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from amtui.core.dates import to_utc
 from amtui.core.errors import InputError
 from amtui.core.models import Lead
 from amtui.core.sla import (
     Deadline,
     Interval,
     LeadDeadlines,
+    ResponseRule,
     WorkingHours,
     add_working_time,
     answer_due,
     deadlines_of,
-    first_response_due,
     lead_deadlines,
     next_working_moment,
     parse_ladder,
@@ -102,15 +103,33 @@ def test_no_working_day_at_all_is_an_error() -> None:
     ],
 )
 def test_first_response_is_due_fifteen_minutes_after_arrival(received: datetime) -> None:
-    assert first_response_due(received, 15) == received + timedelta(minutes=15)
-    assert first_response_due(received, 60) == received + timedelta(hours=1)
+    assert ResponseRule(15).due(received) == received + timedelta(minutes=15)
+    assert ResponseRule(60).due(received) == received + timedelta(hours=1)
 
 
 def test_first_response_due_is_utc_whatever_zone_it_arrived_in() -> None:
     received = at(AUCKLAND, 2026, 11, 26, 8, 0)
-    due = first_response_due(received, 15)
+    due = ResponseRule(15).due(received)
     assert due.tzinfo is UTC
     assert due == utc(2026, 11, 25, 19, 15)
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # In working hours: 15 minutes, as around the clock.
+        (at(BERLIN, 2026, 11, 25, 10, 0), at(BERLIN, 2026, 11, 25, 10, 15)),
+        # 17:55 Wednesday: 5 minutes that evening, 10 the next morning.
+        (at(BERLIN, 2026, 11, 25, 17, 55), at(BERLIN, 2026, 11, 26, 9, 10)),
+        # Saturday night: the clock starts on Monday at 09:00.
+        (at(BERLIN, 2026, 11, 28, 3, 0), at(BERLIN, 2026, 11, 30, 9, 15)),
+    ],
+)
+def test_first_response_counted_in_working_hours_when_configured(
+    received: datetime, due: datetime
+) -> None:
+    rule = ResponseRule(15, HOURS, BERLIN)
+    assert rule.due(received) == to_utc(due)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +248,7 @@ def _deadlines(
         first_response_at=first_response_at,
         answer_due_at=answer,
         answered_at=answered_at,
-        response_minutes=15,
+        rule=ResponseRule(15),
     )
     return received, answer, result
 
@@ -264,13 +283,13 @@ def test_when_both_are_met_nothing_is_next() -> None:
 def test_deadlines_of_a_stored_lead_and_none_once_closed() -> None:
     received = utc(2026, 11, 25, 9, 0)
     lead = Lead(title="Site", received_at=received, answer_due_at=utc(2026, 11, 26, 9, 0))
-    deadlines = deadlines_of(lead, 15)
+    deadlines = deadlines_of(lead, ResponseRule(15))
     assert deadlines is not None
     assert deadlines.first_response.due == received + timedelta(minutes=15)
     assert deadlines.answer.due == utc(2026, 11, 26, 9, 0)
     for stage in ("won", "lost"):
         lead.stage = stage
-        assert deadlines_of(lead, 15) is None
+        assert deadlines_of(lead, ResponseRule(15)) is None
 
 
 # --- the follow-up ladder ----------------------------------------------------------------------
@@ -498,8 +517,9 @@ def test_hour_steps_count_elapsed_time_not_the_wall_clock() -> None:
         (at(BERLIN, 2026, 11, 25, 17, 0), Interval(2, "h"), at(BERLIN, 2026, 11, 26, 9, 0)),
         # A step done before opening (07:30) lands at 07:30: moved to 09:00 that day.
         (at(BERLIN, 2026, 11, 24, 7, 30), Interval(3, "d"), at(BERLIN, 2026, 11, 27, 9, 0)),
-        # A step done after closing (Wed 20:00): 1b is Thu 20:00, after hours, so Fri 09:00.
-        (at(BERLIN, 2026, 11, 25, 20, 0), Interval(1, "b"), at(BERLIN, 2026, 11, 27, 9, 0)),
+        # A step done after closing (Wed 20:00): 1b is Thu, after hours, so Thu 09:00 (the
+        # next working morning, as "the same or next working day" asks).
+        (at(BERLIN, 2026, 11, 25, 20, 0), Interval(1, "b"), at(BERLIN, 2026, 11, 26, 9, 0)),
         # 17:59 stays 17:59: still inside the working day.
         (at(BERLIN, 2026, 11, 24, 17, 59), Interval(3, "d"), at(BERLIN, 2026, 11, 27, 17, 59)),
     ],
@@ -512,11 +532,11 @@ def test_steps_outside_working_hours_move_into_them(
 
 def test_steps_are_counted_on_the_clients_calendar() -> None:
     # A proposal sent Wed 25 Nov 10:00 in Berlin is Wed 22:00 in Auckland. The check-receipt
-    # step is the client's next working day at the same local time (Thu 22:00), which is after
-    # hours there, so it moves to the client's Friday 09:00 (Thu 20:00Z) ...
+    # step is the client's next working day (Thu); 22:00 is after hours there, so it is that
+    # Thursday's 09:00 in Auckland (Wed 20:00Z) ...
     sent = at(BERLIN, 2026, 11, 25, 10, 0)
     auckland = step_due(sent, Interval(1, "b"), AUCKLAND, HOURS)
-    assert auckland == at(AUCKLAND, 2026, 11, 27, 9, 0) == utc(2026, 11, 26, 20, 0)
+    assert auckland == at(AUCKLAND, 2026, 11, 26, 9, 0) == utc(2026, 11, 25, 20, 0)
     # ... while a London client is checked on Thursday at 09:00 London time.
     london = step_due(sent, Interval(1, "b"), LONDON, HOURS)
     assert london == at(LONDON, 2026, 11, 26, 9, 0)
