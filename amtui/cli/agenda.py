@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,20 +62,10 @@ def agenda(
 
 
 def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
     from amtui.cli.output import styled
 
     tz = result.timezone
-    colour = fmt is Format.TEXT and styled()
-    console = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
-
-    def emit(text: str, style: str = "") -> None:
-        if colour:
-            console.print(Text(text, style=style))
-        else:
-            print(text)
+    emit = _styled_printer() if fmt is Format.TEXT and styled() else _plain
 
     title = f"Agenda for {result.day:%a %-d %b %Y} ({tz})"
     emit(f"# {title}" if fmt is Format.MD else title, "bold")
@@ -104,6 +95,23 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
                 emit(f"  {item.ref:<7} {when:<18} {text}", item_style)
         if section.more:
             emit(f"  … and {section.more} more (use --limit 0 to see all)")
+
+
+def _plain(text: str, style: str = "") -> None:
+    print(text)
+
+
+def _styled_printer() -> Callable[..., None]:
+    """Colour for a terminal; Rich (~11 ms of imports) is loaded only then."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+    def emit(text: str, style: str = "") -> None:
+        console.print(Text(text, style=style))
+
+    return emit
 
 
 def _when(item: AgendaItem, rt: Runtime) -> str:

@@ -187,13 +187,15 @@ class _TaskWindow:
             if self.limit is not None:
                 query = query.limit(self.limit)
             tasks.extend(self.session.exec(query))
-        rows = rows_for(self.session, tasks)
+        # Merge the two index walks and keep the first `limit` before decorating them.
+        tasks.sort(key=lambda task: sort_key(task.due or cutoff, tz))
+        if self.limit is not None:
+            tasks = tasks[: self.limit]
         items = [
             AgendaItem(row.task.due or cutoff, is_overdue(row.task.due, cutoff, tz), task=row)
-            for row in rows
+            for row in rows_for(self.session, tasks)
         ]
-        items.sort(key=lambda item: sort_key(item.due, tz))
-        return Section(total, items[: self.limit] if self.limit is not None else items)
+        return Section(total, items)
 
 
 class _ReminderWindow:

@@ -232,12 +232,24 @@ def _backfill_answer_due(conn: sa.Connection) -> None:
         conn.execute(sa.update(lead).where(lead.c.id == lead_id).values(answer_due_at=due))
 
 
+def _v3_reminder_effective_due(op: Operations) -> None:
+    """Index when an open reminder is next due (snooze first), so the agenda seeks, not scans."""
+    op.create_index(
+        "ix_reminder_open_effective",
+        "reminder",
+        [sa.text("coalesce(snoozed_until, due_at)")],
+        sqlite_where=sa.text("done_at IS NULL"),
+        postgresql_where=sa.text("done_at IS NULL"),
+    )
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial", _v1_initial),
     ("lead workflow", _v2_lead_workflow),
+    ("reminder due index", _v3_reminder_effective_due),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -3,7 +3,9 @@
 Instants are stored as aware UTC (`UTCDateTime` refuses naive values at the boundary); a task's
 all-day due is a plain `date`. Money is kept in minor units (cents) so SQLite never rounds it.
 The schema these classes describe is created and upgraded only by `amtui.core.migrations`;
-a test checks that the migrations produce exactly this metadata.
+a test checks that the migrations produce exactly this metadata. Partial indexes carry their
+SQLite predicate here; the migrations also give PostgreSQL its own (declaring
+`postgresql_where` here would import the PostgreSQL dialect into every command, ~16 ms).
 """
 
 from __future__ import annotations
@@ -145,13 +147,11 @@ class Lead(SQLModel, table=True):
             "ix_lead_waiting",
             "received_at",
             sqlite_where=sa.text(LEAD_WAITING_SQL),
-            postgresql_where=sa.text(LEAD_WAITING_SQL),
         ),
         sa.Index(
             "ix_lead_answer_due",
             "answer_due_at",
             sqlite_where=sa.text(LEAD_ANSWER_PENDING_SQL),
-            postgresql_where=sa.text(LEAD_ANSWER_PENDING_SQL),
         ),
     )
 
@@ -194,13 +194,11 @@ class Task(SQLModel, table=True):
             "ix_task_open_due_at",
             "due_at",
             sqlite_where=sa.text("done_at IS NULL AND due_at IS NOT NULL"),
-            postgresql_where=sa.text("done_at IS NULL AND due_at IS NOT NULL"),
         ),
         sa.Index(
             "ix_task_open_due_date",
             "due_date",
             sqlite_where=sa.text("done_at IS NULL AND due_date IS NOT NULL"),
-            postgresql_where=sa.text("done_at IS NULL AND due_date IS NOT NULL"),
         ),
     )
 
@@ -244,7 +242,13 @@ class Reminder(SQLModel, table=True):
             "ix_reminder_open_due",
             "due_at",
             sqlite_where=sa.text("done_at IS NULL"),
-            postgresql_where=sa.text("done_at IS NULL"),
+        ),
+        # When an open reminder is next due (the snooze wins): what the agenda and
+        # `remind due` filter and sort on.
+        sa.Index(
+            "ix_reminder_open_effective",
+            sa.text("coalesce(snoozed_until, due_at)"),
+            sqlite_where=sa.text("done_at IS NULL"),
         ),
     )
 
