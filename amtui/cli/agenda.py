@@ -41,17 +41,7 @@ def agenda(
     rt = runtime(ctx)
     day = None
     if date is not None:
-        from amtui.core.dates import local_today, parse_when
-
-        parsed = parse_when(
-            date,
-            now=rt.now,
-            tz=rt.config.timezone,
-            date_order=rt.config.date_order,
-            workdays=rt.config.work_days,
-        )
-        # A date-time (`now`, `+4h`) names the local day it falls on.
-        day = local_today(parsed, rt.config.timezone) if isinstance(parsed, datetime) else parsed
+        day = rt.config.read_day(date, now=rt.now)
     result = build_agenda(
         rt.db, now=rt.now, config=rt.config, day=day, days=days, limit=limit or None
     )

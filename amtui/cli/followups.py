@@ -84,25 +84,19 @@ def report(
 
     Example: amtui report --from som --to today --format md
     """
-    from datetime import date, datetime
 
     from amtui.cli.serialize import report_json
-    from amtui.core.dates import local_today, parse_when
     from amtui.core.report import build_report
 
     rt = runtime(ctx)
 
-    def day(text: str) -> date:
-        value = parse_when(
-            text,
-            now=rt.now,
-            tz=rt.config.timezone,
-            date_order=rt.config.date_order,
-            workdays=rt.config.work_days,
-        )
-        return local_today(value, rt.config.timezone) if isinstance(value, datetime) else value
-
-    result = build_report(rt.db, start=day(since), end=day(until), config=rt.config, now=rt.now)
+    result = build_report(
+        rt.db,
+        start=rt.config.read_day(since, now=rt.now),
+        end=rt.config.read_day(until, now=rt.now),
+        config=rt.config,
+        now=rt.now,
+    )
     if fmt is Format.JSON:
         print_json(report_json(result))
         return

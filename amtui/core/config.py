@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -83,6 +83,38 @@ class Config:
         from amtui.core.dates import localize
 
         return localize(datetime.combine(day, self.work_start), self.timezone)
+
+    def read_when(
+        self, text: str, *, now: datetime, zones: Mapping[str, tzinfo] | None = None
+    ) -> date | datetime:
+        """A date expression (DESIGN §5) read with the user's zone, day order and work days."""
+        from amtui.core.dates import parse_when
+
+        return parse_when(
+            text,
+            now=now,
+            tz=self.timezone,
+            date_order=self.date_order,
+            workdays=self.work_days,
+            zones=zones,
+        )
+
+    def read_instant(
+        self, text: str, *, now: datetime, zones: Mapping[str, tzinfo] | None = None
+    ) -> datetime:
+        """A moment in UTC: a date alone means the start of the working day (reminders,
+        promises, when a lead arrived)."""
+        from amtui.core.dates import to_utc
+
+        value = self.read_when(text, now=now, zones=zones)
+        return to_utc(value if isinstance(value, datetime) else self.work_start_at(value))
+
+    def read_day(self, text: str, *, now: datetime) -> date:
+        """A local day: a date-time (`now`, `+4h`) names the day it falls on."""
+        from amtui.core.dates import local_today
+
+        value = self.read_when(text, now=now)
+        return local_today(value, self.timezone) if isinstance(value, datetime) else value
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
-from amtui.core.dates import parse_when, to_utc
+from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
 from amtui.core.lookup import fetch, find_client
@@ -107,16 +107,7 @@ def resolve_received(value: str | datetime | None, *, now: datetime, config: Con
     if value is None:
         return now
     if isinstance(value, str):
-        parsed = parse_when(
-            value,
-            now=now,
-            tz=config.timezone,
-            date_order=config.date_order,
-            workdays=config.work_days,
-        )
-        if isinstance(parsed, date) and not isinstance(parsed, datetime):
-            parsed = config.work_start_at(parsed)
-        value = parsed
+        value = config.read_instant(value, now=now)
     received = to_utc(value)
     if received > now + timedelta(minutes=1):
         raise InputError("a lead cannot be received in the future; give a past or present time")

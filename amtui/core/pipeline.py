@@ -13,7 +13,7 @@ Every change is an activity on the lead's timeline; every service is one transac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel import Session
@@ -21,7 +21,7 @@ from sqlmodel import Session
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
-from amtui.core.dates import parse_when, to_utc
+from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
@@ -352,18 +352,7 @@ def _resolve_time(
     """A time for a lead: `client` in the expression means the lead's (client's) zone."""
     if isinstance(value, datetime):
         return to_utc(value)
-    zone = lead_zone(session, lead, config)
-    parsed = parse_when(
-        value,
-        now=now,
-        tz=config.timezone,
-        date_order=config.date_order,
-        workdays=config.work_days,
-        zones={"client": zone},
-    )
-    if isinstance(parsed, date) and not isinstance(parsed, datetime):
-        parsed = config.work_start_at(parsed)
-    return to_utc(parsed)
+    return config.read_instant(value, now=now, zones={"client": lead_zone(session, lead, config)})
 
 
 def describe_events(result: StageResult) -> str:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
-from amtui.core.dates import parse_when, to_utc
+from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.lookup import fetch, fetch_any
@@ -38,15 +38,7 @@ def resolve_when(
 ) -> datetime:
     """A reminder time as a UTC instant; a date alone means the start of that working day."""
     if isinstance(value, str):
-        zones = {"client": ZoneInfo(zone)} if zone else {}
-        value = parse_when(
-            value,
-            now=now,
-            tz=config.timezone,
-            date_order=config.date_order,
-            workdays=config.work_days,
-            zones=zones,
-        )
+        return config.read_instant(value, now=now, zones={"client": ZoneInfo(zone)} if zone else {})
     if not isinstance(value, datetime):
         value = config.work_start_at(value)
     return to_utc(value)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
-from amtui.core.dates import DateParseError, parse_when, to_utc
+from amtui.core.dates import DateParseError, to_utc
 from amtui.core.db import Database, folded
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.lookup import fetch, find_client
@@ -124,14 +124,7 @@ def date_checker(config: Config, now: datetime) -> Callable[[str], bool]:
 
     def is_date(text: str) -> bool:
         try:
-            parse_when(
-                text,
-                now=now,
-                tz=config.timezone,
-                date_order=config.date_order,
-                workdays=config.work_days,
-                zones=zones,
-            )
+            config.read_when(text, now=now, zones=zones)
         except (DateParseError, ValueError):
             return False
         return True
@@ -209,14 +202,7 @@ def resolve_due(
         return None, None
     if isinstance(value, str):
         zones = {"client": ZoneInfo(client.timezone)} if client and client.timezone else {}
-        value = parse_when(
-            value,
-            now=now,
-            tz=config.timezone,
-            date_order=config.date_order,
-            workdays=config.work_days,
-            zones=zones,
-        )
+        value = config.read_when(value, now=now, zones=zones)
     if isinstance(value, datetime):
         return None, to_utc(value)
     return value, None
