@@ -7,7 +7,7 @@ documented exit code: 1 not found / nothing to do, 2 bad input, 3 storage proble
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -17,9 +17,21 @@ from amtui.cli import agenda, clients, followups, leads, misc, reminders, tasks
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
 
+try:  # Typer ≥ 0.25 vendors Click; older versions use the click package.
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover
+    from click import ClickException  # type: ignore[no-redef]
+
 
 class AmtuiGroup(TyperGroup):
-    """The root group: turns AmtuiError into a one-line message and its exit code."""
+    """The root group: turns AmtuiError, and Click's usage errors, into one line on stderr
+    with the documented exit code (DESIGN §6)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickException as error:  # `amtui --bogus`
+            _usage_error(error)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -29,6 +41,18 @@ class AmtuiGroup(TyperGroup):
 
             print(f"amtui: {one_line(str(error))}", file=sys.stderr)
             raise typer.Exit(error.exit_code) from None
+        except ClickException as error:  # a sub-command's usage error
+            _usage_error(error)
+
+
+def _usage_error(error: ClickException) -> NoReturn:
+    """`amtui: No such option: -x (see `amtui task edit --help`)`: one line, exit 2."""
+    from amtui.core.text import one_line
+
+    where = getattr(error, "ctx", None)
+    hint = f" (see `{where.command_path} --help`)" if where is not None else ""
+    print(f"amtui: {one_line(error.format_message())}{hint}", file=sys.stderr)
+    raise typer.Exit(error.exit_code) from None
 
 
 app = typer.Typer(
@@ -71,7 +95,31 @@ def main(
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)
     if ctx.invoked_subcommand is None:
-        print(ctx.get_help())
+        if _on_terminal():
+            _open_app(runtime)
+        else:  # `amtui | less`, a script, a cron job: help, not a screen nobody can drive
+            print(ctx.get_help())
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _open_app(runtime: Runtime) -> None:
+    """Open the full-screen app on the configured database (Textual is imported only here)."""
+    from amtui.tui.app import AmtuiApp  # ~250 ms of Textual imports, paid only by the TUI
+
+    AmtuiApp(runtime.db, runtime.config).run()
+
+
+def tui(ctx: typer.Context) -> None:
+    """Open the full-screen app: lead inbox, board and today's agenda (same as plain `amtui`).
+
+    Example: amtui --db ~/work/amtui.db tui
+    """
+    from amtui.cli.context import runtime
+
+    _open_app(runtime(ctx))
 
 
 app.command("add", help=tasks.add.__doc__)(tasks.add)
@@ -87,8 +135,28 @@ app.command("show")(misc.show)
 app.command("search")(misc.search)
 app.add_typer(misc.db_app, name="db")
 app.command("demo")(misc.demo)
+app.command("tui")(tui)
 
 
 def run() -> None:
     """Console-script entry point."""
-    app()
+    for argument in sys.argv[1:]:
+        _check_decodable(argument)
+    app(prog_name="amtui")  # also under `python -m amtui`
+
+
+def _check_decodable(argument: str) -> None:
+    """Refuse an argument that is not UTF-8 (Python keeps its bytes as lone surrogates, which
+    no database or terminal accepts): one line and exit 2 instead of a traceback."""
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        from amtui.core.text import one_line
+
+        raw = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        print(
+            f"amtui: argument '{one_line(raw)}' is not valid UTF-8 text; "
+            "check the encoding of your terminal or script",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None

@@ -1,0 +1,353 @@
+"""Paged views for the full-screen app: board columns, the lead inbox, a client filter.
+
+The TUI never loads a whole table: each board column and the inbox come as a page (the first
+`limit` rows from `offset`) plus the total that matches, so the first screen costs the same
+with 100 rows or 100 000. Every query here walks an index:
+- a board column reads `ix_task_board (parent_id, column, position)`;
+- waiting leads read the partial index `ix_lead_waiting` (oldest first, the most urgent);
+- the rest of the open leads are newest first, found through the stage index;
+
+The inbox order is the one `leads.list_leads` uses (waiting leads oldest first, then the rest
+newest first); it is repeated here because the inbox also filters by text and needs counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from amtui.core.agenda import Agenda, AgendaItem, Section
+from amtui.core.config import Config
+from amtui.core.db import Database, contains_folded
+from amtui.core.errors import NotFoundError
+from amtui.core.leads import LeadRow, lead_rows
+from amtui.core.lookup import find_client
+from amtui.core.models import (
+    CLOSED_STAGES,
+    LEAD_WAITING_SQL,
+    Client,
+    Lead,
+    Reminder,
+    Stage,
+    Task,
+    TaskTag,
+)
+from amtui.core.tasks import TaskRow, rows_for
+from amtui.core.text import fold, one_line
+
+BOARD_PAGE = 15  # a column shows about 8 cards at 40 lines; the next page loads on demand
+INBOX_PAGE = 25
+OPEN_STAGES = tuple(stage.value for stage in Stage if stage.value not in CLOSED_STAGES)
+
+
+@dataclass(frozen=True)
+class ClientChoice:
+    """A client a view is filtered to."""
+
+    id: int
+    name: str
+
+    @property
+    def ref(self) -> str:
+        return f"C{self.id}"
+
+
+@dataclass
+class ColumnPage:
+    """One board column: `total` matching cards, `rows` from `offset` in board order."""
+
+    name: str
+    total: int
+    rows: list[TaskRow] = field(default_factory=list)
+    offset: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - self.offset - len(self.rows))
+
+
+@dataclass
+class InboxPage:
+    """Open leads: `total` matching, of which `waiting` still need a first response."""
+
+    total: int
+    waiting: int
+    rows: list[LeadRow] = field(default_factory=list)
+    offset: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - self.offset - len(self.rows))
+
+
+def find_client_choice(db: Database, text: str) -> ClientChoice:
+    """A client by name (any case, any script) or reference, for the "filter to client" key."""
+    with db.read() as session:
+        client = find_client(session, text.strip())
+        if client is None:
+            raise NotFoundError(f"no client named {one_line(text)!r}")
+        return ClientChoice(client.id or 0, client.name)
+
+
+def client_names(db: Database, *, limit: int = 500) -> list[str]:
+    """Client names in name order, for form suggestions (active clients first)."""
+    with db.read() as session:
+        query = (
+            select(Client.name).order_by(col(Client.archived), col(Client.name_key)).limit(limit)
+        )
+        return list(session.exec(query))
+
+
+def client_zone(db: Database, client_id: int | None) -> str | None:
+    """A client's IANA time zone (for "their local time" in the detail view), if it has one."""
+    if client_id is None:
+        return None
+    with db.read() as session:
+        client = session.get(Client, client_id)
+        return client.timezone if client else None
+
+
+# --- the board --------------------------------------------------------------------------------
+
+
+def load_board(
+    db: Database,
+    *,
+    config: Config,
+    now: datetime,
+    client: int | None = None,
+    text: str | None = None,
+    limits: dict[str, int] | None = None,
+) -> list[ColumnPage]:
+    """Every column's first page (`limits` per column name, default BOARD_PAGE) in one read."""
+    limits = limits or {}
+    with db.read() as session:
+        return [
+            _column(
+                session,
+                name,
+                config=config,
+                now=now,
+                client=client,
+                text=text,
+                offset=0,
+                limit=limits.get(name, BOARD_PAGE),
+            )
+            for name in config.columns
+        ]
+
+
+def board_column(
+    db: Database,
+    column: str,
+    *,
+    config: Config,
+    now: datetime,
+    client: int | None = None,
+    text: str | None = None,
+    offset: int = 0,
+    limit: int = BOARD_PAGE,
+) -> ColumnPage:
+    """One page of one column (the next page when the user scrolls to its end)."""
+    with db.read() as session:
+        return _column(
+            session,
+            column,
+            config=config,
+            now=now,
+            client=client,
+            text=text,
+            offset=offset,
+            limit=limit,
+        )
+
+
+def _column(
+    session: Session,
+    name: str,
+    *,
+    config: Config,
+    now: datetime,
+    client: int | None,
+    text: str | None,
+    offset: int,
+    limit: int,
+) -> ColumnPage:
+    where = [col(Task.parent_id).is_(None), col(Task.column) == name]
+    if name == config.done_column:
+        # Done shows only recent cards; older ones stay reachable through search and `show`.
+        where.append(col(Task.done_at) >= now - timedelta(days=config.done_recent_days))
+    else:
+        where.append(col(Task.done_at).is_(None))
+    if client is not None:
+        where.append(col(Task.client_id) == client)
+    if text and text.strip():
+        where.append(_task_matches(text.strip()))
+    total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
+    query = (
+        select(Task)
+        .where(*where)
+        .order_by(col(Task.position), col(Task.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = rows_for(session, list(session.exec(query))) if total > offset else []
+    return ColumnPage(name, total, rows, offset)
+
+
+def _task_matches(text: str) -> sa.ColumnElement[bool]:
+    tag = fold(text).lstrip("+")
+    return sa.or_(
+        contains_folded(Task.title, text),
+        contains_folded(Task.notes, text),
+        contains_folded(Task.assignee, text.lstrip("@")),
+        col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == tag)),
+    )
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+def inbox_page(
+    db: Database,
+    *,
+    client: int | None = None,
+    text: str | None = None,
+    offset: int = 0,
+    limit: int = INBOX_PAGE,
+) -> InboxPage:
+    """Open leads, most urgent first: waiting for a first response (oldest first), then the
+    rest, newest first. Two indexed queries rather than one sort over every lead."""
+    extra: list[sa.ColumnElement[bool]] = []
+    if client is not None:
+        extra.append(col(Lead.client_id) == client)
+    if text and text.strip():
+        fields = (Lead.title, Lead.partner, Lead.contact_name, Lead.contact_email, Lead.notes)
+        extra.append(sa.or_(*(contains_folded(f, text.strip()) for f in fields)))
+    # Literal SQL text, so SQLite can prove the partial index ix_lead_waiting applies.
+    waiting_where: list[Any] = [sa.text(LEAD_WAITING_SQL), *extra]
+    rest_where = [
+        col(Lead.first_response_at).is_not(None),
+        col(Lead.stage).in_(OPEN_STAGES),  # IN, not NOT IN: it walks ix_lead_stage
+        *extra,
+    ]
+    with db.read() as session:
+        waiting = session.exec(select(func.count()).select_from(Lead).where(*waiting_where)).one()
+        rest = session.exec(select(func.count()).select_from(Lead).where(*rest_where)).one()
+        leads: list[Lead] = []
+        if offset < waiting:
+            query = (
+                select(Lead)
+                .where(*waiting_where)
+                .order_by(col(Lead.received_at), col(Lead.id))
+                .offset(offset)
+                .limit(limit)
+            )
+            leads.extend(session.exec(query))
+        room = limit - len(leads)
+        if room > 0 and rest:
+            query = (
+                select(Lead)
+                .where(*rest_where)
+                .order_by(col(Lead.received_at).desc(), col(Lead.id).desc())
+                .offset(max(0, offset - waiting))
+                .limit(room)
+            )
+            leads.extend(session.exec(query))
+        return InboxPage(waiting + rest, waiting, lead_rows(session, leads), offset)
+
+
+# --- the agenda, filtered ---------------------------------------------------------------------
+
+
+def filter_agenda(
+    db: Database, agenda: Agenda, *, client: int | None = None, text: str | None = None
+) -> Agenda:
+    """The items of `agenda` about one client and/or containing `text` (any case, any script).
+
+    Works on the window `agenda` loaded (build it with a generous `limit` first); the totals
+    then count the matching items in that window.
+    """
+    owned = _client_subjects(db, agenda, client) if client is not None else None
+    needle = fold(text) if text and text.strip() else None
+
+    def keep(item: AgendaItem) -> bool:
+        if owned is not None and not _about_client(item, client, owned):
+            return False
+        return needle is None or needle in fold(" ".join(_item_words(item)))
+
+    def section(part: Section) -> Section:
+        items = [item for item in part.items if keep(item)]
+        return Section(len(items), items)
+
+    if owned is None and needle is None:
+        return agenda
+    return replace(
+        agenda,
+        overdue=section(agenda.overdue),
+        today=section(agenda.today),
+        waiting=section(agenda.waiting),
+        reminders=section(agenda.reminders),
+        upcoming=section(agenda.upcoming),
+    )
+
+
+def _sections(agenda: Agenda) -> tuple[Section, ...]:
+    return (agenda.overdue, agenda.today, agenda.waiting, agenda.reminders, agenda.upcoming)
+
+
+def _client_subjects(db: Database, agenda: Agenda, client: int | None) -> dict[str, set[int]]:
+    """Which leads and tasks that reminders in the window are about belong to `client`."""
+    wanted: dict[str, set[int]] = {"lead": set(), "task": set()}
+    for part in _sections(agenda):
+        for item in part.items:
+            if item.reminder is not None:
+                reminder = item.reminder.reminder
+                if reminder.lead_id:
+                    wanted["lead"].add(reminder.lead_id)
+                if reminder.task_id:
+                    wanted["task"].add(reminder.task_id)
+    owned: dict[str, set[int]] = {"lead": set(), "task": set()}
+    with db.read() as session:
+        for kind, model in (("lead", Lead), ("task", Task)):
+            if wanted[kind]:
+                query = select(model.id).where(
+                    col(model.id).in_(wanted[kind]), col(model.client_id) == client
+                )
+                owned[kind] = {row for row in session.exec(query) if row is not None}
+    return owned
+
+
+def _about_client(item: AgendaItem, client: int | None, owned: dict[str, set[int]]) -> bool:
+    if item.task is not None:
+        return item.task.task.client_id == client
+    if item.lead is not None:
+        return item.lead.lead.client_id == client
+    assert item.reminder is not None
+    reminder: Reminder = item.reminder.reminder
+    return (
+        reminder.client_id == client
+        or (reminder.lead_id is not None and reminder.lead_id in owned["lead"])
+        or (reminder.task_id is not None and reminder.task_id in owned["task"])
+    )
+
+
+def _item_words(item: AgendaItem) -> list[str]:
+    if item.task is not None:
+        task = item.task.task
+        return [
+            task.title,
+            task.notes,
+            task.assignee or "",
+            item.task.client_name or "",
+            *item.task.tags,
+        ]
+    if item.lead is not None:
+        lead = item.lead.lead
+        return [lead.title, lead.partner or "", lead.notes, item.lead.client_name or ""]
+    assert item.reminder is not None
+    return [item.reminder.reminder.text, item.reminder.subject_title or ""]

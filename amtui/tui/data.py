@@ -1,0 +1,139 @@
+"""What the main screen shows, loaded in one call from a worker thread (no Textual here).
+
+The screen keeps the filters and how many rows each list has loaded; a reload asks for the
+same amount again, so "load more" survives a refresh and the first paint reads one page each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from amtui.core.agenda import Agenda, Section, build_agenda
+from amtui.core.board import (
+    BOARD_PAGE,
+    INBOX_PAGE,
+    ClientChoice,
+    ColumnPage,
+    InboxPage,
+    board_column,
+    filter_agenda,
+    inbox_page,
+    load_board,
+)
+from amtui.core.config import Config
+from amtui.core.db import Database
+
+AGENDA_PAGE = 12  # items per agenda section at first; "load more" adds another page
+FILTERED_AGENDA_LIMIT = 500  # a filtered agenda is cut from a larger window
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The client every region is narrowed to, and each region's own text filter."""
+
+    client: ClientChoice | None = None
+    text: dict[str, str] = field(default_factory=dict)
+
+    def for_region(self, region: str) -> str | None:
+        return self.text.get(region) or None
+
+    @property
+    def client_id(self) -> int | None:
+        return self.client.id if self.client else None
+
+
+ALL = frozenset({"inbox", "board", "agenda"})
+
+
+@dataclass
+class Snapshot:
+    """What was reloaded; a part left out (None) stays as it is on screen."""
+
+    now: datetime
+    inbox: InboxPage | None
+    board: list[ColumnPage] | None
+    agenda: Agenda | None
+
+
+def load_snapshot(
+    db: Database,
+    *,
+    config: Config,
+    now: datetime,
+    filters: Filters,
+    inbox_rows: int = INBOX_PAGE,
+    column_rows: dict[str, int] | None = None,
+    agenda_rows: int = AGENDA_PAGE,
+    parts: frozenset[str] = ALL,
+) -> Snapshot:
+    """The inbox page, every board column's page and the agenda (those in `parts`)."""
+    inbox = board = agenda = None
+    if "inbox" in parts:
+        inbox = inbox_page(
+            db,
+            client=filters.client_id,
+            text=filters.for_region("inbox"),
+            limit=max(INBOX_PAGE, inbox_rows),
+        )
+    if "board" in parts:
+        board = load_board(
+            db,
+            config=config,
+            now=now,
+            client=filters.client_id,
+            text=filters.for_region("board"),
+            limits={name: max(BOARD_PAGE, n) for name, n in (column_rows or {}).items()},
+        )
+    if "agenda" in parts:
+        agenda = load_agenda(db, config=config, now=now, filters=filters, limit=agenda_rows)
+    return Snapshot(now, inbox, board, agenda)
+
+
+def load_agenda(
+    db: Database, *, config: Config, now: datetime, filters: Filters, limit: int = AGENDA_PAGE
+) -> Agenda:
+    """The user's day; each section holds its first `limit` items and counts the rest."""
+    text = filters.for_region("agenda")
+    filtered = filters.client is not None or text is not None
+    window = max(limit, FILTERED_AGENDA_LIMIT) if filtered else limit
+    agenda = build_agenda(db, now=now, config=config, limit=window)
+    if not filtered:
+        return agenda
+    agenda = filter_agenda(db, agenda, client=filters.client_id, text=text)
+    return _cut(agenda, limit)
+
+
+def _cut(agenda: Agenda, limit: int) -> Agenda:
+    """Keep `limit` items per section (totals unchanged, so "N more" stays right)."""
+    from dataclasses import replace
+
+    def cut(section: Section) -> Section:
+        return Section(section.total, section.items[:limit])
+
+    return replace(
+        agenda,
+        overdue=cut(agenda.overdue),
+        today=cut(agenda.today),
+        waiting=cut(agenda.waiting),
+        reminders=cut(agenda.reminders),
+        upcoming=cut(agenda.upcoming),
+    )
+
+
+def load_more_inbox(db: Database, *, filters: Filters, offset: int) -> InboxPage:
+    return inbox_page(db, client=filters.client_id, text=filters.for_region("inbox"), offset=offset)
+
+
+def load_more_column(
+    db: Database, column: str, *, config: Config, now: datetime, filters: Filters, offset: int
+) -> ColumnPage:
+    return board_column(
+        db,
+        column,
+        config=config,
+        now=now,
+        client=filters.client_id,
+        text=filters.for_region("board"),
+        offset=offset,
+    )

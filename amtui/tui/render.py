@@ -1,0 +1,154 @@
+"""How records look on screen: core data in, `Content` out (literal text, never markup).
+
+Every string that came from outside goes through `safe` (amtui.core.text.one_line, which turns
+control characters, C1 and bidi overrides into visible escapes, then a length cap) before it is
+placed in a `Content`. Styles are theme variables, so the app follows the user's theme.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from textual.content import Content
+
+from amtui.core.agenda import AgendaItem, is_overdue
+from amtui.core.config import Config
+from amtui.core.dates import local_today
+from amtui.core.display import format_countdown, format_span, format_when
+from amtui.core.leads import LeadRow
+from amtui.core.tasks import TaskRow
+from amtui.core.text import clean, one_line
+from amtui.tui.widgets.rows import RowData
+
+MAX_CELL = 200  # a row shows at most this much of any one field; the detail view shows all
+
+REF = "bold $text-accent"
+MUTED = "$text-muted"
+LATE = "bold $text-error"
+SOON = "$text-warning"
+PRIORITY_MARK = {"urgent": ("!! ", LATE), "high": ("! ", SOON)}
+
+
+def safe(text: object, limit: int = MAX_CELL) -> str:
+    """One line of untrusted text with control characters escaped, at most `limit` long."""
+    value = one_line("" if text is None else str(text))
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def safe_block(text: str | None, limit: int = 4000) -> str:
+    """Multi-line untrusted text (notes) with control characters escaped; tabs as spaces."""
+    value = clean(text or "").replace("\t", "    ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def due_state(due: date | datetime | None, now: datetime, config: Config) -> str | None:
+    """`-overdue`, `-due-today` or None: the state class a card or agenda row carries."""
+    if due is None:
+        return None
+    tz = config.timezone
+    if is_overdue(due, now, tz):
+        return "-overdue"
+    day = due.astimezone(tz).date() if isinstance(due, datetime) else due
+    return "-due-today" if day == local_today(now, tz) else None
+
+
+def _due_style(state: str | None) -> str:
+    return {"-overdue": LATE, "-due-today": SOON}.get(state or "", "")
+
+
+def response_deadline(row: LeadRow, config: Config) -> datetime:
+    return row.lead.received_at + timedelta(minutes=config.first_response_minutes)
+
+
+def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
+    """Inbox row: `L2  late 26m  SEO audit…` / `partner Pixel · email · Granel · 2h`."""
+    lead = row.lead
+    classes = set()
+    if lead.first_response_at is None:
+        deadline = response_deadline(row, config)
+        status = format_countdown(deadline, now)
+        late = deadline < now
+        classes.add("-waiting")
+        if late:
+            classes.add("-overdue")
+        status_style = LATE if late else SOON
+    else:
+        status, status_style = lead.stage, MUTED
+    origin = f"partner {safe(lead.partner, 60)}" if lead.partner else lead.source
+    details = [origin, lead.channel]
+    if row.client_name:
+        details.append(safe(row.client_name, 60))
+    details.append(format_span(now - lead.received_at))
+    content = Content.assemble(
+        (f"L{lead.id}", REF),
+        " ",
+        (status, status_style),
+        " ",
+        safe(lead.title),
+        "\n",
+        (" · ".join(details), MUTED),
+    )
+    return RowData(f"L{lead.id}", content, frozenset(classes))
+
+
+def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
+    """Board card: title, then client and due, then assignee, tags and subtask progress."""
+    task = row.task
+    state = None if task.done_at else due_state(task.due, now, config)
+    classes = {state} if state else set()
+    if task.done_at:
+        classes.add("-done")
+    mark, mark_style = PRIORITY_MARK.get(task.priority, ("", ""))
+    first = Content.assemble((f"T{task.id}", REF), " ", (mark, mark_style), safe(task.title))
+    second: list[str | tuple[str, str]] = []
+    if task.due is not None:
+        second.append((format_when(task.due, config.timezone, now), _due_style(state)))
+    if row.client_name:
+        if second:
+            second.append((" · ", MUTED))
+        second.append((safe(row.client_name, 60), MUTED))
+    third = []
+    if row.subtasks_total:
+        third.append(f"{row.subtasks_done}/{row.subtasks_total}")
+    if task.assignee:
+        third.append(f"@{safe(task.assignee, 40)}")
+    third.extend(f"+{safe(tag, 30)}" for tag in row.tags)
+    lines = [first]
+    if second:
+        lines.append(Content.assemble(*second))
+    if third:
+        lines.append(Content.styled(" ".join(third), MUTED))
+    return RowData(f"T{task.id}", Content("\n").join(lines), frozenset(classes))
+
+
+def heading(title: str, total: int, shown: int) -> RowData:
+    more = f" (showing {shown})" if shown < total else ""
+    content = Content.assemble((title, "bold"), (f" {total}{more}", MUTED))
+    return RowData("", content, frozenset({"-section"}), selectable=False)
+
+
+def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
+    """Agenda line: reference, when (or the response countdown), what."""
+    tz = config.timezone
+    classes = {"-overdue"} if item.overdue else set()
+    if item.lead is not None:
+        when = format_countdown(response_deadline(item.lead, config), now)
+        what = safe(item.lead.lead.title)
+        classes.add("-waiting")
+        when_style = LATE if item.overdue else SOON
+    else:
+        when = format_when(item.due, tz, now)
+        state = "-overdue" if item.overdue else due_state(item.due, now, config)
+        if state:
+            classes.add(state)
+        when_style = _due_style(state)
+        if item.task is not None:
+            client = f" · {safe(item.task.client_name, 60)}" if item.task.client_name else ""
+            what = safe(item.task.task.title) + client
+        else:
+            assert item.reminder is not None
+            reminder = item.reminder
+            about = f" (about {reminder.subject_ref})" if reminder.subject_ref else ""
+            what = safe(reminder.reminder.text) + about
+    content = Content.assemble((item.ref, REF), " ", (when, when_style), " ", what)
+    return RowData(item.ref, content, frozenset(classes))

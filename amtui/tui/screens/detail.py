@@ -1,0 +1,202 @@
+"""The detail view of one record (modal): every field, subtasks, reminders and the timeline.
+
+It loads its record in a worker through core (`get_task_details` and friends) and reloads when
+the app sees a change, so a subtask ticked here or a note added from the shell shows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from amtui.core import board
+from amtui.core.clients import get_client_details
+from amtui.core.errors import AmtuiError
+from amtui.core.leads import get_lead_details
+from amtui.core.refs import Kind, parse_ref
+from amtui.core.reminders import get_reminder
+from amtui.core.tasks import TaskDetails, get_task_details
+from amtui.tui.render import safe
+from amtui.tui.widgets import detail as parts
+from amtui.tui.widgets.rows import Region
+
+if TYPE_CHECKING:
+    from amtui.tui.app import AmtuiApp
+
+
+class DetailScreen(ModalScreen[None]):
+    """One record; Esc closes, `e` edits, `a` adds a subtask, `r` records a lead's response."""
+
+    BINDING_GROUP_TITLE = "Detail"
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="detail.close"),
+        Binding("e", "verb('edit')", "Edit", id="detail.edit"),
+        Binding("a", "verb('subtask')", "Add subtask", id="detail.subtask"),
+        Binding("r", "verb('respond')", "Responded", id="detail.respond"),
+        Binding("x", "verb('done')", "Done", id="detail.done"),
+        Binding("d", "verb('delete')", "Delete", id="detail.delete"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        record: Any
+        zone: str | None
+
+    @dataclass
+    class LoadFailed(Message):
+        error: str
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(classes="detail-screen")
+        self.ref = str(parse_ref(ref))
+        self.kind = self.ref[0]
+        self.record: Any = None
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return cast("AmtuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="detail"), VerticalScroll(id="detail-body"):
+            yield Static(Content(self.ref), id="detail-head")
+            yield Static("", id="detail-fields", markup=False)
+            if self.kind == Kind.TASK.value:
+                yield Static("", id="subtasks-title", markup=False)
+                yield parts.SubtaskList(id="subtasks")
+            yield Static("", id="detail-related", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.kind == Kind.TASK.value:
+            self.query_one(parts.SubtaskList).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load(self) -> None:
+        db = self.amtui.db
+        try:
+            if self.kind == Kind.TASK.value:
+                record: Any = get_task_details(db, self.ref)
+                zone = board.client_zone(db, record.row.task.client_id)
+            elif self.kind == Kind.LEAD.value:
+                record = get_lead_details(db, self.ref)
+                zone = board.client_zone(db, record.row.lead.client_id)
+            elif self.kind == Kind.CLIENT.value:
+                record, zone = get_client_details(db, self.ref), None
+            else:
+                record, zone = get_reminder(db, self.ref), None
+        except AmtuiError as error:
+            self.post_message(self.LoadFailed(str(error)))
+            return
+        self.post_message(self.Loaded(record, zone))
+
+    def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
+        self.notify(safe(message.error, 300), severity="warning", markup=False)
+        self.dismiss(None)
+
+    def on_detail_screen_loaded(self, message: Loaded) -> None:
+        self.record = message.record
+        now, config = self.amtui.now(), self.amtui.config
+        record, zone = message.record, message.zone
+        related: list[Content] = []
+        if self.kind == Kind.TASK.value:
+            assert isinstance(record, TaskDetails)
+            title, body = record.row.task.title, parts.task_fields(record, zone, now, config)
+            row = record.row
+            self.query_one("#subtasks-title", Static).update(
+                Content.styled(
+                    f"Subtasks {row.subtasks_done}/{row.subtasks_total}", "bold underline"
+                )
+            )
+            self.query_one(parts.SubtaskList).show_rows(record.subtasks, now=now, config=config)
+            related.append(parts.reminders(record.reminders, now, config))
+        elif self.kind == Kind.LEAD.value:
+            title, body = record.row.lead.title, parts.lead_fields(record, zone, now, config)
+            related.append(parts.section("Tasks", parts.task_lines(record.tasks, now, config)))
+            related.append(parts.reminders(record.reminders, now, config))
+        elif self.kind == Kind.CLIENT.value:
+            title, body = record.client.name, parts.client_fields(record, now)
+            leads = [
+                Content.assemble(
+                    (f"L{lead.id}", parts.REF), "  ", lead.stage, "  ", safe(lead.title)
+                )
+                for lead in record.open_leads
+            ]
+            related.append(parts.section("Open leads", leads))
+            related.append(
+                parts.section("Open tasks", parts.task_lines(record.open_tasks, now, config))
+            )
+        else:
+            title, body = record.reminder.text, parts.reminder_fields(record, now, config)
+        if hasattr(record, "activities"):
+            related.append(parts.timeline(record.activities, config))
+        self.query_one("#detail-head", Static).update(parts.head(self.ref, title))
+        self.query_one("#detail-fields", Static).update(body + Content("\n"))
+        self.query_one("#detail-related", Static).update(Content("\n").join(related))
+        self.refresh_bindings()
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "verb" or not parameters:
+            return True
+        verb = str(parameters[0])
+        if verb == "edit":
+            return self.kind in "TL"
+        if verb == "subtask":
+            return self.kind == "T" and self._is_card()
+        if verb == "respond":
+            return (
+                self.kind == "L"
+                and self.record is not None
+                and self.record.row.lead.first_response_at is None
+            )
+        if verb == "done":
+            return self.kind in "TR" and not self._is_done()
+        if verb == "delete":
+            return self.kind in "TL"
+        return True
+
+    def _is_card(self) -> bool:
+        return self.record is not None and self.record.row.task.parent_id is None
+
+    def _is_done(self) -> bool:
+        if self.record is None:
+            return True
+        if self.kind == "T":
+            return self.record.row.task.done_at is not None
+        if self.kind == "R":
+            return self.record.reminder.done_at is not None
+        return False
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_verb(self, verb: str) -> None:
+        ops = self.amtui.ops
+        if verb == "subtask":
+            ops.new_task(parent=self.ref)
+        else:
+            ops.run_verb(verb, self.ref)
+
+    @on(Region.ActionRequested)
+    def _subtask_action(self, message: Region.ActionRequested) -> None:
+        message.stop()
+        if message.ref is None:
+            return
+        if message.verb == "open":
+            self.amtui.ops.open_record(message.ref)
+        else:
+            self.amtui.ops.run_verb(message.verb, message.ref)

@@ -1,0 +1,353 @@
+"""The main screen: inbox, board and agenda side by side (tabs on a narrow terminal).
+
+Data flows one way: a thread worker calls core (`amtui.tui.data`) and posts a typed message;
+the handler hands core dataclasses to the regions, which only render. Region keys arrive here
+as `Region.ActionRequested` and are passed to the app's `Operations`, which call core services.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from amtui.core.board import ClientChoice, ColumnPage, InboxPage
+from amtui.core.dates import local_today
+from amtui.core.errors import AmtuiError
+from amtui.tui import data, render
+from amtui.tui.widgets.agenda import Agenda
+from amtui.tui.widgets.board import Board
+from amtui.tui.widgets.inbox import Inbox
+from amtui.tui.widgets.rows import Region, RowList
+
+if TYPE_CHECKING:
+    from amtui.tui.app import AmtuiApp
+
+REGION_NAMES = ("Inbox", "Board", "Agenda")
+
+
+class MainScreen(Screen[None]):
+    """Everything on one keyboard-driven screen."""
+
+    AUTO_FOCUS = "#inbox"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
+    BINDING_GROUP_TITLE = "Screen"
+    BINDINGS = [
+        Binding("1", "focus_region(0)", "Inbox", show=False, id="focus.inbox"),
+        Binding("2", "focus_region(1)", "Board", show=False, id="focus.board"),
+        Binding("3", "focus_region(2)", "Agenda", show=False, id="focus.agenda"),
+        Binding("tab", "cycle_region(1)", "Next region", show=False, id="focus.next"),
+        Binding("shift+tab", "cycle_region(-1)", "Previous region", show=False, id="focus.prev"),
+        Binding("c", "client_filter", "Client", id="filter.client"),
+        Binding("escape", "clear_filters", "Clear filters", id="filter.clear"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """Fresh data for some or all regions (`keep`: select this record afterwards)."""
+
+        snapshot: data.Snapshot
+        keep: str | None
+
+    @dataclass
+    class InboxPageLoaded(Message):
+        page: InboxPage
+
+    @dataclass
+    class ColumnPageLoaded(Message):
+        page: ColumnPage
+
+    @dataclass
+    class LoadFailed(Message):
+        error: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = data.Filters()
+        self.snapshot: data.Snapshot | None = None
+        self.agenda_rows = data.AGENDA_PAGE
+        self.first_paint: float | None = None  # when the first data reached the screen
+        self._pending_parts: frozenset[str] = frozenset()
+        self.loads_applied = 0  # reloads shown so far (tests and bench/run_tui.py wait on it)
+        self._loading_more: set[str] = set()
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return cast("AmtuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        self.inbox = Inbox()
+        self.board = Board(self.amtui.config.columns)
+        self.agenda = Agenda()
+        self.topbar = Static(id="topbar", markup=False)
+        self.tabbar = Static(id="tabbar", markup=False)
+        yield self.topbar
+        yield self.tabbar
+        with Container(id="regions"):
+            yield self.inbox
+            yield self.board
+            yield self.agenda
+        self.footer = Footer()
+        yield self.footer
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A narrow terminal fits more keys in the footer when they are packed tightly.
+        self.footer.compact = event.size.width < 100
+
+    @property
+    def regions(self) -> list[Region]:
+        return [self.inbox, self.board, self.agenda]
+
+    def on_mount(self) -> None:
+        self.regions[0].add_class("-active")
+        self._update_bars()
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def reload(self, keep: str | None = None, parts: frozenset[str] = data.ALL) -> None:
+        """Reload regions in a worker. A newer reload cancels an older one, so a partial
+        reload takes over whatever a cancelled one would still have refreshed."""
+        self._pending_parts = self._pending_parts | parts
+        board = self.board
+        sizes = {column.column_name: column.loaded for column in board.columns}
+        self._load(keep, self.inbox.loaded, sizes, self.agenda_rows, self._pending_parts)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(
+        self,
+        keep: str | None,
+        inbox_rows: int,
+        column_rows: dict[str, int],
+        agenda_rows: int,
+        parts: frozenset[str],
+    ) -> None:
+        app = self.amtui
+        try:
+            snapshot = data.load_snapshot(
+                app.db,
+                config=app.config,
+                now=app.now(),
+                filters=self.filters,
+                inbox_rows=inbox_rows,
+                column_rows=column_rows,
+                agenda_rows=agenda_rows,
+                parts=parts,
+            )
+        except Exception as error:  # AmtuiError (locked, unreadable), or a bug: say so
+            self.post_message(self.LoadFailed(_describe(error)))
+            return
+        if not get_current_worker().is_cancelled:  # a newer reload is on its way
+            self.post_message(self.Loaded(snapshot, keep))
+
+    def on_main_screen_loaded(self, message: Loaded) -> None:
+        snapshot, keep = message.snapshot, message.keep
+        self.snapshot = snapshot
+        config = self.amtui.config
+        now = snapshot.now
+        inbox, board, agenda = self.regions
+        active = self.active_region()
+        # Only the region the user is working in follows `keep` (the record just changed).
+        self._pending_parts = frozenset()
+        self.loads_applied += 1
+        if snapshot.inbox is not None:
+            inbox.show_page(snapshot.inbox, now=now, config=config, keep=_if(active is inbox, keep))
+        if snapshot.board is not None:
+            board.show_pages(
+                snapshot.board, now=now, config=config, keep=_if(active is board, keep)
+            )
+        if snapshot.agenda is not None:
+            agenda.show_agenda(
+                snapshot.agenda, now=now, config=config, keep=_if(active is agenda, keep)
+            )
+        self._loading_more.clear()
+        self._update_bars()
+        if self.first_paint is None:
+            self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.first_paint = time.time()  # read by bench/run_tui.py
+
+    def on_main_screen_load_failed(self, message: LoadFailed) -> None:
+        self._loading_more.clear()
+        self.notify(render.safe(message.error, 300), severity="error", markup=False)
+
+    @on(RowList.EndReached)
+    def load_more(self, message: RowList.EndReached) -> None:
+        message.stop()
+        board = self.board
+        column = board.column_of(message.row_list)
+        key = column.column_name if column else str(message.row_list.id)
+        if key in self._loading_more or message.row_list.more <= 0:
+            return
+        self._loading_more.add(key)
+        if column is not None:
+            self._load_column(column.column_name, column.loaded)
+        elif message.row_list.id == "inbox-list":
+            self._load_inbox(self.inbox.loaded)
+        elif message.row_list.id == "agenda-list":
+            self.agenda_rows += data.AGENDA_PAGE  # sections are short: rebuild them longer
+            self.reload()
+
+    @work(thread=True, group="more", exit_on_error=False)
+    def _load_inbox(self, offset: int) -> None:
+        app = self.amtui
+        try:
+            page = data.load_more_inbox(app.db, filters=self.filters, offset=offset)
+        except Exception as error:
+            self.post_message(self.LoadFailed(_describe(error)))
+            return
+        self.post_message(self.InboxPageLoaded(page))
+
+    @work(thread=True, group="more", exit_on_error=False)
+    def _load_column(self, name: str, offset: int) -> None:
+        app = self.amtui
+        try:
+            page = data.load_more_column(
+                app.db,
+                name,
+                config=app.config,
+                now=app.now(),
+                filters=self.filters,
+                offset=offset,
+            )
+        except Exception as error:
+            self.post_message(self.LoadFailed(_describe(error)))
+            return
+        self.post_message(self.ColumnPageLoaded(page))
+
+    def on_main_screen_inbox_page_loaded(self, message: InboxPageLoaded) -> None:
+        self._loading_more.discard("inbox-list")
+        app = self.amtui
+        self.inbox.append_page(message.page, now=app.now(), config=app.config)
+
+    def on_main_screen_column_page_loaded(self, message: ColumnPageLoaded) -> None:
+        self._loading_more.discard(message.page.name)
+        app = self.amtui
+        self.board.append_page(message.page, now=app.now(), config=app.config)
+
+    def tick(self, now: datetime) -> None:
+        """Called every second by the app: countdowns and the clock in the top bar."""
+        config = self.amtui.config
+        self.inbox.tick(now, config)
+        self.agenda.tick(now, config)
+        self._update_bars(now)
+
+    # --- regions and focus -----------------------------------------------------------------
+
+    def action_focus_region(self, index: int) -> None:
+        # Focus now, not on the next tick (Widget.focus defers): a key typed right after
+        # `2` (as tmux or a fast typist sends `2n`) must reach the board, not the inbox.
+        region = self.regions[index]
+        for other in self.regions:
+            other.set_class(other is region, "-active")
+        self.set_focus(region)
+
+    def action_cycle_region(self, delta: int) -> None:
+        regions = self.regions
+        current = next((i for i, r in enumerate(regions) if r.has_class("-active")), 0)
+        self.action_focus_region((current + delta) % len(regions))
+
+    def on_descendant_focus(self) -> None:
+        focused = self.focused
+        for region in self.regions:
+            region.set_class(region is focused, "-active")
+        self._update_bars()
+
+    def active_region(self) -> Region:
+        return next((r for r in self.regions if r.has_class("-active")), self.regions[0])
+
+    def _update_bars(self, now: datetime | None = None) -> None:
+        app = self.amtui
+        config = app.config
+        now = now or app.now()
+        local = now.astimezone(config.timezone)
+        parts: list[str | tuple[str, str]] = [
+            ("amtui", "bold $text-accent"),
+            f"  {local_today(now, config.timezone):%a %-d %b} {local:%H:%M} {config.timezone}",
+        ]
+        if self.filters.client is not None:
+            parts.append(
+                (f"  client: {render.safe(self.filters.client.name, 40)}", "bold $text-warning")
+            )
+            parts.append(("  (esc clears)", render.MUTED))
+        self.topbar.update(Content.assemble(*parts))
+        active = self.active_region()
+        tabs: list[str | tuple[str, str]] = []
+        for index, (name, region) in enumerate(zip(REGION_NAMES, self.regions, strict=True)):
+            style = "reverse bold" if region is active else render.MUTED
+            tabs.extend([(f" {index + 1} {name} ", style), " "])
+        self.tabbar.update(Content.assemble(*tabs))
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filters":
+            return self.filters.client is not None or any(self.filters.text.values())
+        return True
+
+    @on(Region.ActionRequested)
+    def dispatch(self, message: Region.ActionRequested) -> None:
+        message.stop()
+        ops = self.amtui.ops
+        region, verb, ref = message.region, message.verb, message.ref
+        if verb == "filter":
+            ops.prompt_text_filter(region.REGION, self.filters.text.get(region.REGION, ""))
+        elif verb == "open" and ref:
+            ops.open_record(ref)
+        elif verb == "new":
+            if isinstance(region, Inbox):
+                ops.new_lead()
+            elif isinstance(region, Board):
+                ops.new_task(column=region.current_column.column_name)
+            else:
+                ops.new_reminder()
+        elif ref:
+            ops.run_verb(verb, ref)
+
+    def action_client_filter(self) -> None:
+        current = self.filters.client.name if self.filters.client else ""
+        self.amtui.ops.prompt_client_filter(current)
+
+    def action_clear_filters(self) -> None:
+        for region in self.regions:
+            region.filter_text = ""
+        self.set_filters(data.Filters())
+
+    def set_filters(self, filters: data.Filters) -> None:
+        self.filters = filters
+        for region in self.regions:
+            region.filter_text = filters.text.get(region.REGION, "")
+        self.refresh_bindings()
+        self._update_bars()
+        self.reload()
+
+    def set_client(self, client: ClientChoice | None) -> None:
+        self.set_filters(replace(self.filters, client=client))
+
+    def set_text_filter(self, region: str, text: str) -> None:
+        self.set_filters(replace(self.filters, text={**self.filters.text, region: text.strip()}))
+
+    def current_ref(self) -> str | None:
+        return self.active_region().current_ref
+
+
+def _if(condition: bool, value: str | None) -> str | None:
+    return value if condition else None
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, AmtuiError):
+        return str(error)
+    return f"could not load: {type(error).__name__}: {error}"

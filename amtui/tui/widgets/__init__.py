@@ -1,0 +1,1 @@
+"""Widgets of the main screen: the three regions and the row list they share."""

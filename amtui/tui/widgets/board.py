@@ -1,0 +1,193 @@
+"""The kanban board: one column per configured name, each loaded a page at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+
+from amtui.core.board import ColumnPage
+from amtui.core.config import Config
+from amtui.tui import render
+from amtui.tui.widgets.rows import Region, RowList
+
+
+class BoardColumn(Vertical):
+    """A titled column of cards (not focusable: the board holds the focus and the keys)."""
+
+    def __init__(self, name: str, index: int) -> None:
+        super().__init__(classes="board-column")
+        self.column_name = name
+        self.index = index
+        self.page: ColumnPage | None = None
+        self.border_title = Content.styled(render.safe(name, 40), "bold")
+        self.row_list = RowList(empty="—", first_mount=8)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self.row_list
+
+    def show_page(
+        self, page: ColumnPage, *, now: datetime, config: Config, keep: str | None
+    ) -> None:
+        self.page = page
+        rows = [render.card(row, now=now, config=config) for row in page.rows]
+        self.row_list.show(rows, page.more, keep=keep)
+        self.border_title = Content.assemble(
+            (render.safe(self.column_name, 40), "bold"), (f" {page.total}", render.MUTED)
+        )
+
+    @property
+    def loaded(self) -> int:
+        return len(self.page.rows) if self.page else 0
+
+
+class Board(Region):
+    """Cards by column: h/l pick a column, H/L move the card, J/K reorder it."""
+
+    REGION = "board"
+    BINDING_GROUP_TITLE = "Board"
+    BINDINGS = [
+        Binding("h,left", "column(-1)", "Column left", show=False, id="board.left"),
+        Binding("l,right", "column(1)", "Column right", show=False, id="board.right"),
+        Binding("n", "request('new')", "New task", id="board.new"),
+        Binding("e", "request('edit')", "Edit", id="board.edit"),
+        Binding("x,space", "request('done')", "Done", id="board.done"),
+        Binding("H", "request('move_left')", "Move left", id="board.move_left"),
+        Binding("L", "request('move_right')", "Move right", id="board.move_right"),
+        Binding("K", "request('move_up')", "Move up", show=False, id="board.move_up"),
+        Binding("J", "request('move_down')", "Move down", show=False, id="board.move_down"),
+        Binding("a", "request('subtask')", "Subtask", id="board.subtask"),
+        Binding("d", "request('delete')", "Delete", id="board.delete"),
+    ]
+    VERBS = {
+        **Region.VERBS,
+        "new": "",
+        "edit": "T",
+        "done": "T",
+        "move_left": "T",
+        "move_right": "T",
+        "move_up": "T",
+        "move_down": "T",
+        "subtask": "T",
+        "delete": "T",
+    }
+
+    column_index: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, columns: tuple[str, ...], *, id: str = "board") -> None:
+        super().__init__(id=id, classes="region")
+        self.column_names = columns
+        self.border_title = Content("Board")
+        self._columns = [BoardColumn(name, index) for index, name in enumerate(columns)]
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        with Horizontal(id="board-columns"):
+            yield from self._columns
+
+    def on_mount(self) -> None:
+        self.columns[0].add_class("-current")
+
+    @property
+    def columns(self) -> list[BoardColumn]:
+        return self._columns
+
+    @property
+    def current_column(self) -> BoardColumn:
+        return self.columns[self.column_index]
+
+    def current_list(self) -> RowList:
+        return self.current_column.row_list
+
+    def allows(self, verb: str) -> bool:
+        if not super().allows(verb):
+            return False
+        last = len(self.column_names) - 1
+        row = self.current_row
+        if verb == "move_left":
+            return self.column_index > 0
+        if verb in ("move_right", "done"):
+            return self.column_index < last and not (row and "-done" in row.classes)
+        return True
+
+    def action_request(self, verb: str) -> None:
+        """Moves show at once (the card jumps, then the reload confirms it from the database),
+        so H/L/J/K feel instant even when the reload takes 100 ms on a large board."""
+        if self.allows(verb):
+            if verb in ("move_left", "move_right"):
+                self._preview_shift(-1 if verb == "move_left" else 1)
+            elif verb in ("move_up", "move_down"):
+                self._preview_reorder(-1 if verb == "move_up" else 1)
+        super().action_request(verb)
+
+    def _preview_shift(self, step: int) -> None:
+        source = self.current_column
+        target = self.columns[self.column_index + step]
+        row = source.row_list.current
+        if row is None:
+            return
+        rest = [r for r in source.row_list.rows if r.key != row.key]
+        source.row_list.show(rest, source.row_list.more)
+        target.row_list.show([row, *target.row_list.rows], target.row_list.more, keep=row.key)
+        self.column_index += step
+
+    def _preview_reorder(self, offset: int) -> None:
+        rows = list(self.current_list().rows)
+        index = self.current_list().cursor
+        other = index + offset
+        if 0 <= index < len(rows) and 0 <= other < len(rows):
+            rows[index], rows[other] = rows[other], rows[index]
+            self.current_list().show(rows, self.current_list().more, keep=rows[other].key)
+
+    def action_column(self, delta: int) -> None:
+        self.column_index = max(0, min(len(self.column_names) - 1, self.column_index + delta))
+
+    def watch_column_index(self, old: int, new: int) -> None:
+        columns = self.columns
+        columns[old].remove_class("-current")
+        columns[new].add_class("-current")
+        self.call_after_refresh(columns[new].scroll_visible, animate=False)
+        self.update_bindings()
+        self.post_message(self.RecordHighlighted(self, self.current_ref))
+
+    def select_column(self, name: str) -> None:
+        if name in self.column_names:
+            self.column_index = self.column_names.index(name)
+
+    def show_pages(
+        self, pages: list[ColumnPage], *, now: datetime, config: Config, keep: str | None = None
+    ) -> None:
+        """Show every column's first page; the cursor follows `keep` to its new column."""
+        for column, page in zip(self.columns, pages, strict=False):
+            column.show_page(page, now=now, config=config, keep=keep)
+            if keep and column.row_list.current_key == keep:
+                self.column_index = column.index
+        open_cards = sum(p.total for p in pages if p.name != config.done_column)
+        parts: list[str | tuple[str, str]] = [
+            ("2 ", render.MUTED),
+            ("Board", "bold"),
+            f" {open_cards} open",
+        ]
+        if self.filter_text:
+            parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
+        self.border_title = Content.assemble(*parts)
+        self.update_bindings()
+
+    def append_page(self, page: ColumnPage, *, now: datetime, config: Config) -> None:
+        for column in self.columns:
+            if column.column_name == page.name and column.page and page.offset == column.loaded:
+                column.page.rows.extend(page.rows)
+                column.page.total = page.total
+                column.show_page(column.page, now=now, config=config, keep=None)
+
+    def column_of(self, row_list: RowList) -> BoardColumn | None:
+        parent = row_list.parent
+        return parent if isinstance(parent, BoardColumn) else None
+
+    def on_row_list_row_clicked(self, message: RowList.RowClicked) -> None:
+        column = self.column_of(message.row_list)
+        if column is not None:
+            self.column_index = column.index
+        super().on_row_list_row_clicked(message)

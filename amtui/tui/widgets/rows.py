@@ -1,0 +1,350 @@
+"""A scrolling list of one-widget rows with a cursor, and the focusable region around it.
+
+Rows are plain `Static`s fed `Content` built by `amtui.tui.render` (never markup), so a lead
+title cannot run an action or break the screen. A list holds one page of records; when the
+cursor reaches the end (or the user scrolls there) it asks for the next page. Widgets are
+reused on reload, so a refresh every second costs a few `update` calls, not a re-mount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import events
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class RowData:
+    """One row: `key` is the record's reference (empty for a section heading)."""
+
+    key: str
+    content: Content
+    classes: frozenset[str] = frozenset()
+    selectable: bool = True
+
+
+class Row(Static):
+    """A single record (or a heading) in a `RowList`."""
+
+    def __init__(self, data: RowData) -> None:
+        super().__init__(data.content, classes=self._class_names(data, False), markup=False)
+        self.data = data
+
+    @staticmethod
+    def _class_names(data: RowData, selected: bool) -> str:
+        names = ["row", *sorted(data.classes)]
+        if not data.selectable:
+            names.append("-heading")
+        if selected:
+            names.append("-selected")
+        return " ".join(names)
+
+    def show(self, data: RowData, selected: bool) -> None:
+        if data.content != self.data.content:
+            self.update(data.content)
+        if data.classes != self.data.classes or data.selectable != self.data.selectable:
+            self.set_classes(self._class_names(data, selected))
+        else:
+            self.set_class(selected, "-selected")
+        self.data = data
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        parent = self.parent
+        if isinstance(parent, RowList) and self.data.selectable:
+            parent.post_message(RowList.RowClicked(parent, self.data.key, event.chain))
+
+
+class MoreIndicator(Static):
+    """`… 120 more`: clicking it (or reaching it with the cursor) loads the next page."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        parent = self.parent
+        if isinstance(parent, RowList):
+            parent.post_message(RowList.EndReached(parent))
+
+
+class RowList(VerticalScroll, can_focus=False):
+    """Rows plus a cursor; the surrounding `Region` has the focus and the keys."""
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another record."""
+
+        row_list: RowList
+        key: str | None
+
+    @dataclass
+    class RowClicked(Message):
+        """A row was clicked (chain 2 means a double click)."""
+
+        row_list: RowList
+        key: str
+        chain: int
+
+    @dataclass
+    class EndReached(Message):
+        """The cursor or the scroll position reached the end while more rows exist."""
+
+        row_list: RowList
+
+    def __init__(
+        self, *, empty: str = "nothing here", id: str | None = None, first_mount: int = 10
+    ) -> None:
+        super().__init__(id=id)
+        #: Rows mounted at once: what fits on screen; the rest right after the first paint.
+        self.first_mount = first_mount
+        self.rows: list[RowData] = []
+        self.cursor = -1
+        self.more = 0
+        # Direct references, not DOM queries: a query walks every widget on the screen, and a
+        # reload touches hundreds of rows (measured: queries were 30% of a card move).
+        self._widgets: list[Row] = []
+        self._pending: list[Row] = []  # created, to be mounted after the first paint
+        self._empty = Static(Content(empty), classes="empty")
+        self._more = MoreIndicator("", classes="more")
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._empty
+        yield self._more
+
+    @property
+    def current_key(self) -> str | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].key or None
+        return None
+
+    @property
+    def current(self) -> RowData | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def show(self, rows: Sequence[RowData], more: int = 0, *, keep: str | None = None) -> None:
+        """Replace the rows (reusing widgets); the cursor stays on `keep` or its old key."""
+        self._mount_pending()
+        old_key, old_index = self.current_key, self.cursor
+        self.rows = list(rows)
+        self.more = more
+        widgets = self._widgets
+        cursor = self._index_of(keep)
+        if cursor < 0:
+            cursor = self._index_of(old_key)
+        if cursor < 0 and self.rows:
+            cursor = self._nearest_selectable(min(max(old_index, 0), len(self.rows) - 1))
+        self.cursor = cursor
+        for index, (widget, data) in enumerate(zip(widgets, self.rows, strict=False)):
+            widget.show(data, index == cursor)
+        extra = widgets[len(self.rows) :]
+        if extra:
+            self.remove_children(extra)
+        new = [Row(data) for data in self.rows[len(widgets) :]]
+        for offset, widget in enumerate(new, start=len(widgets)):
+            if offset == cursor:
+                widget.add_class("-selected")
+        self._widgets = widgets[: len(self.rows)] + new
+        if new:
+            # What fits on screen now; the rest right after the first paint (a row costs
+            # ~1.5 ms to mount, so 400 rows at once held the first screen back by 0.6 s).
+            self.mount_all(new[: self.first_mount], before=self._more)
+            self._pending = new[self.first_mount :]
+            if self._pending:
+                self.call_after_refresh(self._mount_pending)
+        self._update_footer()
+        self.call_after_refresh(self._scroll_to_cursor)
+        if self.current_key != old_key:
+            self.post_message(self.Highlighted(self, self.current_key))
+
+    def _mount_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self.mount_all(pending, before=self._more)
+
+    def update_contents(self, rows: Sequence[RowData]) -> None:
+        """Refresh the text of rows in place (the countdown tick); keys must not change."""
+        for index, (widget, data) in enumerate(zip(self._widgets, rows, strict=False)):
+            if widget.data.key == data.key and widget.data != data:
+                widget.show(data, index == self.cursor)
+                self.rows[index] = data
+
+    def move(self, delta: int) -> None:
+        """Move the cursor by `delta` selectable rows; past the end asks for more."""
+        if not self.rows:
+            return
+        index = self.cursor if self.cursor >= 0 else -1
+        step = 1 if delta > 0 else -1
+        for _ in range(abs(delta)):
+            probe = index + step
+            while 0 <= probe < len(self.rows) and not self.rows[probe].selectable:
+                probe += step
+            if not 0 <= probe < len(self.rows):
+                if step > 0 and self.more:
+                    self.post_message(self.EndReached(self))
+                break
+            index = probe
+        self.select_index(index)
+
+    def first(self) -> None:
+        self.select_index(self._nearest_selectable(0))
+
+    def last(self) -> None:
+        self.select_index(self._nearest_selectable(len(self.rows) - 1, step=-1))
+        if self.more:
+            self.post_message(self.EndReached(self))
+
+    def select_key(self, key: str) -> bool:
+        index = self._index_of(key)
+        if index >= 0:
+            self.select_index(index)
+        return index >= 0
+
+    def select_index(self, index: int) -> None:
+        if not 0 <= index < len(self.rows) or index == self.cursor:
+            return
+        widgets = self._widgets
+        if 0 <= self.cursor < len(widgets):
+            widgets[self.cursor].remove_class("-selected")
+        self.cursor = index
+        if index < len(widgets):
+            widgets[index].add_class("-selected")
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def _index_of(self, key: str | None) -> int:
+        if not key:
+            return -1
+        return next((i for i, row in enumerate(self.rows) if row.key == key), -1)
+
+    def _nearest_selectable(self, start: int, step: int = 1) -> int:
+        """The selectable row at `start`, else the nearest one (first in `step`'s direction)."""
+        size = len(self.rows)
+        if step > 0:
+            order = [*range(start, size), *range(start - 1, -1, -1)]
+        else:
+            order = [*range(start, -1, -1), *range(start + 1, size)]
+        return next((i for i in order if 0 <= i < size and self.rows[i].selectable), -1)
+
+    def _update_footer(self) -> None:
+        self._empty.display = not self.rows
+        more = self._more
+        more.display = self.more > 0
+        if self.more:
+            more.update(Content(f"… {self.more} more"))
+
+    def _scroll_to_cursor(self) -> None:
+        widgets = self._widgets
+        if 0 <= self.cursor < len(widgets) and widgets[self.cursor].is_mounted:
+            self.scroll_to_widget(widgets[self.cursor], animate=False, immediate=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.more and new > old and new >= self.max_scroll_y:
+            self.post_message(self.EndReached(self))
+
+
+class Region(Vertical, can_focus=True):
+    """A focusable screen region around one or more `RowList`s (inbox, board, agenda).
+
+    Keys live here (on the widget that owns them); what they do to the data is decided by
+    the screen, which receives `ActionRequested` and calls core in a worker.
+    """
+
+    REGION = ""
+    filter_text = ""  # shown in the title; the screen keeps the real filters
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("pageup", "cursor(-10)", "Page up", show=False),
+        Binding("g,home", "first", "First", show=False, id="list.first"),
+        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "request('open')", "Details", id="record.open"),
+        Binding("slash", "request('filter')", "Filter", key_display="/", id="region.filter"),
+    ]
+
+    @dataclass
+    class ActionRequested(Message):
+        """The user asked for `verb` (new, edit, done, …) on `ref` in this region."""
+
+        region: Region
+        verb: str
+        ref: str | None
+
+    @dataclass
+    class RecordHighlighted(Message):
+        """The selected record of this region changed."""
+
+        region: Region
+        ref: str | None
+
+    #: verb -> which reference letters it applies to ("" = works without a record)
+    VERBS: dict[str, str] = {"open": "TLRC", "filter": ""}
+
+    def current_list(self) -> RowList:
+        return self.row_list
+
+    @property
+    def row_list(self) -> RowList:
+        """The region's one list (the board overrides `current_list`)."""
+        if not hasattr(self, "_row_list"):
+            self._row_list = self.query_one(RowList)
+        return self._row_list
+
+    @property
+    def current_ref(self) -> str | None:
+        return self.current_list().current_key
+
+    @property
+    def current_row(self) -> RowData | None:
+        return self.current_list().current
+
+    def action_cursor(self, delta: int) -> None:
+        self.current_list().move(delta)
+
+    def action_first(self) -> None:
+        self.current_list().first()
+
+    def action_last(self) -> None:
+        self.current_list().last()
+
+    def action_request(self, verb: str) -> None:
+        self.post_message(self.ActionRequested(self, verb, self.current_ref))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "request" or not parameters:
+            return True
+        return self.allows(str(parameters[0]))
+
+    def allows(self, verb: str) -> bool:
+        """Whether `verb` applies to the selected record (hidden from the footer if not)."""
+        kinds = self.VERBS.get(verb)
+        if kinds is None:
+            return False
+        if kinds == "":
+            return True
+        ref = self.current_ref
+        return bool(ref) and ref[0] in kinds
+
+    def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
+        message.stop()
+        self.update_bindings()
+        self.post_message(self.RecordHighlighted(self, self.current_ref))
+
+    def update_bindings(self) -> None:
+        """Refresh the footer only when the keys that apply change (it rebuilds itself)."""
+        allowed = tuple(self.allows(verb) for verb in self.VERBS)
+        if allowed != getattr(self, "_allowed", None):
+            self._allowed = allowed
+            self.refresh_bindings()
+
+    def on_row_list_row_clicked(self, message: RowList.RowClicked) -> None:
+        message.stop()
+        self.focus()
+        message.row_list.select_key(message.key)
+        if message.chain >= 2:
+            self.action_request("open")

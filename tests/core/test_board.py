@@ -1,0 +1,89 @@
+"""Paged views for the full-screen app (amtui.core.board): columns, inbox, filters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from amtui.core import board, leads, reminders, tasks
+from amtui.core.agenda import build_agenda
+
+
+def test_columns_page_in_board_order_with_totals(quick, db, config, now) -> None:
+    for n in range(5):
+        quick(f"Card {n} col:backlog")
+    quick("Other col:review")
+    first = board.board_column(db, "Backlog", config=config, now=now, limit=2)
+    second = board.board_column(db, "Backlog", config=config, now=now, offset=2, limit=2)
+    assert (first.total, first.more) == (5, 3)
+    assert [r.task.title for r in first.rows] == ["Card 4", "Card 3"]  # newest on top
+    assert [r.task.title for r in second.rows] == ["Card 2", "Card 1"]
+    pages = board.load_board(db, config=config, now=now, limits={"Backlog": 1})
+    assert [(p.name, p.total, len(p.rows)) for p in pages] == [
+        ("Backlog", 5, 1),
+        ("To do", 0, 0),
+        ("In progress", 0, 0),
+        ("Review", 1, 1),
+        ("Done", 0, 0),
+    ]
+
+
+def test_done_shows_only_recent_cards(quick, db, config, now) -> None:
+    old = quick("Finished long ago").task
+    tasks.complete_task(db, f"T{old.id}", now=now - timedelta(days=30), config=config)
+    recent = quick("Finished today").task
+    tasks.complete_task(db, f"T{recent.id}", now=now, config=config)
+    done = board.board_column(db, "Done", config=config, now=now)
+    assert [r.task.title for r in done.rows] == ["Finished today"]
+
+
+def test_board_filters_by_client_and_text_in_any_case(quick, db, config, now) -> None:
+    quick("Send estimate client:Гранель +urgent")
+    quick("Write copy client:Other @copywriter")
+    granel = board.find_client_choice(db, "гранель")
+    by_client = board.load_board(db, config=config, now=now, client=granel.id)
+    assert sum(p.total for p in by_client) == 1
+    for text in ("ESTIMATE", "urgent", "+urgent"):
+        pages = board.load_board(db, config=config, now=now, text=text)
+        assert [r.task.title for p in pages for r in p.rows] == ["Send estimate"], text
+    pages = board.load_board(db, config=config, now=now, text="@copywriter")
+    assert [r.task.title for p in pages for r in p.rows] == ["Write copy"]
+
+
+def test_inbox_puts_waiting_leads_first_and_pages_across_both_parts(db, config, now) -> None:
+    def lead(title: str, minutes_ago: int) -> str:
+        at = now - timedelta(minutes=minutes_ago)
+        result = leads.add_lead(db, leads.LeadDraft(title, received=at), now=at, config=config)
+        return f"L{result.lead.id}"
+
+    answered_old, answered_new = lead("Answered old", 300), lead("Answered new", 200)
+    for ref in (answered_old, answered_new):
+        leads.respond_lead(db, ref, now=now, config=config)
+    lead("Waiting newer", 5)
+    lead("Waiting older", 50)
+    full = board.inbox_page(db)
+    assert (full.total, full.waiting) == (4, 2)
+    titles = [r.lead.title for r in full.rows]
+    assert titles == ["Waiting older", "Waiting newer", "Answered new", "Answered old"]
+    pages = [board.inbox_page(db, offset=n, limit=1).rows[0].lead.title for n in range(4)]
+    assert pages == titles
+    assert [r.lead.title for r in board.inbox_page(db, text="OLDER").rows] == ["Waiting older"]
+
+
+def test_filter_agenda_by_client_keeps_reminders_about_its_records(quick, db, config, now) -> None:
+    quick("Granel card due:today client:Granel")
+    quick("Other card due:today client:Other")
+    lead = leads.add_lead(
+        db, leads.LeadDraft("Granel lead", client="Granel"), now=now, config=config
+    )
+    reminders.add_reminder(
+        db, "Call Granel", "today 18:00", now=now, config=config, about=f"L{lead.lead.id}"
+    )
+    reminders.add_reminder(db, "Call someone", "today 18:00", now=now, config=config)
+    agenda = build_agenda(db, now=now, config=config, limit=100)
+    granel = board.find_client_choice(db, "Granel")
+    only = board.filter_agenda(db, agenda, client=granel.id)
+    assert [i.ref for i in only.today.items] == ["T1"]
+    assert [i.reminder.reminder.text for i in only.reminders.items] == ["Call Granel"]
+    assert only.waiting.total == 1
+    texts = board.filter_agenda(db, agenda, text="someone")
+    assert texts.reminders.total == 1 and texts.today.total == 0

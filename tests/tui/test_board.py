@@ -1,0 +1,203 @@
+"""Board keys: move (H/L), reorder (J/K), done, subtasks, new/edit/delete, paging."""
+
+from __future__ import annotations
+
+from amtui.core import tasks
+from tests.tui.conftest import drive, press, screen_text, settle, type_text
+
+
+def column_of(db, ref: str) -> str:
+    return tasks.get_task_details(db, ref).row.task.column
+
+
+def order(db, config, column: str) -> list[str]:
+    return [f"T{r.task.id}" for r in tasks.list_tasks(db, config=config, column=column)]
+
+
+def test_h_and_l_move_the_selected_card_between_columns(make_app, seeded) -> None:
+    async def scenario(pilot):
+        board = pilot.app.screen.query_one("#board")
+        await press(pilot, "2")
+        assert board.current_ref == "T1"
+        seen = []
+        for key in ("L", "L", "H"):
+            await press(pilot, key)
+            seen.append((column_of(seeded, "T1"), board.current_column.column_name))
+        return seen, board.current_ref
+
+    seen, selected = drive(make_app(), scenario)
+    # The cursor follows the card into its new column.
+    assert seen == [("To do", "To do"), ("In progress", "In progress"), ("To do", "To do")]
+    assert selected == "T1"
+
+
+def test_j_and_k_reorder_within_a_column(make_app, seeded, config) -> None:
+    before = order(seeded, config, "To do")
+
+    async def scenario(pilot):
+        await press(pilot, "2", "l")
+        assert pilot.app.screen.query_one("#board").current_ref == before[0]
+        await press(pilot, "J")
+        after_j = order(seeded, config, "To do")
+        await press(pilot, "K")
+        return after_j, order(seeded, config, "To do")
+
+    after_j, after_k = drive(make_app(), scenario)
+    assert after_j == [before[1], before[0]]
+    assert after_k == before
+
+
+def test_x_completes_the_card_and_space_too(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "l")  # In progress: the video card with subtasks
+        assert pilot.app.screen.query_one("#board").current_ref == "T4"
+        await press(pilot, "x")
+        return screen_text(pilot.app)
+
+    text = drive(make_app(), scenario)
+    task = tasks.get_task_details(seeded, "T4")
+    assert task.row.task.done_at is not None and task.row.task.column == "Done"
+    assert task.row.subtasks_done == task.row.subtasks_total == 3
+    assert "T4 done with 2 subtasks" in text
+
+
+def test_keys_that_do_not_apply_are_hidden(make_app) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2")
+        first = {b.binding.action for b in pilot.app.screen.active_bindings.values()}
+        await press(pilot, "end", "l", "l", "l", "l")  # the Done column
+        last = {b.binding.action for b in pilot.app.screen.active_bindings.values()}
+        return first, last
+
+    first, last = drive(make_app(), scenario)
+    assert "request('move_left')" not in first and "request('move_right')" in first
+    assert "request('move_right')" not in last and "request('done')" not in last
+    assert "request('move_left')" in last
+
+
+def test_new_task_with_quick_add_tokens(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "n")
+        await type_text(pilot, "Send estimate due:fri 15:00 client:Granel +urgent @copywriter")
+        hint = pilot.app.screen.query_one("#hint-title").content.plain
+        await press(pilot, "ctrl+s")
+        return hint, pilot.app.screen.query_one("#board").current_ref, screen_text(pilot.app)
+
+    hint, selected, text = drive(make_app(), scenario)
+    assert hint.startswith('→ "Send estimate" · due Fri 27 Nov 15:00 · client Granel')
+    details = tasks.get_task_details(seeded, "T10")
+    task = details.row.task
+    assert (task.title, task.column, task.assignee) == ("Send estimate", "To do", "copywriter")
+    assert details.row.client_name == "Granel" and details.row.tags == ["urgent"]
+    assert task.due_at is not None and task.due_at.isoformat() == "2026-11-27T14:00:00+00:00"
+    assert selected == "T10"
+    assert "Added T10: Send estimate" in text
+
+
+def test_due_field_previews_and_errors_without_losing_input(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "n")
+        await type_text(pilot, "Draft")
+        await press(pilot, "tab")
+        await type_text(pilot, "tomorrow 3pm")
+        good = pilot.app.screen.query_one("#hint-due").content.plain
+        await press(pilot, *["backspace"] * 12)
+        await type_text(pilot, "frii")
+        bad = pilot.app.screen.query_one("#hint-due")
+        await press(pilot, "ctrl+s")
+        form = pilot.app.screen
+        return (
+            good,
+            bad.content.plain,
+            bad.has_class("-error"),
+            form.query_one("#form-error").content.plain,
+            form.values()["title"],
+            form.values()["due"],
+        )
+
+    good, bad, flagged, error, title, due = drive(make_app(), scenario)
+    assert good == "→ Thu 26 Nov 15:00"
+    assert bad.startswith("can't read 'frii' as a date") and flagged
+    assert error.startswith("can't read 'frii' as a date")
+    assert (title, due) == ("Draft", "frii")  # still there after the failed save
+    assert len(tasks.list_tasks(seeded, config=None or _config(), include_done=True)) == 6
+
+
+def _config():
+    from amtui.core.config import load_config
+
+    return load_config()
+
+
+def test_a_adds_a_subtask_and_progress_updates(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "l", "a")
+        title = pilot.app.screen.query_one(".dialog-title").content.plain
+        await type_text(pilot, "Edit the script")
+        await press(pilot, "ctrl+s")
+        return title, screen_text(pilot.app)
+
+    title, text = drive(make_app(), scenario)
+    assert title == "New subtask of T4"
+    details = tasks.get_task_details(seeded, "T4")
+    assert [s.task.title for s in details.subtasks][-1] == "Edit the script"
+    assert "1/4" in text
+
+
+def test_e_edits_the_card(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "j", "e")  # To do, second card: the SEO report
+        form = pilot.app.screen
+        before = form.values()
+        await press(pilot, "end")
+        await type_text(pilot, " Q4")
+        await press(pilot, "tab", "tab", "tab", "ctrl+u")  # clear the assignee
+        await press(pilot, "ctrl+s")
+        return before
+
+    before = drive(make_app(), scenario)
+    assert before["title"] == "Quarterly SEO report" and before["due"] == "2026-11-28"
+    task = tasks.get_task_details(seeded, "T2").row.task
+    assert task.title == "Quarterly SEO report Q4"
+    assert task.assignee is None and str(task.due_date) == "2026-11-28"
+
+
+def test_d_deletes_after_confirmation(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "d")
+        question = pilot.app.screen.query_one(".dialog-title").content.plain
+        await press(pilot, "n")
+        kept = tasks.get_task_details(seeded, "T1") is not None
+        await press(pilot, "d", "y")
+        return question, kept
+
+    question, kept = drive(make_app(), scenario)
+    assert question == "Delete T1 Storyboard ideas?" and kept
+    assert [r.task.id for r in tasks.list_tasks(seeded, config=_config(), column="Backlog")] == []
+
+
+def test_columns_load_in_pages(make_app, seeded, config) -> None:
+    from amtui.core.board import BOARD_PAGE
+
+    for n in range(60):
+        tasks.add_task(
+            seeded, tasks.TaskDraft(f"Bulk {n}", column="Backlog"), now=_now(), config=config
+        )
+
+    async def scenario(pilot):
+        backlog = pilot.app.screen.query_one("#board").columns[0]
+        first = (backlog.loaded, backlog.page.total, screen_text(pilot.app))
+        await press(pilot, "2", "end")  # the cursor reaches the end: the next page loads
+        await settle(pilot)
+        return first, backlog.loaded
+
+    (loaded, total, text), after = drive(make_app(), scenario, size=(120, 80))
+    assert (loaded, total) == (BOARD_PAGE, 61)
+    assert f"… {61 - BOARD_PAGE} more" in text
+    assert after == 2 * BOARD_PAGE
+
+
+def _now():
+    from tests.conftest import NOW
+
+    return NOW

@@ -1,0 +1,101 @@
+"""The detail view (Enter) and the command palette (Ctrl+P)."""
+
+from __future__ import annotations
+
+from amtui.core import tasks
+from tests.tui.conftest import drive, press, screen_text, settle
+
+
+def test_enter_opens_every_field_subtasks_and_timeline(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "l", "enter")
+        opened = screen_text(pilot.app)
+        await press(pilot, "x")  # tick the first subtask
+        ticked = screen_text(pilot.app)
+        await press(pilot, "escape")
+        return opened, ticked, type(pilot.app.screen).__name__
+
+    opened, ticked, screen = drive(make_app(), scenario)
+    for expected in (
+        "T4  Explainer video",
+        "column         In progress",
+        "client         Granel (C1)",
+        "client time    Europe/Berlin, now Wed 10:00 (UTC+01:00)",
+        "due            today 15:00 (in 5h 00m)",
+        "assignee       copywriter",
+        "Subtasks 1/3",
+        "[ ] T5 Script",
+        "[x] T7 Voice-over casting",
+        "Timeline (1)",
+        "created",
+    ):
+        assert expected in opened, expected
+    assert "Subtasks 2/3" in ticked and "[x] T5 Script" in ticked
+    assert tasks.get_task_details(seeded, "T5").row.task.done_at is not None
+    assert screen == "MainScreen"
+
+
+def test_lead_detail_shows_the_clients_local_time_and_r_responds(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "j", "enter")  # L3, Granel's lead
+        opened = screen_text(pilot.app)
+        await press(pilot, "r")
+        return opened, screen_text(pilot.app)
+
+    opened, responded = drive(make_app(), scenario)
+    assert "L3  Website for a new residential complex" in opened
+    assert "client time    Europe/Berlin, now Wed 10:00 (UTC+01:00)" in opened
+    assert "value          12 000 EUR" in opened
+    assert "first response waiting; due today 10:10 (in 10m)" in opened
+    assert "first response today 10:00, after 5m" in responded
+
+
+def test_subtask_added_from_the_detail_view(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "l", "enter", "a")
+        pilot.app.focused.insert_text_at_cursor("Record the voice-over")
+        await press(pilot, "enter", "tab", "tab", "tab", "tab", "ctrl+s")
+        await settle(pilot)
+        return screen_text(pilot.app)
+
+    text = drive(make_app(), scenario)
+    assert "Subtasks 1/4" in text and "Record the voice-over" in text
+
+
+def test_palette_jumps_to_a_record_by_reference_or_text(make_app) -> None:
+    async def scenario(pilot):
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"T8")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        by_ref = screen_text(pilot.app)
+        await press(pilot, "escape", "ctrl+p")
+        await pilot.press(*"hotel chain")
+        await pilot.pause(0.8)
+        await press(pilot, "down", "enter")
+        return by_ref, screen_text(pilot.app)
+
+    by_ref, by_text = drive(make_app(), scenario)
+    assert "T8  Fix the booking form" in by_ref
+    assert "L2  SEO audit for a hotel chain" in by_text
+
+
+def test_palette_runs_noun_verb_commands(make_app) -> None:
+    async def scenario(pilot):
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"lead: new")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        return pilot.app.screen.query_one(".dialog-title").content.plain
+
+    assert drive(make_app(), scenario) == "New lead"
+
+
+def test_help_lists_the_keys_of_the_focused_region(make_app) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "?")
+        return screen_text(pilot.app)
+
+    text = drive(make_app(), scenario)
+    for key in ("Move left", "Move right", "Move up", "Move down", "Subtask", "Column left"):
+        assert key in text, key

@@ -1,0 +1,149 @@
+"""Untrusted text (DESIGN §8): never markup, never a terminal control sequence, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from amtui.core import clients, leads, tasks
+from tests.tui.conftest import drive, press, screen_text, settle
+
+HOSTILE = [
+    "[@click=app.quit]x[/]",
+    "[b]bold",
+    "a[/b]c",
+    "x[/ y",
+    "\x1b[31mred",
+    "\x9b2J",
+    "\u202eevil",
+]
+#: How each one must look on screen: literally, with control characters as visible escapes.
+SHOWN = [
+    "[@click=app.quit]x[/]",
+    "[b]bold",
+    "a[/b]c",
+    "x[/ y",
+    "\\x1b[31mred",
+    "\\x9b2J",
+    "\\u202eevil",
+]
+LONG = "L" * 5000
+
+
+@pytest.fixture
+def hostile(tmp_path, config, now):
+    from amtui.core.db import Database
+    from amtui.core.migrations import ensure_schema
+
+    db = Database(tmp_path / "hostile.db")
+    ensure_schema(db)
+    client = clients.add_client(db, "[@click=app.quit]Evil[/] \x1b[2J Co", now=now)
+    for text in [*HOSTILE, LONG]:
+        leads.add_lead(
+            db,
+            leads.LeadDraft(text, partner=text, client=f"C{client.id}", notes=f"{text}\nline 2"),
+            now=now,
+            config=config,
+        )
+    for text in HOSTILE:
+        tasks.add_task(
+            db,
+            tasks.TaskDraft(text, notes=text, client=f"C{client.id}", due="today", tags=["x"]),
+            now=now,
+            config=config,
+        )
+    yield db
+    db.dispose()
+
+
+def assert_literal(text: str) -> None:
+    for raw in ("\x1b", "\x9b", "\u202e"):
+        assert raw not in text
+    assert "[@click=app.quit]" in text
+
+
+@pytest.mark.parametrize("size", [(200, 60), (120, 40)])
+def test_every_region_shows_hostile_text_literally(make_app, hostile, size) -> None:
+    async def scenario(pilot):
+        return screen_text(pilot.app)
+
+    text = drive(make_app(database=hostile), scenario, size=size)
+    assert_literal(text)
+    if size[0] == 200:
+        for shown in SHOWN:
+            assert shown in text, shown
+
+
+def test_clicking_hostile_rows_neither_quits_nor_crashes(make_app, hostile) -> None:
+    from amtui.tui.widgets.rows import Row
+
+    async def scenario(pilot):
+        clicked, lists = 0, set()
+        for row in list(pilot.app.screen.query(Row)):
+            if id(row.parent) in lists:
+                continue  # one row per list: inbox, each board column, agenda
+            if row.region.width and row.region.height and "[@click" in row.data.content.plain:
+                lists.add(id(row.parent))
+                await pilot.click(row, offset=(3, 0))
+                await pilot.click(row, offset=(8, 0))
+                await settle(pilot)
+                clicked += 1
+                if pilot.app.screen is not pilot.app.main_screen:
+                    await press(pilot, "escape")
+        return clicked, pilot.app.is_running
+
+    clicked, running = drive(make_app(database=hostile), scenario, size=(200, 60))
+    assert clicked >= 3 and running
+
+
+def test_detail_form_confirm_and_palette_keep_hostile_text_literal(make_app, hostile) -> None:
+    async def scenario(pilot):
+        await press(pilot, "enter")  # the first waiting lead
+        detail = screen_text(pilot.app)
+        await press(pilot, "escape", "e")
+        form = pilot.app.screen.values()
+        await press(pilot, "escape", "d")
+        confirm = screen_text(pilot.app)
+        await press(pilot, "n", "ctrl+p")
+        await pilot.press(*"click")
+        await pilot.pause(0.8)
+        palette = screen_text(pilot.app)
+        await press(pilot, "escape")
+        return detail, form, confirm, palette, pilot.app.is_running
+
+    detail, form, confirm, palette, running = drive(make_app(database=hostile), scenario)
+    for text in (detail, confirm, palette):
+        assert_literal(text)
+    assert "[@click=app.quit]x[/]" in detail and "notes" in detail
+    assert "[@click=app.quit]Evil[/] \\x1b[2J Co (C1)" in detail
+    assert form["title"] == "[@click=app.quit]x[/]"
+    assert "Delete L1 [@click=app.quit]x[/]?" in confirm
+    assert "[@click=app.quit]x[/]" in palette
+    assert running
+
+
+def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
+    make_app, hostile, config
+) -> None:
+    (ref,) = [
+        f"T{r.task.id}"
+        for r in tasks.list_tasks(hostile, config=config)
+        if r.task.title == "\x1b[31mred"
+    ]
+
+    async def scenario(pilot):
+        await press(pilot, "2", "l")
+        board = pilot.app.screen.query_one("#board")
+        for _ in range(20):
+            if board.current_ref == ref:
+                break
+            await press(pilot, "j")
+        await press(pilot, "e")
+        shown = pilot.app.screen.values()["title"]
+        await press(pilot, "tab", "tab", "tab")
+        pilot.app.focused.insert_text_at_cursor("copywriter")
+        await press(pilot, "ctrl+s")
+        return shown
+
+    assert drive(make_app(database=hostile), scenario) == "\\x1b[31mred"
+    task = tasks.get_task_details(hostile, ref).row.task
+    assert task.title == "\x1b[31mred" and task.assignee == "copywriter"

@@ -1,0 +1,80 @@
+"""Layout by terminal width, and how the app is opened (`amtui`, `amtui tui`, imports)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.tui.conftest import drive, press, screen_text
+
+
+@pytest.mark.parametrize(
+    ("size", "layout"),
+    [((200, 50), "-wide"), ((120, 40), "-medium"), ((80, 24), "-narrow")],
+)
+def test_regions_collapse_by_width(make_app, size, layout) -> None:
+    async def scenario(pilot):
+        shown = [r.id for r in pilot.app.main_screen.regions if r.display and r.region.width]
+        return layout in pilot.app.main_screen.classes, shown
+
+    matched, shown = drive(make_app(), scenario, size=size)
+    assert matched
+    assert shown == (["inbox"] if layout == "-narrow" else ["inbox", "board", "agenda"])
+
+
+def test_narrow_terminal_works_like_tabs(make_app) -> None:
+    async def scenario(pilot):
+        texts = [screen_text(pilot.app)]
+        for key in ("2", "tab", "shift+tab", "shift+tab"):
+            await press(pilot, key)
+            texts.append(screen_text(pilot.app))
+        return texts
+
+    inbox, board, agenda, board_again, inbox_again = drive(make_app(), scenario, size=(80, 24))
+    assert "1 Inbox" in inbox.splitlines()[1] and "Inbox 3 · 2 waiting" in inbox
+    assert "Board 5 open" in board and "Inbox 3" not in board
+    assert "Agenda Wed 25 Nov" in agenda
+    assert "Board 5 open" in board_again and "Inbox 3 · 2 waiting" in inbox_again
+
+
+def test_the_tui_never_imports_the_cli() -> None:
+    code = (
+        "import json, sys; import amtui.tui.app; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('amtui.cli'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+@pytest.mark.parametrize("args", [[], ["tui"]])
+def test_amtui_and_amtui_tui_open_the_app_on_the_chosen_database(
+    monkeypatch, tmp_path, args
+) -> None:
+    from typer.testing import CliRunner
+
+    import amtui.cli.main
+    from amtui.cli.main import app
+    from amtui.tui.app import AmtuiApp
+
+    opened = []
+    monkeypatch.setattr(AmtuiApp, "run", lambda self: opened.append((self.db.path, self.config)))
+    monkeypatch.setattr(amtui.cli.main, "_on_terminal", lambda: True)
+    target = tmp_path / "chosen.db"
+    result = CliRunner().invoke(app, ["--db", str(target), *args])
+    assert result.exit_code == 0, result.output
+    assert opened and opened[0][0] == target
+    assert str(opened[0][1].timezone) == "Europe/Berlin"
+
+
+def test_plain_amtui_off_a_terminal_prints_help_instead(monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from amtui.cli.main import app
+    from amtui.tui.app import AmtuiApp
+
+    monkeypatch.setattr(AmtuiApp, "run", lambda self: pytest.fail("opened the app"))
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 0 and result.output.startswith("Usage: amtui")

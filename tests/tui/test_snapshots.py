@@ -1,0 +1,53 @@
+"""SVG snapshots (pytest-textual-snapshot) with pinned data, clock, theme and size.
+
+Update after an intended visual change: `pytest tests/tui/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from tests.tui.conftest import settle
+
+
+async def _settled(pilot) -> None:
+    await settle(pilot)
+
+
+def test_main_screen_120x40(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_settled)
+
+
+def test_main_screen_80x24_board_tab(snap_compare, make_app) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("2", "l")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_detail_view_of_a_card(snap_compare, make_app) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("2", "l", "l", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_new_task_form_with_preview_and_error(snap_compare, make_app) -> None:
+    async def run_before(pilot) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        await pilot.press("2", "l", "n")
+        await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        pilot.app.focused.insert_text_at_cursor("Send estimate client:Granel +urgent @copywriter")
+        await pilot.press("tab")
+        pilot.app.focused.insert_text_at_cursor("fri 15:00")
+        await pilot.press("tab")
+        pilot.app.focused.insert_text_at_cursor("Granel")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
