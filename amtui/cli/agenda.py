@@ -27,6 +27,9 @@ def agenda(
     limit: Annotated[
         int, typer.Option(help="At most this many items per section (0: all).", min=0)
     ] = 50,
+    client: Annotated[
+        str | None, typer.Option(help="Only what concerns this client (name or C3).")
+    ] = None,
     fmt: Format = format_option(),
 ) -> None:
     """Print the day's agenda: overdue items, today's tasks by time, leads waiting for a first
@@ -42,8 +45,19 @@ def agenda(
     day = None
     if date is not None:
         day = rt.config.read_day(date, now=rt.now)
+    client_id = None
+    if client is not None:
+        from amtui.core.board import find_client_choice
+
+        client_id = find_client_choice(rt.db, client).id
     result = build_agenda(
-        rt.db, now=rt.now, config=rt.config, day=day, days=days, limit=limit or None
+        rt.db,
+        now=rt.now,
+        config=rt.config,
+        day=day,
+        days=days,
+        limit=limit or None,
+        client_id=client_id,
     )
     if fmt is Format.JSON:
         print_json(agenda_json(result, rt.config.response_rule))

@@ -108,9 +108,8 @@ def list_(
     """
 
     from amtui.cli.serialize import lead_json, lead_value
-    from amtui.core.display import format_countdown, format_span
+    from amtui.core.display import describe_next_action, format_span
     from amtui.core.leads import list_leads
-    from amtui.core.sla import deadlines_of
 
     rt = runtime(ctx)
     rows = list_leads(
@@ -122,6 +121,7 @@ def list_(
         channel=channel,
         include_closed=all_,
         limit=limit or None,
+        rule=rt.config.response_rule,
     )
     tz, rule = rt.config.timezone, rt.config.response_rule
     if fmt is Format.JSON:
@@ -131,13 +131,10 @@ def list_(
     for row in rows:
         lead = row.lead
         response: Cell | str = ""
-        deadlines = deadlines_of(lead, rule)
-        upcoming = deadlines.next() if deadlines else None
-        if upcoming is not None:
-            late = upcoming.due < rt.now
-            what = "respond" if upcoming.kind == "first-response" else "answer"
+        if row.next_action is not None:
             response = Cell(
-                f"{what} {format_countdown(upcoming.due, rt.now)}", "bold red" if late else "yellow"
+                describe_next_action(row.next_action, tz, rt.now),
+                "bold red" if row.next_action.due < rt.now else "yellow",
             )
         table.append(
             [

@@ -110,6 +110,49 @@ def done(
             say(f"{result.row.subject_ref} has gone cold: the ladder ended without a reply.")
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    reference: Ref,
+    text: Annotated[str | None, typer.Option(help="New text.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="New time (clears a snooze).")] = None,
+    kind: Annotated[str | None, typer.Option(help="custom, call or payment.")] = None,
+) -> None:
+    """Change a reminder's text, time or kind.
+
+    Example: amtui remind edit R5 --at "fri 10:00"
+    """
+    from amtui.core.display import format_when
+    from amtui.core.reminders import edit_reminder
+
+    rt = runtime(ctx)
+    row = edit_reminder(
+        rt.db, reference, now=rt.now, config=rt.config, text=text, when=at, kind=kind
+    )
+    when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
+    say(f"R{row.reminder.id}: {row.reminder.text} · {when}")
+
+
+@app.command("rm")
+def remove(
+    ctx: typer.Context,
+    reference: Ref,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a reminder (a pending follow-up step: the ladder stops there).
+
+    Example: amtui remind rm R5 --yes
+    """
+    from amtui.cli.output import confirm
+    from amtui.core.reminders import delete_reminder, get_reminder
+
+    rt = runtime(ctx)
+    row = get_reminder(rt.db, reference)
+    confirm(f"Delete R{row.reminder.id} {row.reminder.text!r}?", yes=yes)
+    delete_reminder(rt.db, reference)
+    say(f"Deleted R{row.reminder.id}: {row.reminder.text}")
+
+
 @app.command("snooze")
 def snooze(
     ctx: typer.Context,

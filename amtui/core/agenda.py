@@ -93,8 +93,10 @@ def build_agenda(
     day: date | None = None,
     days: int | None = None,
     limit: int | None = 50,
+    client_id: int | None = None,
 ) -> Agenda:
-    """The agenda for `day` (default: the user's today) and the `days` after it."""
+    """The agenda for `day` (default: the user's today) and the `days` after it; with
+    `client_id`, only what concerns that client (its tasks, leads and their reminders)."""
     tz = config.timezone
     today = local_today(now, tz)
     day = day or today
@@ -105,8 +107,9 @@ def build_agenda(
     horizon_date = day + timedelta(days=days)
     horizon = day_bounds(horizon_date, tz)[1]
     respond_by = config.response_rule.due
+    task_of, lead_of, reminder_of = _client_filters(client_id)
     with db.read() as session:
-        tasks = _TaskWindow(session, limit)
+        tasks = _TaskWindow(session, limit, task_of)
         overdue = tasks.section(
             col(Task.due_at) < cutoff, col(Task.due_date) < day, cutoff=cutoff, tz=tz
         )
@@ -122,14 +125,14 @@ def build_agenda(
             cutoff=cutoff,
             tz=tz,
         )
-        reminders = _ReminderWindow(session, limit)
+        reminders = _ReminderWindow(session, limit, reminder_of)
         overdue = _merge(overdue, reminders.section(effective_due() < cutoff, cutoff), limit, tz)
         reminders_today = reminders.section(
             sa.and_(effective_due() >= cutoff, effective_due() < end), cutoff
         )
         waiting = _lead_deadlines(
             session,
-            sa.and_(sa.text(LEAD_WAITING_SQL)),
+            sa.and_(sa.text(LEAD_WAITING_SQL), lead_of),
             Lead.received_at,
             lambda lead: respond_by(lead.received_at),
             "first-response",
@@ -142,6 +145,7 @@ def build_agenda(
                 sa.text(LEAD_ANSWER_PENDING_SQL),
                 col(Lead.first_response_at).is_not(None),
                 col(Lead.answer_due_at) < end,
+                lead_of,
             ),
             Lead.answer_due_at,
             lambda lead: lead.answer_due_at or lead.received_at,
@@ -156,6 +160,25 @@ def build_agenda(
     )
 
 
+def _client_filters(
+    client_id: int | None,
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """Conditions for tasks, leads and reminders of one client (all true when None)."""
+    if client_id is None:
+        return sa.true(), sa.true(), sa.true()
+    leads = select(Lead.id).where(col(Lead.client_id) == client_id)
+    tasks = select(Task.id).where(col(Task.client_id) == client_id)
+    return (
+        col(Task.client_id) == client_id,
+        col(Lead.client_id) == client_id,
+        sa.or_(
+            col(Reminder.client_id) == client_id,
+            col(Reminder.lead_id).in_(leads),
+            col(Reminder.task_id).in_(tasks),
+        ),
+    )
+
+
 def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
     """Order dates and instants together: an all-day item sorts at the end of its day."""
     if isinstance(value, datetime):
@@ -166,8 +189,8 @@ def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
 class _TaskWindow:
     """Open tasks due in a window: timed and all-day deadlines come from separate indexes."""
 
-    def __init__(self, session: Session, limit: int | None) -> None:
-        self.session, self.limit = session, limit
+    def __init__(self, session: Session, limit: int | None, scope: sa.ColumnElement[bool]) -> None:
+        self.session, self.limit, self.scope = session, limit, scope
 
     def section(
         self,
@@ -181,7 +204,7 @@ class _TaskWindow:
         total = 0
         tasks: list[Task] = []
         for condition, order in ((timed, Task.due_at), (all_day, Task.due_date)):
-            where = sa.and_(open_task, col(order).is_not(None), condition)
+            where = sa.and_(open_task, col(order).is_not(None), condition, self.scope)
             total += self.session.exec(select(func.count()).select_from(Task).where(where)).one()
             query = select(Task).where(where).order_by(col(order), col(Task.id))
             if self.limit is not None:
@@ -199,11 +222,11 @@ class _TaskWindow:
 
 
 class _ReminderWindow:
-    def __init__(self, session: Session, limit: int | None) -> None:
-        self.session, self.limit = session, limit
+    def __init__(self, session: Session, limit: int | None, scope: sa.ColumnElement[bool]) -> None:
+        self.session, self.limit, self.scope = session, limit, scope
 
     def section(self, condition: sa.ColumnElement[bool], cutoff: datetime) -> Section:
-        where = sa.and_(col(Reminder.done_at).is_(None), condition)
+        where = sa.and_(col(Reminder.done_at).is_(None), condition, self.scope)
         total = self.session.exec(select(func.count()).select_from(Reminder).where(where)).one()
         query = select(Reminder).where(where).order_by(effective_due(), col(Reminder.id))
         if self.limit is not None:

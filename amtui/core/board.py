@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -24,7 +24,7 @@ from amtui.core.agenda import Agenda, AgendaItem, Section
 from amtui.core.config import Config
 from amtui.core.db import Database, contains_folded
 from amtui.core.errors import NotFoundError
-from amtui.core.leads import LeadRow, lead_rows
+from amtui.core.leads import LeadRow, lead_rows, next_action_order
 from amtui.core.lookup import find_client
 from amtui.core.models import (
     CLOSED_STAGES,
@@ -38,6 +38,9 @@ from amtui.core.models import (
 )
 from amtui.core.tasks import TaskRow, rows_for
 from amtui.core.text import fold, one_line
+
+if TYPE_CHECKING:
+    from amtui.core.sla import ResponseRule
 
 BOARD_PAGE = 15  # a column shows about 8 cards at 40 lines; the next page loads on demand
 INBOX_PAGE = 25
@@ -219,9 +222,11 @@ def inbox_page(
     text: str | None = None,
     offset: int = 0,
     limit: int = INBOX_PAGE,
+    rule: ResponseRule | None = None,
 ) -> InboxPage:
     """Open leads, most urgent first: waiting for a first response (oldest first), then the
-    rest, newest first. Two indexed queries rather than one sort over every lead."""
+    rest by next action (answer deadline or follow-up step; none last, newest first). Two
+    queries rather than one sort over every lead; each row carries its next action."""
     extra: list[sa.ColumnElement[bool]] = []
     if client is not None:
         extra.append(col(Lead.client_id) == client)
@@ -235,6 +240,7 @@ def inbox_page(
         col(Lead.stage).in_(OPEN_STAGES),  # IN, not NOT IN: it walks ix_lead_stage
         *extra,
     ]
+    next_action = next_action_order()
     with db.read() as session:
         waiting = session.exec(select(func.count()).select_from(Lead).where(*waiting_where)).one()
         rest = session.exec(select(func.count()).select_from(Lead).where(*rest_where)).one()
@@ -253,12 +259,18 @@ def inbox_page(
             query = (
                 select(Lead)
                 .where(*rest_where)
-                .order_by(col(Lead.received_at).desc(), col(Lead.id).desc())
+                .order_by(
+                    sa.case((next_action.is_(None), 1), else_=0),
+                    next_action,
+                    col(Lead.received_at).desc(),
+                    col(Lead.id).desc(),
+                )
                 .offset(max(0, offset - waiting))
                 .limit(room)
             )
             leads.extend(session.exec(query))
-        return InboxPage(waiting + rest, waiting, lead_rows(session, leads), offset)
+        rows = lead_rows(session, leads, rule)
+        return InboxPage(waiting + rest, waiting, rows, offset)
 
 
 # --- the agenda, filtered ---------------------------------------------------------------------

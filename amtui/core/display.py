@@ -6,8 +6,12 @@ Pure functions of their arguments (and of `now`), so both front ends say the sam
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from amtui.core.dates import local_today
+
+if TYPE_CHECKING:
+    from amtui.core.leads import NextAction
 
 
 def format_when(value: date | datetime, tz: tzinfo, now: datetime) -> str:
@@ -66,6 +70,16 @@ def format_countdown(deadline: datetime, now: datetime) -> str:
             return f"{seconds // 60:02d}:{seconds % 60:02d} left"
         return f"{format_span(remaining)} left"
     return f"late {format_span(remaining)}"
+
+
+def describe_next_action(action: NextAction, tz: tzinfo, now: datetime) -> str:
+    """`respond 12:04 left`, `answer late 2h 10m`, `follow-up 2 tomorrow 10:00`, `call Mon`."""
+    if action.kind == "first-response":
+        return f"respond {format_countdown(action.due, now)}"
+    if action.kind == "answer":
+        return f"answer {format_countdown(action.due, now)}"
+    step = f" {action.step}" if action.step else ""
+    return f"{action.kind}{step} {format_when(action.due, tz, now)}"
 
 
 def format_money(cents: int | None, currency: str | None) -> str:

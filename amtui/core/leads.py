@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.clients import ensure_client
@@ -27,6 +28,7 @@ from amtui.core.models import (
     Stage,
     Task,
 )
+from amtui.core.reminders import effective_due
 from amtui.core.text import one_line
 from amtui.core.validate import (
     UNSET,
@@ -37,6 +39,9 @@ from amtui.core.validate import (
     check_zone,
     parse_money,
 )
+
+if TYPE_CHECKING:
+    from amtui.core.sla import ResponseRule
 
 SOURCES = [s.value for s in Source]
 CHANNELS = [c.value for c in Channel]
@@ -72,6 +77,18 @@ class LeadDraft:
 class LeadRow:
     lead: Lead
     client_name: str | None = None
+    next_action: NextAction | None = None  # filled when the caller passes a ResponseRule
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What an open lead needs next, and by when: its first response, its answer, or the
+    earliest open reminder about it (a follow-up step among them)."""
+
+    kind: str  # "first-response", "answer", or a reminder kind ("follow-up", "call", …)
+    due: datetime
+    reminder: int | None = None  # the reminder's id, for reminder kinds
+    step: int | None = None  # the follow-up ladder step
 
 
 @dataclass
@@ -316,9 +333,11 @@ def list_leads(
     include_closed: bool = False,
     limit: int | None = 200,
     offset: int = 0,
+    rule: ResponseRule | None = None,
 ) -> list[LeadRow]:
     """Leads, most urgent first: those waiting for a first response (oldest first), then the
-    rest, newest first."""
+    rest by their next action (answer deadline or follow-up), then the newest. With `rule`,
+    each row carries its next action."""
     with db.read() as session:
         query = select(Lead)
         if stage is not None:
@@ -336,27 +355,85 @@ def list_leads(
             query = query.where(col(Lead.source) == check_choice(source, SOURCES, "source"))
         if channel is not None:
             query = query.where(col(Lead.channel) == check_choice(channel, CHANNELS, "channel"))
-        waiting_first = sa.case((col(Lead.first_response_at).is_(None), 0), else_=1)
+        is_open = col(Lead.stage).not_in(CLOSED_STAGES)
+        is_waiting = sa.and_(col(Lead.first_response_at).is_(None), is_open)
         urgency = sa.case(
-            (col(Lead.first_response_at).is_(None), col(Lead.received_at)), else_=None
+            (is_waiting, col(Lead.received_at)), (is_open, next_action_order()), else_=None
         )
         query = query.order_by(
-            waiting_first, urgency, col(Lead.received_at).desc(), col(Lead.id).desc()
+            sa.case((is_waiting, 0), (is_open, 1), else_=2),  # closed leads last
+            sa.case((urgency.is_(None), 1), else_=0),
+            urgency,
+            col(Lead.received_at).desc(),
+            col(Lead.id).desc(),
         ).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        return lead_rows(session, list(session.exec(query)))
+        return lead_rows(session, list(session.exec(query)), rule)
 
 
-def lead_rows(session: Session, leads: list[Lead]) -> list[LeadRow]:
-    """Attach client names with one query for the whole page."""
+def lead_rows(
+    session: Session, leads: list[Lead], rule: ResponseRule | None = None
+) -> list[LeadRow]:
+    """Attach client names (and, given the response rule, each open lead's next action) with
+    one query each for the whole page."""
     ids = {lead.client_id for lead in leads if lead.client_id}
     names: dict[int | None, str] = {}
     if ids:
         names = dict(
             session.execute(select(Client.id, Client.name).where(col(Client.id).in_(ids))).all()
         )
-    return [LeadRow(lead, names.get(lead.client_id)) for lead in leads]
+    rows = [LeadRow(lead, names.get(lead.client_id)) for lead in leads]
+    if rule is not None:
+        _attach_next_actions(session, rows, rule)
+    return rows
+
+
+def _attach_next_actions(session: Session, rows: list[LeadRow], rule: ResponseRule) -> None:
+    open_rows = {row.lead.id: row for row in rows if row.lead.stage not in CLOSED_STAGES}
+    if not open_rows:
+        return
+    reminders: dict[int, NextAction] = {}
+    query = (
+        sa.select(
+            col(Reminder.lead_id),
+            col(Reminder.id),
+            col(Reminder.kind),
+            col(Reminder.step),
+            effective_due(),
+        )
+        .where(col(Reminder.lead_id).in_(list(open_rows)), col(Reminder.done_at).is_(None))
+        .order_by(effective_due(), col(Reminder.id))
+    )
+    for lead_id, reminder_id, kind, step, due in session.execute(query):
+        if lead_id not in reminders:
+            due = due if due.tzinfo else due.replace(tzinfo=UTC)  # coalesce() skips the type
+            reminders[lead_id] = NextAction(kind, due, reminder_id, step)
+    for lead_id, row in open_rows.items():
+        lead = row.lead
+        candidates = [reminders[lead_id]] if lead_id in reminders else []
+        if lead.first_response_at is None:
+            candidates.append(NextAction("first-response", rule.due(lead.received_at)))
+        if lead.answered_at is None and lead.answer_due_at is not None:
+            candidates.append(NextAction("answer", lead.answer_due_at))
+        row.next_action = min(candidates, key=lambda action: action.due) if candidates else None
+
+
+def next_action_order() -> sa.ColumnElement[Any]:
+    """SQL for when an answered-or-responded lead next needs something: its answer deadline
+    while the answer is owed, or its earliest open reminder (follow-up steps included)."""
+    reminder = (
+        select(func.min(effective_due()))
+        .where(col(Reminder.lead_id) == Lead.id, col(Reminder.done_at).is_(None))
+        .scalar_subquery()
+    )
+    answer = sa.case((col(Lead.answered_at).is_(None), col(Lead.answer_due_at)), else_=None)
+    return sa.case(
+        (reminder.is_(None), answer),
+        (answer.is_(None), reminder),
+        (answer < reminder, answer),
+        else_=reminder,
+    )
 
 
 def get_lead_details(db: Database, reference: str) -> LeadDetails:

@@ -243,6 +243,19 @@ def _v3_reminder_effective_due(op: Operations) -> None:
     )
 
 
+def _v4_recent_done_cards(op: Operations) -> None:
+    """Index finished cards by column and time, so the board's Done column (recent cards
+    only) is counted and listed without walking every card ever finished."""
+    done = "parent_id IS NULL AND done_at IS NOT NULL"
+    op.create_index(
+        "ix_task_done",
+        "task",
+        ["column", "done_at"],
+        sqlite_where=sa.text(done),
+        postgresql_where=sa.text(done),
+    )
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -250,6 +263,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial", _v1_initial),
     ("lead workflow", _v2_lead_workflow),
     ("reminder due index", _v3_reminder_effective_due),
+    ("recent done cards index", _v4_recent_done_cards),
 ]
 
 LATEST = len(MIGRATIONS)

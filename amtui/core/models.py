@@ -191,6 +191,12 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_task_board", "parent_id", "column", "position"),
         sa.Index(
+            "ix_task_done",
+            "column",
+            "done_at",
+            sqlite_where=sa.text("parent_id IS NULL AND done_at IS NOT NULL"),
+        ),
+        sa.Index(
             "ix_task_open_due_at",
             "due_at",
             sqlite_where=sa.text("done_at IS NULL AND due_at IS NOT NULL"),

@@ -133,6 +133,46 @@ def snooze_reminder(
     return row
 
 
+def edit_reminder(
+    db: Database,
+    reference: str,
+    *,
+    now: datetime,
+    config: Config,
+    text: str | None = None,
+    when: str | datetime | None = None,
+    kind: str | None = None,
+) -> ReminderRow:
+    """Change what a reminder says, when it is due (clearing any snooze) or its kind."""
+    if text is None and when is None and kind is None:
+        raise InputError("nothing to change; give new text, --at or --kind")
+    with db.write() as session:
+        reminder = fetch(session, Reminder, reference)
+        if text is not None:
+            reminder.text = check_name(text, "reminder text")
+        if kind is not None:
+            if reminder.kind not in MANUAL_KINDS:
+                raise InputError(f"R{reminder.id} is a {reminder.kind} step; its kind stays")
+            reminder.kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
+        if when is not None:
+            zone = _subject_zone(session, _subject(session, reminder))
+            reminder.due_at = resolve_when(when, now=now, config=config, zone=zone)
+            reminder.snoozed_until = None
+            reminder.notified_at = None
+        (row,) = reminder_rows(session, [reminder])
+    return row
+
+
+def delete_reminder(db: Database, reference: str) -> ReminderRow:
+    """Delete a reminder (callers confirm first). A pending follow-up step can be deleted too:
+    the ladder then stops there."""
+    with db.write() as session:
+        reminder = fetch(session, Reminder, reference)
+        (row,) = reminder_rows(session, [reminder])
+        session.delete(reminder)
+    return row
+
+
 def _subject(session: Session, reminder: Reminder) -> Lead | Client | Task | None:
     if reminder.lead_id:
         return session.get(Lead, reminder.lead_id)

@@ -224,3 +224,11 @@ def test_today_is_the_users_day_not_utcs(cli: Cli, isolated: Path) -> None:
     assert agenda["today"]["items"][0]["due"] == "2026-11-24T23:30:00-10:00"
     assert refs(agenda["upcoming"]) == ["T2"]
     assert cli.ok("agenda").splitlines()[0] == "Agenda for Tue 24 Nov 2026 (Pacific/Honolulu)"
+
+
+def test_agenda_for_one_client(cli: Cli) -> None:
+    cli.ok("add", "Ours due:today client:Granel")
+    cli.ok("add", "Theirs due:today client:Other")
+    data = cli.json("agenda", "--client", "granel")
+    assert [item["task"]["title"] for item in data["today"]["items"]] == ["Ours"]
+    assert "no client named 'Nobody'" in cli.fails(1, "agenda", "--client", "Nobody")

@@ -138,3 +138,13 @@ def test_due_reports_each_item_once(cli: Cli) -> None:
     again = cli("remind", "due")
     assert again.exit_code == 1  # nothing new: made for cron
     assert again.stdout == ""
+
+
+def test_edit_and_remove(cli: Cli) -> None:
+    cli.ok("remind", "add", "Call Anna", "--at", "tomorrow 10:00")
+    assert cli.ok("remind", "edit", "R1", "--at", "fri 9:30") == "R1: Call Anna · Fri 09:30\n"
+    assert reminder(cli)["due"] == "2026-11-27T09:30:00+01:00"
+    assert "nothing to change" in cli.fails(2, "remind", "edit", "R1")
+    assert "--yes" in cli.fails(2, "remind", "rm", "R1")  # not on a terminal: must say --yes
+    assert cli.ok("remind", "rm", "R1", "--yes") == "Deleted R1: Call Anna\n"
+    assert "no reminder R1" in cli.fails(1, "show", "R1")

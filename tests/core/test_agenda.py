@@ -296,3 +296,23 @@ def test_an_all_day_task_is_not_overdue_until_its_day_ends(
     next_morning = build_agenda(db, now=local(WED + timedelta(days=1), 0, 1), config=config)
     assert titles(next_morning.overdue) == ["all-day today"]
     assert next_morning.overdue.items[0].overdue
+
+
+def test_the_agenda_of_one_client(db: Database, config: Config, now: datetime) -> None:
+    from amtui.core.clients import add_client
+
+    granel = add_client(db, "Granel", now=now)
+    other = add_client(db, "Other", now=now)
+    add_task(db, TaskDraft("Ours", due=now.date(), client="Granel"), now=now, config=config)
+    add_task(db, TaskDraft("Theirs", due=now.date(), client="Other"), now=now, config=config)
+    ours = add_lead(db, LeadDraft("Our lead", client="Granel"), now=now, config=config).lead
+    add_lead(db, LeadDraft("Their lead", client="Other"), now=now, config=config)
+    later = now + timedelta(hours=1)
+    add_reminder(db, "About our lead", later, now=now, config=config, about=f"L{ours.id}")
+    add_reminder(db, "About us", later, now=now, config=config, about=f"C{granel.id}")
+    add_reminder(db, "About them", later, now=now, config=config, about=f"C{other.id}")
+    agenda = build_agenda(db, now=now, config=config, client_id=granel.id)
+    assert titles(agenda.today) == ["Ours"]
+    assert titles(agenda.waiting) == ["Our lead"]
+    assert titles(agenda.reminders) == ["About our lead", "About us"]
+    assert agenda.today.total == 1 and agenda.waiting.total == 1

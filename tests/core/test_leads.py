@@ -192,27 +192,45 @@ def test_delete_lead_keeps_its_tasks_unlinked(
         delete_lead(db, f"L{lead.id}")
 
 
-def test_list_waiting_first_oldest_first_then_newest(
+def test_list_waiting_first_then_by_next_action_then_newest(
     db: Database, config: Config, now: datetime
 ) -> None:
-    for title, minutes in (("Newer", 5), ("Older", 30), ("Answered old", 60), ("Answered", 1)):
+    for title, minutes in (
+        ("Newer", 5),
+        ("Older", 30),
+        ("Responded old", 60),
+        ("Responded", 1),
+        ("Done old", 90),
+        ("Done", 3),
+    ):
         add(db, config, now, title, received=now - timedelta(minutes=minutes))
     add(db, config, now, "Won", received=now - timedelta(minutes=2))
     with db.write() as session:
         session.execute(
             sa.update(Lead)
-            .where(sa.column("title").in_(["Answered old", "Answered"]))
+            .where(sa.column("title").in_(["Responded old", "Responded", "Done old", "Done"]))
             .values(first_response_at=now)
+        )
+        # Fully answered, nothing scheduled: no next action, so last, newest first.
+        session.execute(
+            sa.update(Lead)
+            .where(sa.column("title").in_(["Done old", "Done"]))
+            .values(answered_at=now)
         )
         session.execute(sa.update(Lead).where(sa.column("title") == "Won").values(stage="won"))
 
     def titles(**kwargs) -> list[str]:  # type: ignore[no-untyped-def]
         return [row.lead.title for row in list_leads(db, **kwargs)]
 
-    assert titles() == ["Older", "Newer", "Answered", "Answered old"]
+    # Waiting oldest first; then the answer owed soonest (the older lead's); then the rest.
+    assert titles() == ["Older", "Newer", "Responded old", "Responded", "Done", "Done old"]
+    rows = list_leads(db, rule=config.response_rule)
+    assert [r.next_action.kind if r.next_action else None for r in rows] == [
+        "first-response", "first-response", "answer", "answer", None, None,
+    ]  # fmt: skip
     assert titles(waiting=True) == ["Older", "Newer"]
     assert titles(stage="won") == ["Won"]
-    assert "Won" in titles(include_closed=True)
+    assert titles(include_closed=True)[-1] == "Won"
     assert titles(limit=1, offset=1) == ["Newer"]
     with pytest.raises(InputError, match="stage"):
         list_leads(db, stage="maybe")

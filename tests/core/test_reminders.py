@@ -136,3 +136,34 @@ def test_list_about_one_subject(
     assert list_reminders(db, about="L1") == []
     with pytest.raises(InputError):
         list_reminders(db, about="R1")
+
+
+def test_edit_a_reminder_moves_it_and_clears_snooze_and_notice(
+    db: Database, config: Config, now: datetime
+) -> None:
+    from amtui.core.reminders import edit_reminder
+
+    row = add_reminder(db, "Call Anna", "today 11:00", now=now, config=config)
+    ref = f"R{row.reminder.id}"
+    snooze_reminder(db, ref, "+2h", now=now, config=config)
+    edited = edit_reminder(
+        db, ref, now=now, config=config, text="Call Anna back", when="fri 10:00", kind="call"
+    )
+    assert edited.reminder.text == "Call Anna back"
+    assert edited.reminder.kind == "call"
+    assert edited.reminder.due_at == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert edited.reminder.snoozed_until is None and edited.reminder.notified_at is None
+    with pytest.raises(InputError, match="nothing to change"):
+        edit_reminder(db, ref, now=now, config=config)
+    with pytest.raises(InputError, match="reminder kind"):
+        edit_reminder(db, ref, now=now, config=config, kind="follow-up")
+
+
+def test_delete_a_reminder(db: Database, config: Config, now: datetime) -> None:
+    from amtui.core.reminders import delete_reminder
+
+    row = add_reminder(db, "Call Anna", "today 11:00", now=now, config=config)
+    ref = f"R{row.reminder.id}"
+    assert delete_reminder(db, ref).reminder.text == "Call Anna"
+    with pytest.raises(NotFoundError):
+        get_reminder(db, ref)
