@@ -176,7 +176,7 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
         answer = None
     upcoming = deadlines.next() if deadlines else None
     next_deadline = f"{upcoming.kind} {when(upcoming.due)}" if upcoming else None
-    ladder = _ladder_text(details, when)
+    ladder = _ladder_text(rt, details, when)
     source = lead.source + (f" ({lead.partner})" if lead.partner else "")
     contact = " ".join(p for p in (lead.contact_name, lead.contact_email, lead.contact_phone) if p)
     local_time = f"{zone}, now {client_local_time(zone, rt.now)}" if zone else None
@@ -213,18 +213,16 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
     _timeline(rt, details.activities, fmt)
 
 
-def _ladder_text(details: LeadDetails, when: Callable[[datetime], str]) -> str | None:
-    from amtui.core.followups import LADDER_KINDS
+def _ladder_text(rt: Runtime, details: LeadDetails, when: Callable[[datetime], str]) -> str | None:
+    from amtui.core.followups import ladder_state
 
-    lead = details.row.lead
-    if lead.cold_at is not None:
-        return f"gone cold {when(lead.cold_at)}: the ladder ended without a reply"
-    steps = [r for r in details.reminders if r.kind in LADDER_KINDS]
-    pending = [r for r in steps if r.done_at is None]
-    if pending:
-        step = pending[0]
+    state = ladder_state(details.row.lead, details.reminders, rt.config)
+    if state.cold_at is not None:
+        return f"gone cold {when(state.cold_at)}: the ladder ended without a reply"
+    if state.pending is not None:
+        step = state.pending
         return f"step {step.step}, next R{step.id} {when(step.effective_due)}"
-    return f"{len(steps)} step(s) done, none pending" if steps else None
+    return f"{state.done} step(s) done, none pending" if state.done else None
 
 
 def show_client(rt: Runtime, reference: str, fmt: Format) -> None:

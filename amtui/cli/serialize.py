@@ -259,22 +259,9 @@ def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
 
 def due_line(item: DueItem, tz: tzinfo, now: datetime) -> tuple[str, str]:
     """(ref, text) for one due item, e.g. ('L7', 'first response due today 10:15 · …')."""
-    when = format_when(item.due, tz, now)
-    client = ""
-    if item.zone is not None and item.zone != tz:
-        client = f" (client: {format_when(item.due, item.zone, now)} {item.zone})"
-    if item.reminder is not None:
-        row = item.reminder
-        step = f" [step {row.reminder.step}]" if row.reminder.step else ""
-        about = f" · {row.subject_ref} {row.subject_title or ''}" if row.subject_ref else ""
-        return item.ref, one_line(f"due {when}{client}{step}: {row.reminder.text}{about}".rstrip())
-    assert item.lead is not None
-    lead = item.lead.lead
-    what = "first response" if item.kind == "first-response" else "answer"
-    origin = f"partner {lead.partner}" if lead.partner else lead.source
-    return item.ref, one_line(
-        f"{what} due {when}{client}: {lead.title} · {lead.channel} from {origin}"
-    )
+    from amtui.core.display import describe_due
+
+    return item.ref, describe_due(item, tz, now)
 
 
 def _minutes(span: timedelta | None) -> float | None:

@@ -31,7 +31,6 @@ from amtui.core.models import (
     LEAD_WAITING_SQL,
     Client,
     Lead,
-    Reminder,
     Stage,
     Task,
     TaskTag,
@@ -276,75 +275,26 @@ def inbox_page(
 # --- the agenda, filtered ---------------------------------------------------------------------
 
 
-def filter_agenda(
-    db: Database, agenda: Agenda, *, client: int | None = None, text: str | None = None
-) -> Agenda:
-    """The items of `agenda` about one client and/or containing `text` (any case, any script).
-
-    Works on the window `agenda` loaded (build it with a generous `limit` first); the totals
-    then count the matching items in that window.
-    """
-    owned = _client_subjects(db, agenda, client) if client is not None else None
-    needle = fold(text) if text and text.strip() else None
-
-    def keep(item: AgendaItem) -> bool:
-        if owned is not None and not _about_client(item, client, owned):
-            return False
-        return needle is None or needle in fold(" ".join(_item_words(item)))
+def filter_agenda(agenda: Agenda, *, text: str | None = None) -> Agenda:
+    """The items of `agenda` containing `text` (any case, any script); the totals then count
+    the matching items in the window `agenda` loaded (build it with a generous `limit`).
+    For one client, build the agenda with `build_agenda(client_id=…)` instead."""
+    if not text or not text.strip():
+        return agenda
+    needle = fold(text)
 
     def section(part: Section) -> Section:
-        items = [item for item in part.items if keep(item)]
+        items = [item for item in part.items if needle in fold(" ".join(_item_words(item)))]
         return Section(len(items), items)
 
-    if owned is None and needle is None:
-        return agenda
     return replace(
         agenda,
         overdue=section(agenda.overdue),
         today=section(agenda.today),
         waiting=section(agenda.waiting),
+        answers=section(agenda.answers),
         reminders=section(agenda.reminders),
         upcoming=section(agenda.upcoming),
-    )
-
-
-def _sections(agenda: Agenda) -> tuple[Section, ...]:
-    return (agenda.overdue, agenda.today, agenda.waiting, agenda.reminders, agenda.upcoming)
-
-
-def _client_subjects(db: Database, agenda: Agenda, client: int | None) -> dict[str, set[int]]:
-    """Which leads and tasks that reminders in the window are about belong to `client`."""
-    wanted: dict[str, set[int]] = {"lead": set(), "task": set()}
-    for part in _sections(agenda):
-        for item in part.items:
-            if item.reminder is not None:
-                reminder = item.reminder.reminder
-                if reminder.lead_id:
-                    wanted["lead"].add(reminder.lead_id)
-                if reminder.task_id:
-                    wanted["task"].add(reminder.task_id)
-    owned: dict[str, set[int]] = {"lead": set(), "task": set()}
-    with db.read() as session:
-        for kind, model in (("lead", Lead), ("task", Task)):
-            if wanted[kind]:
-                query = select(model.id).where(
-                    col(model.id).in_(wanted[kind]), col(model.client_id) == client
-                )
-                owned[kind] = {row for row in session.exec(query) if row is not None}
-    return owned
-
-
-def _about_client(item: AgendaItem, client: int | None, owned: dict[str, set[int]]) -> bool:
-    if item.task is not None:
-        return item.task.task.client_id == client
-    if item.lead is not None:
-        return item.lead.lead.client_id == client
-    assert item.reminder is not None
-    reminder: Reminder = item.reminder.reminder
-    return (
-        reminder.client_id == client
-        or (reminder.lead_id is not None and reminder.lead_id in owned["lead"])
-        or (reminder.task_id is not None and reminder.task_id in owned["task"])
     )
 
 

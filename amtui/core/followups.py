@@ -9,6 +9,7 @@ the pure functions in `amtui.core.sla`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -140,6 +141,37 @@ def advance_ladder(
     return _schedule(session, lead, step + 1, now, now=now, config=config)
 
 
+@dataclass(frozen=True)
+class LadderState:
+    """Where one lead stands on its follow-up ladder (`amtui show`, the TUI's detail view)."""
+
+    pending: Reminder | None  # the step waiting to be done, while a ladder runs
+    done: int  # steps done: of the running ladder, else every step done (all when cold)
+    steps: int  # length of the configured ladder
+    cold_at: datetime | None  # the last step was done without a reply
+
+    @property
+    def status(self) -> str:
+        """`running`, `cold` or `idle` (no ladder, or one stopped by a reply)."""
+        if self.cold_at is not None:
+            return "cold"
+        return "running" if self.pending is not None else "idle"
+
+
+def ladder_state(lead: Lead, reminders: Iterable[Reminder], config: Config) -> LadderState:
+    """The ladder state of `lead` from its reminders (any of them; other kinds are ignored)."""
+    steps = len(parse_ladder(config.followup_ladder))
+    ladder = [r for r in reminders if r.kind in LADDER_KINDS]
+    pending = next((r for r in ladder if r.done_at is None), None)
+    if lead.cold_at is not None:
+        done = steps
+    elif pending is not None:
+        done = (pending.step or 1) - 1
+    else:
+        done = sum(1 for r in ladder if r.done_at is not None)
+    return LadderState(pending, done, steps, lead.cold_at)
+
+
 @dataclass
 class FollowupState:
     """Where a lead stands on its ladder."""
@@ -163,7 +195,6 @@ def list_followups(
     db: Database, *, config: Config, include_idle: bool = False, limit: int | None = 200
 ) -> list[FollowupState]:
     """The ladder state of open leads, the next step due first (cold and idle ones after)."""
-    steps = len(parse_ladder(config.followup_ladder))
     with db.read() as session:
         pending_due = (
             select(func.min(func.coalesce(Reminder.snoozed_until, Reminder.due_at)))
@@ -194,15 +225,10 @@ def list_followups(
                 )
             )
         }
-        return [
-            FollowupState(
-                row,
-                steps,
-                (pending[row.lead.id].step or 1) - 1
-                if row.lead.id in pending
-                else (steps if row.lead.cold_at else 0),
-                pending.get(row.lead.id),
-                lead_zone(session, row.lead, config),
-            )
-            for row in lead_rows(session, leads)
-        ]
+        states = []
+        for row in lead_rows(session, leads):
+            own = [pending[row.lead.id]] if row.lead.id in pending else []
+            state = ladder_state(row.lead, own, config)  # only the pending step: idle is 0 done
+            zone = lead_zone(session, row.lead, config)
+            states.append(FollowupState(row, state.steps, state.done, state.pending, zone))
+        return states

@@ -140,15 +140,6 @@ def _answer_due(received: datetime, zone: str | None, config: Config) -> datetim
     return answer_due(received, ZoneInfo(zone) if zone else config.timezone, config.working_hours)
 
 
-def respond_lead(
-    db: Database, reference: str, *, now: datetime, config: Config, note: str | None = None
-) -> object:
-    """Record the first response to a lead; see `amtui.core.pipeline.respond_lead`."""
-    from amtui.core.pipeline import respond_lead as respond
-
-    return respond(db, reference, now=now, config=config, note=note)
-
-
 def _money(value: str | int | None) -> int | None:
     if value is None or isinstance(value, int):
         return value

@@ -105,19 +105,41 @@ def complete_reminder(db: Database, reference: str, *, now: datetime, config: Co
     return result
 
 
+def snooze_until(
+    due: datetime,
+    until: str | datetime,
+    *,
+    now: datetime,
+    config: Config,
+    zone: str | None = None,
+) -> datetime:
+    """When a snooze puts a reminder off to. An offset (`+2h`, `in 1 day`) counts from when the
+    reminder is due, or from now if that has passed, so a snooze never brings it forward; a
+    time (`tomorrow 9am`) is taken as given but must be later than both."""
+    base = max(now, due)
+    relative = isinstance(until, str) and until.strip().lower().startswith(("+", "in "))
+    moment = resolve_when(until, now=base if relative else now, config=config, zone=zone)
+    if moment <= now:
+        raise InputError("snooze to a time in the future, e.g. +2h or tomorrow 9am")
+    if moment <= due:
+        raise InputError(
+            f"that is before it is due ({due:%Y-%m-%d %H:%M} UTC); snooze puts it off, "
+            "so give a later time or an offset such as +2h"
+        )
+    return moment
+
+
 def snooze_reminder(
     db: Database, reference: str, until: str | datetime, *, now: datetime, config: Config
 ) -> ReminderRow:
-    """Put a reminder off (`+2h`, `tomorrow 9am`); it will be notified again when due."""
+    """Put a reminder off (`+2h`, `tomorrow 9am`, see `snooze_until`); it will be notified
+    again when due."""
     with db.write() as session:
         reminder = fetch(session, Reminder, reference)
         if reminder.done_at is not None:
             raise InputError(f"R{reminder.id} is done; nothing to snooze")
-        moment = resolve_when(
-            until, now=now, config=config, zone=_subject_zone(session, _subject(session, reminder))
-        )
-        if moment <= now:
-            raise InputError("snooze to a time in the future, e.g. +2h or tomorrow 9am")
+        zone = _subject_zone(session, _subject(session, reminder))
+        moment = snooze_until(reminder.effective_due, until, now=now, config=config, zone=zone)
         reminder.snoozed_until = moment
         reminder.notified_at = None
         subject = _subject(session, reminder)

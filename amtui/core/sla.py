@@ -147,6 +147,17 @@ def deadlines_of(lead: Lead, rule: ResponseRule) -> LeadDeadlines | None:
     )
 
 
+def response_owed(lead: Lead, rule: ResponseRule) -> str | None:
+    """What `respond` records next on an open lead: "respond" while the first response is
+    owed, then "answer" until the substantive answer went out; None after both."""
+    deadlines = deadlines_of(lead, rule)
+    if deadlines is None:
+        return None
+    if deadlines.first_response.met_at is None:
+        return "respond"
+    return "answer" if deadlines.answer.met_at is None else None
+
+
 # --- the follow-up ladder ---------------------------------------------------------------------
 
 _STEP = re.compile(r"\s*(\d{1,3})\s*(h|b|d|w|m)\s*")

@@ -5,28 +5,35 @@ temporary database and a fixed clock. Every ~0.5 s a worker reads `Database.chan
 (SQLite `PRAGMA data_version`, which moves when any other connection commits, e.g. `amtui add`
 in another terminal) and the screens reload when it changed; every second the countdowns tick
 and, when the local date rolls over, the agenda is rebuilt for the new day.
+
+On start and every `due_seconds` (15) a worker runs `notify.collect_due`, the same claim
+`amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
+toast, with one terminal bell per batch; a claimed item is not reported to cron again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.widgets import HelpPanel
 
 from amtui.core.config import Config
 from amtui.core.dates import local_today
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
+from amtui.core.notify import DueItem, collect_due
 from amtui.tui.commands import ActionCommands, RecordCommands
 from amtui.tui.data import ALL
 from amtui.tui.operations import Operations
-from amtui.tui.render import safe
+from amtui.tui.render import due_text, safe
 from amtui.tui.screens.detail import DetailScreen
 from amtui.tui.screens.main import MainScreen
 
@@ -34,6 +41,9 @@ Clock = Callable[[], datetime]
 
 POLL_SECONDS = 0.5
 FULL_RELOAD_SECONDS = 60  # overdue marks move with the clock even when no data changes
+DUE_SECONDS = 15  # how often to look for reminders and lead deadlines that came due
+DUE_TOAST_SECONDS = 12
+DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
 
 
 def system_clock() -> datetime:
@@ -52,15 +62,31 @@ class AmtuiApp(App[None]):
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, db: Database, config: Config, clock: Clock | None = None) -> None:
+    @dataclass
+    class DueFound(Message):
+        """Reminders and lead deadlines that came due (claimed: nobody else reports them)."""
+
+        items: list[DueItem]
+
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        clock: Clock | None = None,
+        *,
+        due_seconds: float | None = DUE_SECONDS,
+    ) -> None:
         super().__init__()
         self.db = db
         self.config = config
         self.clock: Clock = clock or system_clock
         self.ops = Operations(self)
+        self.due_seconds = due_seconds  # None: no due toasts (tests of other things)
         self._token: int | None = None
         self._today: date | None = None
         self._ticks = 0
+        self._checking_due = False
+        self._clashes_reported: set[str] = set()
 
     def now(self) -> datetime:
         return self.clock()
@@ -75,6 +101,10 @@ class AmtuiApp(App[None]):
         return screen
 
     def selected_ref(self) -> str | None:
+        """The record a palette command acts on: the open detail view's, else the list's."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, DetailScreen):
+                return screen.ref
         return self.main_screen.current_ref()
 
     def on_mount(self) -> None:
@@ -84,9 +114,27 @@ class AmtuiApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll, name="poll")
         self.set_interval(1, self._tick, name="tick")
         self._poll()
+        if self.due_seconds:
+            self.set_interval(self.due_seconds, self.check_due, name="due")
+            self.check_due()
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
-        keys = ", ".join(sorted(binding.key for binding in clashed_bindings))
+        # Textual reports a binding the user mapped to this very key as a clash too (two ids
+        # on one key, such as `inbox.respond` and `inbox.answer`): that replaced nothing.
+        mapped = {
+            binding_id: {key.strip() for key in keys.split(",")}
+            for binding_id, keys in self.config.keys.items()
+        }
+        replaced = {
+            binding.key
+            for binding in clashed_bindings
+            if not (binding.id and binding.key in mapped.get(binding.id, set()))
+        }
+        new = replaced - self._clashes_reported
+        if not new:
+            return  # Textual asks again on every key press: say it once
+        self._clashes_reported |= new
+        keys = ", ".join(sorted(new))
         self.notify(
             f"[keys] in your config replaced these built-in keys: {keys}",
             severity="warning",
@@ -128,6 +176,54 @@ class AmtuiApp(App[None]):
         if today != self._today or self._ticks % FULL_RELOAD_SECONDS == 0:
             self._today = today
             self.data_changed()
+
+    # --- due reminders and deadlines ----------------------------------------------------------
+
+    def check_due(self) -> None:
+        """Look for what came due (one look at a time: a claimed item must reach the screen)."""
+        if not self._checking_due:
+            self._checking_due = True
+            self._collect_due()
+
+    @work(thread=True, group="due", exit_on_error=False)
+    def _collect_due(self) -> None:
+        items: list[DueItem] = []
+        try:
+            items = collect_due(self.db, now=self.now(), config=self.config)
+        except AmtuiError:
+            pass  # locked or briefly unreadable: nothing was claimed, look again next time
+        except Exception as error:  # a bug: keep the app running, say so in the log
+            self.log.error(f"collect_due failed: {error!r}")
+        if items:
+            self.absorb_own_write()
+        self.post_message(self.DueFound(items))
+
+    def on_amtui_app_due_found(self, message: DueFound) -> None:
+        self._checking_due = False
+        items = message.items
+        if not items:
+            return
+        tz, now = self.config.timezone, self.now()
+        urgent = any(item.kind != "reminder" for item in items)
+        if len(items) > DUE_GROUPED_OVER:
+            refs = ", ".join(item.ref for item in items[:20]) + (" …" if len(items) > 20 else "")
+            self.notify(
+                f"{len(items)} due: {refs}",
+                title="Due",
+                severity="warning" if urgent else "information",
+                timeout=DUE_TOAST_SECONDS,
+                markup=False,
+            )
+        else:
+            for item in items:
+                self.notify(
+                    f"{item.ref} {due_text(item, tz, now)}",
+                    title="Due",
+                    severity="warning" if item.kind != "reminder" else "information",
+                    timeout=DUE_TOAST_SECONDS,
+                    markup=False,
+                )
+        self.bell()
 
     # --- results of writes ---------------------------------------------------------------------
 

@@ -76,7 +76,8 @@ class RecordCommands(Provider):
 
 
 class ActionCommands(Provider):
-    """`task: new`, `lead: new`, `reminder: new`, `client: filter`, `view: refresh`, …"""
+    """`task: new`, `lead: new`, `lead: stage`, `reminder: snooze`, `client: filter`, … (the
+    lead and reminder verbs act on the selected record, in a detail view or a list)."""
 
     def commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = cast("AmtuiApp", self.app)
@@ -85,6 +86,29 @@ class ActionCommands(Provider):
             ("task: new", "Add a task to the board", ops.new_task),
             ("lead: new", "Record an incoming lead", ops.new_lead),
             ("reminder: new", "Schedule a reminder", ops.new_reminder),
+            (
+                "lead: respond",
+                "Record the first response (or the answer) of the selected lead",
+                partial(ops.on_selected, "respond"),
+            ),
+            ("lead: log", "Log contact with the selected lead", partial(ops.on_selected, "log")),
+            (
+                "lead: stage",
+                "Move the selected lead to another stage",
+                partial(ops.on_selected, "stage"),
+            ),
+            ("lead: win", "Close the selected lead as won", partial(ops.on_selected, "win")),
+            ("lead: lose", "Close the selected lead as lost", partial(ops.on_selected, "lose")),
+            (
+                "lead: reopen",
+                "Reopen the selected lead (won or lost)",
+                partial(ops.on_selected, "reopen"),
+            ),
+            (
+                "reminder: snooze",
+                "Put the selected reminder (or lead's follow-up step) off",
+                partial(ops.on_selected, "snooze"),
+            ),
             (
                 "client: filter",
                 "Show one client everywhere",

@@ -6,7 +6,7 @@ same amount again, so "load more" survives a refresh and the first paint reads o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from amtui.core.agenda import Agenda, Section, build_agenda
@@ -25,7 +25,7 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 
 AGENDA_PAGE = 12  # items per agenda section at first; "load more" adds another page
-FILTERED_AGENDA_LIMIT = 500  # a filtered agenda is cut from a larger window
+FILTERED_AGENDA_LIMIT = 500  # a text-filtered agenda is cut from a larger window
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ def load_snapshot(
             client=filters.client_id,
             text=filters.for_region("inbox"),
             limit=max(INBOX_PAGE, inbox_rows),
+            rule=config.response_rule,
         )
     if "board" in parts:
         board = load_board(
@@ -93,20 +94,18 @@ def load_snapshot(
 def load_agenda(
     db: Database, *, config: Config, now: datetime, filters: Filters, limit: int = AGENDA_PAGE
 ) -> Agenda:
-    """The user's day; each section holds its first `limit` items and counts the rest."""
+    """The user's day (one client's part of it with a client filter); each section holds its
+    first `limit` items and counts the rest. A text filter is cut from a larger window."""
     text = filters.for_region("agenda")
-    filtered = filters.client is not None or text is not None
-    window = max(limit, FILTERED_AGENDA_LIMIT) if filtered else limit
-    agenda = build_agenda(db, now=now, config=config, limit=window)
-    if not filtered:
+    window = max(limit, FILTERED_AGENDA_LIMIT) if text else limit
+    agenda = build_agenda(db, now=now, config=config, limit=window, client_id=filters.client_id)
+    if not text:
         return agenda
-    agenda = filter_agenda(db, agenda, client=filters.client_id, text=text)
-    return _cut(agenda, limit)
+    return _cut(filter_agenda(agenda, text=text), limit)
 
 
 def _cut(agenda: Agenda, limit: int) -> Agenda:
     """Keep `limit` items per section (totals unchanged, so "N more" stays right)."""
-    from dataclasses import replace
 
     def cut(section: Section) -> Section:
         return Section(section.total, section.items[:limit])
@@ -116,13 +115,20 @@ def _cut(agenda: Agenda, limit: int) -> Agenda:
         overdue=cut(agenda.overdue),
         today=cut(agenda.today),
         waiting=cut(agenda.waiting),
+        answers=cut(agenda.answers),
         reminders=cut(agenda.reminders),
         upcoming=cut(agenda.upcoming),
     )
 
 
-def load_more_inbox(db: Database, *, filters: Filters, offset: int) -> InboxPage:
-    return inbox_page(db, client=filters.client_id, text=filters.for_region("inbox"), offset=offset)
+def load_more_inbox(db: Database, *, config: Config, filters: Filters, offset: int) -> InboxPage:
+    return inbox_page(
+        db,
+        client=filters.client_id,
+        text=filters.for_region("inbox"),
+        offset=offset,
+        rule=config.response_rule,
+    )
 
 
 def load_more_column(

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from amtui.core import board, leads, reminders, tasks
+from amtui.core import board, tasks
 from amtui.core.errors import AmtuiError
 from amtui.core.refs import Kind
-from amtui.tui import edits
+from amtui.tui import edits, workflow
 from amtui.tui.data import ALL
+from amtui.tui.lead_flows import LeadFlows
 from amtui.tui.render import safe
 from amtui.tui.screens.confirm import ConfirmScreen, PromptScreen
 from amtui.tui.screens.forms import FormScreen, Saved
@@ -47,6 +48,7 @@ class Operations:
 
     def __init__(self, app: AmtuiApp) -> None:
         self.app = app
+        self.leads = LeadFlows(self)
 
     # --- running writes ------------------------------------------------------------------
 
@@ -95,26 +97,34 @@ class Operations:
     # --- verbs -------------------------------------------------------------------------------
 
     def run_verb(self, verb: str, ref: str) -> None:
-        """`done`, `toggle`, `respond`, `delete`, `edit`, `subtask`, `move_*` on one record."""
+        """`done`, `toggle`, `edit`, `delete`, `subtask`, `move_*` on a task or reminder, and
+        the lead workflow: `respond`, `answer`, `log`, `stage`, `win`, `lose`, `reopen`,
+        `snooze` (a reminder, or a lead's pending follow-up step)."""
         app, kind = self.app, ref[0]
         now, config, db = app.now, app.config, app.db
+        flows = self.leads
         if verb == "edit":
             self.edit(ref)
         elif verb == "subtask":
             self.new_task(parent=ref)
         elif verb == "delete":
             self.delete(ref)
-        elif verb == "respond":
-            self.respond(ref)
+        elif verb in ("respond", "answer"):
+            flows.respond(ref, verb)
+        elif verb == "log":
+            flows.log(ref)
+        elif verb == "stage":
+            flows.stage(ref)
+        elif verb == "win":
+            flows.win(ref)
+        elif verb == "lose":
+            flows.lose(ref)
+        elif verb == "reopen":
+            flows.reopen(ref)
+        elif verb == "snooze":
+            flows.snooze(ref)
         elif verb in ("done", "toggle") and kind == Kind.REMINDER.value:
-            self.write(
-                verb,
-                lambda: _note(
-                    reminders.complete_reminder(db, ref, now=now(), config=config),
-                    f"{ref} done",
-                    ref,
-                ),
-            )
+            self.write(verb, partial(workflow.complete, db, config, now, ref))
         elif verb in ("done", "toggle"):
             self.write(verb, partial(edits.toggle_task, db, ref, now, config, verb))
         elif verb in ("move_left", "move_right"):
@@ -134,24 +144,26 @@ class Operations:
                 parts=frozenset({"board"}),
             )
 
-    def respond(self, ref: str) -> None:
-        app = self.app
-        self.write(
-            "respond",
-            lambda: _note(
-                leads.respond_lead(app.db, ref, now=app.now(), config=app.config),
-                f"{ref}: first response recorded",
-                ref,
-            ),
-        )
+    def on_selected(self, verb: str) -> None:
+        """A palette command (`lead: log`, `reminder: snooze`) on the selected record."""
+        ref = self.app.selected_ref()
+        wanted = "LR" if verb == "snooze" else "L"
+        if ref is None or ref[0] not in wanted:
+            what = "a reminder or a lead" if verb == "snooze" else "a lead"
+            self.app.notify(f"Select {what} first", severity="warning", markup=False)
+        elif verb == "respond":
+            self.leads.respond_owed(ref)
+        else:
+            self.run_verb(verb, ref)
 
     def delete(self, ref: str) -> None:
         self.app.run_worker(self._delete(ref), group="confirm", exclusive=True)
 
     async def _delete(self, ref: str) -> None:
         db = self.app.db
+        plan = workflow.reminder_delete_plan if ref[0] == Kind.REMINDER.value else edits.delete_plan
         try:
-            question, detail, action = await asyncio.to_thread(edits.delete_plan, db, ref)
+            question, detail, action = await asyncio.to_thread(plan, db, ref)
         except AmtuiError as error:
             self.app.notify(safe(str(error), 300), severity="warning", markup=False)
             return
@@ -189,6 +201,8 @@ class Operations:
             self.app.run_worker(self._task_form(ref, None, None), group="form", exclusive=True)
         elif ref[0] == Kind.LEAD.value:
             self.app.run_worker(self._lead_form(ref), group="form", exclusive=True)
+        elif ref[0] == Kind.REMINDER.value:
+            self.leads.edit_reminder(ref)
 
     async def _task_form(self, ref: str | None, column: str | None, parent: str | None) -> None:
         app = self.app

@@ -7,15 +7,22 @@ placed in a `Content`. Styles are theme variables, so the app follows the user's
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, tzinfo
 
 from textual.content import Content
 
 from amtui.core.agenda import AgendaItem, is_overdue
 from amtui.core.config import Config
 from amtui.core.dates import local_today
-from amtui.core.display import format_countdown, format_span, format_when
+from amtui.core.display import (
+    describe_due,
+    describe_next_action,
+    format_countdown,
+    format_span,
+    format_when,
+)
 from amtui.core.leads import LeadRow
+from amtui.core.notify import DueItem
 from amtui.core.tasks import TaskRow
 from amtui.core.text import clean, one_line
 from amtui.tui.widgets.rows import RowData
@@ -56,26 +63,33 @@ def _due_style(state: str | None) -> str:
     return {"-overdue": LATE, "-due-today": SOON}.get(state or "", "")
 
 
-def response_deadline(row: LeadRow, config: Config) -> datetime:
-    return row.lead.received_at + timedelta(minutes=config.first_response_minutes)
+DEADLINES = ("first-response", "answer")  # next actions shown as a countdown
 
 
 def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
-    """Inbox row: `L2  late 26m  SEO audit…` / `partner Pixel · email · Granel · 2h`."""
+    """Inbox row: `L2  respond late 26m  SEO audit…` / `partner Pixel · email · 40m`.
+
+    The status is the lead's next action (`respond 12:04 left`, `answer late 2h 10m`,
+    `follow-up 2 Mon 10:00`), red once it is late; a lead with nothing due shows its stage.
+    """
     lead = row.lead
     classes = set()
     if lead.first_response_at is None:
-        deadline = response_deadline(row, config)
-        status = format_countdown(deadline, now)
-        late = deadline < now
         classes.add("-waiting")
+    action = row.next_action
+    if action is not None:
+        status = describe_next_action(action, config.timezone, now)
+        late = action.due < now
         if late:
             classes.add("-overdue")
-        status_style = LATE if late else SOON
+        status_style = LATE if late else (SOON if action.kind in DEADLINES else "")
     else:
         status, status_style = lead.stage, MUTED
     origin = f"partner {safe(lead.partner, 60)}" if lead.partner else lead.source
+    # The stage, unless the status shows it already or "respond" says it ("new").
     details = [origin, lead.channel]
+    if action is not None and lead.stage != "new":
+        details.insert(0, lead.stage)
     if row.client_name:
         details.append(safe(row.client_name, 60))
     details.append(format_span(now - lead.received_at))
@@ -127,15 +141,28 @@ def heading(title: str, total: int, shown: int) -> RowData:
     return RowData("", content, frozenset({"-section"}), selectable=False)
 
 
+def client_time(due: date | datetime, zone: tzinfo | None, tz: tzinfo, now: datetime) -> str:
+    """` · client today 10:00 America/New_York` when the client's zone is not the user's."""
+    if zone is None or zone == tz or not isinstance(due, datetime):
+        return ""
+    return f" · client {format_when(due, zone, now)} {safe(str(zone), 60)}"
+
+
 def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
-    """Agenda line: reference, when (or the response countdown), what."""
+    """Agenda line: reference, when (a countdown for lead deadlines), what, the client's time."""
     tz = config.timezone
     classes = {"-overdue"} if item.overdue else set()
+    step: str = ""
     if item.lead is not None:
-        when = format_countdown(response_deadline(item.lead, config), now)
-        what = safe(item.lead.lead.title)
-        classes.add("-waiting")
-        when_style = LATE if item.overdue else SOON
+        assert isinstance(item.due, datetime)
+        when = format_countdown(item.due, now)
+        late = item.due < now
+        what = ("answer due: " if item.deadline == "answer" else "") + safe(item.lead.lead.title)
+        if item.deadline == "first-response":
+            classes.add("-waiting")
+        if late:
+            classes.add("-overdue")
+        when_style = LATE if late else SOON
     else:
         when = format_when(item.due, tz, now)
         state = "-overdue" if item.overdue else due_state(item.due, now, config)
@@ -150,5 +177,14 @@ def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
             reminder = item.reminder
             about = f" (about {reminder.subject_ref})" if reminder.subject_ref else ""
             what = safe(reminder.reminder.text) + about
-    content = Content.assemble((item.ref, REF), " ", (when, when_style), " ", what)
+            step = f"step {reminder.reminder.step} " if reminder.reminder.step else ""
+    zone = "" if item.task is not None else client_time(item.due, item.zone, tz, now)
+    content = Content.assemble(
+        (item.ref, REF), " ", (when, when_style), " ", (step, "bold"), what, (zone, MUTED)
+    )
     return RowData(item.ref, content, frozenset(classes))
+
+
+def due_text(item: DueItem, tz: tzinfo, now: datetime) -> str:
+    """A due toast, in the wording of `amtui remind due` (core builds it, escaped)."""
+    return safe(describe_due(item, tz, now), 400)

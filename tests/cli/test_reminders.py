@@ -121,10 +121,14 @@ def test_list_about_must_be_a_lead_client_or_task(cli: Cli) -> None:
 
 def test_snooze(cli: Cli) -> None:
     cli.ok("remind", "add", "Call", "--at", "today 11:00")
-    assert cli.ok("remind", "snooze", "R1", "+2h").startswith("Snoozed R1 until today 12:00")
+    # Not due yet: an offset counts from when it is due, so a snooze never brings it forward.
+    assert cli.ok("remind", "snooze", "R1", "+2h").startswith("Snoozed R1 until today 13:00")
     data = reminder(cli)
-    assert data["due"] == data["snoozed_until"] == "2026-11-25T12:00:00+01:00"
+    assert data["due"] == data["snoozed_until"] == "2026-11-25T13:00:00+01:00"
     assert data["original_due"] == "2026-11-25T11:00:00+01:00"
+    assert "before it is due" in cli.fails(2, "remind", "snooze", "R1", "today 12:00")
+    cli.ok("remind", "add", "Overdue call", "--at", "today 09:00")
+    assert cli.ok("remind", "snooze", "R2", "+2h").startswith("Snoozed R2 until today 12:00")
     cli.fails(2, "remind", "snooze", "R1", "frii")
     cli.fails(1, "remind", "snooze", "R9", "+1h")
 

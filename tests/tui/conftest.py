@@ -19,6 +19,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from amtui.core import clients, leads, reminders, tasks
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.pipeline import respond_lead
 from tests.conftest import NOW
 
 SIZE = (120, 40)
@@ -42,7 +43,7 @@ def seed(db: Database, config: Config, now: datetime = NOW) -> None:
 
     lead("Instagram campaign for the spring menu", 2 * 24 * 60, client="Sakura Foods",
          channel="social")  # fmt: skip
-    leads.respond_lead(db, "L1", now=now - timedelta(days=2) + timedelta(minutes=9), config=config)
+    respond_lead(db, "L1", now=now - timedelta(days=2) + timedelta(minutes=9), config=config)
     lead("SEO audit for a hotel chain", 40, partner="Pixel Partners", channel="email",
          contact_name="Oliver Brandt")  # fmt: skip
     lead("Website for a new residential complex", 5, client="Granel", channel="web-brief",
@@ -82,8 +83,12 @@ def seeded(db: Database, config: Config) -> Database:
 def make_app(seeded: Database, config: Config) -> Iterator[Callable[..., Any]]:
     from amtui.tui.app import AmtuiApp
 
-    def make(*, database: Database | None = None, cfg: Config | None = None) -> AmtuiApp:
-        app = AmtuiApp(database or seeded, cfg or config, clock=lambda: NOW)
+    def make(
+        *, database: Database | None = None, cfg: Config | None = None, due: float | None = None
+    ) -> AmtuiApp:
+        """`due`: look for due reminders every so many seconds (default: never, so the
+        toasts do not cover what other tests look at)."""
+        app = AmtuiApp(database or seeded, cfg or config, clock=lambda: NOW, due_seconds=due)
         app.theme = "textual-dark"
         return app
 
@@ -133,3 +138,20 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     assert isinstance(focused, Input), f"no input has the focus ({focused!r})"
     focused.insert_text_at_cursor(text)
     await settle(pilot, rounds=1)
+
+
+def toasts(app: Any) -> str:
+    """The toasts on screen now, one per line as `title: message` (a toast wraps its text,
+    so `screen_text` would split it)."""
+    from textual.widgets._toast import Toast
+
+    lines = []
+    for toast in app.screen.query(Toast):
+        note = toast._notification
+        lines.append(f"{note.title}: {note.message}" if note.title else note.message)
+    return "\n".join(lines)
+
+
+def shown(app: Any) -> str:
+    """The screen's lines, then the toasts' full texts."""
+    return screen_text(app) + "\n" + toasts(app)

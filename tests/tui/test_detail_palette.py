@@ -46,8 +46,12 @@ def test_lead_detail_shows_the_clients_local_time_and_r_responds(make_app, seede
     assert "L3  Website for a new residential complex" in opened
     assert "client time    Europe/Berlin, now Wed 10:00 (UTC+01:00)" in opened
     assert "value          12 000 EUR" in opened
-    assert "first response waiting; due today 10:10 (in 10m)" in opened
+    assert "first response waiting; due today 10:10 — 10:00 left  ← next" in opened
+    assert "answer         due tomorrow 09:55 — 23h 55m left" in opened
+    assert "next deadline  first response today 10:10" in opened
     assert "first response today 10:00, after 5m" in responded
+    assert "answer         due tomorrow 09:55 — 23h 55m left  ← next" in responded
+    assert "r Answered" in responded and "r Responded" in opened
 
 
 def test_subtask_added_from_the_detail_view(make_app, seeded) -> None:

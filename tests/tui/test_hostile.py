@@ -147,3 +147,30 @@ def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
     assert drive(make_app(database=hostile), scenario) == "\\x1b[31mred"
     task = tasks.get_task_details(hostile, ref).row.task
     assert task.title == "\x1b[31mred" and task.assignee == "copywriter"
+
+
+def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile) -> None:
+    from tests.tui.conftest import shown, type_text
+
+    async def scenario(pilot):
+        screens = []
+        for key in ("l", "s", "w", "W"):
+            await press(pilot, key)
+            screens.append(screen_text(pilot.app))
+            if key != "W":
+                await press(pilot, "escape")
+        await type_text(pilot, "[/b] \x1b[2J price")
+        await press(pilot, "enter")
+        return screens, shown(pilot.app), pilot.app.is_running
+
+    screens, after, running = drive(make_app(database=hostile), scenario)
+    log, stage, win, lose = screens
+    assert "Log contact · L1 [@click=app.quit]x[/]" in log
+    assert "Stage · L1 [@click=app.quit]x[/] (now new)" in stage
+    assert "Win L1 for [@click=app.quit]Evil[/] \\x1b[2J Co?" in win
+    assert "Lose L1 [@click=app.quit]x[/]: why?" in lose
+    for text in (*screens, after):
+        assert_literal(text)
+    assert "L1 lost ([/b] \\x1b[2J price)" in after
+    assert leads.get_lead_details(hostile, "L1").row.lead.lost_reason == "[/b] \x1b[2J price"
+    assert running

@@ -78,3 +78,32 @@ def test_plain_amtui_off_a_terminal_prints_help_instead(monkeypatch) -> None:
     monkeypatch.setattr(AmtuiApp, "run", lambda self: pytest.fail("opened the app"))
     result = CliRunner().invoke(app, [])
     assert result.exit_code == 0 and result.output.startswith("Usage: amtui")
+
+
+def test_every_binding_id_is_in_the_readme() -> None:
+    from pathlib import Path
+
+    from textual.binding import Binding
+
+    from amtui.tui.app import AmtuiApp
+    from amtui.tui.screens.confirm import ConfirmScreen, PromptScreen
+    from amtui.tui.screens.detail import DetailScreen
+    from amtui.tui.screens.forms import FormScreen
+    from amtui.tui.screens.main import MainScreen
+    from amtui.tui.widgets.agenda import Agenda
+    from amtui.tui.widgets.board import Board
+    from amtui.tui.widgets.detail import SubtaskList
+    from amtui.tui.widgets.inbox import Inbox
+    from amtui.tui.widgets.rows import Region
+
+    classes = (AmtuiApp, MainScreen, Region, Inbox, Board, Agenda, SubtaskList, DetailScreen)
+    classes += (FormScreen, ConfirmScreen, PromptScreen)
+    ids = {
+        binding.id
+        for cls in classes
+        for binding in cls.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert len(ids) > 60
+    assert sorted(i for i in ids if f"`{i}`" not in readme) == []

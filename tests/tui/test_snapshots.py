@@ -51,3 +51,19 @@ def test_new_task_form_with_preview_and_error(snap_compare, make_app) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_detail_view_of_a_lead_on_its_ladder(snap_compare, make_app, seeded, config) -> None:
+    from datetime import timedelta
+
+    from amtui.core.pipeline import change_stage
+    from tests.conftest import NOW
+
+    change_stage(seeded, "L1", "proposal-sent", now=NOW - timedelta(hours=1), config=config)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("G", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)

@@ -1,4 +1,4 @@
-"""Small modal questions: yes/no before deleting, and a one-line prompt (filters)."""
+"""Small modal questions: yes/no (delete, win), and a one-line prompt (filters, snooze, lose)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from amtui.core.errors import AmtuiError
 from amtui.tui.render import safe
+from amtui.tui.screens.forms import Check
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -39,32 +41,91 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """One line of text (a filter); Enter applies it (empty clears), Esc leaves it as it was."""
+    """One line of text; Enter applies it, Esc leaves things as they were.
+
+    With `check`, the line under the input shows what the text means (`→ today 12:05`) or why
+    it can't be read, and Enter refuses text the check rejects; with `required`, Enter refuses
+    an empty answer and says `required`. Either way the prompt stays open with what was typed.
+    """
 
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, value: str = "", suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        suggestions: list[str] | None = None,
+        *,
+        keys: str = "Enter apply (empty clears) · Esc cancel",
+        detail: str = "",
+        placeholder: str = "",
+        check: Check | None = None,
+        required: str | None = None,
+    ) -> None:
         super().__init__(classes="prompt-screen")
         self.prompt_title = title
         self.value = value
         self.suggestions = suggestions or []
+        self.keys = keys
+        self.detail = detail
+        self.placeholder = placeholder
+        self.check = check
+        self.required = required
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="prompt"):
-            yield Static(Content.styled(self.prompt_title, "bold"), classes="dialog-title")
+            yield Static(
+                Content.styled(safe(self.prompt_title, 200), "bold"), classes="dialog-title"
+            )
+            if self.detail:
+                yield Static(Content(safe(self.detail, 300)), classes="dialog-detail")
             suggester = (
                 SuggestFromList(self.suggestions, case_sensitive=False)
                 if self.suggestions
                 else None
             )
-            yield Input(value=self.value, id="prompt-input", compact=True, suggester=suggester)
-            yield Static(Content("Enter apply (empty clears) · Esc cancel"), classes="dialog-keys")
+            yield Input(
+                value=self.value,
+                placeholder=self.placeholder,
+                id="prompt-input",
+                compact=True,
+                suggester=suggester,
+            )
+            yield Static("", id="prompt-hint", classes="hint", markup=False)
+            yield Static(Content(self.keys), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        hint = self.query_one("#prompt-hint", Static)
+        hint.display = self.check is not None or self.required is not None
+        self._preview(self.value)
+
+    def _preview(self, text: str, *, submitting: bool = False) -> bool:
+        """Show what `text` means; False when it cannot be used (the reason is shown; that
+        an answer is required only once Enter was pressed)."""
+        hint = self.query_one("#prompt-hint", Static)
+        ok, preview = True, ""
+        if not text.strip():
+            ok = self.required is None
+            preview = self.required or "" if submitting else ""
+        elif self.check is not None:
+            try:
+                preview = self.check(text)
+            except (AmtuiError, ValueError) as error:
+                ok, preview = False, str(error)
+        hint.update(Content(safe(preview, 300)))
+        hint.set_class(not ok, "-error")
+        return ok
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._preview(event.value)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        if self._preview(event.value, submitting=True):
+            self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

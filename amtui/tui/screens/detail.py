@@ -1,4 +1,5 @@
-"""The detail view of one record (modal): every field, subtasks, reminders and the timeline.
+"""The detail view of one record (modal): every field, subtasks, reminders and the timeline;
+for a lead also both deadlines and the follow-up ladder, with the workflow keys.
 
 It loads its record in a worker through core (`get_task_details` and friends) and reloads when
 the app sees a change, so a subtask ticked here or a note added from the shell shows at once.
@@ -21,12 +22,17 @@ from textual.widgets import Footer, Static
 from amtui.core import board
 from amtui.core.clients import get_client_details
 from amtui.core.errors import AmtuiError
-from amtui.core.leads import get_lead_details
+from amtui.core.followups import ladder_state
+from amtui.core.leads import LeadDetails, get_lead_details
+from amtui.core.models import CLOSED_STAGES
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.reminders import get_reminder
+from amtui.core.sla import response_owed
 from amtui.core.tasks import TaskDetails, get_task_details
 from amtui.tui.render import safe
 from amtui.tui.widgets import detail as parts
+from amtui.tui.widgets.inbox import lead_bindings
+from amtui.tui.widgets.lead_detail import lead_fields
 from amtui.tui.widgets.rows import Region
 
 if TYPE_CHECKING:
@@ -34,15 +40,37 @@ if TYPE_CHECKING:
 
 
 class DetailScreen(ModalScreen[None]):
-    """One record; Esc closes, `e` edits, `a` adds a subtask, `r` records a lead's response."""
+    """One record; Esc closes, `e` edits, `a` adds a subtask; on a lead `r` `l` `s` `w` `W`
+    `o` run the workflow and `z` / `x` snooze or do its pending follow-up step."""
 
     BINDING_GROUP_TITLE = "Detail"
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         Binding("e", "verb('edit')", "Edit", id="detail.edit"),
         Binding("a", "verb('subtask')", "Add subtask", id="detail.subtask"),
-        Binding("r", "verb('respond')", "Responded", id="detail.respond"),
+        *lead_bindings("detail", "verb"),
+        Binding(
+            "o",
+            "verb('reopen')",
+            "Reopen",
+            tooltip="Undo a win or a loss: back to the stage it was closed from",
+            id="detail.reopen",
+        ),
+        Binding(
+            "z",
+            "verb('snooze')",
+            "Snooze",
+            tooltip="Put the reminder (a lead: its pending follow-up step) off",
+            id="detail.snooze",
+        ),
         Binding("x", "verb('done')", "Done", id="detail.done"),
+        Binding(
+            "x",
+            "verb('step_done')",
+            "Step done",
+            tooltip="The pending follow-up step was done without a reply: schedule the next",
+            id="detail.step_done",
+        ),
         Binding("d", "verb('delete')", "Delete", id="detail.delete"),
     ]
 
@@ -123,7 +151,7 @@ class DetailScreen(ModalScreen[None]):
             self.query_one(parts.SubtaskList).show_rows(record.subtasks, now=now, config=config)
             related.append(parts.reminders(record.reminders, now, config))
         elif self.kind == Kind.LEAD.value:
-            title, body = record.row.lead.title, parts.lead_fields(record, zone, now, config)
+            title, body = record.row.lead.title, lead_fields(record, zone, now, config)
             related.append(parts.section("Tasks", parts.task_lines(record.tasks, now, config)))
             related.append(parts.reminders(record.reminders, now, config))
         elif self.kind == Kind.CLIENT.value:
@@ -144,7 +172,9 @@ class DetailScreen(ModalScreen[None]):
             related.append(parts.timeline(record.activities, config))
         self.query_one("#detail-head", Static).update(parts.head(self.ref, title))
         self.query_one("#detail-fields", Static).update(body + Content("\n"))
-        self.query_one("#detail-related", Static).update(Content("\n").join(related))
+        self.query_one("#detail-related", Static).update(
+            Content("\n").join([part for part in related if part.plain])
+        )
         self.refresh_bindings()
 
     # --- keys ------------------------------------------------------------------------------
@@ -152,22 +182,35 @@ class DetailScreen(ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action != "verb" or not parameters:
             return True
-        verb = str(parameters[0])
-        if verb == "edit":
-            return self.kind in "TL"
+        verb, kind, record = str(parameters[0]), self.kind, self.record
         if verb == "subtask":
-            return self.kind == "T" and self._is_card()
-        if verb == "respond":
-            return (
-                self.kind == "L"
-                and self.record is not None
-                and self.record.row.lead.first_response_at is None
-            )
+            return kind == "T" and self._is_card()
+        if verb in ("edit", "delete"):
+            return kind in "TL" or (kind == "R" and (verb == "delete" or not self._is_done()))
+        if verb in ("done", "snooze") and kind == "R":
+            return not self._is_done()
         if verb == "done":
-            return self.kind in "TR" and not self._is_done()
-        if verb == "delete":
-            return self.kind in "TL"
-        return True
+            return kind == "T" and not self._is_done()
+        if kind != "L" or not isinstance(record, LeadDetails):
+            return False
+        lead = record.row.lead
+        if verb in ("respond", "answer"):
+            return response_owed(lead, self.amtui.config.response_rule) == verb
+        if verb in ("log", "stage", "win", "lose"):
+            return lead.stage not in CLOSED_STAGES
+        if verb == "reopen":
+            return lead.stage in CLOSED_STAGES
+        if verb in ("snooze", "step_done"):
+            return self.pending_step() is not None
+        return False
+
+    def pending_step(self) -> str | None:
+        """The lead's pending follow-up step (`R9`), which `z` and `x` act on."""
+        if not isinstance(self.record, LeadDetails):
+            return None
+        lead = self.record.row.lead
+        pending = ladder_state(lead, self.record.reminders, self.amtui.config).pending
+        return f"R{pending.id}" if pending is not None else None
 
     def _is_card(self) -> bool:
         return self.record is not None and self.record.row.task.parent_id is None
@@ -188,6 +231,10 @@ class DetailScreen(ModalScreen[None]):
         ops = self.amtui.ops
         if verb == "subtask":
             ops.new_task(parent=self.ref)
+        elif self.kind == "L" and verb in ("snooze", "step_done"):
+            step = self.pending_step()
+            if step is not None:
+                ops.run_verb("snooze" if verb == "snooze" else "done", step)
         else:
             ops.run_verb(verb, self.ref)
 

@@ -44,6 +44,7 @@ class FieldSpec:
     options: tuple[tuple[str, str], ...] = ()  # (label, value): shown as a Select
     check: Check | None = None
     suggestions: tuple[str, ...] = ()
+    shown_if: tuple[str, str] | None = None  # (field, value): shown only while it has it
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,17 @@ class FormScreen(ModalScreen[Saved | None]):
         fields: list[FieldSpec],
         values: dict[str, str],
         save: Callable[[dict[str, str]], Saved],
+        *,
+        focus: str | None = None,
+        enter_saves: bool = False,
     ) -> None:
         super().__init__(classes="form-screen")
         self.form_title = title
         self.fields = fields
         self.initial = values
         self.save = save
+        self.focus_field = focus  # the field with the cursor at first (default: the first)
+        self.enter_saves = enter_saves  # short forms: Enter in any input saves
         self.saving = False
         self.after_save: Callable[[], None] | None = None  # runs in the save thread
 
@@ -91,15 +97,18 @@ class FormScreen(ModalScreen[Saved | None]):
             yield Static(Content.styled(safe(self.form_title, 80), "bold"), classes="dialog-title")
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
-                    with Horizontal(classes="field"):
+                    with Horizontal(classes="field", id=f"row-{spec.name}"):
                         yield Label(Content(spec.label), classes="field-label")
                         with Vertical(classes="field-body"):
                             yield self._input(spec)
                             yield Static("", id=f"hint-{spec.name}", classes="hint", markup=False)
             yield Static("", id="form-error", classes="error", markup=False)
-            yield Static(
-                Content("Enter next field · Ctrl+S save · Esc cancel"), classes="dialog-keys"
+            keys = (
+                "Enter save · Tab next field · Esc cancel"
+                if self.enter_saves
+                else "Enter next field · Ctrl+S save · Esc cancel"
             )
+            yield Static(Content(keys), classes="dialog-keys")
 
     def _input(self, spec: FieldSpec) -> Input | Select[str]:
         value = self.initial.get(spec.name, "")
@@ -122,9 +131,20 @@ class FormScreen(ModalScreen[Saved | None]):
         )
 
     def on_mount(self) -> None:
+        values = self.values()
         for spec in self.fields:
             if spec.check is not None:
-                self._check(spec, self.initial.get(spec.name, ""))
+                self._check(spec, values.get(spec.name, ""))
+        self._show_dependent(values)
+        if self.focus_field is not None:
+            self.set_focus(self.query_one(f"#field-{self.focus_field}"))
+
+    def _show_dependent(self, values: dict[str, str]) -> None:
+        """Show the fields that only apply to one choice of another (awaits reply: email-out)."""
+        for spec in self.fields:
+            if spec.shown_if is not None:
+                name, wanted = spec.shown_if
+                self.query_one(f"#row-{spec.name}").display = values.get(name) == wanted
 
     def values(self) -> dict[str, str]:
         values = {}
@@ -156,11 +176,19 @@ class FormScreen(ModalScreen[Saved | None]):
         if spec is not None:
             self._check(spec, event.value)
 
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        name = (event.select.id or "").removeprefix("field-")
+        spec = next((s for s in self.fields if s.name == name), None)
+        if spec is not None:
+            self._check(spec, "" if event.select.is_blank() else str(event.value))
+        self._show_dependent(self.values())
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = [s for s in self.fields if not s.options]
-        if inputs and event.input.id == f"field-{inputs[-1].name}":
+        if self.enter_saves or (inputs and event.input.id == f"field-{inputs[-1].name}"):
             self.action_save()
         else:
             self.focus_next()

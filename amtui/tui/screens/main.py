@@ -102,8 +102,9 @@ class MainScreen(Screen[None]):
         yield self.footer
 
     def on_resize(self, event: events.Resize) -> None:
-        # A narrow terminal fits more keys in the footer when they are packed tightly.
-        self.footer.compact = event.size.width < 100
+        # A narrower terminal fits more keys in the footer when they are packed tightly (below
+        # 100 columns some still fall off the end: `?` lists every key).
+        self.footer.compact = event.size.width < 160
 
     @property
     def regions(self) -> list[Region]:
@@ -204,7 +205,9 @@ class MainScreen(Screen[None]):
     def _load_inbox(self, offset: int) -> None:
         app = self.amtui
         try:
-            page = data.load_more_inbox(app.db, filters=self.filters, offset=offset)
+            page = data.load_more_inbox(
+                app.db, config=app.config, filters=self.filters, offset=offset
+            )
         except Exception as error:
             self.post_message(self.LoadFailed(_describe(error)))
             return

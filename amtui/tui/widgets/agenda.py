@@ -1,4 +1,4 @@
-"""Today's agenda: overdue, today by time, leads waiting for a response, reminders, next days."""
+"""Today's agenda: overdue, today by time, lead deadlines, reminders and follow-ups, next days."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from textual.binding import Binding
 from textual.content import Content
 
 from amtui.core.agenda import Agenda as AgendaData
+from amtui.core.agenda import AgendaItem
 from amtui.core.config import Config
 from amtui.tui import render
 from amtui.tui.widgets.rows import Region, RowData, RowList
 
 
 class Agenda(Region):
-    """The user's local day; `x` completes a task or reminder, `r` answers a waiting lead."""
+    """The user's local day; `x` completes a task or reminder, `r` records a lead's response
+    or answer, `z` snoozes a reminder."""
 
     REGION = "agenda"
     BINDING_GROUP_TITLE = "Agenda"
@@ -22,33 +24,76 @@ class Agenda(Region):
         Binding("n", "request('new')", "New reminder", id="agenda.new"),
         Binding("e", "request('edit')", "Edit", id="agenda.edit"),
         Binding("x,space", "request('done')", "Done", id="agenda.done"),
-        Binding("r", "request('respond')", "Responded", id="agenda.respond"),
+        Binding(
+            "r",
+            "request('respond')",
+            "Responded",
+            tooltip="Record the first response (new → contacted)",
+            id="agenda.respond",
+        ),
+        Binding(
+            "r",
+            "request('answer')",
+            "Answered",
+            tooltip="Record that the substantive answer went out",
+            id="agenda.answer",
+        ),
+        Binding(
+            "z",
+            "request('snooze')",
+            "Snooze",
+            tooltip="Put the reminder off (+2h, tomorrow 9am)",
+            id="agenda.snooze",
+        ),
         Binding("d", "request('delete')", "Delete", id="agenda.delete"),
     ]
     VERBS = {
         **Region.VERBS,
         "new": "",
-        "edit": "TL",
+        "edit": "TLR",
         "done": "TR",
         "respond": "L",
-        "delete": "TL",
+        "answer": "L",
+        "snooze": "R",
+        "delete": "TLR",
     }
+    #: which lead deadline each verb records
+    DEADLINE_OF = {"respond": "first-response", "answer": "answer"}
 
     def __init__(self, *, id: str = "agenda") -> None:
         super().__init__(id=id, classes="region")
         self.agenda: AgendaData | None = None
+        self._items: dict[str, AgendaItem] = {}
         self.border_title = Content("Agenda")
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield RowList(empty="Nothing due", id="agenda-list", first_mount=30)
 
+    def item(self, ref: str | None) -> AgendaItem | None:
+        return self._items.get(ref) if ref else None
+
+    def allows(self, verb: str) -> bool:
+        if verb in self.DEADLINE_OF:
+            item = self.item(self.current_ref)
+            return item is not None and item.deadline == self.DEADLINE_OF[verb]
+        return super().allows(verb)
+
     def show_agenda(
         self, agenda: AgendaData, *, now: datetime, config: Config, keep: str | None = None
     ) -> None:
         self.agenda = agenda
-        sections = (agenda.overdue, agenda.today, agenda.waiting, agenda.reminders, agenda.upcoming)
-        more = sum(section.more for section in sections)
+        parts_ = (
+            agenda.overdue,
+            agenda.today,
+            agenda.waiting,
+            agenda.answers,
+            agenda.reminders,
+            agenda.upcoming,
+        )
+        self._items = {item.ref: item for part in parts_ for item in part.items}
+        more = sum(part.more for part in parts_)
         self.current_list().show(self._rows(now, config), more, keep=keep)
+        self.update_bindings()
         parts: list[str | tuple[str, str]] = [
             ("3 ", render.MUTED),
             ("Agenda", "bold"),
@@ -61,8 +106,9 @@ class Agenda(Region):
         self.border_title = Content.assemble(*parts)
 
     def tick(self, now: datetime, config: Config) -> None:
-        """Keep the waiting leads' countdowns moving (other rows are unchanged)."""
-        if self.agenda is not None and self.agenda.waiting.items:
+        """Keep the lead deadlines' countdowns moving (other rows are unchanged)."""
+        agenda = self.agenda
+        if agenda is not None and (agenda.waiting.items or agenda.answers.items):
             self.current_list().update_contents(self._rows(now, config))
 
     def _rows(self, now: datetime, config: Config) -> list[RowData]:
@@ -72,7 +118,8 @@ class Agenda(Region):
             ("Overdue", agenda.overdue),
             ("Today", agenda.today),
             ("Waiting for a first response", agenda.waiting),
-            ("Reminders", agenda.reminders),
+            ("Answers due", agenda.answers),
+            ("Reminders and follow-ups", agenda.reminders),
             (f"Next {agenda.days} days", agenda.upcoming),
         ]
         rows: list[RowData] = []

@@ -7,7 +7,7 @@ subtask checklist, a small region with its own keys.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from textual.binding import Binding
@@ -17,12 +17,9 @@ from amtui.core.clients import ClientDetails, kam_quadrant
 from amtui.core.config import Config
 from amtui.core.display import (
     client_local_time,
-    format_money,
     format_relative,
-    format_span,
     format_when,
 )
-from amtui.core.leads import LeadDetails
 from amtui.core.models import Activity, Reminder, Task
 from amtui.core.reminders import ReminderRow
 from amtui.core.tasks import TaskDetails, TaskRow
@@ -136,40 +133,6 @@ def task_fields(details: TaskDetails, zone: str | None, now: datetime, config: C
             ("done", format_when(task.done_at, tz, now) if task.done_at else None),
             ("created", format_when(task.created_at, tz, now)),
             ("notes", safe_block(task.notes)),
-        ]
-    )
-
-
-def lead_fields(details: LeadDetails, zone: str | None, now: datetime, config: Config) -> Content:
-    lead, row = details.row.lead, details.row
-    tz, received = config.timezone, details.row.lead.received_at
-    if lead.first_response_at is None:
-        respond_by = lead.received_at + timedelta(minutes=config.first_response_minutes)
-        response = (
-            f"waiting; due {format_when(respond_by, tz, now)} ({format_relative(respond_by, now)})"
-        )
-    else:
-        took = format_span(lead.first_response_at - lead.received_at)
-        response = f"{format_when(lead.first_response_at, tz, now)}, after {took}"
-    source = lead.source + (f" ({safe(lead.partner)})" if lead.partner else "")
-    contact = " ".join(
-        safe(p, 100) for p in (lead.contact_name, lead.contact_email, lead.contact_phone) if p
-    )
-    brief = "\n".join(f"{safe(p.get('q'), 100)}: {safe(p.get('a'), 300)}" for p in lead.brief)
-    return fields(
-        [
-            ("stage", lead.stage + (f" ({safe(lead.lost_reason)})" if lead.lost_reason else "")),
-            ("source", source),
-            ("channel", lead.channel),
-            ("client", f"{safe(row.client_name)} (C{lead.client_id})" if lead.client_id else None),
-            ("client time", local_time(lead.timezone or zone, now)),
-            ("contact", contact),
-            ("value", format_money(lead.value_cents, lead.currency)),
-            ("received", f"{format_when(received, tz, now)} ({format_relative(received, now)})"),
-            ("first response", response),
-            ("external id", safe(lead.external_id) if lead.external_id else None),
-            ("brief", brief),
-            ("notes", safe_block(lead.notes)),
         ]
     )
 
