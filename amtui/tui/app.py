@@ -116,7 +116,9 @@ class AmtuiApp(App[None]):
         self._poll()
         if self.due_seconds:
             self.set_interval(self.due_seconds, self.check_due, name="due")
-            self.check_due()
+            # The first look waits for the first frame: it is a write (BEGIN IMMEDIATE and an
+            # fsync) that would otherwise compete with the first page loads.
+            self.call_after_refresh(self.check_due)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         # Textual reports a binding the user mapped to this very key as a clash too (two ids
