@@ -427,7 +427,9 @@ def import_contact(
         created = False
         name = client or card.organization
         if name:
-            target = find_client(session, name)
+            # The user's --client may be a reference or a unique beginning; a card's ORG must
+            # name a client exactly, or it is a new client ("Acme" is not "Acme Holdings").
+            target = find_client(session, name) if client else _exact_client(session, name)
             if target is None and not dry_run:
                 target, created = ensure_client(session, name, now=now)
             elif target is None:

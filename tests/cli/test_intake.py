@@ -244,3 +244,45 @@ def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
     assert count(db, "lead") == total
     assert query(db, "SELECT count(DISTINCT external_id) FROM lead") == [(total,)]
     assert f"{total - leads} new leads" in finish.stdout
+
+
+def test_contact_import_dedupes_and_exports_losslessly(
+    cli: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.io.test_vcard import PHONE_21
+
+    phone = tmp_path / "phone.vcf"
+    phone.write_bytes(PHONE_21.encode("ascii"))
+    full = DATA / "vobject" / "vcard40_full.vcf"
+    out = cli.ok("contact", "import", str(phone))
+    assert "new contact at Гранель: Анна Петрова (new client Гранель)" in out
+    out = cli.ok("contact", "import", str(full), "--client", "Гранель")
+    assert out.splitlines()[-1] == "1 new contact, 0 already seen"
+    again = cli("contact", "import", str(phone))
+    assert again.exit_code == 1 and again.stdout == "0 new contacts, 1 already seen\n"
+    # The same person by phone only (another format of the number) is known too.
+    other = tmp_path / "other.vcf"
+    other.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nTEL:8 (495) 123-45-67\nEND:VCARD\n")
+    assert cli("contact", "import", str(other)).exit_code == 1
+    assert cli.ok("contact", "export", "-o", str(tmp_path / "out.vcf")) == (
+        f"Exported 2 contacts to {tmp_path / 'out.vcf'}\n"
+    )
+    exported = (tmp_path / "out.vcf").read_bytes()
+    assert exported.count(b"BEGIN:VCARD") == 2 and "ORG:Гранель\r\n".encode() in exported
+    assert cli.ok("contact", "export").count("BEGIN:VCARD") == 2  # stdout by default
+    before = query(db_path, "SELECT c.name, c.email, c.phone, c.role, k.name FROM contact c "
+                   "JOIN client k ON k.id = c.client_id ORDER BY c.name")  # fmt: skip
+    monkeypatch.setenv("AMTUI_DB", str(tmp_path / "second.db"))
+    cli.ok("contact", "import", str(tmp_path / "out.vcf"))
+    after = query(tmp_path / "second.db", "SELECT c.name, c.email, c.phone, c.role, k.name "
+                  "FROM contact c JOIN client k ON k.id = c.client_id ORDER BY c.name")  # fmt: skip
+    assert after == before
+    cli.ok("contact", "export", "-o", str(tmp_path / "again.vcf"))
+    assert (tmp_path / "again.vcf").read_bytes() == exported
+
+
+def test_a_bad_vcard_file_changes_nothing(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    bad = tmp_path / "bad.vcf"
+    bad.write_bytes(os.urandom(2000))
+    assert "vCard" in cli.fails(2, "contact", "import", str(bad))
+    assert count(db_path, "contact") == 0 if db_path.exists() else True
