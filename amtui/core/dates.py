@@ -342,8 +342,8 @@ class _Context:
         if _ISO_DATE.fullmatch(first):
             return _calendar_date(*map(int, first.split("-"))), tokens[1:]
         if _ISO_MONTH_DAY.fullmatch(first):  # 01-05: ISO order (month first), whatever the config
-            month, day = map(int, first.split("-"))
-            return self._yearless(month, day), tokens[1:]
+            iso_month, iso_day = map(int, first.split("-"))
+            return self._yearless(iso_month, iso_day), tokens[1:]
         numeric = _NUMERIC_DATE.fullmatch(first)
         if numeric:  # 1/12, 1.12.2026: day and month in the configured order, 4-digit year
             a, _, b, year = numeric.groups()
