@@ -60,6 +60,10 @@ class _Bar:
             TimeRemainingColumn(),
             console=console,
             transient=True,
+            # Item lines go to stdout: through the bar's console when that is the same
+            # terminal (so they print above the bar), untouched when piped.
+            redirect_stdout=sys.stdout.isatty(),
+            redirect_stderr=False,
         )
         self.progress.start()
         self.task = self.progress.add_task(label, total=total)
