@@ -313,3 +313,13 @@ def test_form_import_dry_run_rerun_and_refusals(cli: Cli, tmp_path: Path, db_pat
     tally = str(forms / "tally.csv")
     assert "unknown form preset" in cli.fails(2, "intake", "form", tally, "-p", "nope")
     assert db_state(db_path) == before
+
+
+def test_since_leaves_older_mail_out(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    box = make_mbox(tmp_path / "in.mbox", [message(1), message(2)])  # 24 Nov, 09:01 and 10:02
+    out = cli.ok("intake", "email", str(box), "--since", "2026-11-24 10:30")  # Berlin: 09:30Z
+    assert out.splitlines()[-1] == (
+        "1 new lead, 0 replies linked, 0 already seen, 1 older than --since"
+    )
+    assert query(db_path, "SELECT title FROM lead") == [("Project 2",)]
+    assert "can't read" in cli.fails(2, "intake", "email", str(box), "--since", "someday")
