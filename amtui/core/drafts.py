@@ -139,6 +139,12 @@ def date_checker(config: Config, now: datetime) -> Callable[[str], bool]:
     return is_date
 
 
+def _reader(config: Config, now: datetime) -> Callable[[str], object]:
+    """The parser itself, for the quick-add parser's message about a half-read date."""
+    zones = {"client": ZoneInfo("UTC")}
+    return lambda text: config.read_when(text, now=now, zones=zones)
+
+
 def _merged(tokens: Tokens, options: TaskOptions) -> dict[str, str | None]:
     """The one merge of quick-add tokens with explicit options: each field from whichever
     gave it; the same field given both ways must say the same thing (any case; the text's
@@ -174,7 +180,7 @@ def task_draft(
     """Quick-add text (`Send estimate due:fri 15:00 client:Granel +urgent @copywriter`) and
     the options given beside it → one TaskDraft."""
     options = options or TaskOptions()
-    tokens = parse_tokens(text, is_date=date_checker(config, now))
+    tokens = parse_tokens(text, is_date=date_checker(config, now), read_date=_reader(config, now))
     values = _merged(tokens, options)
     return TaskDraft(
         title=tokens.title,
@@ -202,7 +208,9 @@ def task_patch(
     """Quick-edit tokens (`due:mon -urgent +later @seo`) and the options given beside them →
     a patch and an optional column to move to. `none` clears a field (not the priority)."""
     options = options or TaskOptions()
-    tokens = parse_tokens(text, is_date=date_checker(config, now), allow_removal=True)
+    tokens = parse_tokens(
+        text, is_date=date_checker(config, now), allow_removal=True, read_date=_reader(config, now)
+    )
     if "parent" in tokens.fields or options.parent is not None:
         raise InputError("parent: cannot be changed by editing; add a new subtask instead")
     if tokens.title and options.title is not None:

@@ -323,6 +323,7 @@ class Tally:
     skipped: int = 0
     updated: int = 0
     kinds: tuple[str, str] = ("new lead", "new leads")
+    mail: bool = True  # say how many replies were linked (mail can carry replies)
 
     @property
     def new(self) -> int:
@@ -330,10 +331,11 @@ class Tally:
         return self.leads + self.replies + self.sent + self.updated
 
     def count(self, outcome: str) -> None:
-        attribute = {"lead": "leads", "reply": "replies"}.get(outcome, outcome)
+        attribute = {"lead": "leads", "contact": "leads", "reply": "replies"}.get(outcome, outcome)
         setattr(self, attribute, getattr(self, attribute) + 1)
 
     def add(self, other: Tally) -> None:
+        self.mail = self.mail or other.mail
         for name in ("leads", "replies", "sent", "seen", "skipped", "updated"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -343,7 +345,8 @@ class Tally:
         parts = [f"{self.leads} {one if self.leads == 1 else many}"]
         if self.updated:
             parts.append(f"{self.updated} updated")
-        parts.append(f"{self.replies} {'reply' if self.replies == 1 else 'replies'} linked")
+        if self.mail or self.replies:
+            parts.append(f"{self.replies} {'reply' if self.replies == 1 else 'replies'} linked")
         if self.sent:
             parts.append(f"{self.sent} sent {'mail' if self.sent == 1 else 'mails'} linked")
         parts.append(f"{self.seen} already seen")
@@ -351,3 +354,24 @@ class Tally:
             parts.append(f"{self.skipped} skipped")
         text = ", ".join(parts)
         return f"dry run, nothing written: would add {text}" if dry_run else text
+
+
+@dataclass
+class IncomingContact:
+    """A person from an address book (a vCard), in plain values."""
+
+    name: str
+    emails: list[str] = field(default_factory=list)  # preferred first
+    phones: list[str] = field(default_factory=list)  # preferred first
+    organization: str | None = None
+    role: str | None = None
+    origin: str = ""
+
+
+def phone_key(phone: str | None) -> str | None:
+    """A phone number for comparison: its digits, the last ten when there are more (so that
+    `+7 900 123-45-67` and `8 (900) 1234567` are the same number)."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 5:
+        return None
+    return digits[-10:]

@@ -20,6 +20,7 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.intake import (
     IncomingBrief,
+    IncomingContact,
     IncomingMail,
     brief_title,
     domain_of,
@@ -29,10 +30,20 @@ from amtui.core.intake import (
     mail_notes,
     mail_title,
     partner_for,
+    phone_key,
     received_at,
 )
 from amtui.core.leads import LeadDraft, create_lead
-from amtui.core.models import CLOSED_STAGES, Channel, Client, Contact, IntakeItem, Lead, Source
+from amtui.core.models import (
+    CLOSED_STAGES,
+    Channel,
+    Client,
+    Contact,
+    ImapState,
+    IntakeItem,
+    Lead,
+    Source,
+)
 from amtui.core.text import fold
 
 
@@ -40,9 +51,9 @@ from amtui.core.text import fold
 class Outcome:
     """What intake did (or, in a dry run, would do) with one item."""
 
-    kind: str  # "lead", "reply", "sent", "seen", "skipped"
+    kind: str  # "lead", "reply", "sent", "seen", "skipped"; "contact", "updated" for vCards
     title: str
-    ref: str | None = None  # "L12" (None in a dry run for a new lead)
+    ref: str | None = None  # "L12" (None in a dry run for a new lead); a contact's client
     note: str = ""  # why it was skipped, a date that was replaced, a sender that was unclear
 
     def describe(self, *, dry_run: bool = False) -> str:
@@ -53,6 +64,8 @@ class Outcome:
             "sent": "would link your mail to" if dry_run else "your mail linked to",
             "seen": "already seen",
             "skipped": "skipped",
+            "contact": "would add contact at" if dry_run else "new contact at",
+            "updated": "would update contact at" if dry_run else "updated contact at",
         }
         head = verbs[self.kind] + (f" {self.ref}" if self.ref else "")
         tail = f" ({self.note})" if self.note else ""
@@ -143,16 +156,19 @@ class Intake:
 
     # -- mail ----------------------------------------------------------------------------
 
-    def receive_mail(self, mail: IncomingMail, key: str | None = None) -> Outcome:
+    def receive_mail(
+        self, mail: IncomingMail, key: str | None = None, *, sent: bool = False
+    ) -> Outcome:
         """A mail from a client, a partner or you: a reply on the lead whose thread it names,
-        else a new lead (from you: your answer on that lead, else skipped)."""
+        else a new lead (from you: your answer on that lead, else skipped). `sent` marks mail
+        read from a sent-mail folder as yours whatever its From says."""
         key = key or mail_key(mail)
         title = mail_title(mail)
         if key in self.seen:
             return Outcome("seen", title)
         when, date_note = received_at(mail.date, mail.date_problem, now=self.now)
         notes = [n for n in (date_note, "sender unclear" if mail.sender_unclear else "") if n]
-        own = is_own_address(mail.sender_email, self.config.intake.me)
+        own = sent or is_own_address(mail.sender_email, self.config.intake.me)
         with self._transaction() as session:
             if session.exec(select(IntakeItem.id).where(IntakeItem.key == key)).first():
                 self.seen.add(key)  # another run took it meanwhile
@@ -371,6 +387,101 @@ class Intake:
             return Outcome("lead", title, result.lead.ref, "; ".join(notes))
 
 
+def import_contact(
+    db: Database,
+    card: IncomingContact,
+    *,
+    now: datetime,
+    client: str | None = None,
+    dry_run: bool = False,
+) -> Outcome:
+    """One person from an address book: already known (same email or phone at any client)
+    adds nothing but the fields the contact lacked; otherwise added to `client`, else to the
+    client its organisation names (created if new), else to the client of a known contact
+    at the same company domain. One transaction."""
+    from amtui.core.clients import ensure_client
+    from amtui.core.lookup import find_client
+    from amtui.core.validate import check_email
+
+    title = card.name.strip() or (card.emails[0] if card.emails else "") or "(no name)"
+    emails = [e for e in card.emails if _valid_email(e)]
+    keys = {k for k in map(phone_key, card.phones) if k}
+    with db.read() if dry_run else db.write() as session:
+        existing = _known_contact(session, emails, keys)
+        if existing is not None:
+            contact, owner = existing
+            changes = {
+                "email": emails[0] if emails and not contact.email else None,
+                "phone": card.phones[0] if card.phones and not contact.phone else None,
+                "role": card.role if card.role and not contact.role else None,
+            }
+            changes = {k: v for k, v in changes.items() if v}
+            if not changes:
+                return Outcome("seen", title, owner.name)
+            if not dry_run:
+                for key, value in changes.items():
+                    setattr(contact, key, value)
+                session.add(contact)
+            return Outcome("updated", title, owner.name, "added " + ", ".join(sorted(changes)))
+        target: Client | None = None
+        created = False
+        name = client or card.organization
+        if name:
+            # The user's --client may be a reference or a unique beginning; a card's ORG must
+            # name a client exactly, or it is a new client ("Acme" is not "Acme Holdings").
+            target = find_client(session, name) if client else _exact_client(session, name)
+            if target is None and not dry_run:
+                target, created = ensure_client(session, name, now=now)
+            elif target is None:
+                created = True
+        else:
+            target = find_client_for(session, emails[0] if emails else None)
+        if target is None and not created:
+            return Outcome(
+                "skipped", title, None, "no client: give --client, or an ORG in the card"
+            )
+        note = f"new client {name}" if created else ""
+        if dry_run:
+            return Outcome("contact", title, target.name if target else name, note)
+        assert target is not None and target.id is not None
+        contact = Contact(
+            client_id=target.id,
+            name=title,
+            email=check_email(emails[0]) if emails else None,
+            phone=card.phones[0] if card.phones else None,
+            role=card.role,
+            created_at=now,
+        )
+        session.add(contact)
+        return Outcome("contact", title, target.name, note)
+
+
+def _known_contact(
+    session: Session, emails: list[str], phones: set[str]
+) -> tuple[Contact, Client] | None:
+    """A contact with one of these addresses (any case) or phone numbers, with its client."""
+    lowered = [e.lower() for e in emails]
+    if lowered:
+        found = session.exec(
+            select(Contact, Client)
+            .join(Client, col(Contact.client_id) == col(Client.id))
+            .where(sa.func.lower(col(Contact.email)).in_(lowered))
+            .limit(1)
+        ).first()
+        if found is not None:
+            return found[0], found[1]
+    if phones:
+        rows = session.exec(
+            select(Contact, Client)
+            .join(Client, col(Contact.client_id) == col(Client.id))
+            .where(col(Contact.phone).is_not(None))
+        )
+        for contact, owner in rows:
+            if phone_key(contact.phone) in phones:
+                return contact, owner
+    return None
+
+
 def _exact_client(session: Session, name: str) -> Client | None:
     """A client whose name is exactly `name` in any case (a form's company field)."""
     return session.exec(select(Client).where(Client.name_key == fold(name))).first()
@@ -383,3 +494,21 @@ def _valid_email(value: str | None) -> str | None:
     if value and re.fullmatch(r"[^@\s]+@[^@\s]+", value.strip()):
         return value.strip()
     return None
+
+
+def get_imap_state(db: Database, account: str, folder: str) -> ImapState | None:
+    """Where the last sync of an IMAP folder stopped (None before the first)."""
+    with db.read() as session:
+        return session.get(ImapState, (account, folder))
+
+
+def save_imap_state(
+    db: Database, account: str, folder: str, uidvalidity: int, last_uid: int, *, now: datetime
+) -> None:
+    """Remember the folder's UIDVALIDITY and the last UID read, in one transaction."""
+    with db.write() as session:
+        state = session.get(ImapState, (account, folder))
+        if state is None:
+            state = ImapState(account=account, folder=folder, uidvalidity=0, last_uid=0)
+        state.uidvalidity, state.last_uid, state.synced_at = uidvalidity, last_uid, now
+        session.add(state)
