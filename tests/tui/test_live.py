@@ -13,7 +13,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from amtui.core import leads, tasks
+from amtui.core import drafts, leads, tasks
 from amtui.core.db import Database
 from tests.conftest import NOW
 from tests.tui.conftest import drive, screen_text, settle
@@ -45,7 +45,7 @@ def test_a_row_written_by_another_connection_appears(make_app, seeded, config, n
             other, leads.LeadDraft("Written elsewhere", partner="Far Away"), now=now, config=config
         )
         tasks.add_task(
-            other, tasks.TaskDraft("Card from the shell", column="Backlog"), now=now, config=config
+            other, drafts.TaskDraft("Card from the shell", column="Backlog"), now=now, config=config
         )
         await poll(pilot)
         return before, screen_text(pilot.app)
