@@ -136,9 +136,10 @@ def _run(
     from amtui.core.intake_store import Intake
 
     rt = runtime(ctx)
-    intake = Intake(rt.db, now=rt.now, config=rt.config, dry_run=dry_run)
     printer = _Printer(fmt, dry_run, verbose)
-    printer.finish(job(intake, printer))
+    with Intake(rt.db, now=rt.now, config=rt.config, dry_run=dry_run) as intake:
+        tally = job(intake, printer)
+    printer.finish(tally)
 
 
 @app.command("email")

@@ -5,8 +5,8 @@ the config file.
 Each folder is opened read-only (EXAMINE: nothing is marked read on the server). amtui keeps
 the folder's UIDVALIDITY and the last UID it read: a re-run fetches only UIDs above it, and a
 changed UIDVALIDITY (the server renumbered the folder) reads the folder again, where the
-Message-ID keys keep anything from being added twice. The last UID is saved after every batch,
-so a killed run fetches at most one batch again.
+Message-ID keys keep anything from being added twice. The last UID is saved after every batch
+of fetched mail, in the same transaction as the mails it covers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.intake import Tally
 from amtui.core.intake_config import ImapAccount
-from amtui.core.intake_store import Intake, get_imap_state, save_imap_state
+from amtui.core.intake_store import Intake, get_imap_state
 from amtui.core.text import one_line
 from amtui.io.runner import NoProgress, Progress, Report, receive_bytes
 
@@ -168,10 +168,7 @@ def _folder(
                 tally.count(outcome.kind)
                 report(outcome)
                 progress.advance()
-            if not intake.dry_run:
-                save_imap_state(
-                    intake.db, account.name, folder, uidvalidity, batch[-1], now=intake.now
-                )
+            intake.save_imap_state(account.name, folder, uidvalidity, batch[-1])
     finally:
         progress.stop()
     return tally

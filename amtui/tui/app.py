@@ -60,6 +60,14 @@ class AmtuiApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help"),
+        Binding(
+            "i",
+            "run_intake",
+            "Intake",
+            id="app.intake",
+            show=False,
+            tooltip="Read new mail and form briefs from the sources in the config",
+        ),
     ]
 
     @dataclass
@@ -67,6 +75,14 @@ class AmtuiApp(App[None]):
         """Reminders and lead deadlines that came due (claimed: nobody else reports them)."""
 
         items: list[DueItem]
+
+    @dataclass
+    class IntakeDone(Message):
+        """The configured intake ran: its one-line summary, or why it could not run."""
+
+        summary: str
+        new: int
+        error: str | None = None
 
     def __init__(
         self,
@@ -87,6 +103,7 @@ class AmtuiApp(App[None]):
         self._ticks = 0
         self._checking_due = False
         self._clashes_reported: set[str] = set()
+        self._intake_running = False
 
     def now(self) -> datetime:
         return self.clock()
@@ -226,6 +243,51 @@ class AmtuiApp(App[None]):
                     markup=False,
                 )
         self.bell()
+
+    # --- intake (`i`): mail and form briefs from the configured sources ----------------------
+
+    def action_run_intake(self) -> None:
+        """Run `amtui intake run` in a worker; a toast says what came in."""
+        if not self.config.intake.has_sources:
+            self.notify(
+                "No intake sources: add [intake] mail, [intake.imap.NAME] or [intake.forms.NAME]"
+                " to the config (see the README)",
+                title="Intake",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if self._intake_running:
+            self.notify("Intake is running already", title="Intake", markup=False, timeout=3)
+            return
+        self._intake_running = True
+        self.notify("Looking for new mail and briefs…", title="Intake", markup=False, timeout=3)
+        self._run_intake()
+
+    @work(thread=True, exclusive=True, group="intake", exit_on_error=False)
+    def _run_intake(self) -> None:
+        from amtui.core.intake_store import Intake
+        from amtui.io.runner import run_configured  # parsers: only when intake runs
+
+        try:
+            with Intake(self.db, now=self.now(), config=self.config) as intake:
+                tally = run_configured(intake, report=lambda _outcome: None)
+            done = self.IntakeDone(tally.summary(), tally.new)
+        except AmtuiError as error:
+            done = self.IntakeDone("", 0, str(error))
+        except Exception as error:  # a bug: keep the app running, say so
+            self.log.error(f"intake failed: {error!r}")
+            done = self.IntakeDone("", 0, f"intake failed: {type(error).__name__}")
+        self.post_message(done)
+
+    def on_amtui_app_intake_done(self, message: IntakeDone) -> None:
+        self._intake_running = False
+        if message.error is not None:
+            self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
+            return
+        self.notify(safe(message.summary, 300), title="Intake", markup=False)
+        if message.new:
+            self.data_changed()
 
     # --- results of writes ---------------------------------------------------------------------
 
