@@ -41,7 +41,7 @@ def add(
     row = add_reminder(rt.db, text, at, now=rt.now, config=rt.config, about=about, kind=kind)
     when = format_when(row.reminder.due_at, rt.config.timezone, rt.now)
     about_text = f" about {row.subject_ref}" if row.subject_ref else ""
-    say(f"Added R{row.reminder.id}: {row.reminder.text}{about_text} · {when}")
+    say(f"Added {row.reminder.ref}: {row.reminder.text}{about_text} · {when}")
 
 
 @app.command("list")
@@ -74,7 +74,7 @@ def list_(
         kind = reminder.kind + (f" {reminder.step}" if reminder.step else "")
         table.append(
             [
-                f"R{reminder.id}",
+                reminder.ref,
                 Cell(format_when(due, tz, rt.now), "bold red" if late else None),
                 kind,
                 reminder.text,
@@ -101,11 +101,11 @@ def done(
     for reference in references:
         result = complete_reminder(rt.db, reference, now=rt.now, config=rt.config)
         reminder = result.row.reminder
-        say(f"Done R{reminder.id}: {reminder.text}")
+        say(f"Done {reminder.ref}: {reminder.text}")
         if result.next_step is not None:
             step = result.next_step
             when = format_when(step.due_at, rt.config.timezone, rt.now)
-            say(f"Next: R{step.id} {step.text}, due {when}")
+            say(f"Next: {step.ref} {step.text}, due {when}")
         if result.went_cold:
             say(f"{result.row.subject_ref} has gone cold: the ladder ended without a reply.")
 
@@ -130,7 +130,7 @@ def edit(
         rt.db, reference, now=rt.now, config=rt.config, text=text, when=at, kind=kind
     )
     when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
-    say(f"R{row.reminder.id}: {row.reminder.text} · {when}")
+    say(f"{row.reminder.ref}: {row.reminder.text} · {when}")
 
 
 @app.command("rm")
@@ -148,9 +148,9 @@ def remove(
 
     rt = runtime(ctx)
     row = get_reminder(rt.db, reference)
-    confirm(f"Delete R{row.reminder.id} {row.reminder.text!r}?", yes=yes)
+    confirm(f"Delete {row.reminder.ref} {row.reminder.text!r}?", yes=yes)
     delete_reminder(rt.db, reference)
-    say(f"Deleted R{row.reminder.id}: {row.reminder.text}")
+    say(f"Deleted {row.reminder.ref}: {row.reminder.text}")
 
 
 @app.command("snooze")
@@ -169,7 +169,7 @@ def snooze(
     rt = runtime(ctx)
     row = snooze_reminder(rt.db, reference, until, now=rt.now, config=rt.config)
     when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
-    say(f"Snoozed R{row.reminder.id} until {when}: {row.reminder.text}")
+    say(f"Snoozed {row.reminder.ref} until {when}: {row.reminder.text}")
 
 
 @app.command("due")

@@ -264,7 +264,7 @@ class Intake:
                         origin=mail.origin,
                         lead=existing,
                     )
-                    return Outcome("seen", title, f"L{existing.id}")
+                    return Outcome("seen", title, existing.ref)
             thread = self._thread(session, mail.references)
             if thread is not None:
                 return self._reply(session, mail, key, thread, when, own, notes)
@@ -333,7 +333,7 @@ class Intake:
         occurred = max(when, lead.received_at)  # a skewed clock must not predate the lead
         if self.dry_run:
             self._plan(mail, key, lead.title)
-            return Outcome(kind, lead.title, f"L{lead.id}", "; ".join(notes))
+            return Outcome(kind, lead.title, lead.ref, "; ".join(notes))
         text = mail.body.strip()
         if mail.attachments:
             text = mail_notes(mail)
@@ -366,7 +366,7 @@ class Intake:
             lead=lead,
             direction="out" if own else "in",
         )
-        return Outcome(kind, lead.title, f"L{lead.id}", "; ".join(notes))
+        return Outcome(kind, lead.title, lead.ref, "; ".join(notes))
 
     def _new_lead(
         self,
@@ -399,7 +399,7 @@ class Intake:
         self._record(
             session, key, "mail", "lead", occurred=when, origin=mail.origin, lead=result.lead
         )
-        return Outcome("lead", title, f"L{result.lead.id}", "; ".join(notes))
+        return Outcome("lead", title, result.lead.ref, "; ".join(notes))
 
     def _sender(
         self, session: Session, address: str | None, company: str | None, notes: list[str]
@@ -461,7 +461,7 @@ class Intake:
                 origin=brief.origin,
                 lead=result.lead,
             )
-            return Outcome("lead", title, f"L{result.lead.id}", "; ".join(notes))
+            return Outcome("lead", title, result.lead.ref, "; ".join(notes))
 
 
 def import_contact(

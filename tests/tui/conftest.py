@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from amtui.core import clients, leads, reminders, tasks
+from amtui.core import clients, drafts, leads, reminders, tasks
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.pipeline import respond_lead
@@ -50,7 +50,7 @@ def seed(db: Database, config: Config, now: datetime = NOW) -> None:
          value="12k", currency="EUR")  # fmt: skip
 
     def task(text: str, **fields: Any) -> str:
-        draft = tasks.draft_from_text(text, now=now, config=config)
+        draft = drafts.draft_from_text(text, now=now, config=config)
         for name, value in fields.items():
             setattr(draft, name, value)
         return f"T{tasks.add_task(db, draft, now=now, config=config).task.id}"

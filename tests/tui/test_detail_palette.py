@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amtui.core import tasks
+from amtui.core import task_queries
 from tests.tui.conftest import drive, press, screen_text, settle
 
 
@@ -31,7 +31,7 @@ def test_enter_opens_every_field_subtasks_and_timeline(make_app, seeded) -> None
     ):
         assert expected in opened, expected
     assert "Subtasks 2/3" in ticked and "[x] T5 Script" in ticked
-    assert tasks.get_task_details(seeded, "T5").row.task.done_at is not None
+    assert task_queries.get_task_details(seeded, "T5").row.task.done_at is not None
     assert screen == "MainScreen"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amtui.core import clients, leads, tasks
+from amtui.core import clients, drafts, leads, task_queries, tasks
 from tests.tui.conftest import drive, press, screen_text, settle
 
 HOSTILE = [
@@ -47,7 +47,7 @@ def hostile(tmp_path, config, now):
     for text in HOSTILE:
         tasks.add_task(
             db,
-            tasks.TaskDraft(text, notes=text, client=f"C{client.id}", due="today", tags=["x"]),
+            drafts.TaskDraft(text, notes=text, client=f"C{client.id}", due="today", tags=["x"]),
             now=now,
             config=config,
         )
@@ -126,7 +126,7 @@ def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
 ) -> None:
     (ref,) = [
         f"T{r.task.id}"
-        for r in tasks.list_tasks(hostile, config=config)
+        for r in task_queries.list_tasks(hostile, config=config)
         if r.task.title == "\x1b[31mred"
     ]
 
@@ -145,7 +145,7 @@ def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
         return shown
 
     assert drive(make_app(database=hostile), scenario) == "\\x1b[31mred"
-    task = tasks.get_task_details(hostile, ref).row.task
+    task = task_queries.get_task_details(hostile, ref).row.task
     assert task.title == "\x1b[31mred" and task.assignee == "copywriter"
 
 

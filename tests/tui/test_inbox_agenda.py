@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from amtui.core import board, leads, reminders, tasks
+from amtui.core import board, leads, reminders, task_queries
 from tests.tui.conftest import drive, press, screen_text, type_text
 
 
@@ -101,7 +101,7 @@ def test_agenda_x_completes_tasks_and_reminders(make_app, seeded) -> None:
 
     first, text = drive(make_app(), scenario)
     assert first == "T3"  # the overdue estimate comes first
-    assert tasks.get_task_details(seeded, "T3").row.task.done_at is not None
+    assert task_queries.get_task_details(seeded, "T3").row.task.done_at is not None
     assert reminders.get_reminder(seeded, "R1").reminder.done_at is not None
     assert "Overdue" not in text
 

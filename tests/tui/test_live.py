@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from amtui.core import leads, tasks
+from amtui.core import drafts, leads, tasks
 from amtui.core.db import Database
 from tests.tui.conftest import drive, screen_text
 
@@ -29,7 +29,7 @@ def test_a_row_written_by_another_connection_appears(make_app, seeded, config, n
             other, leads.LeadDraft("Written elsewhere", partner="Far Away"), now=now, config=config
         )
         tasks.add_task(
-            other, tasks.TaskDraft("Card from the shell", column="Backlog"), now=now, config=config
+            other, drafts.TaskDraft("Card from the shell", column="Backlog"), now=now, config=config
         )
         return await wait_for(pilot, "Written elsewhere") and await wait_for(pilot, "Card from")
 
