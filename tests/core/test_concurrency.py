@@ -20,12 +20,13 @@ from sqlmodel import col, func, select
 from amtui.core.clients import add_client
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.drafts import TaskPatch, draft_from_text
 from amtui.core.errors import AmtuiError, InputError, StorageError
 from amtui.core.leads import DuplicateLeadError, LeadDraft, add_lead
 from amtui.core.migrations import ensure_schema
 from amtui.core.models import Client, Lead, TaskTag
 from amtui.core.pipeline import win_lead
-from amtui.core.tasks import TaskPatch, add_task, draft_from_text, edit_task
+from amtui.core.tasks import add_task, edit_task
 
 PG_URL = os.environ.get("AMTUI_TEST_POSTGRES")
 WRITERS = 6
