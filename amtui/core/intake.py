@@ -322,6 +322,7 @@ class Tally:
     seen: int = 0
     skipped: int = 0
     updated: int = 0
+    older: int = 0  # mail dated before --since, left out unread
     kinds: tuple[str, str] = ("new lead", "new leads")
     mail: bool = True  # say how many replies were linked (mail can carry replies)
 
@@ -336,7 +337,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         self.mail = self.mail or other.mail
-        for name in ("leads", "replies", "sent", "seen", "skipped", "updated"):
+        for name in ("leads", "replies", "sent", "seen", "skipped", "updated", "older"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def summary(self, *, dry_run: bool = False) -> str:
@@ -352,6 +353,8 @@ class Tally:
         parts.append(f"{self.seen} already seen")
         if self.skipped:
             parts.append(f"{self.skipped} skipped")
+        if self.older:
+            parts.append(f"{self.older} older than --since")
         text = ", ".join(parts)
         return f"dry run, nothing written: would add {text}" if dry_run else text
 

@@ -228,3 +228,12 @@ def test_a_closed_port_is_one_line(
         'password_env = "TEST_IMAP_PASSWORD"\n'
     )
     assert "cannot reach IMAP server 127.0.0.1" in cli.fails(2, "intake", "imap", "x")
+
+
+def test_since_asks_the_server_for_recent_mail_only(
+    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+) -> None:
+    server.append("INBOX", None, None, mail(1))  # the server dates it now (its arrival)
+    later = cli("intake", "imap", account, "--since", "2099-01-01")
+    assert later.exit_code == 1 and later.stdout.startswith("0 new leads")
+    assert cli.ok("intake", "imap", account).splitlines()[-1].startswith("1 new lead")
