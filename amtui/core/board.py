@@ -205,13 +205,7 @@ def _column(
     if text and text.strip():
         where.append(_task_matches(text.strip()))
     total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
-    query = (
-        select(Task)
-        .where(*where)
-        .order_by(*_column_order(sort))
-        .offset(offset)
-        .limit(limit)
-    )
+    query = select(Task).where(*where).order_by(*_column_order(sort)).offset(offset).limit(limit)
     rows = rows_for(session, list(session.exec(query))) if total > offset else []
     return ColumnPage(name, total, rows, offset)
 

@@ -11,8 +11,8 @@ def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkey
     is. Fire every timer of every node at exactly that moment, then deliver a write's result."""
     from textual._callback import invoke
 
-    from amtui.tui.app import AmtuiApp
     from amtui.tui.actions import Actions
+    from amtui.tui.app import AmtuiApp
 
     fired: list[str] = []
     original = AmtuiApp._close_all

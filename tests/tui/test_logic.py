@@ -55,9 +55,7 @@ def test_every_logic_module_is_listed_above() -> None:
 
     import amtui.tui.logic as package
 
-    found = {
-        f"amtui.tui.logic.{path.stem}" for path in Path(package.__file__).parent.glob("*.py")
-    }
+    found = {f"amtui.tui.logic.{path.stem}" for path in Path(package.__file__).parent.glob("*.py")}
     assert found - {"amtui.tui.logic.__init__"} == set(LOGIC_MODULES) - {"amtui.tui.logic"}
 
 

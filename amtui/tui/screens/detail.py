@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from amtui.core import board
 from amtui.core.clients import get_client_details
@@ -33,6 +33,7 @@ from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.text import safe
 from amtui.tui.logic.verbs import Facts, Target, applies, verb
 from amtui.tui.widgets import detail as parts
+from amtui.tui.widgets.footer import FittedFooter
 from amtui.tui.widgets.lead_detail import lead_fields
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class DetailScreen(ModalScreen[None]):
                 yield Static("", id="subtasks-title", markup=False)
                 yield parts.SubtaskList(id="subtasks")
             yield Static("", id="detail-related", markup=False)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         if self.kind == Kind.TASK.value:

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from amtui.core.board import ClientChoice, ColumnPage, InboxPage
@@ -32,6 +32,7 @@ from amtui.tui.logic import data
 from amtui.tui.logic.verbs import Target
 from amtui.tui.widgets.agenda import Agenda
 from amtui.tui.widgets.board import Board
+from amtui.tui.widgets.footer import FittedFooter
 from amtui.tui.widgets.inbox import Inbox
 from amtui.tui.widgets.rows import Region, RowList
 
@@ -107,13 +108,8 @@ class MainScreen(Screen[None]):
             yield self.inbox
             yield self.board
             yield self.agenda
-        self.footer = Footer()
+        self.footer = FittedFooter()
         yield self.footer
-
-    def on_resize(self, event: events.Resize) -> None:
-        # A narrower terminal fits more keys in the footer when they are packed tightly (below
-        # 100 columns some still fall off the end: `?` lists every key).
-        self.footer.compact = event.size.width < 160
 
     @property
     def regions(self) -> list[Region]:

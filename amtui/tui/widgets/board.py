@@ -1,4 +1,9 @@
-"""The kanban board: one column per configured name, each loaded a page at a time."""
+"""The kanban board: one column per configured name, each loaded a page at a time.
+
+Only as many columns as fit at a readable width (`MIN_COLUMN_WIDTH`) are shown, the current one
+kept towards the middle; a strip above them names every column with its count, so the hidden
+ones are still in view (`h` / `l` walk to them).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
+from textual.widgets import Static
 
 from amtui.core.board import ColumnPage
 from amtui.core.config import Config
@@ -15,6 +21,8 @@ from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts, Target
 from amtui.tui.widgets.rows import Region, RowList
+
+MIN_COLUMN_WIDTH = 28  # cells: a card's title, due date and client stay readable
 
 #: How a column's title says its sort (by hand says nothing).
 SORT_MARKS = {"due": "↓due", "priority": "↓priority"}
@@ -79,13 +87,52 @@ class Board(Region):
         self.column_names = columns
         self.border_title = Content("Board")
         self._columns = [BoardColumn(name, index) for index, name in enumerate(columns)]
+        self.tabs = Static("", id="board-tabs", markup=False)
+        self.window = (0, len(columns))  # the first column shown, and how many
 
     def compose(self):  # type: ignore[no-untyped-def]
+        yield self.tabs
         with Horizontal(id="board-columns"):
             yield from self._columns
 
     def on_mount(self) -> None:
         self.columns[0].add_class("-current")
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Show the columns that fit at a readable width, the current one centred."""
+        count = len(self.columns)
+        width = self.content_size.width
+        shown = max(1, min(count, width // MIN_COLUMN_WIDTH)) if width else count
+        start = min(max(0, self.column_index - shown // 2), count - shown)
+        self.window = (start, shown)
+        for column in self.columns:
+            column.display = start <= column.index < start + shown
+        self._show_tabs()
+
+    def _show_tabs(self) -> None:
+        """`‹ Backlog 2 · To do 5 · In progress 2 ›`: every column, the hidden ones muted."""
+        start, shown = self.window
+        self.tabs.display = shown < len(self.columns)
+        if not self.tabs.display:
+            return
+        parts: list[str | tuple[str, str]] = [("‹ " if start else "  ", render.MUTED)]
+        for column in self.columns:
+            if column.index:
+                parts.append((" · ", render.MUTED))
+            total = f" {column.page.total}" if column.page is not None else ""
+            label = f"{render.safe(column.column_name, 30)}{total}"
+            if column.index == self.column_index:
+                parts.append((label, "bold reverse"))
+            elif start <= column.index < start + shown:
+                parts.append((label, ""))
+            else:
+                parts.append((label, render.MUTED))
+        parts.append((" ›" if start + shown < len(self.columns) else "", render.MUTED))
+        self.tabs.update(Content.assemble(*parts))
 
     @property
     def columns(self) -> list[BoardColumn]:
@@ -148,7 +195,7 @@ class Board(Region):
         columns = self.columns
         columns[old].remove_class("-current")
         columns[new].add_class("-current")
-        self.call_after_refresh(columns[new].scroll_visible, animate=False)
+        self._fit_columns()
         self.update_bindings()
 
     def set_sorts(self, sorts: dict[str, str]) -> None:
@@ -177,6 +224,7 @@ class Board(Region):
         if self.filter_text:
             parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
         self.border_title = Content.assemble(*parts)
+        self._show_tabs()
         self.update_bindings()
 
     def append_page(self, page: ColumnPage, *, now: datetime, config: Config) -> None:
