@@ -222,7 +222,7 @@ class AmtuiApp(App[None]):
         items = message.items
         if not items:
             return
-        tz, now = self.config.timezone, self.now()
+        now = self.now()
         urgent = any(item.kind != "reminder" for item in items)
         if len(items) > DUE_GROUPED_OVER:
             refs = ", ".join(item.ref for item in items[:20]) + (" …" if len(items) > 20 else "")
@@ -236,7 +236,7 @@ class AmtuiApp(App[None]):
         else:
             for item in items:
                 self.notify(
-                    f"{item.ref} {due_text(item, tz, now)}",
+                    f"{item.ref} {due_text(item, self.config, now)}",
                     title="Due",
                     severity="warning" if item.kind != "reminder" else "information",
                     timeout=DUE_TOAST_SECONDS,
