@@ -378,6 +378,9 @@ class Intake:
         notes: list[str],
     ) -> Outcome:
         partner, client = self._sender(session, mail.sender_email, None, notes)
+        email = _valid_email(mail.sender_email)
+        if mail.sender_email and email is None:  # e.g. `a@b@c`: kept in the text, not lost
+            notes.append(f"sender address unreadable: {mail.sender_email}")
         if self.dry_run:
             self._plan(mail, key, title)
             return Outcome("lead", title, None, "; ".join(notes))
@@ -387,7 +390,7 @@ class Intake:
             partner=partner,
             channel=Channel.EMAIL.value,
             contact_name=mail.sender_name,
-            contact_email=mail.sender_email,
+            contact_email=email,
             received=when,
             external_id=mail.message_id,
             notes=mail_notes(mail),
