@@ -187,6 +187,7 @@ def due(
     """
     from amtui.cli.serialize import due_json, due_line
     from amtui.core.notify import collect_due
+    from amtui.core.text import markdown
 
     rt = runtime(ctx)
     items = collect_due(rt.db, now=rt.now, config=rt.config)
@@ -196,7 +197,7 @@ def due(
     else:
         for item in items:
             ref, text = due_line(item, tz, rt.now)
-            print(f"- **{ref}** {text}" if fmt is Format.MD else f"{ref:<7} {text}")
+            print(f"- **{ref}** {markdown(text)}" if fmt is Format.MD else f"{ref:<7} {text}")
     if notify and items:
         _desktop_notify(items, tz, rt.now)
     if not items:
@@ -209,6 +210,7 @@ def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
 
     from amtui.cli.output import note
     from amtui.cli.serialize import due_line
+    from amtui.core.text import notification
 
     program = shutil.which("notify-send")
     if program is None:
@@ -220,7 +222,14 @@ def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
         # A list of arguments, never a shell: the text is data (DESIGN §8).
         try:
             subprocess.run(
-                [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
+                [
+                    program,
+                    "--app-name=amtui",
+                    f"--urgency={urgency}",
+                    "--",  # a text starting with "-" is the body, never an option
+                    f"amtui {ref}",
+                    notification(text),
+                ],
                 check=False,
                 timeout=10,
             )
