@@ -334,9 +334,7 @@ class Intake:
         if self.dry_run:
             self._plan(mail, key, lead.title)
             return Outcome(kind, lead.title, lead.ref, "; ".join(notes))
-        text = mail.body.strip()
-        if mail.attachments:
-            text = mail_notes(mail)
+        text = mail_notes(mail)
         data = {"subject": mail.subject, "message_id": mail.message_id, "from": mail.sender_email}
         log_kind = LogKind.EMAIL_OUT.value if own else LogKind.EMAIL_IN.value
         if lead.stage in CLOSED_STAGES:

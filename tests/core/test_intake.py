@@ -406,3 +406,11 @@ def test_an_unreadable_sender_address_does_not_lose_the_mail(db: Database, cfg: 
     with db.read() as session:
         created = session.exec(select(Activity)).one()
     assert "sender address unreadable: anna@granel@example" in created.text
+
+
+def test_a_huge_body_is_cut_and_says_so() -> None:
+    from amtui.core.intake import BODY_MAX, mail_notes
+
+    notes = mail_notes(mail(body="x" * (BODY_MAX + 500)))
+    assert notes.startswith("x" * BODY_MAX)
+    assert notes.endswith("(500 more characters not kept)")
