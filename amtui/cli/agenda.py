@@ -69,6 +69,7 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
     from amtui.cli.output import TONE_STYLES, styled
     from amtui.core.describe import Tone
     from amtui.core.describe_agenda import agenda_line, agenda_sections, agenda_title
+    from amtui.core.text import markdown
 
     emit = _styled_printer() if fmt is Format.TEXT and styled() else _plain
     title = agenda_title(result)
@@ -84,7 +85,7 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
             line = agenda_line(rt.view, item)
             tone = Tone.LATE if line.when.tone is Tone.LATE else part.tone
             if fmt is Format.MD:
-                emit(f"- **{line.ref}** {line.when.text} — {_md(line.text)}")
+                emit(f"- **{line.ref}** {line.when.text} — {markdown(line.text)}")
             else:
                 emit(f"  {line.ref:<7} {line.when.text:<18} {line.text}", TONE_STYLES[tone] or "")
         if section.more:
@@ -106,7 +107,3 @@ def _styled_printer() -> Callable[..., None]:
         console.print(Text(text, style=style))
 
     return emit
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")

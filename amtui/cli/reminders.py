@@ -190,6 +190,7 @@ def due(
     from amtui.cli.serialize import due_json
     from amtui.core.describe_agenda import due_line
     from amtui.core.notify import collect_due
+    from amtui.core.text import markdown
 
     rt = runtime(ctx)
     items = collect_due(rt.db, now=rt.now, config=rt.config)
@@ -199,7 +200,12 @@ def due(
     else:
         for item in items:
             text = due_line(rt.view, item)
-            print(f"- **{item.ref}** {text}" if fmt is Format.MD else f"{item.ref:<7} {text}")
+            line = (
+                f"- **{item.ref}** {markdown(text)}"
+                if fmt is Format.MD
+                else f"{item.ref:<7} {text}"
+            )
+            print(line)
     if notify and items:
         _desktop_notify(items, rt.view)
     if not items:
@@ -212,6 +218,7 @@ def _desktop_notify(items: list[DueItem], view: View) -> None:
 
     from amtui.cli.output import note
     from amtui.core.describe_agenda import due_line
+    from amtui.core.text import notification
 
     program = shutil.which("notify-send")
     if program is None:
@@ -223,7 +230,14 @@ def _desktop_notify(items: list[DueItem], view: View) -> None:
         # A list of arguments, never a shell: the text is data (DESIGN §8).
         try:
             subprocess.run(
-                [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
+                [
+                    program,
+                    "--app-name=amtui",
+                    f"--urgency={urgency}",
+                    "--",  # a text starting with "-" is the body, never an option
+                    f"amtui {ref}",
+                    notification(text),
+                ],
                 check=False,
                 timeout=10,
             )
