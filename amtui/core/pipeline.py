@@ -7,14 +7,15 @@ new → contacted → briefed → proposal-sent → negotiating → won | lost (
   meeting), a win or a loss stops it.
 - Won and lost are closed: `reopen` first to move such a lead again. A lead never returns to
   "new" once contacted.
-Every change is an activity on the lead's timeline; every service is one transaction.
+Which moves are allowed and what they mean are the pure rules of `amtui.core.pipeline_rules`
+(with the log kinds that count as a reply or a response); this module applies them. Every
+change is an activity on the lead's timeline; every service is one transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -29,30 +30,20 @@ from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import Activity, Client, Lead, Reminder, Task
+from amtui.core.pipeline_rules import (
+    LOG_KINDS,
+    OUTBOUND_KINDS,
+    REPLY_KINDS,
+    LogKind,
+    check_open,
+    check_stage_target,
+    plan_stage_move,
+    reopen_stage,
+)
 from amtui.core.sla import answer_due, response_owed
 from amtui.core.tasks import add_task_in_session
 from amtui.core.validate import check_choice, check_name
-from amtui.core.vocabulary import ANSWERED_STAGES, CLOSED_STAGES, OPEN_STAGES, STAGES, Stage
-
-
-class LogKind(StrEnum):
-    EMAIL_OUT = "email-out"
-    EMAIL_IN = "email-in"
-    CALL = "call"  # a conversation with the client
-    CALL_OUT = "call-out"  # we called and did not get through (voicemail, no answer)
-    MEETING = "meeting"
-    NOTE = "note"
-
-
-#: Contact that counts as the client replying: it stops the follow-up ladder.
-REPLY_KINDS = (LogKind.EMAIL_IN.value, LogKind.CALL.value, LogKind.MEETING.value)
-#: Contact that counts as us answering a new lead.
-OUTBOUND_KINDS = (
-    LogKind.EMAIL_OUT.value,
-    LogKind.CALL.value,
-    LogKind.CALL_OUT.value,
-    LogKind.MEETING.value,
-)
+from amtui.core.vocabulary import CLOSED_STAGES, Stage
 
 
 @dataclass
@@ -74,10 +65,7 @@ class WinResult:
 
 def _open_lead(session: Session, reference: str) -> Lead:
     lead = fetch(session, Lead, reference)
-    if lead.stage in CLOSED_STAGES:
-        raise InputError(
-            f"{lead.ref} is {lead.stage}; reopen it first with `amtui lead reopen {lead.ref}`"
-        )
+    check_open(lead.ref, lead.stage)
     return lead
 
 
@@ -186,31 +174,25 @@ def change_stage(
     config: Config,
     note: str | None = None,
 ) -> StageResult:
-    """Move an open lead to another open stage (won and lost have their own commands)."""
-    target = check_choice(stage, STAGES, "stage")
-    if target == Stage.WON.value:
-        raise InputError("use `amtui lead win` to win a lead (it links the client and adds tasks)")
-    if target == Stage.LOST.value:
-        raise InputError("use `amtui lead lose --reason …` to close a lead as lost")
+    """Move an open lead to another open stage (won and lost have their own commands); what a
+    move means is `pipeline_rules.plan_stage_move`."""
+    check_stage_target(stage)  # bad input is refused before anything is read
     with db.write() as session:
-        lead = _open_lead(session, reference)
-        previous = lead.stage
-        if target == previous:
-            raise InputError(f"{lead.ref} is already {target}")
-        if target == Stage.NEW.value:
-            raise InputError(f"{lead.ref} was contacted already; it cannot go back to new")
+        lead = fetch(session, Lead, reference)
+        move = plan_stage_move(lead.ref, lead.stage, stage)
+        target = move.target
         events: list[str] = []
-        result = StageResult(lead, previous, events=events)
+        result = StageResult(lead, move.current, events=events)
         _record_first_response(session, lead, now=now, events=events)
         if lead.stage != target:
             _set_stage(session, lead, target, now=now, events=events, note=note or "")
-        if target in ANSWERED_STAGES:
+        if move.answers:
             _record_answer(session, lead, now=now, events=events)
-        if target == Stage.PROPOSAL_SENT.value:
+        if move.starts_ladder:
             record_activity(session, lead, ActivityKind.PROPOSAL_SENT, note or "", now=now)
             result.ladder_step = start_ladder(session, lead, now=now, config=config)
             events.append("follow-up ladder started")
-        elif previous == Stage.PROPOSAL_SENT.value:
+        elif move.stops_ladder:
             # Negotiating (or a new brief) means the client answered: no more chasing.
             result.stopped = stop_ladder(session, lead, now=now, reason=f"moved to {target}")
             if result.stopped is not None:
@@ -232,7 +214,7 @@ def log_lead(
     """Log contact with the lead: a reply (email-in, call, meeting) stops the ladder; our own
     message (email-out, call, meeting) counts as the first response; `awaits_reply` on an
     outgoing message (re)starts the ladder."""
-    kind = check_choice(kind, [k.value for k in LogKind], "contact kind")
+    kind = check_choice(kind, LOG_KINDS, "contact kind")
     with db.write() as session:
         lead = _open_lead(session, reference)
         occurred = _resolve_time(at, session, lead, now=now, config=config) if at else now
@@ -352,8 +334,7 @@ def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) 
             )
             .order_by(col(Activity.id).desc())
         ).first()
-        before = (closing.data or {}).get("from") if closing else None
-        target = before if before in OPEN_STAGES else Stage.NEGOTIATING.value
+        target = reopen_stage((closing.data or {}).get("from") if closing else None)
         events: list[str] = []
         previous = lead.stage
         _set_stage(session, lead, target, now=now, events=events, note="reopened")

@@ -68,6 +68,7 @@ PURE_MODULES = (
     "amtui.core.describe",
     "amtui.core.describe_leads",
     "amtui.core.describe_agenda",
+    "amtui.core.pipeline_rules",
 )
 
 
