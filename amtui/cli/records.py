@@ -27,7 +27,6 @@ from amtui.core.display import (
 )
 from amtui.core.refs import Kind, ref
 from amtui.core.sla import deadlines_of
-from amtui.core.text import one_line
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -42,6 +41,8 @@ def _fields(pairs: Sequence[tuple[str, str | None]], fmt: Format) -> None:
 
 
 def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
+    from amtui.core.activities import describe_activity
+
     if not activities:
         return
     heading("Timeline", fmt)
@@ -49,7 +50,7 @@ def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
     print_table(
         ["WHEN", "WHAT", "NOTE"],
         [
-            [f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", a.kind, one_line(a.text)]
+            [f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", a.kind, describe_activity(a, tz)]
             for a in activities
         ],
         fmt,
