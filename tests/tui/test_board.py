@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from amtui.core import drafts, task_queries, tasks
-from tests.tui.conftest import drive, press, screen_text, settle, type_text
+from tests.tui.conftest import drive, notes, press, screen_text, settle, type_text
 
 
 def column_of(db, ref: str) -> str:
@@ -52,7 +52,7 @@ def test_x_completes_the_card_and_space_too(make_app, seeded) -> None:
         await press(pilot, "2", "l", "l")  # In progress: the video card with subtasks
         assert pilot.app.screen.query_one("#board").current_ref == "T4"
         await press(pilot, "x")
-        return screen_text(pilot.app)
+        return notes(pilot.app)
 
     text = drive(make_app(), scenario)
     task = task_queries.get_task_details(seeded, "T4")
@@ -81,7 +81,7 @@ def test_new_task_with_quick_add_tokens(make_app, seeded) -> None:
         await type_text(pilot, "Send estimate due:fri 15:00 client:Granel +urgent @copywriter")
         hint = pilot.app.screen.query_one("#hint-title").content.plain
         await press(pilot, "ctrl+s")
-        return hint, pilot.app.screen.query_one("#board").current_ref, screen_text(pilot.app)
+        return hint, pilot.app.screen.query_one("#board").current_ref, notes(pilot.app)
 
     hint, selected, text = drive(make_app(), scenario)
     assert hint.startswith('→ "Send estimate" · due Fri 27 Nov 15:00 · client Granel')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from amtui.core import clients, drafts, leads, task_queries, tasks
-from tests.tui.conftest import drive, press, screen_text, settle
+from tests.tui.conftest import drive, notes, press, screen_text, settle, type_text
 
 HOSTILE = [
     "[@click=app.quit]x[/]",
@@ -104,8 +104,7 @@ def test_detail_form_confirm_and_palette_keep_hostile_text_literal(make_app, hos
         await press(pilot, "escape", "d")
         confirm = screen_text(pilot.app)
         await press(pilot, "n", "ctrl+p")
-        await pilot.press(*"click")
-        await pilot.pause(0.8)
+        await type_text(pilot, "click")  # one search, not one per letter
         palette = screen_text(pilot.app)
         await press(pilot, "escape")
         return detail, form, confirm, palette, pilot.app.is_running
@@ -150,7 +149,6 @@ def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
 
 
 def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile) -> None:
-    from tests.tui.conftest import shown, type_text
 
     async def scenario(pilot):
         screens = []
@@ -161,7 +159,7 @@ def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile
                 await press(pilot, "escape")
         await type_text(pilot, "[/b] \x1b[2J price")
         await press(pilot, "enter")
-        return screens, shown(pilot.app), pilot.app.is_running
+        return screens, screen_text(pilot.app) + "\n" + notes(pilot.app), pilot.app.is_running
 
     screens, after, running = drive(make_app(database=hostile), scenario)
     log, stage, win, lose = screens
