@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+CHECKOUT = BENCH.parent  # the amtui every child runs (see amtui_env)
 DATA = BENCH / "data"
 RESULTS = BENCH / "RESULTS.md"
 #: The user's zone in bench configs (same as generate.BENCH_TZ).
@@ -60,13 +61,19 @@ def write_config(path: Path) -> None:
 
 
 def amtui_env(db: Path, config: Path, pycache: Path | None) -> dict[str, str]:
-    """A child's environment: bench data only, and bytecode cached like a real install.
+    """A child's environment: this checkout's amtui, bench data only, bytecode cached like a
+    real install.
 
+    The checkout is put first on PYTHONPATH, so that every child (the console script,
+    `python -m amtui`, generate.py) runs the same amtui: the installed one may be another
+    checkout with another schema version, which would migrate or refuse the bench databases.
     With PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every amtui module edited since
     its .pyc was written would be recompiled by every process; `pycache` (PYTHONPYCACHEPREFIX)
     keeps a private, writable cache instead. None keeps the caller's settings.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMTUI_")}
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(CHECKOUT)]
+    env["PYTHONPATH"] = os.pathsep.join([str(CHECKOUT), *paths])
     env.update(AMTUI_DB=str(db), AMTUI_CONFIG=str(config), NO_COLOR="1", COLUMNS="120")
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     if pycache is not None:
@@ -176,13 +183,13 @@ def git_state() -> str:
     """`abc1234 subject`, and whether amtui/ has uncommitted changes."""
     try:
         head = subprocess.run(
-            ["git", "-C", str(BENCH.parent), "log", "-1", "--format=%h %s"],
+            ["git", "-C", str(CHECKOUT), "log", "-1", "--format=%h %s"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(BENCH.parent), "status", "--porcelain", "--", "amtui"],
+            ["git", "-C", str(CHECKOUT), "status", "--porcelain", "--", "amtui"],
             capture_output=True,
             text=True,
             check=True,

@@ -49,8 +49,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # bench/ is not a package: its own directory is on the path
-    BENCH,
     BENCH_TZ,
+    CHECKOUT,
     DATA,
     amtui_env,
     copy_synced,
@@ -360,7 +360,7 @@ def import_report(lines: list[ImportLine], top: int) -> list[str]:
 
 SITE = sysconfig.get_paths()["purelib"]
 STDLIB_DIR = sysconfig.get_paths()["stdlib"]
-ROOT = str(BENCH.parent)
+ROOT = str(CHECKOUT)
 
 
 def short(path: str) -> str:

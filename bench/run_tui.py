@@ -160,19 +160,23 @@ def prepare(scale: str, seed: int, data_dir: Path, env: dict[str, str]) -> Path:
     base = data_dir / f"base-{scale}.db"
     if not base.exists():
         print(f"generating {scale} …", file=sys.stderr, flush=True)
-        subprocess.run(generate_command(base, scale, seed), check=True, capture_output=True)
+        made = subprocess.run(generate_command(base, scale, seed), capture_output=True, text=True)
+        if made.returncode != 0:
+            raise SystemExit(f"generate.py failed for {scale}:\n{made.stderr[-2000:]}")
     copy = data_dir / f"tui-{scale}.db"
     remove_database(copy)
     shutil.copyfile(base, copy)
     # Two known cards in Backlog, so even the empty database has a card to move and a row for
     # the cursor to go to.
     for title in ("Bench card 2 col:backlog", "Bench card 1 col:backlog"):
-        subprocess.run(
+        added = subprocess.run(
             [sys.executable, "-m", "amtui", "add", title],
             env={**env, "AMTUI_DB": str(copy)},
-            check=True,
             capture_output=True,
+            text=True,
         )
+        if added.returncode != 0:
+            raise SystemExit(f"`amtui add` failed on {copy}: {added.stderr.strip()}")
     return copy
 
 

@@ -66,6 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # bench/ is not a package: its own directory is on the path
     BENCH,
     BENCH_TZ,
+    CHECKOUT,
     DATA,
     Run,
     amtui_env,
@@ -308,15 +309,6 @@ def prepare(args: argparse.Namespace, setup: Setup, tw_scales: list[str]) -> Non
         base = setup.data / f"base-{scale}.db"
         command = generate_command(base, scale, setup.seed, setup.now)
         setup.generated[scale] = checked(command, f"generating amtui {scale}")
-        env = {**amtui_env(base, setup.config, setup.pycache), "TZ": BENCH_TZ}
-        cron = subprocess.run(
-            [setup.amtui, "remind", "due"], env=env, capture_output=True, text=True
-        )
-        if cron.returncode not in (0, 1):
-            raise SystemExit(f"`amtui remind due` failed on {base}: {cron.stderr}")
-        reported = len(cron.stdout.splitlines())
-        setup.generated[scale] += f"; then `amtui remind due` reported {reported} lines"
-        checkpoint(base)
     for scale in tw_scales:
         export = setup.data / f"tw-{scale}.json"
         command = generate_command(Path("unused"), scale, setup.seed, setup.now)
@@ -349,11 +341,29 @@ def prepare(args: argparse.Namespace, setup: Setup, tw_scales: list[str]) -> Non
 
 def finish_prepare(setup: Setup, tw_scales: list[str]) -> None:
     for scale in AMTUI_SCALES:
-        copy_synced(setup.data / f"base-{scale}.db", setup.data / f"read-{scale}.db")
+        base = setup.data / f"base-{scale}.db"
+        setup.generated[scale] = (
+            setup.generated[scale].split("; then")[0] + "; then " + cron(setup, base)
+        )
+        copy_synced(base, setup.data / f"read-{scale}.db")
     for scale in tw_scales:
         copy_synced(setup.data / f"tw-base-{scale}", setup.data / f"tw-read-{scale}")
     setup.client = first_client(setup.data / "base-10k.db", setup.data / "base-100k.db")
     setup.done_ref = open_card(setup.data / "base-100k.db")
+
+
+def cron(setup: Setup, base: Path) -> str:
+    """Run `amtui remind due` on a base (untimed), as cron would have: the timed runs then
+    report only what fell due since. This also migrates a reused base to the checkout's
+    schema, so that no timed run pays for a migration."""
+    env = {**amtui_env(base, setup.config, setup.pycache), "TZ": BENCH_TZ}
+    done = subprocess.run([setup.amtui, "remind", "due"], env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"`amtui remind due` failed on {base}: {done.stderr.strip()}")
+    checkpoint(base)
+    for backup in base.parent.glob(f"{base.name}.*.bak"):  # a migration's safety copy
+        backup.unlink()
+    return f"`amtui remind due` reported {len(done.stdout.splitlines())} lines"
 
 
 def checked(command: list[str], what: str) -> str:
@@ -604,9 +614,7 @@ def run_tui(args: argparse.Namespace, setup: Setup) -> tuple[dict[str, list[floa
         if done.returncode != 0:
             raise SystemExit(f"run_tui.py failed (exit {done.returncode})")
         data = json.loads(out.read_text())
-    shown = "python " + shlex.join(
-        [str(Path(command[1]).relative_to(BENCH.parent)), *command[2:-2]]
-    )
+    shown = "python " + shlex.join([str(Path(command[1]).relative_to(CHECKOUT)), *command[2:-2]])
     return data["samples"], re.sub(r"--data-dir \S+", "--data-dir DATA", shown)
 
 
