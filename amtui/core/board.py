@@ -25,7 +25,7 @@ from amtui.core.config import Config
 from amtui.core.db import Database, contains_folded
 from amtui.core.errors import NotFoundError
 from amtui.core.leads import LeadRow, lead_rows, next_action_order
-from amtui.core.lookup import find_client
+from amtui.core.lookup import ClientName, find_client, load_client_names
 from amtui.core.models import (
     CLOSED_STAGES,
     LEAD_WAITING_SQL,
@@ -87,12 +87,23 @@ class InboxPage:
 
 
 def find_client_choice(db: Database, text: str) -> ClientChoice:
-    """A client by name (any case, any script) or reference, for the "filter to client" key."""
+    """The client `text` picks (reference, whole name, or a unique beginning of the name or of
+    one of its words; see `lookup`), for `agenda --client` and the "filter to client" key.
+    Several matches raise AmbiguousClientError (exit 2), none NotFoundError."""
     with db.read() as session:
         client = find_client(session, text.strip())
         if client is None:
-            raise NotFoundError(f"no client named {one_line(text)!r}")
+            raise NotFoundError(f"no client named {one_line(text.strip())!r}")
         return ClientChoice(client.id or 0, client.name)
+
+
+def client_choices(db: Database) -> list[ClientName]:
+    """Every client (id, name, archived) for matching as the user types: call
+    `lookup.match_client_names(choices, text)` on each key; its `.client` is exactly what
+    `find_client_choice` (Enter) picks, `.describe()` says so in words, and `.completion()`
+    gives an inline suggestion when the text begins the name."""
+    with db.read() as session:
+        return load_client_names(session)
 
 
 def client_names(db: Database, *, limit: int = 500) -> list[str]:

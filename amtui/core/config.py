@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from amtui.core.errors import InputError
+from amtui.core.intake_config import IntakeSettings, read_intake
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule, WorkingHours
@@ -56,6 +57,7 @@ class Config:
         "Kickoff meeting due:+5b",
     )
     keys: Mapping[str, str] = field(default_factory=dict)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     path: Path | None = None
 
     @property
@@ -201,6 +203,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
 
     keys = reader.table("keys")
     values["keys"] = {name: keys.string(name) or "" for name in keys.names()}
+    values["intake"] = read_intake(raw.get("intake"), str(path))
 
     reader.check_unknown()
     return Config(**values)
@@ -219,6 +222,7 @@ class _Reader:
             "agenda",
             "leads",
             "keys",
+            "intake",
         },
         "board": {"columns", "new_task_column", "done_recent_days"},
         "agenda": {"days"},

@@ -158,6 +158,21 @@ def _source(source: str, partner: str | None) -> tuple[str, str | None]:
 
 def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -> LeadResult:
     """Record an incoming lead; its 15-minute first-response clock starts at `received`."""
+    with db.write() as session:
+        return create_lead(session, draft, now=now, config=config)
+
+
+def create_lead(
+    session: Session,
+    draft: LeadDraft,
+    *,
+    now: datetime,
+    config: Config,
+    client: Client | None = None,
+    activity: str = "",
+) -> LeadResult:
+    """`add_lead` in the caller's transaction (intake writes a mail and its lead together).
+    `client` links a client found by the caller (by contact address) instead of by name."""
     title = check_name(draft.title, "lead title")
     source, partner = _source(draft.source, draft.partner)
     channel = check_choice(draft.channel, CHANNELS, "channel")
@@ -167,45 +182,48 @@ def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -
     zone = check_zone(draft.timezone)
     received = resolve_received(draft.received, now=now, config=config)
     external_id = draft.external_id.strip() if draft.external_id else None
-    with db.write() as session:
-        if external_id:
-            existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
-            if existing is not None:
-                raise DuplicateLeadError(
-                    f"a lead with external id {one_line(external_id)!r} exists already: "
-                    f"L{existing.id}"
-                )
-        client, created = None, False
-        if draft.client:
-            client = find_client(session, draft.client)
-            if client is None:
-                client, created = ensure_client(session, draft.client, now=now)
-        deadline_zone = zone or (client.timezone if client else None)
-        lead = Lead(
-            title=title,
-            source=source,
-            partner=partner,
-            channel=channel,
-            contact_name=draft.contact_name,
-            contact_email=email,
-            contact_phone=draft.contact_phone,
-            client_id=client.id if client else None,
-            value_cents=value,
-            currency=currency,
-            timezone=zone,
-            received_at=received,
-            answer_due_at=_answer_due(received, deadline_zone, config),
-            brief=[{"q": q, "a": a} for q, a in draft.brief],
-            external_id=external_id,
-            notes=draft.notes,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(lead)
-        session.flush()
-        record_activity(
-            session, lead, ActivityKind.CREATED, f"via {channel}", now=now, occurred_at=received
-        )
+    if external_id:
+        existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
+        if existing is not None:
+            raise DuplicateLeadError(
+                f"a lead with external id {one_line(external_id)!r} exists already: L{existing.id}"
+            )
+    created = False
+    if client is None and draft.client:
+        client = find_client(session, draft.client)
+        if client is None:
+            client, created = ensure_client(session, draft.client, now=now)
+    deadline_zone = zone or (client.timezone if client else None)
+    lead = Lead(
+        title=title,
+        source=source,
+        partner=partner,
+        channel=channel,
+        contact_name=draft.contact_name,
+        contact_email=email,
+        contact_phone=draft.contact_phone,
+        client_id=client.id if client else None,
+        value_cents=value,
+        currency=currency,
+        timezone=zone,
+        received_at=received,
+        answer_due_at=_answer_due(received, deadline_zone, config),
+        brief=[{"q": q, "a": a} for q, a in draft.brief],
+        external_id=external_id,
+        notes=draft.notes,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(lead)
+    session.flush()
+    record_activity(
+        session,
+        lead,
+        ActivityKind.CREATED,
+        activity or f"via {channel}",
+        now=now,
+        occurred_at=received,
+    )
     return LeadResult(lead, client, created)
 
 

@@ -291,6 +291,41 @@ class Activity(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
 
 
+class IntakeItem(SQLModel, table=True):
+    """One thing intake has read (a mail, a form row), by its de-duplication key, so that
+    reading the same mailbox or export again adds nothing. Mail keyed by its Message-ID also
+    threads replies: a mail whose In-Reply-To/References names a key here belongs to its lead."""
+
+    __tablename__ = "intake_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A Message-ID as `<id@host>`, `mail-sha256:…` for mail without one, `form:…` for a row.
+    key: str = Field(unique=True)
+    kind: str  # "mail" or "form"
+    direction: str = "in"  # "in" from a client or partner; "out" from the user (threading)
+    outcome: str  # "lead" (created one), "reply" (logged on one), "sent", "skipped"
+    # The lead it made or joined; kept (as NULL) when the lead is deleted, so a deleted lead
+    # is not imported again.
+    lead_id: int | None = _fk("lead.id", "SET NULL")
+    origin: str = ""  # where it was read: a file, `imap:ACCOUNT/FOLDER`, a form export
+    occurred_at: datetime = _instant(nullable=False)
+    imported_at: datetime = _instant(nullable=False)
+
+
+class ImapState(SQLModel, table=True):
+    """Where the last IMAP sync of a folder stopped: a re-run fetches only UIDs above
+    `last_uid`, and a changed UIDVALIDITY (the server renumbered the folder) starts over,
+    with the keys above keeping it from adding anything twice."""
+
+    __tablename__ = "imap_state"
+
+    account: str = Field(primary_key=True)
+    folder: str = Field(primary_key=True)
+    uidvalidity: int
+    last_uid: int
+    synced_at: datetime = _instant(nullable=False)
+
+
 class SchemaVersion(SQLModel, table=True):
     """One row per applied migration: the upgrade history of this database file."""
 

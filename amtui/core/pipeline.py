@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -235,35 +236,60 @@ def log_lead(
     with db.write() as session:
         lead = _open_lead(session, reference)
         occurred = _resolve_time(at, session, lead, now=now, config=config) if at else now
-        if occurred > now:
-            raise InputError("contact cannot be logged in the future")
-        if occurred < lead.received_at:
-            raise InputError(
-                f"contact cannot be logged before L{lead.id} arrived "
-                f"({lead.received_at:%Y-%m-%d %H:%M} UTC); if it arrived earlier, correct that "
-                f"first: amtui lead edit L{lead.id} --received …"
-            )
-        events: list[str] = []
-        result = StageResult(lead, lead.stage, events=events)
-        record_activity(session, lead, kind, text, now=now, occurred_at=occurred)
-        if kind in OUTBOUND_KINDS:
-            _record_first_response(session, lead, now=occurred, events=events)
-        if kind in REPLY_KINDS:
-            record_activity(
-                session, lead, ActivityKind.REPLY_RECEIVED, text, now=now, occurred_at=occurred
-            )
-            result.stopped = stop_ladder(session, lead, now=now, reason=f"reply ({kind})")
-            if result.stopped is not None:
-                events.append("follow-up ladder stopped")
-            if lead.cold_at is not None:
-                lead.cold_at = None
-                events.append("no longer cold")
-        if awaits_reply:
-            if kind != LogKind.EMAIL_OUT.value:
-                raise InputError("--awaits-reply goes with an outgoing message (email-out)")
-            result.ladder_step = start_ladder(session, lead, now=now, config=config)
-            events.append("follow-up ladder started")
-        lead.updated_at = now
+        return log_contact(
+            session,
+            lead,
+            kind,
+            text,
+            now=now,
+            config=config,
+            occurred=occurred,
+            awaits_reply=awaits_reply,
+        )
+
+
+def log_contact(
+    session: Session,
+    lead: Lead,
+    kind: str,
+    text: str = "",
+    *,
+    now: datetime,
+    config: Config,
+    occurred: datetime,
+    awaits_reply: bool = False,
+    data: dict[str, Any] | None = None,
+) -> StageResult:
+    """`log_lead` in the caller's transaction, on an open lead (intake logs a mail there)."""
+    if occurred > now:
+        raise InputError("contact cannot be logged in the future")
+    if occurred < lead.received_at:
+        raise InputError(
+            f"contact cannot be logged before L{lead.id} arrived "
+            f"({lead.received_at:%Y-%m-%d %H:%M} UTC); if it arrived earlier, correct that "
+            f"first: amtui lead edit L{lead.id} --received …"
+        )
+    events: list[str] = []
+    result = StageResult(lead, lead.stage, events=events)
+    record_activity(session, lead, kind, text, now=now, occurred_at=occurred, data=data)
+    if kind in OUTBOUND_KINDS:
+        _record_first_response(session, lead, now=occurred, events=events)
+    if kind in REPLY_KINDS:
+        record_activity(
+            session, lead, ActivityKind.REPLY_RECEIVED, text, now=now, occurred_at=occurred
+        )
+        result.stopped = stop_ladder(session, lead, now=now, reason=f"reply ({kind})")
+        if result.stopped is not None:
+            events.append("follow-up ladder stopped")
+        if lead.cold_at is not None:
+            lead.cold_at = None
+            events.append("no longer cold")
+    if awaits_reply:
+        if kind != LogKind.EMAIL_OUT.value:
+            raise InputError("--awaits-reply goes with an outgoing message (email-out)")
+        result.ladder_step = start_ladder(session, lead, now=now, config=config)
+        events.append("follow-up ladder started")
+    lead.updated_at = now
     return result
 
 

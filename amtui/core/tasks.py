@@ -132,9 +132,15 @@ def date_checker(config: Config, now: datetime) -> Callable[[str], bool]:
     return is_date
 
 
+def _reader(config: Config, now: datetime) -> Callable[[str], object]:
+    """The parser itself, for the quick-add parser's message about a half-read date."""
+    zones = {"client": ZoneInfo("UTC")}
+    return lambda text: config.read_when(text, now=now, zones=zones)
+
+
 def draft_from_text(text: str, *, now: datetime, config: Config) -> TaskDraft:
     """`Send estimate due:fri 15:00 client:Granel +urgent @copywriter` → a TaskDraft."""
-    tokens = parse_tokens(text, is_date=date_checker(config, now))
+    tokens = parse_tokens(text, is_date=date_checker(config, now), read_date=_reader(config, now))
     fields = tokens.fields
     return TaskDraft(
         title=tokens.title,
@@ -152,7 +158,9 @@ def draft_from_text(text: str, *, now: datetime, config: Config) -> TaskDraft:
 
 def patch_from_text(text: str, *, now: datetime, config: Config) -> tuple[TaskPatch, str | None]:
     """Quick-edit tokens (`due:mon -urgent +later @seo`) → a patch and an optional column."""
-    tokens: Tokens = parse_tokens(text, is_date=date_checker(config, now), allow_removal=True)
+    tokens: Tokens = parse_tokens(
+        text, is_date=date_checker(config, now), allow_removal=True, read_date=_reader(config, now)
+    )
     patch = TaskPatch(add_tags=tokens.add_tags, remove_tags=tokens.remove_tags)
     if tokens.title:
         patch.title = tokens.title
