@@ -175,6 +175,19 @@ def open_card(db: Path) -> str:
     return f"T{row[0]}"
 
 
+def client_name(db: Path, client_id: int = 1) -> str:
+    """A client's name (the quick-add rows name C1, which generate.py makes the same at every
+    scale for a seed)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT name FROM client WHERE id = ?", (client_id,)).fetchone()
+    finally:
+        conn.close()
+    if row is None:
+        raise SystemExit(f"{db} has no client C{client_id}")
+    return str(row[0])
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 

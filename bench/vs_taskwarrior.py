@@ -55,12 +55,10 @@ import re
 import resource
 import shlex
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +71,7 @@ from common import (  # bench/ is not a package: its own directory is on the pat
     DATA,
     Run,
     amtui_env,
+    client_name,
     copy_synced,
     generate_command,
     git_state,
@@ -383,10 +382,7 @@ def checked(command: list[str], what: str) -> str:
 
 def first_client(*dbs: Path) -> str:
     """The client the quick-add names: C1, which the generator makes the same at every scale."""
-    names: set[str] = set()
-    for db in dbs:
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-            names.add(str(conn.execute("SELECT name FROM client WHERE id = 1").fetchone()[0]))
+    names = {client_name(db) for db in dbs}
     if len(names) != 1:
         raise SystemExit(f"client C1 differs between the databases: {sorted(names)}")
     return names.pop()
