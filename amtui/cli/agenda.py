@@ -67,6 +67,7 @@ def agenda(
 
 def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
     from amtui.cli.output import styled
+    from amtui.core.text import markdown
 
     tz = result.timezone
     emit = _styled_printer() if fmt is Format.TEXT and styled() else _plain
@@ -94,7 +95,7 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
             text = _describe(item, rt)
             item_style = "bold red" if item.overdue else style
             if fmt is Format.MD:
-                emit(f"- **{item.ref}** {when} — {_md(text)}")
+                emit(f"- **{item.ref}** {when} — {markdown(text)}")
             else:
                 emit(f"  {item.ref:<7} {when:<18} {text}", item_style)
         if section.more:
@@ -148,7 +149,3 @@ def _describe(item: AgendaItem, rt: Runtime) -> str:
     step = item.reminder.reminder.step
     prefix = f"[step {step}] " if step else ""
     return prefix + describe(item.reminder) + one_line(client_time)
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")

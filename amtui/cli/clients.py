@@ -50,7 +50,7 @@ def add(
         kam_relationship=relationship,
         relationship_stage=stage,
     )
-    say(f"Added C{client.id}: {client.name}")
+    say(f"Added {client.ref}: {client.name}")
 
 
 @app.command("list")
@@ -75,7 +75,7 @@ def list_(
         ["REF", "NAME", "TZ", "OWNER", "KAM", "STAGE", "TASKS", "LEADS"],
         [
             [
-                f"C{s.client.id}",
+                s.client.ref,
                 s.client.name,
                 s.client.timezone,
                 s.client.owner,
@@ -141,7 +141,7 @@ def edit(
     if archive is not None:
         changes["archived"] = archive
     client = edit_client(rt.db, reference, now=rt.now, **changes)  # type: ignore[arg-type]
-    say(f"Updated C{client.id}: {client.name}")
+    say(f"Updated {client.ref}: {client.name}")
 
 
 @contacts.command("add")
@@ -161,7 +161,7 @@ def add_contact(
 
     rt = runtime(ctx)
     contact, found = add(rt.db, client, name, now=rt.now, email=email, phone=phone, role=role)
-    say(f"Added {contact.name} to {found.name} (C{found.id})")
+    say(f"Added {contact.name} to {found.name} ({found.ref})")
 
 
 @contacts.command("list")
@@ -184,7 +184,7 @@ def list_contacts(
         return
     print_table(
         ["CLIENT", "NAME", "ROLE", "EMAIL", "PHONE"],
-        [[f"{o.name} (C{o.id})", c.name, c.role, c.email, c.phone] for c, o in pairs],
+        [[f"{o.name} ({o.ref})", c.name, c.role, c.email, c.phone] for c, o in pairs],
         fmt,
     )
 

@@ -33,7 +33,7 @@ def followups(
         print_json(
             [
                 {
-                    "lead": f"L{s.row.lead.id}",
+                    "lead": s.row.lead.ref,
                     "title": s.row.lead.title,
                     "stage": s.row.lead.stage,
                     "client": s.row.client_name,
@@ -43,7 +43,7 @@ def followups(
                     "next": None
                     if s.pending is None
                     else {
-                        "ref": f"R{s.pending.id}",
+                        "ref": s.pending.ref,
                         "step": s.pending.step,
                         "due": iso(s.pending.effective_due, tz),
                         "client_due": iso(s.pending.effective_due, s.zone),
@@ -68,7 +68,7 @@ def followups(
         else:
             step, next_text, client_time = ("cold" if s.status == "cold" else "-"), "", ""
         rows.append(
-            [f"L{lead.id}", lead.stage, lead.title, s.row.client_name, step, next_text, client_time]
+            [lead.ref, lead.stage, lead.title, s.row.client_name, step, next_text, client_time]
         )
     print_table(["LEAD", "STAGE", "TITLE", "CLIENT", "STEP", "NEXT", "CLIENT TIME"], rows, fmt)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -32,6 +33,14 @@ DryRun = Annotated[
 ]
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also list the items that were already there.")
+]
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Only mail from this date on, e.g. 2026-11-01 or -30d (a first import of an old "
+        "mailbox).",
+    ),
 ]
 FormatOpt = Annotated[
     Format,
@@ -60,6 +69,10 @@ class _Bar:
             TimeRemainingColumn(),
             console=console,
             transient=True,
+            # Item lines go to stdout: through the bar's console when that is the same
+            # terminal (so they print above the bar), untouched when piped.
+            redirect_stdout=sys.stdout.isatty(),
+            redirect_stderr=False,
         )
         self.progress.start()
         self.task = self.progress.add_task(label, total=total)
@@ -136,9 +149,10 @@ def _run(
     from amtui.core.intake_store import Intake
 
     rt = runtime(ctx)
-    intake = Intake(rt.db, now=rt.now, config=rt.config, dry_run=dry_run)
     printer = _Printer(fmt, dry_run, verbose)
-    printer.finish(job(intake, printer))
+    with Intake(rt.db, now=rt.now, config=rt.config, dry_run=dry_run) as intake:
+        tally = job(intake, printer)
+    printer.finish(tally)
 
 
 @app.command("email")
@@ -150,6 +164,7 @@ def email(
     sent: Annotated[
         bool, typer.Option("--sent", help="This is your sent mail: link it to its leads.")
     ] = False,
+    since: Since = None,
     dry_run: DryRun = False,
     verbose: Verbose = False,
     fmt: FormatOpt = Format.TEXT,
@@ -167,7 +182,7 @@ def email(
         verbose,
         fmt,
         lambda intake, printer: import_mail(
-            intake, paths, report=printer, progress=_Bar(), sent=sent
+            intake, paths, report=printer, progress=_Bar(), sent=sent, since=_since(ctx, since)
         ),
     )
 
@@ -222,6 +237,7 @@ def imap(
     folder: Annotated[
         list[str] | None, typer.Option("--folder", help="Only this folder (repeatable).")
     ] = None,
+    since: Since = None,
     dry_run: DryRun = False,
     verbose: Verbose = False,
     fmt: FormatOpt = Format.TEXT,
@@ -239,7 +255,12 @@ def imap(
         verbose,
         fmt,
         lambda intake, printer: import_imap(
-            intake, account, report=printer, progress=_Bar(), folders=folder
+            intake,
+            account,
+            report=printer,
+            progress=_Bar(),
+            folders=folder,
+            since=_since(ctx, since),
         ),
     )
 
@@ -267,6 +288,19 @@ def run(
             intake, report=printer, progress=_Bar(), say=note if verbose else _quiet
         ),
     )
+
+
+def _since(ctx: typer.Context, text: str | None) -> datetime | None:
+    """`--since` read with the date parser; a date alone means from midnight of that day."""
+    if text is None:
+        return None
+    from amtui.core.dates import localize, to_utc
+
+    rt = runtime(ctx)
+    value = rt.config.read_when(text, now=rt.now)
+    if not isinstance(value, datetime):
+        value = localize(datetime.combine(value, datetime.min.time()), rt.config.timezone)
+    return to_utc(value)
 
 
 def _quiet(_text: str) -> None:

@@ -76,16 +76,16 @@ def add(
     result = add_lead(rt.db, draft, now=rt.now, config=rt.config)
     lead = result.lead
     if quiet:
-        print(f"L{lead.id}")
+        print(lead.ref)
         return
 
     respond_by = rt.config.response_rule.due(lead.received_at)
     say(
-        f"Added L{lead.id}: {lead.title} · {lead.channel} from {lead.partner or lead.source} · "
+        f"Added {lead.ref}: {lead.title} · {lead.channel} from {lead.partner or lead.source} · "
         f"first response due {format_when(respond_by, rt.config.timezone, rt.now)}"
     )
     if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 @app.command("list")
@@ -138,7 +138,7 @@ def list_(
             )
         table.append(
             [
-                f"L{lead.id}",
+                lead.ref,
                 lead.stage,
                 lead.title,
                 lead.partner or lead.source,
@@ -231,11 +231,11 @@ def edit(
     )
     lead = result.lead
     if result.changed:
-        say(f"Updated L{lead.id}: {', '.join(result.changed)}")
+        say(f"Updated {lead.ref}: {', '.join(result.changed)}")
     else:
-        say(f"L{lead.id} already looked like that; nothing changed")
+        say(f"{lead.ref} already looked like that; nothing changed")
     if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 @app.command("rm")
@@ -264,11 +264,11 @@ def _report_stage(rt: Runtime, result: StageResult) -> None:
     from amtui.core.pipeline import describe_events
 
     lead = result.lead
-    say(f"L{lead.id} [{lead.stage}] {lead.title}: {describe_events(result)}")
+    say(f"{lead.ref} [{lead.stage}] {lead.title}: {describe_events(result)}")
     if result.ladder_step is not None:
         step = result.ladder_step
         when = format_when(step.due_at, rt.config.timezone, rt.now)
-        say(f"Next: R{step.id} {step.text}, due {when}")
+        say(f"Next: {step.ref} {step.text}, due {when}")
 
 
 @app.command("respond")
@@ -380,11 +380,11 @@ def win(
     rt = runtime(ctx)
     result = win_lead(rt.db, reference, now=rt.now, config=rt.config, client=client)
     lead = result.lead
-    say(f"Won L{lead.id}: {lead.title} · client {result.client.name} (C{result.client.id})")
+    say(f"Won {lead.ref}: {lead.title} · client {result.client.name} ({result.client.ref})")
     if result.created_client:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
     for task in result.tasks:
-        say(f"  added T{task.id}: {task.title}")
+        say(f"  added {task.ref}: {task.title}")
 
 
 @app.command("lose")

@@ -25,6 +25,7 @@ from amtui.core.display import (
     format_span,
     format_when,
 )
+from amtui.core.refs import Kind, ref
 from amtui.core.sla import deadlines_of
 from amtui.core.text import one_line
 
@@ -64,7 +65,7 @@ def _reminders(rt: Runtime, rows: list[ReminderRow], fmt: Format) -> None:
         ["REF", "DUE", "KIND", "TEXT", "DONE"],
         [
             [
-                f"R{r.reminder.id}",
+                r.reminder.ref,
                 format_when(r.reminder.effective_due, tz, rt.now),
                 r.reminder.kind,
                 r.reminder.text,
@@ -78,7 +79,7 @@ def _reminders(rt: Runtime, rows: list[ReminderRow], fmt: Format) -> None:
 
 def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
     from amtui.core.reminders import ReminderRow
-    from amtui.core.tasks import get_task_details
+    from amtui.core.task_queries import get_task_details
 
     details = get_task_details(rt.db, reference)
     tz = rt.config.timezone
@@ -90,7 +91,7 @@ def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
         print_json(data)
         return
-    heading(f"T{task.id}  {task.title}", fmt)
+    heading(f"{task.ref}  {task.title}", fmt)
     due = None
     if task.due is not None:
         due = format_when(task.due, tz, rt.now)
@@ -101,10 +102,15 @@ def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
             ("column", task.column),
             (
                 "subtask of",
-                f"T{details.parent.id} {details.parent.title}" if details.parent else None,
+                f"{details.parent.ref} {details.parent.title}" if details.parent else None,
             ),
-            ("client", f"{row.client_name} (C{task.client_id})" if task.client_id else None),
-            ("lead", f"L{details.lead.id} {details.lead.title}" if details.lead else None),
+            (
+                "client",
+                f"{row.client_name} ({ref(Kind.CLIENT, task.client_id)})"
+                if task.client_id
+                else None,
+            ),
+            ("lead", f"{details.lead.ref} {details.lead.title}" if details.lead else None),
             ("due", due),
             ("priority", task.priority),
             ("assignee", task.assignee),
@@ -122,7 +128,7 @@ def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
             [
                 [
                     "[x]" if s.task.done_at else "[ ]",
-                    f"T{s.task.id}",
+                    s.task.ref,
                     s.task.title,
                     format_when(s.task.due, tz, rt.now) if s.task.due else "",
                     s.task.assignee,
@@ -145,12 +151,12 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
     lead, row = details.row.lead, details.row
     if fmt is Format.JSON:
         data = lead_json(row, tz, rule)
-        data["tasks"] = [f"T{t.id}" for t in details.tasks]
+        data["tasks"] = [t.ref for t in details.tasks]
         data["reminders"] = [reminder_json(ReminderRow(r), tz) for r in details.reminders]
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
         print_json(data)
         return
-    heading(f"L{lead.id}  {lead.title}", fmt)
+    heading(f"{lead.ref}  {lead.title}", fmt)
     zone = ZoneInfo(lead.timezone) if lead.timezone else None
     zone = zone or (ZoneInfo(details.client_zone) if details.client_zone else None)
 
@@ -185,7 +191,12 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
             ("stage", lead.stage + (f" ({lead.lost_reason})" if lead.lost_reason else "")),
             ("source", source),
             ("channel", lead.channel),
-            ("client", f"{row.client_name} (C{lead.client_id})" if lead.client_id else None),
+            (
+                "client",
+                f"{row.client_name} ({ref(Kind.CLIENT, lead.client_id)})"
+                if lead.client_id
+                else None,
+            ),
             ("contact", contact),
             ("value", format_money(lead.value_cents, lead.currency)),
             ("received", format_when(lead.received_at, tz, rt.now)),
@@ -206,7 +217,7 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
         heading("Tasks", fmt)
         print_table(
             ["REF", "COLUMN", "TITLE"],
-            [[f"T{t.id}", t.column, t.title] for t in details.tasks],
+            [[t.ref, t.column, t.title] for t in details.tasks],
             fmt,
         )
     _reminders(rt, [ReminderRow(r) for r in details.reminders], fmt)
@@ -221,7 +232,7 @@ def _ladder_text(rt: Runtime, details: LeadDetails, when: Callable[[datetime], s
         return f"gone cold {when(state.cold_at)}: the ladder ended without a reply"
     if state.pending is not None:
         step = state.pending
-        return f"step {step.step}, next R{step.id} {when(step.effective_due)}"
+        return f"step {step.step}, next {step.ref} {when(step.effective_due)}"
     return f"{state.done} step(s) done, none pending" if state.done else None
 
 
@@ -234,12 +245,12 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
     if fmt is Format.JSON:
         data = client_json(client, tz)
         data["contacts"] = [contact_json(c, client) for c in details.contacts]
-        data["open_tasks"] = [f"T{t.id}" for t in details.open_tasks]
-        data["open_leads"] = [f"L{lead.id}" for lead in details.open_leads]
+        data["open_tasks"] = [t.ref for t in details.open_tasks]
+        data["open_leads"] = [lead.ref for lead in details.open_leads]
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
         print_json(data)
         return
-    heading(f"C{client.id}  {client.name}", fmt)
+    heading(f"{client.ref}  {client.name}", fmt)
     zone = None
     if client.timezone:
         from zoneinfo import ZoneInfo
@@ -275,7 +286,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
         heading("Open leads", fmt)
         print_table(
             ["REF", "STAGE", "TITLE"],
-            [[f"L{lead.id}", lead.stage, lead.title] for lead in details.open_leads],
+            [[lead.ref, lead.stage, lead.title] for lead in details.open_leads],
             fmt,
         )
     if details.open_tasks:
@@ -283,7 +294,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
         print_table(
             ["REF", "COLUMN", "TITLE", "DUE"],
             [
-                [f"T{t.id}", t.column, t.title, format_when(t.due, tz, rt.now) if t.due else ""]
+                [t.ref, t.column, t.title, format_when(t.due, tz, rt.now) if t.due else ""]
                 for t in details.open_tasks
             ],
             fmt,
@@ -300,7 +311,7 @@ def show_reminder(rt: Runtime, reference: str, fmt: Format) -> None:
     if fmt is Format.JSON:
         print_json(reminder_json(row, tz))
         return
-    heading(f"R{reminder.id}  {reminder.text}", fmt)
+    heading(f"{reminder.ref}  {reminder.text}", fmt)
     _fields(
         [
             ("due", format_when(reminder.effective_due, tz, rt.now)),

@@ -41,7 +41,7 @@ def add(
     row = add_reminder(rt.db, text, at, now=rt.now, config=rt.config, about=about, kind=kind)
     when = format_when(row.reminder.due_at, rt.config.timezone, rt.now)
     about_text = f" about {row.subject_ref}" if row.subject_ref else ""
-    say(f"Added R{row.reminder.id}: {row.reminder.text}{about_text} · {when}")
+    say(f"Added {row.reminder.ref}: {row.reminder.text}{about_text} · {when}")
 
 
 @app.command("list")
@@ -74,7 +74,7 @@ def list_(
         kind = reminder.kind + (f" {reminder.step}" if reminder.step else "")
         table.append(
             [
-                f"R{reminder.id}",
+                reminder.ref,
                 Cell(format_when(due, tz, rt.now), "bold red" if late else None),
                 kind,
                 reminder.text,
@@ -101,11 +101,11 @@ def done(
     for reference in references:
         result = complete_reminder(rt.db, reference, now=rt.now, config=rt.config)
         reminder = result.row.reminder
-        say(f"Done R{reminder.id}: {reminder.text}")
+        say(f"Done {reminder.ref}: {reminder.text}")
         if result.next_step is not None:
             step = result.next_step
             when = format_when(step.due_at, rt.config.timezone, rt.now)
-            say(f"Next: R{step.id} {step.text}, due {when}")
+            say(f"Next: {step.ref} {step.text}, due {when}")
         if result.went_cold:
             say(f"{result.row.subject_ref} has gone cold: the ladder ended without a reply.")
 
@@ -130,7 +130,7 @@ def edit(
         rt.db, reference, now=rt.now, config=rt.config, text=text, when=at, kind=kind
     )
     when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
-    say(f"R{row.reminder.id}: {row.reminder.text} · {when}")
+    say(f"{row.reminder.ref}: {row.reminder.text} · {when}")
 
 
 @app.command("rm")
@@ -148,9 +148,9 @@ def remove(
 
     rt = runtime(ctx)
     row = get_reminder(rt.db, reference)
-    confirm(f"Delete R{row.reminder.id} {row.reminder.text!r}?", yes=yes)
+    confirm(f"Delete {row.reminder.ref} {row.reminder.text!r}?", yes=yes)
     delete_reminder(rt.db, reference)
-    say(f"Deleted R{row.reminder.id}: {row.reminder.text}")
+    say(f"Deleted {row.reminder.ref}: {row.reminder.text}")
 
 
 @app.command("snooze")
@@ -169,7 +169,7 @@ def snooze(
     rt = runtime(ctx)
     row = snooze_reminder(rt.db, reference, until, now=rt.now, config=rt.config)
     when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
-    say(f"Snoozed R{row.reminder.id} until {when}: {row.reminder.text}")
+    say(f"Snoozed {row.reminder.ref} until {when}: {row.reminder.text}")
 
 
 @app.command("due")
@@ -187,6 +187,7 @@ def due(
     """
     from amtui.cli.serialize import due_json, due_line
     from amtui.core.notify import collect_due
+    from amtui.core.text import markdown
 
     rt = runtime(ctx)
     items = collect_due(rt.db, now=rt.now, config=rt.config)
@@ -196,7 +197,7 @@ def due(
     else:
         for item in items:
             ref, text = due_line(item, tz, rt.now)
-            print(f"- **{ref}** {text}" if fmt is Format.MD else f"{ref:<7} {text}")
+            print(f"- **{ref}** {markdown(text)}" if fmt is Format.MD else f"{ref:<7} {text}")
     if notify and items:
         _desktop_notify(items, tz, rt.now)
     if not items:
@@ -209,6 +210,7 @@ def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
 
     from amtui.cli.output import note
     from amtui.cli.serialize import due_line
+    from amtui.core.text import notification
 
     program = shutil.which("notify-send")
     if program is None:
@@ -220,7 +222,14 @@ def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
         # A list of arguments, never a shell: the text is data (DESIGN §8).
         try:
             subprocess.run(
-                [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
+                [
+                    program,
+                    "--app-name=amtui",
+                    f"--urgency={urgency}",
+                    "--",  # a text starting with "-" is the body, never an option
+                    f"amtui {ref}",
+                    notification(text),
+                ],
                 check=False,
                 timeout=10,
             )

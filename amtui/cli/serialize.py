@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from amtui.core.display import format_money, format_when
+from amtui.core.refs import Kind, ref, ref_or_none
 from amtui.core.text import one_line
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from amtui.core.report import LeadReport
     from amtui.core.search import SearchHit
     from amtui.core.sla import ResponseRule
-    from amtui.core.tasks import TaskRow
+    from amtui.core.task_queries import TaskRow
 
 
 def iso(value: date | datetime | None, tz: tzinfo) -> str | None:
@@ -32,23 +33,19 @@ def iso(value: date | datetime | None, tz: tzinfo) -> str | None:
     return value.isoformat()
 
 
-def _ref(letter: str, record_id: int | None) -> str | None:
-    return f"{letter}{record_id}" if record_id else None
-
-
 def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
     task = row.task
     return {
-        "ref": f"T{task.id}",
+        "ref": task.ref,
         "title": task.title,
         "notes": task.notes,
         "column": task.column,
         "position": task.position,
-        "parent": _ref("T", task.parent_id),
-        "client": {"ref": f"C{task.client_id}", "name": row.client_name}
+        "parent": ref_or_none(Kind.TASK, task.parent_id),
+        "client": {"ref": ref(Kind.CLIENT, task.client_id), "name": row.client_name}
         if task.client_id
         else None,
-        "lead": _ref("L", task.lead_id),
+        "lead": ref_or_none(Kind.LEAD, task.lead_id),
         "due": iso(task.due, tz),
         "all_day": None if task.due is None else task.due_at is None,
         "priority": task.priority,
@@ -65,13 +62,13 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
 def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     lead = row.lead
     return {
-        "ref": f"L{lead.id}",
+        "ref": lead.ref,
         "title": lead.title,
         "stage": lead.stage,
         "source": lead.source,
         "partner": lead.partner,
         "channel": lead.channel,
-        "client": {"ref": f"C{lead.client_id}", "name": row.client_name}
+        "client": {"ref": ref(Kind.CLIENT, lead.client_id), "name": row.client_name}
         if lead.client_id
         else None,
         "contact": {
@@ -110,7 +107,7 @@ def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None
     from amtui.core.clients import kam_quadrant
 
     data: dict[str, Any] = {
-        "ref": f"C{client.id}",
+        "ref": client.ref,
         "name": client.name,
         "timezone": client.timezone,
         "owner": client.owner,
@@ -133,7 +130,7 @@ def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None
 def contact_json(contact: Contact, client: Client) -> dict[str, Any]:
     return {
         "id": contact.id,
-        "client": {"ref": f"C{client.id}", "name": client.name},
+        "client": {"ref": client.ref, "name": client.name},
         "name": contact.name,
         "email": contact.email,
         "phone": contact.phone,
@@ -144,7 +141,7 @@ def contact_json(contact: Contact, client: Client) -> dict[str, Any]:
 def reminder_json(row: ReminderRow, tz: tzinfo) -> dict[str, Any]:
     reminder = row.reminder
     return {
-        "ref": f"R{reminder.id}",
+        "ref": reminder.ref,
         "text": reminder.text,
         "kind": reminder.kind,
         "step": reminder.step,

@@ -22,16 +22,10 @@ from amtui.core.config import Config
 from amtui.core.dates import day_bounds, local_today
 from amtui.core.db import Database
 from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import (
-    LEAD_ANSWER_PENDING_SQL,
-    LEAD_WAITING_SQL,
-    Client,
-    Lead,
-    Reminder,
-    Task,
-)
-from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
-from amtui.core.tasks import TaskRow, rows_for
+from amtui.core.models import Client, Lead, Reminder, Task, effective_due
+from amtui.core.reminders import ReminderRow, reminder_rows
+from amtui.core.task_queries import TaskRow, rows_for
+from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 
 @dataclass
@@ -49,11 +43,11 @@ class AgendaItem:
     @property
     def ref(self) -> str:
         if self.task:
-            return f"T{self.task.task.id}"
+            return self.task.task.ref
         if self.lead:
-            return f"L{self.lead.lead.id}"
+            return self.lead.lead.ref
         assert self.reminder is not None
-        return f"R{self.reminder.reminder.id}"
+        return self.reminder.reminder.ref
 
 
 @dataclass

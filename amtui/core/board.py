@@ -26,24 +26,17 @@ from amtui.core.db import Database, contains_folded
 from amtui.core.errors import NotFoundError
 from amtui.core.leads import LeadRow, lead_rows, next_action_order
 from amtui.core.lookup import ClientName, find_client, load_client_names
-from amtui.core.models import (
-    CLOSED_STAGES,
-    LEAD_WAITING_SQL,
-    Client,
-    Lead,
-    Stage,
-    Task,
-    TaskTag,
-)
-from amtui.core.tasks import TaskRow, rows_for
+from amtui.core.models import Client, Lead, Task, TaskTag
+from amtui.core.refs import Kind, ref
+from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.text import fold, one_line
+from amtui.core.vocabulary import LEAD_WAITING_SQL, OPEN_STAGES
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule
 
 BOARD_PAGE = 15  # a column shows about 8 cards at 40 lines; the next page loads on demand
 INBOX_PAGE = 25
-OPEN_STAGES = tuple(stage.value for stage in Stage if stage.value not in CLOSED_STAGES)
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,7 @@ class ClientChoice:
 
     @property
     def ref(self) -> str:
-        return f"C{self.id}"
+        return ref(Kind.CLIENT, self.id)
 
 
 @dataclass

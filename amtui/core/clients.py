@@ -13,7 +13,7 @@ from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.lookup import get_client
-from amtui.core.models import CLOSED_STAGES, Activity, Client, Contact, Lead, Task
+from amtui.core.models import Activity, Client, Contact, Lead, Task
 from amtui.core.text import fold, one_line
 from amtui.core.validate import (
     UNSET,
@@ -23,6 +23,7 @@ from amtui.core.validate import (
     check_score,
     check_zone,
 )
+from amtui.core.vocabulary import CLOSED_STAGES
 
 RELATIONSHIP_STAGES = ("tactical", "operational", "functional", "strategic")
 
@@ -85,7 +86,7 @@ def add_client(
     with db.write() as session:
         existing = session.exec(select(Client).where(Client.name_key == fold(name))).first()
         if existing is not None:
-            raise InputError(f"client {one_line(existing.name)!r} exists already as C{existing.id}")
+            raise InputError(f"client {one_line(existing.name)!r} exists already as {existing.ref}")
         client = Client(
             name=name,
             name_key=fold(name),
@@ -148,7 +149,7 @@ def edit_client(
                 select(Client).where(Client.name_key == changes["name_key"])
             ).first()
             if clash is not None:
-                raise InputError(f"another client is called {one_line(clash.name)!r} (C{clash.id})")
+                raise InputError(f"another client is called {one_line(clash.name)!r} ({clash.ref})")
         changed = {k: v for k, v in changes.items() if getattr(client, k) != v}
         for key, value in changed.items():
             setattr(client, key, value)

@@ -21,10 +21,9 @@ from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import CLOSED_STAGES, Client, Lead, Reminder
+from amtui.core.models import Client, Lead, Reminder
 from amtui.core.sla import Interval, parse_ladder, step_due, step_kind
-
-LADDER_KINDS = ("check-receipt", "follow-up")
+from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
 
 def lead_zone(session: Session, lead: Lead, config: Config) -> ZoneInfo:
@@ -85,7 +84,7 @@ def start_ladder(session: Session, lead: Lead, *, now: datetime, config: Config)
         session,
         lead,
         ActivityKind.NOTE,
-        f"follow-up ladder started ({config.followup_ladder}); step 1 is R{reminder.id}",
+        f"follow-up ladder started ({config.followup_ladder}); step 1 is {reminder.ref}",
         now=now,
         data={"ladder": "started", "reminder": reminder.id},
     )

@@ -17,18 +17,7 @@ from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import (
-    CLOSED_STAGES,
-    Activity,
-    Channel,
-    Client,
-    Lead,
-    Reminder,
-    Source,
-    Stage,
-    Task,
-)
-from amtui.core.reminders import effective_due
+from amtui.core.models import Activity, Client, Lead, Reminder, Task, effective_due
 from amtui.core.text import one_line
 from amtui.core.validate import (
     UNSET,
@@ -39,13 +28,10 @@ from amtui.core.validate import (
     check_zone,
     parse_money,
 )
+from amtui.core.vocabulary import CHANNELS, CLOSED_STAGES, SOURCES, STAGES, Channel, Source
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule
-
-SOURCES = [s.value for s in Source]
-CHANNELS = [c.value for c in Channel]
-STAGES = [s.value for s in Stage]
 
 
 class DuplicateLeadError(AmtuiError):
@@ -186,7 +172,7 @@ def create_lead(
         existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
         if existing is not None:
             raise DuplicateLeadError(
-                f"a lead with external id {one_line(external_id)!r} exists already: L{existing.id}"
+                f"a lead with external id {one_line(external_id)!r} exists already: {existing.ref}"
             )
     created = False
     if client is None and draft.client:
@@ -304,7 +290,7 @@ def edit_lead(
         first = lead.first_response_at
         if first is not None and lead.received_at > first:
             raise InputError(
-                f"L{lead.id} was first answered {first:%Y-%m-%d %H:%M} UTC; it cannot arrive later"
+                f"{lead.ref} was first answered {first:%Y-%m-%d %H:%M} UTC; it cannot arrive later"
             )
         promised = lead.answer_due_at is not None and lead.answer_due_at != rule_before
         if (

@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.models import Client, Lead, Reminder, Task
-from amtui.core.refs import Kind, Ref, looks_like_ref, parse_ref
+from amtui.core.refs import Kind, Ref, looks_like_ref, parse_ref, ref
 from amtui.core.text import fold, one_line
 
 MODELS: dict[Kind, type[SQLModel]] = {
@@ -71,7 +71,7 @@ class ClientName:
 
     @property
     def ref(self) -> str:
-        return f"C{self.id}"
+        return ref(Kind.CLIENT, self.id)
 
     @property
     def label(self) -> str:

@@ -1,5 +1,7 @@
 """The data model (DESIGN §4): clients, contacts, leads, tasks, reminders and activities.
 
+The vocabulary (stages, channels, kinds, priorities) lives in `amtui.core.vocabulary`, which
+needs no ORM; the enums are re-exported here for convenience.
 Instants are stored as aware UTC (`UTCDateTime` refuses naive values at the boundary); a task's
 all-day due is a plain `date`. Money is kept in minor units (cents) so SQLite never rounds it.
 The schema these classes describe is created and upgraded only by `amtui.core.migrations`;
@@ -11,12 +13,23 @@ SQLite predicate here; the migrations also give PostgreSQL its own (declaring
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from amtui.core.refs import Kind, ref
+
+# The vocabulary is defined once, ORM-free, in `amtui.core.vocabulary`; re-exported here.
+from amtui.core.vocabulary import CLOSED_STAGES as CLOSED_STAGES
+from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL as LEAD_ANSWER_PENDING_SQL
+from amtui.core.vocabulary import LEAD_WAITING_SQL as LEAD_WAITING_SQL
+from amtui.core.vocabulary import Channel as Channel
+from amtui.core.vocabulary import Priority as Priority
+from amtui.core.vocabulary import ReminderKind as ReminderKind
+from amtui.core.vocabulary import Source as Source
+from amtui.core.vocabulary import Stage as Stage
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -56,60 +69,6 @@ def _fk(target: str, ondelete: Literal["CASCADE", "SET NULL"], *, nullable: bool
     )
 
 
-class Source(StrEnum):
-    CLIENT = "client"
-    PARTNER = "partner"
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    PHONE = "phone"
-    SOCIAL = "social"
-    MESSENGER = "messenger"
-    WEB_BRIEF = "web-brief"
-    MEETING = "meeting"
-    REFERRAL = "referral"
-    OTHER = "other"
-
-
-class Stage(StrEnum):
-    NEW = "new"
-    CONTACTED = "contacted"
-    BRIEFED = "briefed"
-    PROPOSAL_SENT = "proposal-sent"
-    NEGOTIATING = "negotiating"
-    WON = "won"
-    LOST = "lost"
-
-
-CLOSED_STAGES = (Stage.WON.value, Stage.LOST.value)
-
-#: Leads still waiting for a first touch. Queries use this literal text (not bound parameters)
-#: so that SQLite can prove they match the partial index `ix_lead_waiting`.
-LEAD_WAITING_SQL = "first_response_at IS NULL AND stage NOT IN ('won', 'lost')"
-#: Leads whose substantive answer is still owed (partial index `ix_lead_answer_due`).
-LEAD_ANSWER_PENDING_SQL = "answered_at IS NULL AND stage NOT IN ('won', 'lost')"
-
-
-class ReminderKind(StrEnum):
-    CUSTOM = "custom"
-    CALL = "call"
-    PAYMENT = "payment"
-    FIRST_RESPONSE = "first-response"
-    CHECK_RECEIPT = "check-receipt"
-    FOLLOW_UP = "follow-up"
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
-
-
 class Client(SQLModel, table=True):
     __tablename__ = "client"
 
@@ -125,6 +84,11 @@ class Client(SQLModel, table=True):
     archived: bool = False
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`C12`)."""
+        return ref(Kind.CLIENT, self.id)
 
 
 class Contact(SQLModel, table=True):
@@ -185,6 +149,11 @@ class Lead(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
 
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`L12`)."""
+        return ref(Kind.LEAD, self.id)
+
 
 class Task(SQLModel, table=True):
     __tablename__ = "task"
@@ -231,6 +200,11 @@ class Task(SQLModel, table=True):
     def due(self) -> date | datetime | None:
         return self.due_at or self.due_date
 
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`T12`)."""
+        return ref(Kind.TASK, self.id)
+
 
 class TaskTag(SQLModel, table=True):
     __tablename__ = "task_tag"
@@ -275,6 +249,17 @@ class Reminder(SQLModel, table=True):
     def effective_due(self) -> datetime:
         """When the reminder is next due: the snooze wins over the original time."""
         return self.snoozed_until or self.due_at
+
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`R12`)."""
+        return ref(Kind.REMINDER, self.id)
+
+
+def effective_due() -> sa.ColumnElement[datetime]:
+    """SQL for `Reminder.effective_due`: the snooze wins over the original time (what the
+    partial index `ix_reminder_open_effective` orders by)."""
+    return sa.func.coalesce(Reminder.snoozed_until, Reminder.due_at)
 
 
 class Activity(SQLModel, table=True):

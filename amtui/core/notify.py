@@ -19,8 +19,9 @@ from sqlmodel import Session, col, select
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL, Client, Lead, Reminder
-from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
+from amtui.core.models import Client, Lead, Reminder, effective_due
+from amtui.core.reminders import ReminderRow, reminder_rows
+from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 
 @dataclass
@@ -36,9 +37,9 @@ class DueItem:
     @property
     def ref(self) -> str:
         if self.reminder is not None:
-            return f"R{self.reminder.reminder.id}"
+            return self.reminder.reminder.ref
         assert self.lead is not None
-        return f"L{self.lead.lead.id}"
+        return self.lead.lead.ref
 
 
 def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]:

@@ -17,23 +17,23 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.db import Database
+from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import CLOSED_STAGES, Client, Lead, Reminder, Stage, Task
+from amtui.core.models import Activity, Client, Lead, Reminder, Task
 from amtui.core.sla import answer_due
+from amtui.core.tasks import add_task_in_session
 from amtui.core.text import one_line
 from amtui.core.validate import check_choice, check_name
-
-OPEN_STAGES = [s.value for s in Stage if s.value not in CLOSED_STAGES]
-_ANSWERED_STAGES = (Stage.BRIEFED.value, Stage.PROPOSAL_SENT.value, Stage.NEGOTIATING.value)
+from amtui.core.vocabulary import ANSWERED_STAGES, CLOSED_STAGES, OPEN_STAGES, STAGES, Stage
 
 
 class LogKind(StrEnum):
@@ -77,7 +77,7 @@ def _open_lead(session: Session, reference: str) -> Lead:
     lead = fetch(session, Lead, reference)
     if lead.stage in CLOSED_STAGES:
         raise InputError(
-            f"L{lead.id} is {lead.stage}; reopen it first with `amtui lead reopen L{lead.id}`"
+            f"{lead.ref} is {lead.stage}; reopen it first with `amtui lead reopen {lead.ref}`"
         )
     return lead
 
@@ -146,10 +146,10 @@ def respond_lead(
                     session, lead, ActivityKind.EMAIL_OUT, note or "answer sent", now=now
                 )
         else:
-            raise InputError(f"L{lead.id} was already responded to and answered")
+            raise InputError(f"{lead.ref} was already responded to and answered")
         if answer_by is not None:
             if lead.answered_at is not None:
-                raise InputError(f"L{lead.id} is answered already; nothing to promise")
+                raise InputError(f"{lead.ref} is answered already; nothing to promise")
             promised = _resolve_time(answer_by, session, lead, now=now, config=config)
             if promised <= now:
                 raise InputError("the promised answer time must be in the future")
@@ -187,7 +187,7 @@ def change_stage(
     note: str | None = None,
 ) -> StageResult:
     """Move an open lead to another open stage (won and lost have their own commands)."""
-    target = check_choice(stage, [s.value for s in Stage], "stage")
+    target = check_choice(stage, STAGES, "stage")
     if target == Stage.WON.value:
         raise InputError("use `amtui lead win` to win a lead (it links the client and adds tasks)")
     if target == Stage.LOST.value:
@@ -196,15 +196,15 @@ def change_stage(
         lead = _open_lead(session, reference)
         previous = lead.stage
         if target == previous:
-            raise InputError(f"L{lead.id} is already {target}")
+            raise InputError(f"{lead.ref} is already {target}")
         if target == Stage.NEW.value:
-            raise InputError(f"L{lead.id} was contacted already; it cannot go back to new")
+            raise InputError(f"{lead.ref} was contacted already; it cannot go back to new")
         events: list[str] = []
         result = StageResult(lead, previous, events=events)
         _record_first_response(session, lead, now=now, events=events)
         if lead.stage != target:
             _set_stage(session, lead, target, now=now, events=events, note=note or "")
-        if target in _ANSWERED_STAGES:
+        if target in ANSWERED_STAGES:
             _record_answer(session, lead, now=now, events=events)
         if target == Stage.PROPOSAL_SENT.value:
             record_activity(session, lead, ActivityKind.PROPOSAL_SENT, note or "", now=now)
@@ -265,9 +265,9 @@ def log_contact(
         raise InputError("contact cannot be logged in the future")
     if occurred < lead.received_at:
         raise InputError(
-            f"contact cannot be logged before L{lead.id} arrived "
+            f"contact cannot be logged before {lead.ref} arrived "
             f"({lead.received_at:%Y-%m-%d %H:%M} UTC); if it arrived earlier, correct that "
-            f"first: amtui lead edit L{lead.id} --received …"
+            f"first: amtui lead edit {lead.ref} --received …"
         )
     events: list[str] = []
     result = StageResult(lead, lead.stage, events=events)
@@ -297,8 +297,6 @@ def win_lead(
     db: Database, reference: str, *, now: datetime, config: Config, client: str | None = None
 ) -> WinResult:
     """Close a lead as won: link (or create) its client and add the starter tasks."""
-    from amtui.core.tasks import add_task_in_session, draft_from_text
-
     with db.write() as session:
         lead = _open_lead(session, reference)
         created = False
@@ -310,7 +308,7 @@ def win_lead(
         elif lead.client_id:
             owner = session.get(Client, lead.client_id)
         if owner is None:
-            raise InputError(f"L{lead.id} has no client yet; name one with --client NAME")
+            raise InputError(f"{lead.ref} has no client yet; name one with --client NAME")
         lead.client_id = owner.id
         events: list[str] = []
         _record_first_response(session, lead, now=now, events=events)
@@ -321,8 +319,8 @@ def win_lead(
         tasks = []
         for line in config.win_tasks:
             draft = draft_from_text(line, now=now, config=config)
-            draft.lead = f"L{lead.id}"
-            draft.client = f"C{owner.id}"
+            draft.lead = lead.ref
+            draft.client = owner.ref
             tasks.append(add_task_in_session(session, draft, now=now, config=config).task)
     return WinResult(lead, owner, created, tasks)
 
@@ -343,14 +341,10 @@ def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> St
 
 def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) -> StageResult:
     """Undo a win or a loss: the lead returns to the stage it was closed from."""
-    from sqlmodel import col, select
-
-    from amtui.core.models import Activity
-
     with db.write() as session:
         lead = fetch(session, Lead, reference)
         if lead.stage not in CLOSED_STAGES:
-            raise InputError(f"L{lead.id} is open ({lead.stage}); nothing to reopen")
+            raise InputError(f"{lead.ref} is open ({lead.stage}); nothing to reopen")
         closing = session.exec(
             select(Activity)
             .where(

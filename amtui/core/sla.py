@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 from amtui.core.dates import add_business_days, localize, to_utc
 from amtui.core.errors import InputError
+from amtui.core.vocabulary import CLOSED_STAGES
 
 if TYPE_CHECKING:
     from amtui.core.models import Lead
@@ -136,7 +137,7 @@ def lead_deadlines(
 
 def deadlines_of(lead: Lead, rule: ResponseRule) -> LeadDeadlines | None:
     """A stored lead's deadlines; None once it is closed (won or lost)."""
-    if lead.stage in ("won", "lost"):
+    if lead.stage in CLOSED_STAGES:
         return None
     return lead_deadlines(
         received_at=lead.received_at,

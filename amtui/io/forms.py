@@ -100,22 +100,25 @@ def _norm(header: str) -> str:
     return re.sub(r"[\s:*]+$", "", " ".join(header.split())).casefold()
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
 def decode_csv(data: bytes, shown: str) -> str:
-    """The text of a CSV export in the encodings form tools and spreadsheets write."""
+    """The text of a CSV export in the encodings form tools and spreadsheets write; anything
+    that does not decode to clean text in one of them is refused."""
+    text: str | None = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            pass
+            text = None
     else:
         try:
-            text: str | None = data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = data.decode("cp1251", "replace")
-            if "\ufffd" in text:  # a byte cp1251 does not define: not cp1251 either
-                text = None
-        if text is not None and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]", text):
-            return text
+            text = data.decode("cp1251", "replace")  # a byte cp1251 lacks becomes U+FFFD
+    if text is not None and not _CONTROL.search(text):
+        return text
     raise InputError(f"{shown} is not a CSV file in a known encoding; {_ACCEPTED}")
 
 

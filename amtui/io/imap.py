@@ -5,8 +5,8 @@ the config file.
 Each folder is opened read-only (EXAMINE: nothing is marked read on the server). amtui keeps
 the folder's UIDVALIDITY and the last UID it read: a re-run fetches only UIDs above it, and a
 changed UIDVALIDITY (the server renumbered the folder) reads the folder again, where the
-Message-ID keys keep anything from being added twice. The last UID is saved after every batch,
-so a killed run fetches at most one batch again.
+Message-ID keys keep anything from being added twice. The last UID is saved after every batch
+of fetched mail, in the same transaction as the mails it covers.
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ import shlex
 import ssl
 import subprocess
 from collections.abc import Sequence
+from datetime import datetime
 
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.intake import Tally
 from amtui.core.intake_config import ImapAccount
-from amtui.core.intake_store import Intake, get_imap_state, save_imap_state
+from amtui.core.intake_store import Intake, get_imap_state
 from amtui.core.text import one_line
 from amtui.io.runner import NoProgress, Progress, Report, receive_bytes
 
 BATCH = 50
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TIMEOUT = 30  # seconds per network operation
 
 
@@ -109,8 +111,10 @@ def import_imap(
     report: Report,
     progress: Progress | None = None,
     folders: Sequence[str] | None = None,
+    since: datetime | None = None,
 ) -> Tally:
-    """Fetch new mail from every configured folder of account `name` (sent folders as yours)."""
+    """Fetch new mail from every configured folder of account `name` (sent folders as yours);
+    with `since`, only mail the server dates on or after that day."""
     account = intake.config.intake.imap.get(name)
     if account is None:
         known = ", ".join(sorted(intake.config.intake.imap)) or "none configured"
@@ -122,7 +126,7 @@ def import_imap(
     tally = Tally()
     try:
         for folder, sent in plan:
-            tally.add(_folder(intake, client, account, folder, sent, report, progress))
+            tally.add(_folder(intake, client, account, folder, sent, report, progress, since))
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
@@ -137,6 +141,7 @@ def _folder(
     sent: bool,
     report: Report,
     progress: Progress | None,
+    since: datetime | None = None,
 ) -> Tally:
     progress = progress or NoProgress()
     try:
@@ -149,7 +154,10 @@ def _folder(
         start = 1
         if state is not None and state.uidvalidity == uidvalidity:
             start = state.last_uid + 1
-        status, data = client.uid("SEARCH", f"UID {start}:*")
+        criteria = f"UID {start}:*"
+        if since is not None:  # IMAP SINCE compares the internal date, by day
+            criteria += f" SINCE {since.day}-{_MONTHS[since.month - 1]}-{since.year}"
+        status, data = client.uid("SEARCH", criteria)
         if status != "OK":
             raise ImapError(f"IMAP account {account.name}: search in {one_line(folder)!r} failed")
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) >= start)
@@ -168,10 +176,7 @@ def _folder(
                 tally.count(outcome.kind)
                 report(outcome)
                 progress.advance()
-            if not intake.dry_run:
-                save_imap_state(
-                    intake.db, account.name, folder, uidvalidity, batch[-1], now=intake.now
-                )
+            intake.save_imap_state(account.name, folder, uidvalidity, batch[-1])
     finally:
         progress.stop()
     return tally

@@ -53,9 +53,12 @@ def import_mail(
     report: Report,
     progress: Progress | None = None,
     sent: bool = False,
+    since: datetime | None = None,
 ) -> Tally:
     """Import mail files and folders, oldest first, so that a thread's first mail makes the
-    lead and the later ones are its replies."""
+    lead and the later ones are its replies. With `since`, mail dated earlier is left out
+    (counted, not read), so that a first import of an old mailbox does not fill the inbox
+    with long-overdue leads."""
     from amtui.io.mail import quick_headers
 
     progress = progress or NoProgress()
@@ -72,10 +75,15 @@ def import_mail(
                     message_id, date = None, None
                 entries.append((date or _LAST, len(entries), entry, message_id))
         entries.sort(key=lambda item: (item[0], item[1]))
+        tally = Tally()
+        if since is not None:
+            kept = [item for item in entries if item[0] >= since]
+            tally.older = len(entries) - len(kept)
+            entries = kept
         return drive(
             [(entry, message_id) for _, _, entry, message_id in entries],
             lambda item: _one_mail(intake, item[0], item[1], sent=sent),
-            Tally(),
+            tally,
             report=report,
             progress=progress,
             label="mail",

@@ -23,7 +23,7 @@ from amtui.core.display import (
 )
 from amtui.core.leads import LeadRow
 from amtui.core.notify import DueItem
-from amtui.core.tasks import TaskRow
+from amtui.core.task_queries import TaskRow
 from amtui.core.text import clean, one_line
 from amtui.tui.widgets.rows import RowData
 

@@ -14,6 +14,7 @@ from amtui.core import reminders
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.display import format_when
+from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.followups import LADDER_KINDS, ladder_state
 from amtui.core.leads import get_lead_details
@@ -31,7 +32,6 @@ from amtui.core.pipeline import (
     win_lead,
 )
 from amtui.core.sla import response_owed
-from amtui.core.tasks import draft_from_text
 from amtui.tui.edits import shown
 from amtui.tui.render import safe
 from amtui.tui.screens.forms import Check, FieldSpec, Saved, date_check, when_label

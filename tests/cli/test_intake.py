@@ -286,3 +286,40 @@ def test_a_bad_vcard_file_changes_nothing(cli: Cli, tmp_path: Path, db_path: Pat
     bad.write_bytes(os.urandom(2000))
     assert "vCard" in cli.fails(2, "contact", "import", str(bad))
     assert count(db_path, "contact") == 0 if db_path.exists() else True
+
+
+def test_form_import_dry_run_rerun_and_refusals(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    forms = DATA / "forms"
+    out = cli.ok("intake", "form", str(forms / "google-forms-ru-cp1251.csv"), "--dry-run")
+    assert out.splitlines() == [
+        "would create lead: Web brief from Пекарня «Хлеб»",
+        "dry run, nothing written: would add 1 new lead, 0 already seen",
+    ]
+    assert count(db_path, "lead") == 0
+    out = cli.ok("intake", "form", str(forms / "tally.csv"), "--preset", "tally")
+    assert out.splitlines()[-1] == "2 new leads, 0 already seen"
+    assert query(db_path, "SELECT channel, contact_email, brief FROM lead ORDER BY id")[0] == (
+        "web-brief",
+        "ira@school.example",
+        '[{"q": "Budget", "a": "5000"}]',
+    )
+    assert cli("intake", "form", str(forms / "tally.csv")).exit_code == 1  # nothing new
+    before = db_state(db_path)
+    line = cli.fails(2, "intake", "form", str(forms / "tally.csv"), "--preset", "typeform")
+    assert "does not fit the typeform form: no column 'Submit Date (UTC)'" in line
+    bad = tmp_path / "utf32.csv"
+    bad.write_bytes("Name,Email\nA,a@x.example\n".encode("utf-32"))
+    assert "not a CSV file in a known encoding" in cli.fails(2, "intake", "form", str(bad))
+    tally = str(forms / "tally.csv")
+    assert "unknown form preset" in cli.fails(2, "intake", "form", tally, "-p", "nope")
+    assert db_state(db_path) == before
+
+
+def test_since_leaves_older_mail_out(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    box = make_mbox(tmp_path / "in.mbox", [message(1), message(2)])  # 24 Nov, 09:01 and 10:02
+    out = cli.ok("intake", "email", str(box), "--since", "2026-11-24 10:30")  # Berlin: 09:30Z
+    assert out.splitlines()[-1] == (
+        "1 new lead, 0 replies linked, 0 already seen, 1 older than --since"
+    )
+    assert query(db_path, "SELECT title FROM lead") == [("Project 2",)]
+    assert "can't read" in cli.fails(2, "intake", "email", str(box), "--since", "someday")

@@ -430,8 +430,8 @@ def test_due_as_json_and_markdown(cli: Cli, clock: Clock) -> None:
     clock.set(datetime(2026, 11, 26, 16, 0, tzinfo=BERLIN))
     out = cli.ok("remind", "due", "--format", "md")
     assert out == (
-        "- **R3** due today 16:00 (client: today 10:00 America/New_York) [step 1]: "
-        "Check the proposal arrived (step 1 of 6) · L1 Hotel SEO\n"
+        "- **R3** due today 16:00 \\(client: today 10:00 America/New\\_York\\) \\[step 1\\]: "
+        "Check the proposal arrived \\(step 1 of 6\\) · L1 Hotel SEO\n"
     )
 
 
@@ -486,12 +486,14 @@ def test_notify_sends_each_item_as_an_argument_list(
         [
             "--app-name=amtui",
             "--urgency=normal",
+            "--",
             "amtui R1",
             f"due today 09:30: {title}",
         ],
         [
             "--app-name=amtui",
             "--urgency=critical",
+            "--",
             "amtui L1",
             "first response due today 10:15: Hotel SEO · email from client",
         ],
@@ -501,6 +503,23 @@ def test_notify_sends_each_item_as_an_argument_list(
     # Nothing new: exit 1 and no notification.
     assert cli("remind", "due", "--notify").exit_code == 1
     assert len(fake_notify_send.read_text("utf-8").splitlines()) == 2
+
+
+def test_notify_sends_plain_text_never_markup(
+    cli: Cli, clock: Clock, fake_notify_send: Path
+) -> None:
+    clock.set(NOW - timedelta(hours=1))
+    title = '-<b>Pay</b> <a href="javascript:x">now</a> & <img src=x> \u202etxt\u200b\x1b[2J'
+    cli.ok("remind", "add", "--at", "today 09:30", "--", title)
+    clock.set(NOW)
+    assert cli("remind", "due", "--notify").exit_code == 0
+    [call] = [json.loads(line) for line in fake_notify_send.read_text("utf-8").splitlines()]
+    body = call[-1]
+    assert call[-3] == "--"  # a body starting with "-" is never read as an option
+    assert "<" not in body and ">" not in body
+    assert '&lt;b&gt;Pay&lt;/b&gt; &lt;a href="javascript:x"&gt;now&lt;/a&gt; &amp;' in body
+    assert "\\u202etxt\\u200b\\x1b[2J" in body
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in body)
 
 
 def test_notify_without_notify_send_says_so_on_stderr(

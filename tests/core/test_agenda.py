@@ -15,10 +15,11 @@ from sqlmodel import select
 from amtui.core.agenda import Agenda, AgendaItem, Section, build_agenda
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.drafts import TaskDraft
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.models import Lead
 from amtui.core.reminders import add_reminder, complete_reminder, snooze_reminder
-from amtui.core.tasks import TaskDraft, add_task, complete_task
+from amtui.core.tasks import add_task, complete_task
 from tests.core.conftest import in_zone
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -54,6 +54,33 @@ def test_no_core_module_imports_textual_typer_or_rich() -> None:
     assert culprits == {}
 
 
+PURE_MODULES = (
+    "amtui.core.vocabulary",
+    "amtui.core.refs",
+    "amtui.core.dates",
+    "amtui.core.config",
+    "amtui.core.validate",
+    "amtui.core.quickadd",
+    "amtui.core.drafts",
+    "amtui.core.sla",
+    "amtui.core.display",
+)
+
+
+def test_rules_and_wording_import_no_orm() -> None:
+    """What a second storage path (stdlib sqlite3) shares with the ORM path must not load it."""
+    loaded = run_python(
+        f"""
+        import importlib, json, sys
+        for name in {PURE_MODULES!r}:
+            importlib.import_module(name)
+        orm = ("sqlalchemy", "sqlmodel", "pydantic")
+        print(json.dumps(sorted(m for m in orm if m in sys.modules)))
+        """
+    )
+    assert loaded == []
+
+
 def test_importing_the_cli_does_not_import_textual() -> None:
     loaded = run_python(
         """

@@ -143,8 +143,8 @@ def cfg(config: Config) -> Config:
 
 
 def run(db: Database, cfg: Config, *mails: IncomingMail, dry_run: bool = False) -> list[str]:
-    intake = Intake(db, now=NOW, config=cfg, dry_run=dry_run)
-    return [f"{o.kind} {o.ref}" for o in map(intake.receive_mail, mails)]
+    with Intake(db, now=NOW, config=cfg, dry_run=dry_run) as intake:
+        return [f"{o.kind} {o.ref}" for o in map(intake.receive_mail, mails)]
 
 
 def test_a_new_mail_becomes_a_lead_with_its_text(db: Database, cfg: Config) -> None:
@@ -264,8 +264,8 @@ def test_a_lead_added_by_hand_with_the_message_id_is_not_duplicated(
 
 
 def test_a_missing_date_uses_the_import_time_and_says_so(db: Database, cfg: Config) -> None:
-    intake = Intake(db, now=NOW, config=cfg)
-    outcome = intake.receive_mail(mail(date=None, date_problem="missing"))
+    with Intake(db, now=NOW, config=cfg) as intake:
+        outcome = intake.receive_mail(mail(date=None, date_problem="missing"))
     assert "date missing" in outcome.note
     lead = get_lead_details(db, "L1").row.lead
     assert lead.received_at == NOW
@@ -285,9 +285,10 @@ def test_a_brief_becomes_a_web_brief_lead(db: Database, cfg: Config) -> None:
         answers=[("Budget", "12k"), ("Deadline", "March")],
         form="tally",
     )
-    intake = Intake(db, now=NOW, config=cfg)
-    assert intake.receive_brief(brief).kind == "lead"
-    assert Intake(db, now=NOW, config=cfg).receive_brief(brief).kind == "seen"
+    with Intake(db, now=NOW, config=cfg) as intake:
+        assert intake.receive_brief(brief).kind == "lead"
+    with Intake(db, now=NOW, config=cfg) as intake:
+        assert intake.receive_brief(brief).kind == "seen"
     lead = get_lead_details(db, "L1").row.lead
     assert (lead.channel, lead.title) == ("web-brief", "Web brief from Пекарня")
     assert lead.contact_email is None
@@ -365,3 +366,51 @@ def test_bad_intake_config_is_refused_in_one_line(
     with pytest.raises(InputError, match=message) as info:
         load(tmp_path, text)
     assert "\n" not in str(info.value) and info.value.exit_code == 2
+
+
+def test_a_failing_item_is_undone_whole_and_the_batch_goes_on(
+    db: Database, cfg: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An item that fails half-way (here: after its lead is written) leaves nothing; the
+    items before and after it in the same transaction are kept."""
+    import amtui.core.intake_store as store
+    from amtui.core.errors import InputError
+
+    real = store.create_lead
+
+    def failing(session, draft, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(session, draft, **kwargs)
+        if draft.title == "Broken":
+            raise InputError("broken on purpose")
+        return result
+
+    monkeypatch.setattr(store, "create_lead", failing)
+    with Intake(db, now=NOW, config=cfg) as intake:
+        intake.receive_mail(mail(message_id="<a@x>", subject="First"))
+        with pytest.raises(InputError):
+            intake.receive_mail(mail(message_id="<b@x>", subject="Broken"))
+        intake.receive_mail(mail(message_id="<c@x>", subject="Third"))
+    with db.read() as session:
+        titles = sorted(lead.title for lead in session.exec(select(Lead)))
+        keys = sorted(item.key for item in session.exec(select(IntakeItem)))
+        activities = len(session.exec(select(Activity)).all())
+    assert titles == ["First", "Third"]
+    assert keys == ["<a@x>", "<c@x>"]
+    assert activities == 2
+
+
+def test_an_unreadable_sender_address_does_not_lose_the_mail(db: Database, cfg: Config) -> None:
+    assert run(db, cfg, mail(sender_email="anna@granel@example")) == ["lead L1"]
+    lead = get_lead_details(db, "L1").row.lead
+    assert lead.contact_email is None and lead.contact_name == "Anna Petrova"
+    with db.read() as session:
+        created = session.exec(select(Activity)).one()
+    assert "sender address unreadable: anna@granel@example" in created.text
+
+
+def test_a_huge_body_is_cut_and_says_so() -> None:
+    from amtui.core.intake import BODY_MAX, mail_notes
+
+    notes = mail_notes(mail(body="x" * (BODY_MAX + 500)))
+    assert notes.startswith("x" * BODY_MAX)
+    assert notes.endswith("(500 more characters not kept)")

@@ -11,9 +11,16 @@ from datetime import datetime
 import pytest
 
 from amtui.core.config import Config
+from amtui.core.drafts import (
+    TaskDraft,
+    TaskOptions,
+    draft_from_text,
+    patch_from_text,
+    task_draft,
+    task_patch,
+)
 from amtui.core.errors import InputError
 from amtui.core.quickadd import parse_tokens
-from amtui.core.tasks import TaskDraft, draft_from_text, patch_from_text
 from amtui.core.validate import UNSET
 
 
@@ -191,6 +198,51 @@ def test_parser_is_pure_and_asks_the_date_predicate() -> None:
     assert tokens.title == "Plan with people"
     assert "next mon with" in seen  # longer phrases were tried, and refused
     assert parse_tokens("Plan due:x", is_date=never_a_date).fields == {"due": "x"}
+
+
+# --- the one merge of tokens with explicit options (CLI options, form fields) ------------------
+
+
+def test_options_fill_what_the_text_leaves_out(config: Config, now: datetime) -> None:
+    options = TaskOptions(due="mon", client="Granel", assignee="@seo", tags=("later",))
+    d = task_draft("Call back +urgent", options, now=now, config=config)
+    assert (d.title, d.due, d.client, d.assignee) == ("Call back", "mon", "Granel", "seo")
+    assert list(d.tags) == ["urgent", "later"]
+
+
+def test_the_same_value_both_ways_is_fine_in_any_case(config: Config, now: datetime) -> None:
+    options = TaskOptions(client="granel", priority="HIGH")
+    d = task_draft("Call client:Granel pri:high", options, now=now, config=config)
+    assert (d.client, d.priority) == ("Granel", "high")
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "named"),
+    [
+        ("Call due:fri", TaskOptions(due="mon"), "'due:fri' in the text and --due 'mon'"),
+        ("Call client:Granel", TaskOptions(client="Kettle"), "--client 'Kettle'"),
+        ("Call @anna", TaskOptions(assignee="boris"), "'@anna' in the text and --assignee"),
+        ("Call col:Review", TaskOptions(column="Backlog"), "'col:Review'"),
+    ],
+)
+def test_two_different_values_for_one_field_are_refused(
+    config: Config, now: datetime, text: str, options: TaskOptions, named: str
+) -> None:
+    with pytest.raises(InputError, match="disagree; give it once") as error:
+        task_draft(text, options, now=now, config=config)
+    assert named in str(error.value)
+
+
+def test_edit_options_clear_and_merge_like_tokens(config: Config, now: datetime) -> None:
+    options = TaskOptions(due="none", assignee="none", title="New title")
+    patch, column = task_patch("+later col:review", options, now=now, config=config)
+    assert (patch.due, patch.assignee, patch.title, column) == (None, None, "New title", "review")
+    assert list(patch.add_tags) == ["later"]
+
+
+def test_edit_title_twice_is_refused(config: Config, now: datetime) -> None:
+    with pytest.raises(InputError, match="title once"):
+        task_patch("Other words", TaskOptions(title="New title"), now=now, config=config)
 
 
 # --- text that only half reads as a date is refused, never folded into the title or tags -----

@@ -186,7 +186,7 @@ def test_detail_view_keys_and_o_reopens_a_closed_lead(make_app, seeded, config) 
         open_keys = footer_keys(pilot)
         await press(pilot, "escape", "ctrl+p")
         await pilot.press(*"L1")
-        await pilot.pause(0.5)
+        await settle(pilot)
         await press(pilot, "enter")
         closed = footer_keys(pilot), shown(pilot.app)
         await press(pilot, "o")
@@ -211,8 +211,7 @@ def test_detail_view_keys_and_o_reopens_a_closed_lead(make_app, seeded, config) 
 def test_palette_lead_verbs_act_on_the_selected_lead(make_app, seeded) -> None:
     async def run(pilot, command: str) -> None:
         await press(pilot, "ctrl+p")
-        await pilot.press(*command)
-        await pilot.pause(0.5)
+        await type_text(pilot, command)  # one search, not one per letter
         await press(pilot, "enter")
         await settle(pilot)
 

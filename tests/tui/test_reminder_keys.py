@@ -13,7 +13,7 @@ from datetime import timedelta
 from amtui.core import leads, reminders
 from amtui.core.pipeline import change_stage, respond_lead
 from tests.conftest import NOW
-from tests.tui.conftest import drive, press, shown, type_text
+from tests.tui.conftest import drive, press, settle, shown, type_text
 
 
 def proposal(db, config) -> str:
@@ -33,7 +33,7 @@ async def select(pilot, region: str, ref: str) -> None:
     widget = pilot.app.screen.query_one(f"#{region}")
     await press(pilot, {"inbox": "1", "agenda": "3"}[region])
     assert widget.current_list().select_key(ref), ref
-    await pilot.pause()
+    await settle(pilot)
 
 
 def test_agenda_shows_steps_answers_and_the_clients_local_time(make_app, seeded, config) -> None:
@@ -64,7 +64,7 @@ def test_z_snoozes_a_reminder_by_two_hours_by_default(make_app, seeded) -> None:
         prompt = pilot.app.screen
         first = prompt.query_one("#prompt-hint").content.plain
         prompt.query_one("#prompt-input").value = "someday"
-        await pilot.pause()
+        await settle(pilot)
         refused = prompt.query_one("#prompt-hint").content.plain
         await press(pilot, "enter")  # refused: the prompt stays
         still = type(pilot.app.screen).__name__

@@ -22,7 +22,7 @@ from amtui.core.display import (
 )
 from amtui.core.models import Activity, Reminder, Task
 from amtui.core.reminders import ReminderRow
-from amtui.core.tasks import TaskDetails, TaskRow
+from amtui.core.task_queries import TaskDetails, TaskRow
 from amtui.tui import render
 from amtui.tui.render import MUTED, REF, safe, safe_block
 from amtui.tui.widgets.rows import Region, RowData, RowList
