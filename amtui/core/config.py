@@ -80,6 +80,18 @@ class Config:
             return ResponseRule(self.first_response_minutes, self.working_hours, self.timezone)
         return ResponseRule(self.first_response_minutes)
 
+    @property
+    def ladder_length(self) -> int:
+        """How many steps the follow-up ladder has (`1b,3d,1w,2w,1m,3m`: 6)."""
+        from amtui.core.sla import parse_ladder
+
+        return len(parse_ladder(self.followup_ladder))
+
+    def deadline_zone(self, client_zone: str | None) -> ZoneInfo:
+        """The zone a lead's deadlines and ladder are counted in, given the client's (the
+        lead's own first): the user's own when the client's is unknown."""
+        return ZoneInfo(client_zone) if client_zone else self.timezone
+
     def work_start_at(self, day: date) -> datetime:
         """The start of the user's working day on `day`: where a date-only time lands."""
         from amtui.core.dates import localize

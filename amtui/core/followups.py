@@ -9,7 +9,6 @@ the pure functions in `amtui.core.sla`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,21 +19,23 @@ from sqlmodel import Session, col, func, select
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.leads import LeadRow, lead_rows
+from amtui.core.lead_queries import LeadRow, lead_rows
 from amtui.core.models import Client, Lead, Reminder
-from amtui.core.sla import Interval, parse_ladder, step_due, step_kind
+from amtui.core.sla import (
+    LadderState,
+    ladder_state,
+    parse_ladder,
+    step_due,
+    step_kind,
+    step_text,
+)
 from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
 
 def lead_zone(session: Session, lead: Lead, config: Config) -> ZoneInfo:
     """The zone a lead's deadlines are counted in: its own, its client's, else the user's."""
-    if lead.timezone:
-        return ZoneInfo(lead.timezone)
-    if lead.client_id:
-        client = session.get(Client, lead.client_id)
-        if client is not None and client.timezone:
-            return ZoneInfo(client.timezone)
-    return config.timezone
+    client = session.get(Client, lead.client_id) if lead.client_id and not lead.timezone else None
+    return config.deadline_zone(lead.timezone or (client.timezone if client else None))
 
 
 def pending_step(session: Session, lead: Lead) -> Reminder | None:
@@ -48,12 +49,6 @@ def pending_step(session: Session, lead: Lead) -> Reminder | None:
     ).first()
 
 
-def _step_text(step: int, ladder: tuple[Interval, ...], interval: Interval) -> str:
-    if step == 1:
-        return f"Check the proposal arrived (step 1 of {len(ladder)})"
-    return f"Follow up: no reply after {interval.describe()} (step {step} of {len(ladder)})"
-
-
 def _schedule(
     session: Session, lead: Lead, step: int, after: datetime, *, now: datetime, config: Config
 ) -> Reminder:
@@ -61,7 +56,7 @@ def _schedule(
     interval = ladder[step - 1]
     due = step_due(after, interval, lead_zone(session, lead, config), config.working_hours)
     reminder = Reminder(
-        text=_step_text(step, ladder, interval),
+        text=step_text(step, ladder),
         kind=step_kind(step),
         step=step,
         due_at=due,
@@ -140,54 +135,29 @@ def advance_ladder(
     return _schedule(session, lead, step + 1, now, now=now, config=config)
 
 
-@dataclass(frozen=True)
-class LadderState:
-    """Where one lead stands on its follow-up ladder (`amtui show`, the TUI's detail view)."""
-
-    pending: Reminder | None  # the step waiting to be done, while a ladder runs
-    done: int  # steps done: of the running ladder, else every step done (all when cold)
-    steps: int  # length of the configured ladder
-    cold_at: datetime | None  # the last step was done without a reply
-
-    @property
-    def status(self) -> str:
-        """`running`, `cold` or `idle` (no ladder, or one stopped by a reply)."""
-        if self.cold_at is not None:
-            return "cold"
-        return "running" if self.pending is not None else "idle"
-
-
-def ladder_state(lead: Lead, reminders: Iterable[Reminder], config: Config) -> LadderState:
-    """The ladder state of `lead` from its reminders (any of them; other kinds are ignored)."""
-    steps = len(parse_ladder(config.followup_ladder))
-    ladder = [r for r in reminders if r.kind in LADDER_KINDS]
-    pending = next((r for r in ladder if r.done_at is None), None)
-    if lead.cold_at is not None:
-        done = steps
-    elif pending is not None:
-        done = (pending.step or 1) - 1
-    else:
-        done = sum(1 for r in ladder if r.done_at is not None)
-    return LadderState(pending, done, steps, lead.cold_at)
-
-
 @dataclass
 class FollowupState:
-    """Where a lead stands on its ladder."""
+    """Where a lead stands on its ladder, with the zone its steps are counted in."""
 
     row: LeadRow
-    steps: int  # length of the configured ladder
-    done: int  # steps done so far in this ladder
-    pending: Reminder | None
+    ladder: LadderState[Reminder]
     zone: ZoneInfo
 
     @property
+    def steps(self) -> int:
+        return self.ladder.steps
+
+    @property
+    def done(self) -> int:
+        return self.ladder.done
+
+    @property
+    def pending(self) -> Reminder | None:
+        return self.ladder.pending
+
+    @property
     def status(self) -> str:
-        if self.row.lead.cold_at is not None:
-            return "cold"
-        if self.pending is not None:
-            return "running"
-        return "idle"
+        return self.ladder.status
 
 
 def list_followups(
@@ -229,5 +199,5 @@ def list_followups(
             own = [pending[row.lead.id]] if row.lead.id in pending else []
             state = ladder_state(row.lead, own, config)  # only the pending step: idle is 0 done
             zone = lead_zone(session, row.lead, config)
-            states.append(FollowupState(row, state.steps, state.done, state.pending, zone))
+            states.append(FollowupState(row, state, zone))
         return states

@@ -329,6 +329,7 @@ class Tally:
     skipped: int = 0
     updated: int = 0
     older: int = 0  # mail dated before --since, left out unread
+    errors: list[str] = field(default_factory=list)  # sources that failed (`intake run`)
     kinds: tuple[str, str] = ("new lead", "new leads")
     mail: bool = True  # say how many replies were linked (mail can carry replies)
 
@@ -343,6 +344,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         self.mail = self.mail or other.mail
+        self.errors.extend(other.errors)
         for name in ("leads", "replies", "sent", "seen", "skipped", "updated", "older"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -29,9 +29,8 @@ from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import Activity, Client, Lead, Reminder, Task
-from amtui.core.sla import answer_due
+from amtui.core.sla import answer_due, response_owed
 from amtui.core.tasks import add_task_in_session
-from amtui.core.text import one_line
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import ANSWERED_STAGES, CLOSED_STAGES, OPEN_STAGES, STAGES, Stage
 
@@ -135,11 +134,12 @@ def respond_lead(
         lead = _open_lead(session, reference)
         previous = lead.stage
         events: list[str] = []
-        if lead.first_response_at is None:
+        owed = response_owed(lead, config.response_rule)
+        if owed == "respond":
             _record_first_response(session, lead, now=now, note=note or "", events=events)
             if answered:
                 _record_answer(session, lead, now=now, events=events)
-        elif lead.answered_at is None:
+        elif owed == "answer":
             if answer_by is None:
                 _record_answer(session, lead, now=now, events=events)
                 record_activity(
@@ -373,8 +373,3 @@ def _resolve_time(
     if isinstance(value, datetime):
         return to_utc(value)
     return config.read_instant(value, now=now, zones={"client": lead_zone(session, lead, config)})
-
-
-def describe_events(result: StageResult) -> str:
-    """`first response recorded, stage new → contacted` for confirmations."""
-    return ", ".join(result.events) if result.events else one_line(result.lead.stage)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from amtui.core import drafts, leads, reminders, task_queries, tasks
+from amtui.core import drafts, lead_queries, leads, reminders, task_queries, tasks
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import InputError
@@ -180,7 +180,7 @@ def delete_plan(db: Database, ref: str) -> tuple[str, str, Callable[[], Saved]]:
 
         return f"Delete {ref} {safe(row.task.title, 80)}?", detail, delete_task
     if ref[0] == "L":
-        lead = leads.get_lead_details(db, ref).row.lead
+        lead = lead_queries.get_lead_details(db, ref).row.lead
 
         def delete_lead() -> Saved:
             leads.delete_lead(db, ref)
@@ -220,7 +220,7 @@ def _amount(cents: int | None) -> str:
 
 
 def lead_values(db: Database, ref: str) -> dict[str, str]:
-    row = leads.get_lead_details(db, ref).row
+    row = lead_queries.get_lead_details(db, ref).row
     lead = row.lead
     return {
         "title": shown(lead.title),

@@ -64,6 +64,10 @@ PURE_MODULES = (
     "amtui.core.drafts",
     "amtui.core.sla",
     "amtui.core.display",
+    "amtui.core.kam",
+    "amtui.core.describe",
+    "amtui.core.describe_leads",
+    "amtui.core.describe_agenda",
 )
 
 

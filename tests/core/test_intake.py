@@ -27,7 +27,7 @@ from amtui.core.intake import (
 )
 from amtui.core.intake_config import IntakeSettings
 from amtui.core.intake_store import Intake
-from amtui.core.leads import get_lead_details
+from amtui.core.lead_queries import get_lead_details
 from amtui.core.models import Activity, IntakeItem, Lead, Reminder
 from amtui.core.pipeline import change_stage
 

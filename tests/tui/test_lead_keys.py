@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from amtui.core import leads
+from amtui.core import lead_queries
 from amtui.core.pipeline import change_stage, lose_lead
 from tests.conftest import NOW
 from tests.tui.conftest import drive, press, settle, shown, type_text
 
 
 def lead(db, ref):
-    return leads.get_lead_details(db, ref)
+    return lead_queries.get_lead_details(db, ref)
 
 
 def footer_keys(pilot) -> dict[str, str]:

@@ -15,6 +15,7 @@ from textual.content import Content
 
 from amtui.core.clients import ClientDetails, kam_quadrant
 from amtui.core.config import Config
+from amtui.core.describe import View, reminder_text
 from amtui.core.display import (
     client_local_time,
     format_relative,
@@ -87,7 +88,7 @@ def reminders(items: list[Reminder], now: datetime, config: Config) -> Content:
             "  ",
             format_when(r.effective_due, config.timezone, now),
             "  ",
-            safe(r.text),
+            safe(reminder_text(View(config, now), r)),
             ("  done" if r.done_at else "", MUTED),
         )
         for r in items
