@@ -87,7 +87,10 @@ def plan_stage_move(ref: str, current: str, target: str) -> StageMove:
     )
 
 
-def reopen_stage(closed_from: str | None) -> str:
+def reopen_stage(closed_from: str | None, *, responded: bool) -> str:
     """Where `reopen` puts a won or lost lead: the open stage it was closed from (negotiating
-    when that is unknown)."""
-    return closed_from if closed_from in OPEN_STAGES else Stage.NEGOTIATING.value
+    when that is unknown), never back to new once it was responded to."""
+    target = closed_from if closed_from in OPEN_STAGES else Stage.NEGOTIATING.value
+    if target == Stage.NEW.value and responded:
+        return Stage.CONTACTED.value
+    return target

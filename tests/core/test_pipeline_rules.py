@@ -53,9 +53,11 @@ def test_moves_that_are_refused_say_what_is_allowed(
 
 
 def test_reopen_returns_to_the_stage_a_lead_was_closed_from() -> None:
-    assert reopen_stage("proposal-sent") == "proposal-sent"
-    assert reopen_stage(None) == "negotiating"
-    assert reopen_stage("won") == "negotiating"  # never to a closed stage
+    assert reopen_stage("proposal-sent", responded=True) == "proposal-sent"
+    assert reopen_stage(None, responded=True) == "negotiating"
+    assert reopen_stage("won", responded=True) == "negotiating"  # never to a closed stage
+    assert reopen_stage("new", responded=False) == "new"
+    assert reopen_stage("new", responded=True) == "contacted"  # never back to new once answered
     check_open("L7", "briefed")  # open: no error
 
 
