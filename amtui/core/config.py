@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from amtui.core.currencies import EXPONENTS
 from amtui.core.errors import InputError
 from amtui.core.intake_config import IntakeSettings, read_intake
 
@@ -180,9 +181,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     values["timezone"] = _zone(zone, path) if zone is not None else system_timezone()
     values["date_order"] = reader.choice("date_order", ("dmy", "mdy"), "dmy")
     currency = reader.string("default_currency")
-    if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency):
-        raise reader.fail("default_currency", "a three-letter currency code such as EUR")
-    values["default_currency"] = currency.upper() if currency else None
+    if currency is not None and currency.strip().upper() not in EXPONENTS:
+        raise reader.fail("default_currency", "an ISO 4217 currency code such as EUR or USD")
+    values["default_currency"] = currency.strip().upper() if currency else None
 
     board = reader.table("board")
     columns = tuple(board.string_list("columns") or DEFAULT_COLUMNS)

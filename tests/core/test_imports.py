@@ -68,6 +68,11 @@ PURE_MODULES = (
     "amtui.core.describe",
     "amtui.core.describe_leads",
     "amtui.core.describe_agenda",
+    "amtui.core.currencies",
+    "amtui.core.money",
+    "amtui.core.estimates",
+    "amtui.core.invoicing",
+    "amtui.core.portfolio",
 )
 
 
