@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from amtui.core.currencies import EXPONENTS
 from amtui.core.errors import InputError
 from amtui.core.intake_config import IntakeSettings, read_intake
+from amtui.core.money_config import MoneySettings, read_money
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule, WorkingHours
@@ -59,6 +60,7 @@ class Config:
     )
     keys: Mapping[str, str] = field(default_factory=dict)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    money: MoneySettings = field(default_factory=MoneySettings)
     path: Path | None = None
 
     @property
@@ -217,6 +219,10 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     keys = reader.table("keys")
     values["keys"] = {name: keys.string(name) or "" for name in keys.names()}
     values["intake"] = read_intake(raw.get("intake"), str(path))
+    try:
+        values["money"] = read_money(raw, str(path))
+    except InputError as error:
+        raise ConfigError(str(error)) from None
 
     reader.check_unknown()
     return Config(**values)
@@ -236,6 +242,9 @@ class _Reader:
             "leads",
             "keys",
             "intake",
+            "money",
+            "documents",
+            "agency",
         },
         "board": {"columns", "new_task_column", "done_recent_days"},
         "agenda": {"days"},

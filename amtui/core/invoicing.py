@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from amtui.core.errors import InputError
 from amtui.core.money import plain_amount
+from amtui.core.money_config import NUMBER_FIELD, check_number_pattern
 
 
 class InvoiceStatus(StrEnum):
@@ -166,27 +167,10 @@ def check_payment(
     return amount_minor
 
 
-#: The default invoice number: the issue year and a sequence that restarts every year.
-DEFAULT_NUMBER_PATTERN = "{year}-{seq:04d}"
-_FIELD = re.compile(r"\{(year|seq)(?::0?(\d+)d)?\}")
-
-
-def check_number_pattern(pattern: str) -> str:
-    """An invoice number pattern: text with `{seq}` (or `{seq:04d}`) and optionally `{year}`."""
-    fields = [m.group(1) for m in _FIELD.finditer(pattern)]
-    leftover = _FIELD.sub("", pattern)
-    if fields.count("seq") != 1 or fields.count("year") > 1 or "{" in leftover or "}" in leftover:
-        raise InputError(
-            f"invoice number pattern {pattern!r} must contain {{seq}} once (e.g. {{seq:04d}}) "
-            'and may contain {year}; e.g. "{year}-{seq:04d}" or "INV-{seq:05d}"'
-        )
-    return pattern
-
-
 def _number_regex(pattern: str, year: int) -> re.Pattern[str]:
     parts: list[str] = []
     position = 0
-    for match in _FIELD.finditer(pattern):
+    for match in NUMBER_FIELD.finditer(pattern):
         parts.append(re.escape(pattern[position : match.start()]))
         parts.append(str(year) if match.group(1) == "year" else r"(\d+)")
         position = match.end()

@@ -19,30 +19,8 @@ from typing import Generic, TypeVar
 from amtui.core.errors import InputError
 from amtui.core.kam import QUADRANTS, kam_quadrant
 from amtui.core.money import percent_of
-from amtui.core.vocabulary import OPEN_STAGES, STAGES, Stage
-
-#: Chance (percent) that a lead at each open stage is won; `[money.probabilities]` overrides.
-DEFAULT_PROBABILITIES: Mapping[str, int] = {
-    Stage.NEW.value: 10,
-    Stage.CONTACTED.value: 20,
-    Stage.BRIEFED.value: 30,
-    Stage.PROPOSAL_SENT.value: 50,
-    Stage.NEGOTIATING.value: 70,
-}
-
-
-def check_probabilities(values: Mapping[str, int]) -> dict[str, int]:
-    """Percent per open stage (0–100); stages not named keep their default."""
-    result = dict(DEFAULT_PROBABILITIES)
-    for stage, percent in values.items():
-        if stage not in OPEN_STAGES:
-            raise InputError(
-                f"{stage!r} is not an open pipeline stage; use one of: {', '.join(OPEN_STAGES)}"
-            )
-        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-            raise InputError(f"the probability of {stage} must be a whole percent from 0 to 100")
-        result[stage] = percent
-    return result
+from amtui.core.money_config import DEFAULT_PROBABILITIES
+from amtui.core.vocabulary import OPEN_STAGES, STAGES
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from amtui.core.errors import InputError
 from amtui.core.invoicing import (
     Payment,
     PaymentState,
-    check_number_pattern,
     check_payment,
     describe_invoice_state,
     invoice_state,
     next_invoice_number,
 )
+from amtui.core.money_config import check_number_pattern
 
 TODAY = date(2026, 11, 25)
 

@@ -7,12 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amtui.core.errors import InputError
+from amtui.core.money_config import DEFAULT_PROBABILITIES, check_probabilities
 from amtui.core.portfolio import (
-    DEFAULT_PROBABILITIES,
     UNSCORED,
     AccountScores,
     Deal,
-    check_probabilities,
     pareto,
     pipeline_summary,
     place_accounts,
