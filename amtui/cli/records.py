@@ -19,7 +19,6 @@ from amtui.cli.serialize import (
     task_json,
 )
 from amtui.core.display import format_when
-from amtui.core.text import one_line
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -33,6 +32,8 @@ def _fields(fields: list[Field], fmt: Format) -> None:
 
 
 def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
+    from amtui.core.activities import describe_activity
+
     if not activities:
         return
     heading("Timeline", fmt)
@@ -40,7 +41,7 @@ def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
     print_table(
         ["WHEN", "WHAT", "NOTE"],
         [
-            [f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", a.kind, one_line(a.text)]
+            [f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", a.kind, describe_activity(a, tz)]
             for a in activities
         ],
         fmt,

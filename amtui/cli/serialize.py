@@ -193,9 +193,12 @@ def reminder_json(row: ReminderRow, tz: tzinfo) -> dict[str, Any]:
 
 
 def activity_json(activity: Activity, tz: tzinfo) -> dict[str, Any]:
+    from amtui.core.activities import describe_activity
+
     return {
         "kind": activity.kind,
         "text": activity.text,
+        "summary": describe_activity(activity, tz),
         "occurred_at": iso(activity.occurred_at, tz),
         "data": activity.data,
     }

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.lead_queries import LeadRow, lead_rows
-from amtui.core.models import Client, Lead, Reminder
+from amtui.core.models import Activity, Client, Lead, Reminder
 from amtui.core.sla import (
     LadderState,
     ladder_state,
@@ -68,37 +68,29 @@ def _schedule(
     return reminder
 
 
-def start_ladder(session: Session, lead: Lead, *, now: datetime, config: Config) -> Reminder:
-    """(Re)start the ladder at step 1, counted from `now` (a proposal or a message just sent)."""
+def start_ladder(
+    session: Session, lead: Lead, *, now: datetime, config: Config, entry: Activity
+) -> Reminder:
+    """(Re)start the ladder at step 1, counted from `now` (a proposal or a message just sent).
+    The action's timeline `entry` records it (one action, one entry)."""
     previous = pending_step(session, lead)
     if previous is not None:
         session.delete(previous)
     lead.cold_at = None
     reminder = _schedule(session, lead, 1, now, now=now, config=config)
-    record_activity(
-        session,
-        lead,
-        ActivityKind.NOTE,
-        f"follow-up ladder started ({config.followup_ladder}); step 1 is {reminder.ref}",
-        now=now,
-        data={"ladder": "started", "reminder": reminder.id},
-    )
+    add_effects(entry, ladder_started={"reminder": reminder.id, "ladder": config.followup_ladder})
     return reminder
 
 
-def stop_ladder(session: Session, lead: Lead, *, now: datetime, reason: str) -> Reminder | None:
-    """Stop a running ladder (a reply, a win, a loss): the pending step is removed."""
+def stop_ladder(
+    session: Session, lead: Lead, *, now: datetime, reason: str, entry: Activity
+) -> Reminder | None:
+    """Stop a running ladder (a reply, a win, a loss): the pending step is removed, and the
+    action's timeline `entry` says so."""
     pending = pending_step(session, lead)
     if pending is None:
         return None
-    record_activity(
-        session,
-        lead,
-        ActivityKind.NOTE,
-        f"follow-up ladder stopped at step {pending.step}: {reason}",
-        now=now,
-        data={"ladder": "stopped", "step": pending.step, "reason": reason},
-    )
+    add_effects(entry, ladder_stopped={"step": pending.step, "reason": reason})
     session.delete(pending)
     return pending
 
@@ -112,7 +104,7 @@ def advance_ladder(
         return None
     ladder = parse_ladder(config.followup_ladder)
     step = done.step or 1
-    record_activity(
+    entry = record_activity(
         session,
         lead,
         ActivityKind.NOTE,
@@ -123,14 +115,7 @@ def advance_ladder(
     if step >= len(ladder):
         lead.cold_at = now
         lead.updated_at = now
-        record_activity(
-            session,
-            lead,
-            ActivityKind.NOTE,
-            "gone cold: the follow-up ladder ended without a reply",
-            now=now,
-            data={"ladder": "cold"},
-        )
+        add_effects(entry, cold=True)
         return None
     return _schedule(session, lead, step + 1, now, now=now, config=config)
 

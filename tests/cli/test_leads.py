@@ -207,6 +207,7 @@ def test_show_text_md_json(cli: Cli) -> None:
     assert data["timeline"][0] == {
         "kind": "created",
         "text": "via email",
+        "summary": "via email",
         "occurred_at": "2026-11-25T10:00:00+01:00",
         "data": None,
     }

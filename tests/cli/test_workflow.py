@@ -56,7 +56,8 @@ def reminders(cli: Cli, *options: str) -> list[dict[str, Any]]:
 def stage_changes(db_path: Path, lead_id: int = 1) -> list[str]:
     rows = query(
         db_path,
-        "SELECT text FROM activity WHERE lead_id = ? AND kind = 'stage-change' ORDER BY id",
+        "SELECT text FROM activity WHERE lead_id = ? AND kind IN ('stage-change', 'proposal-sent')"
+        " ORDER BY id",
         lead_id,
     )
     return [text for (text,) in rows]
@@ -126,9 +127,15 @@ def test_stage_proposal_sent_starts_the_ladder(cli: Cli, db_path: Path) -> None:
     assert (step["kind"], step["step"]) == ("check-receipt", 1)
     assert step["due"] == "2026-11-26T15:00:00+01:00"
     assert step["about"] == {"ref": "L1", "title": "Website"}
-    assert stage_changes(db_path) == [
-        "new → contacted",
-        "contacted → proposal-sent: v1, 4 500 EUR",
+    assert stage_changes(db_path) == ["contacted → proposal-sent: v1, 4 500 EUR"]
+    timeline = [(a["kind"], a["summary"]) for a in lead(cli)["timeline"]]
+    assert timeline[1:] == [
+        ("responded", "first response · new → contacted"),
+        (
+            "proposal-sent",
+            "contacted → proposal-sent: v1, 4 500 EUR · answer recorded · "
+            "follow-up ladder started, step 1 is R1",
+        ),
     ]
 
 
@@ -181,13 +188,23 @@ def test_log_a_reply_stops_the_ladder(cli: Cli, clock: Clock, db_path: Path, kin
     cli.ok("remind", "done", "R1")
     assert [r["step"] for r in reminders(cli)] == [2]
     clock.set(NOW + timedelta(days=2))
+    before = count(db_path, "activity")
     out = cli.ok("lead", "log", "L1", kind, "Looks good, let's talk Monday")
     assert out == "L1 [proposal-sent] Website: ladder stopped at step 2\n"
+    assert count(db_path, "activity") == before + 1  # one logged contact, one timeline entry
     assert reminders(cli) == []  # the pending step is gone
     assert [r["ref"] for r in reminders(cli, "--all")] == ["R1"]  # the done one stays
     assert cli.json("followups") == []
-    kinds = [k for (k,) in query(db_path, "SELECT kind FROM activity WHERE lead_id = 1")]
-    assert kinds[-3:] == [kind, "reply-received", "note"]
+    last = lead(cli)["timeline"][-1]
+    assert (last["kind"], last["text"]) == (kind, "Looks good, let's talk Monday")
+    assert (
+        last["summary"]
+        == "Looks good, let's talk Monday · follow-up ladder stopped at step 2 (reply)"
+    )
+    assert last["data"]["effects"] == {
+        "reply": True,
+        "ladder_stopped": {"step": 2, "reason": "reply"},
+    }
 
 
 def test_log_our_email_counts_as_the_first_response_and_can_start_a_ladder(cli: Cli) -> None:

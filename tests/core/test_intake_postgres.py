@@ -57,6 +57,6 @@ def test_intake_on_postgres(pg: Database, config: Config, monkeypatch: pytest.Mo
         assert sorted(lead.title for lead in session.exec(select(Lead))) == ["Site 1", "Site 4"]
         assert len(session.exec(select(IntakeItem)).all()) == 3
         kinds = sorted(a.kind for a in session.exec(select(Activity)))
-    assert kinds == ["created", "created", "email-in", "reply-received"]
+    assert kinds == ["created", "created", "email-in"]  # one mail, one timeline entry
     state = get_imap_state(pg, "work", "INBOX")
     assert state is not None and (state.uidvalidity, state.last_uid) == (77, 4)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from textual.binding import Binding
 from textual.content import Content
 
+from amtui.core.activities import describe_activity
 from amtui.core.clients import ClientDetails, kam_quadrant
 from amtui.core.config import Config
 from amtui.core.describe import View, reminder_text
@@ -74,7 +75,7 @@ def timeline(activities: list[Activity], config: Config) -> Content:
             "  ",
             (a.kind, "bold"),
             "  ",
-            safe(a.text, 300),
+            safe(describe_activity(a, tz), 300),  # the entry and what else it did
         )
         for a in activities
     ]
