@@ -22,7 +22,7 @@ def followups(
 
     Example: amtui followups --format json
     """
-    from amtui.cli.serialize import iso
+    from amtui.cli.serialize import iso, next_step_json
     from amtui.core.display import format_when
     from amtui.core.followups import list_followups
 
@@ -40,15 +40,7 @@ def followups(
                     "status": s.status,
                     "steps": s.steps,
                     "done": s.done,
-                    "next": None
-                    if s.pending is None
-                    else {
-                        "ref": s.pending.ref,
-                        "step": s.pending.step,
-                        "due": iso(s.pending.effective_due, tz),
-                        "client_due": iso(s.pending.effective_due, s.zone),
-                        "client_zone": str(s.zone),
-                    },
+                    "next": None if s.pending is None else next_step_json(s.pending, tz, s.zone),
                     "cold_at": iso(s.row.lead.cold_at, tz),
                 }
                 for s in states

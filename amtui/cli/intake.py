@@ -128,8 +128,10 @@ class _Printer:
             )
         else:
             say(summary)
+        for error in tally.errors:  # a source that failed while the others ran
+            note(f"amtui: {_one_line(error)}")
         if tally.new == 0:
-            raise typer.Exit(1)
+            raise typer.Exit(2 if tally.errors else 1)
 
 
 def _one_line(text: str) -> str:

@@ -52,6 +52,7 @@ def add(
 
     Example: amtui lead add "Landing page for spring sale" --partner "Studio North" --channel phone
     """
+    from amtui.core.describe_leads import lead_origin
     from amtui.core.display import format_when
     from amtui.core.leads import LeadDraft, add_lead, parse_brief
 
@@ -81,7 +82,7 @@ def add(
 
     respond_by = rt.config.response_rule.due(lead.received_at)
     say(
-        f"Added {lead.ref}: {lead.title} · {lead.channel} from {lead.partner or lead.source} · "
+        f"Added {lead.ref}: {lead.title} · {lead_origin(lead)} · "
         f"first response due {format_when(respond_by, rt.config.timezone, rt.now)}"
     )
     if result.created_client and result.client is not None:
@@ -107,9 +108,11 @@ def list_(
     Example: amtui lead list --waiting --format json
     """
 
+    from amtui.cli.output import toned
     from amtui.cli.serialize import lead_json, lead_value
-    from amtui.core.display import describe_next_action, format_span
-    from amtui.core.leads import list_leads
+    from amtui.core.describe_leads import next_action
+    from amtui.core.display import format_span
+    from amtui.core.lead_queries import list_leads
 
     rt = runtime(ctx)
     rows = list_leads(
@@ -132,10 +135,7 @@ def list_(
         lead = row.lead
         response: Cell | str = ""
         if row.next_action is not None:
-            response = Cell(
-                describe_next_action(row.next_action, tz, rt.now),
-                "bold red" if row.next_action.due < rt.now else "yellow",
-            )
+            response = toned([next_action(rt.view, row.next_action)])
         table.append(
             [
                 lead.ref,
@@ -248,7 +248,8 @@ def remove(
 
     Example: amtui lead rm L7 --yes
     """
-    from amtui.core.leads import delete_lead, get_lead_details
+    from amtui.core.lead_queries import get_lead_details
+    from amtui.core.leads import delete_lead
     from amtui.core.refs import Kind, parse_ref
 
     rt = runtime(ctx)
@@ -260,15 +261,10 @@ def remove(
 
 
 def _report_stage(rt: Runtime, result: StageResult) -> None:
-    from amtui.core.display import format_when
-    from amtui.core.pipeline import describe_events
+    from amtui.core.describe_leads import stage_outcome
 
     lead = result.lead
-    say(f"{lead.ref} [{lead.stage}] {lead.title}: {describe_events(result)}")
-    if result.ladder_step is not None:
-        step = result.ladder_step
-        when = format_when(step.due_at, rt.config.timezone, rt.now)
-        say(f"Next: {step.ref} {step.text}, due {when}")
+    say(f"{lead.ref} [{lead.stage}] {lead.title}: {', '.join(stage_outcome(rt.view, result))}")
 
 
 @app.command("respond")

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -44,6 +44,26 @@ class Cell:
 
 
 CellLike = str | Cell | None
+
+#: How the CLI shows each `amtui.core.describe.Tone` on a colour terminal.
+TONE_STYLES = {
+    "late": "bold red",
+    "warning": "yellow",
+    "accent": "cyan",
+    "strong": "bold",
+    "muted": "dim",
+    "normal": None,
+}
+_TONE_WEIGHT = ("muted", "normal", "strong", "accent", "warning", "late")
+
+
+def toned(parts: Iterable[Any]) -> Cell:
+    """A cell from core's wording (`describe` parts): its words, styled by its strongest tone
+    (a late deadline colours the whole cell)."""
+    parts = list(parts)
+    tones = [str(part.tone) for part in parts if part.text.strip()] or ["normal"]
+    strongest = max(tones, key=_TONE_WEIGHT.index)
+    return Cell("".join(part.text for part in parts), TONE_STYLES[strongest])
 
 
 def styled() -> bool:

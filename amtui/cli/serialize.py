@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from amtui.core.display import format_money, format_when
+from amtui.core.display import format_money
 from amtui.core.refs import Kind, ref, ref_or_none
-from amtui.core.text import one_line
 
 if TYPE_CHECKING:
     from amtui.core.agenda import Agenda, AgendaItem, Section
     from amtui.core.clients import ClientSummary
-    from amtui.core.leads import LeadRow
-    from amtui.core.models import Activity, Client, Contact, Lead
+    from amtui.core.config import Config
+    from amtui.core.lead_queries import LeadDetails, LeadRow
+    from amtui.core.models import Activity, Client, Contact, Lead, Reminder
     from amtui.core.notify import DueItem
     from amtui.core.reminders import ReminderRow
     from amtui.core.report import LeadReport
@@ -103,6 +103,44 @@ def _next_deadline(lead: Lead, rule: ResponseRule, tz: tzinfo) -> dict[str, Any]
     return None if upcoming is None else {"kind": upcoming.kind, "due": iso(upcoming.due, tz)}
 
 
+def next_step_json(step: Reminder, tz: tzinfo, zone: tzinfo) -> dict[str, Any]:
+    """The pending ladder step: `{ref, step, due, client_due, client_zone}`."""
+    return {
+        "ref": step.ref,
+        "step": step.step,
+        "due": iso(step.effective_due, tz),
+        "client_due": iso(step.effective_due, zone),
+        "client_zone": str(zone),
+    }
+
+
+def followups_json(details: LeadDetails, config: Config, now: datetime) -> dict[str, Any]:
+    """A lead's ladder for `show L7 --format json`: `{status, steps, done, next, planned,
+    cold_at}`; `planned` lists every remaining step from the pending one on, `{step, kind,
+    due, client_due}`, by the rule that schedules them."""
+    from amtui.core.sla import ladder_plan, ladder_state
+
+    tz = config.timezone
+    zone = config.deadline_zone(details.zone)
+    state = ladder_state(details.row.lead, details.reminders, config)
+    return {
+        "status": state.status,
+        "steps": state.steps,
+        "done": state.done,
+        "next": None if state.pending is None else next_step_json(state.pending, tz, zone),
+        "planned": [
+            {
+                "step": p.step,
+                "kind": p.kind,
+                "due": iso(p.due, tz),
+                "client_due": iso(p.due, zone),
+            }
+            for p in ladder_plan(state, config, zone, now)
+        ],
+        "cold_at": iso(state.cold_at, tz),
+    }
+
+
 def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None) -> dict[str, Any]:
     from amtui.core.clients import kam_quadrant
 
@@ -155,9 +193,12 @@ def reminder_json(row: ReminderRow, tz: tzinfo) -> dict[str, Any]:
 
 
 def activity_json(activity: Activity, tz: tzinfo) -> dict[str, Any]:
+    from amtui.core.activities import describe_activity
+
     return {
         "kind": activity.kind,
         "text": activity.text,
+        "summary": describe_activity(activity, tz),
         "occurred_at": iso(activity.occurred_at, tz),
         "data": activity.data,
     }
@@ -204,34 +245,17 @@ def agenda_json(agenda: Agenda, rule: ResponseRule) -> dict[str, Any]:
             "items": [agenda_item_json(i, tz, rule) for i in part.items],
         }
 
-    return {
+    from amtui.core.describe_agenda import agenda_sections
+
+    data: dict[str, Any] = {
         "date": agenda.day.isoformat(),
         "timezone": str(tz),
         "generated_at": iso(agenda.now, tz),
         "days": agenda.days,
-        "overdue": section(agenda.overdue),
-        "today": section(agenda.today),
-        "waiting_leads": section(agenda.waiting),
-        "answers_due": section(agenda.answers),
-        "reminders": section(agenda.reminders),
-        "upcoming": section(agenda.upcoming),
     }
-
-
-def task_summary(row: TaskRow, tz: tzinfo, now: datetime, *, with_due: bool = True) -> str:
-    """`Send estimate · due today 15:00 · Granel · +urgent · @copywriter · 2/5`."""
-    task = row.task
-    parts = [one_line(task.title)]
-    if with_due and task.due is not None:
-        parts.append(f"due {format_when(task.due, tz, now)}")
-    if row.client_name:
-        parts.append(one_line(row.client_name))
-    parts.extend(f"+{one_line(tag)}" for tag in row.tags)
-    if task.assignee:
-        parts.append(f"@{one_line(task.assignee)}")
-    if row.subtasks_total:
-        parts.append(f"{row.subtasks_done}/{row.subtasks_total}")
-    return " · ".join(parts)
+    for part in agenda_sections(agenda):  # the agenda's one order, and its JSON keys
+        data[part.key] = section(part.section)
+    return data
 
 
 def lead_value(row: LeadRow) -> str:
@@ -252,13 +276,6 @@ def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     if item.lead is not None:
         data["lead"] = lead_json(item.lead, tz, rule)
     return data
-
-
-def due_line(item: DueItem, tz: tzinfo, now: datetime) -> tuple[str, str]:
-    """(ref, text) for one due item, e.g. ('L7', 'first response due today 10:15 · …')."""
-    from amtui.core.display import describe_due
-
-    return item.ref, describe_due(item, tz, now)
 
 
 def _minutes(span: timedelta | None) -> float | None:

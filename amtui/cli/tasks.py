@@ -67,11 +67,11 @@ def add(
     if quiet:
         print(result.task.ref)
         return
-    from amtui.cli.serialize import task_summary
+    from amtui.core.describe import task_summary
     from amtui.core.task_queries import TaskRow
 
     row = TaskRow(result.task, result.client.name if result.client else None, result.tags)
-    say(f"Added {result.task.ref}: {task_summary(row, rt.config.timezone, rt.now)}")
+    say(f"Added {result.task.ref}: {task_summary(rt.view, row)}")
     if result.created_client and result.client is not None:
         say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
@@ -135,7 +135,7 @@ def list_(
 
 
 def _overdue(row: TaskRow, rt: Runtime) -> bool:
-    from amtui.core.agenda import is_overdue
+    from amtui.core.dates import is_overdue
 
     return row.task.done_at is None and is_overdue(row.task.due, rt.now, rt.config.timezone)
 
@@ -203,12 +203,12 @@ def edit(
 
 
 def _report(rt: Runtime, result: TaskResult) -> None:
-    from amtui.cli.serialize import task_summary
+    from amtui.core.describe import task_summary
     from amtui.core.task_queries import TaskRow
 
     task = result.task
     row = TaskRow(task, result.client.name if result.client else None, result.tags)
-    say(f"{task.ref} [{task.column}] {task_summary(row, rt.config.timezone, rt.now)}")
+    say(f"{task.ref} [{task.column}] {task_summary(rt.view, row)}")
     if result.created_client and result.client is not None:
         say(f"New client {result.client.name} ({result.client.ref}) was created.")
     if result.completed_subtasks:

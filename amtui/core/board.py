@@ -6,10 +6,10 @@ with 100 rows or 100 000. Every query here walks an index:
 - a board column reads `ix_task_board (parent_id, column, position)` in its own order; sorted
   by due date or priority (`COLUMN_SORTS`) it sorts the column's open cards, which are few;
 - waiting leads read the partial index `ix_lead_waiting` (oldest first, the most urgent);
-- the rest of the open leads are newest first, found through the stage index;
+- the rest of the open leads come by their next action, found through the stage index.
 
-The inbox order is the one `leads.list_leads` uses (waiting leads oldest first, then the rest
-newest first); it is repeated here because the inbox also filters by text and needs counts.
+The inbox order is `leads.inbox_leads`, the one `amtui lead list` uses; here it is paged, with
+a text filter and the counts.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from amtui.core.agenda import Agenda, AgendaItem, Section
 from amtui.core.config import Config
 from amtui.core.db import Database, contains_folded
 from amtui.core.errors import NotFoundError
-from amtui.core.leads import LeadRow, lead_rows, next_action_order
+from amtui.core.lead_queries import LeadRow, inbox_leads, lead_rows
 from amtui.core.lookup import ClientName, find_client, load_client_names
 from amtui.core.models import Client, Lead, Task, TaskTag
 from amtui.core.refs import Kind, ref
 from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.text import fold, one_line
-from amtui.core.vocabulary import LEAD_WAITING_SQL, OPEN_STAGES, PRIORITY_RANK
+from amtui.core.vocabulary import PRIORITY_RANK
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule
@@ -252,51 +252,16 @@ def inbox_page(
     limit: int = INBOX_PAGE,
     rule: ResponseRule | None = None,
 ) -> InboxPage:
-    """Open leads, most urgent first: waiting for a first response (oldest first), then the
-    rest by next action (answer deadline or follow-up step; none last, newest first). Two
-    queries rather than one sort over every lead; each row carries its next action."""
+    """A page of open leads in the inbox order (`leads.inbox_leads`, as `amtui lead list`),
+    with the counts; each row carries its next action."""
     extra: list[sa.ColumnElement[bool]] = []
     if client is not None:
         extra.append(col(Lead.client_id) == client)
     if text and text.strip():
         fields = (Lead.title, Lead.partner, Lead.contact_name, Lead.contact_email, Lead.notes)
         extra.append(sa.or_(*(contains_folded(f, text.strip()) for f in fields)))
-    # Literal SQL text, so SQLite can prove the partial index ix_lead_waiting applies.
-    waiting_where: list[Any] = [sa.text(LEAD_WAITING_SQL), *extra]
-    rest_where = [
-        col(Lead.first_response_at).is_not(None),
-        col(Lead.stage).in_(OPEN_STAGES),  # IN, not NOT IN: it walks ix_lead_stage
-        *extra,
-    ]
-    next_action = next_action_order()
     with db.read() as session:
-        waiting = session.exec(select(func.count()).select_from(Lead).where(*waiting_where)).one()
-        rest = session.exec(select(func.count()).select_from(Lead).where(*rest_where)).one()
-        leads: list[Lead] = []
-        if offset < waiting:
-            query = (
-                select(Lead)
-                .where(*waiting_where)
-                .order_by(col(Lead.received_at), col(Lead.id))
-                .offset(offset)
-                .limit(limit)
-            )
-            leads.extend(session.exec(query))
-        room = limit - len(leads)
-        if room > 0 and rest:
-            query = (
-                select(Lead)
-                .where(*rest_where)
-                .order_by(
-                    sa.case((next_action.is_(None), 1), else_=0),
-                    next_action,
-                    col(Lead.received_at).desc(),
-                    col(Lead.id).desc(),
-                )
-                .offset(max(0, offset - waiting))
-                .limit(room)
-            )
-            leads.extend(session.exec(query))
+        (waiting, rest), leads = inbox_leads(session, extra, offset=offset, limit=limit, count=True)
         rows = lead_rows(session, leads, rule)
         return InboxPage(waiting + rest, waiting, rows, offset)
 

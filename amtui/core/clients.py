@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.db import Database
 from amtui.core.errors import InputError
+from amtui.core.kam import RELATIONSHIP_STAGES, kam_quadrant
 from amtui.core.lookup import get_client
 from amtui.core.models import Activity, Client, Contact, Lead, Task
 from amtui.core.text import fold, one_line
@@ -24,22 +25,6 @@ from amtui.core.validate import (
     check_zone,
 )
 from amtui.core.vocabulary import CLOSED_STAGES
-
-RELATIONSHIP_STAGES = ("tactical", "operational", "functional", "strategic")
-
-
-def kam_quadrant(attractiveness: int | None, relationship: int | None) -> str | None:
-    """Place an account on the KAM grid (scores 1–5; 4 and up count as high).
-
-    Strategic: attractive and strong relationship; Star: attractive, relationship to build;
-    Status: strong relationship, less attractive; Streamline: neither.
-    """
-    if attractiveness is None or relationship is None:
-        return None
-    high_attraction, strong = attractiveness >= 4, relationship >= 4
-    if high_attraction:
-        return "Strategic" if strong else "Star"
-    return "Status" if strong else "Streamline"
 
 
 def check_client_name(name: str) -> str:

@@ -90,6 +90,15 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def is_overdue(due: date | datetime | None, cutoff: datetime, tz: tzinfo) -> bool:
+    """Past its deadline at `cutoff`: an all-day due counts until the end of its day in `tz`."""
+    if due is None:
+        return False
+    if isinstance(due, datetime):
+        return due < cutoff
+    return day_bounds(due, tz)[1] <= cutoff
+
+
 def add_business_days(day: date, n: int, workdays: frozenset[int] = WEEKDAYS_MON_FRI) -> date:
     """The `n`-th working day after `day` (before it when `n` < 0); `n` = 0 returns `day`.
 

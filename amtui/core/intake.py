@@ -23,6 +23,8 @@ FUTURE_SLACK = timedelta(minutes=5)
 HASH_BODY_CHARS = 500
 #: Lead titles longer than this are cut (a subject can be a paragraph).
 TITLE_MAX = 200
+#: A mail's text kept on its lead (a newsletter converted from HTML can run to megabytes).
+BODY_MAX = 20_000
 
 # Reply and forward prefixes in the languages account managers meet, with counters
 # (`Re[2]:`, `Re(3):`), fullwidth colons, and `[list tags]`: removed again and again.
@@ -304,8 +306,12 @@ def format_size(size: int) -> str:
 
 
 def mail_notes(mail: IncomingMail) -> str:
-    """What a mail lead keeps as its text: the body, then its attachments by name and size."""
-    parts = [mail.body.strip()]
+    """What a mail lead keeps as its text: the body (the first `BODY_MAX` characters), then
+    its attachments by name and size."""
+    body = mail.body.strip()
+    if len(body) > BODY_MAX:
+        body = body[:BODY_MAX].rstrip() + f"\n… ({len(body) - BODY_MAX} more characters not kept)"
+    parts = [body]
     if mail.attachments:
         listed = ", ".join(f"{a.name} ({format_size(a.size)})" for a in mail.attachments)
         parts.append(f"Attachments: {listed}")
@@ -323,6 +329,7 @@ class Tally:
     skipped: int = 0
     updated: int = 0
     older: int = 0  # mail dated before --since, left out unread
+    errors: list[str] = field(default_factory=list)  # sources that failed (`intake run`)
     kinds: tuple[str, str] = ("new lead", "new leads")
     mail: bool = True  # say how many replies were linked (mail can carry replies)
 
@@ -337,6 +344,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         self.mail = self.mail or other.mail
+        self.errors.extend(other.errors)
         for name in ("leads", "replies", "sent", "seen", "skipped", "updated", "older"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -334,9 +334,7 @@ class Intake:
         if self.dry_run:
             self._plan(mail, key, lead.title)
             return Outcome(kind, lead.title, lead.ref, "; ".join(notes))
-        text = mail.body.strip()
-        if mail.attachments:
-            text = mail_notes(mail)
+        text = mail_notes(mail)
         data = {"subject": mail.subject, "message_id": mail.message_id, "from": mail.sender_email}
         log_kind = LogKind.EMAIL_OUT.value if own else LogKind.EMAIL_IN.value
         if lead.stage in CLOSED_STAGES:
@@ -378,6 +376,9 @@ class Intake:
         notes: list[str],
     ) -> Outcome:
         partner, client = self._sender(session, mail.sender_email, None, notes)
+        email = _valid_email(mail.sender_email)
+        if mail.sender_email and email is None:  # e.g. `a@b@c`: kept in the text, not lost
+            notes.append(f"sender address unreadable: {mail.sender_email}")
         if self.dry_run:
             self._plan(mail, key, title)
             return Outcome("lead", title, None, "; ".join(notes))
@@ -387,7 +388,7 @@ class Intake:
             partner=partner,
             channel=Channel.EMAIL.value,
             contact_name=mail.sender_name,
-            contact_email=mail.sender_email,
+            contact_email=email,
             received=when,
             external_id=mail.message_id,
             notes=mail_notes(mail),

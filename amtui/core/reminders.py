@@ -19,7 +19,6 @@ from amtui.core.followups import advance_ladder
 from amtui.core.lookup import fetch, fetch_any
 from amtui.core.models import Client, Lead, Reminder, Task, effective_due
 from amtui.core.refs import Kind, parse_ref, ref
-from amtui.core.text import one_line
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import LADDER_KINDS, MANUAL_KINDS, ReminderKind
 
@@ -280,14 +279,6 @@ def _subject_zone(session: Session, subject: object) -> str | None:
         return None
     client = session.get(Client, client_id) if client_id else None
     return client.timezone if client else None
-
-
-def describe(row: ReminderRow) -> str:
-    """`Call Anna (about L7 Website redesign)` for one-line displays."""
-    text = one_line(row.reminder.text)
-    if row.subject_ref:
-        return f"{text} (about {row.subject_ref} {one_line(row.subject_title or '')})".rstrip()
-    return text
 
 
 def get_reminder(db: Database, reference: str) -> ReminderRow:

@@ -41,6 +41,7 @@ class TaskDetails:
     subtasks: list[TaskRow]
     reminders: list[Reminder]
     activities: list[Activity]
+    client_zone: str | None = None  # the client's IANA zone, when known
 
 
 def list_tasks(
@@ -141,6 +142,7 @@ def get_task_details(db: Database, reference: str) -> TaskDetails:
                 .order_by(col(Reminder.due_at))
             )
         )
+        client = session.get(Client, task.client_id) if task.client_id else None
         return TaskDetails(
             row=row,
             lead=session.get(Lead, task.lead_id) if task.lead_id else None,
@@ -148,6 +150,7 @@ def get_task_details(db: Database, reference: str) -> TaskDetails:
             subtasks=rows_for(session, subtasks),
             reminders=reminders,
             activities=list_activities(session, task),
+            client_zone=client.timezone if client is not None else None,
         )
 
 

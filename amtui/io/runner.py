@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -183,7 +184,10 @@ def run_configured(
     progress: Progress | None = None,
     say: Callable[[str], None] = lambda _text: None,
 ) -> Tally:
-    """Every source in the config's `[intake]`: mail paths, IMAP accounts, form exports."""
+    """Every source in the config's `[intake]`: mail paths, IMAP accounts, form exports.
+
+    A source that fails (a server down, a bad file) is recorded in `Tally.errors` and the
+    others still run: one unreachable account must not keep the web briefs out."""
     settings = intake.config.intake
     if not settings.has_sources:
         raise InputError(
@@ -191,16 +195,39 @@ def run_configured(
             "[intake.forms.NAME] with a file (see the README's Intake section)"
         )
     tally = Tally(mail=bool(settings.mail or settings.imap))
+    jobs: list[tuple[str, Callable[[], Tally]]] = []
     if settings.mail:
-        say(f"mail: {', '.join(settings.mail)}")
-        tally.add(import_mail(intake, settings.mail, report=report, progress=progress))
+        jobs.append(
+            (
+                f"mail {', '.join(settings.mail)}",
+                lambda: import_mail(intake, settings.mail, report=report, progress=progress),
+            )
+        )
     for name in settings.imap:
-        from amtui.io.imap import import_imap
-
-        say(f"imap: {name}")
-        tally.add(import_imap(intake, name, report=report, progress=progress))
+        jobs.append((f"imap {name}", partial(_imap, intake, name, report, progress)))
     for name, form in settings.forms.items():
         if form.file:
-            say(f"form: {name} ({form.file})")
-            tally.add(import_form(intake, form.file, form=name, report=report, progress=progress))
+            jobs.append(
+                (
+                    f"form {name}",
+                    partial(
+                        import_form, intake, form.file, form=name, report=report, progress=progress
+                    ),
+                )
+            )
+    for label, job in jobs:
+        say(label)
+        try:
+            tally.add(job())
+        except StorageError:
+            raise
+        except AmtuiError as error:
+            intake.commit()  # keep what the sources before it brought in
+            tally.errors.append(f"{label}: {error}")
     return tally
+
+
+def _imap(intake: Intake, name: str, report: Report, progress: Progress | None) -> Tally:
+    from amtui.io.imap import import_imap
+
+    return import_imap(intake, name, report=report, progress=progress)

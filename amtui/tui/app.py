@@ -84,7 +84,8 @@ class AmtuiApp(App[None]):
 
         summary: str
         new: int
-        error: str | None = None
+        error: str | None = None  # nothing could run
+        failed: int = 0  # sources that failed while the others ran (named in the summary)
 
     def __init__(
         self,
@@ -276,7 +277,7 @@ class AmtuiApp(App[None]):
         items = message.items
         if not items:
             return
-        tz, now = self.config.timezone, self.now()
+        now = self.now()
         urgent = any(item.kind != "reminder" for item in items)
         if len(items) > DUE_GROUPED_OVER:
             refs = ", ".join(item.ref for item in items[:20]) + (" …" if len(items) > 20 else "")
@@ -290,7 +291,7 @@ class AmtuiApp(App[None]):
         else:
             for item in items:
                 self.notify(
-                    f"{item.ref} {due_text(item, tz, now)}",
+                    f"{item.ref} {due_text(item, self.config, now)}",
                     title="Due",
                     severity="warning" if item.kind != "reminder" else "information",
                     timeout=DUE_TOAST_SECONDS,
@@ -326,7 +327,8 @@ class AmtuiApp(App[None]):
         try:
             with Intake(self.db, now=self.now(), config=self.config) as intake:
                 tally = run_configured(intake, report=lambda _outcome: None)
-            done = self.IntakeDone(tally.summary(), tally.new)
+            problems = "".join(f"\n{error}" for error in tally.errors)
+            done = self.IntakeDone(tally.summary() + problems, tally.new, None, len(tally.errors))
         except AmtuiError as error:
             done = self.IntakeDone("", 0, str(error))
         except Exception as error:  # a bug: keep the app running, say so
@@ -341,7 +343,8 @@ class AmtuiApp(App[None]):
         if message.error is not None:
             self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
             return
-        self.notify(safe(message.summary, 300), title="Intake", markup=False)
+        severity = "warning" if message.failed else "information"
+        self.notify(safe(message.summary, 600), title="Intake", severity=severity, markup=False)
         if message.new:
             self.data_changed()
 

@@ -323,3 +323,26 @@ def test_since_leaves_older_mail_out(cli: Cli, tmp_path: Path, db_path: Path) ->
     )
     assert query(db_path, "SELECT title FROM lead") == [("Project 2",)]
     assert "can't read" in cli.fails(2, "intake", "email", str(box), "--since", "someday")
+
+
+def test_intake_run_goes_on_past_a_failing_source(
+    cli: Cli, tmp_path: Path, isolated: Path, db_path: Path
+) -> None:
+    form = tmp_path / "brief.csv"
+    form.write_text(
+        "Submission ID,Respondent ID,Submitted at,Name,Email\n"
+        "w1,r1,2026-11-24 10:00:00,Oleg,oleg@bakery.example\n",
+        encoding="utf-8",
+    )
+    (isolated / "config.toml").write_text(
+        f'timezone = "Europe/Berlin"\n[intake]\nmail = ["{tmp_path / "missing.mbox"}"]\n'
+        f'[intake.forms.site]\npreset = "tally"\nfile = "{form}"\n',
+        encoding="utf-8",
+    )
+    result = cli("intake", "run")
+    assert result.exit_code == 0  # the brief came in
+    assert result.stdout.splitlines()[-1] == "1 new lead, 0 replies linked, 0 already seen"
+    assert result.stderr.startswith("amtui: mail ") and "no such file or folder" in result.stderr
+    again = cli("intake", "run")
+    assert again.exit_code == 2  # nothing new, and a source failed
+    assert count(db_path, "lead") == 1

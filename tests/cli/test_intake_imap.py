@@ -194,12 +194,19 @@ def test_the_same_mail_from_a_file_and_the_server_is_one_lead(
     cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path, tmp_path: Path
 ) -> None:
     raw = mail(7)
+    # The same mail without a Message-ID: recognised by its sender, date, subject and text.
+    anonymous = mail(8).replace(b"Message-ID: <imap8@granel.example>\r\n", b"")
+    assert b"Message-ID" not in anonymous
     received = b"Received: from mx.example by local; Tue, 24 Nov 2026 15:00:00 +0000\r\n"
     (tmp_path / "saved.eml").write_bytes(received + raw)
-    cli.ok("intake", "email", str(tmp_path / "saved.eml"))
+    (tmp_path / "saved2.eml").write_bytes(received + anonymous)
+    cli.ok("intake", "email", str(tmp_path / "saved.eml"), str(tmp_path / "saved2.eml"))
     server.append("INBOX", None, None, raw)
-    assert cli("intake", "imap", account).exit_code == 1
-    assert count(isolated / "amtui.db", "lead") == 1
+    server.append("INBOX", None, None, anonymous)
+    result = cli("intake", "imap", account)
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == "0 new leads, 0 replies linked, 2 already seen\n"
+    assert count(isolated / "amtui.db", "lead") == 2
 
 
 def test_bad_login_and_missing_password_are_one_line(

@@ -27,7 +27,7 @@ from amtui.core.intake import (
 )
 from amtui.core.intake_config import IntakeSettings
 from amtui.core.intake_store import Intake
-from amtui.core.leads import get_lead_details
+from amtui.core.lead_queries import get_lead_details
 from amtui.core.models import Activity, IntakeItem, Lead, Reminder
 from amtui.core.pipeline import change_stage
 
@@ -182,7 +182,7 @@ def test_a_reply_is_logged_on_its_lead_and_stops_the_ladder(db: Database, cfg: C
     assert run(db, cfg, reply) == ["reply L1"]
     details = get_lead_details(db, "L1")
     kinds = [a.kind for a in details.activities]
-    assert "email-in" in kinds and "reply-received" in kinds
+    assert "email-in" in kinds and "reply-received" not in kinds  # one mail, one entry
     email_in = next(a for a in details.activities if a.kind == "email-in")
     assert email_in.text == "Looks good"
     assert email_in.occurred_at == NOW - timedelta(minutes=30)
@@ -397,3 +397,20 @@ def test_a_failing_item_is_undone_whole_and_the_batch_goes_on(
     assert titles == ["First", "Third"]
     assert keys == ["<a@x>", "<c@x>"]
     assert activities == 2
+
+
+def test_an_unreadable_sender_address_does_not_lose_the_mail(db: Database, cfg: Config) -> None:
+    assert run(db, cfg, mail(sender_email="anna@granel@example")) == ["lead L1"]
+    lead = get_lead_details(db, "L1").row.lead
+    assert lead.contact_email is None and lead.contact_name == "Anna Petrova"
+    with db.read() as session:
+        created = session.exec(select(Activity)).one()
+    assert "sender address unreadable: anna@granel@example" in created.text
+
+
+def test_a_huge_body_is_cut_and_says_so() -> None:
+    from amtui.core.intake import BODY_MAX, mail_notes
+
+    notes = mail_notes(mail(body="x" * (BODY_MAX + 500)))
+    assert notes.startswith("x" * BODY_MAX)
+    assert notes.endswith("(500 more characters not kept)")

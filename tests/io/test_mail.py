@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from amtui.core.intake import mail_title
 from amtui.io.mail import (
@@ -149,3 +151,32 @@ def test_garbage_is_not_mail() -> None:
     assert not looks_like_mail(sample("mail_outlook_1.eml"))
     assert not looks_like_mail(b"just some text\nwith lines\n")
     assert looks_like_mail(b"Subject: hi\n\nbody")
+
+
+_HEADER_NAMES = st.sampled_from(
+    ["From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "Content-Type",
+     "Content-Transfer-Encoding", "Content-Disposition", "X-Junk"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    headers=st.lists(st.tuples(_HEADER_NAMES, st.binary(max_size=80)), min_size=1, max_size=8),
+    body=st.binary(max_size=400),
+)
+def test_no_mail_can_make_the_parser_raise(headers: list[tuple[str, bytes]], body: bytes) -> None:
+    """Whatever bytes a header or body holds (8-bit junk, broken encoded words, bogus
+    charsets and boundaries), parsing gives a mail, never an exception."""
+    raw = b"".join(
+        name.encode() + b": " + value.replace(b"\n", b" ") + b"\n" for name, value in headers
+    )
+    mail = parse_mail(raw + b"\n" + body)
+    assert isinstance(mail.subject, str) and isinstance(mail.body, str)
+    assert mail_title(mail)
+
+
+@settings(max_examples=100, deadline=None)
+@given(charset=st.sampled_from(["utf-8", "gb2312", "bogus-charset", "koi8-r", "utf-7", ""]),
+       payload=st.binary(max_size=200))  # fmt: skip
+def test_any_labelled_body_decodes(charset: str, payload: bytes) -> None:
+    assert isinstance(decode_bytes(payload, charset), str)

@@ -101,3 +101,16 @@ def test_round_trip_loses_nothing(name: str, org: str, role: str) -> None:
         (back,) = read_vcards(path)
     assert (" ".join(name.split()), back.organization, back.role) == (back.name, org, role)
     assert (back.emails, back.phones) == (["a@x.example"], ["+1 555 0100"])
+
+
+def test_windows_1251_cards_quoted_printable_and_raw(tmp_path: Path) -> None:
+    encoded = "".join(f"={b:02X}" for b in "Анна Петрова".encode("cp1251"))
+    path = tmp_path / "old-phone.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        f"FN;CHARSET=WINDOWS-1251;ENCODING=QUOTED-PRINTABLE:{encoded}\r\n"
+        "TEL;CELL:+79001234567\r\nEND:VCARD\r\n"
+    )
+    assert [c.name for c in read_vcards(path)] == ["Анна Петрова"]
+    path.write_bytes("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Анна\r\nEND:VCARD\r\n".encode("cp1251"))
+    assert [c.name for c in read_vcards(path)] == ["Анна"]

@@ -51,7 +51,7 @@ def test_deadlines_toast_once_with_one_bell(make_app, seeded, config, bells) -> 
     )
     assert [(title, severity) for title, severity, _ in first] == [("Due", "warning")] * 3
     assert [message for _, _, message in first] == [
-        "L1 answer due yesterday 10:00 (client: yesterday 18:00 Asia/Tokyo): Instagram campaign "
+        "L1 answer due yesterday 10:00 (client yesterday 18:00 Asia/Tokyo): Instagram campaign "
         "for the spring menu · social from client",
         "L2 first response due today 09:35: SEO audit for a hotel chain · email from partner "
         "Pixel Partners",

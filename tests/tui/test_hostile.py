@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amtui.core import clients, drafts, leads, task_queries, tasks
+from amtui.core import clients, drafts, lead_queries, leads, task_queries, tasks
 from tests.tui.conftest import drive, notes, press, screen_text, settle, type_text
 
 HOSTILE = [
@@ -170,5 +170,5 @@ def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile
     for text in (*screens, after):
         assert_literal(text)
     assert "L1 lost ([/b] \\x1b[2J price)" in after
-    assert leads.get_lead_details(hostile, "L1").row.lead.lost_reason == "[/b] \x1b[2J price"
+    assert lead_queries.get_lead_details(hostile, "L1").row.lead.lost_reason == "[/b] \x1b[2J price"
     assert running

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from amtui.core import board, leads, reminders, task_queries
+from amtui.core import board, lead_queries, leads, reminders, task_queries
 from tests.tui.conftest import drive, notes, press, screen_text, type_text
 
 
@@ -17,7 +17,7 @@ def test_r_records_the_first_response_of_the_selected_lead(make_app, seeded) -> 
 
     selected, text, said = drive(make_app(), scenario)
     assert selected == "L2"
-    lead = leads.get_lead_details(seeded, "L2").row.lead
+    lead = lead_queries.get_lead_details(seeded, "L2").row.lead
     assert lead.first_response_at is not None
     assert "1 Inbox 3 · 1 waiting" in text
     assert "L2: first response recorded" in said
@@ -57,7 +57,7 @@ def test_n_adds_a_lead_from_a_partner(make_app, seeded) -> None:
 
     hint, selected = drive(make_app(), scenario)
     assert hint == "→ 12 000"
-    lead = leads.get_lead_details(seeded, "L4").row.lead
+    lead = lead_queries.get_lead_details(seeded, "L4").row.lead
     assert (lead.title, lead.source, lead.partner, lead.value_cents) == (
         "Brand audit for a bakery",
         "partner",
@@ -78,10 +78,10 @@ def test_e_edits_a_lead_and_d_deletes_one(make_app, seeded) -> None:
 
     text = drive(make_app(), scenario)
     assert (
-        leads.get_lead_details(seeded, "L2").row.lead.title
+        lead_queries.get_lead_details(seeded, "L2").row.lead.title
         == "SEO audit for a hotel chain (Berlin)"
     )
-    assert [r.lead.id for r in leads.list_leads(seeded)] == [2, 1]
+    assert [r.lead.id for r in lead_queries.list_leads(seeded)] == [2, 1]
     assert "Deleted L3" in text
 
 

@@ -63,5 +63,7 @@ def test_a_bad_source_is_reported_not_raised(make_app, config, tmp_path) -> None
     (tmp_path / "junk.mbox").write_bytes(b"From x\n\x00\x01garbage")
     settings = IntakeSettings(mail=(str(tmp_path / "junk.mbox"),))
     done, _ = press_i(make_app(cfg=dataclasses.replace(config, intake=settings)))
-    assert len(done) == 1 and done[0][1] == 0
-    assert done[0][2] is not None and "truncated" in done[0][2]
+    assert len(done) == 1
+    summary, new, error = done[0]
+    assert new == 0 and error is None
+    assert summary.startswith("0 new leads") and "looks truncated" in summary

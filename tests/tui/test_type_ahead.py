@@ -9,7 +9,7 @@ edits), so a key that went astray would show.
 
 from __future__ import annotations
 
-from amtui.core import leads, task_queries
+from amtui.core import lead_queries, task_queries
 from tests.tui.conftest import drive, notes, press, settle
 
 NAMED = {"space": " ", "enter": "\r", "escape": "\x1b", "end": None, "down": None, "up": None}
@@ -49,7 +49,7 @@ def test_kind_is_one_key_away_while_typing_and_enter_saves(make_app, seeded) -> 
 
     said = drive(make_app(), scenario)
     assert "L2: call logged" in said
-    logged = [(a.kind, a.text) for a in leads.get_lead_details(seeded, "L2").activities]
+    logged = [(a.kind, a.text) for a in lead_queries.get_lead_details(seeded, "L2").activities]
     assert ("call", "Talked about the budget") in logged
 
 
@@ -58,7 +58,7 @@ def test_a_log_entry_without_text_asks_before_it_is_saved(make_app, seeded) -> N
         await burst(pilot, "l", "down", "down", "down", "enter")
         asked = type(pilot.app.screen).__name__, pilot.app.screen.query_one("#hint-text")
         asked_text = asked[1].content.plain
-        kinds = [a.kind for a in leads.get_lead_details(seeded, "L2").activities]
+        kinds = [a.kind for a in lead_queries.get_lead_details(seeded, "L2").activities]
         await press(pilot, "enter")
         return asked[0], asked_text, kinds, notes(pilot.app)
 
@@ -66,7 +66,7 @@ def test_a_log_entry_without_text_asks_before_it_is_saved(make_app, seeded) -> N
     assert screen == "FormScreen"
     assert asked.startswith("no text: Enter again to log it without any")
     assert "call-out" not in kinds_before  # nothing was saved on the first Enter
-    logged = [(a.kind, a.text) for a in leads.get_lead_details(seeded, "L2").activities]
+    logged = [(a.kind, a.text) for a in lead_queries.get_lead_details(seeded, "L2").activities]
     assert ("call-out", "") in logged
     assert "L2: call-out logged" in said
 
@@ -78,7 +78,7 @@ def test_a_stage_note_typed_ahead_waits_for_the_stages(make_app, seeded) -> None
 
     said = drive(make_app(), scenario)
     assert "L1 briefed · answer recorded" in said
-    details = leads.get_lead_details(seeded, "L1")
+    details = lead_queries.get_lead_details(seeded, "L1")
     assert details.row.lead.stage == "briefed"
     assert details.activities[-1].text.endswith("brief from the call")
 

@@ -15,21 +15,22 @@ from zoneinfo import ZoneInfo
 from amtui.core import board, leads
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.describe import View
+from amtui.core.describe_leads import stage_outcome
 from amtui.core.display import format_when
 from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
-from amtui.core.leads import LeadDetails, get_lead_details
+from amtui.core.lead_queries import LeadDetails, get_lead_details
 from amtui.core.pipeline import (
-    LogKind,
     StageResult,
     change_stage,
-    describe_events,
     log_lead,
     lose_lead,
     reopen_lead,
     respond_lead,
     win_lead,
 )
+from amtui.core.pipeline_rules import LogKind
 from amtui.core.sla import response_owed
 from amtui.core.vocabulary import CHANNELS, CLOSED_STAGES, OPEN_STAGES, Stage
 from amtui.tui.logic.clients import CLIENT_PLACEHOLDER, client_check, client_field, client_suggest
@@ -204,8 +205,9 @@ def respond(db: Database, config: Config, now: Clock, ref: str, verb: str) -> Sa
     elif owed != verb:
         done = "the first response" if verb == "respond" else "the answer"
         raise InputError(f"{ref}: {done} is not owed any more (the screen was behind)")
-    result = respond_lead(db, ref, now=now(), config=config)
-    return Saved(f"{ref}: {describe_events(result)}", ref)
+    at = now()
+    result = respond_lead(db, ref, now=at, config=config)
+    return Saved(f"{ref}: {', '.join(stage_outcome(View(config, at), result))}", ref)
 
 
 def stage_note(result: StageResult, config: Config, now: datetime) -> str:

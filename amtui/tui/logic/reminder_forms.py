@@ -16,7 +16,7 @@ from amtui.core.db import Database
 from amtui.core.display import format_when
 from amtui.core.errors import InputError
 from amtui.core.followups import ladder_state
-from amtui.core.leads import get_lead_details
+from amtui.core.lead_queries import get_lead_details
 from amtui.core.reminders import ReminderRow
 from amtui.core.vocabulary import LADDER_KINDS, MANUAL_KINDS
 from amtui.tui.logic.fields import (

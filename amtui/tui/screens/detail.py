@@ -23,7 +23,7 @@ from amtui.core import board
 from amtui.core.clients import get_client_details
 from amtui.core.errors import AmtuiError
 from amtui.core.followups import ladder_state
-from amtui.core.leads import LeadDetails, get_lead_details
+from amtui.core.lead_queries import LeadDetails, get_lead_details
 from amtui.core.models import CLOSED_STAGES
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.reminders import get_reminder

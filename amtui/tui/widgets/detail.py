@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 from textual.content import Content
 
+from amtui.core.activities import describe_activity
 from amtui.core.clients import ClientDetails, kam_quadrant
 from amtui.core.config import Config
+from amtui.core.describe import View, reminder_text
 from amtui.core.display import (
     client_local_time,
     format_relative,
@@ -74,7 +76,7 @@ def timeline(activities: list[Activity], config: Config) -> Content:
             "  ",
             (a.kind, "bold"),
             "  ",
-            safe(a.text, 300),
+            safe(describe_activity(a, tz), 300),  # the entry and what else it did
         )
         for a in activities
     ]
@@ -88,7 +90,7 @@ def reminders(items: list[Reminder], now: datetime, config: Config) -> Content:
             "  ",
             format_when(r.effective_due, config.timezone, now),
             "  ",
-            safe(r.text),
+            safe(reminder_text(View(config, now), r)),
             ("  done" if r.done_at else "", MUTED),
         )
         for r in items
