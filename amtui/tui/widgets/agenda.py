@@ -30,7 +30,7 @@ class Agenda(Region):
         super().__init__(id=id, classes="region")
         self.agenda: AgendaData | None = None
         self._items: dict[str, AgendaItem] = {}
-        self.border_title = Content("Agenda")
+        self.border_title = Content.assemble(("3 ", render.MUTED), ("Agenda", "bold"))
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield RowList(empty="Loading the agenda…", id="agenda-list", first_mount=30)

@@ -85,7 +85,7 @@ class Board(Region):
     def __init__(self, columns: tuple[str, ...], *, id: str = "board") -> None:
         super().__init__(id=id, classes="region")
         self.column_names = columns
-        self.border_title = Content("Board")
+        self.border_title = Content.assemble(("2 ", render.MUTED), ("Board", "bold"))
         self._columns = [BoardColumn(name, index) for index, name in enumerate(columns)]
         self.tabs = Static("", id="board-tabs", markup=False)
         self.window = (0, len(columns))  # the first column shown, and how many

@@ -29,7 +29,7 @@ class Inbox(Region):
         self.page: InboxPage | None = None
         self.rule: ResponseRule | None = None
         self._rows: dict[str, LeadRow] = {}
-        self.border_title = Content("Inbox")
+        self.border_title = Content.assemble(("1 ", render.MUTED), ("Inbox", "bold"))
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield RowList(empty="Loading leads…", id="inbox-list", first_mount=8)
