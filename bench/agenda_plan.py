@@ -129,7 +129,8 @@ def examine(path: Path, config_path: Path, repeat: int, profile: bool) -> DbRepo
     from amtui.core.agenda import build_agenda
     from amtui.core.config import load_config
     from amtui.core.db import Database
-    from amtui.core.tasks import add_task_in_session, draft_from_text
+    from amtui.core.drafts import draft_from_text
+    from amtui.core.tasks import add_task_in_session
 
     config = load_config(config_path)
     db = Database(path)

@@ -15,18 +15,26 @@ Shape of the data, relative to `--now` (default: the real clock):
 - reminders (tasks / 5): ~90% done; open ones spread around today, some snoozed;
 - activities: a couple per client, lead and task (`--no-activities` skips them).
 
+`--taskwarrior FILE` writes the same task rows (same `--seed`, `--now` and counts) as a JSON
+array for `task import` instead of a database, so that bench/vs_taskwarrior.py can give
+Taskwarrior exactly the tasks amtui has (see `taskwarrior_tasks`).
+
 Examples:
     python bench/generate.py bench/data/bench-100k.db --scale 100k --seed 1
     python bench/generate.py --db /tmp/x.db --tasks 5000 --leads 2000 --now 2026-03-02T09:00Z
+    python bench/generate.py --taskwarrior /tmp/tw.json --scale 10k --now 2026-03-02T09:00Z
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import re
 import sqlite3
 import sys
 import time as clock
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -578,11 +586,84 @@ def generate(
         with db.connect(write=True) as conn, conn.begin():
             conn.exec_driver_sql("ANALYZE")
     db.dispose()
-    _checkpoint(target)
+    checkpoint(target)
     return Generated(dict(load.counts), clock.perf_counter() - started)
 
 
-def _checkpoint(path: Path) -> None:
+#: amtui priority → Taskwarrior's H/M/L ("normal" is Taskwarrior's no-priority default).
+TW_PRIORITY = {"urgent": "H", "high": "H", "normal": None, "low": "L"}
+#: UUIDs of the exported tasks: uuid5(TW_NAMESPACE, "task-<id>"), stable for a seed.
+TW_NAMESPACE = uuid.UUID("6f0cf8a4-6a43-4a4e-9f55-2b8c1a0d7e11")
+
+
+def _tw_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def tw_project(name: str) -> str:
+    """A client name as a Taskwarrior project (no spaces or dots: those mean hierarchy)."""
+    return re.sub(r"[\W_]+", "_", name).strip("_")
+
+
+def taskwarrior_tasks(
+    counts: Counts, *, now: datetime, seed: int, tz: ZoneInfo, depends: bool = False
+) -> list[dict[str, Any]]:
+    """The task rows `generate` would insert (same counts, `now` and `seed`), for `task import`.
+
+    The generator is replayed in the same order (clients, leads, then tasks) so the random
+    stream, and therefore every task, is identical to the database's. Mapping: title →
+    description; done → status completed with `end`; created/updated → entry/modified; a timed
+    due → that instant, an all-day due → local midnight of the day in `tz` (what `due:DATE`
+    gives in Taskwarrior); client → project; tags → tags; urgent/high → H, low → L; assignee →
+    the UDA `assignee` (declare it in the taskrc); notes → an annotation; subtasks → tasks of
+    their own in the card's project, and with `depends` also tasks the card depends on
+    (Taskwarrior's way to block a task on its parts; it makes Taskwarrior read every completed
+    task on each command, ~5× slower at 10k). Leads, reminders and activities have no
+    Taskwarrior counterpart and are not exported.
+    """
+    gen = Generator(counts, now=now, seed=seed, tz=tz)
+    clients, _contacts = gen.clients()
+    projects = {client["id"]: tw_project(client["name"]) for client in clients}
+    for _lead in gen.leads():  # consumes the random stream exactly as `generate` does
+        pass
+    tasks: list[dict[str, Any]] = []
+    by_id: dict[int, dict[str, Any]] = {}
+    for kind, row in gen.tasks():
+        if kind == "tag":
+            by_id[row["task_id"]].setdefault("tags", []).append(row["tag"])
+            continue
+        task: dict[str, Any] = {
+            "uuid": str(uuid.uuid5(TW_NAMESPACE, f"task-{row['id']}")),
+            "description": row["title"],
+            "status": "completed" if row["done_at"] else "pending",
+            "entry": _tw_time(row["created_at"]),
+            "modified": _tw_time(row["updated_at"]),
+        }
+        if row["done_at"]:
+            task["end"] = _tw_time(row["done_at"])
+        if row["due_at"] is not None:
+            task["due"] = _tw_time(row["due_at"])
+        elif row["due_date"] is not None:
+            task["due"] = _tw_time(datetime.combine(row["due_date"], time(0), tz))
+        if row["client_id"] is not None:
+            task["project"] = projects[row["client_id"]]
+        if TW_PRIORITY[row["priority"]]:
+            task["priority"] = TW_PRIORITY[row["priority"]]
+        if row["assignee"]:
+            task["assignee"] = row["assignee"]
+        if row["notes"]:
+            task["annotations"] = [{"entry": task["entry"], "description": row["notes"]}]
+        if depends and row["parent_id"] is not None:
+            by_id[row["parent_id"]].setdefault("depends", []).append(task["uuid"])
+        by_id[row["id"]] = task
+        tasks.append(task)
+    for task in tasks:
+        if "depends" in task:  # Taskwarrior 2.6 imports a comma-separated string
+            task["depends"] = ",".join(task["depends"])
+    return tasks
+
+
+def checkpoint(path: Path) -> None:
     """Fold the WAL into the main file so the database is one self-contained file to copy."""
     conn = sqlite3.connect(path)
     try:
@@ -616,6 +697,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("path", nargs="?", type=Path, help="database file to create")
     parser.add_argument("--db", type=Path, help="database file to create (same as PATH)")
     parser.add_argument(
+        "--taskwarrior",
+        type=Path,
+        metavar="FILE",
+        help="write the same tasks as JSON for `task import` instead of a database",
+    )
+    parser.add_argument(
         "--scale",
         choices=sorted(SCALES, key=SCALES.__getitem__),
         default="100k",
@@ -630,6 +717,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--waiting-leads", type=int, default=35, help="open leads with no first response yet"
     )
     parser.add_argument("--no-activities", action="store_true", help="skip the activity rows")
+    parser.add_argument(
+        "--depends",
+        action="store_true",
+        help="with --taskwarrior: cards depend on their subtasks",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--now", help="ISO instant the data is relative to (default: real clock)")
     parser.add_argument("--tz", default=BENCH_TZ, help="the user's zone ('today')")
@@ -639,8 +731,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.path and args.db and args.path != args.db:
         parser.error("give the database either as PATH or as --db, not both")
     args.target = args.db or args.path
-    if args.target is None:
-        parser.error("name the database file to create (PATH or --db)")
+    if args.target is not None and args.taskwarrior is not None:
+        parser.error("give either a database (PATH or --db) or --taskwarrior FILE, not both")
+    if args.target is None and args.taskwarrior is None:
+        parser.error("name the database file to create (PATH or --db) or --taskwarrior FILE")
+    if args.depends and args.taskwarrior is None:
+        parser.error("--depends goes with --taskwarrior")
     return args
 
 
@@ -663,6 +759,8 @@ def counts_from(args: argparse.Namespace) -> Counts:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.taskwarrior is not None:
+        return write_taskwarrior(args)
     target: Path = args.target
     if target.exists():
         if not args.force:
@@ -677,6 +775,26 @@ def main(argv: list[str] | None = None) -> int:
     size = target.stat().st_size / 1e6
     rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items()) or "no rows"
     print(f"{target}: {rows}; {size:.1f} MB in {result.seconds:.1f} s (now={now.isoformat()})")
+    return 0
+
+
+def write_taskwarrior(args: argparse.Namespace) -> int:
+    target: Path = args.taskwarrior
+    if target.exists() and not args.force:
+        print(f"{target} exists; use --force to replace it", file=sys.stderr)
+        return 1
+    started = clock.perf_counter()
+    now = parse_now(args.now)
+    tasks = taskwarrior_tasks(
+        counts_from(args), now=now, seed=args.seed, tz=ZoneInfo(args.tz), depends=args.depends
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(tasks, ensure_ascii=False) + "\n", encoding="utf-8")
+    pending = sum(task["status"] == "pending" for task in tasks)
+    print(
+        f"{target}: {len(tasks):,} tasks ({pending:,} pending) for `task import` "
+        f"in {clock.perf_counter() - started:.1f} s (now={now.isoformat()})"
+    )
     return 0
 
 

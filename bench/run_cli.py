@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shlex
 import shutil
@@ -32,12 +31,23 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-DATA = BENCH / "data"
-RESULTS = BENCH / "RESULTS.md"
-BENCH_TZ = "Europe/Berlin"  # same as generate.BENCH_TZ
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (  # bench/ is not a package: its own directory is on the path
+    DATA,
+    RESULTS,
+    amtui_env,
+    generate_command,
+    git_state,
+    load_average,
+    remove_database,
+    replace_section,
+    write_config,
+)
+from common import machine as common_machine
+
 START, END = "<!-- run_cli:start -->", "<!-- run_cli:end -->"
 TARGET_RATIO = 1.5
 FORBIDDEN_FOR_HELP = ("sqlmodel", "textual")
@@ -83,38 +93,13 @@ class ScaleData:
     generated: str = ""
 
 
-def scale_size(name: str) -> int:
-    return int(name[:-1]) * 1000 if name.endswith("k") else int(name)
-
-
-def remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 #: Where child processes keep their bytecode (None: as the caller's environment says).
 PYCACHE_PREFIX: list[Path] = []
 
 
 def bench_env(db: Path, config: Path) -> dict[str, str]:
-    """The child's environment: bench data only, and bytecode cached like a real install.
-
-    With PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every amtui module edited since
-    its .pyc was written would be recompiled by every process; PYTHONPYCACHEPREFIX keeps a
-    private, writable cache under bench/data/ instead.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AMTUI_")}
-    env.update(AMTUI_DB=str(db), AMTUI_CONFIG=str(config), NO_COLOR="1", COLUMNS="120")
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
-    if PYCACHE_PREFIX:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE_PREFIX[0])
-    return env
-
-
-def write_config(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'# amtui benchmark config (bench/run_cli.py)\ntimezone = "{BENCH_TZ}"\n')
+    """The child's environment: bench data only, bytecode in PYCACHE_PREFIX if set."""
+    return amtui_env(db, config, PYCACHE_PREFIX[0] if PYCACHE_PREFIX else None)
 
 
 def prepare(scales: list[str], args: argparse.Namespace) -> list[ScaleData]:
@@ -126,20 +111,7 @@ def prepare(scales: list[str], args: argparse.Namespace) -> list[ScaleData]:
             name, base, args.data_dir / f"run-{name}.db", args.data_dir / f"add-{name}.db"
         )
         if not (args.reuse and base.exists()):
-            command = [
-                sys.executable,
-                str(BENCH / "generate.py"),
-                str(base),
-                "--tasks",
-                str(scale_size(name)),
-                "--leads",
-                str(scale_size(name)),
-                "--reminders",
-                str(scale_size(name) // 5),
-                "--seed",
-                str(args.seed),
-                "--force",
-            ]
+            command = generate_command(base, name, args.seed)
             print(f"generating {name}: {shlex.join(command[1:])}", file=sys.stderr, flush=True)
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode != 0:
@@ -276,29 +248,11 @@ def row_counts(db: Path) -> dict[str, int]:
 
 
 def machine() -> dict[str, str]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import sqlalchemy
-
-    try:
-        nproc = str(len(os.sched_getaffinity(0)))
-    except AttributeError:
-        nproc = str(os.cpu_count())
-    return {
-        "nproc": nproc,
-        "CPU": model,
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "SQLite": sqlite3.sqlite_version,
-        "SQLAlchemy": sqlalchemy.__version__,
-        "load average (1/5/15 min, at start)": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
+    # The version from the package metadata: importing SQLAlchemy would add ~20 MiB to this
+    # process, and a child's wait4 peak RSS is never below its parent's.
+    info = common_machine()
+    load = info.popitem()
+    return {**info, "SQLAlchemy": metadata.version("sqlalchemy"), load[0]: load[1]}
 
 
 def ms(seconds: float) -> str:
@@ -411,37 +365,6 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def update_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{START}\n{section}{END}"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text)
-
-
-def git_state() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(BENCH.parent), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(BENCH.parent), "status", "--porcelain", "--", "amtui"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"`{head}`" + (" plus uncommitted changes in amtui/" if dirty else "")
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time whole amtui CLI processes at 0, 10k and 100k records.",
@@ -501,11 +424,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     totals = {s.name: agenda_totals(args.amtui, s.read_db, config) for s in scales}
     counts = {s.name: row_counts(s.base) for s in scales}
-    info["load average (at end)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    info["load average (at end)"] = load_average()
     text = render(args, scales, timings, floor, imports, totals, counts, info, git_state())
     print(text)
     if args.write:
-        update_results(text)
+        replace_section(START, END, text, "## CLI timings")
         print(f"updated {RESULTS}", file=sys.stderr)
     failed = [r.label for r in imports if r.forbidden]
     return 1 if failed else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +12,7 @@ from amtui.cli.output import Format, format_option
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
-    from amtui.core.agenda import Agenda, AgendaItem
+    from amtui.core.agenda import Agenda
 
 
 def agenda(
@@ -66,37 +65,29 @@ def agenda(
 
 
 def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
-    from amtui.cli.output import styled
+    """The agenda's sections, names and lines as core words them (`describe_agenda`)."""
+    from amtui.cli.output import TONE_STYLES, styled
+    from amtui.core.describe import Tone
+    from amtui.core.describe_agenda import agenda_line, agenda_sections, agenda_title
+    from amtui.core.text import markdown
 
-    tz = result.timezone
     emit = _styled_printer() if fmt is Format.TEXT and styled() else _plain
-
-    title = f"Agenda for {result.day:%a %-d %b %Y} ({tz})"
+    title = agenda_title(result)
     emit(f"# {title}" if fmt is Format.MD else title, "bold")
-    sections = [
-        ("Overdue", result.overdue, "bold red"),
-        ("Today", result.today, "yellow"),
-        ("Waiting for a first response", result.waiting, "magenta"),
-        ("Answers due", result.answers, "magenta"),
-        ("Reminders and follow-ups", result.reminders, "cyan"),
-        (f"Next {result.days} days", result.upcoming, ""),
-    ]
-    for name, section, style in sections:
+    for part in agenda_sections(result):
+        section = part.section
         emit("")
-        emit(
-            f"## {name} ({section.total})" if fmt is Format.MD else f"{name} ({section.total})",
-            "bold",
-        )
+        heading = f"{part.title} ({section.total})"
+        emit(f"## {heading}" if fmt is Format.MD else heading, "bold")
         if not section.items:
             emit("- nothing" if fmt is Format.MD else "  nothing")
         for item in section.items:
-            when = _when(item, rt)
-            text = _describe(item, rt)
-            item_style = "bold red" if item.overdue else style
+            line = agenda_line(rt.view, item)
+            tone = Tone.LATE if line.when.tone is Tone.LATE else part.tone
             if fmt is Format.MD:
-                emit(f"- **{item.ref}** {when} — {_md(text)}")
+                emit(f"- **{line.ref}** {line.when.text} — {markdown(line.text)}")
             else:
-                emit(f"  {item.ref:<7} {when:<18} {text}", item_style)
+                emit(f"  {line.ref:<7} {line.when.text:<18} {line.text}", TONE_STYLES[tone] or "")
         if section.more:
             emit(f"  … and {section.more} more (use --limit 0 to see all)")
 
@@ -116,39 +107,3 @@ def _styled_printer() -> Callable[..., None]:
         console.print(Text(text, style=style))
 
     return emit
-
-
-def _when(item: AgendaItem, rt: Runtime) -> str:
-    from amtui.core.display import format_countdown, format_when
-
-    if item.deadline is not None and isinstance(item.due, datetime):
-        return format_countdown(item.due, rt.now)
-    return format_when(item.due, rt.config.timezone, rt.now)
-
-
-def _describe(item: AgendaItem, rt: Runtime) -> str:
-    from amtui.cli.serialize import task_summary
-    from amtui.core.display import format_when
-    from amtui.core.reminders import describe
-    from amtui.core.text import one_line
-
-    client_time = ""
-    if item.zone is not None and item.zone != rt.config.timezone and item.task is None:
-        client_time = f" · client {format_when(item.due, item.zone, rt.now)} {item.zone}"
-    if item.task is not None:
-        # The due date has its own column already.
-        return task_summary(item.task, rt.config.timezone, rt.now, with_due=False)
-    if item.lead is not None:
-        lead = item.lead.lead
-        origin = f"partner {lead.partner}" if lead.partner else lead.source
-        client = f" · {item.lead.client_name}" if item.lead.client_name else ""
-        what = "answer due: " if item.deadline == "answer" else ""
-        return one_line(f"{what}{lead.title} · {lead.channel} from {origin}{client}{client_time}")
-    assert item.reminder is not None
-    step = item.reminder.reminder.step
-    prefix = f"[step {step}] " if step else ""
-    return prefix + describe(item.reminder) + one_line(client_time)
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")

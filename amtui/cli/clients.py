@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -49,7 +50,7 @@ def add(
         kam_relationship=relationship,
         relationship_stage=stage,
     )
-    say(f"Added C{client.id}: {client.name}")
+    say(f"Added {client.ref}: {client.name}")
 
 
 @app.command("list")
@@ -74,7 +75,7 @@ def list_(
         ["REF", "NAME", "TZ", "OWNER", "KAM", "STAGE", "TASKS", "LEADS"],
         [
             [
-                f"C{s.client.id}",
+                s.client.ref,
                 s.client.name,
                 s.client.timezone,
                 s.client.owner,
@@ -140,7 +141,7 @@ def edit(
     if archive is not None:
         changes["archived"] = archive
     client = edit_client(rt.db, reference, now=rt.now, **changes)  # type: ignore[arg-type]
-    say(f"Updated C{client.id}: {client.name}")
+    say(f"Updated {client.ref}: {client.name}")
 
 
 @contacts.command("add")
@@ -160,7 +161,7 @@ def add_contact(
 
     rt = runtime(ctx)
     contact, found = add(rt.db, client, name, now=rt.now, email=email, phone=phone, role=role)
-    say(f"Added {contact.name} to {found.name} (C{found.id})")
+    say(f"Added {contact.name} to {found.name} ({found.ref})")
 
 
 @contacts.command("list")
@@ -183,6 +184,86 @@ def list_contacts(
         return
     print_table(
         ["CLIENT", "NAME", "ROLE", "EMAIL", "PHONE"],
-        [[f"{o.name} (C{o.id})", c.name, c.role, c.email, c.phone] for c, o in pairs],
+        [[f"{o.name} ({o.ref})", c.name, c.role, c.email, c.phone] for c, o in pairs],
         fmt,
     )
+
+
+@contacts.command("import")
+def import_contacts(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A vCard file (.vcf: 2.1, 3.0 or 4.0).")],
+    client: Annotated[
+        str | None,
+        typer.Option(help="Put every new contact at this client (name or C3; created if new)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would be added; write nothing.")
+    ] = False,
+) -> None:
+    """Import contacts from a vCard file. A person already known by email or phone adds
+    nothing (but the fields they lacked); others go to --client, else to the client their
+    ORG names (created if new), else to the client of a colleague at the same domain.
+    Exit 1 when nothing new came in.
+
+    Example: amtui contact import ~/phone-contacts.vcf --client Granel --dry-run
+    """
+    from pathlib import Path
+
+    from amtui.core.intake import Tally
+    from amtui.core.intake_store import import_contact
+    from amtui.core.text import one_line
+    from amtui.io.vcard import read_vcards
+
+    rt = runtime(ctx)
+    cards = read_vcards(Path(file).expanduser())
+    tally = Tally(kinds=("new contact", "new contacts"), mail=False)
+    for card in cards:
+        outcome = import_contact(rt.db, card, now=rt.now, client=client, dry_run=dry_run)
+        tally.count(outcome.kind)
+        if outcome.kind != "seen":
+            say(one_line(outcome.describe(dry_run=dry_run)))
+    say(tally.summary(dry_run=dry_run))
+    if tally.new == 0:
+        raise typer.Exit(1)
+
+
+@contacts.command("export")
+def export_contacts(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Argument(help="Only this client (name or C3).")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+    ] = None,
+) -> None:
+    """Export contacts as vCard 3.0 (ORG is the client), for a phone or a mail program.
+
+    Example: amtui contact export Granel -o granel.vcf
+    """
+    from amtui.core.clients import list_contacts as list_all
+    from amtui.io.vcard import write_vcards
+
+    rt = runtime(ctx)
+    pairs = list_all(rt.db, client)
+    text = write_vcards(
+        {
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "role": contact.role,
+            "organization": owner.name,
+        }
+        for contact, owner in pairs
+    )
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+
+    from amtui.core.errors import InputError
+
+    try:
+        Path(output).expanduser().write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise InputError(f"cannot write {output}: {error.strerror or error}") from None
+    say(f"Exported {len(pairs)} contact{'s' if len(pairs) != 1 else ''} to {output}")

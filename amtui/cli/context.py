@@ -14,6 +14,7 @@ import typer
 if TYPE_CHECKING:
     from amtui.core.config import Config
     from amtui.core.db import Database
+    from amtui.core.describe import View
 
 
 @dataclass
@@ -28,6 +29,13 @@ class Runtime:
         from amtui.core.config import load_config
 
         return load_config()
+
+    @cached_property
+    def view(self) -> View:
+        """What core's wording (`amtui.core.describe`) depends on: the config and the clock."""
+        from amtui.core.describe import View
+
+        return View(self.config, self.now)
 
     @cached_property
     def now(self) -> datetime:

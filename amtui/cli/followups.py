@@ -22,7 +22,7 @@ def followups(
 
     Example: amtui followups --format json
     """
-    from amtui.cli.serialize import iso
+    from amtui.cli.serialize import iso, next_step_json
     from amtui.core.display import format_when
     from amtui.core.followups import list_followups
 
@@ -33,22 +33,14 @@ def followups(
         print_json(
             [
                 {
-                    "lead": f"L{s.row.lead.id}",
+                    "lead": s.row.lead.ref,
                     "title": s.row.lead.title,
                     "stage": s.row.lead.stage,
                     "client": s.row.client_name,
                     "status": s.status,
                     "steps": s.steps,
                     "done": s.done,
-                    "next": None
-                    if s.pending is None
-                    else {
-                        "ref": f"R{s.pending.id}",
-                        "step": s.pending.step,
-                        "due": iso(s.pending.effective_due, tz),
-                        "client_due": iso(s.pending.effective_due, s.zone),
-                        "client_zone": str(s.zone),
-                    },
+                    "next": None if s.pending is None else next_step_json(s.pending, tz, s.zone),
                     "cold_at": iso(s.row.lead.cold_at, tz),
                 }
                 for s in states
@@ -68,7 +60,7 @@ def followups(
         else:
             step, next_text, client_time = ("cold" if s.status == "cold" else "-"), "", ""
         rows.append(
-            [f"L{lead.id}", lead.stage, lead.title, s.row.client_name, step, next_text, client_time]
+            [lead.ref, lead.stage, lead.title, s.row.client_name, step, next_text, client_time]
         )
     print_table(["LEAD", "STAGE", "TITLE", "CLIENT", "STEP", "NEXT", "CLIENT TIME"], rows, fmt)
 

@@ -52,6 +52,7 @@ def add(
 
     Example: amtui lead add "Landing page for spring sale" --partner "Studio North" --channel phone
     """
+    from amtui.core.describe_leads import lead_origin
     from amtui.core.display import format_when
     from amtui.core.leads import LeadDraft, add_lead, parse_brief
 
@@ -76,16 +77,16 @@ def add(
     result = add_lead(rt.db, draft, now=rt.now, config=rt.config)
     lead = result.lead
     if quiet:
-        print(f"L{lead.id}")
+        print(lead.ref)
         return
 
     respond_by = rt.config.response_rule.due(lead.received_at)
     say(
-        f"Added L{lead.id}: {lead.title} · {lead.channel} from {lead.partner or lead.source} · "
+        f"Added {lead.ref}: {lead.title} · {lead_origin(lead)} · "
         f"first response due {format_when(respond_by, rt.config.timezone, rt.now)}"
     )
     if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 @app.command("list")
@@ -107,9 +108,11 @@ def list_(
     Example: amtui lead list --waiting --format json
     """
 
+    from amtui.cli.output import toned
     from amtui.cli.serialize import lead_json, lead_value
-    from amtui.core.display import describe_next_action, format_span
-    from amtui.core.leads import list_leads
+    from amtui.core.describe_leads import next_action
+    from amtui.core.display import format_span
+    from amtui.core.lead_queries import list_leads
 
     rt = runtime(ctx)
     rows = list_leads(
@@ -132,13 +135,10 @@ def list_(
         lead = row.lead
         response: Cell | str = ""
         if row.next_action is not None:
-            response = Cell(
-                describe_next_action(row.next_action, tz, rt.now),
-                "bold red" if row.next_action.due < rt.now else "yellow",
-            )
+            response = toned([next_action(rt.view, row.next_action)])
         table.append(
             [
-                f"L{lead.id}",
+                lead.ref,
                 lead.stage,
                 lead.title,
                 lead.partner or lead.source,
@@ -231,11 +231,11 @@ def edit(
     )
     lead = result.lead
     if result.changed:
-        say(f"Updated L{lead.id}: {', '.join(result.changed)}")
+        say(f"Updated {lead.ref}: {', '.join(result.changed)}")
     else:
-        say(f"L{lead.id} already looked like that; nothing changed")
+        say(f"{lead.ref} already looked like that; nothing changed")
     if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 @app.command("rm")
@@ -248,7 +248,8 @@ def remove(
 
     Example: amtui lead rm L7 --yes
     """
-    from amtui.core.leads import delete_lead, get_lead_details
+    from amtui.core.lead_queries import get_lead_details
+    from amtui.core.leads import delete_lead
     from amtui.core.refs import Kind, parse_ref
 
     rt = runtime(ctx)
@@ -260,15 +261,10 @@ def remove(
 
 
 def _report_stage(rt: Runtime, result: StageResult) -> None:
-    from amtui.core.display import format_when
-    from amtui.core.pipeline import describe_events
+    from amtui.core.describe_leads import stage_outcome
 
     lead = result.lead
-    say(f"L{lead.id} [{lead.stage}] {lead.title}: {describe_events(result)}")
-    if result.ladder_step is not None:
-        step = result.ladder_step
-        when = format_when(step.due_at, rt.config.timezone, rt.now)
-        say(f"Next: R{step.id} {step.text}, due {when}")
+    say(f"{lead.ref} [{lead.stage}] {lead.title}: {', '.join(stage_outcome(rt.view, result))}")
 
 
 @app.command("respond")
@@ -380,11 +376,11 @@ def win(
     rt = runtime(ctx)
     result = win_lead(rt.db, reference, now=rt.now, config=rt.config, client=client)
     lead = result.lead
-    say(f"Won L{lead.id}: {lead.title} · client {result.client.name} (C{result.client.id})")
+    say(f"Won {lead.ref}: {lead.title} · client {result.client.name} ({result.client.ref})")
     if result.created_client:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
     for task in result.tasks:
-        say(f"  added T{task.id}: {task.title}")
+        say(f"  added {task.ref}: {task.title}")
 
 
 @app.command("lose")

@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from amtui import __version__
-from amtui.cli import agenda, clients, followups, leads, misc, reminders, tasks
+from amtui.cli import agenda, clients, followups, intake, leads, misc, reminders, tasks
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
 
@@ -128,6 +128,7 @@ app.add_typer(leads.app, name="lead")
 app.add_typer(clients.app, name="client")
 app.add_typer(clients.contacts, name="contact")
 app.add_typer(reminders.app, name="remind")
+app.add_typer(intake.app, name="intake")
 app.command("agenda")(agenda.agenda)
 app.command("followups")(followups.followups)
 app.command("report")(followups.report)

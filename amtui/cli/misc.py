@@ -87,7 +87,7 @@ def demo(
     Example: amtui demo
     """
     from amtui.core.config import default_db_path
-    from amtui.core.demo import create_demo
+    from amtui.demo import create_demo
 
     rt = runtime(ctx)
     target = path or default_db_path().with_name("demo.db")

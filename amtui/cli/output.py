@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import typer
 
 from amtui.core.errors import InputError
-from amtui.core.text import clean, one_line
+from amtui.core.text import UNSAFE_IN_JSON, clean, markdown, one_line
 
 
 class Format(StrEnum):
@@ -44,6 +44,26 @@ class Cell:
 
 
 CellLike = str | Cell | None
+
+#: How the CLI shows each `amtui.core.describe.Tone` on a colour terminal.
+TONE_STYLES = {
+    "late": "bold red",
+    "warning": "yellow",
+    "accent": "cyan",
+    "strong": "bold",
+    "muted": "dim",
+    "normal": None,
+}
+_TONE_WEIGHT = ("muted", "normal", "strong", "accent", "warning", "late")
+
+
+def toned(parts: Iterable[Any]) -> Cell:
+    """A cell from core's wording (`describe` parts): its words, styled by its strongest tone
+    (a late deadline colours the whole cell)."""
+    parts = list(parts)
+    tones = [str(part.tone) for part in parts if part.text.strip()] or ["normal"]
+    strongest = max(tones, key=_TONE_WEIGHT.index)
+    return Cell("".join(part.text for part in parts), TONE_STYLES[strongest])
 
 
 def styled() -> bool:
@@ -90,25 +110,28 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]], fmt:
 
 
 def print_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]]) -> None:
-    def escape(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|")
-
-    print("| " + " | ".join(escape(h) for h in headers) + " |")
+    """A GitHub-style table; every cell is literal text (`text.markdown`), so a lead called
+    `<img src=x onerror=…>` or `[x](javascript:…)` reaches a mail client as those characters."""
+    print("| " + " | ".join(markdown(h) for h in headers) + " |")
     print("|" + "|".join("---" for _ in headers) + "|")
     for row in rows:
-        print("| " + " | ".join(escape(_text(c)) for c in row) + " |")
-
-
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+        print("| " + " | ".join(markdown(_text(c)) for c in row) + " |")
 
 
 def to_json(data: Any) -> str:
-    """JSON that keeps any script readable yet can never carry a terminal control sequence.
-
-    json.dumps already escapes C0 controls; DEL, C1 and bidi overrides are escaped here.
-    """
+    """JSON that keeps any script readable yet can never carry a terminal control sequence
+    or an invisible character: json.dumps escapes C0 controls, and DEL, C1, bidi controls,
+    zero-width and other format characters are escaped here (the data decodes unchanged)."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE_IN_JSON.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # JSON spells astral characters as a pair
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
 def print_json(data: Any) -> None:
@@ -132,7 +155,7 @@ def note(message: str) -> None:
 
 def heading(title: str, fmt: Format) -> None:
     if fmt is Format.MD:
-        print(f"\n## {one_line(title)}\n")
+        print(f"\n## {markdown(title)}\n")
     elif styled():
         from rich.text import Text
 

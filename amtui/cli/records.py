@@ -1,46 +1,39 @@
-"""`show` for every kind of record: a field list, related records and the timeline."""
+"""`show` for every kind of record: a field list, related records and the timeline.
+
+The fields and their words come from core (`amtui.core.describe`, `describe_leads`), as in the
+app's detail view; this module lays them out as a table, Markdown or JSON.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from amtui.cli.output import Format, heading, print_json, print_table
+from amtui.cli.output import Format, heading, print_json, print_table, toned
 from amtui.cli.serialize import (
     activity_json,
     client_json,
     contact_json,
-    iso,
+    followups_json,
     lead_json,
     reminder_json,
     task_json,
 )
-from amtui.core.display import (
-    client_local_time,
-    format_countdown,
-    format_money,
-    format_relative,
-    format_span,
-    format_when,
-)
-from amtui.core.sla import deadlines_of
-from amtui.core.text import one_line
+from amtui.core.display import format_when
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
-    from amtui.core.leads import LeadDetails
+    from amtui.core.describe import Field
     from amtui.core.models import Activity
     from amtui.core.reminders import ReminderRow
 
 
-def _fields(pairs: Sequence[tuple[str, str | None]], fmt: Format) -> None:
-    rows = [[name, value] for name, value in pairs if value not in (None, "")]
-    print_table(["FIELD", "VALUE"], rows, fmt)
+def _fields(fields: list[Field], fmt: Format) -> None:
+    print_table(["FIELD", "VALUE"], [[f.label, toned(f.value)] for f in fields], fmt)
 
 
 def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
+    from amtui.core.activities import describe_activity
+
     if not activities:
         return
     heading("Timeline", fmt)
@@ -48,7 +41,7 @@ def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
     print_table(
         ["WHEN", "WHAT", "NOTE"],
         [
-            [f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", a.kind, one_line(a.text)]
+            [f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", a.kind, describe_activity(a, tz)]
             for a in activities
         ],
         fmt,
@@ -56,6 +49,8 @@ def _timeline(rt: Runtime, activities: list[Activity], fmt: Format) -> None:
 
 
 def _reminders(rt: Runtime, rows: list[ReminderRow], fmt: Format) -> None:
+    from amtui.core.describe import reminder_text
+
     if not rows:
         return
     heading("Reminders", fmt)
@@ -64,10 +59,10 @@ def _reminders(rt: Runtime, rows: list[ReminderRow], fmt: Format) -> None:
         ["REF", "DUE", "KIND", "TEXT", "DONE"],
         [
             [
-                f"R{r.reminder.id}",
+                r.reminder.ref,
                 format_when(r.reminder.effective_due, tz, rt.now),
                 r.reminder.kind,
-                r.reminder.text,
+                reminder_text(rt.view, r.reminder),
                 "yes" if r.reminder.done_at else "",
             ]
             for r in rows
@@ -77,8 +72,9 @@ def _reminders(rt: Runtime, rows: list[ReminderRow], fmt: Format) -> None:
 
 
 def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
+    from amtui.core.describe import task_fields
     from amtui.core.reminders import ReminderRow
-    from amtui.core.tasks import get_task_details
+    from amtui.core.task_queries import get_task_details
 
     details = get_task_details(rt.db, reference)
     tz = rt.config.timezone
@@ -90,31 +86,8 @@ def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
         print_json(data)
         return
-    heading(f"T{task.id}  {task.title}", fmt)
-    due = None
-    if task.due is not None:
-        due = format_when(task.due, tz, rt.now)
-        if task.due_at is not None:
-            due += f" ({format_relative(task.due_at, rt.now)})"
-    _fields(
-        [
-            ("column", task.column),
-            (
-                "subtask of",
-                f"T{details.parent.id} {details.parent.title}" if details.parent else None,
-            ),
-            ("client", f"{row.client_name} (C{task.client_id})" if task.client_id else None),
-            ("lead", f"L{details.lead.id} {details.lead.title}" if details.lead else None),
-            ("due", due),
-            ("priority", task.priority),
-            ("assignee", task.assignee),
-            ("tags", " ".join(f"+{t}" for t in row.tags)),
-            ("estimate", f"{task.estimate_hours:g} h" if task.estimate_hours else None),
-            ("done", format_when(task.done_at, tz, rt.now) if task.done_at else None),
-            ("notes", task.notes),
-        ],
-        fmt,
-    )
+    heading(f"{task.ref}  {task.title}", fmt)
+    _fields(task_fields(rt.view, details), fmt)
     if details.subtasks:
         heading(f"Subtasks {row.subtasks_done}/{row.subtasks_total}", fmt)
         print_table(
@@ -122,7 +95,7 @@ def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
             [
                 [
                     "[x]" if s.task.done_at else "[ ]",
-                    f"T{s.task.id}",
+                    s.task.ref,
                     s.task.title,
                     format_when(s.task.due, tz, rt.now) if s.task.due else "",
                     s.task.assignee,
@@ -136,69 +109,23 @@ def show_task(rt: Runtime, reference: str, fmt: Format) -> None:
 
 
 def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
-    from amtui.core.leads import get_lead_details
+    from amtui.core.describe_leads import lead_fields
+    from amtui.core.lead_queries import get_lead_details
     from amtui.core.reminders import ReminderRow
 
     details = get_lead_details(rt.db, reference)
     tz = rt.config.timezone
-    rule = rt.config.response_rule
     lead, row = details.row.lead, details.row
     if fmt is Format.JSON:
-        data = lead_json(row, tz, rule)
-        data["tasks"] = [f"T{t.id}" for t in details.tasks]
+        data = lead_json(row, tz, rt.config.response_rule)
+        data["followups"] = followups_json(details, rt.config, rt.now)
+        data["tasks"] = [t.ref for t in details.tasks]
         data["reminders"] = [reminder_json(ReminderRow(r), tz) for r in details.reminders]
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
         print_json(data)
         return
-    heading(f"L{lead.id}  {lead.title}", fmt)
-    zone = ZoneInfo(lead.timezone) if lead.timezone else None
-    zone = zone or (ZoneInfo(details.client_zone) if details.client_zone else None)
-
-    def when(moment: datetime) -> str:
-        text = format_when(moment, tz, rt.now)
-        if zone is not None and zone != tz:
-            text += f" (client {format_when(moment, zone, rt.now)})"
-        return text
-
-    deadlines = deadlines_of(lead, rule)
-    if lead.first_response_at is None:
-        respond_by = rule.due(lead.received_at)
-        response = f"waiting; due {when(respond_by)} — {format_countdown(respond_by, rt.now)}"
-    else:
-        took = format_span(lead.first_response_at - lead.received_at)
-        response = f"{format_when(lead.first_response_at, tz, rt.now)}, after {took}"
-    if lead.answered_at is not None:
-        answer = f"sent {format_when(lead.answered_at, tz, rt.now)}"
-    elif deadlines is not None:
-        due = deadlines.answer.due
-        answer = f"due {when(due)} — {format_countdown(due, rt.now)}"
-    else:
-        answer = None
-    upcoming = deadlines.next() if deadlines else None
-    next_deadline = f"{upcoming.kind} {when(upcoming.due)}" if upcoming else None
-    ladder = _ladder_text(rt, details, when)
-    source = lead.source + (f" ({lead.partner})" if lead.partner else "")
-    contact = " ".join(p for p in (lead.contact_name, lead.contact_email, lead.contact_phone) if p)
-    local_time = f"{zone}, now {client_local_time(zone, rt.now)}" if zone else None
-    _fields(
-        [
-            ("stage", lead.stage + (f" ({lead.lost_reason})" if lead.lost_reason else "")),
-            ("source", source),
-            ("channel", lead.channel),
-            ("client", f"{row.client_name} (C{lead.client_id})" if lead.client_id else None),
-            ("contact", contact),
-            ("value", format_money(lead.value_cents, lead.currency)),
-            ("received", format_when(lead.received_at, tz, rt.now)),
-            ("first response", response),
-            ("answer", answer),
-            ("next deadline", next_deadline),
-            ("follow-ups", ladder),
-            ("time zone", local_time),
-            ("external id", lead.external_id),
-            ("notes", lead.notes),
-        ],
-        fmt,
-    )
+    heading(f"{lead.ref}  {lead.title}", fmt)
+    _fields(lead_fields(rt.view, details), fmt)
     if lead.brief:
         heading("Brief", fmt)
         print_table(["QUESTION", "ANSWER"], [[p["q"], p["a"]] for p in lead.brief], fmt)
@@ -206,27 +133,16 @@ def show_lead(rt: Runtime, reference: str, fmt: Format) -> None:
         heading("Tasks", fmt)
         print_table(
             ["REF", "COLUMN", "TITLE"],
-            [[f"T{t.id}", t.column, t.title] for t in details.tasks],
+            [[t.ref, t.column, t.title] for t in details.tasks],
             fmt,
         )
     _reminders(rt, [ReminderRow(r) for r in details.reminders], fmt)
     _timeline(rt, details.activities, fmt)
 
 
-def _ladder_text(rt: Runtime, details: LeadDetails, when: Callable[[datetime], str]) -> str | None:
-    from amtui.core.followups import ladder_state
-
-    state = ladder_state(details.row.lead, details.reminders, rt.config)
-    if state.cold_at is not None:
-        return f"gone cold {when(state.cold_at)}: the ladder ended without a reply"
-    if state.pending is not None:
-        step = state.pending
-        return f"step {step.step}, next R{step.id} {when(step.effective_due)}"
-    return f"{state.done} step(s) done, none pending" if state.done else None
-
-
 def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
-    from amtui.core.clients import get_client_details, kam_quadrant
+    from amtui.core.clients import get_client_details
+    from amtui.core.describe import client_fields
 
     details = get_client_details(rt.db, reference)
     tz = rt.config.timezone
@@ -234,36 +150,13 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
     if fmt is Format.JSON:
         data = client_json(client, tz)
         data["contacts"] = [contact_json(c, client) for c in details.contacts]
-        data["open_tasks"] = [f"T{t.id}" for t in details.open_tasks]
-        data["open_leads"] = [f"L{lead.id}" for lead in details.open_leads]
+        data["open_tasks"] = [t.ref for t in details.open_tasks]
+        data["open_leads"] = [lead.ref for lead in details.open_leads]
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
         print_json(data)
         return
-    heading(f"C{client.id}  {client.name}", fmt)
-    zone = None
-    if client.timezone:
-        from zoneinfo import ZoneInfo
-
-        zone = f"{client.timezone}, now {client_local_time(ZoneInfo(client.timezone), rt.now)}"
-    scores = None
-    if client.kam_attractiveness or client.kam_relationship:
-        quadrant = kam_quadrant(client.kam_attractiveness, client.kam_relationship)
-        scores = (
-            f"attractiveness {client.kam_attractiveness or '-'}, "
-            f"relationship {client.kam_relationship or '-'}"
-            + (f" → {quadrant}" if quadrant else "")
-        )
-    _fields(
-        [
-            ("time zone", zone),
-            ("owner", client.owner),
-            ("KAM", scores),
-            ("relationship stage", client.relationship_stage),
-            ("archived", "yes" if client.archived else None),
-            ("notes", client.notes),
-        ],
-        fmt,
-    )
+    heading(f"{client.ref}  {client.name}", fmt)
+    _fields([f for f in client_fields(rt.view, details) if f.label != "contacts"], fmt)
     if details.contacts:
         heading("Contacts", fmt)
         print_table(
@@ -275,7 +168,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
         heading("Open leads", fmt)
         print_table(
             ["REF", "STAGE", "TITLE"],
-            [[f"L{lead.id}", lead.stage, lead.title] for lead in details.open_leads],
+            [[lead.ref, lead.stage, lead.title] for lead in details.open_leads],
             fmt,
         )
     if details.open_tasks:
@@ -283,7 +176,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
         print_table(
             ["REF", "COLUMN", "TITLE", "DUE"],
             [
-                [f"T{t.id}", t.column, t.title, format_when(t.due, tz, rt.now) if t.due else ""]
+                [t.ref, t.column, t.title, format_when(t.due, tz, rt.now) if t.due else ""]
                 for t in details.open_tasks
             ],
             fmt,
@@ -292,6 +185,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
 
 
 def show_reminder(rt: Runtime, reference: str, fmt: Format) -> None:
+    from amtui.core.describe import reminder_fields, reminder_text
     from amtui.core.reminders import get_reminder
 
     row = get_reminder(rt.db, reference)
@@ -300,18 +194,5 @@ def show_reminder(rt: Runtime, reference: str, fmt: Format) -> None:
     if fmt is Format.JSON:
         print_json(reminder_json(row, tz))
         return
-    heading(f"R{reminder.id}  {reminder.text}", fmt)
-    _fields(
-        [
-            ("due", format_when(reminder.effective_due, tz, rt.now)),
-            (
-                "snoozed from",
-                format_when(reminder.due_at, tz, rt.now) if reminder.snoozed_until else None,
-            ),
-            ("kind", reminder.kind + (f" (step {reminder.step})" if reminder.step else "")),
-            ("about", f"{row.subject_ref} {row.subject_title or ''}" if row.subject_ref else None),
-            ("done", format_when(reminder.done_at, tz, rt.now) if reminder.done_at else None),
-            ("notified", iso(reminder.notified_at, tz)),
-        ],
-        fmt,
-    )
+    heading(f"{reminder.ref}  {reminder_text(rt.view, reminder)}", fmt)
+    _fields(reminder_fields(rt.view, row), fmt)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +10,7 @@ from amtui.cli.context import runtime
 from amtui.cli.output import Cell, Format, format_option, print_json, print_table, say
 
 if TYPE_CHECKING:
+    from amtui.core.describe import View
     from amtui.core.notify import DueItem
 
 app = typer.Typer(help="Reminders: a time at which something about a lead, client or task is due.")
@@ -41,7 +41,7 @@ def add(
     row = add_reminder(rt.db, text, at, now=rt.now, config=rt.config, about=about, kind=kind)
     when = format_when(row.reminder.due_at, rt.config.timezone, rt.now)
     about_text = f" about {row.subject_ref}" if row.subject_ref else ""
-    say(f"Added R{row.reminder.id}: {row.reminder.text}{about_text} · {when}")
+    say(f"Added {row.reminder.ref}: {row.reminder.text}{about_text} · {when}")
 
 
 @app.command("list")
@@ -57,6 +57,7 @@ def list_(
     Example: amtui remind list --about L7
     """
     from amtui.cli.serialize import reminder_json
+    from amtui.core.describe import reminder_text
     from amtui.core.display import format_when
     from amtui.core.reminders import list_reminders
 
@@ -71,13 +72,12 @@ def list_(
         reminder = row.reminder
         due = reminder.effective_due
         late = reminder.done_at is None and due < rt.now
-        kind = reminder.kind + (f" {reminder.step}" if reminder.step else "")
         table.append(
             [
-                f"R{reminder.id}",
+                reminder.ref,
                 Cell(format_when(due, tz, rt.now), "bold red" if late else None),
-                kind,
-                reminder.text,
+                reminder.kind,
+                reminder_text(rt.view, reminder),
                 f"{row.subject_ref} {row.subject_title or ''}" if row.subject_ref else "",
                 "done" if reminder.done_at else "",
             ]
@@ -94,18 +94,18 @@ def done(
 
     Example: amtui remind done R5
     """
-    from amtui.core.display import format_when
+    from amtui.core.describe import reminder_text, reminder_title
+    from amtui.core.describe_leads import step_line
     from amtui.core.reminders import complete_reminder
 
     rt = runtime(ctx)
     for reference in references:
         result = complete_reminder(rt.db, reference, now=rt.now, config=rt.config)
         reminder = result.row.reminder
-        say(f"Done R{reminder.id}: {reminder.text}")
+        say(f"Done {reminder.ref}: {reminder_text(rt.view, reminder)}")
         if result.next_step is not None:
             step = result.next_step
-            when = format_when(step.due_at, rt.config.timezone, rt.now)
-            say(f"Next: R{step.id} {step.text}, due {when}")
+            say(f"Next: {step_line(rt.view, step)} · {reminder_title(step)}")
         if result.went_cold:
             say(f"{result.row.subject_ref} has gone cold: the ladder ended without a reply.")
 
@@ -122,6 +122,7 @@ def edit(
 
     Example: amtui remind edit R5 --at "fri 10:00"
     """
+    from amtui.core.describe import reminder_text
     from amtui.core.display import format_when
     from amtui.core.reminders import edit_reminder
 
@@ -130,7 +131,7 @@ def edit(
         rt.db, reference, now=rt.now, config=rt.config, text=text, when=at, kind=kind
     )
     when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
-    say(f"R{row.reminder.id}: {row.reminder.text} · {when}")
+    say(f"{row.reminder.ref}: {reminder_text(rt.view, row.reminder)} · {when}")
 
 
 @app.command("rm")
@@ -148,9 +149,9 @@ def remove(
 
     rt = runtime(ctx)
     row = get_reminder(rt.db, reference)
-    confirm(f"Delete R{row.reminder.id} {row.reminder.text!r}?", yes=yes)
+    confirm(f"Delete {row.reminder.ref} {row.reminder.text!r}?", yes=yes)
     delete_reminder(rt.db, reference)
-    say(f"Deleted R{row.reminder.id}: {row.reminder.text}")
+    say(f"Deleted {row.reminder.ref}: {row.reminder.text}")
 
 
 @app.command("snooze")
@@ -163,13 +164,14 @@ def snooze(
 
     Example: amtui remind snooze R5 +2h
     """
+    from amtui.core.describe import reminder_text
     from amtui.core.display import format_when
     from amtui.core.reminders import snooze_reminder
 
     rt = runtime(ctx)
     row = snooze_reminder(rt.db, reference, until, now=rt.now, config=rt.config)
     when = format_when(row.reminder.effective_due, rt.config.timezone, rt.now)
-    say(f"Snoozed R{row.reminder.id} until {when}: {row.reminder.text}")
+    say(f"Snoozed {row.reminder.ref} until {when}: {reminder_text(rt.view, row.reminder)}")
 
 
 @app.command("due")
@@ -185,8 +187,10 @@ def due(
 
     Example: amtui remind due --notify
     """
-    from amtui.cli.serialize import due_json, due_line
+    from amtui.cli.serialize import due_json
+    from amtui.core.describe_agenda import due_line
     from amtui.core.notify import collect_due
+    from amtui.core.text import markdown
 
     rt = runtime(ctx)
     items = collect_due(rt.db, now=rt.now, config=rt.config)
@@ -195,32 +199,45 @@ def due(
         print_json([due_json(item, tz, rt.config.response_rule) for item in items])
     else:
         for item in items:
-            ref, text = due_line(item, tz, rt.now)
-            print(f"- **{ref}** {text}" if fmt is Format.MD else f"{ref:<7} {text}")
+            text = due_line(rt.view, item)
+            line = (
+                f"- **{item.ref}** {markdown(text)}"
+                if fmt is Format.MD
+                else f"{item.ref:<7} {text}"
+            )
+            print(line)
     if notify and items:
-        _desktop_notify(items, tz, rt.now)
+        _desktop_notify(items, rt.view)
     if not items:
         raise typer.Exit(1)
 
 
-def _desktop_notify(items: list[DueItem], tz: tzinfo, now: datetime) -> None:
+def _desktop_notify(items: list[DueItem], view: View) -> None:
     import shutil
     import subprocess
 
     from amtui.cli.output import note
-    from amtui.cli.serialize import due_line
+    from amtui.core.describe_agenda import due_line
+    from amtui.core.text import notification
 
     program = shutil.which("notify-send")
     if program is None:
         note("amtui: notify-send was not found; install libnotify-bin for desktop notifications")
         return
     for item in items:
-        ref, text = due_line(item, tz, now)
+        ref, text = item.ref, due_line(view, item)
         urgency = "critical" if item.kind != "reminder" else "normal"
         # A list of arguments, never a shell: the text is data (DESIGN §8).
         try:
             subprocess.run(
-                [program, "--app-name=amtui", f"--urgency={urgency}", f"amtui {ref}", text],
+                [
+                    program,
+                    "--app-name=amtui",
+                    f"--urgency={urgency}",
+                    "--",  # a text starting with "-" is the body, never an option
+                    f"amtui {ref}",
+                    notification(text),
+                ],
                 check=False,
                 timeout=10,
             )

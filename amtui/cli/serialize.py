@@ -8,20 +8,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from amtui.core.display import format_money, format_when
-from amtui.core.text import one_line
+from amtui.core.display import format_money
+from amtui.core.refs import Kind, ref, ref_or_none
 
 if TYPE_CHECKING:
     from amtui.core.agenda import Agenda, AgendaItem, Section
     from amtui.core.clients import ClientSummary
-    from amtui.core.leads import LeadRow
-    from amtui.core.models import Activity, Client, Contact, Lead
+    from amtui.core.config import Config
+    from amtui.core.lead_queries import LeadDetails, LeadRow
+    from amtui.core.models import Activity, Client, Contact, Lead, Reminder
     from amtui.core.notify import DueItem
     from amtui.core.reminders import ReminderRow
     from amtui.core.report import LeadReport
     from amtui.core.search import SearchHit
     from amtui.core.sla import ResponseRule
-    from amtui.core.tasks import TaskRow
+    from amtui.core.task_queries import TaskRow
 
 
 def iso(value: date | datetime | None, tz: tzinfo) -> str | None:
@@ -32,23 +33,19 @@ def iso(value: date | datetime | None, tz: tzinfo) -> str | None:
     return value.isoformat()
 
 
-def _ref(letter: str, record_id: int | None) -> str | None:
-    return f"{letter}{record_id}" if record_id else None
-
-
 def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
     task = row.task
     return {
-        "ref": f"T{task.id}",
+        "ref": task.ref,
         "title": task.title,
         "notes": task.notes,
         "column": task.column,
         "position": task.position,
-        "parent": _ref("T", task.parent_id),
-        "client": {"ref": f"C{task.client_id}", "name": row.client_name}
+        "parent": ref_or_none(Kind.TASK, task.parent_id),
+        "client": {"ref": ref(Kind.CLIENT, task.client_id), "name": row.client_name}
         if task.client_id
         else None,
-        "lead": _ref("L", task.lead_id),
+        "lead": ref_or_none(Kind.LEAD, task.lead_id),
         "due": iso(task.due, tz),
         "all_day": None if task.due is None else task.due_at is None,
         "priority": task.priority,
@@ -65,13 +62,13 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
 def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     lead = row.lead
     return {
-        "ref": f"L{lead.id}",
+        "ref": lead.ref,
         "title": lead.title,
         "stage": lead.stage,
         "source": lead.source,
         "partner": lead.partner,
         "channel": lead.channel,
-        "client": {"ref": f"C{lead.client_id}", "name": row.client_name}
+        "client": {"ref": ref(Kind.CLIENT, lead.client_id), "name": row.client_name}
         if lead.client_id
         else None,
         "contact": {
@@ -106,11 +103,49 @@ def _next_deadline(lead: Lead, rule: ResponseRule, tz: tzinfo) -> dict[str, Any]
     return None if upcoming is None else {"kind": upcoming.kind, "due": iso(upcoming.due, tz)}
 
 
+def next_step_json(step: Reminder, tz: tzinfo, zone: tzinfo) -> dict[str, Any]:
+    """The pending ladder step: `{ref, step, due, client_due, client_zone}`."""
+    return {
+        "ref": step.ref,
+        "step": step.step,
+        "due": iso(step.effective_due, tz),
+        "client_due": iso(step.effective_due, zone),
+        "client_zone": str(zone),
+    }
+
+
+def followups_json(details: LeadDetails, config: Config, now: datetime) -> dict[str, Any]:
+    """A lead's ladder for `show L7 --format json`: `{status, steps, done, next, planned,
+    cold_at}`; `planned` lists every remaining step from the pending one on, `{step, kind,
+    due, client_due}`, by the rule that schedules them."""
+    from amtui.core.sla import ladder_plan, ladder_state
+
+    tz = config.timezone
+    zone = config.deadline_zone(details.zone)
+    state = ladder_state(details.row.lead, details.reminders, config)
+    return {
+        "status": state.status,
+        "steps": state.steps,
+        "done": state.done,
+        "next": None if state.pending is None else next_step_json(state.pending, tz, zone),
+        "planned": [
+            {
+                "step": p.step,
+                "kind": p.kind,
+                "due": iso(p.due, tz),
+                "client_due": iso(p.due, zone),
+            }
+            for p in ladder_plan(state, config, zone, now)
+        ],
+        "cold_at": iso(state.cold_at, tz),
+    }
+
+
 def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None) -> dict[str, Any]:
     from amtui.core.clients import kam_quadrant
 
     data: dict[str, Any] = {
-        "ref": f"C{client.id}",
+        "ref": client.ref,
         "name": client.name,
         "timezone": client.timezone,
         "owner": client.owner,
@@ -133,7 +168,7 @@ def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None
 def contact_json(contact: Contact, client: Client) -> dict[str, Any]:
     return {
         "id": contact.id,
-        "client": {"ref": f"C{client.id}", "name": client.name},
+        "client": {"ref": client.ref, "name": client.name},
         "name": contact.name,
         "email": contact.email,
         "phone": contact.phone,
@@ -144,7 +179,7 @@ def contact_json(contact: Contact, client: Client) -> dict[str, Any]:
 def reminder_json(row: ReminderRow, tz: tzinfo) -> dict[str, Any]:
     reminder = row.reminder
     return {
-        "ref": f"R{reminder.id}",
+        "ref": reminder.ref,
         "text": reminder.text,
         "kind": reminder.kind,
         "step": reminder.step,
@@ -158,9 +193,12 @@ def reminder_json(row: ReminderRow, tz: tzinfo) -> dict[str, Any]:
 
 
 def activity_json(activity: Activity, tz: tzinfo) -> dict[str, Any]:
+    from amtui.core.activities import describe_activity
+
     return {
         "kind": activity.kind,
         "text": activity.text,
+        "summary": describe_activity(activity, tz),
         "occurred_at": iso(activity.occurred_at, tz),
         "data": activity.data,
     }
@@ -207,34 +245,17 @@ def agenda_json(agenda: Agenda, rule: ResponseRule) -> dict[str, Any]:
             "items": [agenda_item_json(i, tz, rule) for i in part.items],
         }
 
-    return {
+    from amtui.core.describe_agenda import agenda_sections
+
+    data: dict[str, Any] = {
         "date": agenda.day.isoformat(),
         "timezone": str(tz),
         "generated_at": iso(agenda.now, tz),
         "days": agenda.days,
-        "overdue": section(agenda.overdue),
-        "today": section(agenda.today),
-        "waiting_leads": section(agenda.waiting),
-        "answers_due": section(agenda.answers),
-        "reminders": section(agenda.reminders),
-        "upcoming": section(agenda.upcoming),
     }
-
-
-def task_summary(row: TaskRow, tz: tzinfo, now: datetime, *, with_due: bool = True) -> str:
-    """`Send estimate · due today 15:00 · Granel · +urgent · @copywriter · 2/5`."""
-    task = row.task
-    parts = [one_line(task.title)]
-    if with_due and task.due is not None:
-        parts.append(f"due {format_when(task.due, tz, now)}")
-    if row.client_name:
-        parts.append(one_line(row.client_name))
-    parts.extend(f"+{one_line(tag)}" for tag in row.tags)
-    if task.assignee:
-        parts.append(f"@{one_line(task.assignee)}")
-    if row.subtasks_total:
-        parts.append(f"{row.subtasks_done}/{row.subtasks_total}")
-    return " · ".join(parts)
+    for part in agenda_sections(agenda):  # the agenda's one order, and its JSON keys
+        data[part.key] = section(part.section)
+    return data
 
 
 def lead_value(row: LeadRow) -> str:
@@ -255,13 +276,6 @@ def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     if item.lead is not None:
         data["lead"] = lead_json(item.lead, tz, rule)
     return data
-
-
-def due_line(item: DueItem, tz: tzinfo, now: datetime) -> tuple[str, str]:
-    """(ref, text) for one due item, e.g. ('L7', 'first response due today 10:15 · …')."""
-    from amtui.core.display import describe_due
-
-    return item.ref, describe_due(item, tz, now)
 
 
 def _minutes(span: timedelta | None) -> float | None:

@@ -11,7 +11,8 @@ from amtui.cli.output import Cell, Format, confirm, format_option, print_json, p
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
-    from amtui.core.tasks import TaskResult, TaskRow
+    from amtui.core.task_queries import TaskRow
+    from amtui.core.tasks import TaskResult
 
 app = typer.Typer(help="Tasks: kanban cards with subtasks, due dates, tags and assignees.")
 
@@ -45,35 +46,34 @@ def add(
 
     Example: amtui add "Send estimate due:fri 15:00 client:Granel +urgent @copywriter"
     """
-    from amtui.core.tasks import add_task, draft_from_text
+    from amtui.core.drafts import TaskOptions, task_draft
+    from amtui.core.tasks import add_task
 
     rt = runtime(ctx)
-    draft = draft_from_text(" ".join(text), now=rt.now, config=rt.config)
-    for name, value in (
-        ("due", due),
-        ("client", client),
-        ("lead", lead),
-        ("parent", parent),
-        ("column", column),
-        ("priority", priority),
-        ("assignee", assignee),
-        ("estimate", estimate),
-    ):
-        if value is not None:
-            setattr(draft, name, value)
-    draft.tags = [*draft.tags, *(tag or [])]
-    draft.notes = notes
+    options = TaskOptions(
+        notes=notes,
+        due=due,
+        client=client,
+        lead=lead,
+        parent=parent,
+        column=column,
+        priority=priority,
+        assignee=assignee,
+        estimate=estimate,
+        tags=tag or (),
+    )
+    draft = task_draft(" ".join(text), options, now=rt.now, config=rt.config)
     result = add_task(rt.db, draft, now=rt.now, config=rt.config)
     if quiet:
-        print(f"T{result.task.id}")
+        print(result.task.ref)
         return
-    from amtui.cli.serialize import task_summary
-    from amtui.core.tasks import TaskRow
+    from amtui.core.describe import task_summary
+    from amtui.core.task_queries import TaskRow
 
     row = TaskRow(result.task, result.client.name if result.client else None, result.tags)
-    say(f"Added T{result.task.id}: {task_summary(row, rt.config.timezone, rt.now)}")
+    say(f"Added {result.task.ref}: {task_summary(rt.view, row)}")
     if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 app.command("add")(add)
@@ -98,7 +98,7 @@ def list_(
     """
     from amtui.cli.serialize import task_json
     from amtui.core.display import format_when
-    from amtui.core.tasks import list_tasks
+    from amtui.core.task_queries import list_tasks
 
     rt = runtime(ctx)
     rows = list_tasks(
@@ -121,7 +121,7 @@ def list_(
         due = format_when(task.due, tz, rt.now) if task.due else ""
         table.append(
             [
-                f"T{task.id}",
+                task.ref,
                 task.column,
                 task.title,
                 Cell(due, "bold red" if _overdue(row, rt) else None),
@@ -135,7 +135,7 @@ def list_(
 
 
 def _overdue(row: TaskRow, rt: Runtime) -> bool:
-    from amtui.core.agenda import is_overdue
+    from amtui.core.dates import is_overdue
 
     return row.task.done_at is None and is_overdue(row.task.due, rt.now, rt.config.timezone)
 
@@ -180,41 +180,37 @@ def edit(
 
     Example: amtui task edit T12 due:mon -urgent +later @seo
     """
+    from amtui.core.drafts import TaskOptions, task_patch
     from amtui.core.errors import InputError
-    from amtui.core.tasks import edit_task, patch_from_text
+    from amtui.core.tasks import edit_task
 
     rt = runtime(ctx)
     for token in tokens or []:
         if token.startswith("--"):
             raise InputError(f"no such option: {token} (see `amtui task edit --help`)")
-    patch, column = patch_from_text(" ".join(tokens or []), now=rt.now, config=rt.config)
-    if title is not None:
-        patch.title = title
-    if notes is not None:
-        patch.notes = notes
-    for name, value in (
-        ("due", due),
-        ("client", client),
-        ("assignee", assignee),
-        ("estimate", estimate),
-    ):
-        if value is not None:
-            setattr(patch, name, None if value.lower() == "none" else value)
-    if priority is not None:
-        patch.priority = priority
+    options = TaskOptions(
+        title=title,
+        notes=notes,
+        due=due,
+        client=client,
+        priority=priority,
+        assignee=assignee,
+        estimate=estimate,
+    )
+    patch, column = task_patch(" ".join(tokens or []), options, now=rt.now, config=rt.config)
     result = edit_task(rt.db, reference, patch, now=rt.now, config=rt.config, column=column)
     _report(rt, result)
 
 
 def _report(rt: Runtime, result: TaskResult) -> None:
-    from amtui.cli.serialize import task_summary
-    from amtui.core.tasks import TaskRow
+    from amtui.core.describe import task_summary
+    from amtui.core.task_queries import TaskRow
 
     task = result.task
     row = TaskRow(task, result.client.name if result.client else None, result.tags)
-    say(f"T{task.id} [{task.column}] {task_summary(row, rt.config.timezone, rt.now)}")
+    say(f"{task.ref} [{task.column}] {task_summary(rt.view, row)}")
     if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} (C{result.client.id}) was created.")
+        say(f"New client {result.client.name} ({result.client.ref}) was created.")
     if result.completed_subtasks:
         say(f"Also completed {result.completed_subtasks} open subtask(s).")
 
@@ -234,7 +230,7 @@ def done(
     for reference in references:
         result = complete_task(rt.db, reference, now=rt.now, config=rt.config)
         extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
-        say(f"Done T{result.task.id}: {result.task.title}{extra}")
+        say(f"Done {result.task.ref}: {result.task.title}{extra}")
 
 
 @app.command("reopen")
@@ -247,7 +243,7 @@ def reopen(ctx: typer.Context, reference: Ref) -> None:
 
     rt = runtime(ctx)
     result = reopen_task(rt.db, reference, now=rt.now, config=rt.config)
-    say(f"Reopened T{result.task.id} in {result.task.column}: {result.task.title}")
+    say(f"Reopened {result.task.ref} in {result.task.column}: {result.task.title}")
 
 
 @app.command("move")
@@ -272,12 +268,12 @@ def move(
         raise InputError("give exactly one of: a COLUMN, --up or --down")
     if column is not None:
         result = move_task(rt.db, reference, column, now=rt.now, config=rt.config)
-        say(f"Moved T{result.task.id} to {result.task.column}")
+        say(f"Moved {result.task.ref} to {result.task.column}")
         if result.completed_subtasks:
             say(f"Also completed {result.completed_subtasks} open subtask(s).")
         return
     task = reorder_task(rt.db, reference, -1 if up else 1, now=rt.now)
-    say(f"Moved T{task.id} {'up' if up else 'down'} in {task.column}")
+    say(f"Moved {task.ref} {'up' if up else 'down'} in {task.column}")
 
 
 @app.command("rm")
@@ -291,7 +287,8 @@ def remove(
     Example: amtui task rm T12 --yes
     """
     from amtui.core.refs import Kind, parse_ref
-    from amtui.core.tasks import count_subtasks, delete_task
+    from amtui.core.task_queries import count_subtasks
+    from amtui.core.tasks import delete_task
 
     rt = runtime(ctx)
     name = str(parse_ref(reference, Kind.TASK))

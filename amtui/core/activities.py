@@ -1,8 +1,15 @@
-"""The timeline: every change to a lead, client or task is recorded as an activity."""
+"""The timeline: every change to a lead, client or task is recorded as an activity.
+
+One action, one entry: a command writes exactly one activity on its subject, whatever else it
+sets off. `lead log L7 call` on a new lead is one `call` entry, and what it also did (the first
+response, new → contacted, the reply that stopped the ladder at step 2) is kept on that entry
+under `data["effects"]` (`add_effects`) and told by `describe_activity`. Older databases may
+hold separate entries for those effects (`responded`, `reply-received`, ladder notes).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -64,3 +71,39 @@ def list_activities(session: Session, subject: Task | Lead | Client) -> list[Act
         .order_by(col(Activity.occurred_at), col(Activity.id))
     )
     return list(session.exec(query))
+
+
+def add_effects(entry: Activity, **effects: Any) -> None:
+    """Record on an action's one timeline entry something else the action did (a stage it
+    moved the lead to, the ladder it started or stopped…)."""
+    data = dict(entry.data or {})
+    data["effects"] = {**data.get("effects", {}), **effects}
+    entry.data = data  # a new dict: the JSON column notices the change
+
+
+def describe_activity(activity: Activity, tz: tzinfo) -> str:
+    """An entry's text followed by what else it did, times in `tz`:
+    `Talked to Anna · first response · new → contacted · follow-up ladder stopped at step 2`."""
+    parts = [activity.text] if activity.text else []
+    effects: dict[str, Any] = (activity.data or {}).get("effects", {})
+    if effects.get("first_response"):
+        parts.append("first response")
+    stage = effects.get("stage")
+    if stage:
+        parts.append(f"{stage['from']} → {stage['to']}")
+    if effects.get("answered"):
+        parts.append("answer recorded")
+    if effects.get("answer_due_at"):
+        promised = datetime.fromisoformat(effects["answer_due_at"]).astimezone(tz)
+        parts.append(f"answer promised for {promised:%Y-%m-%d %H:%M}")
+    stopped = effects.get("ladder_stopped")
+    if stopped:
+        parts.append(f"follow-up ladder stopped at step {stopped['step']} ({stopped['reason']})")
+    started = effects.get("ladder_started")
+    if started:
+        parts.append(f"follow-up ladder started, step 1 is R{started['reminder']}")
+    if effects.get("warm"):
+        parts.append("no longer cold")
+    if effects.get("cold"):
+        parts.append("gone cold: the follow-up ladder ended without a reply")
+    return " · ".join(parts)

@@ -3,14 +3,14 @@
 All of it is computed for one local day of the user (DESIGN §3): what is overdue, what is due
 that day (timed items by time, then all-day ones), the leads' service-level deadlines (first
 responses still owed, substantive answers due by the end of the day), which reminders fall due
-(follow-up steps among them), and the deadlines of the next N days. Every section is a count plus
+(follow-up steps among them), and every deadline of the next N days (tasks, reminders and
+follow-up steps, answers promised for a later day). Every section is a count plus
 its first `limit` items, each fetched through a partial index, so the cost does not grow with
 the size of the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,19 +19,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from amtui.core.config import Config
-from amtui.core.dates import day_bounds, local_today
+from amtui.core.dates import day_bounds, is_overdue, local_today
 from amtui.core.db import Database
-from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import (
-    LEAD_ANSWER_PENDING_SQL,
-    LEAD_WAITING_SQL,
-    Client,
-    Lead,
-    Reminder,
-    Task,
-)
-from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
-from amtui.core.tasks import TaskRow, rows_for
+from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.models import Client, Lead, Reminder, Task, effective_due
+from amtui.core.reminders import ReminderRow, reminder_rows
+from amtui.core.sla import ResponseRule, deadlines_of
+from amtui.core.task_queries import TaskRow, rows_for
+from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 
 @dataclass
@@ -49,11 +44,11 @@ class AgendaItem:
     @property
     def ref(self) -> str:
         if self.task:
-            return f"T{self.task.task.id}"
+            return self.task.task.ref
         if self.lead:
-            return f"L{self.lead.lead.id}"
+            return self.lead.lead.ref
         assert self.reminder is not None
-        return f"R{self.reminder.reminder.id}"
+        return self.reminder.reminder.ref
 
 
 @dataclass
@@ -106,7 +101,7 @@ def build_agenda(
     cutoff = now if day == today else start
     horizon_date = day + timedelta(days=days)
     horizon = day_bounds(horizon_date, tz)[1]
-    respond_by = config.response_rule.due
+    rule = config.response_rule
     task_of, lead_of, reminder_of = _client_filters(client_id)
     with db.read() as session:
         tasks = _TaskWindow(session, limit, task_of)
@@ -130,28 +125,35 @@ def build_agenda(
         reminders_today = reminders.section(
             sa.and_(effective_due() >= cutoff, effective_due() < end), cutoff
         )
-        waiting = _lead_deadlines(
-            session,
-            sa.and_(sa.text(LEAD_WAITING_SQL), lead_of),
-            Lead.received_at,
-            lambda lead: respond_by(lead.received_at),
-            "first-response",
-            limit,
-            cutoff,
+        leads = _LeadWindow(session, limit, rule, cutoff)
+        waiting = leads.section(
+            sa.and_(sa.text(LEAD_WAITING_SQL), lead_of), Lead.received_at, "first-response"
         )
-        answers = _lead_deadlines(
-            session,
-            sa.and_(
-                sa.text(LEAD_ANSWER_PENDING_SQL),
-                col(Lead.first_response_at).is_not(None),
-                col(Lead.answer_due_at) < end,
-                lead_of,
-            ),
-            Lead.answer_due_at,
-            lambda lead: lead.answer_due_at or lead.received_at,
-            "answer",
+        answer_owed = sa.and_(
+            sa.text(LEAD_ANSWER_PENDING_SQL), col(Lead.first_response_at).is_not(None), lead_of
+        )
+        answers = leads.section(
+            sa.and_(answer_owed, col(Lead.answer_due_at) < end), Lead.answer_due_at, "answer"
+        )
+        # The next days hold every kind of deadline: tasks, reminders (follow-up steps among
+        # them) and the answers promised for a later day.
+        upcoming = _merge(
+            upcoming,
+            reminders.section(sa.and_(effective_due() >= end, effective_due() < horizon), cutoff),
             limit,
-            cutoff,
+            tz,
+        )
+        upcoming = _merge(
+            upcoming,
+            leads.section(
+                sa.and_(
+                    answer_owed, col(Lead.answer_due_at) >= end, col(Lead.answer_due_at) < horizon
+                ),
+                Lead.answer_due_at,
+                "answer",
+            ),
+            limit,
+            tz,
         )
         for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
             _attach_zones(session, section.items)
@@ -241,25 +243,27 @@ class _ReminderWindow:
         return Section(total, items)
 
 
-def _lead_deadlines(
-    session: Session,
-    where: sa.ColumnElement[bool],
-    order: object,
-    deadline: Callable[[Lead], datetime],
-    kind: str,
-    limit: int | None,
-    cutoff: datetime,
-) -> Section:
-    """Leads owing a response or an answer, the earliest deadline first (partial indexes)."""
-    total = session.exec(select(func.count()).select_from(Lead).where(where)).one()
-    query = select(Lead).where(where).order_by(col(order), col(Lead.id))
-    if limit is not None:
-        query = query.limit(limit)
-    items = []
-    for row in lead_rows(session, list(session.exec(query))):
-        due = deadline(row.lead)
-        items.append(AgendaItem(due, due < cutoff, lead=row, deadline=kind))
-    return Section(total, items)
+class _LeadWindow:
+    """Leads owing a response or an answer, the earliest deadline first (partial indexes);
+    each item's time is the deadline as `sla` derives it."""
+
+    def __init__(
+        self, session: Session, limit: int | None, rule: ResponseRule, cutoff: datetime
+    ) -> None:
+        self.session, self.limit, self.rule, self.cutoff = session, limit, rule, cutoff
+
+    def section(self, where: sa.ColumnElement[bool], order: object, kind: str) -> Section:
+        total = self.session.exec(select(func.count()).select_from(Lead).where(where)).one()
+        query = select(Lead).where(where).order_by(col(order), col(Lead.id))
+        if self.limit is not None:
+            query = query.limit(self.limit)
+        items = []
+        for row in lead_rows(self.session, list(self.session.exec(query))):
+            deadlines = deadlines_of(row.lead, self.rule)
+            assert deadlines is not None  # the conditions select open leads only
+            due = deadlines.of(kind).due
+            items.append(AgendaItem(due, due < self.cutoff, lead=row, deadline=kind))
+        return Section(total, items)
 
 
 def _attach_zones(session: Session, items: list[AgendaItem]) -> None:
@@ -293,12 +297,3 @@ def _attach_zones(session: Session, items: list[AgendaItem]) -> None:
 def _merge(first: Section, second: Section, limit: int | None, tz: ZoneInfo) -> Section:
     items = sorted([*first.items, *second.items], key=lambda item: sort_key(item.due, tz))
     return Section(first.total + second.total, items[:limit] if limit is not None else items)
-
-
-def is_overdue(due: date | datetime | None, cutoff: datetime, tz: ZoneInfo) -> bool:
-    """Past its deadline at `cutoff`: an all-day due counts until the end of its day."""
-    if due is None:
-        return False
-    if isinstance(due, datetime):
-        return due < cutoff
-    return day_bounds(due, tz)[1] <= cutoff

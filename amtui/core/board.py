@@ -5,17 +5,17 @@ The TUI never loads a whole table: each board column and the inbox come as a pag
 with 100 rows or 100 000. Every query here walks an index:
 - a board column reads `ix_task_board (parent_id, column, position)`;
 - waiting leads read the partial index `ix_lead_waiting` (oldest first, the most urgent);
-- the rest of the open leads are newest first, found through the stage index;
+- the rest of the open leads come by their next action, found through the stage index.
 
-The inbox order is the one `leads.list_leads` uses (waiting leads oldest first, then the rest
-newest first); it is repeated here because the inbox also filters by text and needs counts.
+The inbox order is `leads.inbox_leads`, the one `amtui lead list` uses; here it is paged, with
+a text filter and the counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -24,18 +24,11 @@ from amtui.core.agenda import Agenda, AgendaItem, Section
 from amtui.core.config import Config
 from amtui.core.db import Database, contains_folded
 from amtui.core.errors import NotFoundError
-from amtui.core.leads import LeadRow, lead_rows, next_action_order
-from amtui.core.lookup import find_client
-from amtui.core.models import (
-    CLOSED_STAGES,
-    LEAD_WAITING_SQL,
-    Client,
-    Lead,
-    Stage,
-    Task,
-    TaskTag,
-)
-from amtui.core.tasks import TaskRow, rows_for
+from amtui.core.lead_queries import LeadRow, inbox_leads, lead_rows
+from amtui.core.lookup import ClientName, find_client, load_client_names
+from amtui.core.models import Client, Lead, Task, TaskTag
+from amtui.core.refs import Kind, ref
+from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.text import fold, one_line
 
 if TYPE_CHECKING:
@@ -43,7 +36,6 @@ if TYPE_CHECKING:
 
 BOARD_PAGE = 15  # a column shows about 8 cards at 40 lines; the next page loads on demand
 INBOX_PAGE = 25
-OPEN_STAGES = tuple(stage.value for stage in Stage if stage.value not in CLOSED_STAGES)
 
 
 @dataclass(frozen=True)
@@ -55,7 +47,7 @@ class ClientChoice:
 
     @property
     def ref(self) -> str:
-        return f"C{self.id}"
+        return ref(Kind.CLIENT, self.id)
 
 
 @dataclass
@@ -87,12 +79,23 @@ class InboxPage:
 
 
 def find_client_choice(db: Database, text: str) -> ClientChoice:
-    """A client by name (any case, any script) or reference, for the "filter to client" key."""
+    """The client `text` picks (reference, whole name, or a unique beginning of the name or of
+    one of its words; see `lookup`), for `agenda --client` and the "filter to client" key.
+    Several matches raise AmbiguousClientError (exit 2), none NotFoundError."""
     with db.read() as session:
         client = find_client(session, text.strip())
         if client is None:
-            raise NotFoundError(f"no client named {one_line(text)!r}")
+            raise NotFoundError(f"no client named {one_line(text.strip())!r}")
         return ClientChoice(client.id or 0, client.name)
+
+
+def client_choices(db: Database) -> list[ClientName]:
+    """Every client (id, name, archived) for matching as the user types: call
+    `lookup.match_client_names(choices, text)` on each key; its `.client` is exactly what
+    `find_client_choice` (Enter) picks, `.describe()` says so in words, and `.completion()`
+    gives an inline suggestion when the text begins the name."""
+    with db.read() as session:
+        return load_client_names(session)
 
 
 def client_names(db: Database, *, limit: int = 500) -> list[str]:
@@ -223,51 +226,16 @@ def inbox_page(
     limit: int = INBOX_PAGE,
     rule: ResponseRule | None = None,
 ) -> InboxPage:
-    """Open leads, most urgent first: waiting for a first response (oldest first), then the
-    rest by next action (answer deadline or follow-up step; none last, newest first). Two
-    queries rather than one sort over every lead; each row carries its next action."""
+    """A page of open leads in the inbox order (`leads.inbox_leads`, as `amtui lead list`),
+    with the counts; each row carries its next action."""
     extra: list[sa.ColumnElement[bool]] = []
     if client is not None:
         extra.append(col(Lead.client_id) == client)
     if text and text.strip():
         fields = (Lead.title, Lead.partner, Lead.contact_name, Lead.contact_email, Lead.notes)
         extra.append(sa.or_(*(contains_folded(f, text.strip()) for f in fields)))
-    # Literal SQL text, so SQLite can prove the partial index ix_lead_waiting applies.
-    waiting_where: list[Any] = [sa.text(LEAD_WAITING_SQL), *extra]
-    rest_where = [
-        col(Lead.first_response_at).is_not(None),
-        col(Lead.stage).in_(OPEN_STAGES),  # IN, not NOT IN: it walks ix_lead_stage
-        *extra,
-    ]
-    next_action = next_action_order()
     with db.read() as session:
-        waiting = session.exec(select(func.count()).select_from(Lead).where(*waiting_where)).one()
-        rest = session.exec(select(func.count()).select_from(Lead).where(*rest_where)).one()
-        leads: list[Lead] = []
-        if offset < waiting:
-            query = (
-                select(Lead)
-                .where(*waiting_where)
-                .order_by(col(Lead.received_at), col(Lead.id))
-                .offset(offset)
-                .limit(limit)
-            )
-            leads.extend(session.exec(query))
-        room = limit - len(leads)
-        if room > 0 and rest:
-            query = (
-                select(Lead)
-                .where(*rest_where)
-                .order_by(
-                    sa.case((next_action.is_(None), 1), else_=0),
-                    next_action,
-                    col(Lead.received_at).desc(),
-                    col(Lead.id).desc(),
-                )
-                .offset(max(0, offset - waiting))
-                .limit(room)
-            )
-            leads.extend(session.exec(query))
+        (waiting, rest), leads = inbox_leads(session, extra, offset=offset, limit=limit, count=True)
         rows = lead_rows(session, leads, rule)
         return InboxPage(waiting + rest, waiting, rows, offset)
 

@@ -12,8 +12,9 @@ from sqlmodel import Session, col, func, select
 from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.db import Database
 from amtui.core.errors import InputError
+from amtui.core.kam import RELATIONSHIP_STAGES, kam_quadrant
 from amtui.core.lookup import get_client
-from amtui.core.models import CLOSED_STAGES, Activity, Client, Contact, Lead, Task
+from amtui.core.models import Activity, Client, Contact, Lead, Task
 from amtui.core.text import fold, one_line
 from amtui.core.validate import (
     UNSET,
@@ -23,22 +24,7 @@ from amtui.core.validate import (
     check_score,
     check_zone,
 )
-
-RELATIONSHIP_STAGES = ("tactical", "operational", "functional", "strategic")
-
-
-def kam_quadrant(attractiveness: int | None, relationship: int | None) -> str | None:
-    """Place an account on the KAM grid (scores 1–5; 4 and up count as high).
-
-    Strategic: attractive and strong relationship; Star: attractive, relationship to build;
-    Status: strong relationship, less attractive; Streamline: neither.
-    """
-    if attractiveness is None or relationship is None:
-        return None
-    high_attraction, strong = attractiveness >= 4, relationship >= 4
-    if high_attraction:
-        return "Strategic" if strong else "Star"
-    return "Status" if strong else "Streamline"
+from amtui.core.vocabulary import CLOSED_STAGES
 
 
 def check_client_name(name: str) -> str:
@@ -85,7 +71,7 @@ def add_client(
     with db.write() as session:
         existing = session.exec(select(Client).where(Client.name_key == fold(name))).first()
         if existing is not None:
-            raise InputError(f"client {one_line(existing.name)!r} exists already as C{existing.id}")
+            raise InputError(f"client {one_line(existing.name)!r} exists already as {existing.ref}")
         client = Client(
             name=name,
             name_key=fold(name),
@@ -148,7 +134,7 @@ def edit_client(
                 select(Client).where(Client.name_key == changes["name_key"])
             ).first()
             if clash is not None:
-                raise InputError(f"another client is called {one_line(clash.name)!r} (C{clash.id})")
+                raise InputError(f"another client is called {one_line(clash.name)!r} ({clash.ref})")
         changed = {k: v for k, v in changes.items() if getattr(client, k) != v}
         for key, value in changed.items():
             setattr(client, key, value)

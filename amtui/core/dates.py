@@ -21,10 +21,11 @@ from amtui.core.errors import InputError
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
 
 _ACCEPTED = (
-    "accepted: 2026-12-01, 2026-12-01 15:00, 2026-12-01T15:00+03:00, 1/12, 1.12.2026, 3 dec 2026, "
-    "dec 3, today, tomorrow, yesterday, now, fri, next mon, this fri, eod, eow, eom, eoq, sow, "
-    "som, +3d, -2w, +1m, +1y, +5b, +4h, +30min, in 3 days, in 5 business days; a date may be "
-    "followed by a time (fri 15:00, tomorrow at 3pm, noon) and a zone (mon 10:00 America/New_York)"
+    "accepted: 2026-12-01, 2026-12-01 15:00, 2026-12-01T15:00+03:00, 1/12, 1.12.2026, 12-01, "
+    "3 dec 2026, dec 3, today, tomorrow, yesterday, now, fri, next mon, this fri, eod, eow, eom, "
+    "eoq, sow, som, +3d, -2w, +1m, +1y, +5b, +4h, +30min, in 3 days, in 5 business days; a date "
+    "may be followed by a time (fri 15:00, tomorrow at 3pm, noon) and a zone "
+    "(mon 10:00 America/New_York)"
 )
 
 
@@ -87,6 +88,15 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """[start, end) of the local day `day` in `tz` as aware UTC datetimes (23h/25h on DST days)."""
     start, end = (localize(datetime.combine(day + timedelta(days=i), time()), tz) for i in (0, 1))
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def is_overdue(due: date | datetime | None, cutoff: datetime, tz: tzinfo) -> bool:
+    """Past its deadline at `cutoff`: an all-day due counts until the end of its day in `tz`."""
+    if due is None:
+        return False
+    if isinstance(due, datetime):
+        return due < cutoff
+    return day_bounds(due, tz)[1] <= cutoff
 
 
 def add_business_days(day: date, n: int, workdays: frozenset[int] = WEEKDAYS_MON_FRI) -> date:
@@ -181,6 +191,7 @@ _ISO_DATETIME = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[t ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(z|[+-][0-9]{2}:[0-9]{2})?"
 )
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})(?:\2([0-9]+))?")
+_ISO_MONTH_DAY = re.compile(r"[0-9]{2}-[0-9]{2}")
 _OFFSET = re.compile(r"([+-])([0-9]+)([a-z]*)")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
 _TWELVE_HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)")
@@ -202,7 +213,9 @@ def parse_when(
     (an IANA name or a key of `zones`); a timed result carries the zone its wall time was read
     in. Raises DateParseError for any text that is not exactly one of the accepted forms.
     A weekday is the next such day (1-7 days ahead), `next mon` falls in next Monday-start week,
-    `this fri` and `eow` may be past, and a date without a year is in the current year.
+    `this fri` and `eow` may be past, and a date without a year is the nearest such date
+    (within half a year of today: in December `3 jan` is next January, in January `20 dec`
+    last December). Results run from 1900 to 2999; anything outside is refused.
     """
     ensure_aware(now)
     if date_order not in ("dmy", "mdy"):
@@ -212,21 +225,46 @@ def parse_when(
     if not raw:
         raise DateParseError(text, "the expression is empty")
     try:
-        try:
-            return _Context(now, tz, date_order, workdays).parse([t.lower() for t in raw])
-        except _Reject:
-            # Only when the whole text fails is the last word tried as a zone: no IANA name is
-            # also a date word (a caller's zone key that is loses to it), and plain text never
-            # pays for the zone lookup.
-            zone = _trailing_zone(raw[-1], zones) if len(raw) > 1 else None
-            if zone is None:
-                raise
-            ctx = _Context(now, zone, date_order, workdays, zoned=True)
-            return ctx.parse([t.lower() for t in raw[:-1]])
+        return _in_range(_parse(raw, now, tz, date_order, workdays, zones), text)
     except _Reject as exc:
         raise DateParseError(text, str(exc)) from None
     except (OverflowError, ValueError):  # arithmetic past year 1 or 9999, huge numbers
-        raise DateParseError(text, "the result is outside the supported date range") from None
+        raise DateParseError(text, _RANGE) from None
+
+
+#: What any date field accepts: wide enough for every real plan, narrow enough that every rule
+#: (+7 days of agenda, a 3-month ladder step, strftime) stays clear of the year 1 and 9999 edges.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+_RANGE = f"amtui keeps dates from {MIN_YEAR} to {MAX_YEAR}"
+
+
+def _in_range(value: date | datetime, text: str) -> date | datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise _Reject(_RANGE)
+    return value
+
+
+def _parse(
+    raw: list[str],
+    now: datetime,
+    tz: tzinfo,
+    date_order: str,
+    workdays: frozenset[int],
+    zones: Mapping[str, tzinfo] | None,
+) -> date | datetime:
+    try:
+        return _Context(now, tz, date_order, workdays).parse([t.lower() for t in raw])
+    except _Reject:
+        # Only when the whole text fails is the last word tried as a zone: no IANA name is
+        # also a date word (a caller's zone key that is loses to it), and plain text never
+        # pays for the zone lookup.
+        zone = _trailing_zone(raw[-1], zones) if len(raw) > 1 else None
+        if zone is None:
+            raise
+        ctx = _Context(now, zone, date_order, workdays, zoned=True)
+        return ctx.parse([t.lower() for t in raw[:-1]])
 
 
 def _trailing_zone(token: str, zones: Mapping[str, tzinfo] | None) -> tzinfo | None:
@@ -312,21 +350,45 @@ class _Context:
             return week + timedelta(days=_WEEKDAYS[second]), tokens[2:]
         if _ISO_DATE.fullmatch(first):
             return _calendar_date(*map(int, first.split("-"))), tokens[1:]
+        if _ISO_MONTH_DAY.fullmatch(first):  # 01-05: ISO order (month first), whatever the config
+            iso_month, iso_day = map(int, first.split("-"))
+            return self._yearless(iso_month, iso_day), tokens[1:]
         numeric = _NUMERIC_DATE.fullmatch(first)
         if numeric:  # 1/12, 1.12.2026: day and month in the configured order, 4-digit year
             a, _, b, year = numeric.groups()
             if year is not None and len(year) != 4:
                 raise _Reject(f"year {year!r} must have 4 digits")
             day, month = (a, b) if self.date_order == "dmy" else (b, a)
-            return _calendar_date(int(year or self.today.year), int(month), int(day)), tokens[1:]
+            if year is None:
+                return self._yearless(int(month), int(day)), tokens[1:]
+            return _calendar_date(int(year), int(month), int(day)), tokens[1:]
         offset = _offset(tokens)
         if offset is not None:
             amount, unit, used = offset
             return self._shift(amount, unit), tokens[used:]
         return self._month_name_date(tokens)
 
+    def _yearless(self, month: int, day: int) -> date:
+        """A day and month without a year: the nearest such date, before or after today (a
+        tie goes to the future). So planning in December for `3 jan` means next January, and
+        logging in January what happened on `20 dec` means last December."""
+        candidates = []
+        for year in (self.today.year - 1, self.today.year, self.today.year + 1):
+            try:
+                candidates.append(date(year, month, day))
+            except ValueError:
+                continue
+        if not candidates:
+            if (month, day) != (2, 29):
+                _calendar_date(self.today.year, month, day)  # raises the usual message
+            raise _Reject(
+                f"there is no {day} {_MONTH_NAMES[month - 1][:3]} within a year of "
+                "today; give the year"
+            )
+        return min(candidates, key=lambda c: (abs((c - self.today).days), c < self.today))
+
     def _month_name_date(self, tokens: list[str]) -> tuple[date | None, list[str]]:
-        """`3 dec`, `dec 3`, `3 december 2026`, `dec 3, 2026` (no year: the current year)."""
+        """`3 dec`, `dec 3`, `3 december 2026`, `dec 3, 2026` (no year: the nearest one)."""
         first, second, third = [*tokens, "", ""][:3]
         has_year = len(third) == 4 and _NUMBER.fullmatch(third) is not None
         if has_year:
@@ -339,8 +401,9 @@ class _Context:
             raise _Reject(f"'{first}' needs a day, e.g. '3 {first}'")
         else:
             return None, tokens
-        year = int(third) if has_year else self.today.year
-        return _calendar_date(year, month, int(day)), tokens[3 if has_year else 2 :]
+        if not has_year:
+            return self._yearless(month, int(day)), tokens[2:]
+        return _calendar_date(int(third), month, int(day)), tokens[3:]
 
     def _shift(self, amount: int, unit: str) -> date:
         if unit == "b":

@@ -1,19 +1,14 @@
-"""Plain-text presentation shared by the CLI and the TUI: times, ages, money.
+"""Formatting primitives shared by the CLI and the TUI: times, spans, countdowns, money.
 
-Pure functions of their arguments (and of `now`), so both front ends say the same thing.
+Pure functions of their arguments (and of `now`). What a record says with them is decided in
+`amtui.core.describe` and its siblings.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
 
 from amtui.core.dates import local_today
-from amtui.core.text import one_line
-
-if TYPE_CHECKING:
-    from amtui.core.leads import NextAction
-    from amtui.core.notify import DueItem
 
 
 def format_when(value: date | datetime, tz: tzinfo, now: datetime) -> str:
@@ -72,40 +67,6 @@ def format_countdown(deadline: datetime, now: datetime) -> str:
             return f"{seconds // 60:02d}:{seconds % 60:02d} left"
         return f"{format_span(remaining)} left"
     return f"late {format_span(remaining)}"
-
-
-def describe_next_action(action: NextAction, tz: tzinfo, now: datetime) -> str:
-    """`respond 12:04 left`, `answer late 2h 10m`, `follow-up 2 tomorrow 10:00`, `call Mon`."""
-    if action.kind == "first-response":
-        return f"respond {format_countdown(action.due, now)}"
-    if action.kind == "answer":
-        return f"answer {format_countdown(action.due, now)}"
-    step = f" {action.step}" if action.step else ""
-    kind = _KIND_WORDS.get(action.kind, action.kind)
-    return f"{kind}{step} {format_when(action.due, tz, now)}"
-
-
-_KIND_WORDS = {"custom": "reminder", "check-receipt": "check receipt"}
-
-
-def describe_due(item: DueItem, tz: tzinfo, now: datetime) -> str:
-    """One due item on one line (`remind due`, the app's toasts):
-    `first response due today 10:15 (client: …): Title · email from client` or
-    `due today 16:00 [step 2]: Follow up… · L7 Title`."""
-    when = format_when(item.due, tz, now)
-    client = ""
-    if item.zone is not None and item.zone != tz:
-        client = f" (client: {format_when(item.due, item.zone, now)} {item.zone})"
-    if item.reminder is not None:
-        row = item.reminder
-        step = f" [step {row.reminder.step}]" if row.reminder.step else ""
-        about = f" · {row.subject_ref} {row.subject_title or ''}" if row.subject_ref else ""
-        return one_line(f"due {when}{client}{step}: {row.reminder.text}{about}".rstrip())
-    assert item.lead is not None
-    lead = item.lead.lead
-    what = "first response" if item.kind == "first-response" else "answer"
-    origin = f"partner {lead.partner}" if lead.partner else lead.source
-    return one_line(f"{what} due {when}{client}: {lead.title} · {lead.channel} from {origin}")
 
 
 def format_money(cents: int | None, currency: str | None) -> str:

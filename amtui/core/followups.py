@@ -9,7 +9,6 @@ the pure functions in `amtui.core.sla`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,25 +16,26 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import CLOSED_STAGES, Client, Lead, Reminder
-from amtui.core.sla import Interval, parse_ladder, step_due, step_kind
-
-LADDER_KINDS = ("check-receipt", "follow-up")
+from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.models import Activity, Client, Lead, Reminder
+from amtui.core.sla import (
+    LadderState,
+    ladder_state,
+    parse_ladder,
+    step_due,
+    step_kind,
+    step_text,
+)
+from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
 
 def lead_zone(session: Session, lead: Lead, config: Config) -> ZoneInfo:
     """The zone a lead's deadlines are counted in: its own, its client's, else the user's."""
-    if lead.timezone:
-        return ZoneInfo(lead.timezone)
-    if lead.client_id:
-        client = session.get(Client, lead.client_id)
-        if client is not None and client.timezone:
-            return ZoneInfo(client.timezone)
-    return config.timezone
+    client = session.get(Client, lead.client_id) if lead.client_id and not lead.timezone else None
+    return config.deadline_zone(lead.timezone or (client.timezone if client else None))
 
 
 def pending_step(session: Session, lead: Lead) -> Reminder | None:
@@ -49,12 +49,6 @@ def pending_step(session: Session, lead: Lead) -> Reminder | None:
     ).first()
 
 
-def _step_text(step: int, ladder: tuple[Interval, ...], interval: Interval) -> str:
-    if step == 1:
-        return f"Check the proposal arrived (step 1 of {len(ladder)})"
-    return f"Follow up: no reply after {interval.describe()} (step {step} of {len(ladder)})"
-
-
 def _schedule(
     session: Session, lead: Lead, step: int, after: datetime, *, now: datetime, config: Config
 ) -> Reminder:
@@ -62,7 +56,7 @@ def _schedule(
     interval = ladder[step - 1]
     due = step_due(after, interval, lead_zone(session, lead, config), config.working_hours)
     reminder = Reminder(
-        text=_step_text(step, ladder, interval),
+        text=step_text(step, ladder),
         kind=step_kind(step),
         step=step,
         due_at=due,
@@ -74,37 +68,29 @@ def _schedule(
     return reminder
 
 
-def start_ladder(session: Session, lead: Lead, *, now: datetime, config: Config) -> Reminder:
-    """(Re)start the ladder at step 1, counted from `now` (a proposal or a message just sent)."""
+def start_ladder(
+    session: Session, lead: Lead, *, now: datetime, config: Config, entry: Activity
+) -> Reminder:
+    """(Re)start the ladder at step 1, counted from `now` (a proposal or a message just sent).
+    The action's timeline `entry` records it (one action, one entry)."""
     previous = pending_step(session, lead)
     if previous is not None:
         session.delete(previous)
     lead.cold_at = None
     reminder = _schedule(session, lead, 1, now, now=now, config=config)
-    record_activity(
-        session,
-        lead,
-        ActivityKind.NOTE,
-        f"follow-up ladder started ({config.followup_ladder}); step 1 is R{reminder.id}",
-        now=now,
-        data={"ladder": "started", "reminder": reminder.id},
-    )
+    add_effects(entry, ladder_started={"reminder": reminder.id, "ladder": config.followup_ladder})
     return reminder
 
 
-def stop_ladder(session: Session, lead: Lead, *, now: datetime, reason: str) -> Reminder | None:
-    """Stop a running ladder (a reply, a win, a loss): the pending step is removed."""
+def stop_ladder(
+    session: Session, lead: Lead, *, now: datetime, reason: str, entry: Activity
+) -> Reminder | None:
+    """Stop a running ladder (a reply, a win, a loss): the pending step is removed, and the
+    action's timeline `entry` says so."""
     pending = pending_step(session, lead)
     if pending is None:
         return None
-    record_activity(
-        session,
-        lead,
-        ActivityKind.NOTE,
-        f"follow-up ladder stopped at step {pending.step}: {reason}",
-        now=now,
-        data={"ladder": "stopped", "step": pending.step, "reason": reason},
-    )
+    add_effects(entry, ladder_stopped={"step": pending.step, "reason": reason})
     session.delete(pending)
     return pending
 
@@ -118,7 +104,7 @@ def advance_ladder(
         return None
     ladder = parse_ladder(config.followup_ladder)
     step = done.step or 1
-    record_activity(
+    entry = record_activity(
         session,
         lead,
         ActivityKind.NOTE,
@@ -129,66 +115,34 @@ def advance_ladder(
     if step >= len(ladder):
         lead.cold_at = now
         lead.updated_at = now
-        record_activity(
-            session,
-            lead,
-            ActivityKind.NOTE,
-            "gone cold: the follow-up ladder ended without a reply",
-            now=now,
-            data={"ladder": "cold"},
-        )
+        add_effects(entry, cold=True)
         return None
     return _schedule(session, lead, step + 1, now, now=now, config=config)
 
 
-@dataclass(frozen=True)
-class LadderState:
-    """Where one lead stands on its follow-up ladder (`amtui show`, the TUI's detail view)."""
-
-    pending: Reminder | None  # the step waiting to be done, while a ladder runs
-    done: int  # steps done: of the running ladder, else every step done (all when cold)
-    steps: int  # length of the configured ladder
-    cold_at: datetime | None  # the last step was done without a reply
-
-    @property
-    def status(self) -> str:
-        """`running`, `cold` or `idle` (no ladder, or one stopped by a reply)."""
-        if self.cold_at is not None:
-            return "cold"
-        return "running" if self.pending is not None else "idle"
-
-
-def ladder_state(lead: Lead, reminders: Iterable[Reminder], config: Config) -> LadderState:
-    """The ladder state of `lead` from its reminders (any of them; other kinds are ignored)."""
-    steps = len(parse_ladder(config.followup_ladder))
-    ladder = [r for r in reminders if r.kind in LADDER_KINDS]
-    pending = next((r for r in ladder if r.done_at is None), None)
-    if lead.cold_at is not None:
-        done = steps
-    elif pending is not None:
-        done = (pending.step or 1) - 1
-    else:
-        done = sum(1 for r in ladder if r.done_at is not None)
-    return LadderState(pending, done, steps, lead.cold_at)
-
-
 @dataclass
 class FollowupState:
-    """Where a lead stands on its ladder."""
+    """Where a lead stands on its ladder, with the zone its steps are counted in."""
 
     row: LeadRow
-    steps: int  # length of the configured ladder
-    done: int  # steps done so far in this ladder
-    pending: Reminder | None
+    ladder: LadderState[Reminder]
     zone: ZoneInfo
 
     @property
+    def steps(self) -> int:
+        return self.ladder.steps
+
+    @property
+    def done(self) -> int:
+        return self.ladder.done
+
+    @property
+    def pending(self) -> Reminder | None:
+        return self.ladder.pending
+
+    @property
     def status(self) -> str:
-        if self.row.lead.cold_at is not None:
-            return "cold"
-        if self.pending is not None:
-            return "running"
-        return "idle"
+        return self.ladder.status
 
 
 def list_followups(
@@ -230,5 +184,5 @@ def list_followups(
             own = [pending[row.lead.id]] if row.lead.id in pending else []
             state = ladder_state(row.lead, own, config)  # only the pending step: idle is 0 done
             zone = lead_zone(session, row.lead, config)
-            states.append(FollowupState(row, state.steps, state.done, state.pending, zone))
+            states.append(FollowupState(row, state, zone))
         return states

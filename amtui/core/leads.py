@@ -1,34 +1,25 @@
-"""Leads: enquiries from clients and partner agencies, from any channel, into one inbox."""
+"""Leads: enquiries from clients and partner agencies, from any channel, into one inbox.
+
+Every write is here; the inbox, rows and details are read in `amtui.core.lead_queries`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
-from amtui.core.activities import ActivityKind, list_activities, record_activity
+from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.db import Database
-from amtui.core.errors import AmtuiError, InputError, NotFoundError
+from amtui.core.errors import AmtuiError, InputError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import (
-    CLOSED_STAGES,
-    Activity,
-    Channel,
-    Client,
-    Lead,
-    Reminder,
-    Source,
-    Stage,
-    Task,
-)
-from amtui.core.reminders import effective_due
+from amtui.core.models import Client, Lead
+from amtui.core.sla import answer_due
 from amtui.core.text import one_line
 from amtui.core.validate import (
     UNSET,
@@ -39,13 +30,12 @@ from amtui.core.validate import (
     check_zone,
     parse_money,
 )
-
-if TYPE_CHECKING:
-    from amtui.core.sla import ResponseRule
-
-SOURCES = [s.value for s in Source]
-CHANNELS = [c.value for c in Channel]
-STAGES = [s.value for s in Stage]
+from amtui.core.vocabulary import (
+    CHANNELS,
+    SOURCES,
+    Channel,
+    Source,
+)
 
 
 class DuplicateLeadError(AmtuiError):
@@ -71,33 +61,6 @@ class LeadDraft:
     brief: Sequence[tuple[str, str]] = ()
     external_id: str | None = None
     notes: str = ""
-
-
-@dataclass
-class LeadRow:
-    lead: Lead
-    client_name: str | None = None
-    next_action: NextAction | None = None  # filled when the caller passes a ResponseRule
-
-
-@dataclass(frozen=True)
-class NextAction:
-    """What an open lead needs next, and by when: its first response, its answer, or the
-    earliest open reminder about it (a follow-up step among them)."""
-
-    kind: str  # "first-response", "answer", or a reminder kind ("follow-up", "call", …)
-    due: datetime
-    reminder: int | None = None  # the reminder's id, for reminder kinds
-    step: int | None = None  # the follow-up ladder step
-
-
-@dataclass
-class LeadDetails:
-    row: LeadRow
-    tasks: list[Task]
-    reminders: list[Reminder]
-    activities: list[Activity]
-    client_zone: str | None = None
 
 
 @dataclass
@@ -133,11 +96,7 @@ def resolve_received(value: str | datetime | None, *, now: datetime, config: Con
 
 def _answer_due(received: datetime, zone: str | None, config: Config) -> datetime:
     """One working day after arrival, in the client's zone (the user's when unknown)."""
-    from zoneinfo import ZoneInfo
-
-    from amtui.core.sla import answer_due
-
-    return answer_due(received, ZoneInfo(zone) if zone else config.timezone, config.working_hours)
+    return answer_due(received, config.deadline_zone(zone), config.working_hours)
 
 
 def _money(value: str | int | None) -> int | None:
@@ -158,6 +117,21 @@ def _source(source: str, partner: str | None) -> tuple[str, str | None]:
 
 def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -> LeadResult:
     """Record an incoming lead; its 15-minute first-response clock starts at `received`."""
+    with db.write() as session:
+        return create_lead(session, draft, now=now, config=config)
+
+
+def create_lead(
+    session: Session,
+    draft: LeadDraft,
+    *,
+    now: datetime,
+    config: Config,
+    client: Client | None = None,
+    activity: str = "",
+) -> LeadResult:
+    """`add_lead` in the caller's transaction (intake writes a mail and its lead together).
+    `client` links a client found by the caller (by contact address) instead of by name."""
     title = check_name(draft.title, "lead title")
     source, partner = _source(draft.source, draft.partner)
     channel = check_choice(draft.channel, CHANNELS, "channel")
@@ -167,45 +141,48 @@ def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -
     zone = check_zone(draft.timezone)
     received = resolve_received(draft.received, now=now, config=config)
     external_id = draft.external_id.strip() if draft.external_id else None
-    with db.write() as session:
-        if external_id:
-            existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
-            if existing is not None:
-                raise DuplicateLeadError(
-                    f"a lead with external id {one_line(external_id)!r} exists already: "
-                    f"L{existing.id}"
-                )
-        client, created = None, False
-        if draft.client:
-            client = find_client(session, draft.client)
-            if client is None:
-                client, created = ensure_client(session, draft.client, now=now)
-        deadline_zone = zone or (client.timezone if client else None)
-        lead = Lead(
-            title=title,
-            source=source,
-            partner=partner,
-            channel=channel,
-            contact_name=draft.contact_name,
-            contact_email=email,
-            contact_phone=draft.contact_phone,
-            client_id=client.id if client else None,
-            value_cents=value,
-            currency=currency,
-            timezone=zone,
-            received_at=received,
-            answer_due_at=_answer_due(received, deadline_zone, config),
-            brief=[{"q": q, "a": a} for q, a in draft.brief],
-            external_id=external_id,
-            notes=draft.notes,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(lead)
-        session.flush()
-        record_activity(
-            session, lead, ActivityKind.CREATED, f"via {channel}", now=now, occurred_at=received
-        )
+    if external_id:
+        existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
+        if existing is not None:
+            raise DuplicateLeadError(
+                f"a lead with external id {one_line(external_id)!r} exists already: {existing.ref}"
+            )
+    created = False
+    if client is None and draft.client:
+        client = find_client(session, draft.client)
+        if client is None:
+            client, created = ensure_client(session, draft.client, now=now)
+    deadline_zone = zone or (client.timezone if client else None)
+    lead = Lead(
+        title=title,
+        source=source,
+        partner=partner,
+        channel=channel,
+        contact_name=draft.contact_name,
+        contact_email=email,
+        contact_phone=draft.contact_phone,
+        client_id=client.id if client else None,
+        value_cents=value,
+        currency=currency,
+        timezone=zone,
+        received_at=received,
+        answer_due_at=_answer_due(received, deadline_zone, config),
+        brief=[{"q": q, "a": a} for q, a in draft.brief],
+        external_id=external_id,
+        notes=draft.notes,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(lead)
+    session.flush()
+    record_activity(
+        session,
+        lead,
+        ActivityKind.CREATED,
+        activity or f"via {channel}",
+        now=now,
+        occurred_at=received,
+    )
     return LeadResult(lead, client, created)
 
 
@@ -286,7 +263,7 @@ def edit_lead(
         first = lead.first_response_at
         if first is not None and lead.received_at > first:
             raise InputError(
-                f"L{lead.id} was first answered {first:%Y-%m-%d %H:%M} UTC; it cannot arrive later"
+                f"{lead.ref} was first answered {first:%Y-%m-%d %H:%M} UTC; it cannot arrive later"
             )
         promised = lead.answer_due_at is not None and lead.answer_due_at != rule_before
         if (
@@ -311,142 +288,3 @@ def delete_lead(db: Database, reference: str) -> str:
         title = lead.title
         session.delete(lead)
     return title
-
-
-def list_leads(
-    db: Database,
-    *,
-    stage: str | None = None,
-    waiting: bool = False,
-    client: str | None = None,
-    source: str | None = None,
-    channel: str | None = None,
-    include_closed: bool = False,
-    limit: int | None = 200,
-    offset: int = 0,
-    rule: ResponseRule | None = None,
-) -> list[LeadRow]:
-    """Leads, most urgent first: those waiting for a first response (oldest first), then the
-    rest by their next action (answer deadline or follow-up), then the newest. With `rule`,
-    each row carries its next action."""
-    with db.read() as session:
-        query = select(Lead)
-        if stage is not None:
-            query = query.where(col(Lead.stage) == check_choice(stage, STAGES, "stage"))
-        elif not include_closed:
-            query = query.where(col(Lead.stage).not_in(CLOSED_STAGES))
-        if waiting:
-            query = query.where(col(Lead.first_response_at).is_(None))
-        if client is not None:
-            found = find_client(session, client)
-            if found is None:
-                raise NotFoundError(f"no client named {one_line(client)!r}")
-            query = query.where(col(Lead.client_id) == found.id)
-        if source is not None:
-            query = query.where(col(Lead.source) == check_choice(source, SOURCES, "source"))
-        if channel is not None:
-            query = query.where(col(Lead.channel) == check_choice(channel, CHANNELS, "channel"))
-        is_open = col(Lead.stage).not_in(CLOSED_STAGES)
-        is_waiting = sa.and_(col(Lead.first_response_at).is_(None), is_open)
-        urgency = sa.case(
-            (is_waiting, col(Lead.received_at)), (is_open, next_action_order()), else_=None
-        )
-        query = query.order_by(
-            sa.case((is_waiting, 0), (is_open, 1), else_=2),  # closed leads last
-            sa.case((urgency.is_(None), 1), else_=0),
-            urgency,
-            col(Lead.received_at).desc(),
-            col(Lead.id).desc(),
-        ).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
-        return lead_rows(session, list(session.exec(query)), rule)
-
-
-def lead_rows(
-    session: Session, leads: list[Lead], rule: ResponseRule | None = None
-) -> list[LeadRow]:
-    """Attach client names (and, given the response rule, each open lead's next action) with
-    one query each for the whole page."""
-    ids = {lead.client_id for lead in leads if lead.client_id}
-    names: dict[int | None, str] = {}
-    if ids:
-        names = dict(
-            session.execute(select(Client.id, Client.name).where(col(Client.id).in_(ids))).all()
-        )
-    rows = [LeadRow(lead, names.get(lead.client_id)) for lead in leads]
-    if rule is not None:
-        _attach_next_actions(session, rows, rule)
-    return rows
-
-
-def _attach_next_actions(session: Session, rows: list[LeadRow], rule: ResponseRule) -> None:
-    open_rows = {row.lead.id: row for row in rows if row.lead.stage not in CLOSED_STAGES}
-    if not open_rows:
-        return
-    reminders: dict[int, NextAction] = {}
-    query = (
-        sa.select(
-            col(Reminder.lead_id),
-            col(Reminder.id),
-            col(Reminder.kind),
-            col(Reminder.step),
-            effective_due(),
-        )
-        .where(col(Reminder.lead_id).in_(list(open_rows)), col(Reminder.done_at).is_(None))
-        .order_by(effective_due(), col(Reminder.id))
-    )
-    for lead_id, reminder_id, kind, step, due in session.execute(query):
-        if lead_id not in reminders:
-            due = due if due.tzinfo else due.replace(tzinfo=UTC)  # coalesce() skips the type
-            reminders[lead_id] = NextAction(kind, due, reminder_id, step)
-    for lead_id, row in open_rows.items():
-        lead = row.lead
-        candidates = [reminders[lead_id]] if lead_id in reminders else []
-        if lead.first_response_at is None:
-            candidates.append(NextAction("first-response", rule.due(lead.received_at)))
-        if lead.answered_at is None and lead.answer_due_at is not None:
-            candidates.append(NextAction("answer", lead.answer_due_at))
-        row.next_action = min(candidates, key=lambda action: action.due) if candidates else None
-
-
-def next_action_order() -> sa.ColumnElement[Any]:
-    """SQL for when an answered-or-responded lead next needs something: its answer deadline
-    while the answer is owed, or its earliest open reminder (follow-up steps included)."""
-    reminder = (
-        select(func.min(effective_due()))
-        .where(col(Reminder.lead_id) == Lead.id, col(Reminder.done_at).is_(None))
-        .scalar_subquery()
-    )
-    answer = sa.case((col(Lead.answered_at).is_(None), col(Lead.answer_due_at)), else_=None)
-    return sa.case(
-        (reminder.is_(None), answer),
-        (answer.is_(None), reminder),
-        (answer < reminder, answer),
-        else_=reminder,
-    )
-
-
-def get_lead_details(db: Database, reference: str) -> LeadDetails:
-    """Everything the detail view and `amtui show L7` print about one lead."""
-    with db.read() as session:
-        lead = fetch(session, Lead, reference)
-        (row,) = lead_rows(session, [lead])
-        tasks = list(
-            session.exec(select(Task).where(col(Task.lead_id) == lead.id).order_by(col(Task.id)))
-        )
-        reminders = list(
-            session.exec(
-                select(Reminder)
-                .where(col(Reminder.lead_id) == lead.id)
-                .order_by(col(Reminder.due_at))
-            )
-        )
-        client = session.get(Client, lead.client_id) if lead.client_id else None
-        return LeadDetails(
-            row,
-            tasks,
-            reminders,
-            list_activities(session, lead),
-            client.timezone if client else None,
-        )

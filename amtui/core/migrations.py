@@ -256,6 +256,33 @@ def _v4_recent_done_cards(op: Operations) -> None:
     )
 
 
+def _v5_intake_state(op: Operations) -> None:
+    """Intake: what has been read (mail by Message-ID or content hash, form rows by their id),
+    the lead each belongs to, and each IMAP folder's UIDVALIDITY and last UID."""
+    op.create_table(
+        "intake_item",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("key", sa.String(), nullable=False, unique=True),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("direction", sa.String(), nullable=False),
+        sa.Column("outcome", sa.String(), nullable=False),
+        _fk_column("lead_id", "lead.id", "SET NULL"),
+        sa.Column("origin", sa.String(), nullable=False),
+        _instant("occurred_at", False),
+        _instant("imported_at", False),
+    )
+    op.create_index("ix_intake_item_lead_id", "intake_item", ["lead_id"])
+    op.create_table(
+        "imap_state",
+        sa.Column("account", sa.String(), nullable=False),
+        sa.Column("folder", sa.String(), nullable=False),
+        sa.Column("uidvalidity", sa.Integer(), nullable=False),
+        sa.Column("last_uid", sa.Integer(), nullable=False),
+        _instant("synced_at", False),
+        sa.PrimaryKeyConstraint("account", "folder"),
+    )
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -264,6 +291,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("lead workflow", _v2_lead_workflow),
     ("reminder due index", _v3_reminder_effective_due),
     ("recent done cards index", _v4_recent_done_cards),
+    ("intake state", _v5_intake_state),
 ]
 
 LATEST = len(MIGRATIONS)

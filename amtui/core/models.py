@@ -1,5 +1,7 @@
 """The data model (DESIGN §4): clients, contacts, leads, tasks, reminders and activities.
 
+The vocabulary (stages, channels, kinds, priorities) lives in `amtui.core.vocabulary`, which
+needs no ORM; the enums are re-exported here for convenience.
 Instants are stored as aware UTC (`UTCDateTime` refuses naive values at the boundary); a task's
 all-day due is a plain `date`. Money is kept in minor units (cents) so SQLite never rounds it.
 The schema these classes describe is created and upgraded only by `amtui.core.migrations`;
@@ -11,12 +13,23 @@ SQLite predicate here; the migrations also give PostgreSQL its own (declaring
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from amtui.core.refs import Kind, ref
+
+# The vocabulary is defined once, ORM-free, in `amtui.core.vocabulary`; re-exported here.
+from amtui.core.vocabulary import CLOSED_STAGES as CLOSED_STAGES
+from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL as LEAD_ANSWER_PENDING_SQL
+from amtui.core.vocabulary import LEAD_WAITING_SQL as LEAD_WAITING_SQL
+from amtui.core.vocabulary import Channel as Channel
+from amtui.core.vocabulary import Priority as Priority
+from amtui.core.vocabulary import ReminderKind as ReminderKind
+from amtui.core.vocabulary import Source as Source
+from amtui.core.vocabulary import Stage as Stage
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -56,60 +69,6 @@ def _fk(target: str, ondelete: Literal["CASCADE", "SET NULL"], *, nullable: bool
     )
 
 
-class Source(StrEnum):
-    CLIENT = "client"
-    PARTNER = "partner"
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    PHONE = "phone"
-    SOCIAL = "social"
-    MESSENGER = "messenger"
-    WEB_BRIEF = "web-brief"
-    MEETING = "meeting"
-    REFERRAL = "referral"
-    OTHER = "other"
-
-
-class Stage(StrEnum):
-    NEW = "new"
-    CONTACTED = "contacted"
-    BRIEFED = "briefed"
-    PROPOSAL_SENT = "proposal-sent"
-    NEGOTIATING = "negotiating"
-    WON = "won"
-    LOST = "lost"
-
-
-CLOSED_STAGES = (Stage.WON.value, Stage.LOST.value)
-
-#: Leads still waiting for a first touch. Queries use this literal text (not bound parameters)
-#: so that SQLite can prove they match the partial index `ix_lead_waiting`.
-LEAD_WAITING_SQL = "first_response_at IS NULL AND stage NOT IN ('won', 'lost')"
-#: Leads whose substantive answer is still owed (partial index `ix_lead_answer_due`).
-LEAD_ANSWER_PENDING_SQL = "answered_at IS NULL AND stage NOT IN ('won', 'lost')"
-
-
-class ReminderKind(StrEnum):
-    CUSTOM = "custom"
-    CALL = "call"
-    PAYMENT = "payment"
-    FIRST_RESPONSE = "first-response"
-    CHECK_RECEIPT = "check-receipt"
-    FOLLOW_UP = "follow-up"
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
-
-
 class Client(SQLModel, table=True):
     __tablename__ = "client"
 
@@ -125,6 +84,11 @@ class Client(SQLModel, table=True):
     archived: bool = False
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`C12`)."""
+        return ref(Kind.CLIENT, self.id)
 
 
 class Contact(SQLModel, table=True):
@@ -185,6 +149,11 @@ class Lead(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
 
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`L12`)."""
+        return ref(Kind.LEAD, self.id)
+
 
 class Task(SQLModel, table=True):
     __tablename__ = "task"
@@ -231,6 +200,11 @@ class Task(SQLModel, table=True):
     def due(self) -> date | datetime | None:
         return self.due_at or self.due_date
 
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`T12`)."""
+        return ref(Kind.TASK, self.id)
+
 
 class TaskTag(SQLModel, table=True):
     __tablename__ = "task_tag"
@@ -276,6 +250,17 @@ class Reminder(SQLModel, table=True):
         """When the reminder is next due: the snooze wins over the original time."""
         return self.snoozed_until or self.due_at
 
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`R12`)."""
+        return ref(Kind.REMINDER, self.id)
+
+
+def effective_due() -> sa.ColumnElement[datetime]:
+    """SQL for `Reminder.effective_due`: the snooze wins over the original time (what the
+    partial index `ix_reminder_open_effective` orders by)."""
+    return sa.func.coalesce(Reminder.snoozed_until, Reminder.due_at)
+
 
 class Activity(SQLModel, table=True):
     __tablename__ = "activity"
@@ -289,6 +274,41 @@ class Activity(SQLModel, table=True):
     task_id: int | None = _fk("task.id", "CASCADE")
     occurred_at: datetime = _instant(nullable=False)
     created_at: datetime = _instant(nullable=False)
+
+
+class IntakeItem(SQLModel, table=True):
+    """One thing intake has read (a mail, a form row), by its de-duplication key, so that
+    reading the same mailbox or export again adds nothing. Mail keyed by its Message-ID also
+    threads replies: a mail whose In-Reply-To/References names a key here belongs to its lead."""
+
+    __tablename__ = "intake_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A Message-ID as `<id@host>`, `mail-sha256:…` for mail without one, `form:…` for a row.
+    key: str = Field(unique=True)
+    kind: str  # "mail" or "form"
+    direction: str = "in"  # "in" from a client or partner; "out" from the user (threading)
+    outcome: str  # "lead" (created one), "reply" (logged on one), "sent", "skipped"
+    # The lead it made or joined; kept (as NULL) when the lead is deleted, so a deleted lead
+    # is not imported again.
+    lead_id: int | None = _fk("lead.id", "SET NULL")
+    origin: str = ""  # where it was read: a file, `imap:ACCOUNT/FOLDER`, a form export
+    occurred_at: datetime = _instant(nullable=False)
+    imported_at: datetime = _instant(nullable=False)
+
+
+class ImapState(SQLModel, table=True):
+    """Where the last IMAP sync of a folder stopped: a re-run fetches only UIDs above
+    `last_uid`, and a changed UIDVALIDITY (the server renumbered the folder) starts over,
+    with the keys above keeping it from adding anything twice."""
+
+    __tablename__ = "imap_state"
+
+    account: str = Field(primary_key=True)
+    folder: str = Field(primary_key=True)
+    uidvalidity: int
+    last_uid: int
+    synced_at: datetime = _instant(nullable=False)
 
 
 class SchemaVersion(SQLModel, table=True):

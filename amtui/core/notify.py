@@ -18,9 +18,11 @@ from sqlmodel import Session, col, select
 
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.leads import LeadRow, lead_rows
-from amtui.core.models import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL, Client, Lead, Reminder
-from amtui.core.reminders import ReminderRow, effective_due, reminder_rows
+from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.models import Client, Lead, Reminder, effective_due
+from amtui.core.reminders import ReminderRow, reminder_rows
+from amtui.core.sla import deadlines_of
+from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 
 @dataclass
@@ -36,9 +38,9 @@ class DueItem:
     @property
     def ref(self) -> str:
         if self.reminder is not None:
-            return f"R{self.reminder.reminder.id}"
+            return self.reminder.reminder.ref
         assert self.lead is not None
-        return f"L{self.lead.lead.id}"
+        return self.lead.lead.ref
 
 
 def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]:
@@ -87,11 +89,11 @@ def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]
         for row in lead_rows(session, leads):
             lead = row.lead
             zone = _known_zone(session, lead)
-            if lead.id in waiting_ids:
-                due = config.response_rule.due(lead.received_at)
-                items.append(DueItem("first-response", due, zone, lead=row))
-            if lead.id in answer_ids and lead.answer_due_at is not None:
-                items.append(DueItem("answer", lead.answer_due_at, zone, lead=row))
+            deadlines = deadlines_of(lead, config.response_rule)
+            assert deadlines is not None  # claimed through conditions on open leads only
+            for kind, ids in (("first-response", waiting_ids), ("answer", answer_ids)):
+                if lead.id in ids:
+                    items.append(DueItem(kind, deadlines.of(kind).due, zone, lead=row))
     items.sort(key=lambda item: (item.due, item.ref))
     return items
 

@@ -7,52 +7,44 @@ new → contacted → briefed → proposal-sent → negotiating → won | lost (
   meeting), a win or a loss stops it.
 - Won and lost are closed: `reopen` first to move such a lead again. A lead never returns to
   "new" once contacted.
-Every change is an activity on the lead's timeline; every service is one transaction.
+Which moves are allowed and what they mean are the pure rules of `amtui.core.pipeline_rules`
+(with the log kinds that count as a reply or a response); this module applies them. Every
+service is one transaction and writes one entry on the lead's timeline, which also records
+what else the action did (first response, stage, ladder; see `activities`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.db import Database
+from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import CLOSED_STAGES, Client, Lead, Reminder, Stage, Task
-from amtui.core.sla import answer_due
-from amtui.core.text import one_line
-from amtui.core.validate import check_choice, check_name
-
-OPEN_STAGES = [s.value for s in Stage if s.value not in CLOSED_STAGES]
-_ANSWERED_STAGES = (Stage.BRIEFED.value, Stage.PROPOSAL_SENT.value, Stage.NEGOTIATING.value)
-
-
-class LogKind(StrEnum):
-    EMAIL_OUT = "email-out"
-    EMAIL_IN = "email-in"
-    CALL = "call"  # a conversation with the client
-    CALL_OUT = "call-out"  # we called and did not get through (voicemail, no answer)
-    MEETING = "meeting"
-    NOTE = "note"
-
-
-#: Contact that counts as the client replying: it stops the follow-up ladder.
-REPLY_KINDS = (LogKind.EMAIL_IN.value, LogKind.CALL.value, LogKind.MEETING.value)
-#: Contact that counts as us answering a new lead.
-OUTBOUND_KINDS = (
-    LogKind.EMAIL_OUT.value,
-    LogKind.CALL.value,
-    LogKind.CALL_OUT.value,
-    LogKind.MEETING.value,
+from amtui.core.models import Activity, Client, Lead, Reminder, Task
+from amtui.core.pipeline_rules import (
+    LOG_KINDS,
+    OUTBOUND_KINDS,
+    REPLY_KINDS,
+    LogKind,
+    check_open,
+    check_stage_target,
+    plan_stage_move,
+    reopen_stage,
 )
+from amtui.core.sla import answer_due, response_owed
+from amtui.core.tasks import add_task_in_session
+from amtui.core.validate import check_choice, check_name
+from amtui.core.vocabulary import CLOSED_STAGES, Stage
 
 
 @dataclass
@@ -74,46 +66,58 @@ class WinResult:
 
 def _open_lead(session: Session, reference: str) -> Lead:
     lead = fetch(session, Lead, reference)
-    if lead.stage in CLOSED_STAGES:
-        raise InputError(
-            f"L{lead.id} is {lead.stage}; reopen it first with `amtui lead reopen L{lead.id}`"
-        )
+    check_open(lead.ref, lead.stage)
     return lead
 
 
 def _record_first_response(
-    session: Session, lead: Lead, *, now: datetime, note: str = "", events: list[str]
+    lead: Lead, *, now: datetime, entry: Activity, events: list[str]
 ) -> None:
     if lead.first_response_at is not None:
         return
     lead.first_response_at = now
-    record_activity(session, lead, ActivityKind.RESPONDED, note or "first response", now=now)
+    if entry.kind != ActivityKind.RESPONDED:  # a `responded` entry says so by its kind
+        add_effects(entry, first_response=True)
     events.append("first response recorded")
     if lead.stage == Stage.NEW.value:
-        _set_stage(session, lead, Stage.CONTACTED.value, now=now, events=events)
+        _move_stage(lead, Stage.CONTACTED.value, now=now, entry=entry, events=events)
 
 
-def _record_answer(session: Session, lead: Lead, *, now: datetime, events: list[str]) -> None:
+def _record_answer(lead: Lead, *, now: datetime, entry: Activity, events: list[str]) -> None:
     if lead.answered_at is None:
         lead.answered_at = now
+        add_effects(entry, answered=True)
         events.append("answer recorded")
 
 
-def _set_stage(
-    session: Session, lead: Lead, stage: str, *, now: datetime, events: list[str], note: str = ""
+_STAGE_ENTRIES = (ActivityKind.STAGE_CHANGE.value, ActivityKind.PROPOSAL_SENT.value)
+
+
+def _stage_entry(session: Session, lead: Lead, kind: str, *, now: datetime) -> Activity:
+    """The one timeline entry of a stage move (`stage-change`, or `proposal-sent`): its data
+    says where the lead came from and went to; `_finish_stage_entry` writes its text."""
+    data = {"from": lead.stage, "to": lead.stage}
+    return record_activity(session, lead, kind, "", now=now, data=data)
+
+
+def _finish_stage_entry(entry: Activity, note: str | None = None) -> None:
+    data = entry.data or {}
+    entry.text = f"{data['from']} → {data['to']}" + (f": {note}" if note else "")
+
+
+def _move_stage(
+    lead: Lead, stage: str, *, now: datetime, entry: Activity, events: list[str]
 ) -> None:
+    """Move the lead. A stage entry carries the move in its data (from the first stage to the
+    last, when one action moves twice); any other entry records it as an effect."""
     previous = lead.stage
     lead.stage = stage
     lead.updated_at = now
-    text = f"{previous} → {stage}" + (f": {note}" if note else "")
-    record_activity(
-        session,
-        lead,
-        ActivityKind.STAGE_CHANGE,
-        text,
-        now=now,
-        data={"from": previous, "to": stage},
-    )
+    if entry.kind in _STAGE_ENTRIES:
+        entry.data = {**(entry.data or {}), "to": stage}
+    else:
+        first = ((entry.data or {}).get("effects", {}).get("stage") or {}).get("from", previous)
+        add_effects(entry, stage={"from": first, "to": stage})
     events.append(f"stage {previous} → {stage}")
 
 
@@ -134,21 +138,26 @@ def respond_lead(
         lead = _open_lead(session, reference)
         previous = lead.stage
         events: list[str] = []
-        if lead.first_response_at is None:
-            _record_first_response(session, lead, now=now, note=note or "", events=events)
+        owed = response_owed(lead, config.response_rule)
+        if owed == "respond":
+            entry = record_activity(
+                session, lead, ActivityKind.RESPONDED, note or "first response", now=now
+            )
+            _record_first_response(lead, now=now, entry=entry, events=events)
             if answered:
-                _record_answer(session, lead, now=now, events=events)
-        elif lead.answered_at is None:
-            if answer_by is None:
-                _record_answer(session, lead, now=now, events=events)
-                record_activity(
-                    session, lead, ActivityKind.EMAIL_OUT, note or "answer sent", now=now
-                )
+                _record_answer(lead, now=now, entry=entry, events=events)
+        elif owed is None:
+            raise InputError(f"{lead.ref} was already responded to and answered")
+        elif answer_by is None:
+            entry = record_activity(
+                session, lead, ActivityKind.EMAIL_OUT, note or "answer sent", now=now
+            )
+            _record_answer(lead, now=now, entry=entry, events=events)
         else:
-            raise InputError(f"L{lead.id} was already responded to and answered")
+            entry = record_activity(session, lead, ActivityKind.NOTE, note or "", now=now)
         if answer_by is not None:
             if lead.answered_at is not None:
-                raise InputError(f"L{lead.id} is answered already; nothing to promise")
+                raise InputError(f"{lead.ref} is answered already; nothing to promise")
             promised = _resolve_time(answer_by, session, lead, now=now, config=config)
             if promised <= now:
                 raise InputError("the promised answer time must be in the future")
@@ -163,14 +172,7 @@ def respond_lead(
                 )
             lead.answer_due_at = promised
             lead.answer_notified_at = None
-            record_activity(
-                session,
-                lead,
-                ActivityKind.NOTE,
-                f"answer promised for {promised:%Y-%m-%d %H:%M} UTC",
-                now=now,
-                data={"answer_due_at": promised.isoformat()},
-            )
+            add_effects(entry, answer_due_at=promised.isoformat())
             events.append("answer promised")
         lead.updated_at = now
     return StageResult(lead, previous, events=events)
@@ -185,35 +187,32 @@ def change_stage(
     config: Config,
     note: str | None = None,
 ) -> StageResult:
-    """Move an open lead to another open stage (won and lost have their own commands)."""
-    target = check_choice(stage, [s.value for s in Stage], "stage")
-    if target == Stage.WON.value:
-        raise InputError("use `amtui lead win` to win a lead (it links the client and adds tasks)")
-    if target == Stage.LOST.value:
-        raise InputError("use `amtui lead lose --reason …` to close a lead as lost")
+    """Move an open lead to another open stage (won and lost have their own commands); what a
+    move means is `pipeline_rules.plan_stage_move`."""
+    check_stage_target(stage)  # bad input is refused before anything is read
     with db.write() as session:
-        lead = _open_lead(session, reference)
-        previous = lead.stage
-        if target == previous:
-            raise InputError(f"L{lead.id} is already {target}")
-        if target == Stage.NEW.value:
-            raise InputError(f"L{lead.id} was contacted already; it cannot go back to new")
+        lead = fetch(session, Lead, reference)
+        move = plan_stage_move(lead.ref, lead.stage, stage)
+        target = move.target
         events: list[str] = []
-        result = StageResult(lead, previous, events=events)
-        _record_first_response(session, lead, now=now, events=events)
+        result = StageResult(lead, move.current, events=events)
+        kind = ActivityKind.PROPOSAL_SENT if move.starts_ladder else ActivityKind.STAGE_CHANGE
+        entry = _stage_entry(session, lead, kind, now=now)
+        _record_first_response(lead, now=now, entry=entry, events=events)
         if lead.stage != target:
-            _set_stage(session, lead, target, now=now, events=events, note=note or "")
-        if target in _ANSWERED_STAGES:
-            _record_answer(session, lead, now=now, events=events)
-        if target == Stage.PROPOSAL_SENT.value:
-            record_activity(session, lead, ActivityKind.PROPOSAL_SENT, note or "", now=now)
-            result.ladder_step = start_ladder(session, lead, now=now, config=config)
+            _move_stage(lead, target, now=now, entry=entry, events=events)
+        if move.answers:
+            _record_answer(lead, now=now, entry=entry, events=events)
+        if move.starts_ladder:
+            result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
             events.append("follow-up ladder started")
-        elif previous == Stage.PROPOSAL_SENT.value:
+        elif move.stops_ladder:
             # Negotiating (or a new brief) means the client answered: no more chasing.
-            result.stopped = stop_ladder(session, lead, now=now, reason=f"moved to {target}")
+            reason = f"moved to {target}"
+            result.stopped = stop_ladder(session, lead, now=now, reason=reason, entry=entry)
             if result.stopped is not None:
                 events.append("follow-up ladder stopped")
+        _finish_stage_entry(entry, note)
     return result
 
 
@@ -231,39 +230,64 @@ def log_lead(
     """Log contact with the lead: a reply (email-in, call, meeting) stops the ladder; our own
     message (email-out, call, meeting) counts as the first response; `awaits_reply` on an
     outgoing message (re)starts the ladder."""
-    kind = check_choice(kind, [k.value for k in LogKind], "contact kind")
+    kind = check_choice(kind, LOG_KINDS, "contact kind")
     with db.write() as session:
         lead = _open_lead(session, reference)
         occurred = _resolve_time(at, session, lead, now=now, config=config) if at else now
-        if occurred > now:
-            raise InputError("contact cannot be logged in the future")
-        if occurred < lead.received_at:
-            raise InputError(
-                f"contact cannot be logged before L{lead.id} arrived "
-                f"({lead.received_at:%Y-%m-%d %H:%M} UTC); if it arrived earlier, correct that "
-                f"first: amtui lead edit L{lead.id} --received …"
-            )
-        events: list[str] = []
-        result = StageResult(lead, lead.stage, events=events)
-        record_activity(session, lead, kind, text, now=now, occurred_at=occurred)
-        if kind in OUTBOUND_KINDS:
-            _record_first_response(session, lead, now=occurred, events=events)
-        if kind in REPLY_KINDS:
-            record_activity(
-                session, lead, ActivityKind.REPLY_RECEIVED, text, now=now, occurred_at=occurred
-            )
-            result.stopped = stop_ladder(session, lead, now=now, reason=f"reply ({kind})")
-            if result.stopped is not None:
-                events.append("follow-up ladder stopped")
-            if lead.cold_at is not None:
-                lead.cold_at = None
-                events.append("no longer cold")
-        if awaits_reply:
-            if kind != LogKind.EMAIL_OUT.value:
-                raise InputError("--awaits-reply goes with an outgoing message (email-out)")
-            result.ladder_step = start_ladder(session, lead, now=now, config=config)
-            events.append("follow-up ladder started")
-        lead.updated_at = now
+        return log_contact(
+            session,
+            lead,
+            kind,
+            text,
+            now=now,
+            config=config,
+            occurred=occurred,
+            awaits_reply=awaits_reply,
+        )
+
+
+def log_contact(
+    session: Session,
+    lead: Lead,
+    kind: str,
+    text: str = "",
+    *,
+    now: datetime,
+    config: Config,
+    occurred: datetime,
+    awaits_reply: bool = False,
+    data: dict[str, Any] | None = None,
+) -> StageResult:
+    """`log_lead` in the caller's transaction, on an open lead (intake logs a mail there)."""
+    if occurred > now:
+        raise InputError("contact cannot be logged in the future")
+    if occurred < lead.received_at:
+        raise InputError(
+            f"contact cannot be logged before {lead.ref} arrived "
+            f"({lead.received_at:%Y-%m-%d %H:%M} UTC); if it arrived earlier, correct that "
+            f"first: amtui lead edit {lead.ref} --received …"
+        )
+    if awaits_reply and kind != LogKind.EMAIL_OUT.value:
+        raise InputError("--awaits-reply goes with an outgoing message (email-out)")
+    events: list[str] = []
+    result = StageResult(lead, lead.stage, events=events)
+    entry = record_activity(session, lead, kind, text, now=now, occurred_at=occurred, data=data)
+    if kind in OUTBOUND_KINDS:
+        _record_first_response(lead, now=occurred, entry=entry, events=events)
+    if kind in REPLY_KINDS:
+        add_effects(entry, reply=True)
+        reason = "reply"
+        result.stopped = stop_ladder(session, lead, now=now, reason=reason, entry=entry)
+        if result.stopped is not None:
+            events.append("follow-up ladder stopped")
+        if lead.cold_at is not None:
+            lead.cold_at = None
+            add_effects(entry, warm=True)
+            events.append("no longer cold")
+    if awaits_reply:
+        result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
+        events.append("follow-up ladder started")
+    lead.updated_at = now
     return result
 
 
@@ -271,8 +295,6 @@ def win_lead(
     db: Database, reference: str, *, now: datetime, config: Config, client: str | None = None
 ) -> WinResult:
     """Close a lead as won: link (or create) its client and add the starter tasks."""
-    from amtui.core.tasks import add_task_in_session, draft_from_text
-
     with db.write() as session:
         lead = _open_lead(session, reference)
         created = False
@@ -284,19 +306,21 @@ def win_lead(
         elif lead.client_id:
             owner = session.get(Client, lead.client_id)
         if owner is None:
-            raise InputError(f"L{lead.id} has no client yet; name one with --client NAME")
+            raise InputError(f"{lead.ref} has no client yet; name one with --client NAME")
         lead.client_id = owner.id
         events: list[str] = []
-        _record_first_response(session, lead, now=now, events=events)
-        _record_answer(session, lead, now=now, events=events)
-        stop_ladder(session, lead, now=now, reason="won")
-        _set_stage(session, lead, Stage.WON.value, now=now, events=events)
+        entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)
+        _record_first_response(lead, now=now, entry=entry, events=events)
+        _record_answer(lead, now=now, entry=entry, events=events)
+        stop_ladder(session, lead, now=now, reason="won", entry=entry)
+        _move_stage(lead, Stage.WON.value, now=now, entry=entry, events=events)
+        _finish_stage_entry(entry)
         lead.closed_at = now
         tasks = []
         for line in config.win_tasks:
             draft = draft_from_text(line, now=now, config=config)
-            draft.lead = f"L{lead.id}"
-            draft.client = f"C{owner.id}"
+            draft.lead = lead.ref
+            draft.client = owner.ref
             tasks.append(add_task_in_session(session, draft, now=now, config=config).task)
     return WinResult(lead, owner, created, tasks)
 
@@ -308,8 +332,10 @@ def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> St
         lead = _open_lead(session, reference)
         events: list[str] = []
         result = StageResult(lead, lead.stage, events=events)
-        result.stopped = stop_ladder(session, lead, now=now, reason="lost")
-        _set_stage(session, lead, Stage.LOST.value, now=now, events=events, note=reason)
+        entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)
+        result.stopped = stop_ladder(session, lead, now=now, reason="lost", entry=entry)
+        _move_stage(lead, Stage.LOST.value, now=now, entry=entry, events=events)
+        _finish_stage_entry(entry, reason)
         lead.lost_reason = reason
         lead.closed_at = now
     return result
@@ -317,14 +343,10 @@ def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> St
 
 def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) -> StageResult:
     """Undo a win or a loss: the lead returns to the stage it was closed from."""
-    from sqlmodel import col, select
-
-    from amtui.core.models import Activity
-
     with db.write() as session:
         lead = fetch(session, Lead, reference)
         if lead.stage not in CLOSED_STAGES:
-            raise InputError(f"L{lead.id} is open ({lead.stage}); nothing to reopen")
+            raise InputError(f"{lead.ref} is open ({lead.stage}); nothing to reopen")
         closing = session.exec(
             select(Activity)
             .where(
@@ -332,17 +354,19 @@ def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) 
             )
             .order_by(col(Activity.id).desc())
         ).first()
-        before = (closing.data or {}).get("from") if closing else None
-        target = before if before in OPEN_STAGES else Stage.NEGOTIATING.value
+        closed_from = (closing.data or {}).get("from") if closing else None
+        target = reopen_stage(closed_from, responded=lead.first_response_at is not None)
         events: list[str] = []
         previous = lead.stage
-        _set_stage(session, lead, target, now=now, events=events, note="reopened")
+        entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)
+        _move_stage(lead, target, now=now, entry=entry, events=events)
         lead.closed_at = None
         lead.lost_reason = None
         result = StageResult(lead, previous, events=events)
         if target == Stage.PROPOSAL_SENT.value:
-            result.ladder_step = start_ladder(session, lead, now=now, config=config)
+            result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
             events.append("follow-up ladder started")
+        _finish_stage_entry(entry, "reopened")
     return result
 
 
@@ -353,8 +377,3 @@ def _resolve_time(
     if isinstance(value, datetime):
         return to_utc(value)
     return config.read_instant(value, now=now, zones={"client": lead_zone(session, lead, config)})
-
-
-def describe_events(result: StageResult) -> str:
-    """`first response recorded, stage new → contacted` for confirmations."""
-    return ", ".join(result.events) if result.events else one_line(result.lead.stage)

@@ -7,7 +7,9 @@ Tokens: `due:WHEN` (the longest run of words that reads as a date expression), `
 `lead:L7`, `col:COLUMN`, `pri:low|normal|high|urgent`, `est:2h`, `parent:T3`, `@assignee`,
 `+tag`, and, when editing, `-tag` to remove a tag and `none` to clear a field (`due:none`).
 A value with spaces can be quoted: `client:"Granel Studio"`. Words that merely contain a colon
-(`http://…`, `10:30`) stay in the title.
+(`http://…`, `10:30`) stay in the title, except right after a `due:` date: a word there that can
+only be part of a date (`due:fri 25:00`, `due:tomorrow 3pmm`, `due:fri +2h`) makes the line
+refused, never silently split into a date and a title or tag.
 """
 
 from __future__ import annotations
@@ -59,10 +61,25 @@ def _split(text: str) -> list[str]:
     return words
 
 
+#: A word that can only be meant as more of a `due:` date: a time (`25:00`, `3pmm`), a number,
+#: an offset (`+2h`), `at`/`am`/`pm`/`noon`/`midnight`, or a zone (`Europe/Berlinn`). When the
+#: date with it does not read, the line is refused rather than the word folded into the title.
+_DATE_PART = re.compile(
+    r"[+-]?[0-9][\w:.]*|at|[ap]\.?m\.?|noon|midnight|[a-z_]+(?:/[a-z0-9_+-]+)+",
+    re.IGNORECASE,
+)
+
+
 def parse_tokens(
-    text: str, *, is_date: Callable[[str], bool], allow_removal: bool = False
+    text: str,
+    *,
+    is_date: Callable[[str], bool],
+    allow_removal: bool = False,
+    read_date: Callable[[str], object] | None = None,
 ) -> Tokens:
-    """Split a quick-add line. `is_date` tells whether a phrase reads as a date expression."""
+    """Split a quick-add line. `is_date` tells whether a phrase reads as a date expression;
+    `read_date` (the parser itself) explains why one does not, when a `due:` date is followed
+    by a word that can only belong to it (`due:fri 25:00`, `due:tomorrow 3pmm`)."""
     if "\n" in text or "\r" in text:
         raise InputError("a quick-add line must be one line")
     words = _split(text)
@@ -93,6 +110,8 @@ def parse_tokens(
                         best, taken = phrase, extra
                 value = best
                 index += taken
+                if index < len(words) and _DATE_PART.fullmatch(words[index]):
+                    _refuse_half_date(value, words[index:], is_date, read_date)
             if not value.strip():
                 raise InputError(
                     f"{key}: needs a value, e.g. {_example(key)}; accepted: {_ACCEPTED}"
@@ -117,6 +136,28 @@ def parse_tokens(
         title.append(word.replace("\x00", ""))
     tokens.title = " ".join(title)
     return tokens
+
+
+def _refuse_half_date(
+    value: str,
+    rest: list[str],
+    is_date: Callable[[str], bool],
+    read_date: Callable[[str], object] | None,
+) -> None:
+    """`due:fri 25:00`: the date reads only without the next word, which can be nothing but a
+    part of it. Say why with the parser's own message (or a generic one), never fold it."""
+    parts = [value]
+    for word in rest[:3]:
+        if not _DATE_PART.fullmatch(word):
+            break
+        parts.append(word)
+    phrase = " ".join(parts)
+    if read_date is not None and not is_date(phrase):
+        read_date(phrase)  # raises DateParseError: one line saying why, and what is accepted
+    raise InputError(
+        f"due:{one_line(phrase)!r} does not read as a date ({one_line(rest[0])!r} looks like "
+        "a part of it); correct it, or put other words before due:"
+    )
 
 
 def _example(key: str) -> str:

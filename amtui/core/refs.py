@@ -1,4 +1,8 @@
-"""Short references (`T12`, `L7`, `C3`, `R5`) that name records in both front ends."""
+"""Short references (`T12`, `L7`, `C3`, `R5`) that name records in both front ends.
+
+A stored record says its own (`task.ref`, a property of the model); `ref` formats a plain id
+(a foreign key, or a row read without the ORM). Pure: no SQLAlchemy here.
+"""
 
 from __future__ import annotations
 
@@ -61,5 +65,12 @@ def looks_like_ref(text: str, kind: Kind) -> bool:
 
 
 def ref(kind: Kind, record_id: int | None) -> str:
-    """Format a reference for display; records always have an id once stored."""
+    """Format a reference for display; records always have an id once stored.
+
+    Records say their own (`task.ref`); this is for a plain id, e.g. a foreign key."""
     return f"{kind.value}{record_id}"
+
+
+def ref_or_none(kind: Kind, record_id: int | None) -> str | None:
+    """The reference of an optional link (`task.client_id` → `C3`), None when unset."""
+    return None if record_id is None else ref(kind, record_id)

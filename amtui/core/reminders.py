@@ -15,14 +15,12 @@ from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import InputError
+from amtui.core.followups import advance_ladder
 from amtui.core.lookup import fetch, fetch_any
-from amtui.core.models import Client, Lead, Reminder, ReminderKind, Task
+from amtui.core.models import Client, Lead, Reminder, Task, effective_due
 from amtui.core.refs import Kind, parse_ref, ref
-from amtui.core.text import one_line
 from amtui.core.validate import check_choice, check_name
-
-#: Kinds a person adds by hand; the others are scheduled by the lead rules.
-MANUAL_KINDS = [ReminderKind.CUSTOM.value, ReminderKind.CALL.value, ReminderKind.PAYMENT.value]
+from amtui.core.vocabulary import LADDER_KINDS, MANUAL_KINDS, ReminderKind
 
 
 @dataclass
@@ -75,7 +73,7 @@ def add_reminder(
         session.flush()
         if isinstance(subject, Lead | Client | Task):
             record_activity(
-                session, subject, ActivityKind.NOTE, f"reminder R{reminder.id}: {text}", now=now
+                session, subject, ActivityKind.NOTE, f"reminder {reminder.ref}: {text}", now=now
             )
         (row,) = reminder_rows(session, [reminder])
     return row
@@ -90,12 +88,10 @@ class Completed:
 
 def complete_reminder(db: Database, reference: str, *, now: datetime, config: Config) -> Completed:
     """Mark a reminder done; a follow-up step done without a reply schedules the next one."""
-    from amtui.core.followups import LADDER_KINDS, advance_ladder
-
     with db.write() as session:
         reminder = fetch(session, Reminder, reference)
         if reminder.done_at is not None:
-            raise InputError(f"R{reminder.id} is already done")
+            raise InputError(f"{reminder.ref} is already done")
         reminder.done_at = now
         result = Completed(reminder_rows(session, [reminder])[0])
         if reminder.kind in LADDER_KINDS:
@@ -137,7 +133,7 @@ def snooze_reminder(
     with db.write() as session:
         reminder = fetch(session, Reminder, reference)
         if reminder.done_at is not None:
-            raise InputError(f"R{reminder.id} is done; nothing to snooze")
+            raise InputError(f"{reminder.ref} is done; nothing to snooze")
         zone = _subject_zone(session, _subject(session, reminder))
         moment = snooze_until(reminder.effective_due, until, now=now, config=config, zone=zone)
         reminder.snoozed_until = moment
@@ -148,7 +144,7 @@ def snooze_reminder(
                 session,
                 subject,
                 ActivityKind.NOTE,
-                f"R{reminder.id} snoozed until {moment:%Y-%m-%d %H:%M} UTC",
+                f"{reminder.ref} snoozed until {moment:%Y-%m-%d %H:%M} UTC",
                 now=now,
             )
         (row,) = reminder_rows(session, [reminder])
@@ -174,7 +170,7 @@ def edit_reminder(
             reminder.text = check_name(text, "reminder text")
         if kind is not None:
             if reminder.kind not in MANUAL_KINDS:
-                raise InputError(f"R{reminder.id} is a {reminder.kind} step; its kind stays")
+                raise InputError(f"{reminder.ref} is a {reminder.kind} step; its kind stays")
             reminder.kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
         if when is not None:
             zone = _subject_zone(session, _subject(session, reminder))
@@ -227,11 +223,6 @@ def list_reminders(
         if limit is not None:
             query = query.limit(limit)
         return reminder_rows(session, list(session.exec(query)))
-
-
-def effective_due() -> sa.ColumnElement[datetime]:
-    """SQL for when a reminder is next due: the snooze wins over the original time."""
-    return sa.func.coalesce(col(Reminder.snoozed_until), col(Reminder.due_at))
 
 
 def reminder_rows(session: Session, reminders: list[Reminder]) -> list[ReminderRow]:
@@ -288,14 +279,6 @@ def _subject_zone(session: Session, subject: object) -> str | None:
         return None
     client = session.get(Client, client_id) if client_id else None
     return client.timezone if client else None
-
-
-def describe(row: ReminderRow) -> str:
-    """`Call Anna (about L7 Website redesign)` for one-line displays."""
-    text = one_line(row.reminder.text)
-    if row.subject_ref:
-        return f"{text} (about {row.subject_ref} {one_line(row.subject_title or '')})".rstrip()
-    return text
 
 
 def get_reminder(db: Database, reference: str) -> ReminderRow:

@@ -22,6 +22,7 @@ from amtui.core.dates import day_bounds
 from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.models import Activity, Lead, Stage
+from amtui.core.pipeline import REPLY_KINDS
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,10 @@ def build_report(
                 in_range
             )
         ).all()
-        proposals = _count_activities(session, ActivityKind.PROPOSAL_SENT, since, until)
-        replies = _count_activities(session, ActivityKind.REPLY_RECEIVED, since, until)
+        proposals = _count_activities(session, (ActivityKind.PROPOSAL_SENT,), since, until)
+        # One entry per reply: email-in, call or meeting (older databases also hold a
+        # `reply-received` twin of each, which is not counted again).
+        replies = _count_activities(session, REPLY_KINDS, since, until)
         closed = dict(
             session.execute(
                 select(Lead.stage, func.count())
@@ -127,12 +130,14 @@ def build_report(
     )
 
 
-def _count_activities(session: Session, kind: str, since: datetime, until: datetime) -> int:
+def _count_activities(
+    session: Session, kinds: tuple[str, ...], since: datetime, until: datetime
+) -> int:
     query = (
         select(func.count())
         .select_from(Activity)
         .where(
-            col(Activity.kind) == kind,
+            col(Activity.kind).in_(kinds),
             col(Activity.lead_id).is_not(None),
             col(Activity.occurred_at) >= since,
             col(Activity.occurred_at) < until,

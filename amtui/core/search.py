@@ -11,8 +11,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from amtui.core.db import Database, contains_folded
 from amtui.core.errors import InputError
-from amtui.core.models import CLOSED_STAGES, Client, Contact, Lead, Reminder, Task
+from amtui.core.models import Client, Contact, Lead, Reminder, Task
 from amtui.core.refs import Kind, ref
+from amtui.core.vocabulary import CLOSED_STAGES
 
 R = TypeVar("R")
 

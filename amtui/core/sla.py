@@ -13,17 +13,36 @@ As account managers state them:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
 from amtui.core.dates import add_business_days, localize, to_utc
 from amtui.core.errors import InputError
+from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
 if TYPE_CHECKING:
-    from amtui.core.models import Lead
+    from amtui.core.config import Config
+
+
+class LeadTimes(Protocol):
+    """What the deadline rules read of a lead: a stored `Lead`, or a row read without the ORM.
+
+    These fields are read here and nowhere else; everything else asks `deadlines_of`."""
+
+    @property
+    def stage(self) -> str: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def answer_due_at(self) -> datetime | None: ...
+    @property
+    def answered_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,10 @@ class LeadDeadlines:
     first_response: Deadline
     answer: Deadline
 
+    def of(self, kind: str) -> Deadline:
+        """The deadline called `kind`: "first-response" or "answer"."""
+        return self.first_response if kind == self.first_response.kind else self.answer
+
     def next(self) -> Deadline | None:
         """The earliest deadline not met yet (None when both are met)."""
         pending = [d for d in (self.first_response, self.answer) if d.met_at is None]
@@ -134,9 +157,9 @@ def lead_deadlines(
     )
 
 
-def deadlines_of(lead: Lead, rule: ResponseRule) -> LeadDeadlines | None:
+def deadlines_of(lead: LeadTimes, rule: ResponseRule) -> LeadDeadlines | None:
     """A stored lead's deadlines; None once it is closed (won or lost)."""
-    if lead.stage in ("won", "lost"):
+    if lead.stage in CLOSED_STAGES:
         return None
     return lead_deadlines(
         received_at=lead.received_at,
@@ -147,7 +170,7 @@ def deadlines_of(lead: Lead, rule: ResponseRule) -> LeadDeadlines | None:
     )
 
 
-def response_owed(lead: Lead, rule: ResponseRule) -> str | None:
+def response_owed(lead: LeadTimes, rule: ResponseRule) -> str | None:
     """What `respond` records next on an open lead: "respond" while the first response is
     owed, then "answer" until the substantive answer went out; None after both."""
     deadlines = deadlines_of(lead, rule)
@@ -156,6 +179,33 @@ def response_owed(lead: Lead, rule: ResponseRule) -> str | None:
     if deadlines.first_response.met_at is None:
         return "respond"
     return "answer" if deadlines.answer.met_at is None else None
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What an open lead needs next, and by when: its first response, its answer, or the
+    earliest open reminder about it (a follow-up step among them)."""
+
+    kind: str  # "first-response", "answer", or a reminder kind ("follow-up", "call", …)
+    due: datetime
+    reminder: int | None = None  # the reminder's id, for reminder kinds
+    step: int | None = None  # the follow-up ladder step
+
+
+def next_action(deadlines: LeadDeadlines | None, reminder: NextAction | None) -> NextAction | None:
+    """The earliest of a lead's unmet deadlines and its earliest open reminder (None: nothing
+    is due, or the lead is closed). The inbox sorts by this (`leads.next_action_order` is its
+    SQL form) and shows it."""
+    if deadlines is None:
+        return None  # a closed lead needs nothing
+    candidates = [
+        NextAction(d.kind, d.due)
+        for d in (deadlines.first_response, deadlines.answer)
+        if d.met_at is None
+    ]
+    if reminder is not None:
+        candidates.append(reminder)
+    return min(candidates, key=lambda action: action.due) if candidates else None
 
 
 # --- the follow-up ladder ---------------------------------------------------------------------
@@ -227,3 +277,106 @@ def step_due(previous: datetime, interval: Interval, zone: tzinfo, hours: Workin
 def step_kind(step: int) -> str:
     """Step 1 checks the proposal arrived; later steps are follow-ups proper."""
     return "check-receipt" if step == 1 else "follow-up"
+
+
+def step_text(step: int, ladder: tuple[Interval, ...]) -> str:
+    """What a step's reminder says (its number is shown from `Reminder.step`, not repeated)."""
+    if step == 1:
+        return "Check the proposal arrived"
+    return f"Follow up: no reply after {ladder[step - 1].describe()}"
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    step: int  # 1-based
+    kind: str  # "check-receipt" or "follow-up"
+    due: datetime
+
+
+def plan_ladder(
+    ladder: tuple[Interval, ...], step: int, due: datetime, zone: tzinfo, hours: WorkingHours
+) -> list[PlannedStep]:
+    """When each remaining step falls if no reply comes: `step` at `due` (the pending one),
+    then each later step counted from the one before, as if done when due (`step_due`, the
+    rule that schedules them)."""
+    plan = [PlannedStep(step, step_kind(step), due)]
+    for number in range(step + 1, len(ladder) + 1):
+        due = step_due(due, ladder[number - 1], zone, hours)
+        plan.append(PlannedStep(number, step_kind(number), due))
+    return plan
+
+
+# --- where a lead stands on its ladder ----------------------------------------------------------
+
+
+class StepReminder(Protocol):
+    """What the ladder rules read of a reminder: a stored `Reminder` or a plain row."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def step(self) -> int | None: ...
+    @property
+    def done_at(self) -> datetime | None: ...
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+    @property
+    def effective_due(self) -> datetime: ...
+    @property
+    def ref(self) -> str: ...
+
+
+class ColdLead(Protocol):
+    @property
+    def cold_at(self) -> datetime | None: ...
+
+
+R = TypeVar("R", bound=StepReminder)
+
+
+@dataclass(frozen=True)
+class LadderState(Generic[R]):
+    """Where one lead stands on its follow-up ladder (`amtui show`, the TUI's detail view)."""
+
+    pending: R | None  # the step waiting to be done, while a ladder runs
+    done: int  # steps done: of the running ladder, else every step done (all when cold)
+    steps: int  # length of the configured ladder
+    cold_at: datetime | None  # the last step was done without a reply
+
+    @property
+    def status(self) -> str:
+        """`running`, `cold` or `idle` (no ladder, or one stopped by a reply)."""
+        if self.cold_at is not None:
+            return "cold"
+        return "running" if self.pending is not None else "idle"
+
+
+def ladder_state(lead: ColdLead, reminders: Iterable[R], config: Config) -> LadderState[R]:
+    """The ladder state of `lead` from its reminders (any of them; other kinds are ignored)."""
+    steps = config.ladder_length
+    ladder = [r for r in reminders if r.kind in LADDER_KINDS]
+    pending = next((r for r in ladder if r.done_at is None), None)
+    if lead.cold_at is not None:
+        done = steps
+    elif pending is not None:
+        done = (pending.step or 1) - 1
+    else:
+        done = sum(1 for r in ladder if r.done_at is not None)
+    return LadderState(pending, done, steps, lead.cold_at)
+
+
+def ladder_plan(
+    state: LadderState[R], config: Config, zone: tzinfo, now: datetime
+) -> list[PlannedStep]:
+    """The planned dates of every remaining step, from the pending one (snooze counted) on,
+    in the lead's `zone` (`Config.deadline_zone`); empty when no ladder runs. A pending step
+    already past due counts as done now: the next ones are counted from `now`."""
+    pending = state.pending
+    if pending is None:
+        return []
+    ladder = parse_ladder(config.followup_ladder)
+    step = min(pending.step or 1, len(ladder))
+    plan = plan_ladder(ladder, step, max(pending.effective_due, now), zone, config.working_hours)
+    return [replace(plan[0], due=pending.effective_due), *plan[1:]]

@@ -1,7 +1,9 @@
 """Untrusted text helpers (DESIGN §8): visible escapes, one-line forms and search keys.
 
 Lead titles, names and notes come from outside. Front ends render them as data; these helpers
-make sure no control sequence reaches a terminal and that matching works in any script.
+make sure no control sequence reaches a terminal, that nothing invisible or direction-changing
+hides in what a user reads, that Markdown output cannot carry markup from the data, and that
+matching works in any script.
 """
 
 from __future__ import annotations
@@ -9,19 +11,36 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate
-# characters that can reorder what a terminal shows (Trojan Source).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What is shown as a visible escape (`\x1b`, `\u202e`, `\U000e0041`):
+# - C0 controls (but tab and newline in `clean`), DEL and C1 controls: they drive terminals;
+# - every format character (Unicode category Cf, as of Unicode 14): bidi embeddings, overrides
+#   and isolates (Trojan Source), zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+#   invisible operators, interlinear annotations, tag characters; and the line and paragraph
+#   separators U+2028/2029, which some terminals and mail clients break lines on;
+# - the Hangul fillers, letters that draw nothing (a favourite for blank-looking names).
+# A test checks this class against `unicodedata` so a new Unicode version cannot slip past.
+_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u115f\u1160\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000110bd"
+    "\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+#: What must be escaped in JSON beyond what json.dumps escapes itself (C0 controls).
+UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def clean(text: str) -> str:
-    """Return `text` with every control character (but newline and tab) as a visible escape."""
+    """Return `text` with every control, format or invisible character (but newline and tab)
+    as a visible escape."""
     return _UNSAFE.sub(_escape, text)
 
 
@@ -46,3 +65,35 @@ _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(cell: str) -> str:
     """Neutralise a CSV cell a spreadsheet would run as a formula (prefix it with a quote)."""
     return "'" + cell if cell.startswith(_CSV_TRIGGERS) else cell
+
+
+# Inline Markdown: every ASCII punctuation mark that can start markup (emphasis, code, links,
+# images, raw HTML and autolinks, tables, strikethrough, math), and `&` where it would begin
+# an entity (`&#106;`, `&lt;`), is backslash-escaped, which CommonMark and GitHub render as
+# the plain character.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()<>|~$!{}#]|&(?=#|[A-Za-z0-9]+;))")
+# At the start of a line these would open a block: a list, a rule, a setext underline, an
+# ordered list (`1.` → `1\.`); headings and quotes are covered by the inline escapes above.
+_MARKDOWN_BLOCK = re.compile(r"^(\s*)([-+=:]|\d+(?=[.)]))")
+
+
+def markdown(text: str) -> str:
+    """Untrusted text as one line of literal Markdown (a table cell, a list item, a heading):
+    no raw HTML, link, image, code or emphasis can come from the data, and nothing invisible
+    either (`one_line`). `<a href="javascript:…">` shows as typed, it never becomes a link."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", one_line(text))
+    return _MARKDOWN_BLOCK.sub(_escape_block, escaped, count=1)
+
+
+def _escape_block(match: re.Match[str]) -> str:
+    space, mark = match.groups()
+    if mark[0].isdigit():  # `1.` or `1)`: the punctuation after the number is what counts
+        return f"{space}{mark}\\"
+    return f"{space}\\{mark}"
+
+
+def notification(text: str) -> str:
+    """Untrusted text for a desktop notification body: notify-send (and the freedesktop
+    daemons behind it) read a subset of HTML (`<b>`, `<a href>`, `<img>`), so `&`, `<` and
+    `>` are entities; plus everything `one_line` makes visible."""
+    return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,22 +1,22 @@
-"""The Textual app: holds the Database, Config and clock, polls for changes, routes results.
+"""The Textual app: holds the Database, Config and clock, and routes results to the screens.
 
 `AmtuiApp(db, config, clock)` is built by the CLI (`amtui`, `amtui tui`) and by tests with a
-temporary database and a fixed clock. Every ~0.5 s a worker reads `Database.change_token()`
-(SQLite `PRAGMA data_version`, which moves when any other connection commits, e.g. `amtui add`
-in another terminal) and the screens reload when it changed; every second the countdowns tick
-and, when the local date rolls over, the agenda is rebuilt for the new day.
+temporary database and a fixed clock. The main screen owns the timers that touch it (every
+~0.5 s a look at `Database.change_token()`, SQLite `PRAGMA data_version`, which moves when any
+other connection commits, e.g. `amtui add` in another terminal; every second the countdowns),
+so they stop with it and never fire at a screen that is gone while the app shuts down.
 
 On start and every `due_seconds` (15) a worker runs `notify.collect_due`, the same claim
 `amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
-toast, with one terminal bell per batch; a claimed item is not reported to cron again.
+toast, with one terminal bell per batch; a claimed item is not reported to cron again. That
+timer stays on the app: it only notifies, whatever screens there are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from textual import work
 from textual.app import App
@@ -26,12 +26,11 @@ from textual.message import Message
 from textual.widgets import HelpPanel
 
 from amtui.core.config import Config
-from amtui.core.dates import local_today
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
 from amtui.core.notify import DueItem, collect_due
 from amtui.tui.commands import ActionCommands, RecordCommands
-from amtui.tui.data import ALL
+from amtui.tui.data import ALL, ChangeWatch
 from amtui.tui.operations import Operations
 from amtui.tui.render import due_text, safe
 from amtui.tui.screens.detail import DetailScreen
@@ -39,8 +38,6 @@ from amtui.tui.screens.main import MainScreen
 
 Clock = Callable[[], datetime]
 
-POLL_SECONDS = 0.5
-FULL_RELOAD_SECONDS = 60  # overdue marks move with the clock even when no data changes
 DUE_SECONDS = 15  # how often to look for reminders and lead deadlines that came due
 DUE_TOAST_SECONDS = 12
 DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
@@ -60,6 +57,14 @@ class AmtuiApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help"),
+        Binding(
+            "i",
+            "run_intake",
+            "Intake",
+            id="app.intake",
+            show=False,
+            tooltip="Read new mail and form briefs from the sources in the config",
+        ),
     ]
 
     @dataclass
@@ -67,6 +72,15 @@ class AmtuiApp(App[None]):
         """Reminders and lead deadlines that came due (claimed: nobody else reports them)."""
 
         items: list[DueItem]
+
+    @dataclass
+    class IntakeDone(Message):
+        """The configured intake ran: its one-line summary, or why it could not run."""
+
+        summary: str
+        new: int
+        error: str | None = None  # nothing could run
+        failed: int = 0  # sources that failed while the others ran (named in the summary)
 
     def __init__(
         self,
@@ -82,11 +96,10 @@ class AmtuiApp(App[None]):
         self.clock: Clock = clock or system_clock
         self.ops = Operations(self)
         self.due_seconds = due_seconds  # None: no due toasts (tests of other things)
-        self._token: int | None = None
-        self._today: date | None = None
-        self._ticks = 0
+        self.changes = ChangeWatch(db)
         self._checking_due = False
         self._clashes_reported: set[str] = set()
+        self._intake_running = False
 
     def now(self) -> datetime:
         return self.clock()
@@ -96,24 +109,28 @@ class AmtuiApp(App[None]):
 
     @property
     def main_screen(self) -> MainScreen:
-        screen = self.screen_stack[0]
-        assert isinstance(screen, MainScreen)
+        """The main screen (for key and palette handlers, which only run while it is up)."""
+        screen = self.find_main_screen()
+        if screen is None:
+            raise RuntimeError("the main screen is not open")
         return screen
+
+    def find_main_screen(self) -> MainScreen | None:
+        """The main screen, or None while the app starts or shuts down (results of workers
+        that finish then, such as a write, must not touch a screen that is gone)."""
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     def selected_ref(self) -> str | None:
         """The record a palette command acts on: the open detail view's, else the list's."""
         for screen in reversed(self.screen_stack):
             if isinstance(screen, DetailScreen):
                 return screen.ref
-        return self.main_screen.current_ref()
+        main = self.find_main_screen()
+        return main.current_ref() if main is not None else None
 
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
-        self._today = local_today(self.now(), self.config.timezone)
-        self.set_interval(POLL_SECONDS, self._poll, name="poll")
-        self.set_interval(1, self._tick, name="tick")
-        self._poll()
         if self.due_seconds:
             self.set_interval(self.due_seconds, self.check_due, name="due")
             # The first look waits for the first frame: it is a write (BEGIN IMMEDIATE and an
@@ -145,39 +162,20 @@ class AmtuiApp(App[None]):
 
     # --- live refresh ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def _poll(self) -> None:
-        try:
-            token = self.db.change_token()
-        except NotImplementedError:
-            return  # not SQLite: the periodic full reload keeps the screen fresh
-        except AmtuiError:
-            return  # locked or briefly unreadable: try again on the next tick
-        if self._token is not None and token != self._token:
-            self.call_from_thread(self.data_changed)
-        self._token = token
-
     def absorb_own_write(self) -> None:
         """After a write of our own (in its worker thread): take the new change token now, so
         the poll does not reload a second time for a change the caller reloads for anyway."""
-        with suppress(NotImplementedError, AmtuiError):
-            self._token = self.db.change_token()
+        self.changes.absorb()
 
     def data_changed(self, keep: str | None = None, parts: frozenset[str] = ALL) -> None:
         """Reload what is on screen (the main screen and any open detail views)."""
-        self.main_screen.reload(keep, parts)
+        main = self.find_main_screen()
+        if main is None or not self.is_running:
+            return
+        main.reload(keep, parts)
         for screen in self.screen_stack:
             if isinstance(screen, DetailScreen):
                 screen.reload()
-
-    def _tick(self) -> None:
-        now = self.now()
-        self.main_screen.tick(now)
-        self._ticks += 1
-        today = local_today(now, self.config.timezone)
-        if today != self._today or self._ticks % FULL_RELOAD_SECONDS == 0:
-            self._today = today
-            self.data_changed()
 
     # --- due reminders and deadlines ----------------------------------------------------------
 
@@ -205,7 +203,7 @@ class AmtuiApp(App[None]):
         items = message.items
         if not items:
             return
-        tz, now = self.config.timezone, self.now()
+        now = self.now()
         urgent = any(item.kind != "reminder" for item in items)
         if len(items) > DUE_GROUPED_OVER:
             refs = ", ".join(item.ref for item in items[:20]) + (" …" if len(items) > 20 else "")
@@ -219,13 +217,60 @@ class AmtuiApp(App[None]):
         else:
             for item in items:
                 self.notify(
-                    f"{item.ref} {due_text(item, tz, now)}",
+                    f"{item.ref} {due_text(item, self.config, now)}",
                     title="Due",
                     severity="warning" if item.kind != "reminder" else "information",
                     timeout=DUE_TOAST_SECONDS,
                     markup=False,
                 )
         self.bell()
+
+    # --- intake (`i`): mail and form briefs from the configured sources ----------------------
+
+    def action_run_intake(self) -> None:
+        """Run `amtui intake run` in a worker; a toast says what came in."""
+        if not self.config.intake.has_sources:
+            self.notify(
+                "No intake sources: add [intake] mail, [intake.imap.NAME] or [intake.forms.NAME]"
+                " to the config (see the README)",
+                title="Intake",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if self._intake_running:
+            self.notify("Intake is running already", title="Intake", markup=False, timeout=3)
+            return
+        self._intake_running = True
+        self.notify("Looking for new mail and briefs…", title="Intake", markup=False, timeout=3)
+        self._run_intake()
+
+    @work(thread=True, exclusive=True, group="intake", exit_on_error=False)
+    def _run_intake(self) -> None:
+        from amtui.core.intake_store import Intake
+        from amtui.io.runner import run_configured  # parsers: only when intake runs
+
+        try:
+            with Intake(self.db, now=self.now(), config=self.config) as intake:
+                tally = run_configured(intake, report=lambda _outcome: None)
+            problems = "".join(f"\n{error}" for error in tally.errors)
+            done = self.IntakeDone(tally.summary() + problems, tally.new, None, len(tally.errors))
+        except AmtuiError as error:
+            done = self.IntakeDone("", 0, str(error))
+        except Exception as error:  # a bug: keep the app running, say so
+            self.log.error(f"intake failed: {error!r}")
+            done = self.IntakeDone("", 0, f"intake failed: {type(error).__name__}")
+        self.post_message(done)
+
+    def on_amtui_app_intake_done(self, message: IntakeDone) -> None:
+        self._intake_running = False
+        if message.error is not None:
+            self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
+            return
+        severity = "warning" if message.failed else "information"
+        self.notify(safe(message.summary, 600), title="Intake", severity=severity, markup=False)
+        if message.new:
+            self.data_changed()
 
     # --- results of writes ---------------------------------------------------------------------
 

@@ -127,6 +127,11 @@ class ActionCommands(Provider):
                 lambda: app.main_screen.action_focus_region(2),
             ),
             ("view: refresh", "Reload everything now", lambda: app.main_screen.reload()),
+            (
+                "intake: run",
+                "Read new mail and form briefs from the sources in the config",
+                app.action_run_intake,
+            ),
         ]
 
     async def discover(self) -> Hits:

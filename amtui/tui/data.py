@@ -6,6 +6,7 @@ same amount again, so "load more" survives a refresh and the first paint reads o
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from amtui.core.board import (
 )
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.errors import AmtuiError
 
 AGENDA_PAGE = 12  # items per agenda section at first; "load more" adds another page
 FILTERED_AGENDA_LIMIT = 500  # a text-filtered agenda is cut from a larger window
@@ -143,3 +145,42 @@ def load_more_column(
         text=filters.for_region("board"),
         offset=offset,
     )
+
+
+class ChangeWatch:
+    """Whether another connection committed since the last look (`Database.change_token`).
+
+    `changed()` runs in the poll worker, `absorb()` in the thread of a write of our own (whose
+    caller reloads anyway); a lock keeps the two from interleaving, so our own write is never
+    mistaken for someone else's and reloaded twice.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._token: int | None = None
+        self._lock = threading.Lock()
+
+    def changed(self) -> bool:
+        """True when the token moved since the last look (never on the first look; never when
+        the database cannot say: not SQLite, or briefly locked)."""
+        with self._lock:
+            token = self._read()
+            if token is None:
+                return False
+            moved = self._token is not None and token != self._token
+            self._token = token
+            return moved
+
+    def absorb(self) -> None:
+        with self._lock:
+            token = self._read()
+            if token is not None:
+                self._token = token
+
+    def _read(self) -> int | None:
+        try:
+            return self.db.change_token()
+        except NotImplementedError:
+            return None  # not SQLite: the periodic full reload keeps the screen fresh
+        except AmtuiError:
+            return None  # locked or briefly unreadable: look again on the next tick

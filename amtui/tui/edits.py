@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from amtui.core import leads, reminders, tasks
+from amtui.core import drafts, lead_queries, leads, reminders, task_queries, tasks
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import InputError
@@ -80,7 +80,7 @@ def _due_text(task: tasks.Task, config: Config) -> str:
 
 
 def task_values(db: Database, ref: str, config: Config) -> dict[str, str]:
-    details = tasks.get_task_details(db, ref)
+    details = task_queries.get_task_details(db, ref)
     task = details.row.task
     return {
         "title": shown(task.title),
@@ -104,7 +104,7 @@ def save_task(
 ) -> Saved:
     """Add (ref None) or edit a task. Quick-add tokens in the title fill the empty fields."""
     at = now()
-    draft = tasks.draft_from_text(values.get("title", ""), now=at, config=config)
+    draft = drafts.draft_from_text(values.get("title", ""), now=at, config=config)
     field = {name: values.get(name, "").strip() for name in values}
     if ref is None:
         draft.due = field.get("due") or draft.due
@@ -121,9 +121,9 @@ def save_task(
         if result.created_client and result.client is not None:
             note += f" (new client {safe(result.client.name, 40)})"
         return Saved(note, parent or f"T{result.task.id}")
-    patch = tasks.TaskPatch()
+    patch = drafts.TaskPatch()
     if values.get("title", "") == original.get("title"):
-        draft = tasks.TaskDraft(title=original.get("title", ""))  # untouched: no tokens to read
+        draft = drafts.TaskDraft(title=original.get("title", ""))  # untouched: no tokens to read
     elif draft.title != original.get("title"):
         patch.title = draft.title
     for name, token in (("due", draft.due), ("client", draft.client), ("assignee", draft.assignee)):
@@ -155,7 +155,7 @@ def save_task(
 
 def toggle_task(db: Database, ref: str, now: Clock, config: Config, verb: str) -> Saved:
     """`done` completes a task; `toggle` (the subtask checklist) also reopens a done one."""
-    if verb == "toggle" and tasks.get_task_details(db, ref).row.task.done_at is not None:
+    if verb == "toggle" and task_queries.get_task_details(db, ref).row.task.done_at is not None:
         tasks.reopen_task(db, ref, now=now(), config=config)
         return Saved(f"{ref} reopened", ref)
     result = tasks.complete_task(db, ref, now=now(), config=config)
@@ -170,7 +170,7 @@ def moved(result: tasks.TaskResult, ref: str) -> Saved:
 def delete_plan(db: Database, ref: str) -> tuple[str, str, Callable[[], Saved]]:
     """The confirmation question for deleting `ref`, and the deletion itself."""
     if ref[0] == "T":
-        row = tasks.get_task_details(db, ref).row
+        row = task_queries.get_task_details(db, ref).row
         count = row.subtasks_total
         detail = f"Its {count} subtasks, reminders and timeline go too." if count else ""
 
@@ -180,7 +180,7 @@ def delete_plan(db: Database, ref: str) -> tuple[str, str, Callable[[], Saved]]:
 
         return f"Delete {ref} {safe(row.task.title, 80)}?", detail, delete_task
     if ref[0] == "L":
-        lead = leads.get_lead_details(db, ref).row.lead
+        lead = lead_queries.get_lead_details(db, ref).row.lead
 
         def delete_lead() -> Saved:
             leads.delete_lead(db, ref)
@@ -220,7 +220,7 @@ def _amount(cents: int | None) -> str:
 
 
 def lead_values(db: Database, ref: str) -> dict[str, str]:
-    row = leads.get_lead_details(db, ref).row
+    row = lead_queries.get_lead_details(db, ref).row
     lead = row.lead
     return {
         "title": shown(lead.title),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from amtui.core import board
 from amtui.core.errors import AmtuiError
-from amtui.core.leads import get_lead_details
+from amtui.core.lead_queries import get_lead_details
 from amtui.core.models import CLOSED_STAGES
 from amtui.core.sla import response_owed
 from amtui.tui import workflow

@@ -14,16 +14,17 @@ from textual.content import Content
 from amtui.core.agenda import AgendaItem, is_overdue
 from amtui.core.config import Config
 from amtui.core.dates import local_today
+from amtui.core.describe import View
+from amtui.core.describe_agenda import due_line
+from amtui.core.describe_leads import next_action
 from amtui.core.display import (
-    describe_due,
-    describe_next_action,
     format_countdown,
     format_span,
     format_when,
 )
-from amtui.core.leads import LeadRow
+from amtui.core.lead_queries import LeadRow
 from amtui.core.notify import DueItem
-from amtui.core.tasks import TaskRow
+from amtui.core.task_queries import TaskRow
 from amtui.core.text import clean, one_line
 from amtui.tui.widgets.rows import RowData
 
@@ -78,7 +79,7 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
         classes.add("-waiting")
     action = row.next_action
     if action is not None:
-        status = describe_next_action(action, config.timezone, now)
+        status = next_action(View(config, now), action).text
         late = action.due < now
         if late:
             classes.add("-overdue")
@@ -185,6 +186,6 @@ def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
     return RowData(item.ref, content, frozenset(classes))
 
 
-def due_text(item: DueItem, tz: tzinfo, now: datetime) -> str:
+def due_text(item: DueItem, config: Config, now: datetime) -> str:
     """A due toast, in the wording of `amtui remind due` (core builds it, escaped)."""
-    return safe(describe_due(item, tz, now), 400)
+    return safe(due_line(View(config, now), item), 400)

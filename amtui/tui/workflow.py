@@ -13,25 +13,26 @@ from datetime import datetime
 from amtui.core import reminders
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.describe import View
+from amtui.core.describe_leads import stage_outcome
 from amtui.core.display import format_when
+from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.followups import LADDER_KINDS, ladder_state
-from amtui.core.leads import get_lead_details
+from amtui.core.lead_queries import get_lead_details
 from amtui.core.models import Reminder, Stage
 from amtui.core.pipeline import (
-    OPEN_STAGES,
-    LogKind,
     StageResult,
     change_stage,
-    describe_events,
     log_lead,
     lose_lead,
     reopen_lead,
     respond_lead,
     win_lead,
 )
+from amtui.core.pipeline_rules import LogKind
 from amtui.core.sla import response_owed
-from amtui.core.tasks import draft_from_text
+from amtui.core.vocabulary import OPEN_STAGES
 from amtui.tui.edits import shown
 from amtui.tui.render import safe
 from amtui.tui.screens.forms import Check, FieldSpec, Saved, date_check, when_label
@@ -46,8 +47,9 @@ def respond(db: Database, config: Config, now: Clock, ref: str, verb: str) -> Sa
     if response_owed(lead, config.response_rule) != verb:
         done = "the first response" if verb == "respond" else "the answer"
         raise InputError(f"{ref}: {done} is not owed any more (the screen was behind)")
-    result = respond_lead(db, ref, now=now(), config=config)
-    return Saved(f"{ref}: {describe_events(result)}", ref)
+    at = now()
+    result = respond_lead(db, ref, now=at, config=config)
+    return Saved(f"{ref}: {', '.join(stage_outcome(View(config, at), result))}", ref)
 
 
 def stage_note(result: StageResult, config: Config, now: datetime) -> str:

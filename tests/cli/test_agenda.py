@@ -35,7 +35,7 @@ def build_day(cli: Cli) -> None:
     cli.ok("lead", "add", "Late lead", "--received", "today 09:00", "--partner", "Pixel")  # L2
     cli.ok("remind", "add", "Missed call", "--at", "today 09:00", "--about", "L2")  # R1 overdue
     cli.ok("remind", "add", "Chase contract", "--at", "today 16:00", "--about", "T3")  # R2
-    cli.ok("remind", "add", "Tomorrow's call", "--at", "tomorrow 10:00")  # R3
+    cli.ok("remind", "add", "Tomorrow's call", "--at", "tomorrow 10:00")  # R3 upcoming
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,8 @@ def test_sections_in_the_users_local_day(day: Cli) -> None:
     assert refs(agenda["today"]) == ["T3", "T5", "T4"]  # timed by time, then all-day
     assert refs(agenda["waiting_leads"]) == ["L2", "L1"]  # oldest first
     assert refs(agenda["reminders"]) == ["R2"]
-    assert refs(agenda["upcoming"]) == ["T6", "T7"]
+    # The next days hold reminders too, in time order with the tasks.
+    assert refs(agenda["upcoming"]) == ["T6", "R3", "T7"]
     late, fresh = agenda["waiting_leads"]["items"]
     assert late["overdue"] is True and fresh["overdue"] is False
     assert fresh["due"] == "2026-11-25T10:05:00+01:00"  # its respond-by time
@@ -136,10 +137,10 @@ def test_limit_and_total(day: Cli) -> None:
 
 
 def test_days(day: Cli) -> None:
-    assert refs(day.json("agenda", "--days", "1")["upcoming"]) == ["T6"]
+    assert refs(day.json("agenda", "--days", "1")["upcoming"]) == ["T6", "R3"]
     agenda = day.json("agenda", "--days", "30")
     assert agenda["days"] == 30
-    assert refs(agenda["upcoming"]) == ["T6", "T7", "T8"]
+    assert refs(agenda["upcoming"]) == ["T6", "R3", "T7", "T8"]
     assert day.json("agenda", "--days", "0")["upcoming"]["items"] == []
 
 
@@ -167,7 +168,7 @@ def test_text_format(day: Cli) -> None:
     assert "Overdue (3)" in lines
     assert "Today (3)" in lines
     assert "Waiting for a first response (2)" in lines
-    assert "Next 7 days (2)" in lines
+    assert "Next 7 days (3)" in lines
     [fresh] = [line for line in lines if line.lstrip().startswith("L1 ")]
     assert "05:00 left" in fresh and "Fresh lead" in fresh
     [late] = [line for line in lines if line.lstrip().startswith("L2 ")]

@@ -44,7 +44,7 @@ def test_list_text_and_markdown(cli: Cli) -> None:
     assert text[0].split() == ["CLIENT", "NAME", "ROLE", "EMAIL", "PHONE"]
     assert text[1].split() == ["Granel", "(C1)", "Anna", "CMO", "a@x.example"]
     md = cli.ok("contact", "list", "--format", "md").splitlines()
-    assert md[2] == "| Granel (C1) | Anna | CMO | a@x.example |  |"
+    assert md[2] == "| Granel \\(C1\\) | Anna | CMO | a@x.example |  |"
     assert cli.json("contact", "list", "Granel")[0]["name"] == "Anna"
 
 

@@ -24,7 +24,7 @@ def test_add_from_a_partner(cli: Cli) -> None:
     title = "SEO audit for a hotel chain"
     out = cli.ok("lead", "add", title, "--partner", "Pixel Partners", "--channel", "email")
     assert out == (
-        "Added L1: SEO audit for a hotel chain · email from Pixel Partners · "
+        "Added L1: SEO audit for a hotel chain · email from partner Pixel Partners · "
         "first response due today 10:15\n"
     )
     data = lead(cli)
@@ -207,6 +207,7 @@ def test_show_text_md_json(cli: Cli) -> None:
     assert data["timeline"][0] == {
         "kind": "created",
         "text": "via email",
+        "summary": "via email",
         "occurred_at": "2026-11-25T10:00:00+01:00",
         "data": None,
     }

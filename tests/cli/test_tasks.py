@@ -90,6 +90,14 @@ def test_add_joins_several_words_and_takes_options(cli: Cli) -> None:
     assert task["notes"] == "Long notes\nover two lines"
 
 
+def test_a_field_given_as_token_and_option_must_agree(cli: Cli) -> None:
+    error = cli.fails(2, "add", "Call due:fri client:Granel", "--client", "Kettle")
+    assert "'client:Granel' in the text and --client 'Kettle' disagree" in error
+    assert cli.json("task", "list") == []  # nothing written
+    cli.ok("add", "Call client:Granel", "--client", "granel", "--tag", "x")
+    assert one(cli)["client"]["name"] == "Granel"
+
+
 def test_add_existing_client_any_case_is_not_announced(cli: Cli) -> None:
     cli.ok("client", "add", "Гранель")
     out = cli.ok("add", "Call client:гРАНЕЛЬ")

@@ -56,7 +56,8 @@ def reminders(cli: Cli, *options: str) -> list[dict[str, Any]]:
 def stage_changes(db_path: Path, lead_id: int = 1) -> list[str]:
     rows = query(
         db_path,
-        "SELECT text FROM activity WHERE lead_id = ? AND kind = 'stage-change' ORDER BY id",
+        "SELECT text FROM activity WHERE lead_id = ? AND kind IN ('stage-change', 'proposal-sent')"
+        " ORDER BY id",
         lead_id,
     )
     return [text for (text,) in rows]
@@ -120,16 +121,21 @@ def test_stage_proposal_sent_starts_the_ladder(cli: Cli, db_path: Path) -> None:
     # Sent at 04:00 in New York: checked the client's next working day at opening (09:00 EST).
     assert out.splitlines() == [
         "L1 [proposal-sent] Website: stage contacted → proposal-sent, answer recorded, "
-        "follow-up ladder started",
-        "Next: R1 Check the proposal arrived (step 1 of 6), due tomorrow 15:00",
+        "ladder started: R1 step 1 of 6 due tomorrow 15:00",
     ]
     (step,) = reminders(cli)
     assert (step["kind"], step["step"]) == ("check-receipt", 1)
     assert step["due"] == "2026-11-26T15:00:00+01:00"
     assert step["about"] == {"ref": "L1", "title": "Website"}
-    assert stage_changes(db_path) == [
-        "new → contacted",
-        "contacted → proposal-sent: v1, 4 500 EUR",
+    assert stage_changes(db_path) == ["contacted → proposal-sent: v1, 4 500 EUR"]
+    timeline = [(a["kind"], a["summary"]) for a in lead(cli)["timeline"]]
+    assert timeline[1:] == [
+        ("responded", "first response · new → contacted"),
+        (
+            "proposal-sent",
+            "contacted → proposal-sent: v1, 4 500 EUR · answer recorded · "
+            "follow-up ladder started, step 1 is R1",
+        ),
     ]
 
 
@@ -182,13 +188,23 @@ def test_log_a_reply_stops_the_ladder(cli: Cli, clock: Clock, db_path: Path, kin
     cli.ok("remind", "done", "R1")
     assert [r["step"] for r in reminders(cli)] == [2]
     clock.set(NOW + timedelta(days=2))
+    before = count(db_path, "activity")
     out = cli.ok("lead", "log", "L1", kind, "Looks good, let's talk Monday")
-    assert out == "L1 [proposal-sent] Website: follow-up ladder stopped\n"
+    assert out == "L1 [proposal-sent] Website: ladder stopped at step 2\n"
+    assert count(db_path, "activity") == before + 1  # one logged contact, one timeline entry
     assert reminders(cli) == []  # the pending step is gone
     assert [r["ref"] for r in reminders(cli, "--all")] == ["R1"]  # the done one stays
     assert cli.json("followups") == []
-    kinds = [k for (k,) in query(db_path, "SELECT kind FROM activity WHERE lead_id = 1")]
-    assert kinds[-3:] == [kind, "reply-received", "note"]
+    last = lead(cli)["timeline"][-1]
+    assert (last["kind"], last["text"]) == (kind, "Looks good, let's talk Monday")
+    assert (
+        last["summary"]
+        == "Looks good, let's talk Monday · follow-up ladder stopped at step 2 (reply)"
+    )
+    assert last["data"]["effects"] == {
+        "reply": True,
+        "ladder_stopped": {"step": 2, "reason": "reply"},
+    }
 
 
 def test_log_our_email_counts_as_the_first_response_and_can_start_a_ladder(cli: Cli) -> None:
@@ -196,8 +212,7 @@ def test_log_our_email_counts_as_the_first_response_and_can_start_a_ladder(cli: 
     out = cli.ok("lead", "log", "L1", "email-out", "Questionnaire attached", "--awaits-reply")
     assert out.splitlines() == [
         "L1 [contacted] Website: first response recorded, stage new → contacted, "
-        "follow-up ladder started",
-        "Next: R1 Check the proposal arrived (step 1 of 6), due tomorrow 10:00",
+        "ladder started: R1 step 1 of 6 due tomorrow 10:00",
     ]
     assert lead(cli)["first_response_at"] == "2026-11-25T10:00:00+01:00"
 
@@ -295,7 +310,7 @@ def test_lose_needs_a_reason(cli: Cli) -> None:
     assert "reason" in cli.fails(2, "lead", "lose", "L1", "--reason", "  ")
     cli.ok("lead", "stage", "L1", "proposal-sent")
     out = cli.ok("lead", "lose", "L1", "--reason", "chose a cheaper agency")
-    assert out == ("L1 [lost] Website: stage proposal-sent → lost\n")
+    assert out == ("L1 [lost] Website: stage proposal-sent → lost, ladder stopped at step 1\n")
     data = lead(cli)
     assert (data["stage"], data["lost_reason"]) == ("lost", "chose a cheaper agency")
     assert reminders(cli) == []
@@ -326,11 +341,11 @@ def test_done_steps_climb_the_ladder_until_the_lead_goes_cold(cli: Cli, clock: C
         clock.set(datetime.fromisoformat(step["due"]))
         outputs.append(cli.ok("remind", "done", step["ref"]))
     assert outputs[0].splitlines() == [
-        "Done R1: Check the proposal arrived (step 1 of 6)",
-        "Next: R2 Follow up: no reply after 3 days (step 2 of 6), due Mon 09:00",
+        "Done R1: step 1 of 6 · Check the proposal arrived",
+        "Next: R2 step 2 of 6 due Mon 09:00 · Follow up: no reply after 3 days",
     ]
     assert outputs[-1].splitlines() == [
-        "Done R6: Follow up: no reply after 3 months (step 6 of 6)",
+        "Done R6: step 6 of 6 · Follow up: no reply after 3 months",
         "L1 has gone cold: the ladder ended without a reply.",
     ]
     assert reminders(cli) == []
@@ -356,7 +371,7 @@ def test_snooze_then_done_counts_the_next_step_from_when_it_was_done(
     cli.ok("lead", "stage", "L1", "proposal-sent")
     clock.set(datetime(2026, 11, 26, 10, 5, tzinfo=BERLIN))
     out = cli.ok("remind", "snooze", "R1", "+2h")
-    assert out == ("Snoozed R1 until today 12:05: Check the proposal arrived (step 1 of 6)\n")
+    assert out == ("Snoozed R1 until today 12:05: step 1 of 6 · Check the proposal arrived\n")
     (step,) = reminders(cli)
     assert step["due"] == "2026-11-26T12:05:00+01:00"
     assert step["original_due"] == "2026-11-26T10:00:00+01:00"
@@ -394,7 +409,7 @@ def test_due_prints_once_and_exits_0_then_1(cli: Cli, clock: Clock, db_path: Pat
     out = cli.ok("remind", "due")
     assert out.splitlines() == [
         "R1      due today 09:30: Call Anna",
-        "L1      first response due today 10:15 (client: today 04:15 America/New_York): "
+        "L1      first response due today 10:15 (client today 04:15 America/New_York): "
         "Hotel SEO · email from partner Pixel",
     ]
     assert query(db_path, "SELECT id FROM reminder WHERE notified_at IS NOT NULL") == [(1,)]
@@ -430,8 +445,8 @@ def test_due_as_json_and_markdown(cli: Cli, clock: Clock) -> None:
     clock.set(datetime(2026, 11, 26, 16, 0, tzinfo=BERLIN))
     out = cli.ok("remind", "due", "--format", "md")
     assert out == (
-        "- **R3** due today 16:00 (client: today 10:00 America/New_York) [step 1]: "
-        "Check the proposal arrived (step 1 of 6) · L1 Hotel SEO\n"
+        "- **R3** due today 16:00 \\(client today 10:00 America/New\\_York\\): "
+        "step 1 of 6 · Check the proposal arrived · L1 Hotel SEO\n"
     )
 
 
@@ -486,12 +501,14 @@ def test_notify_sends_each_item_as_an_argument_list(
         [
             "--app-name=amtui",
             "--urgency=normal",
+            "--",
             "amtui R1",
             f"due today 09:30: {title}",
         ],
         [
             "--app-name=amtui",
             "--urgency=critical",
+            "--",
             "amtui L1",
             "first response due today 10:15: Hotel SEO · email from client",
         ],
@@ -501,6 +518,23 @@ def test_notify_sends_each_item_as_an_argument_list(
     # Nothing new: exit 1 and no notification.
     assert cli("remind", "due", "--notify").exit_code == 1
     assert len(fake_notify_send.read_text("utf-8").splitlines()) == 2
+
+
+def test_notify_sends_plain_text_never_markup(
+    cli: Cli, clock: Clock, fake_notify_send: Path
+) -> None:
+    clock.set(NOW - timedelta(hours=1))
+    title = '-<b>Pay</b> <a href="javascript:x">now</a> & <img src=x> \u202etxt\u200b\x1b[2J'
+    cli.ok("remind", "add", "--at", "today 09:30", "--", title)
+    clock.set(NOW)
+    assert cli("remind", "due", "--notify").exit_code == 0
+    [call] = [json.loads(line) for line in fake_notify_send.read_text("utf-8").splitlines()]
+    body = call[-1]
+    assert call[-3] == "--"  # a body starting with "-" is never read as an option
+    assert "<" not in body and ">" not in body
+    assert '&lt;b&gt;Pay&lt;/b&gt; &lt;a href="javascript:x"&gt;now&lt;/a&gt; &amp;' in body
+    assert "\\u202etxt\\u200b\\x1b[2J" in body
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in body)
 
 
 def test_notify_without_notify_send_says_so_on_stderr(
@@ -714,7 +748,9 @@ def test_agenda_shows_sla_deadlines_and_follow_up_steps_in_the_clients_time(
     assert step["client_due"] == "2026-11-25T10:00:00-05:00"
 
     text = cli.ok("agenda")
-    assert "[step 1] Check the proposal arrived (step 1 of 6)" in text
+    # The step is named once (DESIGN: one fact, one wording), not "[step 1] … (step 1 of 6)".
+    assert "step 1 of 6 · Check the proposal arrived (about L1 Proposal)" in text
+    assert text.count("step 1") == 1
     assert "client today 10:00 America/New_York" in text
     assert "answer due: London lead" in text
     assert "client today 18:00 Europe/London" in text
@@ -729,3 +765,30 @@ def test_an_overdue_follow_up_step_is_in_the_overdue_section(cli: Cli, clock: Cl
     (item,) = agenda["overdue"]["items"]
     assert (item["ref"], item["overdue"], item["reminder"]["step"]) == ("R1", True, 1)
     assert item["client_zone"] is None and item["client_due"] is None
+
+
+def test_show_plans_every_remaining_step_in_json_and_text(cli: Cli, clock: Clock) -> None:
+    add_lead(cli, "Website", "--client", "Harbor")
+    cli.ok("client", "edit", "Harbor", "--tz", "America/New_York")
+    cli.ok("lead", "stage", "L1", "proposal-sent")
+    ladder = lead(cli)["followups"]
+    assert (ladder["status"], ladder["steps"], ladder["done"]) == ("running", 6, 0)
+    assert ladder["next"]["ref"] == "R1" and ladder["next"]["step"] == 1
+    planned = ladder["planned"]
+    assert [p["step"] for p in planned] == [1, 2, 3, 4, 5, 6]
+    assert planned[0]["due"] == ladder["next"]["due"]
+    # Planned in the client's calendar: every step at 09:00 New York, a working day.
+    for step in planned:
+        local = datetime.fromisoformat(step["client_due"])
+        assert (local.hour, local.weekday() < 5) == (9, True), step
+
+    # Doing step 1 when due schedules step 2 where the plan said.
+    clock.set(datetime.fromisoformat(planned[0]["due"]))
+    cli.ok("remind", "done", "R1")
+    assert lead(cli)["followups"]["next"]["due"] == planned[1]["due"]
+
+    text = cli.ok("show", "L1")
+    assert "step 2 of 6 · R2 due " in text
+    [then] = [line for line in text.splitlines() if line.startswith("then, if no reply")]
+    assert then.count("step ") == 4  # steps 3 to 6
+    assert cli.json("lead", "show", "L1")["followups"]["cold_at"] is None

@@ -12,7 +12,8 @@ import pytest
 
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.tasks import TaskResult, add_task, draft_from_text
+from amtui.core.drafts import draft_from_text
+from amtui.core.tasks import TaskResult, add_task
 
 QuickAdd = Callable[..., TaskResult]
 

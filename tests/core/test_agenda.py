@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from amtui.core.agenda import Agenda, AgendaItem, Section, build_agenda
+from amtui.core.agenda import Agenda, AgendaItem, Section, build_agenda, sort_key
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.drafts import TaskDraft
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.models import Lead
 from amtui.core.reminders import add_reminder, complete_reminder, snooze_reminder
-from amtui.core.tasks import TaskDraft, add_task, complete_task
+from amtui.core.tasks import add_task, complete_task
 from tests.core.conftest import in_zone
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -119,7 +120,8 @@ def test_reminders_today_overdue_and_snoozed(db: Database, config: Config, now: 
     # Tasks and reminders are merged in one overdue list, by time.
     assert titles(agenda.overdue) == ["task yesterday", "this morning"]
     assert agenda.overdue.total == 2
-    assert "tomorrow" not in titles(agenda.upcoming)  # reminders show on their own day
+    # The next days hold reminders too, by when they are next due (the snooze counts).
+    assert titles(agenda.upcoming) == ["snoozed to tomorrow", "tomorrow"]
 
 
 def test_leads_waiting_for_a_first_response(db: Database, config: Config, now: datetime) -> None:
@@ -280,7 +282,7 @@ def test_far_west_zone_where_the_local_day_is_behind_utc(db: Database, config: C
 
     assert agenda.day == tue
     assert titles(agenda.today) == ["tue 23:00 LA", "all-day tue"]
-    assert titles(agenda.upcoming) == ["all-day wed"]
+    assert titles(agenda.upcoming) == ["wed 01:00 LA", "all-day wed"]
     assert titles(agenda.reminders) == ["tue 22:00 LA"]
     assert titles(agenda.overdue) == []
 
@@ -316,3 +318,34 @@ def test_the_agenda_of_one_client(db: Database, config: Config, now: datetime) -
     assert titles(agenda.waiting) == ["Our lead"]
     assert titles(agenda.reminders) == ["About our lead", "About us"]
     assert agenda.today.total == 1 and agenda.waiting.total == 1
+
+
+def test_next_days_hold_follow_up_steps_and_answers_due_later(
+    db: Database, config: Config, now: datetime
+) -> None:
+    """Issue 7: "Next N days" is every deadline ahead, not only tasks; nothing is listed twice."""
+    from amtui.core.pipeline import change_stage, respond_lead
+
+    # Arrived this evening: answered within one working day, i.e. tomorrow.
+    evening = add_lead(
+        db, LeadDraft("Evening lead", received=local(WED, 17)), now=local(WED, 17), config=config
+    ).lead
+    respond_lead(db, evening.ref, now=local(WED, 17, 5), config=config)
+    proposal = add_lead(db, LeadDraft("Proposal lead", received=now), now=now, config=config).lead
+    change_stage(db, proposal.ref, "proposal-sent", now=now, config=config)  # step 1 tomorrow
+    task(db, config, "task on friday", WED + timedelta(days=2), now)
+
+    agenda = build_agenda(db, now=local(WED, 17, 10), config=config)
+
+    upcoming = agenda.upcoming.items
+    assert [item.ref for item in upcoming] == [
+        item.ref for item in sorted(upcoming, key=lambda i: sort_key(i.due, config.timezone))
+    ]
+    kinds = {(item.ref, item.deadline) for item in upcoming if item.lead is not None}
+    assert kinds == {(evening.ref, "answer")}
+    steps = [item.reminder for item in upcoming if item.reminder is not None]
+    assert [(row.subject_ref, row.reminder.step) for row in steps] == [(proposal.ref, 1)]
+    assert "task on friday" in titles(agenda.upcoming)
+    assert agenda.upcoming.total == 3
+    # The answer is in the next days only: today's "answers due" stays empty.
+    assert agenda.answers.total == 0

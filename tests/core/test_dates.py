@@ -81,7 +81,8 @@ def dt(text: str) -> datetime:
         ("december 3 2026", "2026-12-03"),
         ("dec 3, 2026", "2026-12-03"),
         ("3 Dec 2027", "2027-12-03"),
-        ("1 jan", "2026-01-01"),  # no year: the current year, even when it has passed
+        ("1 jan", "2027-01-01"),  # no year: the nearest 1 January (see test_yearless_*)
+        ("12-01", "2026-12-01"),  # ISO order without the year: month first
         ("today", "2026-11-25"),
         ("tomorrow", "2026-11-26"),
         ("yesterday", "2026-11-24"),
@@ -374,7 +375,7 @@ def test_add_business_days_matches_day_by_day_stepping(
 @pytest.mark.parametrize(
     ("text", "dmy", "mdy"),
     [
-        ("1/12", "2026-12-01", "2026-01-12"),
+        ("1/12", "2026-12-01", "2027-01-12"),  # no year: the nearest such day
         ("01/12/2026", "2026-12-01", "2026-01-12"),
         ("5.6.2027", "2027-06-05", "2027-05-06"),
         ("12/12", "2026-12-12", "2026-12-12"),
@@ -449,10 +450,10 @@ def test_unknown_date_order_is_a_caller_error() -> None:
         ("mon 10:00 Mars/Olympus", "unexpected 'mars/olympus' after the time"),
         ("2026-12-01T15:00+03:00 Asia/Tokyo", "either an explicit offset or a zone"),
         ("fri 15:00 Europe/Berlin Asia/Tokyo", "unexpected 'europe/berlin'"),
-        ("+99999y", "outside the supported date range"),
-        ("+99999999999999b", "outside the supported date range"),
-        ("+99999999999999h", "outside the supported date range"),
-        ("+" + "9" * 5000 + "d", "outside the supported date range"),
+        ("+99999y", "from 1900 to 2999"),
+        ("+99999999999999b", "from 1900 to 2999"),
+        ("+99999999999999h", "from 1900 to 2999"),
+        ("+" + "9" * 5000 + "d", "from 1900 to 2999"),
     ],
 )
 def test_rejected_text_says_why_and_what_is_accepted(text: str, reason: str) -> None:
@@ -797,9 +798,15 @@ def test_any_mix_of_date_words_gives_a_result_or_a_date_parse_error(
     _check_outcome(" ".join(words), now, zone, order)
 
 
-@given(day=st.dates())
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
 def test_iso_dates_round_trip(day: date) -> None:
     assert when(day.isoformat()) == day
+
+
+@given(day=st.one_of(st.dates(max_value=date(1899, 12, 31)), st.dates(min_value=date(3000, 1, 1))))
+def test_dates_outside_1900_to_2999_are_refused(day: date) -> None:
+    with pytest.raises(DateParseError, match="from 1900 to 2999"):
+        when(day.isoformat())
 
 
 @given(
@@ -811,3 +818,75 @@ def test_iso_date_times_round_trip(moment: datetime, zone: tzinfo) -> None:
     assert when(moment.isoformat(), tz=zone) == localize(moment, zone)
     aware = moment.replace(tzinfo=timezone(timedelta(hours=3)))
     assert when(aware.isoformat()) == aware
+
+
+# --- a date without a year: the nearest one ------------------------------------------------------
+
+DECEMBER = datetime(2026, 12, 28, 15, 0, tzinfo=UTC)  # planning in the last week of the year
+JANUARY = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # logging what happened before the holidays
+JUNE = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        (DECEMBER, "3 jan", "2027-01-03"),
+        (DECEMBER, "jan 5", "2027-01-05"),
+        (DECEMBER, "january 5", "2027-01-05"),
+        (DECEMBER, "01-05", "2027-01-05"),
+        (DECEMBER, "5/1", "2027-01-05"),
+        (DECEMBER, "5.1", "2027-01-05"),
+        (DECEMBER, "3 jan 10:00", "2027-01-03"),
+        (DECEMBER, "jan 3, 2026", "2026-01-03"),  # a year given is a year kept
+        (DECEMBER, "20 dec", "2026-12-20"),  # a week ago stays in this year
+        (DECEMBER, "31 dec", "2026-12-31"),
+        (DECEMBER, "1 jun", "2027-06-01"),  # 5 months ahead beats 7 months back
+        (DECEMBER, "1 jul", "2026-07-01"),  # 6 months back beats 6 months ahead… by a day
+        (JANUARY, "20 dec", "2026-12-20"),
+        (JANUARY, "12-20", "2026-12-20"),
+        (JANUARY, "20/12", "2026-12-20"),
+        (JANUARY, "3 jan", "2027-01-03"),
+        (JANUARY, "10 jan", "2027-01-10"),
+        (JUNE, "3 jan", "2026-01-03"),
+        (JUNE, "20 dec", "2025-12-20"),  # 177 days back is nearer than 188 ahead
+        (JUNE, "14 dec", "2026-12-14"),  # 182 days either way: the future wins
+    ],
+)
+def test_yearless_dates_are_the_nearest_such_day(now: datetime, text: str, expected: str) -> None:
+    result = when(text, now=now, tz=UTC)
+    day = result.date() if isinstance(result, datetime) else result
+    assert day == d(expected)
+
+
+def test_yearless_day_and_month_in_mdy_order() -> None:
+    assert when("1/5", now=DECEMBER, tz=UTC, date_order="mdy") == d("2027-01-05")
+    assert when("01-05", now=DECEMBER, tz=UTC, date_order="mdy") == d("2027-01-05")
+    assert when("01-05", now=DECEMBER, tz=UTC, date_order="dmy") == d("2027-01-05")  # ISO order
+
+
+def test_29_february_without_a_year_takes_the_nearest_leap_year() -> None:
+    assert when("29 feb", now=datetime(2027, 12, 1, tzinfo=UTC), tz=UTC) == d("2028-02-29")
+    assert when("29 feb", now=datetime(2025, 1, 10, tzinfo=UTC), tz=UTC) == d("2024-02-29")
+    with pytest.raises(DateParseError, match="give the year"):
+        when("29 feb", now=datetime(2026, 8, 1, tzinfo=UTC), tz=UTC)
+
+
+@pytest.mark.parametrize("text", ["31 feb", "13-01", "00-10", "32 jan", "1-5", "1-05"])
+def test_impossible_yearless_dates_are_refused(text: str) -> None:
+    with pytest.raises(DateParseError):
+        when(text, now=DECEMBER, tz=UTC)
+
+
+@given(
+    now=st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(2998, 1, 1)),
+    month=st.integers(1, 12),
+    day=st.integers(1, 28),
+)
+def test_a_yearless_date_is_never_more_than_half_a_year_away(
+    now: datetime, month: int, day: int
+) -> None:
+    today = now.date()
+    result = when(f"{day} {date(2000, month, 1):%b}", now=now.replace(tzinfo=UTC), tz=UTC)
+    assert isinstance(result, date)
+    assert (result.month, result.day) == (month, day)
+    assert abs((result - today).days) <= 184

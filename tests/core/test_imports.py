@@ -54,6 +54,46 @@ def test_no_core_module_imports_textual_typer_or_rich() -> None:
     assert culprits == {}
 
 
+PURE_MODULES = (
+    "amtui.core.vocabulary",
+    "amtui.core.refs",
+    "amtui.core.dates",
+    "amtui.core.config",
+    "amtui.core.validate",
+    "amtui.core.quickadd",
+    "amtui.core.drafts",
+    "amtui.core.sla",
+    "amtui.core.display",
+    "amtui.core.kam",
+    "amtui.core.describe",
+    "amtui.core.describe_leads",
+    "amtui.core.describe_agenda",
+    "amtui.core.pipeline_rules",
+    "amtui.core.currencies",
+    "amtui.core.money",
+    "amtui.core.estimates",
+    "amtui.core.invoicing",
+    "amtui.core.portfolio",
+    "amtui.core.money_config",
+    "amtui.core.money_locale",
+    "amtui.core.documents",
+)
+
+
+def test_rules_and_wording_import_no_orm() -> None:
+    """What a second storage path (stdlib sqlite3) shares with the ORM path must not load it."""
+    loaded = run_python(
+        f"""
+        import importlib, json, sys
+        for name in {PURE_MODULES!r}:
+            importlib.import_module(name)
+        orm = ("sqlalchemy", "sqlmodel", "pydantic")
+        print(json.dumps(sorted(m for m in orm if m in sys.modules)))
+        """
+    )
+    assert loaded == []
+
+
 def test_importing_the_cli_does_not_import_textual() -> None:
     loaded = run_python(
         """
@@ -78,15 +118,16 @@ def test_help_imports_neither_the_database_layer_nor_textual() -> None:
                 run()
             except SystemExit as exit:
                 code = exit.code
-        heavy = [m for m in ("sqlmodel", "sqlalchemy", "textual") if m in sys.modules]
+        heavy = [m for m in ("sqlmodel", "sqlalchemy", "textual", "babel") if m in sys.modules]
         print(json.dumps({"code": code or 0, "heavy": heavy, "usage": "Usage" in out.getvalue()}))
         """
     )
     assert loaded == {"code": 0, "heavy": [], "usage": True}
 
 
-def test_quick_add_and_agenda_do_not_import_textual() -> None:
-    """The two commands people run from scripts and other tools, end to end."""
+def test_quick_add_and_agenda_do_not_import_textual_or_document_libraries() -> None:
+    """The two commands people run from scripts and other tools, end to end: no Textual, and
+    none of the document and locale libraries (Babel, Jinja2, XlsxWriter, WeasyPrint)."""
     loaded = run_python(
         """
         import contextlib, io, json, sys
@@ -101,7 +142,9 @@ def test_quick_add_and_agenda_do_not_import_textual() -> None:
                     codes.append(exit.code or 0)
                 else:
                     codes.append(0)
-        print(json.dumps({"codes": codes, "textual": "textual" in sys.modules}))
+        documents = ("babel", "jinja2", "xlsxwriter", "weasyprint")
+        heavy = [m for m in ("textual", *documents) if m in sys.modules]
+        print(json.dumps({"codes": codes, "heavy": heavy}))
         """
     )
-    assert loaded == {"codes": [0, 0], "textual": False}
+    assert loaded == {"codes": [0, 0], "heavy": []}

@@ -8,18 +8,18 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from amtui.core import board
 from amtui.core.config import Config
 from amtui.core.dates import DateParseError
 from amtui.core.db import Database
 from amtui.core.errors import InputError, NotFoundError
+from amtui.core.lead_queries import get_lead_details, list_leads
 from amtui.core.leads import (
     DuplicateLeadError,
     LeadDraft,
     add_lead,
     delete_lead,
     edit_lead,
-    get_lead_details,
-    list_leads,
     parse_brief,
 )
 from amtui.core.models import Activity, Client, Lead, Reminder, Task
@@ -234,6 +234,23 @@ def test_list_waiting_first_then_by_next_action_then_newest(
     assert titles(limit=1, offset=1) == ["Newer"]
     with pytest.raises(InputError, match="stage"):
         list_leads(db, stage="maybe")
+
+    # One inbox order: any page of `lead list` is that slice of the whole list, across the
+    # groups (waiting, the other open leads, closed), and the app's inbox pages agree.
+    everything = titles(include_closed=True)
+    assert len(everything) == 7
+    for offset in range(8):
+        for limit in (1, 2, 3):
+            page = titles(include_closed=True, offset=offset, limit=limit)
+            assert page == everything[offset : offset + limit], (offset, limit)
+    inbox = [
+        row.lead.title
+        for offset in range(0, 6, 2)
+        for row in board.inbox_page(db, offset=offset, limit=2).rows
+    ]
+    assert inbox == titles()
+    first = board.inbox_page(db, limit=2)
+    assert (first.total, first.waiting, first.more) == (6, 2, 4)
 
 
 def test_list_filters_by_client_source_and_channel(

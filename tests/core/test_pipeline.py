@@ -13,16 +13,19 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
+from amtui.core.activities import describe_activity
 from amtui.core.clients import add_client
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.describe import View
+from amtui.core.describe_leads import stage_outcome
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.followups import list_followups, pending_step
-from amtui.core.leads import LeadDraft, add_lead, get_lead_details
+from amtui.core.lead_queries import get_lead_details
+from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.models import Activity, Client, Lead, Reminder, Task
 from amtui.core.pipeline import (
     change_stage,
-    describe_events,
     log_lead,
     lose_lead,
     reopen_lead,
@@ -50,7 +53,8 @@ def lead_of(db: Database, ref: str) -> Lead:
 
 
 def timeline(db: Database, ref: str) -> list[tuple[str, str]]:
-    return [(a.kind, a.text) for a in get_lead_details(db, ref).activities]
+    """(kind, what the entry says with everything else it did), times in the user's zone."""
+    return [(a.kind, describe_activity(a, BERLIN)) for a in get_lead_details(db, ref).activities]
 
 
 def kinds(db: Database, ref: str) -> list[str]:
@@ -87,11 +91,12 @@ def test_respond_records_the_first_response_and_moves_to_contacted(
     assert lead.answered_at is None
     assert lead.stage == "contacted"
     assert result.previous == "new"
-    assert describe_events(result) == "first response recorded, stage new → contacted"
-    assert timeline(db, ref)[1:] == [
-        ("responded", "Thanks, estimate follows"),
-        ("stage-change", "new → contacted"),
+    assert stage_outcome(View(config, now), result) == [
+        "first response recorded",
+        "stage new → contacted",
     ]
+    # One action, one entry: the stage it moved to is said on the same line.
+    assert timeline(db, ref)[1:] == [("responded", "Thanks, estimate follows · new → contacted")]
 
 
 def test_respond_again_records_the_answer_then_refuses(
@@ -105,7 +110,7 @@ def test_respond_again_records_the_answer_then_refuses(
     assert lead.answered_at == answered
     assert lead.stage == "contacted"
     assert result.events == ["answer recorded"]
-    assert timeline(db, ref)[-1] == ("email-out", "Estimate sent")
+    assert timeline(db, ref)[-1] == ("email-out", "Estimate sent · answer recorded")
     with pytest.raises(InputError, match="already responded to and answered"):
         respond_lead(db, ref, now=answered, config=config)
 
@@ -127,8 +132,9 @@ def test_promise_an_answer_time(db: Database, config: Config, now: datetime) -> 
     assert lead.answer_due_at == berlin(2026, 11, 25, 16, 0)
     assert lead.answer_notified_at is None
     assert "answer promised" in result.events
-    kind, text = timeline(db, ref)[-1]
-    assert (kind, text) == ("note", "answer promised for 2026-11-25 15:00 UTC")
+    assert timeline(db, ref)[1:] == [
+        ("responded", "first response · new → contacted · answer promised for 2026-11-25 16:00")
+    ]
     # The promise can be moved by a second respond call, until the answer goes out.
     respond_lead(db, ref, now=now, config=config, answer_by="tomorrow 09:30")
     assert lead_of(db, ref).answer_due_at == berlin(2026, 11, 26, 9, 30)
@@ -194,8 +200,9 @@ def test_skipping_ahead_records_the_response_the_answer_and_both_stage_changes(
     change_stage(db, ref, "briefed", now=now, config=config, note="brief call done")
     lead = lead_of(db, ref)
     assert (lead.stage, lead.first_response_at, lead.answered_at) == ("briefed", now, now)
-    changes = [text for kind, text in timeline(db, ref) if kind == "stage-change"]
-    assert changes == ["new → contacted", "contacted → briefed: brief call done"]
+    assert timeline(db, ref)[1:] == [
+        ("stage-change", "new → briefed: brief call done · first response · answer recorded")
+    ]
 
 
 def test_the_whole_pipeline_forward(db: Database, config: Config, now: datetime) -> None:
@@ -278,13 +285,13 @@ def test_proposal_sent_starts_the_ladder(db: Database, config: Config, now: date
     assert step is not None
     assert (step.step, step.kind) == (1, "check-receipt")
     assert step.due_at == berlin(2026, 11, 26, 10, 0)  # the next working day, same time
-    assert step.text == "Check the proposal arrived (step 1 of 6)"
+    assert step.text == "Check the proposal arrived"  # "step 1 of 6" is said from step.step
     assert pending(db, ref) is not None and pending(db, ref).id == step.id  # type: ignore[union-attr]
     assert "follow-up ladder started" in result.events
-    assert timeline(db, ref)[-2:] == [
-        ("proposal-sent", "v1, 4 500 EUR"),
-        ("note", f"follow-up ladder started (1b,3d,1w,2w,1m,3m); step 1 is R{step.id}"),
-    ]
+    assert timeline(db, ref)[-1] == (
+        "proposal-sent",
+        f"briefed → proposal-sent: v1, 4 500 EUR · follow-up ladder started, step 1 is R{step.id}",
+    )
 
 
 def test_the_ladder_runs_on_the_clients_calendar(
@@ -339,7 +346,7 @@ def test_each_step_done_schedules_the_next_until_the_last_marks_the_lead_cold(
         assert step.due_at == step_due(done_at, ladder[number - 1], BERLIN, config.working_hours)
         if number > 1:
             interval = ladder[number - 1].describe()
-            assert step.text == f"Follow up: no reply after {interval} (step {number} of 6)"
+            assert step.text == f"Follow up: no reply after {interval}"  # the number: step
         # Done an hour after it fell due, without a reply.
         done_at = step.due_at + timedelta(hours=1)
         result = complete_reminder(db, f"R{step.id}", now=done_at, config=config)
@@ -354,10 +361,10 @@ def test_each_step_done_schedules_the_next_until_the_last_marks_the_lead_cold(
     assert lead.stage == "proposal-sent"  # cold, but still open: a reply can revive it
     assert lead.closed_at is None
     assert pending(db, ref) is None
-    assert timeline(db, ref)[-2:] == [
-        ("note", "follow-up step 6 done"),
-        ("note", "gone cold: the follow-up ladder ended without a reply"),
-    ]
+    assert timeline(db, ref)[-1] == (
+        "note",
+        "follow-up step 6 done · gone cold: the follow-up ladder ended without a reply",
+    )
     (state,) = list_followups(db, config=config)
     assert (state.status, state.done, state.steps, state.pending) == ("cold", 6, 6, None)
 
@@ -399,10 +406,9 @@ def test_a_reply_between_steps_stops_the_ladder_and_removes_the_pending_step(
         assert session.get(Reminder, second.id) is None
         done = session.get(Reminder, first.id)
         assert done is not None and done.done_at == first.due_at  # history stays
-    assert timeline(db, ref)[-3:] == [
-        (reply, "Got it, questions on Monday"),
-        ("reply-received", "Got it, questions on Monday"),
-        ("note", f"follow-up ladder stopped at step 2: reply ({reply})"),
+    assert timeline(db, ref)[-2:] == [
+        ("note", "follow-up step 1 done"),
+        (reply, "Got it, questions on Monday · follow-up ladder stopped at step 2 (reply)"),
     ]
     assert list_followups(db, config=config) == []
     assert lead_of(db, ref).cold_at is None
@@ -551,10 +557,10 @@ def test_win_links_the_leads_client_and_adds_the_starter_tasks(
     ]
     assert all(t.lead_id == lead.id and t.client_id == result.client.id for t in result.tasks)
     assert pending(db, ref) is None  # the win stops the ladder
-    assert timeline(db, ref)[-2:] == [
-        ("note", "follow-up ladder stopped at step 1: won"),
-        ("stage-change", "proposal-sent → won"),
-    ]
+    assert timeline(db, ref)[-1] == (
+        "stage-change",
+        "proposal-sent → won · follow-up ladder stopped at step 1 (won)",
+    )
 
 
 def test_win_creates_the_client_and_uses_the_configured_template(
@@ -587,8 +593,9 @@ def test_win_creates_the_client_and_uses_the_configured_template(
     # A new lead won at once still gets its first response and answer recorded.
     lead = lead_of(db, ref)
     assert lead.first_response_at == lead.answered_at == now
-    changes = [text for kind, text in timeline(db, ref) if kind == "stage-change"]
-    assert changes == ["new → contacted", "contacted → won"]
+    assert timeline(db, ref)[1:] == [
+        ("stage-change", "new → won · first response · answer recorded")
+    ]
 
 
 def test_win_links_an_existing_client_by_reference(
@@ -623,10 +630,10 @@ def test_lose_requires_a_reason(db: Database, config: Config, now: datetime) -> 
     assert (lead.stage, lead.lost_reason, lead.closed_at) == ("lost", "chose a cheaper agency", now)
     assert result.stopped is not None
     assert pending(db, ref) is None
-    assert timeline(db, ref)[-2:] == [
-        ("note", "follow-up ladder stopped at step 1: lost"),
-        ("stage-change", "proposal-sent → lost: chose a cheaper agency"),
-    ]
+    assert timeline(db, ref)[-1] == (
+        "stage-change",
+        "proposal-sent → lost: chose a cheaper agency · follow-up ladder stopped at step 1 (lost)",
+    )
 
 
 @pytest.mark.parametrize("closing", ["win", "lose"])
@@ -676,23 +683,22 @@ def test_every_change_is_an_activity_on_the_timeline(
     lose_lead(db, ref, "budget frozen", now=now + 8 * minute)
     reopen_lead(db, ref, now=now + 9 * minute, config=config)
     win_lead(db, ref, now=now + 10 * minute, config=config)
-    assert kinds(db, ref) == [
-        "created",
-        "responded",
-        "stage-change",  # new → contacted
-        "note",  # answer promised
-        "stage-change",  # contacted → briefed
-        "stage-change",  # briefed → proposal-sent
-        "proposal-sent",
-        "note",  # ladder started
-        "note",  # step 1 done
-        "email-in",
-        "reply-received",
-        "note",  # ladder stopped
-        "stage-change",  # proposal-sent → negotiating
-        "stage-change",  # negotiating → lost
-        "stage-change",  # lost → negotiating (reopened)
-        "stage-change",  # negotiating → won
+    # One entry per action, each saying what else it did.
+    assert timeline(db, ref) == [
+        ("created", "via email"),
+        ("responded", "first response · new → contacted"),
+        ("note", "answer promised for 2026-11-26 09:30"),
+        ("stage-change", "contacted → briefed · answer recorded"),
+        (
+            "proposal-sent",
+            f"briefed → proposal-sent · follow-up ladder started, step 1 is R{step.id}",
+        ),
+        ("note", "follow-up step 1 done"),
+        ("email-in", "Looks good · follow-up ladder stopped at step 2 (reply)"),
+        ("stage-change", "proposal-sent → negotiating"),
+        ("stage-change", "negotiating → lost: budget frozen"),
+        ("stage-change", "lost → negotiating: reopened"),
+        ("stage-change", "negotiating → won"),
     ]
     with db.read() as session:
         stamps = session.exec(
@@ -708,3 +714,123 @@ def test_timestamps_are_stored_as_utc(db: Database, config: Config, now: datetim
     respond_lead(db, ref, now=now.astimezone(BERLIN), config=config)
     assert lead_of(db, ref).first_response_at == now
     assert lead_of(db, ref).first_response_at.tzinfo is UTC  # type: ignore[union-attr]
+
+
+# --- one action, one timeline entry ------------------------------------------------------------
+
+
+def lead_entries(db: Database) -> int:
+    with db.read() as session:
+        query = select(sa.func.count()).select_from(Activity).where(col(Activity.lead_id) > 0)
+        return session.exec(query).one()
+
+
+def _step_ref(db: Database, ref: str) -> str:
+    step = pending(db, ref)
+    assert step is not None
+    return step.ref
+
+
+#: (how the lead is prepared, the action) for every workflow command and its variants.
+ACTIONS = {
+    "respond, first": ("new", lambda db, ref, c, t: respond_lead(db, ref, now=t, config=c)),
+    "respond, first and answered": (
+        "new",
+        lambda db, ref, c, t: respond_lead(db, ref, now=t, config=c, answered=True),
+    ),
+    "respond, first with a promise": (
+        "new",
+        lambda db, ref, c, t: respond_lead(db, ref, now=t, config=c, answer_by="+2h"),
+    ),
+    "respond, the answer": (
+        "contacted",
+        lambda db, ref, c, t: respond_lead(db, ref, now=t, config=c),
+    ),
+    "respond, a promise": (
+        "contacted",
+        lambda db, ref, c, t: respond_lead(db, ref, now=t, config=c, answer_by="+2h"),
+    ),
+    **{
+        f"stage {stage} from new": (
+            "new",
+            lambda db, ref, c, t, stage=stage: change_stage(db, ref, stage, now=t, config=c),
+        )
+        for stage in ("contacted", "briefed", "proposal-sent", "negotiating")
+    },
+    "stage negotiating from proposal-sent": (
+        "proposal",
+        lambda db, ref, c, t: change_stage(db, ref, "negotiating", now=t, config=c),
+    ),
+    **{
+        f"log {kind} on a new lead": (
+            "new",
+            lambda db, ref, c, t, kind=kind: log_lead(db, ref, kind, "text", now=t, config=c),
+        )
+        for kind in ("email-out", "email-in", "call", "call-out", "meeting", "note")
+    },
+    **{
+        f"log {kind} with a ladder running": (
+            "proposal",
+            lambda db, ref, c, t, kind=kind: log_lead(db, ref, kind, "text", now=t, config=c),
+        )
+        for kind in ("email-out", "email-in", "call", "call-out", "meeting", "note")
+    },
+    "log email-out awaiting a reply": (
+        "new",
+        lambda db, ref, c, t: log_lead(
+            db, ref, "email-out", "x", now=t, config=c, awaits_reply=True
+        ),
+    ),
+    "log a reply to a cold lead": (
+        "cold",
+        lambda db, ref, c, t: log_lead(db, ref, "email-in", "at last", now=t, config=c),
+    ),
+    "win a new lead": ("new", lambda db, ref, c, t: win_lead(db, ref, now=t, config=c, client="X")),
+    "win with a ladder running": (
+        "proposal",
+        lambda db, ref, c, t: win_lead(db, ref, now=t, config=c, client="X"),
+    ),
+    "lose with a ladder running": (
+        "proposal",
+        lambda db, ref, c, t: lose_lead(db, ref, "x", now=t),
+    ),
+    "reopen": ("lost", lambda db, ref, c, t: reopen_lead(db, ref, now=t, config=c)),
+    "reopen to proposal-sent": (
+        "lost-at-proposal",
+        lambda db, ref, c, t: reopen_lead(db, ref, now=t, config=c),
+    ),
+    "a ladder step done": (
+        "proposal",
+        lambda db, ref, c, t: complete_reminder(db, _step_ref(db, ref), now=t, config=c),
+    ),
+    "a ladder step snoozed": (
+        "proposal",
+        lambda db, ref, c, t: snooze_reminder(db, _step_ref(db, ref), "+3d", now=t, config=c),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_every_workflow_action_writes_one_timeline_entry(
+    db: Database, config: Config, now: datetime, name: str
+) -> None:
+    prepare, action = ACTIONS[name]
+    ref = new_lead(db, config, now)
+    if prepare == "contacted":
+        respond_lead(db, ref, now=now, config=config)
+    elif prepare in ("proposal", "lost-at-proposal"):
+        change_stage(db, ref, "proposal-sent", now=now, config=config)
+    if prepare == "lost":
+        lose_lead(db, ref, "timing", now=now)
+    if prepare == "lost-at-proposal":
+        lose_lead(db, ref, "timing", now=now)
+    if prepare == "cold":
+        change_stage(db, ref, "proposal-sent", now=now, config=config)
+        later = now
+        while (step := pending(db, ref)) is not None:
+            later = step.due_at + timedelta(hours=1)
+            complete_reminder(db, step.ref, now=later, config=config)
+        assert lead_of(db, ref).cold_at is not None
+    before = lead_entries(db)
+    action(db, ref, config, now + timedelta(days=400 if prepare == "cold" else 0, minutes=1))
+    assert lead_entries(db) == before + 1, timeline(db, ref)

@@ -16,12 +16,14 @@ import sqlalchemy as sa
 
 from amtui.core.agenda import build_agenda
 from amtui.core.db import Database
+from amtui.core.drafts import draft_from_text
 from amtui.core.migrations import LATEST, NewerSchemaError, ensure_schema
 from amtui.core.notify import collect_due
 from amtui.core.pipeline import change_stage, log_lead, respond_lead
 from amtui.core.reminders import add_reminder, complete_reminder
 from amtui.core.search import search
-from amtui.core.tasks import add_task, draft_from_text, list_tasks, shift_task
+from amtui.core.task_queries import list_tasks
+from amtui.core.tasks import add_task, shift_task
 
 URL = os.environ.get("AMTUI_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not URL, reason="AMTUI_TEST_POSTGRES is not set")

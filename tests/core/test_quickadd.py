@@ -11,9 +11,16 @@ from datetime import datetime
 import pytest
 
 from amtui.core.config import Config
+from amtui.core.drafts import (
+    TaskDraft,
+    TaskOptions,
+    draft_from_text,
+    patch_from_text,
+    task_draft,
+    task_patch,
+)
 from amtui.core.errors import InputError
 from amtui.core.quickadd import parse_tokens
-from amtui.core.tasks import TaskDraft, draft_from_text, patch_from_text
 from amtui.core.validate import UNSET
 
 
@@ -67,9 +74,12 @@ def test_due_takes_the_longest_run_of_words_that_reads_as_a_date(  # type: ignor
 
 
 def test_due_that_is_not_a_date_is_kept_raw_for_the_service_to_refuse(draft) -> None:  # type: ignore[no-untyped-def]
-    d = draft("Call due:frii 15:00")
+    d = draft("Call due:frii about it")
     assert d.due == "frii"
-    assert d.title == "Call 15:00"
+    assert d.title == "Call about it"
+    # A time after it belongs to the date: the whole phrase is refused, nothing is folded.
+    with pytest.raises(InputError, match="can't read 'frii 15:00' as a date"):
+        draft("Call due:frii 15:00")
 
 
 def test_quoted_value_keeps_its_spaces(draft) -> None:  # type: ignore[no-untyped-def]
@@ -183,8 +193,109 @@ def test_parser_is_pure_and_asks_the_date_predicate() -> None:
         seen.append(text)
         return text == "next mon"
 
-    tokens = parse_tokens("Plan due:next mon 10 people", is_date=is_date)
+    tokens = parse_tokens("Plan due:next mon with people", is_date=is_date)
     assert tokens.fields == {"due": "next mon"}
-    assert tokens.title == "Plan 10 people"
-    assert "next mon 10" in seen  # longer phrases were tried, and refused
+    assert tokens.title == "Plan with people"
+    assert "next mon with" in seen  # longer phrases were tried, and refused
     assert parse_tokens("Plan due:x", is_date=never_a_date).fields == {"due": "x"}
+
+
+# --- the one merge of tokens with explicit options (CLI options, form fields) ------------------
+
+
+def test_options_fill_what_the_text_leaves_out(config: Config, now: datetime) -> None:
+    options = TaskOptions(due="mon", client="Granel", assignee="@seo", tags=("later",))
+    d = task_draft("Call back +urgent", options, now=now, config=config)
+    assert (d.title, d.due, d.client, d.assignee) == ("Call back", "mon", "Granel", "seo")
+    assert list(d.tags) == ["urgent", "later"]
+
+
+def test_the_same_value_both_ways_is_fine_in_any_case(config: Config, now: datetime) -> None:
+    options = TaskOptions(client="granel", priority="HIGH")
+    d = task_draft("Call client:Granel pri:high", options, now=now, config=config)
+    assert (d.client, d.priority) == ("Granel", "high")
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "named"),
+    [
+        ("Call due:fri", TaskOptions(due="mon"), "'due:fri' in the text and --due 'mon'"),
+        ("Call client:Granel", TaskOptions(client="Kettle"), "--client 'Kettle'"),
+        ("Call @anna", TaskOptions(assignee="boris"), "'@anna' in the text and --assignee"),
+        ("Call col:Review", TaskOptions(column="Backlog"), "'col:Review'"),
+    ],
+)
+def test_two_different_values_for_one_field_are_refused(
+    config: Config, now: datetime, text: str, options: TaskOptions, named: str
+) -> None:
+    with pytest.raises(InputError, match="disagree; give it once") as error:
+        task_draft(text, options, now=now, config=config)
+    assert named in str(error.value)
+
+
+def test_edit_options_clear_and_merge_like_tokens(config: Config, now: datetime) -> None:
+    options = TaskOptions(due="none", assignee="none", title="New title")
+    patch, column = task_patch("+later col:review", options, now=now, config=config)
+    assert (patch.due, patch.assignee, patch.title, column) == (None, None, "New title", "review")
+    assert list(patch.add_tags) == ["later"]
+
+
+def test_edit_title_twice_is_refused(config: Config, now: datetime) -> None:
+    with pytest.raises(InputError, match="title once"):
+        task_patch("Other words", TaskOptions(title="New title"), now=now, config=config)
+
+
+# --- text that only half reads as a date is refused, never folded into the title or tags -----
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Call due:fri 25:00", "'25:00' is not a time"),
+        ("Call due:tomorrow 3pmm", "'3pmm' is not a time"),
+        ("Call due:fri +2h", r"'\+2h' is not a time"),
+        ("Call due:fri 15:00 +2h", r"unexpected '\+2h'"),
+        ("Call due:tomorrow at", "'at' must be followed by a time"),
+        ("Call due:tomorrow at noonish", "'at' must be followed by a time|not a time"),
+        ("Call due:fri 15:00 Europe/Berlinn", "unexpected"),
+        ("Call due:mon 9:60", "not a time"),
+        ("Call due:mon 13pm", "12-hour times"),
+        ("Call due:3 dec 24:30", "not a time"),
+        ("Call due:+2d 7", "'7' is not a time"),
+        ("Call due:fri 2 copies", "'2' is not a time"),
+        ("Call due:eod 5p.m.x", "not a time"),
+    ],
+)
+def test_a_half_read_date_is_refused_with_the_reason(draft, text: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=reason) as info:
+        draft(text)
+    assert info.value.exit_code == 2
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "title", "tags"),
+    [
+        ("Call due:fri 15:00 +urgent", "fri 15:00", "Call", ["urgent"]),
+        ("Call due:tomorrow 3pm about the brief", "tomorrow 3pm", "Call about the brief", []),
+        ("Call due:fri 15:00 Europe/Berlin now", "fri 15:00 Europe/Berlin", "Call now", []),
+        ("Read due:mon http://example.com/a:b", "mon", "Read http://example.com/a:b", []),
+        ("Call due:fri at 9:30", "fri at 9:30", "Call", []),
+        ("Call due:3 dec", "3 dec", "Call", []),
+    ],
+)
+def test_what_reads_as_a_date_is_taken_and_the_rest_kept(  # type: ignore[no-untyped-def]
+    draft, text: str, due: str, title: str, tags: list[str]
+) -> None:
+    d = draft(text)
+    assert (d.due, d.title, list(d.tags)) == (due, title, tags)
+
+
+def test_editing_refuses_a_half_read_date_too(config: Config, now: datetime) -> None:
+    with pytest.raises(InputError, match="'25:00' is not a time"):
+        patch_from_text("due:fri 25:00", now=now, config=config)
+
+
+def test_without_the_parser_the_refusal_is_generic() -> None:
+    with pytest.raises(InputError, match=r"due:'fri 25:00' does not read as a date"):
+        parse_tokens("x due:fri 25:00", is_date=lambda t: t == "fri")

@@ -11,13 +11,13 @@ from amtui.core.clients import add_client
 from amtui.core.config import Config
 from amtui.core.dates import DateParseError
 from amtui.core.db import Database
+from amtui.core.describe import View, reminder_line
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.models import Activity
 from amtui.core.reminders import (
     add_reminder,
     complete_reminder,
-    describe,
     get_reminder,
     list_reminders,
     snooze_reminder,
@@ -34,7 +34,7 @@ def test_add_a_reminder_about_a_lead(db: Database, config: Config, now: datetime
     assert row.reminder.kind == "call"
     assert row.reminder.lead_id == lead.id
     assert (row.subject_ref, row.subject_title) == (f"L{lead.id}", "Website redesign")
-    assert describe(row) == f"Call Anna (about L{lead.id} Website redesign)"
+    assert reminder_line(View(config, now), row) == f"Call Anna (about L{lead.id} Website redesign)"
     with db.read() as session:
         notes = session.exec(select(Activity.text).where(Activity.kind == "note")).all()
     assert notes == [f"reminder R{row.reminder.id}: Call Anna"]
@@ -59,7 +59,7 @@ def test_a_date_alone_means_the_start_of_the_working_day(
     row = add_reminder(db, "Chase", "fri", now=now, config=config)
     assert row.reminder.due_at == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
     assert row.subject_ref is None
-    assert describe(row) == "Chase"
+    assert reminder_line(View(config, now), row) == "Chase"
 
 
 def test_client_keyword_reads_the_time_in_the_clients_zone(

@@ -9,11 +9,12 @@ import pytest
 from amtui.core.clients import add_client, add_contact, edit_client
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.drafts import TaskPatch
 from amtui.core.errors import InputError
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.reminders import add_reminder, complete_reminder
 from amtui.core.search import search
-from amtui.core.tasks import TaskPatch, complete_task, edit_task
+from amtui.core.tasks import complete_task, edit_task
 from tests.core.conftest import QuickAdd
 
 

@@ -21,10 +21,12 @@ from sqlmodel import select
 import amtui.core.db as db_module
 from amtui.core.config import Config
 from amtui.core.db import Database, database_url
+from amtui.core.drafts import TaskDraft
 from amtui.core.errors import StorageError
 from amtui.core.migrations import ensure_schema
 from amtui.core.models import Reminder, Task, UTCDateTime
-from amtui.core.tasks import TaskDraft, add_task, list_tasks
+from amtui.core.task_queries import list_tasks
+from amtui.core.tasks import add_task
 
 
 def pragmas(conn: sa.Connection) -> dict[str, object]:
@@ -211,7 +213,8 @@ WORKER = textwrap.dedent(
 
     from amtui.core.config import load_config
     from amtui.core.db import Database
-    from amtui.core.tasks import TaskDraft, add_task
+    from amtui.core.drafts import TaskDraft
+    from amtui.core.tasks import add_task
 
     path, go, name = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     db, config = Database(path), load_config()

@@ -15,25 +15,20 @@ from sqlmodel import select
 from amtui.core.config import Config
 from amtui.core.dates import DateParseError
 from amtui.core.db import Database
+from amtui.core.drafts import TaskDraft, TaskPatch, patch_from_text, resolve_column
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.models import Activity, Client, Reminder, Task, TaskTag
 from amtui.core.reminders import add_reminder
+from amtui.core.task_queries import count_subtasks, get_task_details, list_tasks
 from amtui.core.tasks import (
-    TaskDraft,
-    TaskPatch,
     add_task,
     complete_task,
-    count_subtasks,
     delete_task,
     edit_task,
-    get_task_details,
-    list_tasks,
     move_task,
-    patch_from_text,
     reopen_task,
     reorder_task,
-    resolve_column,
     shift_task,
 )
 from amtui.core.validate import UNSET

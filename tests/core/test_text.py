@@ -8,13 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amtui.core.text import clean, csv_safe, fold, one_line
+from amtui.core.text import clean, csv_safe, fold, markdown, notification, one_line
 
 BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
 def is_unsafe(ch: str, *, keep: str) -> bool:
-    return (unicodedata.category(ch) == "Cc" and ch not in keep) or ch in BIDI_CONTROLS
+    """Controls (Cc), format characters (Cf: bidi, zero-width, tags…), line and paragraph
+    separators and the Hangul fillers: none may reach output raw."""
+    if ch in keep:
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch in FILLERS
 
 
 @pytest.mark.parametrize(
@@ -91,6 +96,74 @@ def test_one_line_output_is_one_line_without_controls(text: str) -> None:
     assert "\n" not in flat and "\t" not in flat
 
 
-@given(st.text(alphabet=st.characters(exclude_categories=["Cc", "Cf"])))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cc", "Cf", "Zl", "Zp"])))
 def test_clean_leaves_ordinary_text_alone(text: str) -> None:
+    text = "".join(ch for ch in text if ch not in FILLERS)
     assert clean(text) == text
+
+
+def test_every_format_character_of_this_unicode_version_is_escaped() -> None:
+    for code in range(0x110000):
+        ch = chr(code)
+        if is_unsafe(ch, keep="\n\t"):
+            assert clean(ch) != ch, f"U+{code:04X} {unicodedata.name(ch, '?')}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("zero\u200bwidth", "zero\\u200bwidth"),
+        ("join\u200d\u200c", "join\\u200d\\u200c"),
+        ("marks\u200e\u200f\u061c", "marks\\u200e\\u200f\\u061c"),
+        ("word\u2060joiner\ufeff", "word\\u2060joiner\\ufeff"),
+        ("tag\U000e0041", "tag\\U000e0041"),
+        ("soft\u00adhyphen", "soft\\xadhyphen"),
+        ("line\u2028para\u2029", "line\\u2028para\\u2029"),
+        ("\u3164", "\\u3164"),
+    ],
+)
+def test_invisible_characters_become_visible(raw: str, shown: str) -> None:
+    assert clean(raw) == shown
+    assert one_line(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ('<a href="javascript:alert(1)">x</a>', '\\<a href="javascript:alert\\(1\\)"\\>x\\</a\\>'),
+        ("[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+        ("![i](http://e/x.png)", "\\!\\[i\\]\\(http://e/x.png\\)"),
+        ("# title", "\\# title"),
+        ("> quote", "\\> quote"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("1. first", "1\\. first"),
+        ("12) first", "12\\) first"),
+        ("a | b", "a \\| b"),
+        ("`code`", "\\`code\\`"),
+        ("*em* _u_ ~~s~~", "\\*em\\* \\_u\\_ \\~\\~s\\~\\~"),
+        ("R&D & Co", "R&D & Co"),
+        ("&lt;b&gt; &#106;", "\\&lt;b\\&gt; \\&\\#106;"),
+        ("back\\slash", "back\\\\slash"),
+        ("two\nlines", "two lines"),
+        ("Гранель 1.5", "Гранель 1.5"),
+    ],
+)
+def test_markdown_escapes_whatever_could_become_markup(raw: str, shown: str) -> None:
+    assert markdown(raw) == shown
+
+
+@given(st.text())
+def test_markdown_renders_back_to_the_one_line_text(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").renderInline(markdown(text))
+    expected = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert html == expected.replace('"', "&quot;")
+
+
+def test_notification_text_is_plain() -> None:
+    assert (
+        notification("<b>x</b> & <a href='y'>\x1b")
+        == "&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href='y'&gt;\\x1b"
+    )

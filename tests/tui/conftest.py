@@ -10,13 +10,16 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import suppress
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from amtui.core import clients, leads, reminders, tasks
+from amtui.core import clients, drafts, leads, reminders, tasks
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.pipeline import respond_lead
@@ -50,7 +53,7 @@ def seed(db: Database, config: Config, now: datetime = NOW) -> None:
          value="12k", currency="EUR")  # fmt: skip
 
     def task(text: str, **fields: Any) -> str:
-        draft = tasks.draft_from_text(text, now=now, config=config)
+        draft = drafts.draft_from_text(text, now=now, config=config)
         for name, value in fields.items():
             setattr(draft, name, value)
         return f"T{tasks.add_task(db, draft, now=now, config=config).task.id}"
@@ -95,28 +98,116 @@ def make_app(seeded: Database, config: Config) -> Iterator[Callable[..., Any]]:
     yield make
 
 
+#: The messages each running test app received, recorded by `run_test(message_hook=…)`.
+_POSTED: WeakKeyDictionary[Any, list[Message]] = WeakKeyDictionary()
+
+
 def drive(app: Any, scenario: Callable[[Pilot[Any]], Awaitable[Any]], size=SIZE) -> Any:
-    """Run `scenario(pilot)` against `app` at a fixed size and return what it returns."""
+    """Run `scenario(pilot)` against `app` at a fixed size and return what it returns.
+
+    Every message the app receives is recorded (`posted`, `notes`), so a test asserts on what
+    the app said rather than on a toast that may have timed out on a loaded machine.
+    """
+    posted: list[Message] = []
+    _POSTED[app] = posted
 
     async def run() -> Any:
-        async with app.run_test(size=size, notifications=True) as pilot:
+        async with app.run_test(size=size, notifications=True, message_hook=posted.append) as pilot:
             await settle(pilot)
-            return await scenario(pilot)
+            result = await scenario(pilot)
+            await settle(pilot)  # nothing left half-done when the app shuts down
+            return result
 
     return asyncio.run(run())
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Wait until the workers started so far (loads, writes) have finished and been applied."""
-    await pilot.pause()
-    for _ in range(rounds):
-        running = [w for w in pilot.app.workers if w.is_running and w.group != "poll"]
-        if not running:
-            return
-        for worker in running:
-            with suppress(WorkerCancelled, WorkerFailed):
-                await worker.wait()
-        await pilot.pause()
+def posted(app: Any, kind: type[Message] = Message) -> list[Any]:
+    """The messages of type `kind` the app (or any widget in it) received so far."""
+    return [message for message in _POSTED.get(app, []) if isinstance(message, kind)]
+
+
+def notes(app: Any) -> str:
+    """Every notification the app posted so far, one per line as `title: message`."""
+    from textual.notifications import Notify
+
+    lines = []
+    for message in posted(app, Notify):
+        note = message.notification
+        lines.append(f"{note.title}: {note.message}" if note.title else note.message)
+    return "\n".join(lines)
+
+
+SETTLE_TIMEOUT = 120.0  # seconds; only reached when something never finishes (a bug)
+
+
+async def settle(pilot: Pilot[Any], timeout: float = SETTLE_TIMEOUT) -> None:
+    """Wait until the app is quiet: no worker pending or running (loads, writes, polls, the
+    palette's search), every message queued on any screen of the stack processed, and the
+    callbacks run after a refresh. Twice in a row, because handling a message may start a
+    worker or post another message. No wall-clock sleep: it waits for work, not for time."""
+    from textual.worker import WorkerState
+
+    app = pilot.app
+    deadline = monotonic() + timeout
+    quiet = 0
+    while quiet < 2:
+        await _drain(app)
+        app.screen._on_timer_update()  # refresh now: runs the callbacks waiting for it
+        await _drain(app)
+        busy = [
+            worker
+            for worker in app.workers
+            if worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if busy:
+            quiet = 0
+            for worker in busy:
+                with suppress(WorkerCancelled, WorkerFailed):
+                    await worker.wait()
+        elif _queued(app):
+            quiet = 0
+        else:
+            quiet += 1
+        if monotonic() > deadline:
+            raise AssertionError(f"the app did not settle in {timeout:.0f}s: {busy}")
+
+
+def _nodes(app: Any) -> list[Any]:
+    nodes = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    return nodes
+
+
+def _busy_nodes(app: Any) -> list[Any]:
+    """The running nodes that still have messages to process or callbacks to run."""
+    return [
+        node
+        for node in _nodes(app)
+        if node.is_running and (not node._message_queue.empty() or node._next_callbacks)
+    ]
+
+
+def _queued(app: Any) -> bool:
+    return bool(_busy_nodes(app)) or any(screen._callbacks for screen in app.screen_stack)
+
+
+async def _drain(app: Any) -> None:
+    """Wait until every node with queued messages, on every screen of the stack (not only
+    the top one, as `Pilot.pause` does), has processed what was queued before this call."""
+    waits = []
+    for node in _busy_nodes(app):
+        done = asyncio.Event()
+        if node.call_later(done.set):
+            waits.append(asyncio.create_task(done.wait()))
+    if waits:
+        # A node removed meanwhile never runs its callback: give up on it after a while and
+        # let `settle` look again (this bounds a wait; it is not what the test relies on).
+        _, pending = await asyncio.wait(waits, timeout=2)
+        for task in pending:
+            task.cancel()
+    else:
+        await asyncio.sleep(0)
 
 
 def screen_text(app: Any) -> str:
@@ -137,21 +228,10 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     focused = pilot.app.focused
     assert isinstance(focused, Input), f"no input has the focus ({focused!r})"
     focused.insert_text_at_cursor(text)
-    await settle(pilot, rounds=1)
-
-
-def toasts(app: Any) -> str:
-    """The toasts on screen now, one per line as `title: message` (a toast wraps its text,
-    so `screen_text` would split it)."""
-    from textual.widgets._toast import Toast
-
-    lines = []
-    for toast in app.screen.query(Toast):
-        note = toast._notification
-        lines.append(f"{note.title}: {note.message}" if note.title else note.message)
-    return "\n".join(lines)
+    await settle(pilot)
 
 
 def shown(app: Any) -> str:
-    """The screen's lines, then the toasts' full texts."""
-    return screen_text(app) + "\n" + toasts(app)
+    """The screen's lines, then every notification posted so far (a toast times out, and it
+    wraps its text, so neither the screen nor the toast rack is a reliable record)."""
+    return screen_text(app) + "\n" + notes(app)

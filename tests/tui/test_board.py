@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from amtui.core import tasks
-from tests.tui.conftest import drive, press, screen_text, settle, type_text
+from amtui.core import drafts, task_queries, tasks
+from tests.tui.conftest import drive, notes, press, screen_text, settle, type_text
 
 
 def column_of(db, ref: str) -> str:
-    return tasks.get_task_details(db, ref).row.task.column
+    return task_queries.get_task_details(db, ref).row.task.column
 
 
 def order(db, config, column: str) -> list[str]:
-    return [f"T{r.task.id}" for r in tasks.list_tasks(db, config=config, column=column)]
+    return [f"T{r.task.id}" for r in task_queries.list_tasks(db, config=config, column=column)]
 
 
 def test_h_and_l_move_the_selected_card_between_columns(make_app, seeded) -> None:
@@ -52,10 +52,10 @@ def test_x_completes_the_card_and_space_too(make_app, seeded) -> None:
         await press(pilot, "2", "l", "l")  # In progress: the video card with subtasks
         assert pilot.app.screen.query_one("#board").current_ref == "T4"
         await press(pilot, "x")
-        return screen_text(pilot.app)
+        return notes(pilot.app)
 
     text = drive(make_app(), scenario)
-    task = tasks.get_task_details(seeded, "T4")
+    task = task_queries.get_task_details(seeded, "T4")
     assert task.row.task.done_at is not None and task.row.task.column == "Done"
     assert task.row.subtasks_done == task.row.subtasks_total == 3
     assert "T4 done with 2 subtasks" in text
@@ -81,11 +81,11 @@ def test_new_task_with_quick_add_tokens(make_app, seeded) -> None:
         await type_text(pilot, "Send estimate due:fri 15:00 client:Granel +urgent @copywriter")
         hint = pilot.app.screen.query_one("#hint-title").content.plain
         await press(pilot, "ctrl+s")
-        return hint, pilot.app.screen.query_one("#board").current_ref, screen_text(pilot.app)
+        return hint, pilot.app.screen.query_one("#board").current_ref, notes(pilot.app)
 
     hint, selected, text = drive(make_app(), scenario)
     assert hint.startswith('→ "Send estimate" · due Fri 27 Nov 15:00 · client Granel')
-    details = tasks.get_task_details(seeded, "T10")
+    details = task_queries.get_task_details(seeded, "T10")
     task = details.row.task
     assert (task.title, task.column, task.assignee) == ("Send estimate", "To do", "copywriter")
     assert details.row.client_name == "Granel" and details.row.tags == ["urgent"]
@@ -120,7 +120,7 @@ def test_due_field_previews_and_errors_without_losing_input(make_app, seeded) ->
     assert bad.startswith("can't read 'frii' as a date") and flagged
     assert error.startswith("can't read 'frii' as a date")
     assert (title, due) == ("Draft", "frii")  # still there after the failed save
-    assert len(tasks.list_tasks(seeded, config=None or _config(), include_done=True)) == 6
+    assert len(task_queries.list_tasks(seeded, config=None or _config(), include_done=True)) == 6
 
 
 def _config():
@@ -139,7 +139,7 @@ def test_a_adds_a_subtask_and_progress_updates(make_app, seeded) -> None:
 
     title, text = drive(make_app(), scenario)
     assert title == "New subtask of T4"
-    details = tasks.get_task_details(seeded, "T4")
+    details = task_queries.get_task_details(seeded, "T4")
     assert [s.task.title for s in details.subtasks][-1] == "Edit the script"
     assert "1/4" in text
 
@@ -157,7 +157,7 @@ def test_e_edits_the_card(make_app, seeded) -> None:
 
     before = drive(make_app(), scenario)
     assert before["title"] == "Quarterly SEO report" and before["due"] == "2026-11-28"
-    task = tasks.get_task_details(seeded, "T2").row.task
+    task = task_queries.get_task_details(seeded, "T2").row.task
     assert task.title == "Quarterly SEO report Q4"
     assert task.assignee is None and str(task.due_date) == "2026-11-28"
 
@@ -167,13 +167,15 @@ def test_d_deletes_after_confirmation(make_app, seeded) -> None:
         await press(pilot, "2", "d")
         question = pilot.app.screen.query_one(".dialog-title").content.plain
         await press(pilot, "n")
-        kept = tasks.get_task_details(seeded, "T1") is not None
+        kept = task_queries.get_task_details(seeded, "T1") is not None
         await press(pilot, "d", "y")
         return question, kept
 
     question, kept = drive(make_app(), scenario)
     assert question == "Delete T1 Storyboard ideas?" and kept
-    assert [r.task.id for r in tasks.list_tasks(seeded, config=_config(), column="Backlog")] == []
+    assert [
+        r.task.id for r in task_queries.list_tasks(seeded, config=_config(), column="Backlog")
+    ] == []
 
 
 def test_columns_load_in_pages(make_app, seeded, config) -> None:
@@ -181,7 +183,7 @@ def test_columns_load_in_pages(make_app, seeded, config) -> None:
 
     for n in range(60):
         tasks.add_task(
-            seeded, tasks.TaskDraft(f"Bulk {n}", column="Backlog"), now=_now(), config=config
+            seeded, drafts.TaskDraft(f"Bulk {n}", column="Backlog"), now=_now(), config=config
         )
 
     async def scenario(pilot):

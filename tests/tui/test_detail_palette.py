@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from amtui.core import tasks
-from tests.tui.conftest import drive, press, screen_text, settle
+from amtui.core import task_queries
+from tests.tui.conftest import drive, press, screen_text, settle, type_text
 
 
 def test_enter_opens_every_field_subtasks_and_timeline(make_app, seeded) -> None:
@@ -31,7 +31,7 @@ def test_enter_opens_every_field_subtasks_and_timeline(make_app, seeded) -> None
     ):
         assert expected in opened, expected
     assert "Subtasks 2/3" in ticked and "[x] T5 Script" in ticked
-    assert tasks.get_task_details(seeded, "T5").row.task.done_at is not None
+    assert task_queries.get_task_details(seeded, "T5").row.task.done_at is not None
     assert screen == "MainScreen"
 
 
@@ -70,12 +70,11 @@ def test_palette_jumps_to_a_record_by_reference_or_text(make_app) -> None:
     async def scenario(pilot):
         await press(pilot, "ctrl+p")
         await pilot.press(*"T8")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette's search is a worker
         await press(pilot, "enter")
         by_ref = screen_text(pilot.app)
         await press(pilot, "escape", "ctrl+p")
-        await pilot.press(*"hotel chain")
-        await pilot.pause(0.8)
+        await type_text(pilot, "hotel chain")  # one search, not one per letter
         await press(pilot, "down", "enter")
         return by_ref, screen_text(pilot.app)
 
@@ -87,8 +86,7 @@ def test_palette_jumps_to_a_record_by_reference_or_text(make_app) -> None:
 def test_palette_runs_noun_verb_commands(make_app) -> None:
     async def scenario(pilot):
         await press(pilot, "ctrl+p")
-        await pilot.press(*"lead: new")
-        await pilot.pause(0.5)
+        await type_text(pilot, "lead: new")  # one search, not one per letter
         await press(pilot, "enter")
         return pilot.app.screen.query_one(".dialog-title").content.plain
 

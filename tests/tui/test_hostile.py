@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from amtui.core import clients, leads, tasks
-from tests.tui.conftest import drive, press, screen_text, settle
+from amtui.core import clients, drafts, lead_queries, leads, task_queries, tasks
+from tests.tui.conftest import drive, notes, press, screen_text, settle, type_text
 
 HOSTILE = [
     "[@click=app.quit]x[/]",
@@ -47,7 +47,7 @@ def hostile(tmp_path, config, now):
     for text in HOSTILE:
         tasks.add_task(
             db,
-            tasks.TaskDraft(text, notes=text, client=f"C{client.id}", due="today", tags=["x"]),
+            drafts.TaskDraft(text, notes=text, client=f"C{client.id}", due="today", tags=["x"]),
             now=now,
             config=config,
         )
@@ -104,8 +104,7 @@ def test_detail_form_confirm_and_palette_keep_hostile_text_literal(make_app, hos
         await press(pilot, "escape", "d")
         confirm = screen_text(pilot.app)
         await press(pilot, "n", "ctrl+p")
-        await pilot.press(*"click")
-        await pilot.pause(0.8)
+        await type_text(pilot, "click")  # one search, not one per letter
         palette = screen_text(pilot.app)
         await press(pilot, "escape")
         return detail, form, confirm, palette, pilot.app.is_running
@@ -126,7 +125,7 @@ def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
 ) -> None:
     (ref,) = [
         f"T{r.task.id}"
-        for r in tasks.list_tasks(hostile, config=config)
+        for r in task_queries.list_tasks(hostile, config=config)
         if r.task.title == "\x1b[31mred"
     ]
 
@@ -145,12 +144,11 @@ def test_editing_a_record_with_control_characters_keeps_it_unless_changed(
         return shown
 
     assert drive(make_app(database=hostile), scenario) == "\\x1b[31mred"
-    task = tasks.get_task_details(hostile, ref).row.task
+    task = task_queries.get_task_details(hostile, ref).row.task
     assert task.title == "\x1b[31mred" and task.assignee == "copywriter"
 
 
 def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile) -> None:
-    from tests.tui.conftest import shown, type_text
 
     async def scenario(pilot):
         screens = []
@@ -161,7 +159,7 @@ def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile
                 await press(pilot, "escape")
         await type_text(pilot, "[/b] \x1b[2J price")
         await press(pilot, "enter")
-        return screens, shown(pilot.app), pilot.app.is_running
+        return screens, screen_text(pilot.app) + "\n" + notes(pilot.app), pilot.app.is_running
 
     screens, after, running = drive(make_app(database=hostile), scenario)
     log, stage, win, lose = screens
@@ -172,5 +170,5 @@ def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile
     for text in (*screens, after):
         assert_literal(text)
     assert "L1 lost ([/b] \\x1b[2J price)" in after
-    assert leads.get_lead_details(hostile, "L1").row.lead.lost_reason == "[/b] \x1b[2J price"
+    assert lead_queries.get_lead_details(hostile, "L1").row.lead.lost_reason == "[/b] \x1b[2J price"
     assert running

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from amtui.core import board, leads, reminders, tasks
-from tests.tui.conftest import drive, press, screen_text, type_text
+from amtui.core import board, lead_queries, leads, reminders, task_queries
+from tests.tui.conftest import drive, notes, press, screen_text, type_text
 
 
 def test_r_records_the_first_response_of_the_selected_lead(make_app, seeded) -> None:
@@ -13,23 +13,20 @@ def test_r_records_the_first_response_of_the_selected_lead(make_app, seeded) -> 
         inbox = pilot.app.screen.query_one("#inbox")
         selected = inbox.current_ref
         await press(pilot, "r")
-        return selected, screen_text(pilot.app)
+        return selected, screen_text(pilot.app), notes(pilot.app)
 
-    selected, text = drive(make_app(), scenario)
+    selected, text, said = drive(make_app(), scenario)
     assert selected == "L2"
-    lead = leads.get_lead_details(seeded, "L2").row.lead
+    lead = lead_queries.get_lead_details(seeded, "L2").row.lead
     assert lead.first_response_at is not None
     assert "1 Inbox 3 · 1 waiting" in text
-    assert "L2: first response recorded" in text
+    assert "L2: first response recorded" in said
 
 
 def test_r_is_responded_while_waiting_then_answered(make_app) -> None:
     async def scenario(pilot):
         inbox = pilot.app.screen.query_one("#inbox")
-        for _ in range(20):  # the first page is on screen before the keys are read
-            if inbox.loaded == 3:
-                break
-            await pilot.pause(0.05)
+        assert inbox.loaded == 3  # `drive` waited for the first load
         labels = []
         for _ in range(3):
             bindings = pilot.app.screen.active_bindings
@@ -60,7 +57,7 @@ def test_n_adds_a_lead_from_a_partner(make_app, seeded) -> None:
 
     hint, selected = drive(make_app(), scenario)
     assert hint == "→ 12 000"
-    lead = leads.get_lead_details(seeded, "L4").row.lead
+    lead = lead_queries.get_lead_details(seeded, "L4").row.lead
     assert (lead.title, lead.source, lead.partner, lead.value_cents) == (
         "Brand audit for a bakery",
         "partner",
@@ -77,14 +74,14 @@ def test_e_edits_a_lead_and_d_deletes_one(make_app, seeded) -> None:
         await type_text(pilot, " (Berlin)")
         await press(pilot, "ctrl+s")
         await press(pilot, "j", "d", "y")
-        return screen_text(pilot.app)
+        return notes(pilot.app)
 
     text = drive(make_app(), scenario)
     assert (
-        leads.get_lead_details(seeded, "L2").row.lead.title
+        lead_queries.get_lead_details(seeded, "L2").row.lead.title
         == "SEO audit for a hotel chain (Berlin)"
     )
-    assert [r.lead.id for r in leads.list_leads(seeded)] == [2, 1]
+    assert [r.lead.id for r in lead_queries.list_leads(seeded)] == [2, 1]
     assert "Deleted L3" in text
 
 
@@ -101,7 +98,7 @@ def test_agenda_x_completes_tasks_and_reminders(make_app, seeded) -> None:
 
     first, text = drive(make_app(), scenario)
     assert first == "T3"  # the overdue estimate comes first
-    assert tasks.get_task_details(seeded, "T3").row.task.done_at is not None
+    assert task_queries.get_task_details(seeded, "T3").row.task.done_at is not None
     assert reminders.get_reminder(seeded, "R1").reminder.done_at is not None
     assert "Overdue" not in text
 
@@ -116,7 +113,7 @@ def test_agenda_n_schedules_a_reminder_about_the_selected_record(make_app, seede
         await type_text(pilot, "tomorrow")
         hint = form.query_one("#hint-when").content.plain
         await press(pilot, "ctrl+s")
-        return about, hint, screen_text(pilot.app)
+        return about, hint, notes(pilot.app)
 
     about, hint, text = drive(make_app(), scenario)
     assert about == "T3"
@@ -155,7 +152,7 @@ def test_unknown_client_filter_is_reported(make_app) -> None:
         await press(pilot, "c")
         await type_text(pilot, "Nobody Ltd")
         await press(pilot, "enter")
-        return screen_text(pilot.app)
+        return notes(pilot.app)
 
     assert "no client named 'Nobody Ltd'" in drive(make_app(), scenario)
 

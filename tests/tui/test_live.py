@@ -1,42 +1,61 @@
-"""Changes committed by another connection or process show up without a key press."""
+"""Changes committed by another connection or process show up without a key press; the
+countdowns tick and the agenda follows the local day.
+
+The screen's timers drive this (a look for changes every 0.5 s, a tick every second). The tests
+check that the timers are there, then run their callbacks directly and wait for the work they
+start, instead of waiting for wall-clock time to pass on a machine that may be busy.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
-from amtui.core import leads, tasks
+from amtui.core import drafts, leads, tasks
 from amtui.core.db import Database
-from tests.tui.conftest import drive, screen_text
+from tests.conftest import NOW
+from tests.tui.conftest import drive, screen_text, settle
 
 
-async def wait_for(pilot, text: str, seconds: float = 4.0) -> bool:
-    """Let the app run (no input) until `text` is on screen."""
-    for _ in range(int(seconds / 0.1)):
-        await pilot.pause(0.1)
-        if text in screen_text(pilot.app):
-            return True
-    return False
+async def poll(pilot) -> None:
+    """What the 0.5 s timer does: look at the change token; reload when it moved."""
+    pilot.app.main_screen._poll()
+    await settle(pilot)
+
+
+def test_the_main_screen_polls_and_ticks_on_its_own_timers(make_app) -> None:
+    from amtui.tui.screens.main import POLL_SECONDS
+
+    async def scenario(pilot):
+        screen = pilot.app.main_screen
+        return {timer.name: timer._interval for timer in screen._timers}
+
+    timers = drive(make_app(), scenario)
+    assert {name: timers[name] for name in ("poll", "tick")} == {"poll": POLL_SECONDS, "tick": 1}
 
 
 def test_a_row_written_by_another_connection_appears(make_app, seeded, config, now) -> None:
     other = Database(seeded.path)
 
     async def scenario(pilot):
-        assert "Written elsewhere" not in screen_text(pilot.app)
+        before = screen_text(pilot.app)
         leads.add_lead(
             other, leads.LeadDraft("Written elsewhere", partner="Far Away"), now=now, config=config
         )
         tasks.add_task(
-            other, tasks.TaskDraft("Card from the shell", column="Backlog"), now=now, config=config
+            other, drafts.TaskDraft("Card from the shell", column="Backlog"), now=now, config=config
         )
-        return await wait_for(pilot, "Written elsewhere") and await wait_for(pilot, "Card from")
+        await poll(pilot)
+        return before, screen_text(pilot.app)
 
     try:
-        assert drive(make_app(), scenario)
+        before, after = drive(make_app(), scenario)
     finally:
         other.dispose()
+    assert "Written elsewhere" not in before
+    assert "Written elsewhere" in after and "T10 Card from the" in after
 
 
 def test_amtui_add_in_another_process_appears(make_app, seeded) -> None:
@@ -49,28 +68,43 @@ def test_amtui_add_in_another_process_appears(make_app, seeded) -> None:
             check=True,
             capture_output=True,
         )
-        return await wait_for(pilot, "Shell task")
+        await poll(pilot)
+        return screen_text(pilot.app)
 
-    assert drive(make_app(), scenario)
+    assert "Shell task" in drive(make_app(), scenario)
+
+
+def test_nothing_reloads_when_nothing_changed(make_app) -> None:
+    async def scenario(pilot):
+        screen = pilot.app.main_screen
+        before = screen.loads_applied
+        await poll(pilot)
+        await poll(pilot)
+        return before, screen.loads_applied
+
+    before, after = drive(make_app(), scenario)
+    assert before == after == 1
 
 
 def test_countdowns_tick_and_the_day_rolls_over(seeded, config) -> None:
-    from datetime import timedelta
-
     from amtui.tui.app import AmtuiApp
-    from tests.conftest import NOW
 
     clock = {"now": NOW}
     app = AmtuiApp(seeded, config, clock=lambda: clock["now"])
 
     async def scenario(pilot):
+        screen = pilot.app.main_screen
         before = screen_text(pilot.app)
         clock["now"] = NOW + timedelta(seconds=30)
-        ticked = await wait_for(pilot, "L3 09:30 left")
+        screen._tick()
+        await settle(pilot)
+        ticked = screen_text(pilot.app)
         clock["now"] = NOW + timedelta(hours=14)  # 00:00 in Berlin on Thursday
-        rolled = await wait_for(pilot, "3 Agenda Thu 26 Nov")
-        return before, ticked, rolled
+        screen._tick()
+        await settle(pilot)
+        return before, ticked, screen_text(pilot.app)
 
     before, ticked, rolled = drive(app, scenario)
     assert "L3 10:00 left" in before
-    assert ticked and rolled
+    assert "L3 09:30 left" in ticked
+    assert "3 Agenda Thu 26 Nov" in rolled

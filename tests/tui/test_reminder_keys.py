@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from amtui.core import leads, reminders
+from amtui.core import lead_queries, leads, reminders
 from amtui.core.pipeline import change_stage, respond_lead
 from tests.conftest import NOW
-from tests.tui.conftest import drive, press, shown, type_text
+from tests.tui.conftest import drive, press, settle, shown, type_text
 
 
 def proposal(db, config) -> str:
@@ -33,7 +33,7 @@ async def select(pilot, region: str, ref: str) -> None:
     widget = pilot.app.screen.query_one(f"#{region}")
     await press(pilot, {"inbox": "1", "agenda": "3"}[region])
     assert widget.current_list().select_key(ref), ref
-    await pilot.pause()
+    await settle(pilot)
 
 
 def test_agenda_shows_steps_answers_and_the_clients_local_time(make_app, seeded, config) -> None:
@@ -50,7 +50,7 @@ def test_agenda_shows_steps_answers_and_the_clients_local_time(make_app, seeded,
     assert any(line.endswith("Asia/Tokyo") and line.startswith("L1 ") for line in lines)
     assert "Reminders and follow-ups 2" in lines
     assert (
-        "R2 today 15:00 step 1 Check the proposal arrived (step 1 of 6) (about L4)"
+        "R2 today 15:00 step 1 Check the proposal arrived (about L4)"
         " · client today 09:00 America/New_York"
     ) in lines
     # Granel is in the user's own zone: no client time; a task never gets one.
@@ -64,7 +64,7 @@ def test_z_snoozes_a_reminder_by_two_hours_by_default(make_app, seeded) -> None:
         prompt = pilot.app.screen
         first = prompt.query_one("#prompt-hint").content.plain
         prompt.query_one("#prompt-input").value = "someday"
-        await pilot.pause()
+        await settle(pilot)
         refused = prompt.query_one("#prompt-hint").content.plain
         await press(pilot, "enter")  # refused: the prompt stays
         still = type(pilot.app.screen).__name__
@@ -105,7 +105,7 @@ def test_x_on_the_last_step_says_the_lead_has_gone_cold(make_app, seeded, config
 
     text = drive(make_app(cfg=short), scenario)
     assert "R2 done · L4 has gone cold: the ladder ended without a reply" in text
-    assert leads.get_lead_details(seeded, "L4").row.lead.cold_at == NOW
+    assert lead_queries.get_lead_details(seeded, "L4").row.lead.cold_at == NOW
 
 
 def test_lead_detail_shows_the_ladder_and_snoozes_or_does_its_step(

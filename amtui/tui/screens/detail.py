@@ -23,12 +23,12 @@ from amtui.core import board
 from amtui.core.clients import get_client_details
 from amtui.core.errors import AmtuiError
 from amtui.core.followups import ladder_state
-from amtui.core.leads import LeadDetails, get_lead_details
+from amtui.core.lead_queries import LeadDetails, get_lead_details
 from amtui.core.models import CLOSED_STAGES
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.reminders import get_reminder
 from amtui.core.sla import response_owed
-from amtui.core.tasks import TaskDetails, get_task_details
+from amtui.core.task_queries import TaskDetails, get_task_details
 from amtui.tui.render import safe
 from amtui.tui.widgets import detail as parts
 from amtui.tui.widgets.inbox import lead_bindings

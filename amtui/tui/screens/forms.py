@@ -26,9 +26,9 @@ from textual.widgets import Input, Label, Select, Static
 from amtui.core.config import Config
 from amtui.core.dates import parse_when
 from amtui.core.display import format_money
+from amtui.core.drafts import draft_from_text
 from amtui.core.errors import AmtuiError
 from amtui.core.refs import parse_ref
-from amtui.core.tasks import draft_from_text
 from amtui.core.validate import parse_money
 from amtui.tui.render import safe
 

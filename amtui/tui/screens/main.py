@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from amtui.core.board import ClientChoice, ColumnPage, InboxPage
 from amtui.core.dates import local_today
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
 
 REGION_NAMES = ("Inbox", "Board", "Agenda")
+POLL_SECONDS = 0.5
+FULL_RELOAD_SECONDS = 60  # overdue marks move with the clock even when no data changes
 
 
 class MainScreen(Screen[None]):
@@ -72,6 +74,9 @@ class MainScreen(Screen[None]):
     class LoadFailed(Message):
         error: str
 
+    class ChangedElsewhere(Message):
+        """Another connection committed (the poll saw the change token move)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.filters = data.Filters()
@@ -79,6 +84,10 @@ class MainScreen(Screen[None]):
         self.agenda_rows = data.AGENDA_PAGE
         self.first_paint: float | None = None  # when the first data reached the screen
         self._pending_parts: frozenset[str] = frozenset()
+        self._pending_keep: str | None = None
+        self._today: date | None = None
+        self._ticks = 0
+        self._poller: Worker[None] | None = None
         self.loads_applied = 0  # reloads shown so far (tests and bench/run_tui.py wait on it)
         self._loading_more: set[str] = set()
 
@@ -113,7 +122,45 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.regions[0].add_class("-active")
         self._update_bars()
+        app = self.amtui
+        self._today = local_today(app.now(), app.config.timezone)
+        # The screen's own timers: they stop when it closes, so none fires at widgets that
+        # are gone while the app shuts down.
+        self.set_interval(POLL_SECONDS, self._poll, name="poll")
+        self.set_interval(1, self._tick, name="tick")
+        self._poll()
         self.reload()
+
+    # --- live refresh ------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        """One look at a time, and none while the app shuts down (the screens are going).
+        Not an exclusive worker: cancelling a look that already took the new token would
+        drop the change it saw."""
+        if not self.app.is_running:
+            return
+        if self._poller is None or self._poller.is_finished:
+            self._poller = self._look_for_changes()
+
+    @work(thread=True, group="poll", exit_on_error=False)
+    def _look_for_changes(self) -> None:
+        if self.amtui.changes.changed():
+            self.post_message(self.ChangedElsewhere())
+
+    def on_main_screen_changed_elsewhere(self, message: ChangedElsewhere) -> None:
+        self.amtui.data_changed()
+
+    def _tick(self) -> None:
+        app = self.amtui
+        if not app.is_running:
+            return
+        now = app.now()
+        self.tick(now)
+        self._ticks += 1
+        today = local_today(now, app.config.timezone)
+        if today != self._today or self._ticks % FULL_RELOAD_SECONDS == 0:
+            self._today = today
+            app.data_changed()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -121,9 +168,14 @@ class MainScreen(Screen[None]):
         """Reload regions in a worker. A newer reload cancels an older one, so a partial
         reload takes over whatever a cancelled one would still have refreshed."""
         self._pending_parts = self._pending_parts | parts
+        # A reload without a record to select (the poll's) must not drop the one a pending
+        # reload was asked to select (the record just saved).
+        self._pending_keep = keep or self._pending_keep
         board = self.board
         sizes = {column.column_name: column.loaded for column in board.columns}
-        self._load(keep, self.inbox.loaded, sizes, self.agenda_rows, self._pending_parts)
+        self._load(
+            self._pending_keep, self.inbox.loaded, sizes, self.agenda_rows, self._pending_parts
+        )
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(
@@ -161,6 +213,7 @@ class MainScreen(Screen[None]):
         active = self.active_region()
         # Only the region the user is working in follows `keep` (the record just changed).
         self._pending_parts = frozenset()
+        self._pending_keep = None
         self.loads_applied += 1
         if snapshot.inbox is not None:
             inbox.show_page(snapshot.inbox, now=now, config=config, keep=_if(active is inbox, keep))

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 from textual.binding import Binding
 from textual.content import Content
 
+from amtui.core.activities import describe_activity
 from amtui.core.clients import ClientDetails, kam_quadrant
 from amtui.core.config import Config
+from amtui.core.describe import View, reminder_text
 from amtui.core.display import (
     client_local_time,
     format_relative,
@@ -22,7 +24,7 @@ from amtui.core.display import (
 )
 from amtui.core.models import Activity, Reminder, Task
 from amtui.core.reminders import ReminderRow
-from amtui.core.tasks import TaskDetails, TaskRow
+from amtui.core.task_queries import TaskDetails, TaskRow
 from amtui.tui import render
 from amtui.tui.render import MUTED, REF, safe, safe_block
 from amtui.tui.widgets.rows import Region, RowData, RowList
@@ -73,7 +75,7 @@ def timeline(activities: list[Activity], config: Config) -> Content:
             "  ",
             (a.kind, "bold"),
             "  ",
-            safe(a.text, 300),
+            safe(describe_activity(a, tz), 300),  # the entry and what else it did
         )
         for a in activities
     ]
@@ -87,7 +89,7 @@ def reminders(items: list[Reminder], now: datetime, config: Config) -> Content:
             "  ",
             format_when(r.effective_due, config.timezone, now),
             "  ",
-            safe(r.text),
+            safe(reminder_text(View(config, now), r)),
             ("  done" if r.done_at else "", MUTED),
         )
         for r in items

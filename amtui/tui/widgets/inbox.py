@@ -9,7 +9,7 @@ from textual.content import Content
 
 from amtui.core.board import InboxPage
 from amtui.core.config import Config
-from amtui.core.leads import LeadRow
+from amtui.core.lead_queries import LeadRow
 from amtui.core.sla import ResponseRule, response_owed
 from amtui.tui import render
 from amtui.tui.widgets.rows import Region, RowList

@@ -21,7 +21,7 @@ from amtui.core.display import (
     format_when,
 )
 from amtui.core.followups import LadderState, ladder_state
-from amtui.core.leads import LeadDetails
+from amtui.core.lead_queries import LeadDetails
 from amtui.core.sla import Deadline, deadlines_of
 from amtui.tui.render import LATE, MUTED, SOON, safe, safe_block
 from amtui.tui.widgets.detail import fields, local_time

@@ -2,6 +2,8 @@
 
 Every date is relative to `now` in the user's zone, so the demo always has something overdue,
 something due today and deadlines ahead, and leads whose 15-minute clock is still running.
+Sample data, not domain core: it lives beside the front ends and uses the core's models and
+rules (`amtui.core.sla` for the deadlines and ladder dates) like any other caller.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from amtui.core.migrations import ensure_schema
 from amtui.core.models import Client, Contact, Lead, Reminder, Task, TaskTag
 from amtui.core.sla import answer_due, parse_ladder, step_due
 from amtui.core.text import fold
+from amtui.core.vocabulary import CLOSED_STAGES
 
 #: Stamped into the SQLite header (PRAGMA application_id) so a refresh only ever replaces a
 #: file that the demo itself wrote.
@@ -226,7 +229,7 @@ class _Builder:
             else None,
             brief=[{"q": q, "a": a} for q, a in (brief or [])],
             lost_reason=lost_reason,
-            closed_at=self.ago(days=1) if stage in ("won", "lost") else None,
+            closed_at=self.ago(days=1) if stage in CLOSED_STAGES else None,
             created_at=received,
             updated_at=received,
         )

@@ -1,0 +1,246 @@
+"""IMAP intake against a real Dovecot on 127.0.0.1 (Debian package dovecot-imapd), started
+here in a private directory; skipped, saying why, where Dovecot is missing or cannot start."""
+
+from __future__ import annotations
+
+import imaplib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Cli, count, query
+
+PASSWORD = "s3cret pass"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def dovecot() -> Iterator[int]:
+    binary = shutil.which("dovecot") or (
+        "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+    )
+    if binary is None:
+        pytest.skip(
+            "Dovecot is not installed (Debian: apt-get install dovecot-imapd; .ci/run does)"
+        )
+    # Not under pytest's tmp_path: that is private to us (0700), and Dovecot's own processes
+    # (auth as the dovecot user, mail as the mail user) must reach the files.
+    root = Path(tempfile.mkdtemp(prefix="amtui-dovecot-"))
+    root.chmod(0o755)
+    home = root / "home"
+    home.mkdir()
+    (root / "passwd").write_text(f"anna:{{PLAIN}}{PASSWORD}\n")
+    uid, gid = (65534, 65534) if os.getuid() == 0 else (os.getuid(), os.getgid())
+    if os.getuid() == 0:
+        os.chown(home, uid, gid)
+    port = free_port()
+    (root / "dovecot.conf").write_text(
+        f"""
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+listen = 127.0.0.1
+protocols = imap
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={home}/%u
+}}
+mail_location = maildir:~/Maildir
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"""
+    )
+    process = subprocess.Popen(
+        [binary, "-F", "-c", str(root / "dovecot.conf")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            pytest.skip(f"Dovecot did not start here: {output.strip()[-300:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.skip("Dovecot did not open its port within 30 s")
+    try:
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def mail(n: int, *, reply_to: int | None = None) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Anna Petrova <anna@granel.example>"
+    message["Subject"] = f"Re: Site {n}" if reply_to else f"Site {n}"
+    message["Date"] = f"Tue, 24 Nov 2026 {8 + n:02d}:00:00 +0000"
+    message["Message-ID"] = f"<imap{n}@granel.example>"
+    if reply_to is not None:
+        message["In-Reply-To"] = f"<imap{reply_to}@granel.example>"
+    message.set_content(f"Text {n}")
+    return message.as_bytes().replace(b"\n", b"\r\n")
+
+
+@pytest.fixture
+def server(dovecot: int) -> Iterator[imaplib.IMAP4]:
+    """A logged-in connection to an emptied INBOX, for putting mail on the server."""
+    client = imaplib.IMAP4("127.0.0.1", dovecot)
+    client.login("anna", PASSWORD)
+    _, (exists,) = client.select("INBOX")
+    if int(exists or 0):
+        client.store("1:*", "+FLAGS", "\\Deleted")
+        client.expunge()
+    try:
+        yield client
+    finally:
+        client.logout()
+
+
+@pytest.fixture
+def account(isolated: Path, dovecot: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", PASSWORD)
+    (isolated / "config.toml").write_text(
+        'timezone = "Europe/Berlin"\n[intake.imap.test]\nhost = "127.0.0.1"\n'
+        f'port = {dovecot}\nuser = "anna"\nsecurity = "none"\n'
+        'password_env = "TEST_IMAP_PASSWORD"\n',
+        encoding="utf-8",
+    )
+    return "test"
+
+
+def test_imap_fetches_new_mail_only_and_marks_nothing_read(
+    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+) -> None:
+    db = isolated / "amtui.db"
+    for item in (mail(1), mail(2, reply_to=1), mail(3)):
+        server.append("INBOX", None, None, item)
+    out = cli.ok("intake", "imap", account)
+    assert out.splitlines()[-1] == "2 new leads, 1 reply linked, 0 already seen"
+    state = query(db, "SELECT account, folder, last_uid FROM imap_state")
+    assert state == [("test", "INBOX", 3)]
+    again = cli("intake", "imap", account)
+    assert again.exit_code == 1
+    assert again.stdout == "0 new leads, 0 replies linked, 0 already seen\n"  # nothing fetched
+    server.append("INBOX", None, None, mail(4, reply_to=3))
+    out = cli.ok("intake", "imap", account)
+    assert out.splitlines() == [
+        "reply linked to L2: Site 3",
+        "0 new leads, 1 reply linked, 0 already seen",
+    ]
+    assert count(db, "lead") == 2
+    status, flags = server.fetch("1:*", "(FLAGS)")
+    assert status == "OK" and not any(b"\\Seen" in f for f in flags)  # read-only: nothing read
+
+
+def test_a_changed_uidvalidity_reads_again_without_duplicates(
+    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+) -> None:
+    db = isolated / "amtui.db"
+    server.append("INBOX", None, None, mail(1))
+    cli.ok("intake", "imap", account)
+    conn = __import__("sqlite3").connect(db)
+    conn.execute("UPDATE imap_state SET uidvalidity = uidvalidity + 1")
+    conn.commit()
+    conn.close()
+    result = cli("intake", "imap", account)
+    assert result.exit_code == 1
+    assert result.stdout == "0 new leads, 0 replies linked, 1 already seen\n"
+    assert count(db, "lead") == 1
+
+
+def test_the_same_mail_from_a_file_and_the_server_is_one_lead(
+    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path, tmp_path: Path
+) -> None:
+    raw = mail(7)
+    # The same mail without a Message-ID: recognised by its sender, date, subject and text.
+    anonymous = mail(8).replace(b"Message-ID: <imap8@granel.example>\r\n", b"")
+    assert b"Message-ID" not in anonymous
+    received = b"Received: from mx.example by local; Tue, 24 Nov 2026 15:00:00 +0000\r\n"
+    (tmp_path / "saved.eml").write_bytes(received + raw)
+    (tmp_path / "saved2.eml").write_bytes(received + anonymous)
+    cli.ok("intake", "email", str(tmp_path / "saved.eml"), str(tmp_path / "saved2.eml"))
+    server.append("INBOX", None, None, raw)
+    server.append("INBOX", None, None, anonymous)
+    result = cli("intake", "imap", account)
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == "0 new leads, 0 replies linked, 2 already seen\n"
+    assert count(isolated / "amtui.db", "lead") == 2
+
+
+def test_bad_login_and_missing_password_are_one_line(
+    cli: Cli, account: str, isolated: Path, monkeypatch: pytest.MonkeyPatch, dovecot: int
+) -> None:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", "wrong")
+    assert "refused the login of anna" in cli.fails(2, "intake", "imap", account)
+    monkeypatch.delenv("TEST_IMAP_PASSWORD")
+    assert "TEST_IMAP_PASSWORD is not set" in cli.fails(2, "intake", "imap", account)
+    assert "no IMAP account 'other'" in cli.fails(1, "intake", "imap", "other")
+    config = isolated / "config.toml"
+    config.write_text(
+        config.read_text().replace(
+            'password_env = "TEST_IMAP_PASSWORD"', f"password_command = \"printf '{PASSWORD}'\""
+        )
+    )
+    assert cli("intake", "imap", account).exit_code in (0, 1)  # logged in with the command
+
+
+def test_a_closed_port_is_one_line(
+    cli: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", PASSWORD)
+    (isolated / "config.toml").write_text(
+        f'[intake.imap.x]\nhost = "127.0.0.1"\nport = {free_port()}\nuser = "a"\n'
+        'password_env = "TEST_IMAP_PASSWORD"\n'
+    )
+    assert "cannot reach IMAP server 127.0.0.1" in cli.fails(2, "intake", "imap", "x")
+
+
+def test_since_asks_the_server_for_recent_mail_only(
+    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+) -> None:
+    server.append("INBOX", None, None, mail(1))  # the server dates it now (its arrival)
+    later = cli("intake", "imap", account, "--since", "2099-01-01")
+    assert later.exit_code == 1 and later.stdout.startswith("0 new leads")
+    assert cli.ok("intake", "imap", account).splitlines()[-1].startswith("1 new lead")

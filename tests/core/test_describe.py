@@ -1,0 +1,221 @@
+"""What a record says (`describe`, `describe_leads`, `describe_agenda`): one wording for both
+front ends, as labelled parts with a tone.
+
+NOW is Wednesday 2026-11-25 10:00 in Berlin (09:00Z); the user's zone is Europe/Berlin.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, update
+
+from amtui.core.agenda import build_agenda
+from amtui.core.clients import add_client, get_client_details
+from amtui.core.config import Config
+from amtui.core.db import Database
+from amtui.core.describe import (
+    Field,
+    Part,
+    Tone,
+    View,
+    client_fields,
+    kam_text,
+    plain,
+    reminder_text,
+    task_fields,
+)
+from amtui.core.describe_agenda import agenda_line, agenda_sections, due_line
+from amtui.core.describe_leads import lead_fields, next_action, stage_outcome
+from amtui.core.lead_queries import get_lead_details
+from amtui.core.leads import LeadDraft, add_lead
+from amtui.core.models import Client, Reminder
+from amtui.core.notify import collect_due
+from amtui.core.pipeline import change_stage, respond_lead
+from amtui.core.reminders import get_reminder
+from amtui.core.sla import NextAction
+from amtui.core.task_queries import get_task_details
+from tests.core.conftest import QuickAdd
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def by_label(fields: list[Field]) -> dict[str, str]:
+    return {f.label: f.text for f in fields}
+
+
+def tones(fields: list[Field], label: str) -> set[Tone]:
+    [found] = [f for f in fields if f.label == label]
+    return {part.tone for part in found.value if part.text.strip()}
+
+
+def test_a_waiting_leads_deadlines_say_which_is_next_and_count_down(
+    db: Database, config: Config, now: datetime
+) -> None:
+    lead = add_lead(
+        db, LeadDraft("Hotel SEO", timezone="America/New_York"), now=now, config=config
+    ).lead
+    view = View(config, now + timedelta(minutes=3))
+    fields = lead_fields(view, get_lead_details(db, lead.ref))
+    said = by_label(fields)
+    assert said["first response"] == (
+        "waiting; due today 10:15 (client today 04:15) — 12:00 left  ← next"
+    )
+    # One working day in New York: 09:00–18:00 there, i.e. midnight in Berlin.
+    assert said["answer"] == "due tomorrow 00:00 (client today 18:00) — 13h 57m left"
+    assert said["next deadline"] == "first response today 10:15 (client today 04:15)"
+    assert Tone.WARNING in tones(fields, "first response")
+    assert "follow-ups" not in said  # no ladder ever ran
+    late = lead_fields(View(config, now + timedelta(minutes=20)), get_lead_details(db, lead.ref))
+    assert "late 5m" in by_label(late)["first response"]
+    assert Tone.LATE in tones(late, "first response")
+
+
+def test_a_late_first_response_stays_marked_late(
+    db: Database, config: Config, now: datetime
+) -> None:
+    lead = add_lead(db, LeadDraft("Website"), now=now, config=config).lead
+    respond_lead(db, lead.ref, now=now + timedelta(minutes=40), config=config)
+    fields = lead_fields(View(config, now + timedelta(hours=1)), get_lead_details(db, lead.ref))
+    assert by_label(fields)["first response"] == "today 10:40, after 40m (late)"
+    assert Tone.LATE in tones(fields, "first response")
+    assert by_label(fields)["next deadline"].startswith("answer tomorrow 10:00")
+
+
+def test_the_ladder_says_its_step_once_and_plans_the_rest(
+    db: Database, config: Config, now: datetime
+) -> None:
+    lead = add_lead(db, LeadDraft("Website"), now=now, config=config).lead
+    result = change_stage(db, lead.ref, "proposal-sent", now=now, config=config)
+    view = View(config, now)
+    assert stage_outcome(view, result) == [
+        "first response recorded",
+        "stage new → contacted",
+        "stage contacted → proposal-sent",
+        "answer recorded",
+        "ladder started: R1 step 1 of 6 due tomorrow 10:00",
+    ]
+    said = by_label(lead_fields(view, get_lead_details(db, lead.ref)))
+    assert said["follow-ups"] == "step 1 of 6 · R1 due tomorrow 10:00"
+    # Each later step counted from the one before: 3 days (Sunday, so Monday's opening),
+    # then 1 week, 2 weeks, 1 and 3 months.
+    assert said["then, if no reply"] == (
+        "step 2 Mon 09:00 · step 3 Mon 7 Dec 09:00 · step 4 Mon 21 Dec 09:00 · "
+        "step 5 21 Jan 2027 09:00 · step 6 21 Apr 2027 09:00"
+    )
+    step = get_reminder(db, "R1").reminder
+    assert reminder_text(view, step) == "step 1 of 6 · Check the proposal arrived"
+
+
+def test_a_step_written_by_an_older_version_still_says_its_number_once(
+    db: Database, config: Config, now: datetime
+) -> None:
+    lead = add_lead(db, LeadDraft("Website"), now=now, config=config).lead
+    change_stage(db, lead.ref, "proposal-sent", now=now, config=config)
+    with db.write() as session:
+        session.execute(
+            update(Reminder)
+            .where(col(Reminder.id) == 1)
+            .values(text="Check the proposal arrived (step 1 of 6)")
+        )
+    view = View(config, now)
+    row = get_reminder(db, "R1")
+    assert reminder_text(view, row.reminder) == "step 1 of 6 · Check the proposal arrived"
+
+
+def test_next_action_words_and_tones() -> None:
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    view = View(Config(timezone=BERLIN), now)
+    soon = NextAction("first-response", now + timedelta(minutes=12, seconds=4))
+    assert next_action(view, soon) == Part("respond 12:04 left", Tone.WARNING)
+    late = NextAction("answer", now - timedelta(hours=2, minutes=10))
+    assert next_action(view, late) == Part("answer late 2h 10m", Tone.LATE)
+    step = NextAction("follow-up", now + timedelta(days=1), reminder=9, step=2)
+    assert next_action(view, step) == Part("follow-up 2 tomorrow 10:00", Tone.NORMAL)
+
+
+def test_kam_text_and_the_relationship_stage(db: Database, config: Config, now: datetime) -> None:
+    client = add_client(
+        db,
+        "Granel",
+        now=now,
+        kam_attractiveness=5,
+        kam_relationship=3,
+        relationship_stage="operational",
+        timezone="Asia/Tokyo",
+    )
+    said = by_label(client_fields(View(config, now), get_client_details(db, client.ref)))
+    assert (
+        said["KAM"]
+        == "Star (attractiveness 5, relationship 3): attractive, relationship still to build"
+    )
+    assert said["relationship stage"] == "operational (2 of 4)"
+    assert said["time zone"] == "Asia/Tokyo, now Wed 18:00 (UTC+09:00)"
+    half = Client(name="x", name_key="x", kam_attractiveness=2)
+    assert kam_text(half) == "attractiveness 2, relationship -"
+    assert kam_text(Client(name="y", name_key="y")) is None
+
+
+def test_task_fields_carry_the_client_time_and_a_due_tone(
+    quick: QuickAdd, db: Database, config: Config, now: datetime
+) -> None:
+    add_client(db, "Granel", now=now, timezone="Europe/Moscow")
+    task = quick("Send estimate due:today 09:30 client:Granel +urgent").task
+    fields = task_fields(View(config, now), get_task_details(db, task.ref))
+    said = by_label(fields)
+    assert said["due"] == "today 09:30 (30m ago)"
+    assert Tone.LATE in tones(fields, "due")
+    assert said["client"] == "Granel (C1)"
+    assert said["client time"] == "Europe/Moscow, now Wed 12:00 (UTC+03:00)"
+    assert said["tags"] == "+urgent"
+
+
+def test_agenda_sections_in_order_with_their_json_keys(
+    db: Database, config: Config, now: datetime
+) -> None:
+    agenda = build_agenda(db, now=now, config=config)
+    assert [(s.key, s.title) for s in agenda_sections(agenda)] == [
+        ("overdue", "Overdue"),
+        ("today", "Today"),
+        ("waiting_leads", "Waiting for a first response"),
+        ("answers_due", "Answers due"),
+        ("reminders", "Reminders and follow-ups"),
+        ("upcoming", "Next 7 days"),
+    ]
+
+
+def test_agenda_lines_and_due_lines_word_an_item_alike(
+    db: Database, config: Config, now: datetime
+) -> None:
+    lead = add_lead(
+        db,
+        LeadDraft("Hotel SEO", partner="Pixel", timezone="America/New_York"),
+        now=now,
+        config=config,
+    ).lead
+    view = View(config, now + timedelta(minutes=5))
+    agenda = build_agenda(db, now=view.now, config=config)
+    [item] = agenda.waiting.items
+    line = agenda_line(view, item)
+    assert (line.ref, line.when) == (lead.ref, Part("10:00 left", Tone.WARNING))
+    assert line.text == (
+        "Hotel SEO · email from partner Pixel · client today 04:15 America/New_York"
+    )
+    [due] = collect_due(db, now=view.now, config=config)
+    assert due_line(view, due) == (
+        "first response due today 10:15 (client today 04:15 America/New_York): "
+        "Hotel SEO · email from partner Pixel"
+    )
+
+
+def test_a_client_whose_clock_matches_the_users_gets_no_second_time(
+    db: Database, config: Config, now: datetime
+) -> None:
+    # Paris and Berlin are different zones that show the same time: saying it twice is noise.
+    add_lead(db, LeadDraft("Paris lead", timezone="Europe/Paris"), now=now, config=config)
+    view = View(config, now)
+    [item] = build_agenda(db, now=now, config=config).waiting.items
+    assert agenda_line(view, item).client_time is None
+    assert view.when(now, ZoneInfo("Europe/Paris")) == "today 10:00"
+    assert plain((Part("a"), Part("b", Tone.LATE))) == "ab"

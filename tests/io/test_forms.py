@@ -1,0 +1,157 @@
+"""Web-form CSV exports: presets, encodings, delimiters, timestamps, refusals."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from amtui.core.config import Config
+from amtui.core.errors import InputError
+from amtui.core.intake_config import FormMapping, FormSource, IntakeSettings
+from amtui.io.forms import detect_preset, parse_timestamp, read_form
+
+FORMS = Path(__file__).parent / "data" / "forms"
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+CFG = Config(timezone=ZoneInfo("Europe/Berlin"))
+
+
+def read(name: str | Path, form: str | None = None, cfg: Config = CFG) -> list:  # type: ignore[type-arg]
+    path = name if isinstance(name, Path) else FORMS / name
+    return read_form(path, form, cfg, now=NOW)
+
+
+def test_google_forms_english() -> None:
+    first, second = read("google-forms-en.csv", "google-forms")
+    assert first.received == datetime(2026, 9, 27, 12, 0, tzinfo=UTC)  # 3 PM at GMT+3
+    assert (first.name, first.email, first.phone, first.company) == (
+        "Anna Petrova",
+        "anna@granel.example",
+        "+7 900 123-45-67",
+        "Granel",
+    )
+    assert first.answers == [
+        ("What do you need?", "A new website, with a shop"),
+        ("Budget", "12k EUR"),
+        ("Deadline", "March"),
+    ]
+    assert second.answers == [("What do you need?", "SEO audit")]  # empty answers left out
+    assert first.row_key.startswith("form:google-forms:sha256:")  # Google has no row id
+    assert first.row_key != second.row_key
+
+
+def test_google_forms_russian_in_cp1251_is_detected() -> None:
+    (brief,) = read("google-forms-ru-cp1251.csv")  # preset recognised from the headers
+    assert brief.form == "google-forms"
+    assert brief.received == datetime(2026, 9, 27, 13, 0, tzinfo=UTC)  # Berlin, no offset
+    assert (brief.name, brief.company, brief.email) == (
+        "Олег",
+        "Пекарня «Хлеб»",
+        "oleg@pekarnya.example",
+    )
+    assert brief.answers == [("Что нужно сделать?", "Сайт и реклама"), ("Бюджет", "300 000 руб.")]
+
+
+def test_typeform_with_semicolons_and_a_multiline_answer() -> None:
+    (brief,) = read("typeform.csv")
+    assert brief.form == "typeform"
+    assert brief.row_key == "form:typeform:k3jd8sl2"
+    assert brief.received == datetime(2026, 9, 27, 12, 0, tzinfo=UTC)
+    assert brief.answers == [("Tell us about the project", "Brand refresh;\nlogo and site")]
+
+
+def test_tally() -> None:
+    first, second = read("tally.csv", "tally")
+    assert first.row_key == "form:tally:w4Ez9P"
+    assert (first.name, first.company) == ("Ирина Коваль", "Школа №5")
+    assert first.answers == [("Budget", "5000")]
+    assert second.answers == []
+
+
+def test_a_later_export_with_a_new_question_keeps_old_row_keys(tmp_path: Path) -> None:
+    old = tmp_path / "old.csv"
+    old.write_text("Timestamp,Email Address,Q1\n2026/09/27 3:00:00 PM GMT+3,a@x.example,yes\n")
+    new = tmp_path / "new.csv"
+    new.write_text(
+        "Timestamp,Email Address,Q1,Q2\n2026/09/27 3:00:00 PM GMT+3,a@x.example,yes,\n"
+        "2026/09/28 3:00:00 PM GMT+3,b@x.example,no,maybe\n"
+    )
+    assert read(old)[0].row_key == read(new)[0].row_key
+
+
+@pytest.mark.parametrize(
+    ("content", "form", "message"),
+    [
+        (b"Name,Email\nA,a@x\n", "tally", "no column 'Submitted at'"),
+        (b"Name,Comment\nA,hi\n", None, "no email or phone column"),
+        ("a,b\n".encode("utf-16-le") + b"\x00\x01\x02", None, "not a CSV file in a known"),
+        (b"\x00\x01\x02\x03binary\xff\xfe", None, "not a CSV file in a known"),
+        (b"", None, "is empty"),
+        (b"Timestamp,Email Address\nyesterday-ish,a@x.example\n", None, "can't read"),
+        (b"Name,Email\nA,a@x,extra\n", None, "has 3 cells"),
+        (b"Name,Email\nA,a@x\n", "surveymonkey", "unknown form preset"),
+    ],
+)
+def test_files_that_do_not_fit_are_refused_whole(
+    tmp_path: Path, content: bytes, form: str | None, message: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        read(path, form)
+    assert "\n" not in str(info.value)
+
+
+def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("Name\tE-mail\nЗоя\tzoe@x.example\n".encode("utf-16"))
+    (brief,) = read(path)
+    assert (brief.name, brief.email) == ("Зоя", "zoe@x.example")
+
+
+def test_a_form_mapped_in_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "site.csv"
+    path.write_text(
+        "ID;Кто;Куда писать;Когда;Задача\n7;Анна;anna@x.example;01.10.2026 10:30;Лендинг\n"
+    )
+    mapping = FormMapping(
+        name="site",
+        columns={"row_id": ("ID",), "name": ("Кто",), "email": ("Куда писать",),
+                 "received": ("Когда",)},
+        received_formats=("%d.%m.%Y %H:%M",),
+        timezone="Europe/Moscow",
+        required=("row_id", "name", "email", "received"),
+    )  # fmt: skip
+    settings = IntakeSettings(forms={"site": FormSource("site", None, mapping)})
+    cfg = dataclasses.replace(CFG, intake=settings)
+    (brief,) = read(path, "site", cfg)
+    assert brief.row_key == "form:site:7"
+    assert brief.received == datetime(2026, 10, 1, 7, 30, tzinfo=UTC)
+    assert brief.answers == [("Задача", "Лендинг")]
+    path.write_text("ID;Кто;Когда\n7;Анна;01.10.2026 10:30\n")
+    with pytest.raises(InputError, match="no column 'Куда писать'"):
+        read(path, "site", cfg)
+
+
+def test_timestamps() -> None:
+    zone = ZoneInfo("Europe/Moscow")
+    assert parse_timestamp("2026/09/27 3:00:00 PM GMT+3", ["%Y/%m/%d %I:%M:%S %p"], zone) == (
+        datetime(2026, 9, 27, 12, 0, tzinfo=UTC)
+    )
+    assert parse_timestamp("2026-09-27T12:00:00Z", [], zone) == datetime(
+        2026, 9, 27, 12, tzinfo=UTC
+    )
+    assert parse_timestamp("27.09.2026 15:00:00", ["%d.%m.%Y %H:%M:%S"], zone) == (
+        datetime(2026, 9, 27, 12, 0, tzinfo=UTC)
+    )
+    assert parse_timestamp("soon", ["%d.%m.%Y"], zone) is None
+
+
+def test_preset_detection() -> None:
+    assert detect_preset(["Submission ID", "Respondent ID", "Submitted at"]) == "tally"
+    assert detect_preset(["#", "Name", "Submit Date (UTC)"]) == "typeform"
+    assert detect_preset(["Отметка времени", "Имя"]) == "google-forms"
+    assert detect_preset(["Name", "Email"]) == "generic"

@@ -1,0 +1,37 @@
+"""Starting and stopping: timers and late worker results never touch screens that are gone."""
+
+from __future__ import annotations
+
+from amtui.tui.screens.forms import Saved
+from tests.tui.conftest import drive
+
+
+def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkeypatch) -> None:
+    """A timer is its own task: it can fire after the screens were closed and before the app
+    is. Fire every timer of every node at exactly that moment, then deliver a write's result."""
+    from textual._callback import invoke
+
+    from amtui.tui.app import AmtuiApp
+    from amtui.tui.operations import Operations
+
+    fired: list[str] = []
+    original = AmtuiApp._close_all
+
+    async def close_all_then_fire(self: AmtuiApp) -> None:
+        timers = [timer for node in [self, *self._registry] for timer in node._timers]
+        await original(self)  # every screen is gone now; the app is not closed yet
+        assert list(self.screen_stack) == []
+        for timer in timers:
+            await invoke(timer._callback)
+            fired.append(timer.name)
+        self.on_operations_finished(Operations.Finished(Saved("T1 done", "T1")))
+        self.on_operations_failed(Operations.Failed("locked"))
+        self.data_changed()
+
+    monkeypatch.setattr(AmtuiApp, "_close_all", close_all_then_fire)
+
+    async def scenario(pilot):
+        return pilot.app.is_running
+
+    assert drive(make_app(due=15), scenario)  # run_test re-raises what the app raised
+    assert {"tick", "poll", "due"} <= set(fired)
