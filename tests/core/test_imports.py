@@ -68,6 +68,7 @@ PURE_MODULES = (
     "amtui.core.describe",
     "amtui.core.describe_leads",
     "amtui.core.describe_agenda",
+    "amtui.core.pipeline_rules",
     "amtui.core.currencies",
     "amtui.core.money",
     "amtui.core.estimates",
