@@ -67,9 +67,9 @@ def export(
         sys.stdout.buffer.flush()
         return
     from amtui.cli.output import say
-    from amtui.io.files import write_atomic
+    from amtui.io.files import write_bytes
 
-    write_atomic(out, body)
+    write_bytes(out, body)
     say(f"Wrote {body.count(b'BEGIN:VEVENT')} events to {out}")
 
 
