@@ -17,7 +17,7 @@ from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.followups import advance_ladder
-from amtui.core.lookup import fetch, fetch_any
+from amtui.core.lookup import fetch, fetch_any, fetch_each
 from amtui.core.models import Client, Lead, Reminder, Task, effective_due
 from amtui.core.refs import Kind, parse_ref, ref
 from amtui.core.validate import check_choice, check_name
@@ -97,14 +97,8 @@ def complete_reminders(
 ) -> list[Completed]:
     """Mark several reminders done in one transaction: all or nothing. An unknown reference,
     one given twice or a reminder already done refuses the lot before anything changes."""
-    wanted = [parse_ref(text, Kind.REMINDER) for text in references]
-    if not wanted:
-        raise InputError("name at least one reminder, e.g. R5")
-    twice = sorted({str(r) for r in wanted if wanted.count(r) > 1})
-    if twice:
-        raise InputError(f"{', '.join(twice)} given more than once; name each reminder once")
     with db.write() as session:
-        reminders = [fetch(session, Reminder, ref) for ref in wanted]
+        reminders = fetch_each(session, Reminder, references)
         done = [r.ref for r in reminders if r.done_at is not None]
         if done:
             raise InputError(f"{', '.join(done)} {'is' if len(done) == 1 else 'are'} already done")

@@ -30,9 +30,9 @@ from amtui.core.drafts import (
     resolve_priority,
 )
 from amtui.core.errors import InputError
-from amtui.core.lookup import fetch, find_client
+from amtui.core.lookup import fetch, fetch_each, find_client
 from amtui.core.models import Client, Lead, Task, TaskTag
-from amtui.core.refs import Kind, parse_ref, ref
+from amtui.core.refs import Kind, ref
 from amtui.core.task_queries import tags_of
 from amtui.core.validate import UNSET, check_name
 from amtui.core.vocabulary import Priority
@@ -262,14 +262,8 @@ def complete_tasks(
     """Mark several tasks done in one transaction: all or nothing. An unknown reference, one
     given twice or a task already done refuses the lot before anything changes. A subtask of
     a card in the same call is done with its card (and reported with it)."""
-    wanted = [parse_ref(text, Kind.TASK) for text in references]
-    if not wanted:
-        raise InputError("name at least one task, e.g. T12")
-    twice = sorted({str(r) for r in wanted if wanted.count(r) > 1})
-    if twice:
-        raise InputError(f"{', '.join(twice)} given more than once; name each task once")
     with db.write() as session:
-        tasks = [fetch(session, Task, ref) for ref in wanted]
+        tasks = fetch_each(session, Task, references)
         done = [task.ref for task in tasks if task.done_at is not None]
         if done:
             raise InputError(f"{', '.join(done)} {'is' if len(done) == 1 else 'are'} already done")

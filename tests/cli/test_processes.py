@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from amtui.demo import DEMO_APPLICATION_ID
+from tests.conftest import wipe_postgres
 
 pytestmark = pytest.mark.processes
 
@@ -168,15 +169,8 @@ def test_processes_creating_the_same_client_at_once_all_succeed_on_sqlite(tmp_pa
     not os.environ.get("AMTUI_TEST_POSTGRES"), reason="AMTUI_TEST_POSTGRES is not set"
 )
 def test_processes_creating_the_same_client_at_once_all_succeed_on_postgres() -> None:
-    from amtui.core.db import Database
-
     url = os.environ["AMTUI_TEST_POSTGRES"]
-    wipe = Database(url)
-    with wipe.connect(write=True) as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-        conn.commit()
-    wipe.dispose()
+    wipe_postgres(url)
     results = _race(url, 4)  # the schema too is created by whichever comes first
     assert [r.returncode for r in results] == [0] * 4, [r.stderr for r in results]
     assert sum("New client Newco GmbH" in r.stdout for r in results) == 1
