@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from amtui.core.currencies import EXPONENTS
 from amtui.core.errors import InputError
 from amtui.core.intake_config import IntakeSettings, read_intake
+from amtui.core.money_config import MoneySettings, read_money
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule, WorkingHours
@@ -59,6 +61,7 @@ class Config:
     )
     keys: Mapping[str, str] = field(default_factory=dict)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    money: MoneySettings = field(default_factory=MoneySettings)
     path: Path | None = None
 
     @property
@@ -183,9 +186,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     values["timezone"] = _zone(zone, path) if zone is not None else system_timezone()
     values["date_order"] = reader.choice("date_order", ("dmy", "mdy"), "dmy")
     currency = reader.string("default_currency")
-    if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency):
-        raise reader.fail("default_currency", "a three-letter currency code such as EUR")
-    values["default_currency"] = currency.upper() if currency else None
+    if currency is not None and currency.strip().upper() not in EXPONENTS:
+        raise reader.fail("default_currency", "an ISO 4217 currency code such as EUR or USD")
+    values["default_currency"] = currency.strip().upper() if currency else None
 
     board = reader.table("board")
     columns = tuple(board.string_list("columns") or DEFAULT_COLUMNS)
@@ -223,6 +226,10 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     keys = reader.table("keys")
     values["keys"] = {name: keys.string(name) or "" for name in keys.names()}
     values["intake"] = read_intake(raw.get("intake"), str(path))
+    try:
+        values["money"] = read_money(raw, str(path))
+    except InputError as error:
+        raise ConfigError(str(error)) from None
 
     reader.check_unknown()
     return Config(**values)
@@ -242,6 +249,9 @@ class _Reader:
             "leads",
             "keys",
             "intake",
+            "money",
+            "documents",
+            "agency",
         },
         "board": {"columns", "new_task_column", "done_recent_days"},
         "agenda": {"days"},

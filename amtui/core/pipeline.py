@@ -7,15 +7,16 @@ new → contacted → briefed → proposal-sent → negotiating → won | lost (
   meeting), a win or a loss stops it.
 - Won and lost are closed: `reopen` first to move such a lead again. A lead never returns to
   "new" once contacted.
-Every service is one transaction and writes one entry on the lead's timeline, which also
-records what else the action did (first response, stage, ladder; see `activities`).
+Which moves are allowed and what they mean are the pure rules of `amtui.core.pipeline_rules`
+(with the log kinds that count as a reply or a response); this module applies them. Every
+service is one transaction and writes one entry on the lead's timeline, which also records
+what else the action did (first response, stage, ladder; see `activities`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -30,30 +31,20 @@ from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import Activity, Client, Lead, Reminder, Task
+from amtui.core.pipeline_rules import (
+    LOG_KINDS,
+    OUTBOUND_KINDS,
+    REPLY_KINDS,
+    LogKind,
+    check_open,
+    check_stage_target,
+    plan_stage_move,
+    reopen_stage,
+)
 from amtui.core.sla import answer_due, response_owed
 from amtui.core.tasks import add_task_in_session
 from amtui.core.validate import check_choice, check_name
-from amtui.core.vocabulary import ANSWERED_STAGES, CLOSED_STAGES, OPEN_STAGES, STAGES, Stage
-
-
-class LogKind(StrEnum):
-    EMAIL_OUT = "email-out"
-    EMAIL_IN = "email-in"
-    CALL = "call"  # a conversation with the client
-    CALL_OUT = "call-out"  # we called and did not get through (voicemail, no answer)
-    MEETING = "meeting"
-    NOTE = "note"
-
-
-#: Contact that counts as the client replying: it stops the follow-up ladder.
-REPLY_KINDS = (LogKind.EMAIL_IN.value, LogKind.CALL.value, LogKind.MEETING.value)
-#: Contact that counts as us answering a new lead.
-OUTBOUND_KINDS = (
-    LogKind.EMAIL_OUT.value,
-    LogKind.CALL.value,
-    LogKind.CALL_OUT.value,
-    LogKind.MEETING.value,
-)
+from amtui.core.vocabulary import CLOSED_STAGES, Stage
 
 
 @dataclass
@@ -75,10 +66,7 @@ class WinResult:
 
 def _open_lead(session: Session, reference: str) -> Lead:
     lead = fetch(session, Lead, reference)
-    if lead.stage in CLOSED_STAGES:
-        raise InputError(
-            f"{lead.ref} is {lead.stage}; reopen it first with `amtui lead reopen {lead.ref}`"
-        )
+    check_open(lead.ref, lead.stage)
     return lead
 
 
@@ -199,33 +187,26 @@ def change_stage(
     config: Config,
     note: str | None = None,
 ) -> StageResult:
-    """Move an open lead to another open stage (won and lost have their own commands)."""
-    target = check_choice(stage, STAGES, "stage")
-    if target == Stage.WON.value:
-        raise InputError("use `amtui lead win` to win a lead (it links the client and adds tasks)")
-    if target == Stage.LOST.value:
-        raise InputError("use `amtui lead lose --reason …` to close a lead as lost")
+    """Move an open lead to another open stage (won and lost have their own commands); what a
+    move means is `pipeline_rules.plan_stage_move`."""
+    check_stage_target(stage)  # bad input is refused before anything is read
     with db.write() as session:
-        lead = _open_lead(session, reference)
-        previous = lead.stage
-        if target == previous:
-            raise InputError(f"{lead.ref} is already {target}")
-        if target == Stage.NEW.value:
-            raise InputError(f"{lead.ref} was contacted already; it cannot go back to new")
+        lead = fetch(session, Lead, reference)
+        move = plan_stage_move(lead.ref, lead.stage, stage)
+        target = move.target
         events: list[str] = []
-        result = StageResult(lead, previous, events=events)
-        proposal = target == Stage.PROPOSAL_SENT.value
-        kind = ActivityKind.PROPOSAL_SENT if proposal else ActivityKind.STAGE_CHANGE
+        result = StageResult(lead, move.current, events=events)
+        kind = ActivityKind.PROPOSAL_SENT if move.starts_ladder else ActivityKind.STAGE_CHANGE
         entry = _stage_entry(session, lead, kind, now=now)
         _record_first_response(lead, now=now, entry=entry, events=events)
         if lead.stage != target:
             _move_stage(lead, target, now=now, entry=entry, events=events)
-        if target in ANSWERED_STAGES:
+        if move.answers:
             _record_answer(lead, now=now, entry=entry, events=events)
-        if proposal:
+        if move.starts_ladder:
             result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
             events.append("follow-up ladder started")
-        elif previous == Stage.PROPOSAL_SENT.value:
+        elif move.stops_ladder:
             # Negotiating (or a new brief) means the client answered: no more chasing.
             reason = f"moved to {target}"
             result.stopped = stop_ladder(session, lead, now=now, reason=reason, entry=entry)
@@ -249,7 +230,7 @@ def log_lead(
     """Log contact with the lead: a reply (email-in, call, meeting) stops the ladder; our own
     message (email-out, call, meeting) counts as the first response; `awaits_reply` on an
     outgoing message (re)starts the ladder."""
-    kind = check_choice(kind, [k.value for k in LogKind], "contact kind")
+    kind = check_choice(kind, LOG_KINDS, "contact kind")
     with db.write() as session:
         lead = _open_lead(session, reference)
         occurred = now if at is None else _resolve_time(at, session, lead, now=now, config=config)
@@ -373,10 +354,8 @@ def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) 
             )
             .order_by(col(Activity.id).desc())
         ).first()
-        before = (closing.data or {}).get("from") if closing else None
-        target = before if before in OPEN_STAGES else Stage.NEGOTIATING.value
-        if target == Stage.NEW.value and lead.first_response_at is not None:
-            target = Stage.CONTACTED.value  # never back to new once answered
+        closed_from = (closing.data or {}).get("from") if closing else None
+        target = reopen_stage(closed_from, responded=lead.first_response_at is not None)
         events: list[str] = []
         previous = lead.stage
         entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from amtui.core import currencies
 from amtui.core.dates import zone_from_name
 from amtui.core.errors import InputError
 from amtui.core.text import one_line
@@ -92,12 +93,10 @@ def parse_money(text: str) -> int:
 
 
 def check_currency(text: str | None) -> str | None:
+    """An ISO 4217 code (any case) or None when empty; unknown codes are refused."""
     if text is None or not text.strip():
         return None
-    code = text.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise InputError(f"{one_line(text)!r} is not a currency code; use three letters (EUR, USD)")
-    return code
+    return currencies.check_currency(text)
 
 
 def parse_hours(text: str) -> float:

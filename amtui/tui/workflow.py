@@ -22,8 +22,6 @@ from amtui.core.followups import LADDER_KINDS, ladder_state
 from amtui.core.lead_queries import get_lead_details
 from amtui.core.models import Reminder, Stage
 from amtui.core.pipeline import (
-    OPEN_STAGES,
-    LogKind,
     StageResult,
     change_stage,
     log_lead,
@@ -32,7 +30,9 @@ from amtui.core.pipeline import (
     respond_lead,
     win_lead,
 )
+from amtui.core.pipeline_rules import LogKind
 from amtui.core.sla import response_owed
+from amtui.core.vocabulary import OPEN_STAGES
 from amtui.tui.edits import shown
 from amtui.tui.render import safe
 from amtui.tui.screens.forms import Check, FieldSpec, Saved, date_check, when_label

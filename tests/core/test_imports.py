@@ -68,6 +68,15 @@ PURE_MODULES = (
     "amtui.core.describe",
     "amtui.core.describe_leads",
     "amtui.core.describe_agenda",
+    "amtui.core.pipeline_rules",
+    "amtui.core.currencies",
+    "amtui.core.money",
+    "amtui.core.estimates",
+    "amtui.core.invoicing",
+    "amtui.core.portfolio",
+    "amtui.core.money_config",
+    "amtui.core.money_locale",
+    "amtui.core.documents",
 )
 
 
@@ -109,15 +118,16 @@ def test_help_imports_neither_the_database_layer_nor_textual() -> None:
                 run()
             except SystemExit as exit:
                 code = exit.code
-        heavy = [m for m in ("sqlmodel", "sqlalchemy", "textual") if m in sys.modules]
+        heavy = [m for m in ("sqlmodel", "sqlalchemy", "textual", "babel") if m in sys.modules]
         print(json.dumps({"code": code or 0, "heavy": heavy, "usage": "Usage" in out.getvalue()}))
         """
     )
     assert loaded == {"code": 0, "heavy": [], "usage": True}
 
 
-def test_quick_add_and_agenda_do_not_import_textual() -> None:
-    """The two commands people run from scripts and other tools, end to end."""
+def test_quick_add_and_agenda_do_not_import_textual_or_document_libraries() -> None:
+    """The two commands people run from scripts and other tools, end to end: no Textual, and
+    none of the document and locale libraries (Babel, Jinja2, XlsxWriter, WeasyPrint)."""
     loaded = run_python(
         """
         import contextlib, io, json, sys
@@ -132,7 +142,9 @@ def test_quick_add_and_agenda_do_not_import_textual() -> None:
                     codes.append(exit.code or 0)
                 else:
                     codes.append(0)
-        print(json.dumps({"codes": codes, "textual": "textual" in sys.modules}))
+        documents = ("babel", "jinja2", "xlsxwriter", "weasyprint")
+        heavy = [m for m in ("textual", *documents) if m in sys.modules]
+        print(json.dumps({"codes": codes, "heavy": heavy}))
         """
     )
-    assert loaded == {"codes": [0, 0], "textual": False}
+    assert loaded == {"codes": [0, 0], "heavy": []}

@@ -1,0 +1,197 @@
+"""Exact money and hours: reading them from what a person types, and the one rounding rule.
+
+Pure (standard library only). Amounts are integers of a currency's minor unit (see
+`amtui.core.currencies`); hours are integers of hundredths of an hour ("centihours"). Nothing
+here ever goes through a float, so sums never drift.
+
+Decisions (README "Proposals" describes them for users):
+- Amounts: digits with an optional decimal part; thousands may be grouped by spaces (also
+  no-break and thin spaces), `'`, `_`, `,` or `.`; when both `,` and `.` appear the last one is
+  the decimal separator (`1,234.50`, `1.234,50`), and so is a lone one after space grouping
+  (`1 234,50`); a lone `,` or `.` after one to three digits and followed by exactly three
+  digits groups thousands when the currency has fewer than three decimals (`1.234` EUR is
+  1234) and is refused as ambiguous otherwise (`1.234` KWD). `12k` and `1.5m` multiply by a
+  thousand or a million. The currency's own code may stand before or after (`EUR 12`,
+  `12 eur`); another code is refused. Negative amounts, more decimals than the currency
+  has, and amounts above `MAX_MINOR` are refused: nothing is rounded silently.
+- Hours: `1.5`, `1,5`, `2h`, `90m`, `1h30m`, `1:30`, exact to 0.01 hour; minutes must come to
+  whole hundredths (multiples of 3 minutes), since `20m` (0.333… h) cannot be billed exactly.
+- Rounding: a line amount (hours × rate) is rounded once to the currency's minor unit, half
+  away from zero (what a spreadsheet's ROUND does); every total is a sum of rounded lines, so
+  the document, the spreadsheet and the database always agree to the minor unit.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from amtui.core.currencies import EXPONENTS, check_currency, exponent
+from amtui.core.errors import InputError
+from amtui.core.text import one_line
+
+#: The largest amount accepted, in minor units: below 2**53, so JSON readers that use doubles
+#: (JavaScript, spreadsheets) and PostgreSQL BIGINT hold it exactly.
+MAX_MINOR = 999_999_999_999_999
+#: The most hours one line may carry (100 000 h), in hundredths.
+MAX_CENTIHOURS = 10_000_000
+
+_GROUP_SPACES = " \u00a0\u202f\u2009'’_"
+_AMOUNT_EXAMPLES = "e.g. 12000, 12 000, 1,234.50, 1.234,50 or 12k"
+_NUMBER = re.compile(rf"[0-9][0-9{re.escape(_GROUP_SPACES)},.]*")
+_CODE_AROUND = re.compile(r"(?:([A-Za-z]{3})\s*)?(.*?)(?:\s*\b([A-Za-z]{3}))?", re.S)
+_MULTIPLIERS = {"k": 1000, "m": 1_000_000}
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to the nearest integer, halves away from zero."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    quotient = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return quotient if numerator >= 0 else -quotient
+
+
+def line_amount(centihours: int, rate_minor: int) -> int:
+    """hours × rate per hour, in minor units, rounded by the one rule (see the module doc)."""
+    return round_half_up(centihours * rate_minor, 100)
+
+
+def percent_of(amount_minor: int, percent: int) -> int:
+    """`percent`% of an amount, rounded by the same rule (the weighted forecast uses it)."""
+    return round_half_up(amount_minor * percent, 100)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """The exact major-unit value: 123450 EUR → Decimal('1234.50'), 1234 JPY → Decimal('1234')."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def plain_amount(minor: int, currency: str) -> str:
+    """A machine-readable amount with every decimal digit: `1234.50`, `1234`, `12.345`."""
+    return f"{to_decimal(minor, currency):f}"
+
+
+def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
+    """What a person typed → minor units of `currency` (see the module doc for the forms)."""
+    code = check_currency(currency)
+    shown = one_line(text)
+    raw = text.strip()
+    match = _CODE_AROUND.fullmatch(raw)
+    assert match is not None  # the pattern matches any text
+    before, raw, after = match.groups()
+    for named in (before, after):
+        if named and named.upper() not in EXPONENTS:
+            raise InputError(f"{shown!r} is not an amount; use {_AMOUNT_EXAMPLES}")
+        if named and named.upper() != code:
+            raise InputError(f"{shown!r} names {named.upper()}, but the amount is in {code}")
+    if raw.startswith(("-", "−", "(")):
+        raise InputError(f"{shown!r} is negative; amounts are 0 or more")
+    multiplier = 1
+    if raw[-1:].lower() in _MULTIPLIERS:
+        multiplier = _MULTIPLIERS[raw[-1].lower()]
+        raw = raw[:-1].rstrip()
+    if not _NUMBER.fullmatch(raw) or raw[-1] not in "0123456789":
+        raise InputError(f"{shown!r} is not an amount; use {_AMOUNT_EXAMPLES}")
+    digits = exponent(code)
+    value = _read_number(raw, shown, digits, scaled=multiplier > 1) * multiplier
+    minor = value.scaleb(digits)
+    if minor != minor.to_integral_value():
+        places = f"{digits} decimal place{'s' if digits != 1 else ''}" if digits else "no decimals"
+        raise InputError(f"{shown!r} has more decimals than {code} allows ({places})")
+    result = int(minor)
+    if result > MAX_MINOR:
+        raise InputError(
+            f"{shown!r} is too large; the most is {plain_amount(MAX_MINOR, code)} {code}"
+        )
+    if result == 0 and not allow_zero:
+        raise InputError(f"{shown!r} is zero; give an amount above 0")
+    return result
+
+
+def _read_number(raw: str, shown: str, digits: int, *, scaled: bool) -> Decimal:
+    """Digits with grouping and one decimal separator → an exact Decimal (module doc rules).
+    Before a `k` or `m` (`scaled`) a lone `,` or `.` is always the decimal separator."""
+    marks = [ch for ch in raw if ch in ",."]
+    decimal_mark: str | None = None
+    if len(set(marks)) == 2:
+        decimal_mark = marks[-1]
+        if marks.count(decimal_mark) != 1:
+            raise InputError(f"{shown!r} has two decimal separators; use {_AMOUNT_EXAMPLES}")
+    elif len(marks) == 1:
+        whole, _, tail = raw.rpartition(marks[0])
+        tail_digits = tail.strip(_GROUP_SPACES)
+        looks_grouped = (
+            not scaled
+            and len(tail_digits) == 3
+            and tail_digits == tail
+            and re.fullmatch(r"[1-9]\d{0,2}", whole) is not None
+        )
+        if looks_grouped and digits >= 3:
+            raise InputError(
+                f"{shown!r} is ambiguous (thousands or {digits} decimals?); "
+                f"write it without grouping or with a decimal part, e.g. 1234 or 1.234,000"
+            )
+        decimal_mark = None if looks_grouped else marks[0]
+    whole, _, fraction = raw.rpartition(decimal_mark) if decimal_mark else (raw, "", "")
+    if decimal_mark and not fraction.isdigit():
+        raise InputError(f"{shown!r} has a malformed decimal part; use {_AMOUNT_EXAMPLES}")
+    groups = re.split(rf"[{re.escape(_GROUP_SPACES)},.]+", whole)
+    separators = re.findall(rf"[{re.escape(_GROUP_SPACES)},.]+", whole)
+    bad_group = any(len(g) != 3 for g in groups[1:]) or not 1 <= len(groups[0]) <= 3
+    if separators and (bad_group or any(len(s) != 1 for s in separators)):
+        raise InputError(
+            f"{shown!r} groups its digits oddly; group thousands by three ({_AMOUNT_EXAMPLES})"
+        )
+    return Decimal("".join(groups) + ("." + fraction if fraction else ""))
+
+
+_HOURS = re.compile(
+    r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?|ч)?)"
+    r"|(?:(?P<h>\d+)\s*(?:h|ч)\s*(?P<m>\d+)\s*(?:m|min|мин)?)"
+    r"|(?:(?P<mins>\d+)\s*(?:m|min|мин))"
+    r"|(?:(?P<hh>\d+):(?P<mm>[0-5]\d))"
+)
+
+
+def parse_hours(text: str) -> int:
+    """Hours as typed (`1.5`, `1,5`, `2h`, `90m`, `1h30m`, `1:30`) → hundredths of an hour."""
+    shown = one_line(text)
+    raw = text.strip().lower()
+    if raw.startswith(("-", "−")):
+        raise InputError(f"{shown!r} is negative; hours must be more than 0")
+    match = _HOURS.fullmatch(raw)
+    if not match:
+        raise InputError(
+            f"{shown!r} is not a number of hours; use e.g. 1.5, 2h, 90m, 1h30m or 1:30"
+        )
+    if match["hours"] is not None:
+        value = Decimal(match["hours"].replace(",", "."))
+        centihours = value.scaleb(2)
+        if centihours != centihours.to_integral_value():
+            raise InputError(f"{shown!r} is finer than 0.01 hour; round it to two decimals")
+        result = int(centihours)
+    else:
+        if match["mins"] is not None:
+            minutes = int(match["mins"])
+        elif match["h"] is not None:
+            minutes = int(match["h"]) * 60 + int(match["m"])
+        else:
+            minutes = int(match["hh"]) * 60 + int(match["mm"])
+        if minutes * 100 % 60:
+            approx = Decimal(minutes * 100 // 60).scaleb(-2)
+            raise InputError(
+                f"{shown!r} is not a whole number of hundredths of an hour; "
+                f"write it in hours, e.g. {approx} or {approx + Decimal('0.01')}"
+            )
+        result = minutes * 100 // 60
+    if result <= 0:
+        raise InputError(f"{shown!r} is no time at all; hours must be more than 0")
+    if result > MAX_CENTIHOURS:
+        raise InputError(f"{shown!r} is too many hours for one line (the most is 100000)")
+    return result
+
+
+def hours_decimal(centihours: int) -> Decimal:
+    """Hundredths of an hour → hours without trailing zeros: 150 → Decimal('1.5')."""
+    value = Decimal(centihours).scaleb(-2)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -1,0 +1,278 @@
+"""The DB-API storage layer (`amtui.core.sql`): the same SQL and the same Python types on
+SQLite and PostgreSQL, amtui's connection settings, and one-line storage errors."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from amtui.core.errors import StorageError
+from amtui.core.sql import Database, Json, like_pattern
+
+PG_URL = os.environ.get("AMTUI_TEST_POSTGRES")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty table `t` with every column type amtui uses, on each database."""
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+        database = Database(PG_URL)
+        ddl = (
+            "CREATE TABLE t (id SERIAL PRIMARY KEY, at TIMESTAMP WITH TIME ZONE, day DATE, "
+            'data JSON, flag BOOLEAN, "column" VARCHAR, n INTEGER)'
+        )
+        with database.write() as tx:
+            tx.run("DROP TABLE IF EXISTS t")
+            tx.run(ddl)
+    else:
+        database = Database(tmp_path / "t.db")
+        with database.write() as tx:
+            tx.run(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, at DATETIME, day DATE, data JSON, "
+                'flag BOOLEAN, "column" VARCHAR, n INTEGER)'
+            )
+    yield database
+    if request.param == "postgresql":
+        with database.write() as tx:
+            tx.run("DROP TABLE IF EXISTS t")
+    database.dispose()
+
+
+def test_values_come_back_with_the_same_types(store: Database) -> None:
+    berlin = timezone(timedelta(hours=1))
+    at = datetime(2026, 11, 25, 10, 30, 15, 123456, tzinfo=berlin)
+    with store.write() as tx:
+        new = tx.insert(
+            "t",
+            {
+                "at": at,
+                "day": date(2026, 2, 28),
+                "data": Json([{"q": "Бюджет", "a": "15–20k €"}]),
+                "flag": True,
+                "column": "In progress",
+                "n": 7,
+            },
+        )
+    with store.read() as tx:
+        row = tx.one("SELECT * FROM t WHERE id = :id", {"id": new})
+    assert row is not None
+    assert row["at"] == at and row["at"].tzinfo == UTC  # the same instant, read back as UTC
+    assert row["day"] == date(2026, 2, 28)
+    assert row["data"] == [{"q": "Бюджет", "a": "15–20k €"}]
+    assert row["flag"] is True
+    assert row["column"] == "In progress"
+
+
+def test_naive_datetimes_and_bare_json_are_refused(store: Database) -> None:
+    with pytest.raises(ValueError, match="naive"), store.write() as tx:
+        tx.insert("t", {"at": datetime(2026, 1, 1, 12, 0)})
+    with pytest.raises(TypeError, match="Json"), store.write() as tx:
+        tx.insert("t", {"data": {"a": 1}})
+    with store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM t") == 0  # both rolled back
+
+
+def test_tuples_expand_for_in_and_an_empty_one_matches_nothing(store: Database) -> None:
+    with store.write() as tx:
+        ids = [tx.insert("t", {"n": n}) for n in range(5)]
+    with store.read() as tx:
+        picked = tx.column("SELECT n FROM t WHERE id IN :ids ORDER BY n", {"ids": tuple(ids[1:3])})
+        assert picked == [1, 2]
+        assert tx.column("SELECT n FROM t WHERE id IN :ids", {"ids": ()}) == []
+
+
+def test_update_changes_one_row_and_says_when_it_was_gone(store: Database) -> None:
+    with store.write() as tx:
+        new = tx.insert("t", {"n": 1})
+        assert tx.update("t", new, {"n": 2, "column": "Done"}) == 1
+        assert tx.update("t", new + 100, {"n": 3}) == 0
+    with store.read() as tx:
+        assert tx.one('SELECT n, "column" FROM t') == {"n": 2, "column": "Done"}
+
+
+def test_expression_types_are_named_in_the_alias(store: Database) -> None:
+    at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    with store.write() as tx:
+        tx.insert("t", {"at": at})
+        row = tx.one('SELECT coalesce(NULL, at) AS "due [DATETIME]" FROM t')
+    assert row == {"due": at}
+
+
+def test_an_error_rolls_the_transaction_back(store: Database) -> None:
+    with pytest.raises(RuntimeError), store.write() as tx:
+        tx.insert("t", {"n": 1})
+        raise RuntimeError("boom")
+    with store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM t") == 0
+
+
+def test_percent_and_casts_survive_the_parameter_style(store: Database) -> None:
+    with store.write() as tx:
+        tx.insert("t", {"column": "50% off"})
+    with store.read() as tx:
+        assert tx.column('SELECT "column" FROM t WHERE "column" LIKE \'50%\'') == ["50% off"]
+
+
+def test_like_pattern_escapes_wildcards() -> None:
+    assert like_pattern("ГРАН_100%") == "%гран\\_100\\%%"
+
+
+# --- SQLite settings -------------------------------------------------------------------------
+
+
+def test_sqlite_connections_get_amtuis_settings(tmp_path: Path) -> None:
+    database = Database(tmp_path / "a.db")
+    with database.read() as tx:
+        got = {
+            name: tx.scalar(f"PRAGMA {name}")
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    database.dispose()
+    assert got["journal_mode"] == "wal" and got["synchronous"] == 2 and got["foreign_keys"] == 1
+    assert got["busy_timeout"] >= 5000
+
+
+def test_writes_take_the_lock_up_front(tmp_path: Path) -> None:
+    database = Database(tmp_path / "a.db")
+    other = sqlite3.connect(tmp_path / "a.db", timeout=0, isolation_level=None)
+    try:
+        with database.read() as tx:
+            tx.scalar("SELECT 1")
+            other.execute("BEGIN IMMEDIATE")  # a reader never blocks a writer
+            other.execute("ROLLBACK")
+        with database.write() as tx:
+            tx.scalar("SELECT 1")  # only a read so far, yet the write lock is held
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+    finally:
+        other.close()
+        database.dispose()
+
+
+def test_a_foreign_database_is_not_switched_to_wal(tmp_path: Path) -> None:
+    path = tmp_path / "foreign.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE notes (x)")
+    raw.commit()
+    raw.close()
+    database = Database(path)
+    with database.read() as tx:
+        assert tx.scalar("PRAGMA journal_mode") == "delete"
+    database.dispose()
+
+
+def test_threads_share_a_database_one_transaction_each(tmp_path: Path) -> None:
+    database = Database(tmp_path / "a.db")
+    with database.write() as tx:
+        tx.run("CREATE TABLE c (n INTEGER)")
+        tx.run("INSERT INTO c VALUES (0)")
+
+    def bump() -> None:
+        for _ in range(25):
+            with database.write() as tx:
+                value = tx.scalar("SELECT n FROM c")
+                tx.run("UPDATE c SET n = :n", {"n": value + 1})
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with database.read() as tx:
+        assert tx.scalar("SELECT n FROM c") == 100  # no lost update
+    database.dispose()
+
+
+def test_change_token_moves_when_another_process_commits(tmp_path: Path) -> None:
+    database = Database(tmp_path / "a.db")
+    with database.write() as tx:
+        tx.run("CREATE TABLE c (n INTEGER)")
+    before = database.change_token()
+    assert database.change_token() == before  # nothing changed
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sqlite3
+            c = sqlite3.connect({str(tmp_path / "a.db")!r})
+            c.execute("INSERT INTO c VALUES (1)")
+            c.commit()
+        """),
+        ],
+        check=True,
+    )
+    assert database.change_token() != before
+    database.dispose()
+
+
+# --- errors and targets ----------------------------------------------------------------------
+
+
+def test_a_locked_database_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import amtui.core.sql as sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 50)
+    database = Database(tmp_path / "a.db")
+    with database.write() as tx:
+        tx.run("CREATE TABLE c (n INTEGER)")
+    other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StorageError, match="locked by another program"), database.write():
+            pass
+    finally:
+        other.close()
+        database.dispose()
+
+
+def test_not_a_database_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"this is not sqlite " * 100)
+    database = Database(path)
+    with pytest.raises(StorageError, match="not a readable amtui database"), database.read() as tx:
+        tx.scalar("SELECT count(*) FROM sqlite_master")
+    assert path.read_bytes() == b"this is not sqlite " * 100
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("", "empty"),
+        ("mysql://u:secret@h/db", "not a database amtui can use"),
+        ("sqlite://", "in-memory"),
+        ("sqlite:///:memory:", "in-memory"),
+    ],
+)
+def test_targets_amtui_cannot_use_are_refused(target: str, message: str) -> None:
+    with pytest.raises(StorageError, match=message) as caught:
+        Database(target)
+    assert "secret" not in str(caught.value)
+
+
+def test_urls_and_paths(tmp_path: Path) -> None:
+    assert Database(f"sqlite:///{tmp_path}/x.db").path == tmp_path / "x.db"
+    assert Database(tmp_path / "sub" / ".." / "x.db").path == tmp_path / "x.db"
+    pg = Database("postgresql+psycopg://amtui:s3cret@db.example/amtui")
+    assert not pg.is_sqlite and pg.dialect == "postgresql"
+    assert pg.display == "postgresql://amtui:***@db.example/amtui"
+
+
+def test_the_layer_imports_no_orm() -> None:
+    code = (
+        "import sys, amtui.core.sql; "
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
