@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from amtui.core.config import Config
     from amtui.core.db import Database
     from amtui.core.describe import View
+    from amtui.core.sql import Database as SqlDatabase
 
 
 @dataclass
@@ -69,6 +70,18 @@ class Runtime:
         # create or upgrade a database on its way out.
         self.config  # noqa: B018
         return self.open_db(self.db_target())
+
+    @cached_property
+    def sql_db(self) -> SqlDatabase:
+        """The same database through `amtui.core.sql`, which new core code reads and writes
+        through (issue 9 makes it the only path; then this is `db`)."""
+        from amtui.core.sql import Database as SqlDatabase
+
+        database = self.db  # created or upgraded first
+        target = database.path or database.url.render_as_string(hide_password=False)
+        opened = SqlDatabase(target)
+        self.opened.append(opened)  # type: ignore[arg-type]
+        return opened
 
     def open_db(self, target: str) -> Database:
         """Open (creating or upgrading the schema if needed) and say so on stderr."""

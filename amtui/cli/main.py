@@ -13,7 +13,17 @@ import typer
 from typer.core import TyperGroup
 
 from amtui import __version__
-from amtui.cli import agenda, clients, followups, intake, leads, misc, reminders, tasks
+from amtui.cli import (
+    agenda,
+    calendar,
+    clients,
+    followups,
+    intake,
+    leads,
+    misc,
+    reminders,
+    tasks,
+)
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
 
@@ -143,6 +153,7 @@ app.command("report")(followups.report)
 app.command("show")(misc.show)
 app.command("search")(misc.search)
 app.add_typer(misc.db_app, name="db")
+app.add_typer(calendar.app, name="ics")
 app.command("demo")(misc.demo)
 app.command("tui")(tui)
 

@@ -34,3 +34,16 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """`data` into `path`, whole or not at all (exports, the calendar file): a reader (a
+    calendar, a cron job) never sees half a file. A directory or an unwritable place is an
+    InputError naming it."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a directory; give a file name")
+    try:
+        write_atomically(path, lambda temporary: temporary.write_bytes(data))
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
