@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
 from amtui.cli.output import MAX_DAYS, Format, format_option, limit_option
 
@@ -26,7 +27,11 @@ def agenda(
     ] = None,
     limit: int = limit_option(50, "At most this many items per section (0: all)."),
     client: Annotated[
-        str | None, typer.Option(help="Only what concerns this client (name or C3).")
+        str | None,
+        typer.Option(
+            help="Only what concerns this client (name or C3).",
+            autocompletion=completion.client_names,
+        ),
     ] = None,
     fmt: Format = format_option(),
 ) -> None:

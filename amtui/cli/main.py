@@ -71,7 +71,7 @@ app = typer.Typer(
     help="amtui: leads, client tasks, deadlines and follow-ups for account managers.\n\n"
     "Run without a command to open the full-screen app.",
     invoke_without_command=True,
-    add_completion=False,
+    add_completion=True,  # Typer's --install-completion and --show-completion (README)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

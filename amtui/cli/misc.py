@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
 from amtui.cli.output import Format, format_option, limit_option, print_json, print_table, say
 
@@ -15,7 +16,12 @@ db_app = typer.Typer(help="Where the data lives.")
 
 def show(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(help="Any reference: T12, L7, C3 or R5.")],
+    reference: Annotated[
+        str,
+        typer.Argument(
+            help="Any reference: T12, L7, C3 or R5.", autocompletion=completion.any_references
+        ),
+    ],
     fmt: Format = format_option(),
 ) -> None:
     """Show any record by its reference.
