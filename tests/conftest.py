@@ -28,6 +28,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AMTUI_DB", str(home / "amtui.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
 
@@ -53,3 +54,17 @@ def db(isolated: Path) -> Iterator[object]:
     ensure_schema(database)
     yield database
     database.dispose()
+
+
+def wipe_postgres(url: str) -> None:
+    """Empty the PostgreSQL database a test may wipe (AMTUI_TEST_POSTGRES): a fresh schema."""
+    from amtui.core.db import Database
+
+    wipe = Database(url)
+    try:
+        with wipe.connect(write=True) as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+            conn.commit()
+    finally:
+        wipe.dispose()

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+from amtui.cli.output import (
+    Cell,
+    Format,
+    confirm,
+    format_option,
+    limit_option,
+    print_json,
+    print_table,
+    say,
+)
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -100,7 +109,7 @@ def list_(
     source: Annotated[str | None, typer.Option(help="client or partner.")] = None,
     channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP)] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include won and lost leads.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """List leads, most urgent first (waiting for a first response, oldest first).

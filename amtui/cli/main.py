@@ -113,7 +113,9 @@ def main(
 
 
 def _on_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    from amtui.cli.output import is_terminal
+
+    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
 
 
 def _open_app(runtime: Runtime) -> None:
@@ -129,7 +131,13 @@ def tui(ctx: typer.Context) -> None:
     Example: amtui --db ~/work/amtui.db tui
     """
     from amtui.cli.context import runtime
+    from amtui.core.errors import InputError
 
+    if not _on_terminal():
+        raise InputError(
+            "the full-screen app needs a terminal on stdin and stdout; for scripts use "
+            "`amtui agenda`, `amtui task list` and the other commands"
+        )
     _open_app(runtime(ctx))
 
 

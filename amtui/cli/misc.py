@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option, print_json, print_table, say
+from amtui.cli.output import Format, format_option, limit_option, print_json, print_table, say
 
 db_app = typer.Typer(help="Where the data lives.")
 
@@ -38,7 +38,7 @@ def show(
 def search(
     ctx: typer.Context,
     text: Annotated[list[str], typer.Argument(help="Words to look for (any case, any script).")],
-    limit: Annotated[int, typer.Option(help="At most this many per kind of record.", min=1)] = 20,
+    limit: int = limit_option(20, "At most this many per kind of record.", minimum=1),
     fmt: Format = format_option(),
 ) -> None:
     """Search tasks, leads, clients, contacts and reminders; open records first.
@@ -91,7 +91,7 @@ def demo(
 
     rt = runtime(ctx)
     target = path or default_db_path().with_name("demo.db")
-    summary = create_demo(target, now=rt.now, config=rt.config)
+    summary = create_demo(target, now=rt.now, config=rt.config, create_directory=path is None)
     say(
         f"Demo database ready: {summary.path}\n"
         f"  {summary.clients} clients, {summary.leads} leads, {summary.tasks} tasks, "

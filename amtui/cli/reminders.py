@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, format_option, print_json, print_table, say
+from amtui.cli.output import Cell, Format, format_option, limit_option, print_json, print_table, say
 
 if TYPE_CHECKING:
     from amtui.core.describe import View
@@ -49,7 +49,7 @@ def list_(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Include done reminders.")] = False,
     about: Annotated[str | None, typer.Option(help="Only reminders about L7, C3 or T12.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """List open reminders by when they are due.
@@ -96,11 +96,11 @@ def done(
     """
     from amtui.core.describe import reminder_text, reminder_title
     from amtui.core.describe_leads import step_line
-    from amtui.core.reminders import complete_reminder
+    from amtui.core.reminders import complete_reminders
 
     rt = runtime(ctx)
-    for reference in references:
-        result = complete_reminder(rt.db, reference, now=rt.now, config=rt.config)
+    # One transaction: `remind done R1 R999` changes nothing.
+    for result in complete_reminders(rt.db, references, now=rt.now, config=rt.config):
         reminder = result.row.reminder
         say(f"Done {reminder.ref}: {reminder_text(rt.view, reminder)}")
         if result.next_step is not None:

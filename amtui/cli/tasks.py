@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+from amtui.cli.output import (
+    Cell,
+    Format,
+    confirm,
+    format_option,
+    limit_option,
+    print_json,
+    print_table,
+    say,
+)
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -89,7 +98,7 @@ def list_(
         str | None, typer.Option(help="Only tasks for this person or role.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include done tasks.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """List open cards in board order.
@@ -224,11 +233,11 @@ def done(
 
     Example: amtui task done T12
     """
-    from amtui.core.tasks import complete_task
+    from amtui.core.tasks import complete_tasks
 
     rt = runtime(ctx)
-    for reference in references:
-        result = complete_task(rt.db, reference, now=rt.now, config=rt.config)
+    # One transaction: `task done T1 T999` changes nothing.
+    for result in complete_tasks(rt.db, references, now=rt.now, config=rt.config):
         extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
         say(f"Done {result.task.ref}: {result.task.title}{extra}")
 

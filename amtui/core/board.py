@@ -3,7 +3,8 @@
 The TUI never loads a whole table: each board column and the inbox come as a page (the first
 `limit` rows from `offset`) plus the total that matches, so the first screen costs the same
 with 100 rows or 100 000. Every query here walks an index:
-- a board column reads `ix_task_board (parent_id, column, position)`;
+- a board column reads `ix_task_board (parent_id, column, position)` in its own order; sorted
+  by due date or priority (`COLUMN_SORTS`) it sorts the column's open cards, which are few;
 - waiting leads read the partial index `ix_lead_waiting` (oldest first, the most urgent);
 - the rest of the open leads come by their next action, found through the stage index.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -30,12 +31,17 @@ from amtui.core.models import Client, Lead, Task, TaskTag
 from amtui.core.refs import Kind, ref
 from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.text import fold, one_line
+from amtui.core.vocabulary import PRIORITY_RANK
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule
 
 BOARD_PAGE = 15  # a column shows about 8 cards at 40 lines; the next page loads on demand
 INBOX_PAGE = 25
+
+#: How a board column can be ordered: by hand (J/K move cards), by due date (soonest first,
+#: none last; an all-day due sorts at the start of its day), or by priority (then due date).
+COLUMN_SORTS = ("position", "due", "priority")
 
 
 @dataclass(frozen=True)
@@ -127,9 +133,11 @@ def load_board(
     client: int | None = None,
     text: str | None = None,
     limits: dict[str, int] | None = None,
+    sorts: dict[str, str] | None = None,
 ) -> list[ColumnPage]:
-    """Every column's first page (`limits` per column name, default BOARD_PAGE) in one read."""
-    limits = limits or {}
+    """Every column's first page (`limits` per column name, default BOARD_PAGE; `sorts` per
+    column name, default by hand) in one read."""
+    limits, sorts = limits or {}, sorts or {}
     with db.read() as session:
         return [
             _column(
@@ -141,6 +149,7 @@ def load_board(
                 text=text,
                 offset=0,
                 limit=limits.get(name, BOARD_PAGE),
+                sort=sorts.get(name, "position"),
             )
             for name in config.columns
         ]
@@ -156,6 +165,7 @@ def board_column(
     text: str | None = None,
     offset: int = 0,
     limit: int = BOARD_PAGE,
+    sort: str = "position",
 ) -> ColumnPage:
     """One page of one column (the next page when the user scrolls to its end)."""
     with db.read() as session:
@@ -168,6 +178,7 @@ def board_column(
             text=text,
             offset=offset,
             limit=limit,
+            sort=sort,
         )
 
 
@@ -181,6 +192,7 @@ def _column(
     text: str | None,
     offset: int,
     limit: int,
+    sort: str = "position",
 ) -> ColumnPage:
     where = [col(Task.parent_id).is_(None), col(Task.column) == name]
     if name == config.done_column:
@@ -193,15 +205,29 @@ def _column(
     if text and text.strip():
         where.append(_task_matches(text.strip()))
     total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
-    query = (
-        select(Task)
-        .where(*where)
-        .order_by(col(Task.position), col(Task.id))
-        .offset(offset)
-        .limit(limit)
-    )
+    query = select(Task).where(*where).order_by(*_column_order(sort)).offset(offset).limit(limit)
     rows = rows_for(session, list(session.exec(query))) if total > offset else []
     return ColumnPage(name, total, rows, offset)
+
+
+def _column_order(sort: str) -> list[Any]:
+    """ORDER BY for a column sorted `sort` (one of COLUMN_SORTS); ties keep the hand order."""
+    if sort not in COLUMN_SORTS:
+        raise ValueError(f"unknown column sort {sort!r}; one of {', '.join(COLUMN_SORTS)}")
+    by_hand = [col(Task.position), col(Task.id)]
+    # Both stored kinds of deadline in one key: SQLite compares the stored text (a date sorts
+    # before the times of its day), PostgreSQL casts the date to the start of its day.
+    due = sa.func.coalesce(col(Task.due_at), col(Task.due_date))
+    by_due = [sa.case((due.is_(None), 1), else_=0), due]
+    if sort == "due":
+        return [*by_due, *by_hand]
+    if sort == "priority":
+        rank = sa.case(
+            *((col(Task.priority) == name, -rank) for name, rank in PRIORITY_RANK.items()),
+            else_=0,
+        )
+        return [rank, *by_due, *by_hand]
+    return by_hand
 
 
 def _task_matches(text: str) -> sa.ColumnElement[bool]:

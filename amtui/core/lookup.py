@@ -15,7 +15,7 @@ them); none is "no such client" (quick-add then creates one, see `clients.find_o
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -47,6 +47,20 @@ def fetch_any(session: Session, text: str | Ref) -> SQLModel:
     """The record any reference names: `show T12`, `show L7`…"""
     reference = text if isinstance(text, Ref) else parse_ref(text)
     return _get(session, MODELS[reference.kind], reference)
+
+
+def fetch_each(session: Session, model: type[M], references: Sequence[str]) -> list[M]:
+    """The records several references name (`task done T1 T2`), each named once; an unknown,
+    malformed or repeated reference raises before the caller changes anything, so a command
+    over several records is all or nothing."""
+    kind = KINDS[model]
+    wanted = [parse_ref(text, kind) for text in references]
+    if not wanted:
+        raise InputError(f"name at least one {kind.noun}, e.g. {kind.value}12")
+    twice = sorted({str(r) for r in wanted if wanted.count(r) > 1})
+    if twice:
+        raise InputError(f"{', '.join(twice)} given more than once; name each {kind.noun} once")
+    return [_get(session, model, reference) for reference in wanted]
 
 
 def _get(session: Session, model: type[M], reference: Ref) -> M:

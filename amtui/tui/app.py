@@ -6,6 +6,10 @@ temporary database and a fixed clock. The main screen owns the timers that touch
 other connection commits, e.g. `amtui add` in another terminal; every second the countdowns),
 so they stop with it and never fire at a screen that is gone while the app shuts down.
 
+Keys run verbs through `actions.Actions`. A verb that opens a dialog asks the app to hold the
+keys typed meanwhile (`hold_keys`); the dialog hands them over once its input has the focus
+(`release_keys`), so type-ahead lands in the prompt, never on the screen behind it.
+
 On start and every `due_seconds` (15) a worker runs `notify.collect_due`, the same claim
 `amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
 toast, with one terminal bell per batch; a claimed item is not reported to cron again. That
@@ -17,21 +21,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import HelpPanel
 
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
 from amtui.core.notify import DueItem, collect_due
+from amtui.tui.actions import Actions
 from amtui.tui.commands import ActionCommands, RecordCommands
-from amtui.tui.data import ALL, ChangeWatch
-from amtui.tui.operations import Operations
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.data import ALL, ChangeWatch
+from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
+from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
 from amtui.tui.screens.detail import DetailScreen
 from amtui.tui.screens.main import MainScreen
@@ -41,6 +50,9 @@ Clock = Callable[[], datetime]
 DUE_SECONDS = 15  # how often to look for reminders and lead deadlines that came due
 DUE_TOAST_SECONDS = 12
 DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
+#: Held keys go to whatever has the focus after this long, should a dialog never say it is
+#: ready (a bug): a safety net, not how keys normally arrive.
+HOLD_KEYS_SECONDS = 10
 
 
 def system_clock() -> datetime:
@@ -57,14 +69,7 @@ class AmtuiApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help"),
-        Binding(
-            "i",
-            "run_intake",
-            "Intake",
-            id="app.intake",
-            show=False,
-            tooltip="Read new mail and form briefs from the sources in the config",
-        ),
+        *verb_bindings("app"),
     ]
 
     @dataclass
@@ -89,17 +94,23 @@ class AmtuiApp(App[None]):
         clock: Clock | None = None,
         *,
         due_seconds: float | None = DUE_SECONDS,
+        state_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.db = db
         self.config = config
         self.clock: Clock = clock or system_clock
-        self.ops = Operations(self)
+        self.actions = Actions(self)
+        # How you look at things (each board column's sort), remembered between runs.
+        self.state_file = state_file or state_path()
+        self.view_state = load_state(self.state_file)
         self.due_seconds = due_seconds  # None: no due toasts (tests of other things)
         self.changes = ChangeWatch(db)
         self._checking_due = False
         self._clashes_reported: set[str] = set()
         self._intake_running = False
+        self._held_keys: list[events.Key] | None = None
+        self._hold_timer: Timer | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -127,6 +138,69 @@ class AmtuiApp(App[None]):
                 return screen.ref
         main = self.find_main_screen()
         return main.current_ref() if main is not None else None
+
+    def save_view_state(self) -> None:
+        self._save_view_state(ViewState(dict(self.view_state.board_sort)))
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def _save_view_state(self, state: ViewState) -> None:
+        try:
+            save_state(self.state_file, state)
+        except OSError as error:  # a read-only home: the app works, it just forgets
+            self.log.warning(f"could not save {self.state_file}: {error}")
+
+    def action_verb(self, name: str) -> None:
+        self.actions.run(name, Target(self.selected_ref(), "app"))
+
+    def run_from_palette(self, name: str) -> None:
+        """A palette command: the verb on the selected record (a detail view's, else the
+        list's; on the board, in its current column)."""
+        main = self.find_main_screen()
+        column = None
+        if main is not None and main.active_region() is main.board:
+            column = main.board.current_column.column_name
+        self.actions.run(name, Target(self.selected_ref(), "palette", column=column))
+
+    # --- keys typed while a dialog opens ------------------------------------------------------
+
+    def hold_keys(self) -> None:
+        """Keep the keys typed from now on until `release_keys` (a dialog is opening)."""
+        if self._held_keys is None:
+            self._held_keys = []
+            self._hold_timer = self.set_timer(
+                HOLD_KEYS_SECONDS, self.release_keys, name="held keys"
+            )
+
+    def release_keys(self) -> None:
+        """Hand the held keys to whatever has the focus now (the dialog's input), in order,
+        before any key typed after them."""
+        self._stop_hold_timer()
+        if self._held_keys is not None:
+            self.call_later(self._replay_held_keys)
+
+    def drop_keys(self) -> None:
+        """Forget the held keys (the dialog could not open): typed for a prompt that is not
+        there, they must not run commands on the screen behind it."""
+        self._stop_hold_timer()
+        self._held_keys = None
+
+    def _stop_hold_timer(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
+    async def _replay_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            if not await self._check_bindings(key.key, priority=True):
+                (self.focused or self.screen)._forward_event(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._held_keys is not None:
+            # A fresh copy: the original may have been forwarded (marked) on its way here.
+            self._held_keys.append(events.Key(event.key, event.character))
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -264,6 +338,8 @@ class AmtuiApp(App[None]):
 
     def on_amtui_app_intake_done(self, message: IntakeDone) -> None:
         self._intake_running = False
+        self._held_keys: list[events.Key] | None = None
+        self._hold_timer: Timer | None = None
         if message.error is not None:
             self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
             return
@@ -274,7 +350,7 @@ class AmtuiApp(App[None]):
 
     # --- results of writes ---------------------------------------------------------------------
 
-    def on_operations_finished(self, message: Operations.Finished) -> None:
+    def on_actions_finished(self, message: Actions.Finished) -> None:
         if message.saved.note:
             self.notify(message.saved.note, markup=False, timeout=3)
         if message.closes:
@@ -283,7 +359,7 @@ class AmtuiApp(App[None]):
                     screen.dismiss(None)
         self.data_changed(message.saved.focus, message.parts)
 
-    def on_operations_failed(self, message: Operations.Failed) -> None:
+    def on_actions_failed(self, message: Actions.Failed) -> None:
         self.notify(safe(message.error, 300), severity="warning", markup=False)
         self.data_changed()  # undo whatever the screen showed ahead of the write
 

@@ -2,11 +2,13 @@
 
 Every string that came from outside goes through `safe` (amtui.core.text.one_line, which turns
 control characters, C1 and bidi overrides into visible escapes, then a length cap) before it is
-placed in a `Content`. Styles are theme variables, so the app follows the user's theme.
+placed in a `Content`. Styles are theme variables, so the app follows the user's theme. A list
+row is a `RowData`: the record's reference, its `Content` and its state classes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from textual.content import Content
@@ -25,10 +27,9 @@ from amtui.core.display import (
 from amtui.core.lead_queries import LeadRow
 from amtui.core.notify import DueItem
 from amtui.core.task_queries import TaskRow
-from amtui.core.text import clean, one_line
-from amtui.tui.widgets.rows import RowData
+from amtui.tui.logic.text import MAX_CELL, safe, safe_block
 
-MAX_CELL = 200  # a row shows at most this much of any one field; the detail view shows all
+__all__ = ["MAX_CELL", "RowData", "safe", "safe_block"]
 
 REF = "bold $text-accent"
 MUTED = "$text-muted"
@@ -37,16 +38,14 @@ SOON = "$text-warning"
 PRIORITY_MARK = {"urgent": ("!! ", LATE), "high": ("! ", SOON)}
 
 
-def safe(text: object, limit: int = MAX_CELL) -> str:
-    """One line of untrusted text with control characters escaped, at most `limit` long."""
-    value = one_line("" if text is None else str(text))
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+@dataclass(frozen=True)
+class RowData:
+    """One row of a list: `key` is the record's reference (empty for a section heading)."""
 
-
-def safe_block(text: str | None, limit: int = 4000) -> str:
-    """Multi-line untrusted text (notes) with control characters escaped; tabs as spaces."""
-    value = clean(text or "").replace("\t", "    ")
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    key: str
+    content: Content
+    classes: frozenset[str] = frozenset()
+    selectable: bool = True
 
 
 def due_state(due: date | datetime | None, now: datetime, config: Config) -> str | None:
@@ -95,7 +94,7 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
         details.append(safe(row.client_name, 60))
     details.append(format_span(now - lead.received_at))
     content = Content.assemble(
-        (f"L{lead.id}", REF),
+        (lead.ref, REF),
         " ",
         (status, status_style),
         " ",
@@ -103,7 +102,7 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
         "\n",
         (" · ".join(details), MUTED),
     )
-    return RowData(f"L{lead.id}", content, frozenset(classes))
+    return RowData(lead.ref, content, frozenset(classes))
 
 
 def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
@@ -114,7 +113,7 @@ def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     if task.done_at:
         classes.add("-done")
     mark, mark_style = PRIORITY_MARK.get(task.priority, ("", ""))
-    first = Content.assemble((f"T{task.id}", REF), " ", (mark, mark_style), safe(task.title))
+    first = Content.assemble((task.ref, REF), " ", (mark, mark_style), safe(task.title))
     second: list[str | tuple[str, str]] = []
     if task.due is not None:
         second.append((format_when(task.due, config.timezone, now), _due_style(state)))
@@ -133,7 +132,7 @@ def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
         lines.append(Content.assemble(*second))
     if third:
         lines.append(Content.styled(" ".join(third), MUTED))
-    return RowData(f"T{task.id}", Content("\n").join(lines), frozenset(classes))
+    return RowData(task.ref, Content("\n").join(lines), frozenset(classes))
 
 
 def heading(title: str, total: int, shown: int) -> RowData:

@@ -152,8 +152,7 @@ async def settle(pilot: Pilot[Any], timeout: float = SETTLE_TIMEOUT) -> None:
     quiet = 0
     while quiet < 2:
         await _drain(app)
-        app.screen._on_timer_update()  # refresh now: runs the callbacks waiting for it
-        await _drain(app)
+        await pilot.pause()  # the top screen's queue, then a refresh (after-refresh callbacks)
         busy = [
             worker
             for worker in app.workers

@@ -70,9 +70,9 @@ def test_keys_that_do_not_apply_are_hidden(make_app) -> None:
         return first, last
 
     first, last = drive(make_app(), scenario)
-    assert "request('move_left')" not in first and "request('move_right')" in first
-    assert "request('move_right')" not in last and "request('done')" not in last
-    assert "request('move_left')" in last
+    assert "verb('move_left')" not in first and "verb('move_right')" in first
+    assert "verb('move_right')" not in last and "verb('done')" not in last
+    assert "verb('move_left')" in last
 
 
 def test_new_task_with_quick_add_tokens(make_app, seeded) -> None:

@@ -147,14 +147,26 @@ def test_text_filter_and_client_filter(make_app, seeded) -> None:
     assert "client: Granel" not in cleared and "2 Board 5 open" in cleared
 
 
-def test_unknown_client_filter_is_reported(make_app) -> None:
+def test_an_unknown_or_ambiguous_client_is_refused_in_the_prompt(make_app, seeded, now) -> None:
+    from amtui.core import clients
+
+    clients.add_client(seeded, "Granel Studio", now=now)
+
     async def scenario(pilot):
         await press(pilot, "c")
         await type_text(pilot, "Nobody Ltd")
         await press(pilot, "enter")
-        return notes(pilot.app)
+        unknown = pilot.app.screen.query_one("#prompt-hint").content.plain
+        still = type(pilot.app.screen).__name__
+        pilot.app.screen.query_one("#prompt-input").value = "gran"
+        await press(pilot, "enter")
+        ambiguous = pilot.app.screen.query_one("#prompt-hint").content.plain
+        return unknown, still, ambiguous, type(pilot.app.screen).__name__
 
-    assert "no client named 'Nobody Ltd'" in drive(make_app(), scenario)
+    unknown, still, ambiguous, screen = drive(make_app(), scenario)
+    assert unknown == "no client matches 'Nobody Ltd'" and still == "PromptScreen"
+    assert ambiguous == "ambiguous: Granel (C1), Granel Studio (C4)"
+    assert screen == "PromptScreen"  # Enter refuses what the hint refuses
 
 
 def test_keys_are_remappable_from_config(make_app, config) -> None:

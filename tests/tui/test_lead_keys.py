@@ -85,14 +85,16 @@ def test_l_logs_a_reply_which_stops_the_ladder_and_hides_awaits(make_app, seeded
 
     async def scenario(pilot):
         await press(pilot, "G", "l")
-        await choose(pilot, "kind", "email-in")
-        hidden = not pilot.app.screen.query_one("#row-awaits").display
-        await press(pilot, "tab")
+        await press(pilot, "down")  # the kind, from the text field: email-out → email-in
+        form = pilot.app.screen
+        kind = form.values()["kind"], form.query_one("#hint-kind").content.plain
+        hidden = not form.query_one("#row-awaits").display
         await type_text(pilot, "Looks good, call me Monday")
         await press(pilot, "enter")  # a short form: Enter saves
-        return hidden, shown(pilot.app)
+        return kind, hidden, shown(pilot.app)
 
-    hidden, text = drive(make_app(), scenario)
+    kind, hidden, text = drive(make_app(), scenario)
+    assert kind == ("email-in", "email-in: the client replied (stops the ladder)")
     assert hidden
     assert "L1: email-in logged · ladder stopped at step 1" in text
     details = lead(seeded, "L1")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amtui.tui.screens.forms import Saved
+from amtui.tui.logic.fields import Saved
 from tests.tui.conftest import drive
 
 
@@ -11,8 +11,8 @@ def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkey
     is. Fire every timer of every node at exactly that moment, then deliver a write's result."""
     from textual._callback import invoke
 
+    from amtui.tui.actions import Actions
     from amtui.tui.app import AmtuiApp
-    from amtui.tui.operations import Operations
 
     fired: list[str] = []
     original = AmtuiApp._close_all
@@ -24,8 +24,8 @@ def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkey
         for timer in timers:
             await invoke(timer._callback)
             fired.append(timer.name)
-        self.on_operations_finished(Operations.Finished(Saved("T1 done", "T1")))
-        self.on_operations_failed(Operations.Failed("locked"))
+        self.on_actions_finished(Actions.Finished(Saved("T1 done", "T1")))
+        self.on_actions_failed(Actions.Failed("locked"))
         self.data_changed()
 
     monkeypatch.setattr(AmtuiApp, "_close_all", close_all_then_fire)

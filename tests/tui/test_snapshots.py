@@ -67,3 +67,40 @@ def test_detail_view_of_a_lead_on_its_ladder(snap_compare, make_app, seeded, con
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_board_at_200_columns(snap_compare, make_app) -> None:
+    """Three columns at a readable width, the current one in the middle, the rest named above."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("2", "l", "l")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(200, 50), run_before=run_before)
+
+
+def test_first_frame_while_loading(snap_compare, make_app, monkeypatch) -> None:
+    """What the screen says before the data is read: loading, never "No open leads"."""
+    from amtui.tui.screens.main import MainScreen
+
+    monkeypatch.setattr(MainScreen, "reload", lambda self, keep=None, parts=None: None)
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_settled)
+
+
+def test_log_form_with_type_ahead_and_kind(snap_compare, make_app) -> None:
+    """`l`, a note typed straight away, ↓ for the kind: the note, the kind strip, its hint."""
+
+    async def run_before(pilot) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        await pilot.press("G", "l")
+        await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        pilot.app.focused.insert_text_at_cursor("Called, they want the estimate by Friday")
+        await pilot.press("down", "down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)

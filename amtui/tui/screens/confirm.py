@@ -1,40 +1,55 @@
-"""Small modal questions: yes/no (delete, win), and a one-line prompt (filters, snooze, lose)."""
+"""Small modal questions: yes/no before a delete or a win, and a one-line prompt (filters,
+snooze, lose, the client of a win). Both open at once; a prompt's `load` (in a worker) may
+bring a fuller title, the preview check or the suggestions, while what is typed already lands.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from amtui.core.errors import AmtuiError
-from amtui.tui.render import safe
-from amtui.tui.screens.forms import Check
+from amtui.tui.logic.fields import ConfirmSpec, PromptLoad, PromptSpec
+from amtui.tui.logic.text import safe
+from amtui.tui.screens.forms import CallSuggester
+
+if TYPE_CHECKING:
+    from amtui.tui.app import AmtuiApp
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """`Delete T12 "…"?` — y or Enter confirms, n or Esc keeps the record."""
+    """`Delete T12 "…"?` — `y` confirms, `n` or Esc keeps the record. Enter does neither: a
+    key meant for something else must not confirm what cannot be taken back."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    def __init__(self, spec: ConfirmSpec) -> None:
         super().__init__(classes="confirm-screen")
-        self.question = question
-        self.detail = detail
+        self.spec = spec
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm"):
-            yield Static(Content.styled(safe(self.question, 300), "bold"), classes="dialog-title")
-            if self.detail:
-                yield Static(Content(safe(self.detail, 300)))
-            yield Static(Content("y / Enter: yes · n / Esc: no"), classes="dialog-keys")
+            yield Static(
+                Content.styled(safe(self.spec.question, 300), "bold"), classes="dialog-title"
+            )
+            if self.spec.detail:
+                yield Static(Content(safe(self.spec.detail, 300)))
+            yield Static(Content(self.spec.keys), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        cast("AmtuiApp", self.app).release_keys()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -43,62 +58,104 @@ class ConfirmScreen(ModalScreen[bool]):
 class PromptScreen(ModalScreen[str | None]):
     """One line of text; Enter applies it, Esc leaves things as they were.
 
-    With `check`, the line under the input shows what the text means (`→ today 12:05`) or why
-    it can't be read, and Enter refuses text the check rejects; with `required`, Enter refuses
-    an empty answer and says `required`. Either way the prompt stays open with what was typed.
+    With a `check`, the line under the input shows what the text means (`→ today 12:05`) or
+    why it can't be read, and Enter refuses text the check rejects; with `required`, Enter
+    refuses an empty answer and says so. Either way the prompt stays open with what was typed.
     """
 
-    AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(
-        self,
-        title: str,
-        value: str = "",
-        suggestions: list[str] | None = None,
-        *,
-        keys: str = "Enter apply (empty clears) · Esc cancel",
-        detail: str = "",
-        placeholder: str = "",
-        check: Check | None = None,
-        required: str | None = None,
-    ) -> None:
+    @dataclass
+    class Loaded(Message):
+        load: PromptLoad
+
+    @dataclass
+    class LoadFailed(Message):
+        error: str
+
+    def __init__(self, spec: PromptSpec) -> None:
         super().__init__(classes="prompt-screen")
-        self.prompt_title = title
-        self.value = value
-        self.suggestions = suggestions or []
-        self.keys = keys
-        self.detail = detail
-        self.placeholder = placeholder
-        self.check = check
-        self.required = required
+        self.spec = spec
+        self.waiting_for_load = spec.load is not None
+        self.submit_pending: str | None = None  # Enter was pressed while the load was out
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return cast("AmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
+        spec = self.spec
         with Vertical(classes="dialog", id="prompt"):
+            yield Static(self._title(), classes="dialog-title", id="prompt-title")
             yield Static(
-                Content.styled(safe(self.prompt_title, 200), "bold"), classes="dialog-title"
-            )
-            if self.detail:
-                yield Static(Content(safe(self.detail, 300)), classes="dialog-detail")
-            suggester = (
-                SuggestFromList(self.suggestions, case_sensitive=False)
-                if self.suggestions
-                else None
+                Content(safe(spec.detail, 300)), classes="dialog-detail", id="prompt-detail"
             )
             yield Input(
-                value=self.value,
-                placeholder=self.placeholder,
+                value=spec.value,
+                placeholder=spec.placeholder,
                 id="prompt-input",
                 compact=True,
-                suggester=suggester,
+                suggester=CallSuggester(spec.suggest) if spec.suggest else None,
             )
             yield Static("", id="prompt-hint", classes="hint", markup=False)
-            yield Static(Content(self.keys), classes="dialog-keys")
+            yield Static(Content(spec.keys), classes="dialog-keys")
+
+    def _title(self) -> Content:
+        return Content.styled(safe(self.spec.title, 200), "bold")
 
     def on_mount(self) -> None:
+        self.query_one("#prompt-detail").display = bool(self.spec.detail)
+        self._show_hint()
+        self.set_focus(self.query_one("#prompt-input", Input))
+        self.amtui.release_keys()
+        self._preview(self.spec.value)
+        if self.spec.load is not None:
+            self._load()
+
+    def _show_hint(self) -> None:
         hint = self.query_one("#prompt-hint", Static)
-        hint.display = self.check is not None or self.required is not None
-        self._preview(self.value)
+        hint.display = self.spec.check is not None or self.spec.required is not None
+
+    @work(thread=True, exclusive=True, group="prompt-load", exit_on_error=False)
+    def _load(self) -> None:
+        assert self.spec.load is not None
+        try:
+            loaded = self.spec.load()
+        except AmtuiError as error:
+            self.post_message(self.LoadFailed(str(error)))
+        except Exception as error:  # a bug: say so rather than leave the prompt half-loaded
+            self.app.log.error(f"prompt load failed: {error!r}")
+            self.post_message(self.LoadFailed(f"could not load: {type(error).__name__}: {error}"))
+        else:
+            self.post_message(self.Loaded(loaded))
+
+    def on_prompt_screen_load_failed(self, message: LoadFailed) -> None:
+        self.notify(safe(message.error, 300), severity="warning", markup=False)
+        self.dismiss(None)
+
+    def on_prompt_screen_loaded(self, message: Loaded) -> None:
+        load = message.load
+        spec = self.spec
+        self.spec = replace(
+            spec,
+            title=load.title if load.title is not None else spec.title,
+            detail=load.detail if load.detail is not None else spec.detail,
+            check=load.check or spec.check,
+            suggest=load.suggest or spec.suggest,
+        )
+        self.waiting_for_load = False
+        self.query_one("#prompt-title", Static).update(self._title())
+        detail = self.query_one("#prompt-detail", Static)
+        detail.update(Content(safe(self.spec.detail, 300)))
+        detail.display = bool(self.spec.detail)
+        field = self.query_one("#prompt-input", Input)
+        if load.suggest is not None:
+            field.suggester = CallSuggester(load.suggest)
+        self._show_hint()
+        self._preview(field.value)
+        if self.submit_pending is not None:
+            text, self.submit_pending = self.submit_pending, None
+            self._submit(text)
 
     def _preview(self, text: str, *, submitting: bool = False) -> bool:
         """Show what `text` means; False when it cannot be used (the reason is shown; that
@@ -106,11 +163,11 @@ class PromptScreen(ModalScreen[str | None]):
         hint = self.query_one("#prompt-hint", Static)
         ok, preview = True, ""
         if not text.strip():
-            ok = self.required is None
-            preview = self.required or "" if submitting else ""
-        elif self.check is not None:
+            ok = self.spec.required is None
+            preview = (self.spec.required or "") if submitting else ""
+        elif self.spec.check is not None:
             try:
-                preview = self.check(text)
+                preview = self.spec.check(text)
             except (AmtuiError, ValueError) as error:
                 ok, preview = False, str(error)
         hint.update(Content(safe(preview, 300)))
@@ -124,8 +181,15 @@ class PromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._preview(event.value, submitting=True):
-            self.dismiss(event.value)
+        self._submit(event.value)
+
+    def _submit(self, text: str) -> None:
+        if self.waiting_for_load:
+            self.submit_pending = text  # checked and applied once the load is back
+            return
+        if self._preview(text, submitting=True):
+            self.dismiss(text)
 
     def action_cancel(self) -> None:
+        self.amtui.drop_keys()
         self.dismiss(None)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from amtui.core import board
 from amtui.core.clients import get_client_details
@@ -29,11 +29,12 @@ from amtui.core.refs import Kind, parse_ref
 from amtui.core.reminders import get_reminder
 from amtui.core.sla import response_owed
 from amtui.core.task_queries import TaskDetails, get_task_details
-from amtui.tui.render import safe
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.text import safe
+from amtui.tui.logic.verbs import Facts, Target, applies, verb
 from amtui.tui.widgets import detail as parts
-from amtui.tui.widgets.inbox import lead_bindings
+from amtui.tui.widgets.footer import FittedFooter
 from amtui.tui.widgets.lead_detail import lead_fields
-from amtui.tui.widgets.rows import Region
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
@@ -46,32 +47,7 @@ class DetailScreen(ModalScreen[None]):
     BINDING_GROUP_TITLE = "Detail"
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="detail.close"),
-        Binding("e", "verb('edit')", "Edit", id="detail.edit"),
-        Binding("a", "verb('subtask')", "Add subtask", id="detail.subtask"),
-        *lead_bindings("detail", "verb"),
-        Binding(
-            "o",
-            "verb('reopen')",
-            "Reopen",
-            tooltip="Undo a win or a loss: back to the stage it was closed from",
-            id="detail.reopen",
-        ),
-        Binding(
-            "z",
-            "verb('snooze')",
-            "Snooze",
-            tooltip="Put the reminder (a lead: its pending follow-up step) off",
-            id="detail.snooze",
-        ),
-        Binding("x", "verb('done')", "Done", id="detail.done"),
-        Binding(
-            "x",
-            "verb('step_done')",
-            "Step done",
-            tooltip="The pending follow-up step was done without a reply: schedule the next",
-            id="detail.step_done",
-        ),
-        Binding("d", "verb('delete')", "Delete", id="detail.delete"),
+        *verb_bindings("detail"),
     ]
 
     @dataclass
@@ -101,7 +77,7 @@ class DetailScreen(ModalScreen[None]):
                 yield Static("", id="subtasks-title", markup=False)
                 yield parts.SubtaskList(id="subtasks")
             yield Static("", id="detail-related", markup=False)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         if self.kind == Kind.TASK.value:
@@ -157,9 +133,7 @@ class DetailScreen(ModalScreen[None]):
         elif self.kind == Kind.CLIENT.value:
             title, body = record.client.name, parts.client_fields(record, now)
             leads = [
-                Content.assemble(
-                    (f"L{lead.id}", parts.REF), "  ", lead.stage, "  ", safe(lead.title)
-                )
+                Content.assemble((lead.ref, parts.REF), "  ", lead.stage, "  ", safe(lead.title))
                 for lead in record.open_leads
             ]
             related.append(parts.section("Open leads", leads))
@@ -179,71 +153,35 @@ class DetailScreen(ModalScreen[None]):
 
     # --- keys ------------------------------------------------------------------------------
 
+    def facts(self) -> Facts:
+        """What the loaded record says about which verbs apply (nothing before it loads)."""
+        record, config = self.record, self.amtui.config
+        if record is None:
+            return Facts(None)
+        if isinstance(record, LeadDetails):
+            lead = record.row.lead
+            pending = ladder_state(lead, record.reminders, config).pending
+            return Facts(
+                self.ref,
+                closed=lead.stage in CLOSED_STAGES,
+                owed=response_owed(lead, config.response_rule),
+                pending_step=pending is not None,
+            )
+        if isinstance(record, TaskDetails):
+            task = record.row.task
+            return Facts(self.ref, done=task.done_at is not None, card=task.parent_id is None)
+        if self.kind == Kind.REMINDER.value:
+            return Facts(self.ref, done=record.reminder.done_at is not None)
+        return Facts(self.ref)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action != "verb" or not parameters:
             return True
-        verb, kind, record = str(parameters[0]), self.kind, self.record
-        if verb == "subtask":
-            return kind == "T" and self._is_card()
-        if verb in ("edit", "delete"):
-            return kind in "TL" or (kind == "R" and (verb == "delete" or not self._is_done()))
-        if verb in ("done", "snooze") and kind == "R":
-            return not self._is_done()
-        if verb == "done":
-            return kind == "T" and not self._is_done()
-        if kind != "L" or not isinstance(record, LeadDetails):
-            return False
-        lead = record.row.lead
-        if verb in ("respond", "answer"):
-            return response_owed(lead, self.amtui.config.response_rule) == verb
-        if verb in ("log", "stage", "win", "lose"):
-            return lead.stage not in CLOSED_STAGES
-        if verb == "reopen":
-            return lead.stage in CLOSED_STAGES
-        if verb in ("snooze", "step_done"):
-            return self.pending_step() is not None
-        return False
-
-    def pending_step(self) -> str | None:
-        """The lead's pending follow-up step (`R9`), which `z` and `x` act on."""
-        if not isinstance(self.record, LeadDetails):
-            return None
-        lead = self.record.row.lead
-        pending = ladder_state(lead, self.record.reminders, self.amtui.config).pending
-        return f"R{pending.id}" if pending is not None else None
-
-    def _is_card(self) -> bool:
-        return self.record is not None and self.record.row.task.parent_id is None
-
-    def _is_done(self) -> bool:
-        if self.record is None:
-            return True
-        if self.kind == "T":
-            return self.record.row.task.done_at is not None
-        if self.kind == "R":
-            return self.record.reminder.done_at is not None
-        return False
+        return applies(verb(str(parameters[0])), self.facts())
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_verb(self, verb: str) -> None:
-        ops = self.amtui.ops
-        if verb == "subtask":
-            ops.new_task(parent=self.ref)
-        elif self.kind == "L" and verb in ("snooze", "step_done"):
-            step = self.pending_step()
-            if step is not None:
-                ops.run_verb("snooze" if verb == "snooze" else "done", step)
-        else:
-            ops.run_verb(verb, self.ref)
-
-    @on(Region.ActionRequested)
-    def _subtask_action(self, message: Region.ActionRequested) -> None:
-        message.stop()
-        if message.ref is None:
-            return
-        if message.verb == "open":
-            self.amtui.ops.open_record(message.ref)
-        else:
-            self.amtui.ops.run_verb(message.verb, message.ref)
+    def action_verb(self, name: str) -> None:
+        if applies(verb(name), self.facts()):
+            self.amtui.actions.run(name, Target(self.ref, "detail"))

@@ -1,8 +1,9 @@
 """The main screen: inbox, board and agenda side by side (tabs on a narrow terminal).
 
-Data flows one way: a thread worker calls core (`amtui.tui.data`) and posts a typed message;
-the handler hands core dataclasses to the regions, which only render. Region keys arrive here
-as `Region.ActionRequested` and are passed to the app's `Operations`, which call core services.
+Data flows one way: a thread worker calls core (`amtui.tui.logic.data`) and posts a typed
+message; the handler hands core dataclasses to the regions, which only render. Region keys run
+verbs through the app's `Actions`, which call core services in workers. Until the first load
+is in, every region says it is loading (never "No open leads" before the data was read).
 """
 
 from __future__ import annotations
@@ -12,22 +13,26 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from amtui.core.board import ClientChoice, ColumnPage, InboxPage
 from amtui.core.dates import local_today
 from amtui.core.errors import AmtuiError
-from amtui.tui import data, render
+from amtui.tui import render
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic import data
+from amtui.tui.logic.verbs import Target
 from amtui.tui.widgets.agenda import Agenda
 from amtui.tui.widgets.board import Board
+from amtui.tui.widgets.footer import FittedFooter
 from amtui.tui.widgets.inbox import Inbox
 from amtui.tui.widgets.rows import Region, RowList
 
@@ -46,13 +51,9 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
     BINDING_GROUP_TITLE = "Screen"
     BINDINGS = [
-        Binding("1", "focus_region(0)", "Inbox", show=False, id="focus.inbox"),
-        Binding("2", "focus_region(1)", "Board", show=False, id="focus.board"),
-        Binding("3", "focus_region(2)", "Agenda", show=False, id="focus.agenda"),
         Binding("tab", "cycle_region(1)", "Next region", show=False, id="focus.next"),
         Binding("shift+tab", "cycle_region(-1)", "Previous region", show=False, id="focus.prev"),
-        Binding("c", "client_filter", "Client", id="filter.client"),
-        Binding("escape", "clear_filters", "Clear filters", id="filter.clear"),
+        *verb_bindings("main"),
     ]
 
     @dataclass
@@ -107,13 +108,8 @@ class MainScreen(Screen[None]):
             yield self.inbox
             yield self.board
             yield self.agenda
-        self.footer = Footer()
+        self.footer = FittedFooter()
         yield self.footer
-
-    def on_resize(self, event: events.Resize) -> None:
-        # A narrower terminal fits more keys in the footer when they are packed tightly (below
-        # 100 columns some still fall off the end: `?` lists every key).
-        self.footer.compact = event.size.width < 160
 
     @property
     def regions(self) -> list[Region]:
@@ -123,6 +119,7 @@ class MainScreen(Screen[None]):
         self.regions[0].add_class("-active")
         self._update_bars()
         app = self.amtui
+        self.board.set_sorts(app.view_state.board_sort)
         self._today = local_today(app.now(), app.config.timezone)
         # The screen's own timers: they stop when it closes, so none fires at widgets that
         # are gone while the app shuts down.
@@ -195,6 +192,7 @@ class MainScreen(Screen[None]):
                 filters=self.filters,
                 inbox_rows=inbox_rows,
                 column_rows=column_rows,
+                sorts=dict(app.view_state.board_sort),
                 agenda_rows=agenda_rows,
                 parts=parts,
             )
@@ -277,6 +275,7 @@ class MainScreen(Screen[None]):
                 now=app.now(),
                 filters=self.filters,
                 offset=offset,
+                sort=app.view_state.sort_of(name),
             )
         except Exception as error:
             self.post_message(self.LoadFailed(_describe(error)))
@@ -302,7 +301,7 @@ class MainScreen(Screen[None]):
 
     # --- regions and focus -----------------------------------------------------------------
 
-    def action_focus_region(self, index: int) -> None:
+    def focus_region(self, index: int) -> None:
         # Focus now, not on the next tick (Widget.focus defers): a key typed right after
         # `2` (as tmux or a fast typist sends `2n`) must reach the board, not the inbox.
         region = self.regions[index]
@@ -313,7 +312,7 @@ class MainScreen(Screen[None]):
     def action_cycle_region(self, delta: int) -> None:
         regions = self.regions
         current = next((i for i, r in enumerate(regions) if r.has_class("-active")), 0)
-        self.action_focus_region((current + delta) % len(regions))
+        self.focus_region((current + delta) % len(regions))
 
     def on_descendant_focus(self) -> None:
         focused = self.focused
@@ -349,42 +348,39 @@ class MainScreen(Screen[None]):
     # --- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filters":
+        if action == "verb" and parameters == ("clear_filters",):
             return self.filters.client is not None or any(self.filters.text.values())
         return True
 
-    @on(Region.ActionRequested)
-    def dispatch(self, message: Region.ActionRequested) -> None:
-        message.stop()
-        ops = self.amtui.ops
-        region, verb, ref = message.region, message.verb, message.ref
-        if verb == "filter":
-            ops.prompt_text_filter(region.REGION, self.filters.text.get(region.REGION, ""))
-        elif verb == "open" and ref:
-            ops.open_record(ref)
-        elif verb == "new":
-            if isinstance(region, Inbox):
-                ops.new_lead()
-            elif isinstance(region, Board):
-                ops.new_task(column=region.current_column.column_name)
-            else:
-                ops.new_reminder()
-        elif ref:
-            ops.run_verb(verb, ref)
+    def action_verb(self, name: str) -> None:
+        if self.check_action("verb", (name,)):
+            self.amtui.actions.run(name, Target(self.current_ref(), "main"))
 
-    def action_client_filter(self) -> None:
-        current = self.filters.client.name if self.filters.client else ""
-        self.amtui.ops.prompt_client_filter(current)
-
-    def action_clear_filters(self) -> None:
+    def clear_filters(self) -> None:
         for region in self.regions:
             region.filter_text = ""
         self.set_filters(data.Filters())
 
+    def cycle_sort(self, column: str) -> None:
+        """The board's `s`: the column's next sort (by hand → due date → priority), shown in
+        its title, remembered across restarts."""
+        state = self.amtui.view_state
+        sort = state.next_sort(column)
+        state.board_sort[column] = sort
+        self.amtui.save_view_state()
+        self.board.set_sorts(state.board_sort)
+        self.reload(parts=frozenset({"board"}))
+        label = {
+            "position": "by hand (J/K move cards)",
+            "due": "by due date",
+            "priority": "by priority, then due date",
+        }[sort]
+        self.notify(f"{render.safe(column, 40)}: sorted {label}", markup=False, timeout=3)
+
     def set_filters(self, filters: data.Filters) -> None:
         self.filters = filters
         for region in self.regions:
-            region.filter_text = filters.text.get(region.REGION, "")
+            region.filter_text = filters.text.get(region.PLACE, "")
         self.refresh_bindings()
         self._update_bars()
         self.reload()

@@ -4,79 +4,44 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual.binding import Binding
 from textual.content import Content
 
 from amtui.core.agenda import Agenda as AgendaData
 from amtui.core.agenda import AgendaItem
 from amtui.core.config import Config
 from amtui.tui import render
-from amtui.tui.widgets.rows import Region, RowData, RowList
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.verbs import Facts
+from amtui.tui.render import RowData
+from amtui.tui.widgets.rows import Region, RowList
 
 
 class Agenda(Region):
     """The user's local day; `x` completes a task or reminder, `r` records a lead's response
     or answer, `z` snoozes a reminder."""
 
-    REGION = "agenda"
+    PLACE = "agenda"
     BINDING_GROUP_TITLE = "Agenda"
-    BINDINGS = [
-        Binding("n", "request('new')", "New reminder", id="agenda.new"),
-        Binding("e", "request('edit')", "Edit", id="agenda.edit"),
-        Binding("x,space", "request('done')", "Done", id="agenda.done"),
-        Binding(
-            "r",
-            "request('respond')",
-            "Responded",
-            tooltip="Record the first response (new → contacted)",
-            id="agenda.respond",
-        ),
-        Binding(
-            "r",
-            "request('answer')",
-            "Answered",
-            tooltip="Record that the substantive answer went out",
-            id="agenda.answer",
-        ),
-        Binding(
-            "z",
-            "request('snooze')",
-            "Snooze",
-            tooltip="Put the reminder off (+2h, tomorrow 9am)",
-            id="agenda.snooze",
-        ),
-        Binding("d", "request('delete')", "Delete", id="agenda.delete"),
-    ]
-    VERBS = {
-        **Region.VERBS,
-        "new": "",
-        "edit": "TLR",
-        "done": "TR",
-        "respond": "L",
-        "answer": "L",
-        "snooze": "R",
-        "delete": "TLR",
-    }
-    #: which lead deadline each verb records
-    DEADLINE_OF = {"respond": "first-response", "answer": "answer"}
+    BINDINGS = verb_bindings(PLACE)
+    #: which verb records each lead deadline
+    DEADLINE_OF = {"first-response": "respond", "answer": "answer"}
 
     def __init__(self, *, id: str = "agenda") -> None:
         super().__init__(id=id, classes="region")
         self.agenda: AgendaData | None = None
         self._items: dict[str, AgendaItem] = {}
-        self.border_title = Content("Agenda")
+        self.border_title = Content.assemble(("3 ", render.MUTED), ("Agenda", "bold"))
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield RowList(empty="Nothing due", id="agenda-list", first_mount=30)
+        yield RowList(empty="Loading the agenda…", id="agenda-list", first_mount=30)
 
     def item(self, ref: str | None) -> AgendaItem | None:
         return self._items.get(ref) if ref else None
 
-    def allows(self, verb: str) -> bool:
-        if verb in self.DEADLINE_OF:
-            item = self.item(self.current_ref)
-            return item is not None and item.deadline == self.DEADLINE_OF[verb]
-        return super().allows(verb)
+    def facts(self) -> Facts:
+        item = self.item(self.current_ref)
+        owed = self.DEADLINE_OF.get(item.deadline or "") if item is not None else None
+        return Facts(self.current_ref, owed=owed)
 
     def show_agenda(
         self, agenda: AgendaData, *, now: datetime, config: Config, keep: str | None = None
@@ -92,7 +57,7 @@ class Agenda(Region):
         )
         self._items = {item.ref: item for part in parts_ for item in part.items}
         more = sum(part.more for part in parts_)
-        self.current_list().show(self._rows(now, config), more, keep=keep)
+        self.current_list().show(self._rows(now, config), more, keep=keep, empty="Nothing due")
         self.update_bindings()
         parts: list[str | tuple[str, str]] = [
             ("3 ", render.MUTED),

@@ -1,4 +1,9 @@
-"""The kanban board: one column per configured name, each loaded a page at a time."""
+"""The kanban board: one column per configured name, each loaded a page at a time.
+
+Only as many columns as fit at a readable width (`MIN_COLUMN_WIDTH`) are shown, the current one
+kept towards the middle; a strip above them names every column with its count, so the hidden
+ones are still in view (`h` / `l` walk to them).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
+from textual.widgets import Static
 
 from amtui.core.board import ColumnPage
 from amtui.core.config import Config
 from amtui.tui import render
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.verbs import Facts, Target
 from amtui.tui.widgets.rows import Region, RowList
+
+MIN_COLUMN_WIDTH = 28  # cells: a card's title, due date and client stay readable
+
+#: How a column's title says its sort (by hand says nothing).
+SORT_MARKS = {"due": "↓due", "priority": "↓priority"}
 
 
 class BoardColumn(Vertical):
@@ -23,8 +36,9 @@ class BoardColumn(Vertical):
         self.column_name = name
         self.index = index
         self.page: ColumnPage | None = None
+        self.sort = "position"
         self.border_title = Content.styled(render.safe(name, 40), "bold")
-        self.row_list = RowList(empty="—", first_mount=8)
+        self.row_list = RowList(empty="Loading…", first_mount=8)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.row_list
@@ -34,10 +48,20 @@ class BoardColumn(Vertical):
     ) -> None:
         self.page = page
         rows = [render.card(row, now=now, config=config) for row in page.rows]
-        self.row_list.show(rows, page.more, keep=keep)
-        self.border_title = Content.assemble(
-            (render.safe(self.column_name, 40), "bold"), (f" {page.total}", render.MUTED)
-        )
+        self.row_list.show(rows, page.more, keep=keep, empty="—")
+        self._title()
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self._title()
+
+    def _title(self) -> None:
+        parts: list[str | tuple[str, str]] = [(render.safe(self.column_name, 40), "bold")]
+        if self.page is not None:
+            parts.append((f" {self.page.total}", render.MUTED))
+        if self.sort in SORT_MARKS:
+            parts.append((f" {SORT_MARKS[self.sort]}", render.SOON))
+        self.border_title = Content.assemble(*parts)
 
     @property
     def loaded(self) -> int:
@@ -45,50 +69,70 @@ class BoardColumn(Vertical):
 
 
 class Board(Region):
-    """Cards by column: h/l pick a column, H/L move the card, J/K reorder it."""
+    """Cards by column: h/l pick a column, H/L move the card, J/K reorder it, s sorts the
+    column (by hand, by due date, by priority)."""
 
-    REGION = "board"
+    PLACE = "board"
     BINDING_GROUP_TITLE = "Board"
     BINDINGS = [
         Binding("h,left", "column(-1)", "Column left", show=False, id="board.left"),
         Binding("l,right", "column(1)", "Column right", show=False, id="board.right"),
-        Binding("n", "request('new')", "New task", id="board.new"),
-        Binding("e", "request('edit')", "Edit", id="board.edit"),
-        Binding("x,space", "request('done')", "Done", id="board.done"),
-        Binding("H", "request('move_left')", "Move left", id="board.move_left"),
-        Binding("L", "request('move_right')", "Move right", id="board.move_right"),
-        Binding("K", "request('move_up')", "Move up", show=False, id="board.move_up"),
-        Binding("J", "request('move_down')", "Move down", show=False, id="board.move_down"),
-        Binding("a", "request('subtask')", "Subtask", id="board.subtask"),
-        Binding("d", "request('delete')", "Delete", id="board.delete"),
+        *verb_bindings(PLACE),
     ]
-    VERBS = {
-        **Region.VERBS,
-        "new": "",
-        "edit": "T",
-        "done": "T",
-        "move_left": "T",
-        "move_right": "T",
-        "move_up": "T",
-        "move_down": "T",
-        "subtask": "T",
-        "delete": "T",
-    }
 
     column_index: reactive[int] = reactive(0, init=False)
 
     def __init__(self, columns: tuple[str, ...], *, id: str = "board") -> None:
         super().__init__(id=id, classes="region")
         self.column_names = columns
-        self.border_title = Content("Board")
+        self.border_title = Content.assemble(("2 ", render.MUTED), ("Board", "bold"))
         self._columns = [BoardColumn(name, index) for index, name in enumerate(columns)]
+        self.tabs = Static("", id="board-tabs", markup=False)
+        self.window = (0, len(columns))  # the first column shown, and how many
 
     def compose(self):  # type: ignore[no-untyped-def]
+        yield self.tabs
         with Horizontal(id="board-columns"):
             yield from self._columns
 
     def on_mount(self) -> None:
         self.columns[0].add_class("-current")
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Show the columns that fit at a readable width, the current one centred."""
+        count = len(self.columns)
+        width = self.content_size.width
+        shown = max(1, min(count, width // MIN_COLUMN_WIDTH)) if width else count
+        start = min(max(0, self.column_index - shown // 2), count - shown)
+        self.window = (start, shown)
+        for column in self.columns:
+            column.display = start <= column.index < start + shown
+        self._show_tabs()
+
+    def _show_tabs(self) -> None:
+        """`‹ Backlog 2 · To do 5 · In progress 2 ›`: every column, the hidden ones muted."""
+        start, shown = self.window
+        self.tabs.display = shown < len(self.columns)
+        if not self.tabs.display:
+            return
+        parts: list[str | tuple[str, str]] = [("‹ " if start else "  ", render.MUTED)]
+        for column in self.columns:
+            if column.index:
+                parts.append((" · ", render.MUTED))
+            total = f" {column.page.total}" if column.page is not None else ""
+            label = f"{render.safe(column.column_name, 30)}{total}"
+            if column.index == self.column_index:
+                parts.append((label, "bold reverse"))
+            elif start <= column.index < start + shown:
+                parts.append((label, ""))
+            else:
+                parts.append((label, render.MUTED))
+        parts.append((" ›" if start + shown < len(self.columns) else "", render.MUTED))
+        self.tabs.update(Content.assemble(*parts))
 
     @property
     def columns(self) -> list[BoardColumn]:
@@ -101,26 +145,29 @@ class Board(Region):
     def current_list(self) -> RowList:
         return self.current_column.row_list
 
-    def allows(self, verb: str) -> bool:
-        if not super().allows(verb):
-            return False
-        last = len(self.column_names) - 1
+    def facts(self) -> Facts:
         row = self.current_row
-        if verb == "move_left":
-            return self.column_index > 0
-        if verb in ("move_right", "done"):
-            return self.column_index < last and not (row and "-done" in row.classes)
-        return True
+        last = len(self.column_names) - 1
+        return Facts(
+            self.current_ref,
+            done=bool(row and "-done" in row.classes),
+            first_column=self.column_index == 0,
+            last_column=self.column_index == last,
+            hand_sorted=self.current_column.sort == "position",
+        )
 
-    def action_request(self, verb: str) -> None:
+    def target(self) -> Target:
+        return Target(self.current_ref, self.PLACE, column=self.current_column.column_name)
+
+    def action_verb(self, name: str) -> None:
         """Moves show at once (the card jumps, then the reload confirms it from the database),
         so H/L/J/K feel instant even when the reload takes 100 ms on a large board."""
-        if self.allows(verb):
-            if verb in ("move_left", "move_right"):
-                self._preview_shift(-1 if verb == "move_left" else 1)
-            elif verb in ("move_up", "move_down"):
-                self._preview_reorder(-1 if verb == "move_up" else 1)
-        super().action_request(verb)
+        if self.offers(name):
+            if name in ("move_left", "move_right"):
+                self._preview_shift(-1 if name == "move_left" else 1)
+            elif name in ("move_up", "move_down"):
+                self._preview_reorder(-1 if name == "move_up" else 1)
+        super().action_verb(name)
 
     def _preview_shift(self, step: int) -> None:
         source = self.current_column
@@ -148,9 +195,13 @@ class Board(Region):
         columns = self.columns
         columns[old].remove_class("-current")
         columns[new].add_class("-current")
-        self.call_after_refresh(columns[new].scroll_visible, animate=False)
+        self._fit_columns()
         self.update_bindings()
-        self.post_message(self.RecordHighlighted(self, self.current_ref))
+
+    def set_sorts(self, sorts: dict[str, str]) -> None:
+        for column in self.columns:
+            column.set_sort(sorts.get(column.column_name, "position"))
+        self.update_bindings()
 
     def select_column(self, name: str) -> None:
         if name in self.column_names:
@@ -173,6 +224,7 @@ class Board(Region):
         if self.filter_text:
             parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
         self.border_title = Content.assemble(*parts)
+        self._show_tabs()
         self.update_bindings()
 
     def append_page(self, page: ColumnPage, *, now: datetime, config: Config) -> None:

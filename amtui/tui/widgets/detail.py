@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from textual.binding import Binding
 from textual.content import Content
 
 from amtui.core.activities import describe_activity
@@ -23,11 +22,13 @@ from amtui.core.display import (
     format_when,
 )
 from amtui.core.models import Activity, Reminder, Task
+from amtui.core.refs import Kind, ref
 from amtui.core.reminders import ReminderRow
 from amtui.core.task_queries import TaskDetails, TaskRow
 from amtui.tui import render
-from amtui.tui.render import MUTED, REF, safe, safe_block
-from amtui.tui.widgets.rows import Region, RowData, RowList
+from amtui.tui.keys import verb_bindings
+from amtui.tui.render import MUTED, REF, RowData, safe, safe_block
+from amtui.tui.widgets.rows import Region, RowList
 
 LABEL_WIDTH = 15
 
@@ -85,7 +86,7 @@ def timeline(activities: list[Activity], config: Config) -> Content:
 def reminders(items: list[Reminder], now: datetime, config: Config) -> Content:
     lines = [
         Content.assemble(
-            (f"R{r.id}", REF),
+            (r.ref, REF),
             "  ",
             format_when(r.effective_due, config.timezone, now),
             "  ",
@@ -100,7 +101,7 @@ def reminders(items: list[Reminder], now: datetime, config: Config) -> Content:
 def task_lines(tasks: list[Task], now: datetime, config: Config) -> list[Content]:
     return [
         Content.assemble(
-            (f"T{t.id}", REF),
+            (t.ref, REF),
             "  ",
             (safe(t.column, 30), MUTED),
             "  ",
@@ -123,10 +124,15 @@ def task_fields(details: TaskDetails, zone: str | None, now: datetime, config: C
     return fields(
         [
             ("column", safe(task.column)),
-            ("subtask of", f"T{parent.id} {safe(parent.title)}" if parent else None),
-            ("client", f"{safe(row.client_name)} (C{task.client_id})" if task.client_id else None),
+            ("subtask of", f"{parent.ref} {safe(parent.title)}" if parent else None),
+            (
+                "client",
+                f"{safe(row.client_name)} ({ref(Kind.CLIENT, task.client_id)})"
+                if task.client_id
+                else None,
+            ),
             ("client time", local_time(zone, now)),
-            ("lead", f"L{details.lead.id} {safe(details.lead.title)}" if details.lead else None),
+            ("lead", f"{details.lead.ref} {safe(details.lead.title)}" if details.lead else None),
             ("due", due),
             ("priority", task.priority),
             ("assignee", safe(task.assignee) if task.assignee else None),
@@ -192,28 +198,23 @@ def subtask_row(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     content = Content.assemble(
         (box, "bold"),
         " ",
-        (f"T{task.id}", REF),
+        (task.ref, REF),
         " ",
         safe(task.title),
         (f"  {due}", render.LATE if state == "-overdue" else MUTED),
         (f"  {who}", MUTED),
     )
     classes = {"-done"} if task.done_at else ({state} if state else set())
-    return RowData(f"T{task.id}", content, frozenset(classes))
+    return RowData(task.ref, content, frozenset(classes))
 
 
 class SubtaskList(Region):
     """A task's checklist: `x` ticks a subtask, J/K reorder it, Enter opens it."""
 
-    REGION = "subtasks"
+    PLACE = "subtasks"
+    LIST_VERBS = ("open",)
     BINDING_GROUP_TITLE = "Subtasks"
-    BINDINGS = [
-        Binding("x,space", "request('toggle')", "Tick", id="subtasks.toggle"),
-        Binding("K", "request('move_up')", "Move up", show=False, id="subtasks.move_up"),
-        Binding("J", "request('move_down')", "Move down", show=False, id="subtasks.move_down"),
-        Binding("d", "request('delete')", "Delete", id="subtasks.delete"),
-    ]
-    VERBS = {"open": "T", "toggle": "T", "move_up": "T", "move_down": "T", "delete": "T"}
+    BINDINGS = verb_bindings(PLACE)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield RowList(empty="No subtasks: press a to add one")

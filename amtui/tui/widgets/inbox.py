@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual.binding import Binding
 from textual.content import Content
 
 from amtui.core.board import InboxPage
@@ -12,80 +11,36 @@ from amtui.core.config import Config
 from amtui.core.lead_queries import LeadRow
 from amtui.core.sla import ResponseRule, response_owed
 from amtui.tui import render
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.verbs import Facts
 from amtui.tui.widgets.rows import Region, RowList
-
-#: The lead workflow keys, shared with the lead's detail view (same verbs, own ids).
-LEAD_KEYS = (
-    ("r", "respond", "Responded", "Record the first response (new → contacted)"),
-    ("r", "answer", "Answered", "Record that the substantive answer went out"),
-    ("l", "log", "Log", "Log an email, call, meeting or note (a reply stops the ladder)"),
-    ("s", "stage", "Stage", "Move to another stage (proposal-sent starts the ladder)"),
-    ("w", "win", "Win", "Close as won: link the client, add the starter tasks"),
-    ("W", "lose", "Lose", "Close as lost, with the reason"),
-)
-
-
-def lead_bindings(prefix: str, action: str) -> list[Binding]:
-    """`prefix.respond`, `prefix.log`, …: the workflow keys as bindings of one widget."""
-    return [
-        Binding(
-            key,
-            f"{action}('{verb}')",
-            label,
-            tooltip=tip,
-            id=f"{prefix}.{verb}",
-        )
-        for key, verb, label, tip in LEAD_KEYS
-    ]
 
 
 class Inbox(Region):
     """Leads, most urgent first; `r` records the response (then the answer), `l` logs
     contact, `s` moves the stage, `w` / `W` win or lose."""
 
-    REGION = "inbox"
+    PLACE = "inbox"
     BINDING_GROUP_TITLE = "Inbox"
-    BINDINGS = [
-        Binding("n", "request('new')", "New lead", id="inbox.new"),
-        Binding("e", "request('edit')", "Edit", id="inbox.edit"),
-        *lead_bindings("inbox", "request"),
-        Binding("d", "request('delete')", "Delete", id="inbox.delete"),
-    ]
-    VERBS = {
-        **Region.VERBS,
-        "new": "",
-        "edit": "L",
-        "respond": "L",
-        "answer": "L",
-        "log": "L",
-        "stage": "L",
-        "win": "L",
-        "lose": "L",
-        "delete": "L",
-    }
+    BINDINGS = verb_bindings(PLACE)
 
     def __init__(self, *, id: str = "inbox") -> None:
         super().__init__(id=id, classes="region")
         self.page: InboxPage | None = None
         self.rule: ResponseRule | None = None
         self._rows: dict[str, LeadRow] = {}
-        self.border_title = Content("Inbox")
+        self.border_title = Content.assemble(("1 ", render.MUTED), ("Inbox", "bold"))
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield RowList(empty="No open leads", id="inbox-list", first_mount=8)
+        yield RowList(empty="Loading leads…", id="inbox-list", first_mount=8)
 
     def lead_row(self, ref: str | None) -> LeadRow | None:
         return self._rows.get(ref) if ref else None
 
-    def allows(self, verb: str) -> bool:
-        if verb in ("respond", "answer"):
-            row = self.lead_row(self.current_ref)
-            return (
-                row is not None
-                and self.rule is not None
-                and response_owed(row.lead, self.rule) == verb
-            )
-        return super().allows(verb)
+    def facts(self) -> Facts:
+        row = self.lead_row(self.current_ref)
+        owed = response_owed(row.lead, self.rule) if row is not None and self.rule else None
+        return Facts(self.current_ref, owed=owed)
 
     def show_page(
         self, page: InboxPage, *, now: datetime, config: Config, keep: str | None = None
@@ -93,9 +48,9 @@ class Inbox(Region):
         """Show a fresh first page (or a longer one after "load more")."""
         self.page = page
         self.rule = config.response_rule
-        self._rows = {f"L{row.lead.id}": row for row in page.rows}
+        self._rows = {row.lead.ref: row for row in page.rows}
         rows = [render.lead_row(row, now=now, config=config) for row in page.rows]
-        self.current_list().show(rows, page.more, keep=keep)
+        self.current_list().show(rows, page.more, keep=keep, empty="No open leads")
         self._title()
         self.update_bindings()
 

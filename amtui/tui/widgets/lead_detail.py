@@ -22,6 +22,7 @@ from amtui.core.display import (
 )
 from amtui.core.followups import LadderState, ladder_state
 from amtui.core.lead_queries import LeadDetails
+from amtui.core.refs import Kind, ref
 from amtui.core.sla import Deadline, deadlines_of
 from amtui.tui.render import LATE, MUTED, SOON, safe, safe_block
 from amtui.tui.widgets.detail import fields, local_time
@@ -83,7 +84,7 @@ def ladder_text(state: LadderState, when: _Times, now: datetime) -> Content | No
         done = f" · {state.done} done" if state.done else ""
         return Content.assemble(
             f"step {pending.step or 1} of {state.steps} · ",
-            (f"R{pending.id}", "bold"),
+            (pending.ref, "bold"),
             " due ",
             (when(due), LATE if due < now else ""),
             snoozed,
@@ -137,7 +138,12 @@ def lead_fields(details: LeadDetails, zone: str | None, now: datetime, config: C
             ("closed", closed),
             ("source", source),
             ("channel", lead.channel),
-            ("client", f"{safe(row.client_name)} (C{lead.client_id})" if lead.client_id else None),
+            (
+                "client",
+                f"{safe(row.client_name)} ({ref(Kind.CLIENT, lead.client_id)})"
+                if lead.client_id
+                else None,
+            ),
             ("client time", local_time(lead.timezone or zone, now)),
             ("contact", contact),
             ("value", format_money(lead.value_cents, lead.currency)),

@@ -4,12 +4,17 @@ Rows are plain `Static`s fed `Content` built by `amtui.tui.render` (never markup
 title cannot run an action or break the screen. A list holds one page of records; when the
 cursor reaches the end (or the user scrolls there) it asks for the next page. Widgets are
 reused on reload, so a refresh every second costs a few `update` calls, not a re-mount.
+
+A region's verb keys come from the registry (`logic.verbs`) for its place; a key runs the
+verb through the app's action layer at once, in the key's own handler, so a dialog it opens
+is already there for the keys typed right after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.binding import Binding
@@ -18,15 +23,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.verbs import Facts, Target, applies, verb, verbs_at
+from amtui.tui.render import RowData
 
-@dataclass(frozen=True)
-class RowData:
-    """One row: `key` is the record's reference (empty for a section heading)."""
-
-    key: str
-    content: Content
-    classes: frozenset[str] = frozenset()
-    selectable: bool = True
+if TYPE_CHECKING:
+    from amtui.tui.app import AmtuiApp
 
 
 class Row(Static):
@@ -125,8 +127,18 @@ class RowList(VerticalScroll, can_focus=False):
     def current(self) -> RowData | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def show(self, rows: Sequence[RowData], more: int = 0, *, keep: str | None = None) -> None:
-        """Replace the rows (reusing widgets); the cursor stays on `keep` or its old key."""
+    def show(
+        self,
+        rows: Sequence[RowData],
+        more: int = 0,
+        *,
+        keep: str | None = None,
+        empty: str | None = None,
+    ) -> None:
+        """Replace the rows (reusing widgets); the cursor stays on `keep` or its old key.
+        `empty`: what the list says when it has no rows (it says "Loading…" until then)."""
+        if empty is not None:
+            self._empty.update(Content(empty))
         self._mount_pending()
         old_key, old_index = self.current_key, self.cursor
         self.rows = list(rows)
@@ -250,11 +262,14 @@ class RowList(VerticalScroll, can_focus=False):
 class Region(Vertical, can_focus=True):
     """A focusable screen region around one or more `RowList`s (inbox, board, agenda).
 
-    Keys live here (on the widget that owns them); what they do to the data is decided by
-    the screen, which receives `ActionRequested` and calls core in a worker.
+    Keys live here (on the widget that owns them): the list keys, and the verbs of the
+    region's `PLACE` in the registry, which run through the app's `Actions`. A verb that does
+    not apply to the selected record is hidden from the footer (`facts` says what is known).
     """
 
-    REGION = ""
+    PLACE = ""
+    #: Which of the list verbs (`open`, `filter`) this region offers.
+    LIST_VERBS: tuple[str, ...] = ("open", "filter")
     filter_text = ""  # shown in the title; the screen keeps the real filters
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
@@ -263,27 +278,12 @@ class Region(Vertical, can_focus=True):
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("g,home", "first", "First", show=False, id="list.first"),
         Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "request('open')", "Details", id="record.open"),
-        Binding("slash", "request('filter')", "Filter", key_display="/", id="region.filter"),
+        *verb_bindings("list"),
     ]
 
-    @dataclass
-    class ActionRequested(Message):
-        """The user asked for `verb` (new, edit, done, …) on `ref` in this region."""
-
-        region: Region
-        verb: str
-        ref: str | None
-
-    @dataclass
-    class RecordHighlighted(Message):
-        """The selected record of this region changed."""
-
-        region: Region
-        ref: str | None
-
-    #: verb -> which reference letters it applies to ("" = works without a record)
-    VERBS: dict[str, str] = {"open": "TLRC", "filter": ""}
+    @property
+    def amtui(self) -> AmtuiApp:
+        return cast("AmtuiApp", self.app)
 
     def current_list(self) -> RowList:
         return self.row_list
@@ -312,34 +312,44 @@ class Region(Vertical, can_focus=True):
     def action_last(self) -> None:
         self.current_list().last()
 
-    def action_request(self, verb: str) -> None:
-        self.post_message(self.ActionRequested(self, verb, self.current_ref))
+    # --- verbs -------------------------------------------------------------------------------
+
+    def verb_names(self) -> list[str]:
+        """The verbs this region has keys for."""
+        own = [item.name for item, _ in verbs_at(self.PLACE)]
+        return [*(name for name in self.LIST_VERBS), *own]
+
+    def facts(self) -> Facts:
+        """What is known about the selected record (regions add what they know)."""
+        return Facts(self.current_ref)
+
+    def target(self) -> Target:
+        return Target(self.current_ref, self.PLACE)
+
+    def offers(self, name: str) -> bool:
+        """Whether verb `name` applies here to the selected record (hidden if not)."""
+        return name in self.verb_names() and applies(verb(name), self.facts())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action != "request" or not parameters:
+        if action != "verb" or not parameters:
             return True
-        return self.allows(str(parameters[0]))
+        return self.offers(str(parameters[0]))
 
-    def allows(self, verb: str) -> bool:
-        """Whether `verb` applies to the selected record (hidden from the footer if not)."""
-        kinds = self.VERBS.get(verb)
-        if kinds is None:
-            return False
-        if kinds == "":
-            return True
-        ref = self.current_ref
-        return bool(ref) and ref[0] in kinds
+    def action_verb(self, name: str) -> None:
+        """Run the verb now (not through a message: a dialog it opens must be there before
+        the next key is handled)."""
+        if self.offers(name):
+            self.amtui.actions.run(name, self.target())
 
     def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
         message.stop()
         self.update_bindings()
-        self.post_message(self.RecordHighlighted(self, self.current_ref))
 
     def update_bindings(self) -> None:
         """Refresh the footer only when the keys that apply change (it rebuilds itself)."""
-        allowed = tuple(self.allows(verb) for verb in self.VERBS)
-        if allowed != getattr(self, "_allowed", None):
-            self._allowed = allowed
+        offered = tuple(self.offers(name) for name in self.verb_names())
+        if offered != getattr(self, "_offered", None):
+            self._offered = offered
             self.refresh_bindings()
 
     def on_row_list_row_clicked(self, message: RowList.RowClicked) -> None:
@@ -347,4 +357,4 @@ class Region(Vertical, can_focus=True):
         self.focus()
         message.row_list.select_key(message.key)
         if message.chain >= 2:
-            self.action_request("open")
+            self.action_verb("open")

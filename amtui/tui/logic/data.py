@@ -1,7 +1,8 @@
-"""What the main screen shows, loaded in one call from a worker thread (no Textual here).
+"""What the main screen shows, loaded in one call from a worker thread.
 
-The screen keeps the filters and how many rows each list has loaded; a reload asks for the
-same amount again, so "load more" survives a refresh and the first paint reads one page each.
+The screen keeps the filters, each board column's sort and how many rows each list has
+loaded; a reload asks for the same again, so "load more" survives a refresh and the first
+paint reads one page each. `ChangeWatch` tells the poll whether another connection wrote.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def load_snapshot(
     column_rows: dict[str, int] | None = None,
     agenda_rows: int = AGENDA_PAGE,
     parts: frozenset[str] = ALL,
+    sorts: dict[str, str] | None = None,
 ) -> Snapshot:
-    """The inbox page, every board column's page and the agenda (those in `parts`)."""
+    """The inbox page, every board column's page (in each column's sort) and the agenda
+    (those in `parts`)."""
     inbox = board = agenda = None
     if "inbox" in parts:
         inbox = inbox_page(
@@ -87,6 +90,7 @@ def load_snapshot(
             client=filters.client_id,
             text=filters.for_region("board"),
             limits={name: max(BOARD_PAGE, n) for name, n in (column_rows or {}).items()},
+            sorts=sorts,
         )
     if "agenda" in parts:
         agenda = load_agenda(db, config=config, now=now, filters=filters, limit=agenda_rows)
@@ -134,7 +138,14 @@ def load_more_inbox(db: Database, *, config: Config, filters: Filters, offset: i
 
 
 def load_more_column(
-    db: Database, column: str, *, config: Config, now: datetime, filters: Filters, offset: int
+    db: Database,
+    column: str,
+    *,
+    config: Config,
+    now: datetime,
+    filters: Filters,
+    offset: int,
+    sort: str = "position",
 ) -> ColumnPage:
     return board_column(
         db,
@@ -144,6 +155,7 @@ def load_more_column(
         client=filters.client_id,
         text=filters.for_region("board"),
         offset=offset,
+        sort=sort,
     )
 
 

@@ -1,0 +1,413 @@
+"""Every verb of the app, once: its name, the records it acts on, its keys, its help, its
+palette command and its handler. The bindings (hence the footer and `?` help), the command
+palette and the dispatch all read this table; nothing else lists verbs.
+
+A verb's keys are given per place (`inbox`, `board`, `agenda`, `detail`, `subtasks`, `list`
+for every list region, `main` for the main screen, `app` everywhere), each with the binding id
+users remap in the `[keys]` table of the config (README "Your own keys"). The handler is the
+name of a method of `amtui.tui.actions.Actions`, which takes a `Target`; a test checks that
+every handler exists. `applies` decides from plain facts about the selected record whether a
+verb is offered (hidden from the footer when not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Where keys are bound: the main screen's regions, the detail view, the subtask checklist.
+PLACES = ("inbox", "board", "agenda", "detail", "subtasks", "list", "main", "app")
+
+
+@dataclass(frozen=True)
+class Key:
+    place: str
+    keys: str  # default keys, comma-separated (`x,space`)
+    id: str  # the binding id (`board.done`)
+    label: str = ""  # the footer's word here, when it differs from the verb's
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    label: str  # the footer's word: `Log`
+    help: str  # the tooltip and the palette's help line
+    kinds: str  # reference letters it acts on (`TR`); "" needs no record
+    handler: str  # the `Actions` method that runs it
+    keys: tuple[Key, ...] = ()
+    palette: str | None = None  # the command palette's "noun: verb"
+    show: bool = True  # in the footer (hidden keys are still in `?` help)
+
+    def key(self, place: str) -> Key | None:
+        return next((key for key in self.keys if key.place == place), None)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a verb acts on: the selected record (None: nothing selected) and where the key
+    was pressed; `column` is the board's current column (where `n` adds a card)."""
+
+    ref: str | None
+    place: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a place knows about its selected record, for `applies`."""
+
+    ref: str | None
+    done: bool = False  # a done task or reminder
+    closed: bool = False  # a won or lost lead
+    owed: str | None = None  # what the lead owes: "respond", "answer" or None
+    pending_step: bool = False  # the lead has a follow-up step pending
+    card: bool = True  # a task that is a card (not a subtask)
+    first_column: bool = False  # the card is in the board's first column
+    last_column: bool = False  # … in its last (done) column
+    hand_sorted: bool = True  # the card's column is in its own order (J/K can move cards)
+
+
+def _at(places: str, keys: str, suffix: str, label: str = "") -> tuple[Key, ...]:
+    """The same keys in several places, with ids `<place>.<suffix>`."""
+    return tuple(Key(place, keys, f"{place}.{suffix}", label) for place in places.split())
+
+
+VERBS: tuple[Verb, ...] = (
+    # --- records ---------------------------------------------------------------------------
+    Verb(
+        "open",
+        "Details",
+        "Every field, subtasks, reminders and the timeline",
+        "TLRC",
+        "open",
+        (Key("list", "enter", "record.open"),),
+        show=True,
+    ),
+    Verb(
+        "new_lead",
+        "New lead",
+        "Record an incoming lead",
+        "",
+        "new_lead",
+        _at("inbox", "n", "new"),
+        palette="lead: new",
+    ),
+    Verb(
+        "new_task",
+        "New task",
+        "Add a task to the board (in the current column)",
+        "",
+        "new_task",
+        _at("board", "n", "new"),
+        palette="task: new",
+    ),
+    Verb(
+        "new_reminder",
+        "New reminder",
+        "Schedule a reminder (about the selected record)",
+        "",
+        "new_reminder",
+        _at("agenda", "n", "new"),
+        palette="reminder: new",
+    ),
+    Verb(
+        "edit",
+        "Edit",
+        "Edit the selected lead, task or reminder",
+        "TLR",
+        "edit",
+        _at("inbox board agenda detail", "e", "edit"),
+        palette="record: edit",
+    ),
+    Verb(
+        "done",
+        "Done",
+        "Done: a card goes to the last column; a follow-up step schedules the next",
+        "TR",
+        "done",
+        (*_at("board agenda", "x,space", "done"), Key("detail", "x", "detail.done")),
+        palette="record: done",
+    ),
+    Verb(
+        "toggle",
+        "Tick",
+        "Tick the subtask (or untick a done one)",
+        "T",
+        "toggle",
+        _at("subtasks", "x,space", "toggle"),
+    ),
+    Verb(
+        "move_left",
+        "Move left",
+        "Move the card to the previous column",
+        "T",
+        "move_left",
+        _at("board", "H", "move_left"),
+    ),
+    Verb(
+        "move_right",
+        "Move right",
+        "Move the card to the next column",
+        "T",
+        "move_right",
+        _at("board", "L", "move_right"),
+    ),
+    Verb(
+        "move_up",
+        "Move up",
+        "Move the card (or subtask) up",
+        "T",
+        "move_up",
+        _at("board subtasks", "K", "move_up"),
+        show=False,
+    ),
+    Verb(
+        "move_down",
+        "Move down",
+        "Move the card (or subtask) down",
+        "T",
+        "move_down",
+        _at("board subtasks", "J", "move_down"),
+        show=False,
+    ),
+    Verb(
+        "subtask",
+        "Subtask",
+        "Add a subtask to the card",
+        "T",
+        "subtask",
+        _at("board detail", "a", "subtask"),
+        palette="task: add subtask",
+    ),
+    Verb(
+        "delete",
+        "Delete",
+        "Delete the selected record (asks first: y / n)",
+        "TLR",
+        "delete",
+        _at("inbox board agenda detail subtasks", "d", "delete"),
+        palette="record: delete",
+    ),
+    # --- the lead workflow -------------------------------------------------------------------
+    Verb(
+        "respond",
+        "Responded",
+        "Record the first response (new → contacted)",
+        "L",
+        "respond",
+        _at("inbox agenda detail", "r", "respond"),
+    ),
+    Verb(
+        "answer",
+        "Answered",
+        "Record that the substantive answer went out",
+        "L",
+        "answer",
+        _at("inbox agenda detail", "r", "answer"),
+    ),
+    Verb(
+        "respond_owed",
+        "Respond",
+        "Record the first response (or the answer) of the selected lead",
+        "L",
+        "respond_owed",
+        palette="lead: respond",
+    ),
+    Verb(
+        "log",
+        "Log",
+        "Log an email, call, meeting or note (a reply stops the ladder)",
+        "L",
+        "log",
+        _at("inbox detail", "l", "log"),
+        palette="lead: log",
+    ),
+    Verb(
+        "stage",
+        "Stage",
+        "Move to another stage (proposal-sent starts the ladder)",
+        "L",
+        "stage",
+        _at("inbox detail", "s", "stage"),
+        palette="lead: stage",
+    ),
+    Verb(
+        "win",
+        "Win",
+        "Close as won: link the client, add the starter tasks",
+        "L",
+        "win",
+        _at("inbox detail", "w", "win"),
+        palette="lead: win",
+    ),
+    Verb(
+        "lose",
+        "Lose",
+        "Close as lost, with the reason",
+        "L",
+        "lose",
+        _at("inbox detail", "W", "lose"),
+        palette="lead: lose",
+    ),
+    Verb(
+        "reopen",
+        "Reopen",
+        "Undo a win or a loss: back to the stage it was closed from",
+        "L",
+        "reopen",
+        _at("detail", "o", "reopen"),
+        palette="lead: reopen",
+    ),
+    Verb(
+        "snooze",
+        "Snooze",
+        "Put the reminder (a lead: its pending follow-up step) off: +2h, tomorrow 9am",
+        "LR",
+        "snooze",
+        _at("agenda detail", "z", "snooze"),
+        palette="reminder: snooze",
+    ),
+    Verb(
+        "step_done",
+        "Step done",
+        "The pending follow-up step was done without a reply: schedule the next",
+        "L",
+        "step_done",
+        _at("detail", "x", "step_done"),
+        palette="lead: follow-up step done",
+    ),
+    # --- the screen ---------------------------------------------------------------------------
+    Verb(
+        "filter",
+        "Filter",
+        "Filter this region by text",
+        "",
+        "text_filter",
+        (Key("list", "slash", "region.filter"),),
+    ),
+    Verb(
+        "client_filter",
+        "Client",
+        "Show one client everywhere (name, part of it, or C3)",
+        "",
+        "client_filter",
+        (Key("main", "c", "filter.client"),),
+        palette="client: filter",
+    ),
+    Verb(
+        "clear_filters",
+        "Clear filters",
+        "Clear the client and text filters",
+        "",
+        "clear_filters",
+        (Key("main", "escape", "filter.clear"),),
+        palette="filter: clear",
+    ),
+    Verb(
+        "sort_column",
+        "Sort",
+        "Sort this board column: by hand, by due date, by priority (remembered)",
+        "",
+        "sort_column",
+        _at("board", "s", "sort"),
+        palette="board: sort column",
+    ),
+    Verb(
+        "view_inbox",
+        "Inbox",
+        "Go to the lead inbox",
+        "",
+        "view_inbox",
+        (Key("main", "1", "focus.inbox"),),
+        palette="view: inbox",
+        show=False,
+    ),
+    Verb(
+        "view_board",
+        "Board",
+        "Go to the board",
+        "",
+        "view_board",
+        (Key("main", "2", "focus.board"),),
+        palette="view: board",
+        show=False,
+    ),
+    Verb(
+        "view_agenda",
+        "Agenda",
+        "Go to today's agenda",
+        "",
+        "view_agenda",
+        (Key("main", "3", "focus.agenda"),),
+        palette="view: agenda",
+        show=False,
+    ),
+    Verb("refresh", "Refresh", "Reload everything now", "", "refresh", palette="view: refresh"),
+    Verb(
+        "intake",
+        "Intake",
+        "Read new mail and form briefs from the sources in the config",
+        "",
+        "intake",
+        (Key("app", "i", "app.intake"),),
+        palette="intake: run",
+        show=False,
+    ),
+)
+
+BY_NAME = {verb.name: verb for verb in VERBS}
+
+
+def verb(name: str) -> Verb:
+    return BY_NAME[name]
+
+
+def verbs_at(place: str) -> list[tuple[Verb, Key]]:
+    """The verbs bound in `place`, with their key there, in table order."""
+    found = []
+    for item in VERBS:
+        key = item.key(place)
+        if key is not None:
+            found.append((item, key))
+    return found
+
+
+def palette_verbs() -> list[Verb]:
+    return [item for item in VERBS if item.palette]
+
+
+def acts_on(item: Verb, ref: str | None) -> bool:
+    """Whether the verb can act on `ref` by its kind alone ("" kinds: on nothing)."""
+    return item.kinds == "" or (ref is not None and ref[:1] in item.kinds)
+
+
+def applies(item: Verb, facts: Facts) -> bool:
+    """Whether the verb is offered for the selected record (the footer shows it)."""
+    if not acts_on(item, facts.ref):
+        return False
+    if item.kinds == "":
+        return True
+    kind = (facts.ref or " ")[0]
+    name = item.name
+    if name in ("respond", "answer"):
+        return facts.owed == name
+    if name in ("log", "stage", "win", "lose", "respond_owed"):
+        return not facts.closed
+    if name == "reopen":
+        return facts.closed
+    if name == "step_done":
+        return facts.pending_step and not facts.closed
+    if name == "snooze":
+        return facts.pending_step if kind == "L" else not facts.done
+    if name == "done":
+        return not facts.done and not (kind == "T" and facts.last_column)
+    if name == "edit":
+        return not (kind == "R" and facts.done)
+    if name == "subtask":
+        return facts.card
+    if name == "move_left":
+        return facts.card and not facts.first_column
+    if name == "move_right":
+        return facts.card and not facts.last_column and not facts.done
+    if name in ("move_up", "move_down"):
+        return facts.hand_sorted
+    return True

@@ -1,0 +1,65 @@
+"""The footer of the main screen and the detail view: the keys that apply, and only whole ones.
+
+Textual's footer scrolls keys that do not fit out of sight, cutting the last visible one in
+half (`s Sta`). In the compact style (below 160 columns) this one leaves out the keys that
+would not fit whole, from the end, but always keeps `?` (help lists every key) and the
+palette key docked on the right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+HELP_ACTION = "toggle_help"
+COMPACT_BELOW = 160  # columns: a narrower terminal fits more keys when they are packed tightly
+
+
+def key_width(key: FooterKey) -> int:
+    """The cells a compact key takes: its key, a space and its description, then a margin."""
+    described = 1 + cell_len(key.description) if key.description else 0
+    return cell_len(key.key_display) + described + 1
+
+
+def fitting(keys: list[FooterKey], room: int) -> list[FooterKey]:
+    """The keys, in order, that fit whole in `room` cells, help always among them."""
+    helper = next((key for key in keys if key.action == HELP_ACTION), None)
+    budget = room - (key_width(helper) if helper is not None else 0)
+    kept: list[FooterKey] = []
+    for key in keys:
+        if key is helper:
+            continue
+        if key_width(key) > budget:
+            break
+        budget -= key_width(key)
+        kept.append(key)
+    if helper is not None:
+        kept.append(helper)
+    return kept
+
+
+class FittedFooter(Footer):
+    def compose(self) -> ComposeResult:
+        items: list[Widget] = list(super().compose())
+        if not self.compact or not self.size.width or not _plain(items):
+            yield from items
+            return
+        docked = [w for w in items if isinstance(w, FooterKey) and w.has_class("-command-palette")]
+        keys = [w for w in items if isinstance(w, FooterKey) and w not in docked]
+        room = self.size.width - sum(key_width(w) for w in docked)
+        yield from fitting(keys, room)
+        yield from docked
+
+    def on_resize(self) -> None:
+        self.compact = self.app.size.width < COMPACT_BELOW
+        self.refresh(recompose=True)
+
+
+def _plain(items: Iterable[Widget]) -> bool:
+    """Only keys (no binding groups, which this does not measure)."""
+    return all(isinstance(item, FooterKey) for item in items)
