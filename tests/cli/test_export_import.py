@@ -311,15 +311,10 @@ def test_csv_refusals(cli: Cli, demo: Path, tmp_path: Path) -> None:
     not os.environ.get("AMTUI_TEST_POSTGRES"), reason="AMTUI_TEST_POSTGRES is not set"
 )
 def test_an_sqlite_export_restores_on_postgresql_identically(cli: Cli, export_file: Path) -> None:
-    from amtui.core.db import Database
+    from tests.conftest import wipe_postgres
 
     url = os.environ["AMTUI_TEST_POSTGRES"]
-    wipe = Database(url)
-    with wipe.connect(write=True) as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-        conn.commit()
-    wipe.dispose()
+    wipe_postgres(url)
     result = cli("--db", url, "import", "json", str(export_file))
     assert result.exit_code == 0, result.stderr
     again = cli("--db", url, "export")
