@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from datetime import tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from amtui.cli.context import runtime
+
+if TYPE_CHECKING:
+    from amtui.core.tool_import import ImportedLead, ImportedTask
 
 import_app = typer.Typer(help="Bring data in: an amtui export, or what other tools exported.")
 
@@ -168,3 +173,150 @@ def import_csv(
     ]
     summary = import_kind(rt.sql_db, candidate, rows)
     say(f"Imported {_summary(summary.rows)}")
+
+
+DRY_RUN_HELP = "Show what would be imported; write nothing."
+
+
+def _import_items(
+    ctx: typer.Context,
+    *,
+    dry_run: bool,
+    verbose: bool,
+    kinds: tuple[str, str],
+    tasks: Sequence[ImportedTask] = (),
+    leads: Sequence[ImportedLead] = (),
+    skipped: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Write what a parser read, one line per item and a summary, as `amtui intake` does."""
+    from amtui.cli.intake import _Printer
+    from amtui.cli.output import Format
+    from amtui.core.intake import Tally
+    from amtui.core.intake_store import Outcome
+    from amtui.core.tool_import import ToolImport
+
+    rt = runtime(ctx)
+    printer = _Printer(Format.TEXT, dry_run, verbose)
+    tally = Tally(kinds=kinds, mail=False)
+
+    def report(outcome: Outcome) -> None:
+        tally.count(outcome.kind)
+        printer(outcome)
+
+    for title, reason in skipped:
+        report(Outcome("skipped", title, note=reason))
+    with ToolImport(rt.db, now=rt.now, config=rt.config, dry_run=dry_run) as run:
+        for task in tasks:
+            report(run.receive_task(task))
+        for lead in leads:
+            report(run.receive_lead(lead))
+    printer.finish(tally)
+
+
+@import_app.command("taskwarrior")
+def import_taskwarrior(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="The output of `task export`, or - .")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list tasks already imported.")
+    ] = False,
+) -> None:
+    """Import Taskwarrior's tasks: descriptions, tags, due dates, priorities, projects (as
+    clients), annotations (as notes), done and open. Importing again adds only new tasks.
+
+    Example: amtui import taskwarrior tasks.json   (made by: task export > tasks.json)
+    """
+    from amtui.io.taskwarrior import parse_export, tasks_from_export
+
+    rt = runtime(ctx)
+    source = "stdin" if file == "-" else file
+    items = parse_export(read_input(file), source=source)
+    tasks, skipped = tasks_from_export(items, source=source, zone=rt.config.timezone)
+    _import_items(
+        ctx,
+        dry_run=dry_run,
+        verbose=verbose,
+        kinds=("new task", "new tasks"),
+        tasks=tasks,
+        skipped=skipped,
+    )
+
+
+def _zone_option(tz: str | None, default: tzinfo) -> tzinfo:
+    from amtui.core.validate import check_zone
+
+    name = check_zone(tz)
+    if name is None:
+        return default
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+TZ_HELP = "Zone of the file's times (default: your timezone), e.g. Europe/Moscow."
+
+
+@import_app.command("kommo")
+def import_kommo(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A Kommo / amoCRM lead export (CSV), or - .")],
+    tz: Annotated[str | None, typer.Option("--tz", help=TZ_HELP)] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="Currency of the budget column, e.g. RUB (default: yours).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list leads already imported.")
+    ] = False,
+) -> None:
+    """Import leads from a Kommo / amoCRM export (Russian or English columns): title, budget,
+    contact, stage (won and lost close the lead; worked ones count as answered), and every
+    other column as a brief answer. Importing again adds only new leads.
+
+    Example: amtui import kommo amocrm_export_leads.csv --tz Europe/Moscow --currency RUB
+    """
+    from amtui.io.tool_csv import read_kommo
+
+    rt = runtime(ctx)
+    source = "stdin" if file == "-" else file
+    leads = read_kommo(
+        read_input(file),
+        source=source,
+        zone=_zone_option(tz, rt.config.timezone),
+        currency=currency,
+    )
+    _import_items(
+        ctx, dry_run=dry_run, verbose=verbose, kinds=("new lead", "new leads"), leads=leads
+    )
+
+
+@import_app.command("asana")
+def import_asana(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="An Asana project's CSV export, or - .")],
+    tz: Annotated[str | None, typer.Option("--tz", help=TZ_HELP)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list tasks already imported.")
+    ] = False,
+) -> None:
+    """Import tasks from an Asana project's CSV export: name, notes, due date, tags,
+    assignee, the project as the client, a section named like a board column as its column,
+    done ones as done. Importing again adds only new tasks.
+
+    Example: amtui import asana "Website redesign.csv"
+    """
+    from amtui.io.tool_csv import read_asana
+
+    rt = runtime(ctx)
+    source = "stdin" if file == "-" else file
+    tasks = read_asana(
+        read_input(file),
+        source=source,
+        zone=_zone_option(tz, rt.config.timezone),
+        columns=rt.config.columns,
+    )
+    _import_items(
+        ctx, dry_run=dry_run, verbose=verbose, kinds=("new task", "new tasks"), tasks=tasks
+    )
