@@ -23,6 +23,7 @@ from amtui.cli import (
     misc,
     reminders,
     tasks,
+    transfer,
 )
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
@@ -154,6 +155,8 @@ app.command("show")(misc.show)
 app.command("search")(misc.search)
 app.add_typer(misc.db_app, name="db")
 app.add_typer(calendar.app, name="ics")
+app.command("export")(transfer.export)
+app.add_typer(transfer.import_app, name="import")
 app.command("demo")(misc.demo)
 app.command("tui")(tui)
 

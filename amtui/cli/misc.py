@@ -81,6 +81,36 @@ def db_path(ctx: typer.Context) -> None:
     print(Database(runtime(ctx).db_target()).display)
 
 
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Backup file or directory (default: a timestamped file beside the database)."
+        ),
+    ] = None,
+) -> None:
+    """Copy the database safely while amtui is in use (SQLite's online backup); never
+    overwrites a file. For PostgreSQL, use pg_dump.
+
+    Example: amtui db backup ~/backups/
+    """
+    from amtui.core.backup import backup_sqlite, backup_target
+    from amtui.core.errors import InputError
+    from amtui.core.sql import Database
+
+    rt = runtime(ctx)
+    database = Database(rt.db_target())
+    if database.path is None:
+        raise InputError(
+            f"amtui db backup copies SQLite files; back up PostgreSQL with pg_dump, e.g. "
+            f"pg_dump -Fc -f amtui.dump '{database.display}'"
+        )
+    made = backup_sqlite(database.path, backup_target(database.path, path, rt.now))
+    say(f"Backed up {database.path} to {made.path} ({made.size / 1_000_000:.1f} MB)")
+
+
 def demo(
     ctx: typer.Context,
     path: Annotated[
