@@ -257,3 +257,25 @@ def test_out_writes_a_file_and_bad_zones_are_refused(cli: Cli, data: Path, tmp_p
     )
     assert "not both" in cli.fails(2, "ics", "export", "--zone", "UTC", "--utc")
     assert "directory" in cli.fails(2, "ics", "export", "--out", str(tmp_path))
+
+
+def test_other_commands_load_neither_icalendar_nor_the_import_code() -> None:
+    """Commands import lazily: `amtui agenda` pays nothing for the calendar, feed or imports."""
+    import sys
+
+    code = (
+        "import sys; import amtui.cli.main; "
+        "print([m for m in ('icalendar', 'http.server', 'amtui.io.ics', 'amtui.io.ics_feed', "
+        "'amtui.core.archive', 'amtui.core.calendar', 'amtui.io.tool_csv', "
+        "'amtui.io.taskwarrior', 'amtui.core.tool_import') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
