@@ -8,6 +8,7 @@ rules (`amtui.core.sla` for the deadlines and ladder dates) like any other calle
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -19,8 +20,8 @@ from sqlmodel import Session
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import add_business_days, local_today, localize, to_utc
-from amtui.core.db import Database
-from amtui.core.errors import InputError
+from amtui.core.db import Database, check_sqlite_location
+from amtui.core.errors import InputError, StorageError
 from amtui.core.migrations import ensure_schema
 from amtui.core.models import Client, Contact, Lead, Reminder, Task, TaskTag
 from amtui.core.sla import answer_due, parse_ladder, step_due
@@ -41,25 +42,87 @@ class DemoSummary:
     reminders: int
 
 
-def create_demo(path: Path, *, now: datetime, config: Config) -> DemoSummary:
-    """Write a fresh demo database at `path`, replacing an earlier demo there (only a demo)."""
+def create_demo(
+    path: Path, *, now: datetime, config: Config, create_directory: bool = False
+) -> DemoSummary:
+    """Write a fresh demo database at `path`, replacing an earlier demo there (only a demo).
+
+    The demo is built in a temporary file beside `path` and renamed over it when complete, so
+    a process killed at any point leaves either the previous demo or the new one, never a half
+    one that the next `amtui demo` would refuse to replace. `create_directory` is for the
+    default location (amtui's data directory); an explicit --path must be in a directory that
+    exists.
+    """
     path = path.expanduser().resolve()
+    try:
+        check_sqlite_location(path, create_directory=create_directory)
+    except StorageError as error:  # a --path that cannot be a demo file is bad input
+        raise InputError(str(error)) from None
     if path.exists():
         _check_is_demo(path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    _remove_abandoned(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _unlink_database(temporary)
     try:
-        ensure_schema(db)
-        with db.write() as session:
-            counts = _Builder(session, now, config).build()
-        with db.connect() as conn:
-            conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
-            conn.commit()
-    finally:
-        db.dispose()
+        db = Database(temporary)
+        try:
+            ensure_schema(db)
+            with db.write() as session:
+                counts = _Builder(session, now, config).build()
+            with db.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
+                conn.commit()
+        finally:
+            db.dispose()
+        # One self-contained file to rename: the WAL folded in and switched off (amtui
+        # switches an amtui file back to WAL when it next opens it).
+        raw = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            raw.close()
+        _fsync(temporary)
+        # The old demo's WAL must not outlive it: it would be replayed into the new file.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(temporary, path)
+        _fsync(path.parent)
+    except BaseException:
+        _unlink_database(temporary)
+        raise
     return DemoSummary(path, *counts)
+
+
+def _unlink_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Temporary files of demo runs that were killed (their process is gone)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = leftover.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+        if pid.isdigit() and not _running(int(pid)):
+            _unlink_database(leftover)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_is_demo(path: Path) -> None:

@@ -54,3 +54,17 @@ def db(isolated: Path) -> Iterator[object]:
     ensure_schema(database)
     yield database
     database.dispose()
+
+
+def wipe_postgres(url: str) -> None:
+    """Empty the PostgreSQL database a test may wipe (AMTUI_TEST_POSTGRES): a fresh schema."""
+    from amtui.core.db import Database
+
+    wipe = Database(url)
+    try:
+        with wipe.connect(write=True) as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+            conn.commit()
+    finally:
+        wipe.dispose()

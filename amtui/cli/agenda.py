@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option
+from amtui.cli.output import MAX_DAYS, Format, format_option, limit_option
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -21,13 +22,16 @@ def agenda(
         str | None, typer.Option("--date", help="Which day (any date expression; default today).")
     ] = None,
     days: Annotated[
-        int | None, typer.Option(help="How many days of upcoming deadlines (default 7).", min=0)
+        int | None,
+        typer.Option(help="How many days of upcoming deadlines (default 7).", min=0, max=MAX_DAYS),
     ] = None,
-    limit: Annotated[
-        int, typer.Option(help="At most this many items per section (0: all).", min=0)
-    ] = 50,
+    limit: int = limit_option(50, "At most this many items per section (0: all)."),
     client: Annotated[
-        str | None, typer.Option(help="Only what concerns this client (name or C3).")
+        str | None,
+        typer.Option(
+            help="Only what concerns this client (name or C3).",
+            autocompletion=completion.client_names,
+        ),
     ] = None,
     fmt: Format = format_option(),
 ) -> None:

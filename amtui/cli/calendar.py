@@ -59,18 +59,10 @@ def export(
 
     Example: amtui ics export --out ~/amtui.ics
     """
-    rt = runtime(ctx)
-    body = _render(rt, _zone(zone, utc))
-    if out is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(body)
-        sys.stdout.buffer.flush()
-        return
-    from amtui.cli.output import say
-    from amtui.io.files import write_bytes
+    from amtui.cli.transfer import write_output
 
-    write_bytes(out, body)
-    say(f"Wrote {body.count(b'BEGIN:VEVENT')} events to {out}")
+    body = _render(runtime(ctx), _zone(zone, utc))
+    write_output(body, out, f"{body.count(b'BEGIN:VEVENT')} events")
 
 
 @app.command("serve")

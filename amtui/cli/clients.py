@@ -7,13 +7,19 @@ from typing import Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
 from amtui.cli.output import Format, format_option, print_json, print_table, say
 
 app = typer.Typer(help="Clients (accounts): time zone, owner, KAM scores, relationship stage.")
 contacts = typer.Typer(help="Contacts: the people at a client.")
 
-ClientRef = Annotated[str, typer.Argument(help="Client name (any case) or reference, e.g. C3.")]
+ClientRef = Annotated[
+    str,
+    typer.Argument(
+        help="Client name (any case) or reference, e.g. C3.", autocompletion=completion.client_names
+    ),
+]
 STAGE_HELP = "tactical, operational, functional or strategic."
 
 
@@ -167,7 +173,12 @@ def add_contact(
 @contacts.command("list")
 def list_contacts(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Argument(help="Only this client (name or C3).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this client (name or C3).", autocompletion=completion.client_names
+        ),
+    ] = None,
     fmt: Format = format_option(),
 ) -> None:
     """List contacts, of one client or of all.
@@ -231,7 +242,12 @@ def import_contacts(
 @contacts.command("export")
 def export_contacts(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Argument(help="Only this client (name or C3).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this client (name or C3).", autocompletion=completion.client_names
+        ),
+    ] = None,
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
     ] = None,

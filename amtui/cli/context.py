@@ -44,11 +44,25 @@ class Runtime:
         return datetime.now(UTC)
 
     def db_target(self) -> str:
-        """Where the data is: --db, then AMTUI_DB, then the config's db, then the default file."""
+        """Where the data is: --db, then AMTUI_DB, then the config's db, then the default file.
+        One given but empty is refused (exit 2): it must not quietly mean the default."""
         from amtui.core.config import default_db_path
+        from amtui.core.errors import InputError
 
-        target = self.db_option or os.environ.get("AMTUI_DB") or self.config.db
-        return str(target) if target else str(default_db_path())
+        for where, target in (("--db", self.db_option), ("AMTUI_DB", os.environ.get("AMTUI_DB"))):
+            if target is not None:
+                if not target.strip():
+                    raise InputError(
+                        f"{where} is empty; give a database file or URL"
+                        + (", or unset it" if where == "AMTUI_DB" else "")
+                    )
+                return target
+        return str(self.config.db) if self.config.db else str(default_db_path())
+
+    def settled(self) -> bool:
+        """The database is where the config file or amtui's default puts it, not a one-off
+        --db or AMTUI_DB: a settled place whose directory amtui may create on first use."""
+        return self.db_option is None and os.environ.get("AMTUI_DB") is None
 
     @cached_property
     def db(self) -> Database:
@@ -73,12 +87,19 @@ class Runtime:
         """Open (creating or upgrading the schema if needed) and say so on stderr."""
         from pathlib import Path
 
-        from amtui.core.db import Database
+        from amtui.core.db import Database, check_sqlite_location
+        from amtui.core.errors import InputError
         from amtui.core.migrations import ensure_schema
 
         database = Database(target)
-        if database.path is not None:
-            database.path.parent.mkdir(parents=True, exist_ok=True)
+        if database.is_sqlite:
+            if database.path is None:
+                raise InputError(
+                    "an in-memory database would vanish when the command ends; give a file"
+                )
+            # A directory named by --db or AMTUI_DB must exist: a typo there must not start an
+            # empty database somewhere unexpected.
+            check_sqlite_location(database.path, create_directory=self.settled())
         self.opened.append(database)
         report = ensure_schema(database)
         if report.changed and report.from_version > 0:

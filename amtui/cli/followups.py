@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, format_option, print_json, print_table
+from amtui.cli.output import Cell, Format, format_option, limit_option, print_json, print_table
 
 
 def followups(
@@ -15,7 +15,7 @@ def followups(
     all_: Annotated[
         bool, typer.Option("--all", help="Also open leads with no ladder running.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """The follow-up ladder of every open lead: step, next follow-up and the client's time.

@@ -6,8 +6,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+from amtui.cli.output import (
+    Cell,
+    Format,
+    confirm,
+    format_option,
+    limit_option,
+    print_json,
+    print_table,
+    say,
+)
+from amtui.core import vocabulary
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -15,7 +26,15 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Leads: enquiries from clients and partner agencies, from any channel.")
 
-Ref = Annotated[str, typer.Argument(help="Lead reference, e.g. L7 (or just 7).")]
+Ref = Annotated[
+    str,
+    typer.Argument(
+        help="Lead reference, e.g. L7 (or just 7).",
+        autocompletion=completion.lead_references,
+    ),
+]
+CHANNELS = completion.choices(*vocabulary.CHANNELS)
+SOURCES = completion.choices(*vocabulary.SOURCES)
 CHANNEL_HELP = "email, phone, social, messenger, web-brief, meeting, referral or other."
 
 
@@ -23,16 +42,23 @@ CHANNEL_HELP = "email, phone, social, messenger, web-brief, meeting, referral or
 def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What the lead is about.")],
-    source: Annotated[str, typer.Option(help="client or partner.")] = "client",
+    source: Annotated[
+        str, typer.Option(help="client or partner.", autocompletion=SOURCES)
+    ] = "client",
     partner: Annotated[
         str | None,
         typer.Option(help="Partner agency that passed it on (implies --source partner)."),
     ] = None,
-    channel: Annotated[str, typer.Option(help=CHANNEL_HELP)] = "email",
+    channel: Annotated[str, typer.Option(help=CHANNEL_HELP, autocompletion=CHANNELS)] = "email",
     contact: Annotated[str | None, typer.Option(help="Contact person's name.")] = None,
     email: Annotated[str | None, typer.Option(help="Contact email.")] = None,
     phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
-    client: Annotated[str | None, typer.Option(help="Client name or C3 (created if new).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            help="Client name or C3 (created if new).", autocompletion=completion.client_names
+        ),
+    ] = None,
     value: Annotated[str | None, typer.Option(help="Expected value, e.g. 12000 or 12k.")] = None,
     currency: Annotated[str | None, typer.Option(help="Currency code, e.g. EUR.")] = None,
     received: Annotated[
@@ -96,11 +122,16 @@ def list_(
     waiting: Annotated[
         bool, typer.Option("--waiting", help="Only leads waiting for a first response.")
     ] = False,
-    client: Annotated[str | None, typer.Option(help="Only this client (name or C3).")] = None,
-    source: Annotated[str | None, typer.Option(help="client or partner.")] = None,
-    channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP)] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(help="Only this client (name or C3).", autocompletion=completion.client_names),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="client or partner.", autocompletion=SOURCES)
+    ] = None,
+    channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP, autocompletion=CHANNELS)] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include won and lost leads.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """List leads, most urgent first (waiting for a first response, oldest first).
@@ -181,11 +212,16 @@ def edit(
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     source: Annotated[str | None, typer.Option(help="client or partner.")] = None,
     partner: Annotated[str | None, typer.Option(help="Partner agency name.")] = None,
-    channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP)] = None,
+    channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP, autocompletion=CHANNELS)] = None,
     contact: Annotated[str | None, typer.Option(help="Contact person's name.")] = None,
     email: Annotated[str | None, typer.Option(help="Contact email.")] = None,
     phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
-    client: Annotated[str | None, typer.Option(help="Client name or C3 ('none' unlinks).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            help="Client name or C3 ('none' unlinks).", autocompletion=completion.client_names
+        ),
+    ] = None,
     value: Annotated[str | None, typer.Option(help="Expected value ('none' clears).")] = None,
     currency: Annotated[str | None, typer.Option(help="Currency code.")] = None,
     received: Annotated[str | None, typer.Option(help="When it arrived.")] = None,
@@ -306,7 +342,13 @@ def respond(
 def stage(
     ctx: typer.Context,
     reference: Ref,
-    to: Annotated[str, typer.Argument(help="contacted, briefed, proposal-sent or negotiating.")],
+    to: Annotated[
+        str,
+        typer.Argument(
+            help="contacted, briefed, proposal-sent or negotiating.",
+            autocompletion=completion.choices(*vocabulary.OPEN_STAGES[1:]),
+        ),
+    ],
     note: Annotated[str | None, typer.Option(help="A note for the timeline.")] = None,
 ) -> None:
     """Move a lead along the pipeline; proposal-sent starts the follow-up ladder.
@@ -364,7 +406,11 @@ def win(
     ctx: typer.Context,
     reference: Ref,
     client: Annotated[
-        str | None, typer.Option(help="Client to link (name or C3; created if new).")
+        str | None,
+        typer.Option(
+            help="Client to link (name or C3; created if new).",
+            autocompletion=completion.client_names,
+        ),
     ] = None,
 ) -> None:
     """Close a lead as won: link or create the client and add the starter tasks.

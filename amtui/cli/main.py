@@ -23,6 +23,7 @@ from amtui.cli import (
     misc,
     reminders,
     tasks,
+    transfer,
 )
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
@@ -71,7 +72,7 @@ app = typer.Typer(
     help="amtui: leads, client tasks, deadlines and follow-ups for account managers.\n\n"
     "Run without a command to open the full-screen app.",
     invoke_without_command=True,
-    add_completion=False,
+    add_completion=True,  # Typer's --install-completion and --show-completion (README)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -112,7 +113,9 @@ def main(
 
 
 def _on_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    from amtui.cli.output import is_terminal
+
+    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
 
 
 def _open_app(runtime: Runtime) -> None:
@@ -128,7 +131,13 @@ def tui(ctx: typer.Context) -> None:
     Example: amtui --db ~/work/amtui.db tui
     """
     from amtui.cli.context import runtime
+    from amtui.core.errors import InputError
 
+    if not _on_terminal():
+        raise InputError(
+            "the full-screen app needs a terminal on stdin and stdout; for scripts use "
+            "`amtui agenda`, `amtui task list` and the other commands"
+        )
     _open_app(runtime(ctx))
 
 
@@ -146,6 +155,8 @@ app.command("show")(misc.show)
 app.command("search")(misc.search)
 app.add_typer(misc.db_app, name="db")
 app.add_typer(calendar.app, name="ics")
+app.command("export")(transfer.export)
+app.add_typer(transfer.import_app, name="import")
 app.command("demo")(misc.demo)
 app.command("tui")(tui)
 

@@ -7,15 +7,21 @@ from typing import Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option, print_json, print_table, say
+from amtui.cli.output import Format, format_option, limit_option, print_json, print_table, say
 
 db_app = typer.Typer(help="Where the data lives.")
 
 
 def show(
     ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(help="Any reference: T12, L7, C3 or R5.")],
+    reference: Annotated[
+        str,
+        typer.Argument(
+            help="Any reference: T12, L7, C3 or R5.", autocompletion=completion.any_references
+        ),
+    ],
     fmt: Format = format_option(),
 ) -> None:
     """Show any record by its reference.
@@ -38,7 +44,7 @@ def show(
 def search(
     ctx: typer.Context,
     text: Annotated[list[str], typer.Argument(help="Words to look for (any case, any script).")],
-    limit: Annotated[int, typer.Option(help="At most this many per kind of record.", min=1)] = 20,
+    limit: int = limit_option(20, "At most this many per kind of record.", minimum=1),
     fmt: Format = format_option(),
 ) -> None:
     """Search tasks, leads, clients, contacts and reminders; open records first.
@@ -75,6 +81,36 @@ def db_path(ctx: typer.Context) -> None:
     print(Database(runtime(ctx).db_target()).display)
 
 
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Backup file or directory (default: a timestamped file beside the database)."
+        ),
+    ] = None,
+) -> None:
+    """Copy the database safely while amtui is in use (SQLite's online backup); never
+    overwrites a file. For PostgreSQL, use pg_dump.
+
+    Example: amtui db backup ~/backups/
+    """
+    from amtui.core.backup import backup_sqlite, backup_target
+    from amtui.core.errors import InputError
+    from amtui.core.sql import Database
+
+    rt = runtime(ctx)
+    database = Database(rt.db_target())
+    if database.path is None:
+        raise InputError(
+            f"amtui db backup copies SQLite files; back up PostgreSQL with pg_dump, e.g. "
+            f"pg_dump -Fc -f amtui.dump '{database.display}'"
+        )
+    made = backup_sqlite(database.path, backup_target(database.path, path, rt.now))
+    say(f"Backed up {database.path} to {made.path} ({made.size / 1_000_000:.1f} MB)")
+
+
 def demo(
     ctx: typer.Context,
     path: Annotated[
@@ -91,7 +127,7 @@ def demo(
 
     rt = runtime(ctx)
     target = path or default_db_path().with_name("demo.db")
-    summary = create_demo(target, now=rt.now, config=rt.config)
+    summary = create_demo(target, now=rt.now, config=rt.config, create_directory=path is None)
     say(
         f"Demo database ready: {summary.path}\n"
         f"  {summary.clients} clients, {summary.leads} leads, {summary.tasks} tasks, "

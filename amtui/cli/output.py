@@ -29,10 +29,21 @@ class Format(StrEnum):
 
 
 FORMAT_HELP = "Output format: text (aligned columns), md (a Markdown table) or json."
+#: Upper bounds of the numeric options, so a huge number is a usage error (exit 2) rather
+#: than an overflow deep in SQLite or date arithmetic.
+MAX_LIMIT = 1_000_000
+MAX_DAYS = 3660  # ten years of upcoming deadlines
 
 
 def format_option() -> Any:
     return typer.Option(Format.TEXT, "--format", "-f", help=FORMAT_HELP, case_sensitive=False)
+
+
+def limit_option(
+    default: int = 200, help: str = "At most this many (0: no limit).", minimum: int = 0
+) -> Any:
+    """`--limit N` of every list, bounded so a huge number is a usage error (exit 2)."""
+    return typer.Option(default, "--limit", help=help, min=minimum, max=MAX_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -66,10 +77,19 @@ def toned(parts: Iterable[Any]) -> Cell:
     return Cell("".join(part.text for part in parts), TONE_STYLES[strongest])
 
 
+def is_terminal(stream: Any) -> bool:
+    """True for a stream on a terminal; False off one, and for a stream the shell closed
+    (`<&-`, `>&-` leave Python's sys.stdin/sys.stdout as None)."""
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (ValueError, OSError):  # closed under us
+        return False
+
+
 def styled() -> bool:
     """Colour and bold only on a terminal, and never with NO_COLOR set: otherwise plain text
     without a single escape sequence (README, "The agenda")."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return is_terminal(sys.stdout) and not os.environ.get("NO_COLOR")
 
 
 def _text(cell: CellLike) -> str:
@@ -168,10 +188,11 @@ def confirm(question: str, *, yes: bool) -> None:
     """Ask before destroying data; scripts must say --yes. Declining exits 1 (nothing done)."""
     if yes:
         return
-    if not sys.stdin.isatty():
+    if not is_terminal(sys.stdin):
         raise InputError(
             "refusing to delete without confirmation; add --yes when not on a terminal"
         )
-    if not typer.confirm(clean(question), default=False):
+    # The question goes to stderr: with stdout sent to a file or a pipe it is still seen.
+    if not typer.confirm(clean(question), default=False, err=True):
         note("Nothing deleted.")
         raise typer.Exit(1)

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, format_option, print_json, print_table, say
+from amtui.cli.output import Cell, Format, format_option, limit_option, print_json, print_table, say
+from amtui.core import vocabulary
 
 if TYPE_CHECKING:
     from amtui.core.describe import View
@@ -15,7 +17,14 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Reminders: a time at which something about a lead, client or task is due.")
 
-Ref = Annotated[str, typer.Argument(help="Reminder reference, e.g. R5 (or just 5).")]
+Ref = Annotated[
+    str,
+    typer.Argument(
+        help="Reminder reference, e.g. R5 (or just 5).",
+        autocompletion=completion.reminder_references,
+    ),
+]
+KINDS = completion.choices(*vocabulary.MANUAL_KINDS)
 
 
 @app.command("add")
@@ -26,9 +35,15 @@ def add(
         str, typer.Option("--at", help="When: any date expression; a date alone means 09:00.")
     ],
     about: Annotated[
-        str | None, typer.Option(help="The lead, client or task it is about: L7, C3 or T12.")
+        str | None,
+        typer.Option(
+            help="The lead, client or task it is about: L7, C3 or T12.",
+            autocompletion=completion.subject_references,
+        ),
     ] = None,
-    kind: Annotated[str, typer.Option(help="custom, call or payment.")] = "custom",
+    kind: Annotated[
+        str, typer.Option(help="custom, call or payment.", autocompletion=KINDS)
+    ] = "custom",
 ) -> None:
     """Add a reminder. A trailing 'client' in --at means the client's time zone.
 
@@ -48,8 +63,14 @@ def add(
 def list_(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Include done reminders.")] = False,
-    about: Annotated[str | None, typer.Option(help="Only reminders about L7, C3 or T12.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    about: Annotated[
+        str | None,
+        typer.Option(
+            help="Only reminders about L7, C3 or T12.",
+            autocompletion=completion.subject_references,
+        ),
+    ] = None,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """List open reminders by when they are due.
@@ -88,7 +109,13 @@ def list_(
 @app.command("done")
 def done(
     ctx: typer.Context,
-    references: Annotated[list[str], typer.Argument(help="One or more reminders, e.g. R5 R6.")],
+    references: Annotated[
+        list[str],
+        typer.Argument(
+            help="One or more reminders, e.g. R5 R6.",
+            autocompletion=completion.open_reminder_references,
+        ),
+    ],
 ) -> None:
     """Mark reminders done; a follow-up step done without a reply schedules the next step.
 
@@ -96,11 +123,11 @@ def done(
     """
     from amtui.core.describe import reminder_text, reminder_title
     from amtui.core.describe_leads import step_line
-    from amtui.core.reminders import complete_reminder
+    from amtui.core.reminders import complete_reminders
 
     rt = runtime(ctx)
-    for reference in references:
-        result = complete_reminder(rt.db, reference, now=rt.now, config=rt.config)
+    # One transaction: `remind done R1 R999` changes nothing.
+    for result in complete_reminders(rt.db, references, now=rt.now, config=rt.config):
         reminder = result.row.reminder
         say(f"Done {reminder.ref}: {reminder_text(rt.view, reminder)}")
         if result.next_step is not None:
@@ -116,7 +143,9 @@ def edit(
     reference: Ref,
     text: Annotated[str | None, typer.Option(help="New text.")] = None,
     at: Annotated[str | None, typer.Option("--at", help="New time (clears a snooze).")] = None,
-    kind: Annotated[str | None, typer.Option(help="custom, call or payment.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="custom, call or payment.", autocompletion=KINDS)
+    ] = None,
 ) -> None:
     """Change a reminder's text, time or kind.
 

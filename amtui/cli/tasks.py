@@ -6,8 +6,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, confirm, format_option, print_json, print_table, say
+from amtui.cli.output import (
+    Cell,
+    Format,
+    confirm,
+    format_option,
+    limit_option,
+    print_json,
+    print_table,
+    say,
+)
+from amtui.core import vocabulary
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -16,7 +27,14 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Tasks: kanban cards with subtasks, due dates, tags and assignees.")
 
-Ref = Annotated[str, typer.Argument(help="Task reference, e.g. T12 (or just 12).")]
+PRI = completion.choices(*vocabulary.PRIORITIES)
+Ref = Annotated[
+    str,
+    typer.Argument(
+        help="Task reference, e.g. T12 (or just 12).",
+        autocompletion=completion.task_references,
+    ),
+]
 
 
 def add(
@@ -29,12 +47,27 @@ def add(
         ),
     ],
     due: Annotated[str | None, typer.Option(help="Due date or time, e.g. 'fri 15:00'.")] = None,
-    client: Annotated[str | None, typer.Option(help="Client name or C-reference.")] = None,
-    lead: Annotated[str | None, typer.Option(help="Lead this task belongs to (L7).")] = None,
-    parent: Annotated[str | None, typer.Option(help="Make it a subtask of this task (T3).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(help="Client name or C-reference.", autocompletion=completion.client_names),
+    ] = None,
+    lead: Annotated[
+        str | None,
+        typer.Option(
+            help="Lead this task belongs to (L7).",
+            autocompletion=completion.open_lead_references,
+        ),
+    ] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option(
+            help="Make it a subtask of this task (T3).",
+            autocompletion=completion.open_task_references,
+        ),
+    ] = None,
     column: Annotated[str | None, typer.Option("--col", help="Board column.")] = None,
     priority: Annotated[
-        str | None, typer.Option("--pri", help="low, normal, high or urgent.")
+        str | None, typer.Option("--pri", help="low, normal, high or urgent.", autocompletion=PRI)
     ] = None,
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
     assignee: Annotated[str | None, typer.Option(help="Person or role, e.g. copywriter.")] = None,
@@ -83,13 +116,16 @@ app.command("add")(add)
 def list_(
     ctx: typer.Context,
     column: Annotated[str | None, typer.Option("--col", help="Only this column.")] = None,
-    client: Annotated[str | None, typer.Option(help="Only this client (name or C3).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(help="Only this client (name or C3).", autocompletion=completion.client_names),
+    ] = None,
     tag: Annotated[str | None, typer.Option(help="Only tasks with this tag.")] = None,
     assignee: Annotated[
         str | None, typer.Option(help="Only tasks for this person or role.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include done tasks.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many (0: no limit).", min=0)] = 200,
+    limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
     """List open cards in board order.
@@ -169,9 +205,14 @@ def edit(
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
     due: Annotated[str | None, typer.Option(help="New due date ('none' clears).")] = None,
-    client: Annotated[str | None, typer.Option(help="Client name or C3 ('none' clears).")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            help="Client name or C3 ('none' clears).", autocompletion=completion.client_names
+        ),
+    ] = None,
     priority: Annotated[
-        str | None, typer.Option("--pri", help="low, normal, high, urgent.")
+        str | None, typer.Option("--pri", help="low, normal, high, urgent.", autocompletion=PRI)
     ] = None,
     assignee: Annotated[str | None, typer.Option(help="Person or role ('none' clears).")] = None,
     estimate: Annotated[str | None, typer.Option(help="Estimate, e.g. 2h ('none' clears).")] = None,
@@ -218,17 +259,23 @@ def _report(rt: Runtime, result: TaskResult) -> None:
 @app.command("done")
 def done(
     ctx: typer.Context,
-    references: Annotated[list[str], typer.Argument(help="One or more tasks, e.g. T12 T13.")],
+    references: Annotated[
+        list[str],
+        typer.Argument(
+            help="One or more tasks, e.g. T12 T13.",
+            autocompletion=completion.open_task_references,
+        ),
+    ],
 ) -> None:
     """Mark tasks done (a card moves to the last column).
 
     Example: amtui task done T12
     """
-    from amtui.core.tasks import complete_task
+    from amtui.core.tasks import complete_tasks
 
     rt = runtime(ctx)
-    for reference in references:
-        result = complete_task(rt.db, reference, now=rt.now, config=rt.config)
+    # One transaction: `task done T1 T999` changes nothing.
+    for result in complete_tasks(rt.db, references, now=rt.now, config=rt.config):
         extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
         say(f"Done {result.task.ref}: {result.task.title}{extra}")
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 APP_NAME = "amtui"
 DEFAULT_COLUMNS = ("Backlog", "To do", "In progress", "Review", "Done")
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEK_MINUTES = 7 * 24 * 60
 
 
 class ConfigError(InputError):
@@ -179,6 +180,8 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     reader = _Reader(raw, path)
     values: dict[str, Any] = {"path": path}
     values["db"] = reader.string("db")
+    if values["db"] is not None and not values["db"].strip():
+        raise reader.fail("db", "a database file or URL (leave it out for the default)")
     zone = reader.string("timezone")
     values["timezone"] = _zone(zone, path) if zone is not None else system_timezone()
     values["date_order"] = reader.choice("date_order", ("dmy", "mdy"), "dmy")
@@ -196,12 +199,14 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     if new_column not in columns:
         raise ConfigError(f"{path}: board.new_task_column must be one of {', '.join(columns)}")
     values["new_task_column"] = new_column
-    values["done_recent_days"] = board.integer("done_recent_days", 7, minimum=0)
+    values["done_recent_days"] = board.integer("done_recent_days", 7, minimum=0, maximum=3660)
 
-    values["agenda_days"] = reader.table("agenda").integer("days", 7, minimum=0)
+    values["agenda_days"] = reader.table("agenda").integer("days", 7, minimum=0, maximum=3660)
 
     leads = reader.table("leads")
-    values["first_response_minutes"] = leads.integer("first_response_minutes", 15, minimum=1)
+    values["first_response_minutes"] = leads.integer(
+        "first_response_minutes", 15, minimum=1, maximum=WEEK_MINUTES
+    )
     values["first_response_clock"] = leads.choice(
         "first_response_clock", ("always", "working-hours"), "always"
     )
@@ -212,7 +217,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     ladder = leads.string("followup_ladder") or Config.followup_ladder
     _ladder(ladder, path)
     values["followup_ladder"] = ladder
-    values["answer_warning_minutes"] = leads.integer("answer_warning_minutes", 60, minimum=0)
+    values["answer_warning_minutes"] = leads.integer(
+        "answer_warning_minutes", 60, minimum=0, maximum=WEEK_MINUTES
+    )
     win_tasks = leads.string_list("win_tasks")
     values["win_tasks"] = tuple(win_tasks) if win_tasks is not None else Config.win_tasks
 
@@ -293,10 +300,10 @@ class _Reader:
             raise self.fail(key, "one of " + ", ".join(choices))
         return value
 
-    def integer(self, key: str, default: int, *, minimum: int) -> int:
+    def integer(self, key: str, default: int, *, minimum: int, maximum: int) -> int:
         value = self.raw.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.fail(key, f"a whole number ≥ {minimum}")
+        if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+            raise self.fail(key, f"a whole number from {minimum} to {maximum}")
         return value
 
     def string_list(self, key: str) -> list[str] | None:

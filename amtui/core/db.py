@@ -17,7 +17,9 @@ take no lock. amtui's write transactions are a few milliseconds, so a team never
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +30,8 @@ from sqlalchemy import event, exc
 from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session
 
-from amtui.core.errors import StorageError
-from amtui.core.text import fold
+from amtui.core.errors import InputError, StorageError
+from amtui.core.text import fold, one_line
 
 BUSY_TIMEOUT_MS = 10_000
 #: The advisory lock every amtui write transaction holds on PostgreSQL ("amtui" in ASCII).
@@ -37,17 +39,69 @@ WRITE_LOCK_KEY = 0x616D747569
 _PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
 
 
+_URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
+
+
 def database_url(target: str | Path) -> sa.URL:
-    """Turn a file path or an SQLAlchemy URL string into a URL."""
+    """Turn a file path or an SQLAlchemy URL string into a URL; an empty one, a URL that is
+    not one, or a scheme amtui cannot use is refused (exit 2) before anything is opened."""
     text = str(target)
+    if not text.strip():
+        raise InputError(f"the database location is empty; give {_URL_EXAMPLES}")
     if "://" in text:
         try:
-            return sa.make_url(text)
+            url = sa.make_url(text)
         except exc.ArgumentError:
-            raise StorageError(
-                f"not a database URL: {text!r} (e.g. postgresql://host/db)"
+            raise InputError(
+                f"not a database URL: {one_line(text)!r}; give {_URL_EXAMPLES}"
             ) from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise InputError(
+                f"cannot keep data in a {one_line(url.get_backend_name())!r} database; "
+                f"give {_URL_EXAMPLES}"
+            )
+        return url
     return sa.URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+
+
+def check_sqlite_location(path: Path, *, create_directory: bool = False) -> None:
+    """Refuse a place SQLite cannot keep amtui's data, before SQLite touches it: a directory, a
+    FIFO (opening it would block), a device such as /dev/null (it would swallow every write),
+    or a new file in a directory that does not exist (a typo in --db must not create data
+    somewhere unexpected) or cannot be written. `create_directory` is for amtui's own default
+    location, whose directory is created on first use."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:  # a file where a directory should be, a loop of links…
+        raise StorageError(f"cannot open database {path}: {error.strerror}") from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise StorageError(
+                f"cannot open database {path}: it is a directory; give the path of a file"
+            )
+        if not stat.S_ISREG(mode):
+            raise StorageError(
+                f"cannot open database {path}: it is not a regular file (a device, FIFO or "
+                "socket); give the path of a file"
+            )
+        return
+    directory = path.parent
+    if not directory.is_dir():
+        if create_directory and not directory.exists():
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageError(f"cannot create {directory}: {error.strerror}") from None
+            return
+        raise StorageError(
+            f"cannot create database {path}: the directory {directory} does not exist"
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"cannot create database {path}: the directory {directory} is not writable"
+        )
 
 
 class Database:

@@ -339,7 +339,8 @@ class Tally:
         return self.leads + self.replies + self.sent + self.updated
 
     def count(self, outcome: str) -> None:
-        attribute = {"lead": "leads", "contact": "leads", "reply": "replies"}.get(outcome, outcome)
+        new = {"lead": "leads", "contact": "leads", "task": "leads", "reply": "replies"}
+        attribute = new.get(outcome, outcome)
         setattr(self, attribute, getattr(self, attribute) + 1)
 
     def add(self, other: Tally) -> None:

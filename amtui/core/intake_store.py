@@ -58,7 +58,8 @@ from amtui.core.text import fold
 class Outcome:
     """What intake did (or, in a dry run, would do) with one item."""
 
-    kind: str  # "lead", "reply", "sent", "seen", "skipped"; "contact", "updated" for vCards
+    kind: str  # "lead", "reply", "sent", "seen", "skipped"; "contact", "updated" for vCards;
+    # "task" for tasks from another tool (`amtui.core.tool_import`)
     title: str
     ref: str | None = None  # "L12" (None in a dry run for a new lead); a contact's client
     note: str = ""  # why it was skipped, a date that was replaced, a sender that was unclear
@@ -73,6 +74,7 @@ class Outcome:
             "skipped": "skipped",
             "contact": "would add contact at" if dry_run else "new contact at",
             "updated": "would update contact at" if dry_run else "updated contact at",
+            "task": "would create task" if dry_run else "new task",
         }
         head = verbs[self.kind] + (f" {self.ref}" if self.ref else "")
         tail = f" ({self.note})" if self.note else ""

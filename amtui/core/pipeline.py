@@ -233,7 +233,7 @@ def log_lead(
     kind = check_choice(kind, LOG_KINDS, "contact kind")
     with db.write() as session:
         lead = _open_lead(session, reference)
-        occurred = _resolve_time(at, session, lead, now=now, config=config) if at else now
+        occurred = now if at is None else _resolve_time(at, session, lead, now=now, config=config)
         return log_contact(
             session,
             lead,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from amtui.core.dates import to_utc
 from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.followups import advance_ladder
-from amtui.core.lookup import fetch, fetch_any
+from amtui.core.lookup import fetch, fetch_any, fetch_each
 from amtui.core.models import Client, Lead, Reminder, Task, effective_due
 from amtui.core.refs import Kind, parse_ref, ref
 from amtui.core.validate import check_choice, check_name
@@ -88,17 +89,31 @@ class Completed:
 
 def complete_reminder(db: Database, reference: str, *, now: datetime, config: Config) -> Completed:
     """Mark a reminder done; a follow-up step done without a reply schedules the next one."""
+    return complete_reminders(db, [reference], now=now, config=config)[0]
+
+
+def complete_reminders(
+    db: Database, references: Sequence[str], *, now: datetime, config: Config
+) -> list[Completed]:
+    """Mark several reminders done in one transaction: all or nothing. An unknown reference,
+    one given twice or a reminder already done refuses the lot before anything changes."""
     with db.write() as session:
-        reminder = fetch(session, Reminder, reference)
-        if reminder.done_at is not None:
-            raise InputError(f"{reminder.ref} is already done")
-        reminder.done_at = now
-        result = Completed(reminder_rows(session, [reminder])[0])
-        if reminder.kind in LADDER_KINDS:
-            result.next_step = advance_ladder(session, reminder, now=now, config=config)
-            lead = session.get(Lead, reminder.lead_id) if reminder.lead_id else None
-            result.went_cold = result.next_step is None and lead is not None and bool(lead.cold_at)
-    return result
+        reminders = fetch_each(session, Reminder, references)
+        done = [r.ref for r in reminders if r.done_at is not None]
+        if done:
+            raise InputError(f"{', '.join(done)} {'is' if len(done) == 1 else 'are'} already done")
+        results = []
+        for reminder in reminders:
+            reminder.done_at = now
+            result = Completed(reminder_rows(session, [reminder])[0])
+            if reminder.kind in LADDER_KINDS:
+                result.next_step = advance_ladder(session, reminder, now=now, config=config)
+                lead = session.get(Lead, reminder.lead_id) if reminder.lead_id else None
+                result.went_cold = (
+                    result.next_step is None and lead is not None and bool(lead.cold_at)
+                )
+            results.append(result)
+    return results
 
 
 def snooze_until(

@@ -9,6 +9,7 @@ and details are read in `amtui.core.task_queries`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +30,7 @@ from amtui.core.drafts import (
     resolve_priority,
 )
 from amtui.core.errors import InputError
-from amtui.core.lookup import fetch, find_client
+from amtui.core.lookup import fetch, fetch_each, find_client
 from amtui.core.models import Client, Lead, Task, TaskTag
 from amtui.core.refs import Kind, ref
 from amtui.core.task_queries import tags_of
@@ -252,18 +253,36 @@ def reorder_task(db: Database, reference: str, offset: int, *, now: datetime) ->
 
 def complete_task(db: Database, reference: str, *, now: datetime, config: Config) -> TaskResult:
     """Mark a task done; a card goes to the done column and its open subtasks are done too."""
+    return complete_tasks(db, [reference], now=now, config=config)[0]
+
+
+def complete_tasks(
+    db: Database, references: Sequence[str], *, now: datetime, config: Config
+) -> list[TaskResult]:
+    """Mark several tasks done in one transaction: all or nothing. An unknown reference, one
+    given twice or a task already done refuses the lot before anything changes. A subtask of
+    a card in the same call is done with its card (and reported with it)."""
     with db.write() as session:
-        task = fetch(session, Task, reference)
-        if task.done_at is not None:
-            raise InputError(f"{task.ref} is already done")
-        if task.parent_id is not None:
-            task.done_at = now
-            task.updated_at = now
-            record_activity(session, task, ActivityKind.DONE, now=now)
-            completed = 0
-        else:
-            completed = _move(session, task, config.done_column, now=now, config=config)
-    return TaskResult(task, [], None, completed_subtasks=completed)
+        tasks = fetch_each(session, Task, references)
+        done = [task.ref for task in tasks if task.done_at is not None]
+        if done:
+            raise InputError(f"{', '.join(done)} {'is' if len(done) == 1 else 'are'} already done")
+        results = []
+        for task in tasks:
+            if task.done_at is not None:  # a subtask of a card done earlier in this call
+                continue
+            if task.parent_id is not None:
+                task.done_at = now
+                task.updated_at = now
+                record_activity(session, task, ActivityKind.DONE, now=now)
+                completed = 0
+            else:
+                completed = _move(session, task, config.done_column, now=now, config=config)
+                for other in tasks:  # its subtasks were done in bulk: see that in this call
+                    if other.parent_id == task.id:
+                        session.refresh(other)
+            results.append(TaskResult(task, [], None, completed_subtasks=completed))
+    return results
 
 
 def reopen_task(db: Database, reference: str, *, now: datetime, config: Config) -> TaskResult:

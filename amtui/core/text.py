@@ -60,11 +60,19 @@ def fold(text: str) -> str:
 
 
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CSV_MARK = "'"
 
 
 def csv_safe(cell: str) -> str:
-    """Neutralise a CSV cell a spreadsheet would run as a formula (prefix it with a quote)."""
-    return "'" + cell if cell.startswith(_CSV_TRIGGERS) else cell
+    """Neutralise a CSV cell a spreadsheet would run as a formula (`=cmd|…`, `+`, `-`, `@`,
+    or a leading tab or CR) by prefixing a quote, which spreadsheets show as text. A cell that
+    already starts with a quote gets one too, so `csv_restore` can always undo it."""
+    return _CSV_MARK + cell if cell.startswith((*_CSV_TRIGGERS, _CSV_MARK)) else cell
+
+
+def csv_restore(cell: str) -> str:
+    """The original text of a cell `csv_safe` wrote: `csv_restore(csv_safe(t)) == t`."""
+    return cell[1:] if cell.startswith(_CSV_MARK) else cell
 
 
 # Inline Markdown: every ASCII punctuation mark that can start markup (emphasis, code, links,

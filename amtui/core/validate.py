@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from amtui.core import currencies
 from amtui.core.dates import zone_from_name
@@ -63,8 +63,16 @@ def check_email(value: str | None) -> str | None:
     return value
 
 
+#: The largest amount amtui keeps: a trillion in major units (still exact in 64-bit cents).
+MAX_AMOUNT = 10**12
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_AMOUNT_HELP = "use e.g. 12000, 12 000, 12000.50 or 12k"
+
+
 def parse_money(text: str) -> int:
-    """An amount such as `12000`, `12 000`, `12,000.50` or `1.5k`, in minor units (cents)."""
+    """An amount such as `12000`, `12 000`, `12,000.50` or `1.5k`, in minor units (cents).
+    Refused: negative amounts, fractions of a cent, more than MAX_AMOUNT, and anything that
+    is not plain digits (`1e5`, `NaN`, `inf`)."""
     raw = text.strip().lower().replace(" ", "").replace("\u00a0", "").replace("_", "")
     multiplier = 1
     if raw.endswith("k"):
@@ -72,15 +80,16 @@ def parse_money(text: str) -> int:
     if "," in raw and "." not in raw and re.fullmatch(r"\d+,\d{1,2}", raw):
         raw = raw.replace(",", ".")  # 12,50 as a decimal comma
     raw = raw.replace(",", "")
-    try:
-        amount = Decimal(raw) * multiplier
-    except InvalidOperation:
-        raise InputError(
-            f"{one_line(text)!r} is not an amount; use e.g. 12000, 12 000, 12000.50 or 12k"
-        ) from None
-    if amount < 0 or not amount.is_finite():
-        raise InputError(f"{one_line(text)!r} is not an amount (negative or infinite)")
-    return int((amount * 100).to_integral_value())
+    if raw.startswith("-") and _AMOUNT.fullmatch(raw[1:]):
+        raise InputError(f"{one_line(text)!r} is negative; an amount is 0 or more")
+    if not _AMOUNT.fullmatch(raw):
+        raise InputError(f"{one_line(text)!r} is not an amount; {_AMOUNT_HELP}")
+    cents = Decimal(raw) * multiplier * 100
+    if cents != cents.to_integral_value():
+        raise InputError(f"{one_line(text)!r} has fractions of a cent; {_AMOUNT_HELP}")
+    if cents > MAX_AMOUNT * 100:
+        raise InputError(f"{one_line(text)!r} is more than amtui keeps (up to {MAX_AMOUNT:,})")
+    return int(cents)
 
 
 def check_currency(text: str | None) -> str | None:
@@ -98,7 +107,7 @@ def parse_hours(text: str) -> float:
     if not raw or not match or not any(match.groups()):
         raise InputError(f"{one_line(text)!r} is not an estimate; use e.g. 3, 2.5h, 90m, 1h30m, 1d")
     days, hours, minutes = match.groups()
-    total = float(days or 0) * 8 + float(hours or 0) + int(minutes or 0) / 60
-    if total <= 0 or total > 10_000:
-        raise InputError(f"{one_line(text)!r} is not a sensible estimate (0 < hours ≤ 10000)")
-    return round(total, 2)
+    total = round(float(days or 0) * 8 + float(hours or 0) + int(minutes or 0) / 60, 2)
+    if total <= 0 or total > 10_000:  # after rounding: `0.001h` would be stored as 0
+        raise InputError(f"{one_line(text)!r} is not a sensible estimate (0.01 to 10000 hours)")
+    return total

@@ -248,11 +248,34 @@ def test_icaljs_reads_the_same_calendar(
 def test_out_writes_a_file_and_bad_zones_are_refused(cli: Cli, data: Path, tmp_path: Path) -> None:
     target = tmp_path / "cal" / "amtui.ics"
     target.parent.mkdir()
-    message = cli.ok("ics", "export", "--out", str(target))
-    assert message == f"Wrote 7 events to {target}\n"
+    result = cli("ics", "export", "--out", str(target))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"Wrote 7 events to {target}\n"
     check_rfc5545(target.read_bytes())
     assert "unknown time zone 'Mars/Olympus'" in cli.fails(
         2, "ics", "export", "--zone", "Mars/Olympus"
     )
     assert "not both" in cli.fails(2, "ics", "export", "--zone", "UTC", "--utc")
     assert "directory" in cli.fails(2, "ics", "export", "--out", str(tmp_path))
+
+
+def test_other_commands_load_neither_icalendar_nor_the_import_code() -> None:
+    """Commands import lazily: `amtui agenda` pays nothing for the calendar, feed or imports."""
+    import sys
+
+    code = (
+        "import sys; import amtui.cli.main; "
+        "print([m for m in ('icalendar', 'http.server', 'amtui.io.ics', 'amtui.io.ics_feed', "
+        "'amtui.core.archive', 'amtui.core.calendar', 'amtui.io.tool_csv', "
+        "'amtui.io.taskwarrior', 'amtui.core.tool_import') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

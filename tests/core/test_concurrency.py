@@ -27,20 +27,10 @@ from amtui.core.migrations import ensure_schema
 from amtui.core.models import Client, Lead, TaskTag
 from amtui.core.pipeline import win_lead
 from amtui.core.tasks import add_task, edit_task
+from tests.conftest import wipe_postgres
 
 PG_URL = os.environ.get("AMTUI_TEST_POSTGRES")
 WRITERS = 6
-
-
-def _wipe_postgres(url: str) -> None:
-    wipe = Database(url)
-    try:
-        with wipe.connect(write=True) as conn:
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-            conn.commit()
-    finally:
-        wipe.dispose()
 
 
 @pytest.fixture(
@@ -58,9 +48,9 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield str(tmp_path / "race.db")
         return
     assert PG_URL
-    _wipe_postgres(PG_URL)
+    wipe_postgres(PG_URL)
     yield PG_URL
-    _wipe_postgres(PG_URL)
+    wipe_postgres(PG_URL)
 
 
 @pytest.fixture

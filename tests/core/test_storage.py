@@ -22,7 +22,7 @@ import amtui.core.db as db_module
 from amtui.core.config import Config
 from amtui.core.db import Database, database_url
 from amtui.core.drafts import TaskDraft
-from amtui.core.errors import StorageError
+from amtui.core.errors import InputError, StorageError
 from amtui.core.migrations import ensure_schema
 from amtui.core.models import Reminder, Task, UTCDateTime
 from amtui.core.task_queries import list_tasks
@@ -178,9 +178,13 @@ def test_a_path_in_a_missing_directory_is_a_storage_error(tmp_path: Path) -> Non
     assert not (tmp_path / "missing").exists()
 
 
-def test_an_unusable_url_is_a_storage_error() -> None:
-    with pytest.raises(StorageError, match="bogus"):
-        Database("bogus://somewhere/db")
+@pytest.mark.parametrize(
+    "url", ["bogus://somewhere/db", "http://example.com/db", "mysql://h/db", "://x", "  "]
+)
+def test_an_unusable_url_is_bad_input(url: str) -> None:
+    with pytest.raises(InputError) as info:
+        Database(url)
+    assert info.value.exit_code == 2
 
 
 def test_paths_and_urls(tmp_path: Path) -> None:

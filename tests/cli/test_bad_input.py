@@ -1,0 +1,313 @@
+"""Bad input, swept by class (README "Exit codes"): every value out of range, every odd
+database location, a command without a terminal or stdin, and a command over several
+references that fails on one of them: exit 2 (3 for storage), one line on stderr, never a
+traceback, and the database bytes unchanged (nothing created where there was nothing)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.cli.conftest import Cli, build_template, digest, use_template
+
+ROOT = Path(__file__).resolve().parents[2]
+SWEEP = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def build(cli: Cli) -> None:
+    cli.ok("add", "Estimate client:Granel")  # T1
+    cli.ok("add", "Second card")  # T2
+    cli.ok("lead", "add", "Website", "--client", "Granel", "--received", "today 08:00")  # L1
+    cli.ok("remind", "add", "Call", "--at", "tomorrow 10:00", "--about", "L1")  # R1
+    cli.ok("remind", "add", "Mail", "--at", "tomorrow 11:00")  # R2
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory, build)
+
+
+@pytest.fixture
+def data(cli: Cli, db_path: Path, template: Path) -> Path:
+    use_template(template, db_path)
+    return db_path
+
+
+def refused(cli: Cli, db: Path, code: int, *args: str) -> str:
+    """Run a command that must fail with `code`, write nothing, and say so in one line."""
+    before = digest(db)
+    message = cli.fails(code, *args)
+    assert digest(db) == before, args
+    assert not list(db.parent.glob("*.bak"))
+    return message
+
+
+# --- numbers out of range ------------------------------------------------------------------------
+
+HUGE = st.integers(min_value=10**6 + 1, max_value=10**40)
+NEGATIVE = st.integers(max_value=-1, min_value=-(10**40))
+NOT_INTEGERS = st.sampled_from(["1.5", "1e3", "0x10", "", " ", "ten", "∞", "٣", "1_000_000_000"])
+
+RANGED = [
+    (["agenda", "--days"], st.one_of(st.integers(min_value=3661, max_value=10**40), NEGATIVE)),
+    (["agenda", "--limit"], st.one_of(HUGE, NEGATIVE)),
+    (["task", "list", "--limit"], st.one_of(HUGE, NEGATIVE)),
+    (["lead", "list", "--limit"], st.one_of(HUGE, NEGATIVE)),
+    (["remind", "list", "--limit"], st.one_of(HUGE, NEGATIVE)),
+    (["followups", "--limit"], st.one_of(HUGE, NEGATIVE)),
+    (["search", "card", "--limit"], st.one_of(HUGE, NEGATIVE, st.just(0))),
+    (["client", "edit", "C1", "--attractiveness"], st.one_of(HUGE, NEGATIVE, st.just(0))),
+    (["client", "edit", "C1", "--relationship"], st.integers(min_value=6, max_value=10**40)),
+    (["client", "add", "New", "--attractiveness"], st.integers(min_value=6, max_value=10**40)),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "values"), RANGED, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
+@SWEEP
+@given(data_=st.data())
+def test_numbers_out_of_range(cli: Cli, data: Path, args: list[str], values, data_) -> None:  # type: ignore[no-untyped-def]
+    value = data_.draw(st.one_of(values, NOT_INTEGERS))
+    refused(cli, data, 2, *args, str(value))
+
+
+AMOUNTS = ["-5", "-0.01", "NaN", "nan", "inf", "-inf", "1e400", "1e3", "12.345", "0.001",
+           "99999999999999999999", "1000000000001", "12k34", "1..2", "--3", "0x10", "€",
+           ""]  # fmt: skip
+ESTIMATES = ["0", "-1", "-2h", "0.001h", "0.004", "10001", "10000.5h", "1e5", "nan", "inf",
+             "99999999999999999999d", "2x", "h", "1h-30m", "1251d"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", AMOUNTS)
+def test_amounts_out_of_range(cli: Cli, data: Path, value: str) -> None:
+    message = refused(cli, data, 2, "lead", "edit", "L1", "--value", value)
+    assert "amount" in message or "cent" in message or "negative" in message or "keeps" in message
+    refused(cli, data, 2, "lead", "add", "X", "--value", value)
+
+
+@pytest.mark.parametrize("value", ESTIMATES)
+def test_estimates_out_of_range(cli: Cli, data: Path, value: str) -> None:
+    assert "estimate" in refused(cli, data, 2, "add", f"Card est:{value}")
+    refused(cli, data, 2, "task", "edit", "T1", "--estimate", value)
+
+
+@pytest.mark.parametrize("value", ["0", "5", "-1", "99999999999999999999", "urgentest", "1.5"])
+def test_priorities_out_of_range(cli: Cli, data: Path, value: str) -> None:
+    refused(cli, data, 2, "add", f"Card pri:{value}")
+    refused(cli, data, 2, "task", "edit", "T1", "--pri", value)
+
+
+# --- dates out of range, in every field that reads one ------------------------------------------
+
+DATE_FIELDS = [
+    ["add", "Card", "--due"],
+    ["task", "edit", "T1", "--due"],
+    ["remind", "add", "Call", "--at"],
+    ["remind", "edit", "R1", "--at"],
+    ["remind", "snooze", "R1"],
+    ["lead", "add", "New", "--received"],
+    ["lead", "edit", "L1", "--received"],
+    ["lead", "respond", "L1", "--answer-by"],
+    ["lead", "log", "L1", "note", "x", "--at"],
+    ["agenda", "--date"],
+    ["report", "--from"],
+    ["report", "--to"],
+]
+BAD_DATES = ["0000-01-01", "10000-01-01", "1899-12-31", "3000-01-01", "9999-12-31",
+             "+99999999999d", "-99999y", "+1000y", "in 999999999999 days", "+9999999999999h",
+             "31/02", "29 feb 2027", "2026-13-01", "tomorrow 25:00", "fri 3pmm", "+3x",
+             "1.1.0000", "1/1/10000", "", "   "]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", DATE_FIELDS, ids=" ".join)
+@pytest.mark.parametrize("value", BAD_DATES)
+def test_dates_out_of_range_in_every_field(
+    cli: Cli, data: Path, field: list[str], value: str
+) -> None:
+    refused(cli, data, 2, *field, value)
+
+
+@pytest.mark.parametrize("value", ["0000-01-01", "10000-01-01", "+99999999999d", "3000-1-1"])
+def test_quick_add_dates_out_of_range(cli: Cli, data: Path, value: str) -> None:
+    refused(cli, data, 2, "add", f"Card due:{value}")
+    refused(cli, data, 2, "task", "edit", "T1", f"due:{value}")
+
+
+@SWEEP
+@given(years=st.one_of(st.integers(0, 1899), st.integers(3000, 99999)))
+def test_any_year_outside_1900_to_2999_is_refused(cli: Cli, data: Path, years: int) -> None:
+    refused(cli, data, 2, "agenda", "--date", f"{years:04d}-06-15")
+
+
+# --- odd database locations ------------------------------------------------------------------
+
+
+@pytest.fixture
+def odd(tmp_path: Path) -> Path:
+    place = tmp_path / "odd"
+    place.mkdir()
+    (place / "folder").mkdir()
+    os.mkfifo(place / "fifo")
+    (place / "notes.txt").write_text("not a database\n", encoding="utf-8")
+    return place
+
+
+LOCATIONS = [
+    ("folder", 3, "is a directory"),
+    ("fifo", 3, "not a regular file"),
+    ("/dev/null", 3, "not a regular file"),
+    ("missing/x.db", 3, "does not exist"),
+    ("notes.txt/x.db", 3, "cannot"),
+    ("notes.txt", 3, "not a readable amtui database"),
+    ("", 2, "--db is empty"),
+    ("   ", 2, "--db is empty"),
+    ("bogus://host/db", 2, "cannot keep data in a 'bogus' database"),
+    ("http://example.com/amtui", 2, "'http'"),
+    ("sqlite://", 2, "in-memory"),
+    ("sqlite:///:memory:", 2, "in-memory"),
+    ("://nothing", 2, "not a database URL"),
+]
+
+
+@pytest.mark.parametrize(("where", "code", "needle"), LOCATIONS)
+@pytest.mark.parametrize("args", [["add", "Card"], ["agenda"], ["task", "list"], ["db", "path"]])
+def test_odd_database_locations(  # type: ignore[no-untyped-def]
+    cli: Cli, odd: Path, where: str, code: int, needle: str, args: list[str]
+) -> None:
+    if args == ["db", "path"] and (code == 3 or needle == "in-memory"):
+        return  # `db path` only says where the data would be; it opens nothing
+    target = where if "://" in where or where.startswith("/") or not where.strip() else odd / where
+    before = sorted(p.name for p in odd.rglob("*"))
+    assert needle in cli.fails(code, "--db", str(target), *args)
+    assert sorted(p.name for p in odd.rglob("*")) == before  # nothing created
+    assert (odd / "notes.txt").read_text(encoding="utf-8") == "not a database\n"
+
+
+def test_an_empty_amtui_db_is_refused_not_read_as_the_default(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    monkeypatch.setenv("AMTUI_DB", "")
+    assert "AMTUI_DB is empty" in cli.fails(2, "add", "Card")
+    assert not list(isolated.rglob("*.db"))
+
+
+def test_a_missing_directory_in_amtui_db_is_not_created(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AMTUI_DB", str(tmp_path / "typo" / "amtui.db"))
+    assert "does not exist" in cli.fails(3, "add", "Card")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_the_default_location_is_created_on_first_use(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    monkeypatch.delenv("AMTUI_DB")
+    cli.ok("add", "Card")
+    assert (isolated / "data" / "amtui" / "amtui.db").exists()
+
+
+def test_an_empty_db_in_the_config_is_refused(cli: Cli, isolated: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("AMTUI_DB")
+    (isolated / "config.toml").write_text('db = ""\n', encoding="utf-8")
+    assert "db must be a database file or URL" in cli.fails(2, "agenda")
+
+
+# --- all or nothing over several references --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("refs", "code", "needle"),
+    [
+        (["T1", "T99"], 1, "no task T99"),
+        (["T99", "T1"], 1, "no task T99"),
+        (["T1", "T2", "T99"], 1, "no task T99"),
+        (["T1", "T1"], 2, "T1 given more than once"),
+        (["T1", "1"], 2, "T1 given more than once"),
+        (["T1", "L1"], 2, "is needed here"),
+        (["T1", "zz"], 2, "not a reference"),
+        (["T1", "T99999999999999999999"], 2, "not a reference"),
+    ],
+)
+def test_task_done_over_several_references_is_all_or_nothing(
+    cli: Cli, data: Path, refs: list[str], code: int, needle: str
+) -> None:
+    assert needle in refused(cli, data, code, "task", "done", *refs)
+
+
+def test_task_done_refuses_all_when_one_is_done_already(cli: Cli, data: Path) -> None:
+    cli.ok("task", "done", "T2")
+    assert "T2 is already done" in refused(cli, data, 2, "task", "done", "T1", "T2")
+    out = cli.ok("task", "done", "T1")
+    assert out.startswith("Done T1")
+
+
+@pytest.mark.parametrize(
+    ("refs", "code", "needle"),
+    [
+        (["R1", "R99"], 1, "no reminder R99"),
+        (["R99", "R1", "R2"], 1, "no reminder R99"),
+        (["R1", "R1"], 2, "given more than once"),
+        (["R1", "T1"], 2, "is needed here"),
+    ],
+)
+def test_remind_done_over_several_references_is_all_or_nothing(
+    cli: Cli, data: Path, refs: list[str], code: int, needle: str
+) -> None:
+    assert needle in refused(cli, data, code, "remind", "done", *refs)
+
+
+def test_several_references_done_together(cli: Cli, data: Path) -> None:
+    out = cli.ok("task", "done", "T1", "T2")
+    assert out.splitlines() == ["Done T1: Estimate", "Done T2: Second card"]
+    out = cli.ok("remind", "done", "R1", "R2")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["Done R1", "Done R2"]
+
+
+# --- without a terminal, without stdin --------------------------------------------------------
+
+
+def run(args: list[str], db: Path, **kwargs) -> subprocess.CompletedProcess[bytes]:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), AMTUI_DB=str(db))
+    return subprocess.run(
+        [sys.executable, "-m", "amtui", *args], env=env, capture_output=True, timeout=60, **kwargs
+    )
+
+
+def closed(fd: int):  # type: ignore[no-untyped-def]
+    return lambda: os.close(fd)
+
+
+@pytest.mark.processes
+def test_commands_without_a_terminal_or_stdin(data: Path) -> None:
+    before = digest(data)
+    # A closed stdin: rm refuses without --yes, exit 2, one line, nothing deleted.
+    result = run(["task", "rm", "T1"], data, preexec_fn=closed(0))
+    assert result.returncode == 2 and b"--yes" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    # /dev/null as stdin: the same.
+    result = run(["lead", "rm", "L1"], data, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    # The full-screen app needs a terminal: one line, exit 2, no screen drawn into a pipe.
+    result = run(["tui"], data, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and result.stdout == b""
+    assert b"needs a terminal" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert digest(data) == before
+    # A closed stdout (`>&-`) or stdin: listing commands still run, no traceback.
+    for args in (["agenda"], ["task", "list"], ["lead", "list", "--format", "md"]):
+        for fd in (0, 1):
+            result = run(args, data, preexec_fn=closed(fd))
+            assert result.returncode == 0, (args, fd, result.stderr)
+            assert b"Traceback" not in result.stderr
+    # `amtui` alone off a terminal prints help, even with stdin closed.
+    result = run([], data, preexec_fn=closed(0))
+    assert result.returncode == 0 and b"Usage" in result.stdout
