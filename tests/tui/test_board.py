@@ -20,14 +20,19 @@ def test_h_and_l_move_the_selected_card_between_columns(make_app, seeded) -> Non
         await press(pilot, "2")
         assert board.current_ref == "T1"
         seen = []
-        for key in ("L", "L", "H"):
+        for key in ("L", "L", "H", "H"):
             await press(pilot, key)
             seen.append((column_of(seeded, "T1"), board.current_column.column_name))
         return seen, board.current_ref
 
     seen, selected = drive(make_app(), scenario)
-    # The cursor follows the card into its new column.
-    assert seen == [("To do", "To do"), ("In progress", "In progress"), ("To do", "To do")]
+    # The cursor follows the card into its new column, back into the first one too.
+    assert seen == [
+        ("To do", "To do"),
+        ("In progress", "In progress"),
+        ("To do", "To do"),
+        ("Backlog", "Backlog"),
+    ]
     assert selected == "T1"
 
 
