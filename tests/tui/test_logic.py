@@ -112,7 +112,6 @@ def test_one_key_per_place_except_where_only_one_verb_can_apply() -> None:
         ("step_done", Facts("L1", pending_step=True), True),
         ("done", Facts("T1", last_column=True), False),
         ("move_left", Facts("T1", first_column=True), False),
-        ("move_up", Facts("T1", hand_sorted=False), False),
         ("edit", Facts("R1", done=True), False),
         ("subtask", Facts("T5", card=False), False),
         ("log", Facts("T1"), False),

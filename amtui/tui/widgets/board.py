@@ -154,7 +154,6 @@ class Board(Region):
             done=bool(row and "-done" in row.classes),
             first_column=self.column_index == 0,
             last_column=self.column_index == last,
-            hand_sorted=self.current_column.sort == "position",
         )
 
     def target(self) -> Target:
@@ -163,6 +162,15 @@ class Board(Region):
     def action_verb(self, name: str) -> None:
         """Moves show at once (the card jumps, then the reload confirms it from the database),
         so H/L/J/K feel instant even when the reload takes 100 ms on a large board."""
+        if name in ("move_up", "move_down") and self.current_column.sort != "position":
+            column = render.safe(self.current_column.column_name, 40)
+            self.notify(
+                f"{column} is sorted by {self.current_column.sort}: s until it is in your own "
+                "order, then J/K move cards",
+                markup=False,
+                timeout=4,
+            )
+            return
         if not self.offers(name):
             return
         target = self.target()  # before the preview moves the cursor
