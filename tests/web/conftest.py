@@ -78,6 +78,10 @@ class Served:
     url: str
     db: Path
     env: dict[str, str]
+    log: Path  # the server's stderr
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
 
     @property
     def port(self) -> int:
@@ -120,13 +124,15 @@ def make_demo(home: Path, env: dict[str, str]) -> Path:
 
 def start_web(db: Path, env: dict[str, str], *args: str) -> Served:
     """Run the real `amtui --db DB web --port 0 ARGS` and read the URL it prints first."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "amtui", "--db", str(db), "web", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    log = db.parent / f"web-{os.urandom(4).hex()}.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "amtui", "--db", str(db), "web", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
+        )
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
     if not ready:
@@ -135,20 +141,21 @@ def start_web(db: Path, env: dict[str, str], *args: str) -> Served:
     line = process.stdout.readline()
     if not line.startswith("amtui in a browser: http://"):
         process.kill()
-        pytest.fail(f"amtui web did not start: {line}{process.communicate()[1]}")
-    return Served(process, line.split(": ", 1)[1].strip(), db, env)
+        process.communicate()
+        pytest.fail(f"amtui web did not start: {line}{log.read_text()}")
+    return Served(process, line.split(": ", 1)[1].strip(), db, env, log)
 
 
 def stop_web(served: Served) -> str:
     """Stop the server as Ctrl+C would; its stderr."""
     served.process.send_signal(signal.SIGINT)
     try:
-        _, err = served.process.communicate(timeout=60)
+        served.process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         served.process.kill()
-        _, err = served.process.communicate()
-        pytest.fail(f"amtui web did not stop on Ctrl+C: {err}")
-    return err
+        served.process.communicate()
+        pytest.fail(f"amtui web did not stop on Ctrl+C: {served.log_text()}")
+    return served.log_text()
 
 
 @pytest.fixture(scope="module")

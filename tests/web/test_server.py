@@ -256,10 +256,11 @@ def test_ctrl_c_stops_the_apps_and_the_log_never_shows_the_token(
 
         asyncio.run(hold_open())
         assert children
-        _, err = served.process.communicate(timeout=60)
+        served.process.communicate(timeout=60)
     finally:
         if served.process.poll() is None:
             stop_web(served)
+    err = served.log_text()
     assert served.process.returncode == 0
     assert served.token not in err and "app opened" in err
     assert not [pid for pid in children if _alive(pid)]
