@@ -19,7 +19,7 @@ from amtui.io.serving import HostRule
 from amtui.web.server import ASSETS, check_request
 from tests.cli.conftest import Cli
 from tests.conftest import http_request
-from tests.web.conftest import Served, TerminalScreen, start_web, stop_web
+from tests.web.conftest import Served, TerminalScreen, home_env, start_web, stop_web
 
 SESSION_SECONDS = 120  # only reached when the app never draws (a bug)
 TOKEN = "t" * 43
@@ -226,6 +226,59 @@ def test_the_page_origin_gets_the_app_on_the_demo_data(served: Served) -> None:
     assert status == 101
     assert "1 Inbox" in first and "waiting" in first
     assert "2 Board" in after_2 and "T15 Landing" in after_2
+
+
+async def _until_closed(websocket: Any, screen: TerminalScreen) -> str:
+    """Feed the app's output to `screen` until the server closes the websocket."""
+    import aiohttp
+
+    async with asyncio.timeout(SESSION_SECONDS):
+        while True:
+            message = await websocket.receive()
+            if message.type == aiohttp.WSMsgType.BINARY:
+                screen.feed(message.data.decode("utf-8", "replace"))
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return screen.text
+
+
+def session(served: Served, keys: str = "", wait_for: str | None = None) -> str:
+    """Open the app, wait for `wait_for`, type `keys`, and read until the server closes it."""
+    import aiohttp
+
+    async def run() -> str:
+        url = f"ws://127.0.0.1:{served.port}/{served.token}/ws?width=80&height=24"
+        screen = TerminalScreen(80, 24)
+        async with aiohttp.ClientSession() as client:
+            websocket = await client.ws_connect(url, headers={"Origin": served.origin})
+            if wait_for is not None:
+                await _read_until(websocket, screen, wait_for)
+            for key in keys:
+                await websocket.send_json(["stdin", key])
+            return await _until_closed(websocket, screen)
+
+    return asyncio.run(run())
+
+
+def test_quitting_the_app_ends_the_pages_session(served: Served) -> None:
+    text = session(served, keys="q", wait_for="waiting")
+    assert "stopped unexpectedly" not in text
+
+
+def test_an_app_that_cannot_start_says_so_on_the_page(
+    demo_home: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The config made invalid while the server runs: the page says the app stopped (and
+    closes, so it offers to start again) and the server's terminal says why."""
+    db, _ = demo_home
+    env = home_env(tmp_path)
+    served = start_web(db, env)
+    try:
+        Path(env["AMTUI_CONFIG"]).write_text('timezone = "Nowhere/Bogus"\n', encoding="utf-8")
+        text = session(served)
+    finally:
+        log = stop_web(served)
+    assert "amtui stopped unexpectedly" in text
+    assert "timezone 'Nowhere/Bogus' is not an IANA zone" in log
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
