@@ -142,6 +142,11 @@ def test_the_browser_shows_the_inbox_then_the_board(app_page: AppPage, served: S
     inbox = app_page.wait_for("SEO audit for a hotel", gone="Backlog")
     assert "1 Inbox" in inbox and "waiting" in inbox
     app_page.shot("desktop-inbox")
+    app_page.page.keyboard.press("Enter")  # the inbox has the keys without a click first
+    assert "received" in app_page.wait_for("first response", gone="Backlog")
+    app_page.shot("desktop-lead")
+    app_page.page.keyboard.press("Escape")
+    app_page.wait_for("Pixel Partners", gone="first response")
     app_page.page.keyboard.press("2")
     board = app_page.wait_for("T15 Landing", gone="SEO audit for a hotel")
     assert "2 Board" in board and "Backlog" in board

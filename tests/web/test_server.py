@@ -259,6 +259,15 @@ def session(served: Served, keys: str = "", wait_for: str | None = None) -> str:
     return asyncio.run(run())
 
 
+def test_list_keys_work_before_anything_was_clicked(served: Served) -> None:
+    """The app starts without the page's focus (textual-serve); the first key still reaches
+    the inbox: Enter opens the selected lead."""
+    status, (_, detail) = open_app(
+        served, keys="\r", until=(("SEO audit for a hotel", None), ("first response", None))
+    )
+    assert status == 101 and "received" in detail
+
+
 def test_quitting_the_app_ends_the_pages_session(served: Served) -> None:
     text = session(served, keys="q", wait_for="waiting")
     assert "stopped unexpectedly" not in text
