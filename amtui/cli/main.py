@@ -229,11 +229,20 @@ def tui(ctx: typer.Context) -> None:
     _open_app(runtime(ctx))
 
 
-def run() -> None:
-    """Console-script entry point."""
-    for argument in sys.argv[1:]:
-        _check_decodable(argument)
-    app(prog_name="amtui")  # also under `python -m amtui`
+def run(*, fast_exit: bool = True) -> None:
+    """Console-script entry point (also under `python -m amtui`). It ends the process when the
+    command is done (`amtui.cli.process.exit_now`) unless `fast_exit` is False, when it raises
+    SystemExit as Typer does."""
+    try:
+        for argument in sys.argv[1:]:
+            _check_decodable(argument)
+        app(prog_name="amtui")
+    except SystemExit as done:
+        if fast_exit:
+            from amtui.cli.process import exit_now
+
+            exit_now(done.code)
+        raise
 
 
 def _check_decodable(argument: str) -> None:
