@@ -73,6 +73,12 @@ COMMANDS = (
         "Open the full-screen app: lead inbox, board and today's agenda (same as plain `amtui`).",
     ),
     Entry(
+        "web",
+        _CLI + "web",
+        "web",
+        "Serve the full-screen app to a web browser: the same app, database and settings.",
+    ),
+    Entry(
         "task",
         _CLI + "tasks",
         "app",
@@ -213,15 +219,29 @@ def _open_app(runtime: Runtime) -> None:
     AmtuiApp(runtime.db, runtime.config).run()
 
 
-def tui(ctx: typer.Context) -> None:
+def tui(
+    ctx: typer.Context,
+    served: Annotated[
+        bool,
+        typer.Option(
+            "--served",
+            hidden=True,
+            help="Run under `amtui web` (textual-serve's pipes, not a terminal).",
+        ),
+    ] = False,
+) -> None:
     """Open the full-screen app: lead inbox, board and today's agenda (same as plain `amtui`).
 
     Example: amtui --db ~/work/amtui.db tui
     """
+    import os
+
     from amtui.cli.context import runtime
     from amtui.core.errors import InputError
 
-    if not _on_terminal():
+    if served and "web_driver" not in os.environ.get("TEXTUAL_DRIVER", ""):
+        raise InputError("--served is for the app processes that `amtui web` starts")
+    if not served and not _on_terminal():
         raise InputError(
             "the full-screen app needs a terminal on stdin and stdout; for scripts use "
             "`amtui agenda`, `amtui task list` and the other commands"

@@ -155,12 +155,14 @@ def snooze_reminder(
         reminder.notified_at = None
         subject = _subject(session, reminder)
         if subject is not None:
+            # The time goes in the data, so every timeline shows it in its reader's zone.
             record_activity(
                 session,
                 subject,
                 ActivityKind.NOTE,
-                f"{reminder.ref} snoozed until {moment:%Y-%m-%d %H:%M} UTC",
+                f"{reminder.ref} snoozed",
                 now=now,
+                data={"effects": {"snoozed_until": moment.isoformat()}},
             )
         (row,) = reminder_rows(session, [reminder])
     return row
