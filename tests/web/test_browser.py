@@ -111,6 +111,18 @@ class AppPage:
                 raise AssertionError(f"the page never showed {wanted!r}:\n{text}")
             self.page.wait_for_timeout(50)  # lets Playwright deliver the next frames
 
+    def tap_text(self, text: str, row: int) -> None:
+        """Tap the middle of `text` where it stands on the screen's `row` (0 is the top)."""
+        assert self.screen is not None
+        column = self.screen.text.split("\n")[row].index(text) + len(text) // 2
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None
+        cell_width = box["width"] / self.screen.width
+        cell_height = box["height"] / self.screen.height
+        self.page.touchscreen.tap(
+            box["x"] + (column + 0.5) * cell_width, box["y"] + (row + 0.5) * cell_height
+        )
+
     def shot(self, name: str) -> None:
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -157,6 +169,10 @@ def test_a_phone_sees_one_readable_region_at_a_time(browser: Any, served: Served
         agenda = page.wait_for("Overdue", gone="Pixel Partners")  # the inbox says who sent it
         assert "3 Agenda" in agenda
         page.shot("phone-agenda")
+        page.tap_text("2 Board", row=1)  # a finger on the tab
+        board = page.wait_for("T15 Landing", gone="Overdue")
+        assert "Backlog" in board
+        page.shot("phone-board")
     finally:
         context.close()
 
