@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from dateutil.relativedelta import relativedelta
-
 from amtui.core.errors import InputError
 
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
@@ -172,9 +170,18 @@ _ANCHORS: dict[str, Callable[[date, frozenset[int]], date]] = {
     "sow": lambda d, w: _monday(d),
     "eow": lambda d, w: _monday(d) + timedelta(days=max(w)),
     "som": lambda d, w: d.replace(day=1),
-    "eom": lambda d, w: d + relativedelta(day=31),
-    "eoq": lambda d, w: date(d.year, (d.month + 2) // 3 * 3, 1) + relativedelta(day=31),
+    "eom": lambda d, w: _add_months(d, 0, day=31),
+    "eoq": lambda d, w: _add_months(date(d.year, (d.month + 2) // 3 * 3, 1), 0, day=31),
 }
+
+
+def _add_months(start: date, months: int, **fields: int) -> date:
+    """dateutil's month arithmetic, which clamps (Jan 31 + 1m = Feb 28/29, no drift); `fields`
+    set absolute parts (`day=31`: the month's last day)."""
+    from dateutil.relativedelta import relativedelta  # ~3 ms with calendar and six: only here
+
+    return start + relativedelta(months=months, **fields)
+
 
 # Offset units: short forms after `+3`, words after `in 3`. Hours and minutes are instants.
 _UNITS = {"d": "d", "w": "w", "m": "m", "y": "y", "b": "b", "h": "h", "min": "min", "mins": "min"}
@@ -413,8 +420,8 @@ class _Context:
     def _shift(self, amount: int, unit: str) -> date:
         if unit == "b":
             return add_business_days(self.today, amount, self.workdays)
-        if unit in ("m", "y"):  # relativedelta clamps: Jan 31 + 1m = Feb 28/29, no drift
-            return self.today + relativedelta(months=amount * (12 if unit == "y" else 1))
+        if unit in ("m", "y"):
+            return _add_months(self.today, amount * (12 if unit == "y" else 1))
         return self.today + timedelta(days=amount * (7 if unit == "w" else 1))
 
 
