@@ -27,6 +27,7 @@ fetch them from `/download/…`, outside the token.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -134,6 +135,21 @@ class AppProcess(AppService):
         self.asked_to_quit = True
         await super().stop()
 
+    async def end(self, seconds: float) -> None:
+        """Make sure the process is gone: it was asked to quit; after `seconds` it is
+        terminated, and killed if that does not do either."""
+        process = self._process
+        if process is None:
+            return
+        for step in (None, process.terminate, process.kill):
+            if process.returncode is not None:
+                return
+            if step is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    step()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), seconds)
+
     async def run(self) -> None:
         await super().run()
         if self.asked_to_quit:
@@ -150,8 +166,9 @@ STOPPED = (
 
 
 def app_command() -> str:
-    """The app process each browser tab gets (run by textual-serve through a shell)."""
-    return shlex.join([sys.executable, "-m", "amtui", "tui", "--served"])
+    """The app process each browser tab gets (textual-serve runs it through a shell, which
+    `exec` replaces, so that stopping the process stops the app)."""
+    return "exec " + shlex.join([sys.executable, "-m", "amtui", "tui", "--served"])
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -194,6 +211,7 @@ class WebServer(Server):
         self.child_env = dict(child_env or {})
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
         self.sockets: set[web.WebSocketResponse] = set()
+        self.services: set[AppProcess] = set()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -303,6 +321,7 @@ class WebServer(Server):
             download_manager=self.download_manager,
             debug=self.debug,
         )
+        self.services.add(service)
         try:
             await service.start(width, height)
             try:
@@ -314,13 +333,17 @@ class WebServer(Server):
         finally:
             self.sockets.discard(websocket)
             await websocket.close()
+            await service.end(SHUTDOWN_SECONDS)
+            self.services.discard(service)
             self.say(f"amtui web: app closed for {remote}")
         return websocket
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Close every page's websocket: each handler then tells its app process to quit."""
+        """Close every page's websocket (each handler then tells its app process to quit)
+        and see every app process gone before the server is."""
         for websocket in list(self.sockets):
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"amtui web stopped")
+        await asyncio.gather(*(service.end(SHUTDOWN_SECONDS) for service in list(self.services)))
 
     async def on_startup(self, app: web.Application) -> None:
         """(textual-serve prints its logo and URL here; `amtui web` prints the URL itself.)"""
@@ -350,5 +373,5 @@ class WebServer(Server):
                 sock=self.sock,
                 print=None,
                 access_log=None,
-                shutdown_timeout=SHUTDOWN_SECONDS,
+                shutdown_timeout=3 * SHUTDOWN_SECONDS,  # past `AppProcess.end`
             )
