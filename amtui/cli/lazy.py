@@ -19,6 +19,7 @@ the tests; each built command's parameters then get pydantic-free coercion
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -165,6 +166,16 @@ class RootGroup(LazyGroup):
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         lighten(self)  # the root's own options (--db, --version, completion)
         return super().make_context(*args, **kwargs)
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: Any = None
+    ) -> None:
+        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(var):  # a Tab in the shell: help rendered without typer.rich_utils
+            from amtui.cli.completion import use_light_rendering
+
+            use_light_rendering()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 class NounGroup(LazyGroup):
