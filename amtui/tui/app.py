@@ -347,8 +347,6 @@ class AmtuiApp(App[None]):
 
     def on_amtui_app_intake_done(self, message: IntakeDone) -> None:
         self._intake_running = False
-        self._held_keys: list[events.Key] | None = None
-        self._hold_timer: Timer | None = None
         if message.error is not None:
             self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
             return
