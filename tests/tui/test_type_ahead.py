@@ -47,10 +47,14 @@ def test_kind_is_one_key_away_while_typing_and_enter_saves(make_app, seeded) -> 
         await burst(pilot, "l", "down", "down", "Talked about the budget", "enter")
         return notes(pilot.app)
 
+    before = len(lead_queries.get_lead_details(seeded, "L2").activities)
     said = drive(make_app(), scenario)
-    assert "L2: call logged" in said
-    logged = [(a.kind, a.text) for a in lead_queries.get_lead_details(seeded, "L2").activities]
-    assert ("call", "Talked about the budget") in logged
+    assert "L2: call logged, first response recorded, stage new → contacted" in said
+    details = lead_queries.get_lead_details(seeded, "L2")
+    # One logged call, one timeline entry: it also says what it did (responded, moved).
+    (entry,) = details.activities[before:]
+    assert (entry.kind, entry.text) == ("call", "Talked about the budget")
+    assert details.row.lead.stage == "contacted" and details.row.lead.first_response_at
 
 
 def test_a_log_entry_without_text_asks_before_it_is_saved(make_app, seeded) -> None:

@@ -54,6 +54,9 @@ class DetailScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         *verb_bindings("detail"),
+        # A modal screen hides the app's own keys: help is offered here too (the same id, so
+        # one `[keys]` entry moves both).
+        Binding("question_mark", "app.toggle_help", "Help", key_display="?", id="app.help"),
     ]
 
     @dataclass
