@@ -14,9 +14,8 @@ from datetime import date, datetime
 
 from textual.content import Content
 
-from amtui.core.agenda import AgendaItem, is_overdue
+from amtui.core.agenda import AgendaItem
 from amtui.core.config import Config
-from amtui.core.dates import local_today
 from amtui.core.describe import Part, Tone, View
 from amtui.core.describe_agenda import agenda_line, due_line
 from amtui.core.describe_leads import lead_origin, next_action
@@ -63,14 +62,12 @@ class RowData:
 
 
 def due_state(due: date | datetime | None, now: datetime, config: Config) -> str | None:
-    """`-overdue`, `-due-today` or None: the state class a card or agenda row carries."""
-    if due is None:
-        return None
-    tz = config.timezone
-    if is_overdue(due, now, tz):
-        return "-overdue"
-    day = due.astimezone(tz).date() if isinstance(due, datetime) else due
-    return "-due-today" if day == local_today(now, tz) else None
+    """`-overdue`, `-due-today` or None: the state class a card or agenda row carries (core's
+    due tone, `View.due_tone`, as a class)."""
+    return DUE_CLASSES.get(View(config, now).due_tone(due))
+
+
+DUE_CLASSES = {Tone.LATE: "-overdue", Tone.WARNING: "-due-today"}
 
 
 def _due_style(state: str | None) -> str:
