@@ -62,9 +62,8 @@ def wipe_postgres(url: str) -> None:
 
     wipe = Database(url)
     try:
-        with wipe.connect(write=True) as conn:
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-            conn.commit()
+        with wipe.write() as tx:
+            tx.run("DROP SCHEMA IF EXISTS public CASCADE")
+            tx.run("CREATE SCHEMA public")
     finally:
         wipe.dispose()
