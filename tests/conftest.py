@@ -67,3 +67,18 @@ def wipe_postgres(url: str) -> None:
             tx.run("CREATE SCHEMA public")
     finally:
         wipe.dispose()
+
+
+def http_request(
+    port: int, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request to a server the test started on 127.0.0.1: status, headers, body."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()

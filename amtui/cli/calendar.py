@@ -96,6 +96,7 @@ def serve(
     from amtui.core.errors import InputError
     from amtui.io.ics import build_ics
     from amtui.io.ics_feed import FeedServer, load_token
+    from amtui.io.serving import warn_exposed
 
     rt = runtime(ctx)
     chosen = _zone(zone, utc)
@@ -116,12 +117,7 @@ def serve(
         ) from None
     print(f"Calendar feed: {server.url}", flush=True)
     if not server.loopback():
-        print(
-            f"amtui: listening on {server.host}: anyone who can reach it and has the URL "
-            "can read your deadlines",
-            file=sys.stderr,
-            flush=True,
-        )
+        warn_exposed(server.host, "read your deadlines")
     print("Subscribe to it in your calendar; Ctrl+C stops the feed.", file=sys.stderr, flush=True)
     try:
         server.serve_forever()

@@ -24,6 +24,7 @@ from amtui.cli import (
     reminders,
     tasks,
     transfer,
+    web,
 )
 from amtui.cli.context import Runtime
 from amtui.core.errors import AmtuiError
@@ -125,15 +126,29 @@ def _open_app(runtime: Runtime) -> None:
     AmtuiApp(runtime.db, runtime.config).run()
 
 
-def tui(ctx: typer.Context) -> None:
+def tui(
+    ctx: typer.Context,
+    served: Annotated[
+        bool,
+        typer.Option(
+            "--served",
+            hidden=True,
+            help="Run under `amtui web` (textual-serve's pipes, not a terminal).",
+        ),
+    ] = False,
+) -> None:
     """Open the full-screen app: lead inbox, board and today's agenda (same as plain `amtui`).
 
     Example: amtui --db ~/work/amtui.db tui
     """
+    import os
+
     from amtui.cli.context import runtime
     from amtui.core.errors import InputError
 
-    if not _on_terminal():
+    if served and "web_driver" not in os.environ.get("TEXTUAL_DRIVER", ""):
+        raise InputError("--served is for the app processes that `amtui web` starts")
+    if not served and not _on_terminal():
         raise InputError(
             "the full-screen app needs a terminal on stdin and stdout; for scripts use "
             "`amtui agenda`, `amtui task list` and the other commands"
@@ -159,6 +174,7 @@ app.command("export")(transfer.export)
 app.add_typer(transfer.import_app, name="import")
 app.command("demo")(misc.demo)
 app.command("tui")(tui)
+app.command("web")(web.web)
 
 
 def run() -> None:

@@ -9,7 +9,8 @@ hold separate entries for those effects (`responded`, `reply-received`, ladder n
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import re
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -78,11 +79,29 @@ def add_effects(entry: Activity, **effects: Any) -> None:
     entry.data = data  # a new dict: the JSON column notices the change
 
 
+#: A time older versions wrote into an entry's text, in UTC (`snoozed until 2026-11-25 17:00 UTC`).
+_UTC_IN_TEXT = re.compile(r"\b(\d{4}-\d\d-\d\d \d\d:\d\d) UTC\b")
+
+
+def _local(text: str, tz: tzinfo) -> str:
+    """Times written into old entries' text in UTC, shown in `tz` like every other time."""
+
+    def convert(match: re.Match[str]) -> str:
+        moment = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+
+    return _UTC_IN_TEXT.sub(convert, text)
+
+
 def describe_activity(activity: Activity, tz: tzinfo) -> str:
     """An entry's text followed by what else it did, times in `tz`:
     `Talked to Anna · first response · new → contacted · follow-up ladder stopped at step 2`."""
-    parts = [activity.text] if activity.text else []
     effects: dict[str, Any] = (activity.data or {}).get("effects", {})
+    text = _local(activity.text, tz) if activity.text else ""
+    if effects.get("snoozed_until"):
+        until = datetime.fromisoformat(effects["snoozed_until"]).astimezone(tz)
+        text = f"{text} until {until:%Y-%m-%d %H:%M}"
+    parts = [text] if text else []
     if effects.get("first_response"):
         parts.append("first response")
     stage = effects.get("stage")

@@ -261,6 +261,11 @@ def _parse(
         # also a date word (a caller's zone key that is loses to it), and plain text never
         # pays for the zone lookup.
         zone = _trailing_zone(raw[-1], zones) if len(raw) > 1 else None
+        if zone is None and raw[-1].casefold() == "client" and len(raw) > 1:
+            raise _Reject(
+                "'client' stands for the client's time zone, and none is known here (no "
+                "client, or one without a time zone); name the zone, e.g. America/New_York"
+            ) from None
         if zone is None:
             raise
         ctx = _Context(now, zone, date_order, workdays, zoned=True)

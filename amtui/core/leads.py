@@ -80,12 +80,16 @@ def parse_brief(items: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def resolve_received(value: str | datetime | None, *, now: datetime, config: Config) -> datetime:
-    """When a lead arrived: now by default; a date alone means the start of that working day."""
+def resolve_received(
+    value: str | datetime | None, *, now: datetime, config: Config, zone: str | None = None
+) -> datetime:
+    """When a lead arrived: now by default; a date alone means the start of that working day;
+    a trailing `client` means the lead's (or its client's) zone, `zone`."""
     if value is None:
         return now
     if isinstance(value, str):
-        value = config.read_instant(value, now=now)
+        zones = {"client": config.deadline_zone(zone)} if zone else {}
+        value = config.read_instant(value, now=now, zones=zones)
     received = to_utc(value)
     if received > now + timedelta(minutes=1):
         raise InputError("a lead cannot be received in the future; give a past or present time")
@@ -137,7 +141,6 @@ def create_lead(
     value = _money(draft.value)
     currency = check_currency(draft.currency) or (config.default_currency if value else None)
     zone = check_zone(draft.timezone)
-    received = resolve_received(draft.received, now=now, config=config)
     external_id = draft.external_id.strip() if draft.external_id else None
     if external_id:
         existing = lead_by_external_id(tx, external_id)
@@ -151,6 +154,7 @@ def create_lead(
         if client is None:
             client, created = ensure_client(tx, draft.client, now=now)
     deadline_zone = zone or (client.timezone if client else None)
+    received = resolve_received(draft.received, now=now, config=config, zone=deadline_zone)
     lead = Lead(
         title=title,
         source=source,
@@ -228,8 +232,6 @@ def edit_lead(
             changes["value_cents"] = _money(value)  # type: ignore[arg-type]
         if currency is not UNSET:
             changes["currency"] = check_currency(currency)  # type: ignore[arg-type]
-        if received is not UNSET:
-            changes["received_at"] = resolve_received(received, now=now, config=config)  # type: ignore[arg-type]
         if timezone is not UNSET:
             changes["timezone"] = check_zone(timezone)  # type: ignore[arg-type]
         if isinstance(notes, str):
@@ -246,6 +248,15 @@ def edit_lead(
                 if found is None:
                     found, created = ensure_client(tx, str(client), now=now)
             changes["client_id"] = found.id if found else None
+        if received is not UNSET:
+            own = changes.get("timezone", lead.timezone)
+            zone = str(own) if own else (found.timezone if found else None)
+            changes["received_at"] = resolve_received(
+                received,  # type: ignore[arg-type]
+                now=now,
+                config=config,
+                zone=zone,
+            )
         if not changes:
             raise InputError("nothing to change; give at least one field to edit")
         changed = [k for k, v in changes.items() if getattr(lead, k) != v]

@@ -163,12 +163,14 @@ def snooze_reminder(
         save(tx, reminder)
         subject = _subject(tx, reminder)
         if subject is not None:
+            # The time goes in the data, so every timeline shows it in its reader's zone.
             record_activity(
                 tx,
                 subject,
                 ActivityKind.NOTE,
-                f"{reminder.ref} snoozed until {moment:%Y-%m-%d %H:%M} UTC",
+                f"{reminder.ref} snoozed",
                 now=now,
+                data={"effects": {"snoozed_until": moment.isoformat()}},
             )
         (row,) = reminder_rows(tx, [reminder])
     return row

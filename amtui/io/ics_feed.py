@@ -13,48 +13,19 @@ ETag: a calendar that sends it back in If-None-Match gets `304 Not Modified` and
 from __future__ import annotations
 
 import hashlib
-import hmac
-import ipaddress
-import secrets
 import sys
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from amtui.core.errors import AmtuiError
+from amtui.io.serving import HostRule, is_loopback, load_token, new_token, token_matches, url_host
+
+__all__ = ["FeedServer", "etag_matches", "etag_of", "load_token", "new_token"]
 
 FEED_NAME = "amtui.ics"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def new_token() -> str:
-    """A fresh secret for the feed URL (256 bits, URL-safe)."""
-    return secrets.token_urlsafe(32)
-
-
-def load_token(path: Path, *, renew: bool = False) -> str:
-    """The feed's token, kept in `path` (readable by the user only) so that a subscription
-    survives a restart; made on first use, or anew with `renew` (the old URL stops working)."""
-    if not renew and path.exists():
-        token = path.read_text(encoding="ascii", errors="replace").strip()
-        if len(token) >= 32 and token.replace("-", "").replace("_", "").isalnum():
-            return token
-    path.parent.mkdir(parents=True, exist_ok=True)
-    token = new_token()
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.unlink(missing_ok=True)
-    with open(temporary, "x", encoding="ascii", opener=_private) as handle:
-        handle.write(token + "\n")
-    temporary.replace(path)
-    return token
-
-
-def _private(path: str, flags: int) -> int:
-    import os
-
-    return os.open(path, flags, 0o600)
 
 
 def etag_of(body: bytes) -> str:
@@ -90,6 +61,7 @@ class FeedServer(ThreadingHTTPServer):
         self.token = token
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         super().__init__(address, _FeedHandler)
+        self.hosts = HostRule.for_bind(self.host, self.port)
 
     @property
     def host(self) -> str:
@@ -101,14 +73,10 @@ class FeedServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/{self.token}/{FEED_NAME}"
+        return f"http://{url_host(self.host)}:{self.port}/{self.token}/{FEED_NAME}"
 
     def loopback(self) -> bool:
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback(self.host)
 
 
 class _FeedHandler(BaseHTTPRequestHandler):
@@ -140,17 +108,10 @@ class _FeedHandler(BaseHTTPRequestHandler):
         parts = path.split("/")
         if len(parts) != 3 or parts[0] or parts[2] != FEED_NAME:
             return False
-        return hmac.compare_digest(parts[1].encode(), self.server.token.encode())
+        return token_matches(parts[1], self.server.token)
 
     def _host_ok(self) -> bool:
-        if not self.server.loopback():
-            return True
-        host = (self.headers.get("Host") or "").strip().lower()
-        allowed = {self.server.host, "localhost"}
-        if self.server.host == "::1":
-            allowed = {"[::1]", "localhost"}
-        name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
-        return name in allowed and port in ("", str(self.server.port))
+        return not self.server.loopback() or self.server.hosts.allows(self.headers.get("Host"))
 
     def _serve(self, *, body: bool) -> None:
         if not self._authorised():

@@ -279,7 +279,8 @@ class Actions:
         app, ref = self.app, _ref(target)
 
         def apply(reason: str) -> None:
-            self.write("lose", partial(lead_forms.save_lose, app.db, app.now, ref, reason.strip()))
+            save = partial(lead_forms.save_lose, app.db, app.config, app.now, ref, reason.strip())
+            self.write("lose", save)
 
         self.prompt(lead_forms.lose_prompt(app.db, ref), apply)
 

@@ -8,19 +8,19 @@ row is a `RowData`: the record's reference, its `Content` and its state classes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 
 from textual.content import Content
 
 from amtui.core.agenda import AgendaItem, is_overdue
 from amtui.core.config import Config
 from amtui.core.dates import local_today
-from amtui.core.describe import View
-from amtui.core.describe_agenda import due_line
+from amtui.core.describe import Part, Tone, View
+from amtui.core.describe_agenda import agenda_line, due_line
 from amtui.core.describe_leads import next_action
 from amtui.core.display import (
-    format_countdown,
     format_span,
     format_when,
 )
@@ -36,6 +36,20 @@ MUTED = "$text-muted"
 LATE = "bold $text-error"
 SOON = "$text-warning"
 PRIORITY_MARK = {"urgent": ("!! ", LATE), "high": ("! ", SOON)}
+#: Core's tones (`amtui.core.describe.Tone`) in the theme's colours.
+TONE_STYLES = {
+    Tone.NORMAL: "",
+    Tone.MUTED: MUTED,
+    Tone.ACCENT: REF,
+    Tone.STRONG: "bold",
+    Tone.WARNING: SOON,
+    Tone.LATE: LATE,
+}
+
+
+def phrase(parts: Iterable[Part]) -> Content:
+    """Core's words, styled by tone (the parts are plain text, escaped by core)."""
+    return Content.assemble(*((part.text, TONE_STYLES[part.tone]) for part in parts))
 
 
 @dataclass(frozen=True)
@@ -141,46 +155,24 @@ def heading(title: str, total: int, shown: int) -> RowData:
     return RowData("", content, frozenset({"-section"}), selectable=False)
 
 
-def client_time(due: date | datetime, zone: tzinfo | None, tz: tzinfo, now: datetime) -> str:
-    """` · client today 10:00 America/New_York` when the client's zone is not the user's."""
-    if zone is None or zone == tz or not isinstance(due, datetime):
-        return ""
-    return f" · client {format_when(due, zone, now)} {safe(str(zone), 60)}"
-
-
 def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
-    """Agenda line: reference, when (a countdown for lead deadlines), what, the client's time."""
-    tz = config.timezone
-    classes = {"-overdue"} if item.overdue else set()
-    step: str = ""
-    if item.lead is not None:
-        assert isinstance(item.due, datetime)
-        when = format_countdown(item.due, now)
-        late = item.due < now
-        what = ("answer due: " if item.deadline == "answer" else "") + safe(item.lead.lead.title)
-        if item.deadline == "first-response":
-            classes.add("-waiting")
-        if late:
-            classes.add("-overdue")
-        when_style = LATE if late else SOON
-    else:
-        when = format_when(item.due, tz, now)
-        state = "-overdue" if item.overdue else due_state(item.due, now, config)
-        if state:
-            classes.add(state)
-        when_style = _due_style(state)
-        if item.task is not None:
-            client = f" · {safe(item.task.client_name, 60)}" if item.task.client_name else ""
-            what = safe(item.task.task.title) + client
-        else:
-            assert item.reminder is not None
-            reminder = item.reminder
-            about = f" (about {reminder.subject_ref})" if reminder.subject_ref else ""
-            what = safe(reminder.reminder.text) + about
-            step = f"step {reminder.reminder.step} " if reminder.reminder.step else ""
-    zone = "" if item.task is not None else client_time(item.due, item.zone, tz, now)
+    """Agenda line in core's words (`amtui agenda` says the same): reference, when (a
+    countdown for a lead's deadline), what, and the client's time when it differs."""
+    line = agenda_line(View(config, now), item)
+    classes = set()
+    if item.overdue or line.when.tone is Tone.LATE:
+        classes.add("-overdue")
+    elif line.when.tone is Tone.WARNING and item.deadline is None:
+        classes.add("-due-today")
+    if item.deadline == "first-response":
+        classes.add("-waiting")
     content = Content.assemble(
-        (item.ref, REF), " ", (when, when_style), " ", (step, "bold"), what, (zone, MUTED)
+        (item.ref, REF),
+        " ",
+        (line.when.text, TONE_STYLES[line.when.tone]),
+        " ",
+        safe(line.what),
+        (f" · {line.client_time}" if line.client_time else "", MUTED),
     )
     return RowData(item.ref, content, frozenset(classes))
 

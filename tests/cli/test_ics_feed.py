@@ -22,6 +22,7 @@ import pytest
 
 from amtui.io.ics_feed import FeedServer, etag_matches, load_token
 from tests.cli.conftest import Cli
+from tests.conftest import http_request
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
@@ -42,13 +43,7 @@ def feed() -> Iterator[tuple[FeedServer, list[str]]]:
 def request(
     server: FeedServer, path: str, method: str = "GET", headers: dict[str, str] | None = None
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return http_request(server.port, path, method, headers)
 
 
 def test_the_token_url_serves_the_calendar_with_an_etag(feed: tuple[FeedServer, list[str]]) -> None:

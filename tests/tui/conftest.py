@@ -234,3 +234,18 @@ def shown(app: Any) -> str:
     """The screen's lines, then every notification posted so far (a toast times out, and it
     wraps its text, so neither the screen nor the toast rack is a reliable record)."""
     return screen_text(app) + "\n" + notes(app)
+
+
+def detail_fields(app: Any) -> dict[str, str]:
+    """The open detail view's fields, label → what the value says (as core words it)."""
+    from amtui.tui.widgets.detail import FieldTable
+
+    return app.screen.query_one("#detail-fields", FieldTable).text()
+
+
+def timeline(app: Any) -> list[str]:
+    """The open detail view's timeline, one `kind  what it did` per entry."""
+    from textual.widgets import Static
+
+    table = app.screen.query_one("#timeline")
+    return [value.content.plain for value in table.query(".field-value").results(Static)]

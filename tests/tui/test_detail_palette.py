@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from amtui.core import task_queries
-from tests.tui.conftest import drive, press, screen_text, settle, type_text
+from tests.tui.conftest import detail_fields, drive, press, screen_text, settle, type_text
 
 
 def test_enter_opens_every_field_subtasks_and_timeline(make_app, seeded) -> None:
     async def scenario(pilot):
         await press(pilot, "2", "l", "l", "enter")
-        opened = screen_text(pilot.app)
+        opened, fields = screen_text(pilot.app), detail_fields(pilot.app)
         await press(pilot, "x")  # tick the first subtask
         ticked = screen_text(pilot.app)
         await press(pilot, "escape")
-        return opened, ticked, type(pilot.app.screen).__name__
+        return opened, fields, ticked, type(pilot.app.screen).__name__
 
-    opened, ticked, screen = drive(make_app(), scenario)
+    opened, fields, ticked, screen = drive(make_app(), scenario)
+    assert {name: fields[name] for name in ("column", "client", "client time", "due")} == {
+        "column": "In progress",
+        "client": "Granel (C1)",
+        "client time": "Europe/Berlin, now Wed 10:00 (UTC+01:00)",
+        "due": "today 15:00 (in 5h 00m)",
+    }
+    assert fields["assignee"] == "copywriter"
     for expected in (
         "T4  Explainer video",
-        "column         In progress",
-        "client         Granel (C1)",
-        "client time    Europe/Berlin, now Wed 10:00 (UTC+01:00)",
-        "due            today 15:00 (in 5h 00m)",
-        "assignee       copywriter",
+        "column         In progress",  # laid out in two columns
         "Subtasks 1/3",
         "[ ] T5 Script",
         "[x] T7 Voice-over casting",
@@ -38,19 +41,19 @@ def test_enter_opens_every_field_subtasks_and_timeline(make_app, seeded) -> None
 def test_lead_detail_shows_the_clients_local_time_and_r_responds(make_app, seeded) -> None:
     async def scenario(pilot):
         await press(pilot, "j", "enter")  # L3, Granel's lead
-        opened = screen_text(pilot.app)
+        opened = screen_text(pilot.app), detail_fields(pilot.app)
         await press(pilot, "r")
-        return opened, screen_text(pilot.app)
+        return opened, (screen_text(pilot.app), detail_fields(pilot.app))
 
-    opened, responded = drive(make_app(), scenario)
+    (opened, before), (responded, after) = drive(make_app(), scenario)
     assert "L3  Website for a new residential complex" in opened
-    assert "client time    Europe/Berlin, now Wed 10:00 (UTC+01:00)" in opened
-    assert "value          12 000 EUR" in opened
-    assert "first response waiting; due today 10:10 — 10:00 left  ← next" in opened
-    assert "answer         due tomorrow 09:55 — 23h 55m left" in opened
-    assert "next deadline  first response today 10:10" in opened
-    assert "first response today 10:00, after 5m" in responded
-    assert "answer         due tomorrow 09:55 — 23h 55m left  ← next" in responded
+    assert before["client time"] == "Europe/Berlin, now Wed 10:00 (UTC+01:00)"
+    assert before["value"] == "12 000 EUR"
+    assert before["first response"] == "waiting; due today 10:10 — 10:00 left  ← next"
+    assert before["answer"] == "due tomorrow 09:55 — 23h 55m left"
+    assert before["next deadline"] == "first response today 10:10"
+    assert after["first response"] == "today 10:00, after 5m"
+    assert after["answer"] == "due tomorrow 09:55 — 23h 55m left  ← next"
     assert "r Answered" in responded and "r Responded" in opened
 
 

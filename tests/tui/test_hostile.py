@@ -169,6 +169,6 @@ def test_workflow_prompts_and_toasts_keep_hostile_text_literal(make_app, hostile
     assert "Lose L1 [@click=app.quit]x[/]: why?" in lose
     for text in (*screens, after):
         assert_literal(text)
-    assert "L1 lost ([/b] \\x1b[2J price)" in after
+    assert "L1: stage new → lost ([/b] \\x1b[2J price)" in after
     assert lead_queries.get_lead_details(hostile, "L1").row.lead.lost_reason == "[/b] \x1b[2J price"
     assert running

@@ -14,7 +14,7 @@ from datetime import timedelta
 from amtui.core import lead_queries
 from amtui.core.pipeline import change_stage, lose_lead
 from tests.conftest import NOW
-from tests.tui.conftest import drive, press, settle, shown, type_text
+from tests.tui.conftest import detail_fields, drive, press, settle, shown, timeline, type_text
 
 
 def lead(db, ref):
@@ -73,7 +73,7 @@ def test_l_logs_an_email_out_that_awaits_a_reply_and_starts_the_ladder(make_app,
 
     awaits, text = drive(make_app(), scenario)
     assert awaits  # email-out is the default kind: "awaits a reply" applies
-    assert "L1: email-out logged · ladder started, step 1 tomorrow 01:00" in text
+    assert "L1: email-out logged, ladder started: R2 step 1 of 6 due tomorrow 01:00" in text
     details = lead(seeded, "L1")
     assert ("email-out", "Proposal v1 attached") in [(a.kind, a.text) for a in details.activities]
     (step,) = [r for r in details.reminders if r.done_at is None]
@@ -96,7 +96,7 @@ def test_l_logs_a_reply_which_stops_the_ladder_and_hides_awaits(make_app, seeded
     kind, hidden, text = drive(make_app(), scenario)
     assert kind == ("email-in", "email-in: the client replied (stops the ladder)")
     assert hidden
-    assert "L1: email-in logged · ladder stopped at step 1" in text
+    assert "L1: email-in logged, ladder stopped at step 1" in text
     details = lead(seeded, "L1")
     assert [r for r in details.reminders if r.done_at is None] == []
     # One logged contact, one timeline entry, which says the ladder stopped.
@@ -118,18 +118,28 @@ def test_s_moves_to_the_next_stage_and_proposal_sent_starts_the_ladder(make_app,
         await press(pilot, "enter")
         moved = shown(pilot.app)
         await press(pilot, "enter")  # the detail view shows the ladder
-        return default, hint, briefed, second, moved, shown(pilot.app)
+        return (
+            default,
+            hint,
+            briefed,
+            second,
+            moved,
+            (detail_fields(pilot.app), timeline(pilot.app)),
+        )
 
-    default, hint, briefed, second, moved, detail = drive(make_app(), scenario)
+    default, hint, briefed, second, moved, (detail, entries) = drive(make_app(), scenario)
     assert (default, second) == ("briefed", "proposal-sent")
     assert hint == "→ the brief is in: counts as the answer"
-    assert "L1 briefed · answer recorded" in briefed
-    assert "L1 proposal-sent · ladder started, step 1 tomorrow 01:00" in moved
+    assert "L1: stage contacted → briefed, answer recorded" in briefed
+    assert (
+        "L1: stage briefed → proposal-sent, ladder started: R2 step 1 of 6 due tomorrow 01:00"
+        in moved
+    )
     assert "L1 check receipt 1 tomorrow 01:00" in moved  # the inbox's next action
     assert lead(seeded, "L1").row.lead.stage == "proposal-sent"
-    assert "follow-ups     step 1 of 6 · R2 due tomorrow 01:00 (client tomorrow 09:00)" in detail
+    assert detail["follow-ups"] == "step 1 of 6 · R2 due tomorrow 01:00 (client tomorrow 09:00)"
     # The note is on the timeline, on the one entry of the move.
-    assert "proposal-sent  briefed → proposal-sent: v1, 4 500 EUR" in detail
+    assert entries[-1].startswith("proposal-sent  briefed → proposal-sent: v1, 4 500 EUR")
 
 
 def test_w_confirms_the_win_for_the_leads_client_and_adds_starter_tasks(make_app, seeded) -> None:
@@ -177,7 +187,7 @@ def test_W_loses_with_a_required_reason(make_app, seeded) -> None:
     refused, text = drive(make_app(), scenario)
     assert "Lose L2 SEO audit for a hotel chain: why?" in refused
     assert "a reason is required" in refused
-    assert "L2 lost (chose a cheaper agency)" in text
+    assert "L2: stage new → lost (chose a cheaper agency)" in text
     row = lead(seeded, "L2").row.lead
     assert (row.stage, row.lost_reason) == ("lost", "chose a cheaper agency")
     assert "1 Inbox 2 · 1 waiting" in text
@@ -194,7 +204,7 @@ def test_detail_view_keys_and_o_reopens_a_closed_lead(make_app, seeded, config) 
         await pilot.press(*"L1")
         await settle(pilot)
         await press(pilot, "enter")
-        closed = footer_keys(pilot), shown(pilot.app)
+        closed = footer_keys(pilot), detail_fields(pilot.app)
         await press(pilot, "o")
         return open_keys, closed, footer_keys(pilot), shown(pilot.app)
 
@@ -207,9 +217,9 @@ def test_detail_view_keys_and_o_reopens_a_closed_lead(make_app, seeded, config) 
         "W": "Lose",
     }
     assert "o" not in open_keys and "z" not in open_keys
-    assert "stage          lost (budget cut)" in closed
+    assert closed["stage"] == "lost (budget cut)"
     assert "o" in closed_keys and not {"r", "l", "s", "w", "W"} & set(closed_keys)
-    assert "L1 reopened · L1 proposal-sent · ladder started, step 1" in text
+    assert "L1 reopened: stage lost → proposal-sent, ladder started: R2 step 1 of 6" in text
     assert lead(seeded, "L1").row.lead.stage == "proposal-sent"
     assert reopened_keys["z"] == "Snooze" and reopened_keys["x"] == "Step done"
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from amtui.core import leads, task_queries
+from amtui.core import lead_queries, leads, task_queries
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.lookup import ClientName
 from amtui.core.pipeline import change_stage, lose_lead, respond_lead
@@ -302,3 +302,27 @@ def test_reminder_edit_keeps_a_steps_kind(seeded, config) -> None:
     manual = reminder_forms.edit_reminder_form(seeded, config, clock, "R1").load()
     assert [f.name for f in manual.fields] == ["text", "when", "kind"]
     assert replace(loaded).replace
+
+
+def test_the_timeline_shows_every_time_in_the_users_zone(seeded, config) -> None:
+    """A snooze's time is kept as data and shown in the reader's zone; an entry an older
+    version wrote with a UTC time in its text is shown in the reader's zone too."""
+    from datetime import UTC, datetime
+
+    from amtui.core.activities import describe_activity, record_activity
+    from amtui.core.models import Lead
+    from amtui.core.reminders import snooze_reminder
+
+    snooze_reminder(seeded, "R1", "+2h", now=NOW, config=config)
+    with seeded.write() as session:
+        lead = session.get(Lead, 2)
+        assert lead is not None
+        record_activity(session, lead, "note", "R9 snoozed until 2026-11-25 17:00 UTC", now=NOW)
+    texts = [
+        describe_activity(a, config.timezone)
+        for a in lead_queries.get_lead_details(seeded, "L2").activities
+    ]
+    assert "R1 snoozed until 2026-11-25 18:00" in texts  # due 16:00 Berlin, +2h
+    assert "R9 snoozed until 2026-11-25 18:00" in texts  # 17:00 UTC is 18:00 in Berlin
+    assert not any("UTC" in text for text in texts)
+    assert datetime(2026, 11, 25, 17, tzinfo=UTC).astimezone(config.timezone).hour == 18

@@ -13,7 +13,7 @@ from datetime import timedelta
 from amtui.core import lead_queries, leads, reminders
 from amtui.core.pipeline import change_stage, respond_lead
 from tests.conftest import NOW
-from tests.tui.conftest import drive, press, settle, shown, type_text
+from tests.tui.conftest import detail_fields, drive, press, settle, shown, type_text
 
 
 def proposal(db, config) -> str:
@@ -44,17 +44,20 @@ def test_agenda_shows_steps_answers_and_the_clients_local_time(make_app, seeded,
 
     lines = drive(make_app(), scenario)
     assert "Answers due 1" in lines
-    assert "L1 late 1d answer due: Instagram campaign for the spring menu · client " in "\n".join(
-        lines
-    )
-    assert any(line.endswith("Asia/Tokyo") and line.startswith("L1 ") for line in lines)
-    assert "Reminders and follow-ups 2" in lines
     assert (
-        "R2 today 15:00 step 1 Check the proposal arrived (about L4)"
+        "L1 late 1d answer due: Instagram campaign for the spring menu · social from client"
+        " · Sakura Foods · client yesterday 18:00 Asia/Tokyo"
+    ) in lines
+    assert "Reminders and follow-ups 2" in lines
+    # The step is named once (core's words, as `amtui agenda` says it).
+    assert (
+        "R2 today 15:00 step 1 of 6 · Check the proposal arrived (about L4 Hotel SEO)"
         " · client today 09:00 America/New_York"
     ) in lines
     # Granel is in the user's own zone: no client time; a task never gets one.
-    assert "L3 10:00 left Website for a new residential complex" in lines
+    assert (
+        "L3 10:00 left Website for a new residential complex · web-brief from client · Granel"
+    ) in lines
 
 
 def test_z_snoozes_a_reminder_by_two_hours_by_default(make_app, seeded) -> None:
@@ -89,7 +92,7 @@ def test_x_on_a_step_names_the_next_one(make_app, seeded, config) -> None:
         return shown(pilot.app)
 
     text = drive(make_app(), scenario)
-    assert "R2 done · next: R3 step 2 Mon 15:00" in text
+    assert "R2 done · next: R3 step 2 of 6 due Mon 15:00" in text
     step = reminders.get_reminder(seeded, "R3").reminder
     assert (step.kind, step.step, step.lead_id) == ("follow-up", 2, 4)
 
@@ -116,29 +119,28 @@ def test_lead_detail_shows_the_ladder_and_snoozes_or_does_its_step(
     async def scenario(pilot):
         await select(pilot, "inbox", "L4")
         await press(pilot, "enter")
-        opened = shown(pilot.app)
+        opened = detail_fields(pilot.app)
         await press(pilot, "z")
         title = pilot.app.screen.query_one(".dialog-title").content.plain
         await press(pilot, "enter")
-        snoozed = shown(pilot.app)
+        snoozed = detail_fields(pilot.app)
         await press(pilot, "x")
-        return opened, title, snoozed, shown(pilot.app)
+        return opened, title, snoozed, detail_fields(pilot.app), shown(pilot.app)
 
-    opened, title, snoozed, done = drive(make_app(), scenario)
-    for expected in (
-        "first response Mon 23 Nov 10:05, after 5m",
-        "answer         sent yesterday 10:00, after 1d",
-        "follow-ups     step 1 of 6 · R2 due today 15:00 (client today 09:00)",
-        "client time    America/New_York, now Wed 04:00 (UTC-05:00)",
-    ):
-        assert expected in opened, expected
+    opened, title, snoozed, done, said = drive(make_app(), scenario)
+    assert opened["first response"] == "Mon 23 Nov 10:05, after 5m"
+    assert opened["answer"] == "sent yesterday 10:00, after 1d (late)"
+    assert opened["follow-ups"] == "step 1 of 6 · R2 due today 15:00 (client today 09:00)"
+    assert opened["client time"] == "America/New_York, now Wed 04:00 (UTC-05:00)"
+    # The planned dates of the steps still to come (core's ladder plan).
+    assert opened["then, if no reply"].startswith("step 2 Mon 15:00 · step 3 ")
     assert "next deadline" not in opened  # both deadlines are met
     assert title == "Snooze R2 until"
-    assert "follow-ups     step 1 of 6 · R2 due today 17:00 (client today 11:00) (snoozed)" in (
-        snoozed
+    assert snoozed["follow-ups"] == (
+        "step 1 of 6 · R2 due today 17:00 (client today 11:00) (snoozed)"
     )
-    assert "R2 done · next: R3 step 2 Mon 15:00" in done
-    assert "follow-ups     step 2 of 6 · R3 due Mon 15:00 (client Mon 09:00) · 1 done" in done
+    assert "R2 done · next: R3 step 2 of 6 due Mon 15:00" in said
+    assert done["follow-ups"] == "step 2 of 6 · R3 due Mon 15:00 (client Mon 09:00) · 1 done"
 
 
 def test_reminder_keys_in_its_detail_view_and_e_d_in_the_agenda(make_app, seeded) -> None:
@@ -156,7 +158,7 @@ def test_reminder_keys_in_its_detail_view_and_e_d_in_the_agenda(make_app, seeded
         await press(pilot, "tab", "ctrl+a", "ctrl+k")
         await type_text(pilot, "today 17:30")
         await press(pilot, "ctrl+s")
-        edited = shown(pilot.app)
+        edited = shown(pilot.app), detail_fields(pilot.app)
         await press(pilot, "escape", "d")
         question = shown(pilot.app)
         await press(pilot, "y")
@@ -174,7 +176,7 @@ def test_reminder_keys_in_its_detail_view_and_e_d_in_the_agenda(make_app, seeded
         "when": "2026-11-25 16:00",
         "kind": "custom",
     }
-    assert "Saved R1" in edited and "due            today 17:30" in edited
+    assert "Saved R1" in edited[0] and edited[1]["due"] == "today 17:30"
     assert "Delete R1 Call Oliver about the audit scope?" in question
     assert "Deleted R1" in deleted
     assert reminders.list_reminders(seeded) == []

@@ -77,7 +77,7 @@ def test_a_stage_note_typed_ahead_waits_for_the_stages(make_app, seeded) -> None
         return notes(pilot.app)
 
     said = drive(make_app(), scenario)
-    assert "L1 briefed · answer recorded" in said
+    assert "L1: stage contacted → briefed, answer recorded" in said
     details = lead_queries.get_lead_details(seeded, "L1")
     assert details.row.lead.stage == "briefed"
     assert details.activities[-1].text.endswith("brief from the call")

@@ -17,7 +17,6 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.describe import View
 from amtui.core.describe_leads import stage_outcome
-from amtui.core.display import format_when
 from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.lead_queries import LeadDetails, get_lead_details
@@ -207,29 +206,13 @@ def respond(db: Database, config: Config, now: Clock, ref: str, verb: str) -> Sa
         raise InputError(f"{ref}: {done} is not owed any more (the screen was behind)")
     at = now()
     result = respond_lead(db, ref, now=at, config=config)
-    return Saved(f"{ref}: {', '.join(stage_outcome(View(config, at), result))}", ref)
+    return Saved(pipeline_note(ref, result, config, at), ref)
 
 
-def stage_note(result: StageResult, config: Config, now: datetime) -> str:
-    """`L7 proposal-sent · ladder started, step 1 Mon 10:00` (plus first response / answer)."""
-    lead = result.lead
-    return " · ".join([f"{lead.ref} {lead.stage}", *outcome(result, config, now)])
-
-
-def outcome(result: StageResult, config: Config, now: datetime) -> list[str]:
-    """What a pipeline call did besides the stage: responses, and the ladder with its times."""
-    parts = [
-        event
-        for event in result.events
-        if not event.startswith(("stage ", "follow-up ladder", "answer promised"))
-    ]
-    if result.ladder_step is not None:
-        step = result.ladder_step
-        when = format_when(step.effective_due, config.timezone, now)
-        parts.append(f"ladder started, step {step.step or 1} {when}")
-    elif result.stopped is not None:
-        parts.append(f"ladder stopped at step {result.stopped.step or 1}")
-    return parts
+def pipeline_note(ref: str, result: StageResult, config: Config, now: datetime) -> str:
+    """`L7: stage briefed → proposal-sent, ladder started: R9 step 1 of 6 due Mon 10:00`, in
+    core's words for what a pipeline call did (`amtui lead stage` says the same)."""
+    return f"{ref}: {', '.join(stage_outcome(View(config, now), result))}"
 
 
 # --- log ---------------------------------------------------------------------------------------
@@ -296,17 +279,19 @@ def log_form(db: Database, config: Config, now: Clock, ref: str) -> FormSpec:
 def save_log(db: Database, config: Config, now: Clock, ref: str, values: dict[str, str]) -> Saved:
     kind = values.get("kind") or LogKind.NOTE.value
     awaits = kind == LogKind.EMAIL_OUT.value and values.get("awaits") == "yes"
+    at = now()
     result = log_lead(
         db,
         ref,
         kind,
         values.get("text", "").strip(),
-        now=now(),
+        now=at,
         config=config,
         awaits_reply=awaits,
         at=values.get("at", "").strip() or None,
     )
-    return Saved(" · ".join([f"{ref}: {kind} logged", *outcome(result, config, now())]), ref)
+    did = [part for part in stage_outcome(View(config, at), result) if part != result.lead.stage]
+    return Saved(", ".join([f"{ref}: {kind} logged", *did]), ref)
 
 
 # --- stage -------------------------------------------------------------------------------------
@@ -372,7 +357,7 @@ def save_stage(db: Database, config: Config, now: Clock, ref: str, values: dict[
     result = change_stage(
         db, ref, values["stage"], now=at, config=config, note=values.get("note", "").strip()
     )
-    return Saved(stage_note(result, config, at), ref)
+    return Saved(pipeline_note(ref, result, config, at), ref)
 
 
 # --- win, lose, reopen --------------------------------------------------------------------------
@@ -431,15 +416,14 @@ def lose_prompt(db: Database, ref: str) -> PromptSpec:
     )
 
 
-def save_lose(db: Database, now: Clock, ref: str, reason: str) -> Saved:
-    result = lose_lead(db, ref, reason, now=now())
-    note = f"{ref} lost ({safe(reason, 60)})"
-    if result.stopped is not None:
-        note += f" · ladder stopped at step {result.stopped.step or 1}"
-    return Saved(note, None)
+def save_lose(db: Database, config: Config, now: Clock, ref: str, reason: str) -> Saved:
+    at = now()
+    result = lose_lead(db, ref, reason, now=at)
+    return Saved(f"{pipeline_note(ref, result, config, at)} ({safe(reason, 60)})", None)
 
 
 def save_reopen(db: Database, config: Config, now: Clock, ref: str) -> Saved:
     at = now()
     result = reopen_lead(db, ref, now=at, config=config)
-    return Saved(f"{ref} reopened · {stage_note(result, config, at)}", ref)
+    outcome = ", ".join(stage_outcome(View(config, at), result))
+    return Saved(f"{ref} reopened: {outcome}", ref)

@@ -13,6 +13,8 @@ from functools import partial
 from amtui.core import reminders
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.describe import View
+from amtui.core.describe_leads import step_line
 from amtui.core.display import format_when
 from amtui.core.errors import InputError
 from amtui.core.followups import ladder_state
@@ -206,9 +208,7 @@ def complete(db: Database, config: Config, now: Clock, ref: str) -> Saved:
     result = reminders.complete_reminder(db, ref, now=at, config=config)
     note = f"{ref} done"
     if result.next_step is not None:
-        step = result.next_step
-        when = format_when(step.effective_due, config.timezone, at)
-        note += f" · next: {step.ref} step {step.step} {when}"
+        note += f" · next: {step_line(View(config, at), result.next_step)}"
     if result.went_cold:
         note += f" · {result.row.subject_ref} has gone cold: the ladder ended without a reply"
     return Saved(note, ref)

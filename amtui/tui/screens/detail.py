@@ -19,8 +19,15 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from amtui.core import board
 from amtui.core.clients import get_client_details
+from amtui.core.describe import (
+    View,
+    client_fields,
+    reminder_fields,
+    reminder_title,
+    task_fields,
+)
+from amtui.core.describe_leads import lead_fields
 from amtui.core.errors import AmtuiError
 from amtui.core.followups import ladder_state
 from amtui.core.lead_queries import LeadDetails, get_lead_details
@@ -34,7 +41,6 @@ from amtui.tui.logic.text import safe
 from amtui.tui.logic.verbs import Facts, Target, applies, verb
 from amtui.tui.widgets import detail as parts
 from amtui.tui.widgets.footer import FittedFooter
-from amtui.tui.widgets.lead_detail import lead_fields
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
@@ -53,7 +59,6 @@ class DetailScreen(ModalScreen[None]):
     @dataclass
     class Loaded(Message):
         record: Any
-        zone: str | None
 
     @dataclass
     class LoadFailed(Message):
@@ -72,11 +77,13 @@ class DetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="detail"), VerticalScroll(id="detail-body"):
             yield Static(Content(self.ref), id="detail-head")
-            yield Static("", id="detail-fields", markup=False)
+            yield parts.FieldTable(id="detail-fields")
             if self.kind == Kind.TASK.value:
                 yield Static("", id="subtasks-title", markup=False)
                 yield parts.SubtaskList(id="subtasks")
             yield Static("", id="detail-related", markup=False)
+            yield Static("", id="timeline-title", markup=False)
+            yield parts.FieldTable(id="timeline")
         yield FittedFooter()
 
     def on_mount(self) -> None:
@@ -93,31 +100,30 @@ class DetailScreen(ModalScreen[None]):
         try:
             if self.kind == Kind.TASK.value:
                 record: Any = get_task_details(db, self.ref)
-                zone = board.client_zone(db, record.row.task.client_id)
             elif self.kind == Kind.LEAD.value:
                 record = get_lead_details(db, self.ref)
-                zone = board.client_zone(db, record.row.lead.client_id)
             elif self.kind == Kind.CLIENT.value:
-                record, zone = get_client_details(db, self.ref), None
+                record = get_client_details(db, self.ref)
             else:
-                record, zone = get_reminder(db, self.ref), None
+                record = get_reminder(db, self.ref)
         except AmtuiError as error:
             self.post_message(self.LoadFailed(str(error)))
             return
-        self.post_message(self.Loaded(record, zone))
+        self.post_message(self.Loaded(record))
 
     def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
         self.notify(safe(message.error, 300), severity="warning", markup=False)
         self.dismiss(None)
 
-    def on_detail_screen_loaded(self, message: Loaded) -> None:
-        self.record = message.record
+    async def on_detail_screen_loaded(self, message: Loaded) -> None:
+        """Every field in core's words (`amtui show` says the same), styled by tone."""
+        self.record = record = message.record
         now, config = self.amtui.now(), self.amtui.config
-        record, zone = message.record, message.zone
+        view = View(config, now)
         related: list[Content] = []
         if self.kind == Kind.TASK.value:
             assert isinstance(record, TaskDetails)
-            title, body = record.row.task.title, parts.task_fields(record, zone, now, config)
+            title, body = record.row.task.title, task_fields(view, record)
             row = record.row
             self.query_one("#subtasks-title", Static).update(
                 Content.styled(
@@ -125,13 +131,14 @@ class DetailScreen(ModalScreen[None]):
                 )
             )
             self.query_one(parts.SubtaskList).show_rows(record.subtasks, now=now, config=config)
-            related.append(parts.reminders(record.reminders, now, config))
+            related.append(parts.reminders(record.reminders, view))
         elif self.kind == Kind.LEAD.value:
-            title, body = record.row.lead.title, lead_fields(record, zone, now, config)
+            assert isinstance(record, LeadDetails)
+            title, body = record.row.lead.title, lead_fields(view, record)
             related.append(parts.section("Tasks", parts.task_lines(record.tasks, now, config)))
-            related.append(parts.reminders(record.reminders, now, config))
+            related.append(parts.reminders(record.reminders, view))
         elif self.kind == Kind.CLIENT.value:
-            title, body = record.client.name, parts.client_fields(record, now)
+            title, body = record.client.name, client_fields(view, record)
             leads = [
                 Content.assemble((lead.ref, parts.REF), "  ", lead.stage, "  ", safe(lead.title))
                 for lead in record.open_leads
@@ -141,11 +148,16 @@ class DetailScreen(ModalScreen[None]):
                 parts.section("Open tasks", parts.task_lines(record.open_tasks, now, config))
             )
         else:
-            title, body = record.reminder.text, parts.reminder_fields(record, now, config)
-        if hasattr(record, "activities"):
-            related.append(parts.timeline(record.activities, config))
+            title, body = reminder_title(record.reminder), reminder_fields(view, record)
+        activities = getattr(record, "activities", [])
+        self.query_one("#timeline-title", Static).update(
+            Content.styled(f"Timeline ({len(activities)})", "bold underline") if activities else ""
+        )
+        await self.query_one("#timeline", parts.FieldTable).show_rows(
+            parts.timeline(activities, config)
+        )
         self.query_one("#detail-head", Static).update(parts.head(self.ref, title))
-        self.query_one("#detail-fields", Static).update(body + Content("\n"))
+        await self.query_one("#detail-fields", parts.FieldTable).show(body)
         self.query_one("#detail-related", Static).update(
             Content("\n").join([part for part in related if part.plain])
         )

@@ -9,6 +9,7 @@ from textual.content import Content
 from amtui.core.agenda import Agenda as AgendaData
 from amtui.core.agenda import AgendaItem
 from amtui.core.config import Config
+from amtui.core.describe_agenda import agenda_sections
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts
@@ -47,16 +48,9 @@ class Agenda(Region):
         self, agenda: AgendaData, *, now: datetime, config: Config, keep: str | None = None
     ) -> None:
         self.agenda = agenda
-        parts_ = (
-            agenda.overdue,
-            agenda.today,
-            agenda.waiting,
-            agenda.answers,
-            agenda.reminders,
-            agenda.upcoming,
-        )
-        self._items = {item.ref: item for part in parts_ for item in part.items}
-        more = sum(part.more for part in parts_)
+        sections = [part.section for part in agenda_sections(agenda)]
+        self._items = {item.ref: item for section in sections for item in section.items}
+        more = sum(section.more for section in sections)
         self.current_list().show(self._rows(now, config), more, keep=keep, empty="Nothing due")
         self.update_bindings()
         parts: list[str | tuple[str, str]] = [
@@ -77,21 +71,15 @@ class Agenda(Region):
             self.current_list().update_contents(self._rows(now, config))
 
     def _rows(self, now: datetime, config: Config) -> list[RowData]:
+        """The sections in core's order and words (`amtui agenda` shows the same)."""
         agenda = self.agenda
         assert agenda is not None
-        sections = [
-            ("Overdue", agenda.overdue),
-            ("Today", agenda.today),
-            ("Waiting for a first response", agenda.waiting),
-            ("Answers due", agenda.answers),
-            ("Reminders and follow-ups", agenda.reminders),
-            (f"Next {agenda.days} days", agenda.upcoming),
-        ]
         rows: list[RowData] = []
-        for title, section in sections:
+        for part in agenda_sections(agenda):
+            section = part.section
             items = [render.agenda_row(item, now=now, config=config) for item in section.items]
             if not items and not section.total:
                 continue
-            rows.append(render.heading(title, section.total, len(items)))
+            rows.append(render.heading(part.title, section.total, len(items)))
             rows.extend(items)
         return rows

@@ -1,56 +1,80 @@
-"""The detail view's parts: every field of a record, related records and the timeline.
+"""The detail view's parts: a record's fields (in core's words, `amtui.core.describe`),
+related records and the timeline, plus the subtask checklist, a small region with its own keys.
 
-Pure rendering of core dataclasses into `Content` (untrusted text through `safe`), plus the
-subtask checklist, a small region with its own keys.
+Core decides what each field says and its tone; this lays the fields out in two columns and
+styles the tones with the theme (untrusted text has been escaped by core, and is never markup).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widgets import Static
 
 from amtui.core.activities import describe_activity
-from amtui.core.clients import ClientDetails, kam_quadrant
 from amtui.core.config import Config
-from amtui.core.describe import View, reminder_text
-from amtui.core.display import (
-    client_local_time,
-    format_relative,
-    format_when,
-)
+from amtui.core.describe import Field, View, reminder_text
+from amtui.core.display import format_when
 from amtui.core.models import Activity, Reminder, Task
-from amtui.core.refs import Kind, ref
-from amtui.core.reminders import ReminderRow
-from amtui.core.task_queries import TaskDetails, TaskRow
+from amtui.core.task_queries import TaskRow
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
-from amtui.tui.render import MUTED, REF, RowData, safe, safe_block
+from amtui.tui.render import MUTED, REF, RowData, phrase, safe
 from amtui.tui.widgets.rows import Region, RowList
 
-LABEL_WIDTH = 15
-
-Fields = Sequence[tuple[str, str | Content | None]]
+MIN_LABEL_WIDTH = 15
 
 
 def head(ref: str, title: str) -> Content:
     return Content.assemble((ref, REF), "  ", (safe(title, 500), "bold"))
 
 
-def fields(pairs: Fields) -> Content:
-    """`label          value` lines; empty values are left out, notes keep their lines."""
-    lines = []
-    for label, value in pairs:
-        if value is None or value == "":
-            continue
-        text = value if isinstance(value, Content) else Content(value)
-        pad = Content.styled(label.ljust(LABEL_WIDTH), MUTED)
-        indent = Content(" " * LABEL_WIDTH)
-        for index, line in enumerate(text.split("\n")):
-            lines.append((pad if index == 0 else indent) + line)
-    return Content("\n").join(lines)
+class FieldTable(Vertical):
+    """A record's fields as two columns: the labels as wide as the longest, each value
+    wrapping under itself (a long ladder plan or note stays readable at 80 columns)."""
+
+    DEFAULT_CSS = """
+    FieldTable {
+        height: auto;
+        margin-bottom: 1;
+    }
+    FieldTable > .field-row {
+        height: auto;
+    }
+    FieldTable .field-name {
+        color: $text-muted;
+    }
+    FieldTable .field-value {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fields: list[Field] = []
+
+    async def show(self, items: Sequence[Field]) -> None:
+        self.fields = list(items)
+        await self.show_rows([(item.label, phrase(item.value)) for item in items])
+
+    async def show_rows(self, rows: Sequence[tuple[str, Content]]) -> None:
+        width = max([MIN_LABEL_WIDTH - 1, *(len(label) for label, _ in rows)]) + 1
+        widgets = []
+        for label, content in rows:
+            name = Static(Content(label), classes="field-name", markup=False)
+            name.styles.width = width
+            value = Static(content, classes="field-value", markup=False)
+            widgets.append(Horizontal(name, value, classes="field-row"))
+        async with self.batch():
+            await self.remove_children()
+            await self.mount_all(widgets)
+
+    def text(self) -> dict[str, str]:
+        """Each label and what its value says (tests read this, not the wrapped screen)."""
+        return {item.label: item.text for item in self.fields}
 
 
 def section(title: str, lines: Sequence[Content]) -> Content:
@@ -59,38 +83,27 @@ def section(title: str, lines: Sequence[Content]) -> Content:
     return Content("\n").join([Content.styled(title, "bold underline"), *lines, Content("")])
 
 
-def local_time(zone: str | None, now: datetime) -> str | None:
-    if not zone:
-        return None
-    try:
-        return f"{zone}, now {client_local_time(ZoneInfo(zone), now)}"
-    except (ValueError, KeyError):
-        return safe(zone)
-
-
-def timeline(activities: list[Activity], config: Config) -> Content:
+def timeline(activities: list[Activity], config: Config) -> list[tuple[str, Content]]:
+    """`2026-11-25 09:00` | `proposal-sent  contacted → proposal-sent · …`, every time in the
+    user's zone (core's words for what each entry did)."""
     tz = config.timezone
-    lines = [
-        Content.assemble(
-            (f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}", MUTED),
-            "  ",
-            (a.kind, "bold"),
-            "  ",
-            safe(describe_activity(a, tz), 300),  # the entry and what else it did
+    return [
+        (
+            f"{a.occurred_at.astimezone(tz):%Y-%m-%d %H:%M}",
+            Content.assemble((a.kind, "bold"), "  ", safe(describe_activity(a, tz), 300)),
         )
         for a in activities
     ]
-    return section(f"Timeline ({len(activities)})", lines)
 
 
-def reminders(items: list[Reminder], now: datetime, config: Config) -> Content:
+def reminders(items: list[Reminder], view: View) -> Content:
     lines = [
         Content.assemble(
             (r.ref, REF),
             "  ",
-            format_when(r.effective_due, config.timezone, now),
+            format_when(r.effective_due, view.tz, view.now),
             "  ",
-            safe(reminder_text(View(config, now), r)),
+            reminder_text(view, r),
             ("  done" if r.done_at else "", MUTED),
         )
         for r in items
@@ -110,83 +123,6 @@ def task_lines(tasks: list[Task], now: datetime, config: Config) -> list[Content
         )
         for t in tasks
     ]
-
-
-def task_fields(details: TaskDetails, zone: str | None, now: datetime, config: Config) -> Content:
-    task, row = details.row.task, details.row
-    tz = config.timezone
-    due = None
-    if task.due is not None:
-        due = format_when(task.due, tz, now)
-        if task.due_at is not None:
-            due += f" ({format_relative(task.due_at, now)})"
-    parent = details.parent
-    return fields(
-        [
-            ("column", safe(task.column)),
-            ("subtask of", f"{parent.ref} {safe(parent.title)}" if parent else None),
-            (
-                "client",
-                f"{safe(row.client_name)} ({ref(Kind.CLIENT, task.client_id)})"
-                if task.client_id
-                else None,
-            ),
-            ("client time", local_time(zone, now)),
-            ("lead", f"{details.lead.ref} {safe(details.lead.title)}" if details.lead else None),
-            ("due", due),
-            ("priority", task.priority),
-            ("assignee", safe(task.assignee) if task.assignee else None),
-            ("tags", " ".join(f"+{safe(t, 40)}" for t in row.tags)),
-            ("estimate", f"{task.estimate_hours:g} h" if task.estimate_hours else None),
-            ("done", format_when(task.done_at, tz, now) if task.done_at else None),
-            ("created", format_when(task.created_at, tz, now)),
-            ("notes", safe_block(task.notes)),
-        ]
-    )
-
-
-def client_fields(details: ClientDetails, now: datetime) -> Content:
-    client = details.client
-    scores = None
-    if client.kam_attractiveness or client.kam_relationship:
-        quadrant = kam_quadrant(client.kam_attractiveness, client.kam_relationship)
-        scores = (
-            f"attractiveness {client.kam_attractiveness or '-'}, "
-            f"relationship {client.kam_relationship or '-'}"
-            + (f" → {quadrant}" if quadrant else "")
-        )
-    contacts = "\n".join(
-        " · ".join(safe(p, 80) for p in (c.name, c.role, c.email, c.phone) if p)
-        for c in details.contacts
-    )
-    return fields(
-        [
-            ("time zone", local_time(client.timezone, now)),
-            ("owner", safe(client.owner) if client.owner else None),
-            ("KAM", scores),
-            ("stage", client.relationship_stage),
-            ("archived", "yes" if client.archived else None),
-            ("contacts", contacts),
-            ("notes", safe_block(client.notes)),
-        ]
-    )
-
-
-def reminder_fields(row: ReminderRow, now: datetime, config: Config) -> Content:
-    reminder, tz = row.reminder, config.timezone
-    about = f"{row.subject_ref} {safe(row.subject_title or '')}" if row.subject_ref else None
-    return fields(
-        [
-            ("due", format_when(reminder.effective_due, tz, now)),
-            (
-                "snoozed from",
-                format_when(reminder.due_at, tz, now) if reminder.snoozed_until else None,
-            ),
-            ("kind", reminder.kind + (f" (step {reminder.step})" if reminder.step else "")),
-            ("about", about),
-            ("done", format_when(reminder.done_at, tz, now) if reminder.done_at else None),
-        ]
-    )
 
 
 def subtask_row(row: TaskRow, *, now: datetime, config: Config) -> RowData:
