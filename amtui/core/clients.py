@@ -248,7 +248,7 @@ def get_client_details(db: Database, reference: str, *, limit: int = 50) -> Clie
         client = get_client(tx, reference)
         params = {"client": client.id, "limit": limit, "closed": CLOSED_STAGES}
         contacts = records(
-            tx, Contact, "SELECT * FROM contact WHERE client_id = :client ORDER BY name", params
+            tx, Contact, "SELECT * FROM contact WHERE client_id = :client ORDER BY name, id", params
         )
         tasks = records(
             tx,
@@ -261,7 +261,7 @@ def get_client_details(db: Database, reference: str, *, limit: int = 50) -> Clie
             tx,
             Lead,
             "SELECT * FROM lead WHERE client_id = :client AND stage NOT IN :closed "
-            "ORDER BY received_at DESC LIMIT :limit",
+            "ORDER BY received_at DESC, id DESC LIMIT :limit",
             params,
         )
         return ClientDetails(client, contacts, tasks, leads, list_activities(tx, client))

@@ -94,7 +94,7 @@ def find_client_for(tx: Tx, address: str | None) -> Client | None:
         tx,
         Client,
         "SELECT client.* FROM client JOIN contact ON contact.client_id = client.id "
-        "WHERE lower(contact.email) = :key LIMIT 1",
+        "WHERE lower(contact.email) = :key ORDER BY contact.id LIMIT 1",
         {"key": key.lower()},
     )
     if exact is not None:
@@ -107,7 +107,7 @@ def find_client_for(tx: Tx, address: str | None) -> Client | None:
             tx,
             Client,
             f"SELECT client.* FROM client JOIN {table} ON {table}.client_id = client.id "
-            f"WHERE lower({table}.{column}) LIKE :pattern LIMIT 1",
+            f"WHERE lower({table}.{column}) LIKE :pattern ORDER BY {table}.id LIMIT 1",
             {"pattern": f"%@{domain}"},
         )
         if found is not None:
@@ -546,7 +546,7 @@ def _known_contact(tx: Tx, emails: list[str], phones: set[str]) -> tuple[Contact
             tx,
             Contact,
             "SELECT contact.* FROM contact JOIN client ON client.id = contact.client_id "
-            "WHERE lower(contact.email) IN :emails LIMIT 1",
+            "WHERE lower(contact.email) IN :emails ORDER BY contact.id LIMIT 1",
             {"emails": lowered},
         )
     if found is None and phones:
@@ -554,7 +554,7 @@ def _known_contact(tx: Tx, emails: list[str], phones: set[str]) -> tuple[Contact
             tx,
             Contact,
             "SELECT contact.* FROM contact JOIN client ON client.id = contact.client_id "
-            "WHERE contact.phone IS NOT NULL",
+            "WHERE contact.phone IS NOT NULL ORDER BY contact.id",
         )
         found = next((c for c in candidates if phone_key(c.phone) in phones), None)
     if found is None:

@@ -302,6 +302,34 @@ def _v5_intake_state(op: Operations) -> None:
     )
 
 
+#: Every table with an id (all but task_tag and imap_state).
+_ID_TABLES = ("client", "contact", "lead", "task", "reminder", "activity", "intake_item")
+
+
+def _v6_ids_never_reused(op: Operations) -> None:
+    """SQLite: an id is never handed out again once its row is deleted (AUTOINCREMENT), as
+    PostgreSQL's sequences never do, so `R3` names one reminder for the life of the database.
+    Each table is rebuilt with its rows, keys and indexes; the next id follows the highest
+    ever used. PostgreSQL: nothing to do."""
+    import sqlalchemy as sa
+
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for table in _ID_TABLES:
+        with op.batch_alter_table(
+            table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+        ):
+            pass
+    # SQLite cannot reflect an expression index, so the rebuild left this one behind.
+    op.execute("DROP INDEX IF EXISTS ix_reminder_open_effective")
+    op.create_index(
+        "ix_reminder_open_effective",
+        "reminder",
+        [sa.text("coalesce(snoozed_until, due_at)")],
+        sqlite_where=sa.text("done_at IS NULL"),
+    )
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -311,6 +339,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("reminder due index", _v3_reminder_effective_due),
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
+    ("ids never reused", _v6_ids_never_reused),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -77,7 +77,7 @@ def build_report(
     with db.read() as tx:
         rows = tx.tuples(
             "SELECT source, channel, received_at, first_response_at FROM lead "
-            "WHERE received_at >= :since AND received_at < :until",
+            "WHERE received_at >= :since AND received_at < :until ORDER BY id",
             span,
         )
         proposals = _count_activities(tx, (ActivityKind.PROPOSAL_SENT,), since, until)

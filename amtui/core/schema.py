@@ -30,6 +30,11 @@ from amtui.core.vocabulary import (
     Stage,
 )
 
+#: SQLite hands out the id of the newest row again once it is deleted, unless the table is
+#: AUTOINCREMENT (PostgreSQL's sequences never do): `R3` must name one reminder for the life of
+#: the database, in scripts and notes too. Every table with an id says so (migration 6).
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware instant, stored as UTC; a naive datetime is refused, never guessed."""
@@ -70,6 +75,7 @@ def _fk(target: str, ondelete: Literal["CASCADE", "SET NULL"], *, nullable: bool
 
 class Client(SQLModel, table=True):
     __tablename__ = "client"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -87,6 +93,7 @@ class Client(SQLModel, table=True):
 
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = _fk("client.id", "CASCADE", nullable=False)
@@ -111,6 +118,7 @@ class Lead(SQLModel, table=True):
             "answer_due_at",
             sqlite_where=sa.text(LEAD_ANSWER_PENDING_SQL),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -164,6 +172,7 @@ class Task(SQLModel, table=True):
             "due_date",
             sqlite_where=sa.text("done_at IS NULL AND due_date IS NOT NULL"),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -210,6 +219,7 @@ class Reminder(SQLModel, table=True):
             sa.text("coalesce(snoozed_until, due_at)"),
             sqlite_where=sa.text("done_at IS NULL"),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -228,6 +238,7 @@ class Reminder(SQLModel, table=True):
 
 class Activity(SQLModel, table=True):
     __tablename__ = "activity"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str
@@ -246,6 +257,7 @@ class IntakeItem(SQLModel, table=True):
     threads replies: a mail whose In-Reply-To/References names a key here belongs to its lead."""
 
     __tablename__ = "intake_item"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     # A Message-ID as `<id@host>`, `mail-sha256:…` for mail without one, `form:…` for a row.

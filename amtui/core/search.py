@@ -57,7 +57,7 @@ def search(db: Database, text: str, *, limit: int = 20) -> list[SearchHit]:
         contacts = (
             "SELECT client.id, contact.name, client.name FROM contact "
             f"JOIN client ON client.id = contact.client_id WHERE {matches} "
-            "ORDER BY contact.name" + tx.page(limit)
+            "ORDER BY contact.name, contact.id" + tx.page(limit)
         )
         for client_id, name, client_name in tx.tuples(contacts, params):
             hits.append(SearchHit(ref(Kind.CLIENT, client_id), "contact", name, client_name, True))

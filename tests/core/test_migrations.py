@@ -27,6 +27,7 @@ from amtui.core.migrations import (
     ensure_schema,
     read_version,
 )
+from tests.conftest import NOW
 
 
 def version_of(path: Path) -> int:
@@ -87,7 +88,16 @@ def sqlite_schema(path: Path) -> dict[str, object]:
                 for _, name, unique, _, _ in raw.execute(f'PRAGMA index_list("{table}")')
                 if unique
             )
-            result[table] = {"columns": columns, "fks": fks, "indexes": indexes, "unique": uniques}
+            (create,) = raw.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            result[table] = {
+                "columns": columns,
+                "fks": fks,
+                "indexes": indexes,
+                "unique": uniques,
+                "autoincrement": "AUTOINCREMENT" in create.upper(),
+            }
         return result
     finally:
         raw.close()
@@ -117,16 +127,21 @@ def test_a_new_database_is_created_at_latest(fresh: Database) -> None:
     assert [name for _, name in rows] == [name for name, _ in MIGRATIONS]
 
 
-def test_migrations_produce_exactly_the_models(fresh: Database, tmp_path: Path) -> None:
-    ensure_schema(fresh)
-    assert schema_diffs(fresh) == []
-    # And the details Alembic does not compare, against a database built from the models.
+def declared_schema(tmp_path: Path) -> dict[str, object]:
+    """`sqlite_schema` of a database built straight from the declared tables."""
     reference = tmp_path / "reference.db"
     engine = sa.create_engine(f"sqlite:///{reference}")
     SQLModel.metadata.create_all(engine)
     engine.dispose()
+    return sqlite_schema(reference)
+
+
+def test_migrations_produce_exactly_the_models(fresh: Database, tmp_path: Path) -> None:
+    ensure_schema(fresh)
+    assert schema_diffs(fresh) == []
+    # And the details Alembic does not compare, against a database built from the models.
     assert fresh.path is not None
-    assert sqlite_schema(fresh.path) == sqlite_schema(reference)
+    assert sqlite_schema(fresh.path) == declared_schema(tmp_path)
 
 
 @pytest.mark.parametrize("start", range(1, LATEST + 1))
@@ -136,6 +151,37 @@ def test_every_upgrade_path_ends_at_the_models(tmp_path: Path, start: int) -> No
     ensure_schema(database)
     assert database.path is not None and version_of(database.path) == LATEST
     assert schema_diffs(database) == []
+    assert sqlite_schema(database.path) == declared_schema(tmp_path)
+
+
+def test_ids_are_never_handed_out_again(tmp_path: Path) -> None:
+    """A deleted row's id stays unused, after an upgrade as in a new file (migration 6)."""
+    path = tmp_path / "ids.db"
+    database = Database(path)
+    ensure_schema(database, target=5)
+    with database.write() as tx:  # rows written before the upgrade, the newest then deleted
+        for n in (1, 2, 3):
+            tx.run(
+                "INSERT INTO reminder (id, text, kind, due_at, created_at) "
+                "VALUES (:n, 'r', 'custom', '2026-11-25 09:00:00.000000', "
+                "'2026-11-25 09:00:00.000000')",
+                {"n": n},
+            )
+        tx.run("DELETE FROM reminder WHERE id = 3")
+    ensure_schema(database)
+    with database.write() as tx:
+        first = tx.insert(
+            "reminder",
+            {"text": "a", "kind": "custom", "due_at": NOW, "created_at": NOW},
+        )
+        tx.run("DELETE FROM reminder WHERE id = :id", {"id": first})
+        second = tx.insert(
+            "reminder",
+            {"text": "b", "kind": "custom", "due_at": NOW, "created_at": NOW},
+        )
+    database.dispose()
+    assert (first, second) == (3, 4)  # 3 was free before the upgrade; 3 is then never reused
+    assert [r[0] for r in sqlite3.connect(path).execute("SELECT id FROM reminder")] == [1, 2, 4]
 
 
 def test_running_again_is_a_no_op(fresh: Database, tmp_path: Path) -> None:
