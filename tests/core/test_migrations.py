@@ -7,6 +7,7 @@ Written to keep working as migrations are appended: nothing here assumes what LA
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,7 +117,9 @@ def fresh(tmp_path: Path) -> Database:
 
 
 def test_a_new_database_is_created_at_latest(fresh: Database) -> None:
-    report = ensure_schema(fresh)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing reaches the user's stderr but amtui's own line
+        report = ensure_schema(fresh)
     assert report == SchemaReport(0, LATEST)
     assert report.changed and report.backup is None  # nothing to back up in a new file
     assert fresh.path is not None and version_of(fresh.path) == LATEST
@@ -148,7 +151,9 @@ def test_migrations_produce_exactly_the_models(fresh: Database, tmp_path: Path) 
 def test_every_upgrade_path_ends_at_the_models(tmp_path: Path, start: int) -> None:
     database = Database(tmp_path / "old.db")
     ensure_schema(database, target=start)
-    ensure_schema(database)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ensure_schema(database)
     assert database.path is not None and version_of(database.path) == LATEST
     assert schema_diffs(database) == []
     assert sqlite_schema(database.path) == declared_schema(tmp_path)
