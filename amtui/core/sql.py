@@ -554,8 +554,13 @@ def _fold_or_none(value: object) -> str | None:
 
 
 def folded(column: str, dialect: str) -> str:
-    """SQL for `column` case-folded in any script (SQLite: amtui's own function)."""
-    return f"amtui_fold({column})" if dialect == "sqlite" else f"lower({column})"
+    """SQL for `column` as `text.fold` reads it (NFKC, case-folded, trimmed), in any script:
+    SQLite calls amtui's own function; PostgreSQL has no casefold, so it lowers the NFKC form
+    and folds the two letters where lower() and casefold() differ (ß → ss, final ς → σ)."""
+    if dialect == "sqlite":
+        return f"amtui_fold({column})"
+    lowered = f"lower(normalize({column}, NFKC))"
+    return f"btrim(replace(replace({lowered}, 'ß', 'ss'), 'ς', 'σ'))"
 
 
 def contains_folded(columns: Sequence[str], param: str, dialect: str) -> str:

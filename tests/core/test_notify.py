@@ -245,7 +245,7 @@ def test_overlapping_runs_in_threads_never_report_an_item_twice(
     db: Database, config: Config, now: datetime, isolated: Path
 ) -> None:
     expected = _populate(db, config, now)
-    path = str(isolated / "amtui.db")
+    path = db.target  # the same database, SQLite file or PostgreSQL
     barrier = threading.Barrier(WORKERS)
     runs: list[list[tuple[str, str]]] = [[] for _ in range(WORKERS)]
     errors: list[BaseException] = []
@@ -271,7 +271,7 @@ def test_overlapping_runs_in_separate_processes_never_report_an_item_twice(
     db: Database, config: Config, now: datetime, isolated: Path
 ) -> None:
     expected = _populate(db, config, now)
-    path = str(isolated / "amtui.db")
+    path = db.target  # the same database, SQLite file or PostgreSQL
     context = multiprocessing.get_context("spawn")  # fresh interpreters, like two cron jobs
     barrier = context.Barrier(WORKERS)
     queue = context.Queue()
