@@ -5,8 +5,9 @@ For one command (the arguments after `--`):
 1. Phases of a whole fresh process, median of `--runs`: interpreter start-up (spawn until the
    first line of a tiny wrapper runs), importing `amtui.cli.main` (what the console script
    imports), the command itself (`run()`, including the modules it imports lazily), and the
-   rest until the process is reaped (interpreter shutdown: garbage, atexit, SQLAlchemy's
-   pool, …). `python -c pass` is shown as the floor.
+   rest until the process is reaped (the console script ends it with
+   `amtui.cli.process.exit_now`; where that declines, interpreter shutdown: garbage, atexit,
+   …). `python -c pass` is shown as the floor.
 2. `python -X importtime <console script> ARGS` (fastest of `--runs`): the self time of every
    module summed by package (sqlalchemy, pydantic with pydantic_core, sqlmodel, typer and the
    click it vendors, rich, dateutil, textual, amtui, the standard library, other), which of
@@ -129,10 +130,11 @@ if prof:
     import cProfile
     profiler = cProfile.Profile()
     profiler.enable()
-code = 0
+code = status = 0
 try:
-    run()
+    run(fast_exit=False)
 except SystemExit as exit:
+    status = exit.code
     code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
 t2 = time.time()
 if profiler is not None:
@@ -140,6 +142,9 @@ if profiler is not None:
     profiler.dump_stats(prof)
 os.write(fd, f"{t0} {t1} {t2} {code}".encode())
 os.close(fd)
+from amtui.cli.process import exit_now  # how the console script's process ends
+
+exit_now(status)
 sys.exit(code)
 """
 

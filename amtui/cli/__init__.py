@@ -1,5 +1,6 @@
 """The Typer front end: one module per noun, each command a few lines over `amtui.core`.
 
-Command modules import `amtui.core` services inside the commands, never at module level:
-`amtui --help` must not pay for the database layer or textual.
+A command line imports only the module of the noun it names (`amtui.cli.main.COMMANDS`, built
+by `amtui.cli.lazy`), and command modules import `amtui.core` services inside the commands,
+never at module level: `amtui --help` and a quick-add must not pay for what they do not use.
 """

@@ -1,5 +1,8 @@
 """The `amtui` command: a Typer app whose groups live in one module per noun.
 
+Only the noun a command line names is imported and built (`amtui.cli.lazy`): `COMMANDS` is
+the list `amtui --help` shows, and where each command's code lives.
+
 Errors a user can cause (`amtui.core.errors.AmtuiError`) become one line on stderr and the
 documented exit code: 1 not found / nothing to do, 2 bad input, 3 storage problem.
 """
@@ -10,23 +13,10 @@ import sys
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
 from amtui import __version__
-from amtui.cli import (
-    agenda,
-    calendar,
-    clients,
-    followups,
-    intake,
-    leads,
-    misc,
-    reminders,
-    tasks,
-    transfer,
-    web,
-)
 from amtui.cli.context import Runtime
+from amtui.cli.lazy import Entry, RootGroup
 from amtui.core.errors import AmtuiError
 
 try:  # Typer ≥ 0.25 vendors Click; older versions use the click package.
@@ -35,9 +25,112 @@ except ImportError:  # pragma: no cover
     from click import ClickException  # type: ignore[no-redef]
 
 
-class AmtuiGroup(TyperGroup):
-    """The root group: turns AmtuiError, and Click's usage errors, into one line on stderr
-    with the documented exit code (DESIGN §6)."""
+_CLI = "amtui.cli."
+
+#: Every top-level command in the order `amtui --help` lists them: name, module, attribute (a
+#: command function or a noun's `typer.Typer`), and the help's first sentence. Listing them
+#: imports nothing; tests/cli/test_lazy.py holds each row equal to the command it names.
+COMMANDS = (
+    Entry("add", _CLI + "tasks", "add", "Add a task."),
+    Entry(
+        "agenda",
+        _CLI + "agenda",
+        "agenda",
+        "Print the day's agenda: overdue items, today's tasks by time, leads waiting for a "
+        "first response, reminders due, and the deadlines of the next days, in your time zone.",
+    ),
+    Entry(
+        "followups",
+        _CLI + "followups",
+        "followups",
+        "The follow-up ladder of every open lead: step, next follow-up and the client's time.",
+    ),
+    Entry(
+        "report",
+        _CLI + "followups",
+        "report",
+        "Lead figures for a date range: volume by source and channel, first-response times, "
+        "the share answered within the target, proposals, replies, win rate and cold leads.",
+    ),
+    Entry("show", _CLI + "misc", "show", "Show any record by its reference."),
+    Entry(
+        "search",
+        _CLI + "misc",
+        "search",
+        "Search tasks, leads, clients, contacts and reminders; open records first.",
+    ),
+    Entry("export", _CLI + "transfer", "export", "Export your data."),
+    Entry(
+        "demo",
+        _CLI + "misc",
+        "demo",
+        "Create (or refresh) a separate demo database with a realistic agency week.",
+    ),
+    Entry(
+        "tui",
+        _CLI + "main",
+        "tui",
+        "Open the full-screen app: lead inbox, board and today's agenda (same as plain `amtui`).",
+    ),
+    Entry(
+        "web",
+        _CLI + "web",
+        "web",
+        "Serve the full-screen app to a web browser: the same app, database and settings.",
+    ),
+    Entry(
+        "task",
+        _CLI + "tasks",
+        "app",
+        "Tasks: kanban cards with subtasks, due dates, tags and assignees.",
+    ),
+    Entry(
+        "lead",
+        _CLI + "leads",
+        "app",
+        "Leads: enquiries from clients and partner agencies, from any channel.",
+    ),
+    Entry(
+        "client",
+        _CLI + "clients",
+        "app",
+        "Clients (accounts): time zone, owner, KAM scores, relationship stage.",
+    ),
+    Entry("contact", _CLI + "clients", "contacts", "Contacts: the people at a client."),
+    Entry(
+        "remind",
+        _CLI + "reminders",
+        "app",
+        "Reminders: a time at which something about a lead, client or task is due.",
+    ),
+    Entry(
+        "intake",
+        _CLI + "intake",
+        "app",
+        "Lead intake: mail (eml, mbox, Maildir, IMAP) and web-form CSV exports.",
+    ),
+    Entry("db", _CLI + "misc", "db_app", "Where the data lives."),
+    Entry(
+        "ics",
+        _CLI + "calendar",
+        "app",
+        "Your deadlines in a calendar: an .ics file or a subscribable feed.",
+    ),
+    Entry(
+        "import",
+        _CLI + "transfer",
+        "import_app",
+        "Bring data in: an amtui export, or what other tools exported.",
+    ),
+)
+
+
+class AmtuiGroup(RootGroup):
+    """The root group: builds only the command a command line names (`RootGroup`), and turns
+    AmtuiError, and Click's usage errors, into one line on stderr with the documented exit
+    code (DESIGN §6)."""
+
+    table = COMMANDS
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -156,32 +249,20 @@ def tui(
     _open_app(runtime(ctx))
 
 
-app.command("add", help=tasks.add.__doc__)(tasks.add)
-app.add_typer(tasks.app, name="task")
-app.add_typer(leads.app, name="lead")
-app.add_typer(clients.app, name="client")
-app.add_typer(clients.contacts, name="contact")
-app.add_typer(reminders.app, name="remind")
-app.add_typer(intake.app, name="intake")
-app.command("agenda")(agenda.agenda)
-app.command("followups")(followups.followups)
-app.command("report")(followups.report)
-app.command("show")(misc.show)
-app.command("search")(misc.search)
-app.add_typer(misc.db_app, name="db")
-app.add_typer(calendar.app, name="ics")
-app.command("export")(transfer.export)
-app.add_typer(transfer.import_app, name="import")
-app.command("demo")(misc.demo)
-app.command("tui")(tui)
-app.command("web")(web.web)
+def run(*, fast_exit: bool = True) -> None:
+    """Console-script entry point (also under `python -m amtui`). It ends the process when the
+    command is done (`amtui.cli.process.exit_now`) unless `fast_exit` is False, when it raises
+    SystemExit as Typer does."""
+    try:
+        for argument in sys.argv[1:]:
+            _check_decodable(argument)
+        app(prog_name="amtui")
+    except SystemExit as done:
+        if fast_exit:
+            from amtui.cli.process import exit_now
 
-
-def run() -> None:
-    """Console-script entry point."""
-    for argument in sys.argv[1:]:
-        _check_decodable(argument)
-    app(prog_name="amtui")  # also under `python -m amtui`
+            exit_now(done.code)
+        raise
 
 
 def _check_decodable(argument: str) -> None:

@@ -7,7 +7,6 @@ Colour appears only on a terminal and never with NO_COLOR (`styled()`).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -142,6 +141,8 @@ def to_json(data: Any) -> str:
     """JSON that keeps any script readable yet can never carry a terminal control sequence
     or an invisible character: json.dumps escapes C0 controls, and DEL, C1, bidi controls,
     zero-width and other format characters are escaped here (the data decodes unchanged)."""
+    import json  # only for --format json
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return UNSAFE_IN_JSON.sub(_json_escape, text)
 

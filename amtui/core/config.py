@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
@@ -166,11 +165,15 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     """Read and validate the config file; a missing file means all defaults."""
     path = path or config_path(env)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raw = {}
+        return _build({}, path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    import tomllib  # ~1.5 ms, ~2.5 ms with its first parse: only when there is a file
+
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     return _build(raw, path)

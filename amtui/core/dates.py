@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from dateutil.relativedelta import relativedelta
-
 from amtui.core.errors import InputError
 
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
@@ -121,15 +119,27 @@ def _check_workdays(workdays: frozenset[int]) -> None:
         raise ValueError(f"workdays must be a non-empty set of weekday numbers 0-6: {workdays}")
 
 
+#: The shape of an IANA zone name (tz's Theory file: ASCII letters, digits, `.` `-` `_` `+`,
+#: components joined by `/`, starting with a letter). A word of another shape (`client:Granel`,
+#: `+urgent`, `@copywriter`, `15:00`) is no zone, without asking the zone index.
+_ZONE_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9._+-]*(?:/[A-Za-z0-9._+-]+)*")
+
+
 @cache
 def _zone_names() -> dict[str, str]:
-    # ~14 ms once (reads the tz database index); only zone lookups pay it.
+    # ~9-14 ms once: available_timezones() opens every file of the tz database. Only words
+    # shaped like a zone name pay it (a quick-add tries each word after `due:` as a zone).
     return {name.lower(): name for name in available_timezones() - {"localtime"}}
+
+
+def _zone_key(name: str) -> str | None:
+    """The IANA name `name` spells in any case, if it is one."""
+    return _zone_names().get(name.lower()) if _ZONE_SHAPE.fullmatch(name) else None
 
 
 def zone_from_name(name: str) -> ZoneInfo:
     """An IANA zone (`Europe/Berlin`, `UTC`) by name, matched case-insensitively."""
-    key = _zone_names().get(name.strip().lower())
+    key = _zone_key(name.strip())
     if key is None:
         example = "Europe/Berlin, America/New_York or UTC"
         raise UnknownZoneError(f"unknown time zone {name!r}: use an IANA name such as {example}")
@@ -172,9 +182,18 @@ _ANCHORS: dict[str, Callable[[date, frozenset[int]], date]] = {
     "sow": lambda d, w: _monday(d),
     "eow": lambda d, w: _monday(d) + timedelta(days=max(w)),
     "som": lambda d, w: d.replace(day=1),
-    "eom": lambda d, w: d + relativedelta(day=31),
-    "eoq": lambda d, w: date(d.year, (d.month + 2) // 3 * 3, 1) + relativedelta(day=31),
+    "eom": lambda d, w: _add_months(d, 0, day=31),
+    "eoq": lambda d, w: _add_months(date(d.year, (d.month + 2) // 3 * 3, 1), 0, day=31),
 }
+
+
+def _add_months(start: date, months: int, **fields: int) -> date:
+    """dateutil's month arithmetic, which clamps (Jan 31 + 1m = Feb 28/29, no drift); `fields`
+    set absolute parts (`day=31`: the month's last day)."""
+    from dateutil.relativedelta import relativedelta  # ~3 ms with calendar and six: only here
+
+    return start + relativedelta(months=months, **fields)
+
 
 # Offset units: short forms after `+3`, words after `in 3`. Hours and minutes are instants.
 _UNITS = {"d": "d", "w": "w", "m": "m", "y": "y", "b": "b", "h": "h", "min": "min", "mins": "min"}
@@ -274,8 +293,10 @@ def _parse(
 
 def _trailing_zone(token: str, zones: Mapping[str, tzinfo] | None) -> tzinfo | None:
     named = {key.casefold(): zone for key, zone in (zones or {}).items()}
-    iana = _zone_names().get(token.lower())
-    return named.get(token.casefold(), ZoneInfo(iana) if iana else None)
+    if token.casefold() in named:
+        return named[token.casefold()]
+    iana = _zone_key(token)
+    return ZoneInfo(iana) if iana else None
 
 
 @dataclass
@@ -413,8 +434,8 @@ class _Context:
     def _shift(self, amount: int, unit: str) -> date:
         if unit == "b":
             return add_business_days(self.today, amount, self.workdays)
-        if unit in ("m", "y"):  # relativedelta clamps: Jan 31 + 1m = Feb 28/29, no drift
-            return self.today + relativedelta(months=amount * (12 if unit == "y" else 1))
+        if unit in ("m", "y"):
+            return _add_months(self.today, amount * (12 if unit == "y" else 1))
         return self.today + timedelta(days=amount * (7 if unit == "w" else 1))
 
 

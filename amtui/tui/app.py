@@ -211,6 +211,15 @@ class AmtuiApp(App[None]):
             # fsync) that would otherwise compete with the first page loads.
             self.call_after_refresh(self.check_due)
 
+    def watch_app_focus(self, focus: bool) -> None:
+        """Under `amtui web` the app starts without the page's focus, so the main screen's
+        AUTO_FOCUS is skipped and Textual has no widget to give the focus back to: `j` or
+        Enter would reach no list. When the app gets the focus (the page focused, a key, a
+        click) and nothing has it, the current region gets it."""
+        main = self.find_main_screen()
+        if focus and main is not None and main is self.screen and main.focused is None:
+            main.set_focus(main.active_region(), scroll_visible=False)
+
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         # Textual reports a binding the user mapped to this very key as a clash too (two ids
         # on one key, such as `inbox.respond` and `inbox.answer`): that replaced nothing.

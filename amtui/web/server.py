@@ -2,9 +2,9 @@
 
 textual-serve (MIT, by Textualize) runs one app process per browser tab and relays the
 terminal over a websocket to xterm.js. It has no authentication and no Origin check, and its
-page loads a font from the internet. This server keeps its process relay (`Server`'s
-websocket handler and `AppService`) and its browser assets (xterm.js, the Roboto Mono font
-files, served from its package), and adds (DESIGN §8a):
+page loads a font from the internet. This server keeps its process relay (`AppService` and
+`Server`'s message loop) and its browser assets (xterm.js, the Roboto Mono font files, served
+from its package), and adds (DESIGN §8a):
 
 - a token in the path of every URL (`/<token>/`, `/<token>/static/…`, `/<token>/ws`),
   compared in constant time; a request without it is refused before anything else runs;
@@ -14,7 +14,9 @@ files, served from its package), and adds (DESIGN §8a):
   match it too;
 - its own page, which loads nothing from elsewhere: scripts, styles and fonts are served from
   here, and a Content-Security-Policy tells the browser to load nothing else;
-- no access log (it would write the token); refusals are logged without it.
+- no access log (it would write the token); refusals are logged without it;
+- a page whose app stops on its own (say the config became invalid) is told so and closed,
+  where textual-serve leaves it "starting" for ever; the reason goes to stderr.
 
 The app process is `python -m amtui tui --served` with `AMTUI_DB` and `AMTUI_CONFIG` set to
 what this command resolved, so it opens the same database with the same settings (a
@@ -26,6 +28,8 @@ fetch them from `/download/…`, outside the token.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import os
 import shlex
@@ -38,7 +42,8 @@ from typing import Any
 
 import jinja2
 import textual_serve
-from aiohttp import web
+from aiohttp import WSCloseCode, web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from amtui.core.text import one_line
@@ -61,6 +66,7 @@ ASSETS: dict[str, tuple[Path, str]] = {
 }
 
 FONT_SIZES = range(8, 33)
+MAX_COLUMNS, MAX_ROWS = 1000, 500  # a page may ask for any size; the app allocates for it
 DEFAULT_FONT_SIZE = 16
 SHUTDOWN_SECONDS = 5.0
 
@@ -106,9 +112,63 @@ def check_request(
     return None
 
 
+def _bounded(text: str | None, default: int, maximum: int) -> int:
+    try:
+        return min(max(int(text or default), 1), maximum)
+    except ValueError:
+        return default
+
+
+class AppProcess(AppService):
+    """textual-serve's app process, which also closes the page when the app stops on its own
+    (a config made invalid meanwhile, a crash): textual-serve would leave it "starting" for
+    ever. The reason is on the terminal that runs `amtui web`."""
+
+    asked_to_quit = False
+
+    async def on_meta(self, data: bytes) -> None:
+        if json.loads(data).get("type") == "exit":
+            self.asked_to_quit = True
+        await super().on_meta(data)
+
+    async def stop(self) -> None:
+        self.asked_to_quit = True
+        await super().stop()
+
+    async def end(self, seconds: float) -> None:
+        """Make sure the process is gone: it was asked to quit; after `seconds` it is
+        terminated, and killed if that does not do either."""
+        process = self._process
+        if process is None:
+            return
+        for step in (None, process.terminate, process.kill):
+            if process.returncode is not None:
+                return
+            if step is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    step()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), seconds)
+
+    async def run(self) -> None:
+        await super().run()
+        if self.asked_to_quit:
+            return
+        with contextlib.suppress(Exception):  # the page may be gone already
+            await self.remote_write_bytes(STOPPED.encode())
+            await self.remote_close()
+
+
+STOPPED = (
+    "\x1b[2J\x1b[H\r\n  amtui stopped unexpectedly: the terminal that runs `amtui web` "
+    "says why.\r\n"
+)
+
+
 def app_command() -> str:
-    """The app process each browser tab gets (run by textual-serve through a shell)."""
-    return shlex.join([sys.executable, "-m", "amtui", "tui", "--served"])
+    """The app process each browser tab gets (textual-serve runs it through a shell, which
+    `exec` replaces, so that stopping the process stops the app)."""
+    return "exec " + shlex.join([sys.executable, "-m", "amtui", "tui", "--served"])
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -150,7 +210,8 @@ class WebServer(Server):
         self.hosts = HostRule.for_bind(address, port, asked_host)
         self.child_env = dict(child_env or {})
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
-        self.sessions: set[asyncio.Task[Any]] = set()
+        self.sockets: set[web.WebSocketResponse] = set()
+        self.services: set[AppProcess] = set()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -242,25 +303,47 @@ class WebServer(Server):
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One app process for this browser tab, relayed by textual-serve's `AppService`
+        (as textual-serve's own handler does, with the size bounded, the socket kept for
+        shutdown, and a word on the page when the app stops without being asked)."""
+        width = _bounded(request.query.get("width"), 80, MAX_COLUMNS)
+        height = _bounded(request.query.get("height"), 24, MAX_ROWS)
         remote = request.remote or "?"
+        websocket = web.WebSocketResponse(heartbeat=15)
+        await websocket.prepare(request)
+        self.sockets.add(websocket)
         self.say(f"amtui web: app opened for {remote}")
-        # textual-serve makes the websocket inside; at shutdown this task is cancelled, which
-        # it answers by closing the websocket and telling the app process to quit.
-        task = asyncio.current_task()
-        if task is not None:
-            self.sessions.add(task)
+        service = AppProcess(
+            self.command,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=self.debug,
+        )
+        self.services.add(service)
         try:
-            return await super().handle_websocket(request)
+            await service.start(width, height)
+            try:
+                await self._process_messages(websocket, service)
+            finally:
+                await service.stop()
+        except Exception as error:  # a malformed message from the page, a broken pipe
+            log.warning(f"app session ended: {one_line(str(error)) or type(error).__name__}")
         finally:
-            self.sessions.discard(task)  # type: ignore[arg-type]
+            self.sockets.discard(websocket)
+            await websocket.close()
+            await service.end(SHUTDOWN_SECONDS)
+            self.services.discard(service)
             self.say(f"amtui web: app closed for {remote}")
+        return websocket
 
     async def on_shutdown(self, app: web.Application) -> None:
-        sessions = list(self.sessions)
-        for task in sessions:
-            task.cancel()
-        if sessions:
-            await asyncio.wait(sessions, timeout=SHUTDOWN_SECONDS)
+        """Close every page's websocket (each handler then tells its app process to quit)
+        and see every app process gone before the server is."""
+        for websocket in list(self.sockets):
+            await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"amtui web stopped")
+        await asyncio.gather(*(service.end(SHUTDOWN_SECONDS) for service in list(self.services)))
 
     async def on_startup(self, app: web.Application) -> None:
         """(textual-serve prints its logo and URL here; `amtui web` prints the URL itself.)"""
@@ -282,10 +365,13 @@ class WebServer(Server):
         self.initialize_logging()
         # The app processes inherit this environment (textual-serve copies os.environ).
         os.environ.update(self.child_env)
-        web.run_app(
-            self._make_app(),
-            sock=self.sock,
-            print=None,
-            access_log=None,
-            shutdown_timeout=SHUTDOWN_SECONDS,
-        )
+        # textual-serve prints what an app process wrote to stderr (why it failed) on stdout;
+        # this command's stdout is for the URL only (DESIGN §6: diagnostics go to stderr).
+        with contextlib.redirect_stdout(sys.stderr):
+            web.run_app(
+                self._make_app(),
+                sock=self.sock,
+                print=None,
+                access_log=None,
+                shutdown_timeout=3 * SHUTDOWN_SECONDS,  # past `AppProcess.end`
+            )

@@ -208,3 +208,72 @@ def test_show_and_install_completion(cli: Cli, tmp_path: Path, monkeypatch) -> N
     assert result.exit_code == 0, result.stderr
     assert "_AMTUI_COMPLETE" in (tmp_path / ".bash_completions" / "amtui.sh").read_text()
     assert ".bash_completions/amtui.sh" in (tmp_path / ".bashrc").read_text()
+
+
+HELP_TEXTS = [
+    "Send estimate · To do",
+    "Evil \\[bold]markup\\[/ ⧵ · To do",
+    "[bold]markup[/bold] and [red]colour[/] and [/ unclosed",
+    "emoji :smile: :thumbs_up: and :not_an_emoji: codes",
+    "Гранель · Kettle Studio (C1) — 東京 ✓",
+    "a long title " * 12,
+    "tabs\tand  double  spaces",
+    "",
+    "trailing newline\n",
+]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"TERMINAL_WIDTH": "30"}, {"COLUMNS": "25"}, {"FORCE_COLOR": "1"}, {"TERM": "dumb"}],
+    ids=lambda env: ",".join(env) or "default",
+)
+def test_completion_help_renders_as_typer_renders_it(env: dict[str, str]) -> None:
+    """zsh, fish and PowerShell show each item's help after Typer renders it through Rich;
+    amtui renders it with Rich's console alone (no typer.rich_utils): the same text."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from amtui.cli.completion import render_help\n"
+        "from typer.rich_utils import rich_render_text\n"
+        "texts = json.loads(sys.argv[1])\n"
+        "print(json.dumps([[render_help(t), rich_render_text(t)] for t in texts]))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "TERMINAL_WIDTH")}
+    result = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(HELP_TEXTS)],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    for ours, typers in json.loads(result.stdout):
+        assert ours == typers
+
+
+def test_a_tab_does_not_load_typers_rich_help(tmp_path: Path) -> None:
+    """Completing loads Rich's console for the help, not typer.rich_utils (Markdown, Pygments)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        _AMTUI_COMPLETE="complete_zsh",
+        _TYPER_COMPLETE_ARGS="amtui ",
+        AMTUI_DB=str(tmp_path / "none.db"),
+        PYTHONPROFILEIMPORTTIME="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "amtui"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert '"agenda":"Print the day' in result.stdout
+    modules = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "rich.console" in modules
+    assert not {"typer.rich_utils", "rich.markdown", "pygments"} & modules

@@ -565,6 +565,37 @@ def test_zone_from_name_rejects_unknown_names(name: str) -> None:
     assert "Europe/Berlin" in str(info.value)
 
 
+def test_every_zone_of_this_system_has_the_shape_of_a_zone_name() -> None:
+    """The shape check that spares most words the zone index never turns a real zone away."""
+    from zoneinfo import available_timezones
+
+    from amtui.core.dates import _ZONE_SHAPE
+
+    assert all(_ZONE_SHAPE.fullmatch(name) for name in available_timezones())
+
+
+def test_words_that_cannot_be_zones_never_read_the_zone_index() -> None:
+    """A quick-add tries each word after `due:` as a trailing zone (`due:fri 15:00
+    client:Granel +x @copywriter`): those words must not make it read the whole tz database."""
+    code = """
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+from amtui.core.dates import DateParseError, _zone_names, parse_when
+now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+for text in ("fri 15:00 client:Granel", "fri 15:00 +x", "fri 15:00 @copywriter", "fri 15:00 12:00"):
+    try:
+        parse_when(text, now=now, tz=ZoneInfo("Europe/Berlin"))
+    except DateParseError:
+        pass
+    else:
+        raise SystemExit(f"{text!r} read as a date")
+print(_zone_names.cache_info().currsize)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"
+
+
 # --- DST -----------------------------------------------------------------------------------------
 
 

@@ -115,7 +115,7 @@ def test_help_imports_neither_the_database_layer_nor_textual() -> None:
         code = None
         with contextlib.redirect_stdout(out):
             try:
-                run()
+                run(fast_exit=False)
             except SystemExit as exit:
                 code = exit.code
         heavy = [m for m in ("sqlmodel", "sqlalchemy", "textual", "babel") if m in sys.modules]
@@ -137,7 +137,7 @@ def test_quick_add_and_agenda_do_not_import_textual_or_document_libraries() -> N
             sys.argv = argv
             with contextlib.redirect_stdout(io.StringIO()):
                 try:
-                    run()
+                    run(fast_exit=False)
                 except SystemExit as exit:
                     codes.append(exit.code or 0)
                 else:

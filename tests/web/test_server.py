@@ -19,7 +19,7 @@ from amtui.io.serving import HostRule
 from amtui.web.server import ASSETS, check_request
 from tests.cli.conftest import Cli
 from tests.conftest import http_request
-from tests.web.conftest import Served, TerminalScreen, start_web, stop_web
+from tests.web.conftest import Served, TerminalScreen, home_env, start_web, stop_web
 
 SESSION_SECONDS = 120  # only reached when the app never draws (a bug)
 TOKEN = "t" * 43
@@ -41,7 +41,7 @@ def open_app(
     headers: dict[str, str] | None = None,
     token: str | None = None,
     keys: str = "",
-    until: tuple[tuple[str, str | None], ...] = (),
+    until: tuple[tuple[str | tuple[str, ...], str | None], ...] = (),
 ) -> tuple[int, list[str]]:
     """Open the app's websocket as textual.js does, at 80×24; return the handshake status and,
     for each step (the first screen, then after each key), the screen once it shows
@@ -72,15 +72,22 @@ def open_app(
 
 
 async def _read_until(
-    websocket: Any, screen: TerminalScreen, wanted: str, gone: str | None = None
+    websocket: Any, screen: TerminalScreen, wanted: str | tuple[str, ...], gone: str | None = None
 ) -> str:
-    """Feed the app's output to `screen` until it shows `wanted` (and no longer `gone`); the
-    screen's text then."""
+    """Feed the app's output to `screen` until it shows all of `wanted` (and no longer
+    `gone`); the screen's text then. (All at once: the app draws a change over several
+    frames.)"""
     import aiohttp
+
+    parts = (wanted,) if isinstance(wanted, str) else wanted
+
+    def shown() -> bool:
+        text = screen.text
+        return all(part in text for part in parts) and (gone is None or gone not in text)
 
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     async with asyncio.timeout(SESSION_SECONDS):
-        while wanted not in screen.text or (gone is not None and gone in screen.text):
+        while not shown():
             message = await websocket.receive()
             if message.type == aiohttp.WSMsgType.BINARY:
                 screen.feed(decoder.decode(message.data))
@@ -220,12 +227,76 @@ def test_a_websocket_with_a_wrong_token_is_refused(served: Served) -> None:
 
 def test_the_page_origin_gets_the_app_on_the_demo_data(served: Served) -> None:
     """The same app as `amtui`: the inbox of the demo database, `2` shows the board."""
-    inbox = ("SEO audit for a hotel", "Backlog")  # 80 columns: one region at a time
-    board = ("Backlog", "SEO audit for a hotel")
+    # 80 columns: one region at a time
+    inbox = (("SEO audit for a hotel", "3 waiting"), "Backlog")
+    board = (("Backlog", "T15 Landing", "10 open"), "SEO audit for a hotel")
     status, (first, after_2) = open_app(served, keys="2", until=(inbox, board))
     assert status == 101
-    assert "1 Inbox" in first and "waiting" in first
-    assert "2 Board" in after_2 and "T15 Landing" in after_2
+    assert "1 Inbox" in first and "2 Board" in after_2
+
+
+async def _until_closed(websocket: Any, screen: TerminalScreen) -> str:
+    """Feed the app's output to `screen` until the server closes the websocket."""
+    import aiohttp
+
+    async with asyncio.timeout(SESSION_SECONDS):
+        while True:
+            message = await websocket.receive()
+            if message.type == aiohttp.WSMsgType.BINARY:
+                screen.feed(message.data.decode("utf-8", "replace"))
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return screen.text
+
+
+def session(served: Served, keys: str = "", wait_for: str | None = None) -> str:
+    """Open the app, wait for `wait_for`, type `keys`, and read until the server closes it."""
+    import aiohttp
+
+    async def run() -> str:
+        url = f"ws://127.0.0.1:{served.port}/{served.token}/ws?width=80&height=24"
+        screen = TerminalScreen(80, 24)
+        async with aiohttp.ClientSession() as client:
+            websocket = await client.ws_connect(url, headers={"Origin": served.origin})
+            if wait_for is not None:
+                await _read_until(websocket, screen, wait_for)
+            for key in keys:
+                await websocket.send_json(["stdin", key])
+            return await _until_closed(websocket, screen)
+
+    return asyncio.run(run())
+
+
+def test_list_keys_work_before_anything_was_clicked(served: Served) -> None:
+    """The app starts without the page's focus (textual-serve); the first key still reaches
+    the inbox: Enter opens the selected lead."""
+    status, (_, detail) = open_app(
+        served,
+        keys="\r",
+        until=(("SEO audit for a hotel", None), (("first response", "received"), None)),
+    )
+    assert status == 101 and "L2" in detail
+
+
+def test_quitting_the_app_ends_the_pages_session(served: Served) -> None:
+    text = session(served, keys="q", wait_for="waiting")
+    assert "stopped unexpectedly" not in text
+
+
+def test_an_app_that_cannot_start_says_so_on_the_page(
+    demo_home: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The config made invalid while the server runs: the page says the app stopped (and
+    closes, so it offers to start again) and the server's terminal says why."""
+    db, _ = demo_home
+    env = home_env(tmp_path)
+    served = start_web(db, env)
+    try:
+        Path(env["AMTUI_CONFIG"]).write_text('timezone = "Nowhere/Bogus"\n', encoding="utf-8")
+        text = session(served)
+    finally:
+        log = stop_web(served)
+    assert "amtui stopped unexpectedly" in text
+    assert "timezone 'Nowhere/Bogus' is not an IANA zone" in log
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
 
 REGION_NAMES = ("Inbox", "Board", "Agenda")
+#: Below this many columns (a phone held upright, `amtui web`), rows wrap instead of cutting
+#: titles short, and the help panel takes the whole width (the `-phone` class).
+PHONE_COLUMNS = 60
 POLL_SECONDS = 0.5
 FULL_RELOAD_SECONDS = 60  # overdue marks move with the clock even when no data changes
 
@@ -91,6 +94,7 @@ class MainScreen(Screen[None]):
         self._poller: Worker[None] | None = None
         self.loads_applied = 0  # reloads shown so far (tests and bench/run_tui.py wait on it)
         self._loading_more: set[str] = set()
+        self._tab_spans: list[tuple[int, int, int]] = []  # (first column, past the end, region)
 
     @property
     def amtui(self) -> AmtuiApp:
@@ -115,7 +119,23 @@ class MainScreen(Screen[None]):
     def regions(self) -> list[Region]:
         return [self.inbox, self.board, self.agenda]
 
+    def on_click(self, event: events.Click) -> None:
+        """A click on a tab (a tap in `amtui web` on a phone) goes to that region."""
+        if event.widget is not self.tabbar:
+            return
+        offset = event.get_content_offset(self.tabbar)
+        if offset is None:
+            return
+        for start, end, index in self._tab_spans:
+            if start <= offset.x < end:
+                self.focus_region(index)
+                return
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < PHONE_COLUMNS, "-phone")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < PHONE_COLUMNS, "-phone")
         self.regions[0].add_class("-active")
         self._update_bars()
         app = self.amtui
@@ -339,10 +359,14 @@ class MainScreen(Screen[None]):
             parts.append(("  (esc clears)", render.MUTED))
         self.topbar.update(Content.assemble(*parts))
         active = self.active_region()
-        tabs: list[str | tuple[str, str]] = []
+        tabs: list[tuple[str, str]] = []
+        self._tab_spans.clear()
         for index, (name, region) in enumerate(zip(REGION_NAMES, self.regions, strict=True)):
             style = "reverse bold" if region is active else render.MUTED
-            tabs.extend([(f" {index + 1} {name} ", style), " "])
+            label = f" {index + 1} {name} "
+            start = sum(len(text) for text, _ in tabs)
+            self._tab_spans.append((start, start + len(label), index))
+            tabs.extend([(label, style), (" ", "")])
         self.tabbar.update(Content.assemble(*tabs))
 
     # --- actions -----------------------------------------------------------------------------
