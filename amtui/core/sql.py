@@ -23,7 +23,9 @@ Conventions, the same on both databases:
   and each one's reads (READ COMMITTED: a fresh snapshot per statement) see everything the
   previous writer committed. So "is there a client called X? no: create it" can never race
   another command into a unique-key violation, and a fresh database is created by exactly one
-  of several first commands. Reads take no lock; amtui's writes last a few milliseconds.
+  of several first commands. Reads take no lock; amtui's writes last a few milliseconds. A read
+  transaction is REPEATABLE READ: one snapshot throughout, so a page and its counts agree, as
+  on SQLite.
 - `Tx.savepoint()` nests a unit that rolls back alone (intake writes each mail in one);
   `Tx.insert_many` sends many rows of one table in one driver call.
 """
@@ -414,6 +416,8 @@ class Database:
                 elif write:  # serialise writers (see the module docstring)
                     connection.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
                     connection.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                else:  # one snapshot for the whole read, as SQLite's deferred BEGIN gives
+                    connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 tx = Tx(connection, sqlite=self.is_sqlite, write=write)
                 yield tx
                 tx._commit_checks()

@@ -408,3 +408,20 @@ def test_postgresql_writers_run_one_after_another(pg: Database) -> None:
     with pg.write() as tx:
         assert tx.scalar("SELECT n FROM c") == 60
         tx.run("DROP TABLE c")
+
+
+def test_a_read_sees_one_snapshot_throughout(store: Database) -> None:
+    """What another connection commits meanwhile is not seen until the next read."""
+    with store.write() as tx:
+        tx.insert("t", {"n": 1})
+    with store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM t") == 1
+        other = Database(store.target)
+        try:
+            with other.write() as writer:
+                writer.insert("t", {"n": 2})
+        finally:
+            other.dispose()
+        assert tx.scalar("SELECT count(*) FROM t") == 1
+    with store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM t") == 2
