@@ -1,7 +1,7 @@
 """amtui: a terminal task-and-lead tracker for account managers.
 
 The package root stays empty on purpose: `amtui --help` and the quick-add path must not pay
-for sqlmodel or textual, so every heavy module is imported where it is used.
+for textual (or anything else heavy), so every heavy module is imported where it is used.
 """
 
 __version__ = "0.1.0"

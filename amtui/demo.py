@@ -15,15 +15,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import add_business_days, local_today, localize, to_utc
-from amtui.core.db import Database, check_sqlite_location
+from amtui.core.db import Database, Tx, check_sqlite_location
 from amtui.core.errors import InputError, StorageError
 from amtui.core.migrations import ensure_schema
-from amtui.core.models import Client, Contact, Lead, Reminder, Task, TaskTag
+from amtui.core.models import Client, Contact, Lead, Reminder, Task, insert
 from amtui.core.sla import answer_due, parse_ladder, step_due
 from amtui.core.text import fold
 from amtui.core.vocabulary import CLOSED_STAGES
@@ -67,11 +65,9 @@ def create_demo(
         db = Database(temporary)
         try:
             ensure_schema(db)
-            with db.write() as session:
-                counts = _Builder(session, now, config).build()
-            with db.connect() as conn:
-                conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
-                conn.commit()
+            with db.write() as tx:
+                counts = _Builder(tx, now, config).build()
+                tx.run(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
         finally:
             db.dispose()
         # One self-contained file to rename: the WAL folded in and switched off (amtui
@@ -144,8 +140,8 @@ def _check_is_demo(path: Path) -> None:
 class _Builder:
     """Adds the demo records in one transaction; `at()` places times on the user's calendar."""
 
-    def __init__(self, session: Session, now: datetime, config: Config) -> None:
-        self.session, self.now, self.config = session, now, config
+    def __init__(self, tx: Tx, now: datetime, config: Config) -> None:
+        self.tx, self.now, self.config = tx, now, config
         self.today = local_today(now, config.timezone)
         self.clients: dict[str, Client] = {}
         self.counts = [0, 0, 0, 0]
@@ -237,11 +233,11 @@ class _Builder:
                 created_at=self.ago(days=90),
                 updated_at=self.ago(days=2),
             )
-            self.session.add(client)
-            self.session.flush()
+            insert(self.tx, client)
             self.clients[name] = client
             for person, email, phone, role in contacts:
-                self.session.add(
+                insert(
+                    self.tx,
                     Contact(
                         client_id=client.id or 0,
                         name=person,
@@ -249,7 +245,7 @@ class _Builder:
                         phone=phone,
                         role=role,
                         created_at=self.ago(days=90),
-                    )
+                    ),
                 )
         self.counts[0] = len(rows)
 
@@ -296,10 +292,9 @@ class _Builder:
             created_at=received,
             updated_at=received,
         )
-        self.session.add(lead)
-        self.session.flush()
+        insert(self.tx, lead)
         record_activity(
-            self.session,
+            self.tx,
             lead,
             ActivityKind.CREATED,
             f"via {channel}",
@@ -308,7 +303,7 @@ class _Builder:
         )
         if lead.first_response_at:
             record_activity(
-                self.session,
+                self.tx,
                 lead,
                 ActivityKind.RESPONDED,
                 "first answer sent",
@@ -439,10 +434,9 @@ class _Builder:
             created_at=self.ago(days=5),
             updated_at=self.ago(days=1),
         )
-        self.session.add(task)
-        self.session.flush()
-        self.session.add_all(TaskTag(task_id=task.id or 0, tag=tag) for tag in tags)
-        record_activity(self.session, task, ActivityKind.CREATED, now=self.ago(days=5))
+        insert(self.tx, task)
+        self.tx.insert_many("task_tag", [{"task_id": task.id, "tag": tag} for tag in tags])
+        record_activity(self.tx, task, ActivityKind.CREATED, now=self.ago(days=5))
         self.counts[2] += 1
         return task
 
@@ -562,7 +556,8 @@ class _Builder:
         lead: str | None = None,
         client: str | None = None,
     ) -> None:
-        self.session.add(
+        insert(
+            self.tx,
             Reminder(
                 text=text,
                 kind=kind,
@@ -570,7 +565,7 @@ class _Builder:
                 lead_id=self.leads[lead].id if lead else None,
                 client_id=self.clients[client].id if client else None,
                 created_at=self.ago(days=1),
-            )
+            ),
         )
         self.counts[3] += 1
 
@@ -579,7 +574,7 @@ class _Builder:
         lead = self.leads["report"]
         sent = self.ago(days=5)
         record_activity(
-            self.session,
+            self.tx,
             lead,
             ActivityKind.PROPOSAL_SENT,
             "v1, 4 500 EUR",
@@ -590,7 +585,8 @@ class _Builder:
         zone = ZoneInfo(self.clients["Kettle & Co"].timezone or "UTC")
         hours = self.config.working_hours
         first = step_due(sent, ladder[0], zone, hours)
-        self.session.add(
+        insert(
+            self.tx,
             Reminder(
                 text=f"Check the proposal arrived (step 1 of {len(ladder)})",
                 kind="check-receipt",
@@ -599,10 +595,11 @@ class _Builder:
                 done_at=first,
                 lead_id=lead.id,
                 created_at=sent,
-            )
+            ),
         )
         if len(ladder) > 1:
-            self.session.add(
+            insert(
+                self.tx,
                 Reminder(
                     text=f"Follow up: no reply after {ladder[1].describe()} "
                     f"(step 2 of {len(ladder)})",
@@ -611,7 +608,7 @@ class _Builder:
                     due_at=step_due(first, ladder[1], zone, hours),
                     lead_id=lead.id,
                     created_at=first,
-                )
+                ),
             )
         self.counts[3] += 2
 

@@ -1,14 +1,14 @@
 """Which SQL `build_agenda` (and the quick-add path) runs, how long each statement takes, and
 SQLite's EXPLAIN QUERY PLAN for it, on benchmark databases.
 
-Statements are captured with SQLAlchemy cursor events while the real `build_agenda` runs
-in-process (warm: mappers configured, statements compiled once), then each is explained with
+Statements are captured from `amtui.core.sql.Tx` while the real `build_agenda` runs in-process
+(warm: the connection open, SQLite's statement cache filled once), then each is explained with
 the exact parameters it ran with. A plan line `SCAN <table>` without an index is a full-table
 scan; `SCAN <table> USING INDEX <partial index>` walks only that partial index (the open rows);
 `USE TEMP B-TREE` means a sort the index order did not give.
 
-The quick-add statements come from `add_task_in_session` inside a write transaction that is
-rolled back, so the database is left unchanged.
+The quick-add statements come from `create_task` inside a write transaction that is rolled
+back, so the database is left unchanged.
 
 Examples:
     python bench/agenda_plan.py                                   # run-0.db and run-100k.db
@@ -70,38 +70,40 @@ class Statement:
 
 
 @contextlib.contextmanager
-def capture(engine: Any) -> Iterator[list[Statement]]:
-    """Record every statement the engine sends, with its parameters and wall time."""
-    from sqlalchemy import event
+def capture() -> Iterator[list[Statement]]:
+    """Record every statement a transaction runs, as SQLite gets it (tuples expanded, values
+    converted), with its wall time."""
+    from amtui.core import sql
 
     captured: list[Statement] = []
-    started: list[float] = []
+    original = sql.Tx._run
 
-    def before(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        started.append(time.perf_counter())
+    def run(self: Any, statement: str, params: Any) -> Any:
+        started = time.perf_counter()
+        cursor = original(self, statement, params)
+        elapsed = time.perf_counter() - started
+        expanded, values = sql._expand(statement, params)
+        bound = {name: sql._to_sqlite(value) for name, value in values.items()}
+        captured.append(Statement(expanded, bound, elapsed))
+        return cursor
 
-    def after(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        captured.append(Statement(statement, params, time.perf_counter() - started.pop()))
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
+    sql.Tx._run = run  # type: ignore[method-assign]
     try:
         yield captured
     finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
+        sql.Tx._run = original  # type: ignore[method-assign]
 
 
-def explain(engine: Any, statements: list[Statement]) -> None:
-    raw = engine.raw_connection()
+def explain(path: Path, statements: list[Statement]) -> None:
+    from amtui.core.sql import open_sqlite
+
+    raw = open_sqlite(path, typed=False)
     try:
-        cursor = raw.cursor()
         for statement in statements:
             if not statement.sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
                 continue
-            cursor.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.params)
-            statement.plan = [row[3] for row in cursor.fetchall()]
-        cursor.close()
+            rows = raw.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.params)
+            statement.plan = [row[3] for row in rows.fetchall()]
     finally:
         raw.close()
 
@@ -130,7 +132,7 @@ def examine(path: Path, config_path: Path, repeat: int, profile: bool) -> DbRepo
     from amtui.core.config import load_config
     from amtui.core.db import Database
     from amtui.core.drafts import draft_from_text
-    from amtui.core.tasks import add_task_in_session
+    from amtui.core.tasks import create_task
 
     config = load_config(config_path)
     db = Database(path)
@@ -139,22 +141,21 @@ def examine(path: Path, config_path: Path, repeat: int, profile: bool) -> DbRepo
     def run() -> object:
         return build_agenda(db, now=now, config=config)
 
-    # The first call pays what every CLI process pays: mapper configuration, compilation.
+    # The first call pays what every CLI process pays: the connection, SQLite's schema parse.
     cold = timed(run, 1)[0]
     samples = timed(run, repeat)
-    with capture(db.engine) as agenda_sql:
+    with capture() as agenda_sql:
         run()
-    explain(db.engine, agenda_sql)
+    explain(path, agenda_sql)
 
     class Rollback(Exception):
         pass
 
-    with capture(db.engine) as add_sql, contextlib.suppress(Rollback), db.write() as session:
+    with capture() as add_sql, contextlib.suppress(Rollback), db.write() as tx:
         draft = draft_from_text(QUICK_ADD, now=now, config=config)
-        add_task_in_session(session, draft, now=now, config=config)
-        session.flush()
+        create_task(tx, draft, now=now, config=config)
         raise Rollback
-    explain(db.engine, add_sql)
+    explain(path, add_sql)
 
     text = ""
     if profile:
@@ -192,8 +193,8 @@ def render(reports: list[DbReport], command_line: str) -> str:
         "",
         f"Command: `{command_line}`",
         "",
-        "In-process `build_agenda`, ms (first call on a new engine — on the first database also "
-        "the ORM mapper configuration —, then warm calls): "
+        "In-process `build_agenda`, ms (first call on a new `Database`: its first connection and "
+        "SQLite's schema parse; then warm calls): "
         + "; ".join(
             f"{r.path.name} first {r.cold_ms:.1f}, "
             f"warm median {statistics.median(r.agenda_ms):.1f} "

@@ -1,9 +1,9 @@
 """Fill an amtui database with a realistic, deterministic load for benchmarks.
 
 The schema comes from `amtui.core.migrations.ensure_schema` (so the real partial indexes exist);
-rows go in through SQLAlchemy Core `executemany` on the real tables (so every value is stored
-exactly as amtui stores it: aware UTC instants, all-day dates, JSON briefs), in batches, inside
-one write transaction.
+rows go in through `amtui.core.sql` (`Tx.insert_many`: one `executemany` per batch) on the real
+tables, so every value is stored exactly as amtui stores it (aware UTC instants, all-day dates,
+JSON briefs), in batches, inside one write transaction.
 
 Shape of the data, relative to `--now` (default: the real clock):
 - clients (tasks / 50) with 1–3 contacts each, many with their own IANA zone;
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
+    from amtui.core.sql import Tx
 
 #: The user's zone in bench configs; "today" and working hours are read in it.
 BENCH_TZ = "Europe/Berlin"
@@ -502,10 +502,11 @@ def _activity(
 
 
 class Loader:
-    """Batched `executemany` into the real tables, with activities derived from each row."""
+    """Batched `executemany` into the real tables (`Tx.insert_many`), with activities derived
+    from each row. `json`: each table's JSON columns."""
 
-    def __init__(self, conn: sa.Connection, tables: dict[str, sa.Table], activities: bool) -> None:
-        self.conn, self.tables = conn, tables
+    def __init__(self, tx: Tx, json: dict[str, tuple[str, ...]], activities: bool) -> None:
+        self.tx, self.json = tx, json
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.counts: dict[str, int] = {}
         self.with_activities = activities
@@ -519,11 +520,16 @@ class Loader:
 
     def flush(self, table: str | None = None) -> None:
         """Insert what is pending for `table` and, first, for every table it may refer to."""
+        from amtui.core.sql import Json
+
         last = ORDER.index(table) if table else len(ORDER) - 1
         for name in ORDER[: last + 1]:
             rows = self.pending.pop(name, [])
             if rows:
-                self.conn.execute(self.tables[name].insert(), rows)
+                wrap = self.json.get(name, ())
+                if wrap:
+                    rows = [{**row, **{k: Json(row[k]) for k in wrap}} for row in rows]
+                self.tx.insert_many(name, rows)
                 self.counts[name] = self.counts.get(name, 0) + len(rows)
 
     def activity(
@@ -540,19 +546,16 @@ def generate(
     """Create the schema in a new file at `target` and fill it."""
     from amtui.core.db import Database
     from amtui.core.migrations import ensure_schema
-    from amtui.core.models import Activity, Client, Contact, Lead, Reminder, Task, TaskTag
+    from amtui.core.models import RECORDS
 
     started = clock.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     db = Database(target)
     ensure_schema(db)
-    tables: dict[str, sa.Table] = {
-        model.__tablename__: model.__table__  # type: ignore[union-attr]
-        for model in (Client, Contact, Lead, Task, TaskTag, Reminder, Activity)
-    }
+    json = {model.TABLE: model.JSON_FIELDS for model in RECORDS}
     gen = Generator(counts, now=now, seed=seed, tz=tz)
-    with db.connect(write=True) as conn, conn.begin():
-        load = Loader(conn, tables, counts.activities)
+    with db.write() as tx:
+        load = Loader(tx, json, counts.activities)
         clients, contacts = gen.clients()
         for client in clients:
             load.add("client", client)
@@ -583,8 +586,8 @@ def generate(
             load.add("reminder", reminder)
         load.flush()
     if analyze:
-        with db.connect(write=True) as conn, conn.begin():
-            conn.exec_driver_sql("ANALYZE")
+        with db.write() as tx:
+            tx.run("ANALYZE")
     db.dispose()
     checkpoint(target)
     return Generated(dict(load.counts), clock.perf_counter() - started)

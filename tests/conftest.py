@@ -6,6 +6,7 @@ no test can read or write the developer's own data (DESIGN §9).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,13 +48,30 @@ def config():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def db(isolated: Path) -> Iterator[object]:
+    """A new database at the latest schema: an SQLite file, or with AMTUI_TEST_DB=postgresql
+    the wiped AMTUI_TEST_POSTGRES database (the core's tests then run on PostgreSQL)."""
     from amtui.core.db import Database
     from amtui.core.migrations import ensure_schema
 
-    database = Database(isolated / "amtui.db")
+    url = os.environ.get("AMTUI_TEST_POSTGRES")
+    on_postgres = os.environ.get("AMTUI_TEST_DB") == "postgresql"
+    if on_postgres and not url:
+        pytest.fail("AMTUI_TEST_DB=postgresql needs AMTUI_TEST_POSTGRES (a database to wipe)")
+    if on_postgres and url:
+        wipe_postgres(url)
+        database = Database(url)
+    else:
+        database = Database(isolated / "amtui.db")
     ensure_schema(database)
     yield database
     database.dispose()
+
+
+#: For tests about SQLite files themselves (pragmas, file locks, raw bytes): skipped when the
+#: core's tests run on PostgreSQL (AMTUI_TEST_DB=postgresql), which has tests of its own.
+sqlite_only = pytest.mark.skipif(
+    os.environ.get("AMTUI_TEST_DB") == "postgresql", reason="about SQLite files"
+)
 
 
 def wipe_postgres(url: str) -> None:
@@ -62,10 +80,9 @@ def wipe_postgres(url: str) -> None:
 
     wipe = Database(url)
     try:
-        with wipe.connect(write=True) as conn:
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-            conn.commit()
+        with wipe.write() as tx:
+            tx.run("DROP SCHEMA IF EXISTS public CASCADE")
+            tx.run("CREATE SCHEMA public")
     finally:
         wipe.dispose()
 

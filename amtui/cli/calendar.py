@@ -41,7 +41,7 @@ def _render(rt: Runtime, zone: ZoneInfo | None) -> bytes:
     from amtui.core.calendar import calendar_data
     from amtui.io.ics import build_ics
 
-    return build_ics(calendar_data(rt.sql_db, config=rt.config, now=rt.now), zone=zone)
+    return build_ics(calendar_data(rt.db, config=rt.config, now=rt.now), zone=zone)
 
 
 @app.command("export")
@@ -100,7 +100,7 @@ def serve(
 
     rt = runtime(ctx)
     chosen = _zone(zone, utc)
-    database = rt.sql_db  # opened (and the schema checked) before anything listens
+    database = rt.db  # opened (and the schema checked) before anything listens
     config = rt.config
 
     def render() -> bytes:

@@ -13,9 +13,8 @@ import typer
 
 if TYPE_CHECKING:
     from amtui.core.config import Config
-    from amtui.core.db import Database
     from amtui.core.describe import View
-    from amtui.core.sql import Database as SqlDatabase
+    from amtui.core.sql import Database
 
 
 @dataclass
@@ -71,32 +70,15 @@ class Runtime:
         self.config  # noqa: B018
         return self.open_db(self.db_target())
 
-    @cached_property
-    def sql_db(self) -> SqlDatabase:
-        """The same database through `amtui.core.sql`, which new core code reads and writes
-        through (issue 9 makes it the only path; then this is `db`)."""
-        from amtui.core.sql import Database as SqlDatabase
-
-        database = self.db  # created or upgraded first
-        target = database.path or database.url.render_as_string(hide_password=False)
-        opened = SqlDatabase(target)
-        self.opened.append(opened)  # type: ignore[arg-type]
-        return opened
-
     def open_db(self, target: str) -> Database:
         """Open (creating or upgrading the schema if needed) and say so on stderr."""
         from pathlib import Path
 
         from amtui.core.db import Database, check_sqlite_location
-        from amtui.core.errors import InputError
         from amtui.core.migrations import ensure_schema
 
         database = Database(target)
-        if database.is_sqlite:
-            if database.path is None:
-                raise InputError(
-                    "an in-memory database would vanish when the command ends; give a file"
-                )
+        if database.path is not None:
             # A directory named by --db or AMTUI_DB must exist: a typo there must not start an
             # empty database somewhere unexpected.
             check_sqlite_location(database.path, create_directory=self.settled())

@@ -186,8 +186,8 @@ def main(
         str | None,
         typer.Option(
             "--db",
-            help="Database file or SQLAlchemy URL (default: AMTUI_DB, the config's db, or "
-            "amtui.db in your data directory).",
+            help="Database file or URL, sqlite:///FILE or postgresql://… (default: AMTUI_DB, "
+            "the config's db, or amtui.db in your data directory).",
             show_default=False,
         ),
     ] = None,

@@ -80,7 +80,7 @@ def export(
         from amtui.cli.output import to_json
         from amtui.core.archive import export_archive
 
-        archive = export_archive(rt.sql_db)
+        archive = export_archive(rt.db)
         count = sum(len(rows) for rows in archive["tables"].values())
         write_output((to_json(archive) + "\n").encode("utf-8"), out, f"{count} rows")
         return
@@ -89,7 +89,7 @@ def export(
     from amtui.core.archive import cell_text, export_kind
     from amtui.io.records_csv import write_csv
 
-    columns, rows = export_kind(rt.sql_db, kind.lower())
+    columns, rows = export_kind(rt.db, kind.lower())
     body = write_csv(
         [c.name for c in columns], [[cell_text(row[c.name], c) for c in columns] for row in rows]
     )
@@ -128,7 +128,7 @@ def import_json(
             f"{file} is not complete JSON ({error.msg} at line {error.lineno}, column "
             f"{error.colno}); is it cut short?"
         ) from None
-    summary = import_archive(runtime(ctx).sql_db, archive)
+    summary = import_archive(runtime(ctx).db, archive)
     say(f"Imported {summary.total} rows: {_summary(summary.rows)}")
 
 
@@ -155,12 +155,12 @@ def import_csv(
     header, cells = read_csv(read_input(file), source=file)
     candidates = [kind.lower()] if kind else list(CSV_KINDS)
     for candidate in candidates:
-        columns = kind_columns(rt.sql_db, candidate)
+        columns = kind_columns(rt.db, candidate)
         if sorted(header) == sorted(c.name for c in columns):
             break
     else:
         if kind:
-            expected = ", ".join(c.name for c in kind_columns(rt.sql_db, kind.lower()))
+            expected = ", ".join(c.name for c in kind_columns(rt.db, kind.lower()))
             raise InputError(f"{file} does not have the columns of {kind}: {expected}")
         raise InputError(f"{file} has the columns of no amtui CSV export; give --kind ({KINDS})")
     by_name = {c.name: c for c in columns}
@@ -171,7 +171,7 @@ def import_csv(
         }
         for number, row in enumerate(cells, 2)
     ]
-    summary = import_kind(rt.sql_db, candidate, rows)
+    summary = import_kind(rt.db, candidate, rows)
     say(f"Imported {_summary(summary.rows)}")
 
 

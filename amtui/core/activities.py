@@ -14,9 +14,8 @@ from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session, col, select
-
-from amtui.core.models import Activity, Client, Lead, Task
+from amtui.core.models import Activity, Client, Lead, Task, insert, records
+from amtui.core.sql import Tx
 
 
 class ActivityKind(StrEnum):
@@ -37,7 +36,7 @@ class ActivityKind(StrEnum):
 
 
 def record_activity(
-    session: Session,
+    tx: Tx,
     subject: Task | Lead | Client,
     kind: ActivityKind | str,
     text: str = "",
@@ -46,7 +45,8 @@ def record_activity(
     occurred_at: datetime | None = None,
     data: dict[str, Any] | None = None,
 ) -> Activity:
-    """Add one timeline entry to `subject` in the caller's transaction."""
+    """Add one timeline entry to `subject` in the caller's transaction. Later changes to the
+    entry (`add_effects`, a stage move's text) are the caller's to `save`."""
     activity = Activity(
         kind=str(kind),
         text=text,
@@ -57,21 +57,18 @@ def record_activity(
         lead_id=subject.id if isinstance(subject, Lead) else None,
         client_id=subject.id if isinstance(subject, Client) else None,
     )
-    session.add(activity)
-    return activity
+    return insert(tx, activity)
 
 
-def list_activities(session: Session, subject: Task | Lead | Client) -> list[Activity]:
+def list_activities(tx: Tx, subject: Task | Lead | Client) -> list[Activity]:
     """The subject's timeline, oldest first."""
-    column = {Task: Activity.task_id, Lead: Activity.lead_id, Client: Activity.client_id}[
-        type(subject)
-    ]
-    query = (
-        select(Activity)
-        .where(column == subject.id)
-        .order_by(col(Activity.occurred_at), col(Activity.id))
+    column = {Task: "task_id", Lead: "lead_id", Client: "client_id"}[type(subject)]
+    return records(
+        tx,
+        Activity,
+        f"SELECT * FROM activity WHERE {column} = :id ORDER BY occurred_at, id",
+        {"id": subject.id},
     )
-    return list(session.exec(query))
 
 
 def add_effects(entry: Activity, **effects: Any) -> None:

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
-
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
 
 from amtui.core.config import Config
 from amtui.core.dates import day_bounds, is_overdue, local_today
-from amtui.core.db import Database
 from amtui.core.lead_queries import LeadRow, lead_rows
-from amtui.core.models import Client, Lead, Reminder, Task, effective_due
+from amtui.core.models import REMINDER_DUE_SQL, Lead, Reminder, Task, records
 from amtui.core.reminders import ReminderRow, reminder_rows
 from amtui.core.sla import ResponseRule, deadlines_of
+from amtui.core.sql import Database, Tx
 from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
+
+#: When a reminder is next due, in the words of its partial index.
+_DUE = REMINDER_DUE_SQL
 
 
 @dataclass
@@ -103,81 +104,72 @@ def build_agenda(
     horizon = day_bounds(horizon_date, tz)[1]
     rule = config.response_rule
     task_of, lead_of, reminder_of = _client_filters(client_id)
-    with db.read() as session:
-        tasks = _TaskWindow(session, limit, task_of)
-        overdue = tasks.section(
-            col(Task.due_at) < cutoff, col(Task.due_date) < day, cutoff=cutoff, tz=tz
-        )
+    params: dict[str, Any] = {
+        "cutoff": cutoff,
+        "end": end,
+        "horizon": horizon,
+        "day": day,
+        "horizon_date": horizon_date,
+        "client": client_id,
+    }
+    with db.read() as tx:
+        tasks = _TaskWindow(tx, limit, task_of, params)
+        overdue = tasks.section("due_at < :cutoff", "due_date < :day", cutoff=cutoff, tz=tz)
         due_today = tasks.section(
-            sa.and_(col(Task.due_at) >= cutoff, col(Task.due_at) < end),
-            col(Task.due_date) == day,
-            cutoff=cutoff,
-            tz=tz,
+            "due_at >= :cutoff AND due_at < :end", "due_date = :day", cutoff=cutoff, tz=tz
         )
         upcoming = tasks.section(
-            sa.and_(col(Task.due_at) >= end, col(Task.due_at) < horizon),
-            sa.and_(col(Task.due_date) > day, col(Task.due_date) <= horizon_date),
+            "due_at >= :end AND due_at < :horizon",
+            "due_date > :day AND due_date <= :horizon_date",
             cutoff=cutoff,
             tz=tz,
         )
-        reminders = _ReminderWindow(session, limit, reminder_of)
-        overdue = _merge(overdue, reminders.section(effective_due() < cutoff, cutoff), limit, tz)
-        reminders_today = reminders.section(
-            sa.and_(effective_due() >= cutoff, effective_due() < end), cutoff
-        )
-        leads = _LeadWindow(session, limit, rule, cutoff)
+        reminders = _ReminderWindow(tx, limit, reminder_of, params)
+        overdue = _merge(overdue, reminders.section(f"{_DUE} < :cutoff", cutoff), limit, tz)
+        reminders_today = reminders.section(f"{_DUE} >= :cutoff AND {_DUE} < :end", cutoff)
+        leads = _LeadWindow(tx, limit, rule, cutoff, params)
         waiting = leads.section(
-            sa.and_(sa.text(LEAD_WAITING_SQL), lead_of), Lead.received_at, "first-response"
+            f"{LEAD_WAITING_SQL} AND {lead_of}", "received_at", "first-response"
         )
-        answer_owed = sa.and_(
-            sa.text(LEAD_ANSWER_PENDING_SQL), col(Lead.first_response_at).is_not(None), lead_of
-        )
+        answer_owed = f"{LEAD_ANSWER_PENDING_SQL} AND first_response_at IS NOT NULL AND {lead_of}"
         answers = leads.section(
-            sa.and_(answer_owed, col(Lead.answer_due_at) < end), Lead.answer_due_at, "answer"
+            f"{answer_owed} AND answer_due_at < :end", "answer_due_at", "answer"
         )
         # The next days hold every kind of deadline: tasks, reminders (follow-up steps among
         # them) and the answers promised for a later day.
         upcoming = _merge(
             upcoming,
-            reminders.section(sa.and_(effective_due() >= end, effective_due() < horizon), cutoff),
+            reminders.section(f"{_DUE} >= :end AND {_DUE} < :horizon", cutoff),
             limit,
             tz,
         )
         upcoming = _merge(
             upcoming,
             leads.section(
-                sa.and_(
-                    answer_owed, col(Lead.answer_due_at) >= end, col(Lead.answer_due_at) < horizon
-                ),
-                Lead.answer_due_at,
+                f"{answer_owed} AND answer_due_at >= :end AND answer_due_at < :horizon",
+                "answer_due_at",
                 "answer",
             ),
             limit,
             tz,
         )
         for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
-            _attach_zones(session, section.items)
+            _attach_zones(tx, section.items)
     return Agenda(
         day, now, tz, days, overdue, due_today, waiting, answers, reminders_today, upcoming
     )
 
 
-def _client_filters(
-    client_id: int | None,
-) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool], sa.ColumnElement[bool]]:
-    """Conditions for tasks, leads and reminders of one client (all true when None)."""
+def _client_filters(client_id: int | None) -> tuple[str, str, str]:
+    """SQL conditions for tasks, leads and reminders of one client (`:client`; all true when
+    `client_id` is None)."""
     if client_id is None:
-        return sa.true(), sa.true(), sa.true()
-    leads = select(Lead.id).where(col(Lead.client_id) == client_id)
-    tasks = select(Task.id).where(col(Task.client_id) == client_id)
+        return "1 = 1", "1 = 1", "1 = 1"
     return (
-        col(Task.client_id) == client_id,
-        col(Lead.client_id) == client_id,
-        sa.or_(
-            col(Reminder.client_id) == client_id,
-            col(Reminder.lead_id).in_(leads),
-            col(Reminder.task_id).in_(tasks),
-        ),
+        "client_id = :client",
+        "client_id = :client",
+        "(client_id = :client OR lead_id IN (SELECT id FROM lead WHERE client_id = :client) "
+        "OR task_id IN (SELECT id FROM task WHERE client_id = :client))",
     )
 
 
@@ -191,54 +183,42 @@ def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
 class _TaskWindow:
     """Open tasks due in a window: timed and all-day deadlines come from separate indexes."""
 
-    def __init__(self, session: Session, limit: int | None, scope: sa.ColumnElement[bool]) -> None:
-        self.session, self.limit, self.scope = session, limit, scope
+    def __init__(self, tx: Tx, limit: int | None, scope: str, params: dict[str, Any]) -> None:
+        self.tx, self.limit, self.scope, self.params = tx, limit, scope, params
 
-    def section(
-        self,
-        timed: sa.ColumnElement[bool],
-        all_day: sa.ColumnElement[bool],
-        *,
-        cutoff: datetime,
-        tz: ZoneInfo,
-    ) -> Section:
-        open_task = col(Task.done_at).is_(None)
+    def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> Section:
         total = 0
         tasks: list[Task] = []
-        for condition, order in ((timed, Task.due_at), (all_day, Task.due_date)):
-            where = sa.and_(open_task, col(order).is_not(None), condition, self.scope)
-            total += self.session.exec(select(func.count()).select_from(Task).where(where)).one()
-            query = select(Task).where(where).order_by(col(order), col(Task.id))
-            if self.limit is not None:
-                query = query.limit(self.limit)
-            tasks.extend(self.session.exec(query))
+        for condition, order in ((timed, "due_at"), (all_day, "due_date")):
+            where = f"done_at IS NULL AND {order} IS NOT NULL AND {condition} AND {self.scope}"
+            total += int(self.tx.scalar(f"SELECT count(*) FROM task WHERE {where}", self.params))
+            query = f"SELECT * FROM task WHERE {where} ORDER BY {order}, id"
+            tasks.extend(records(self.tx, Task, query + self.tx.page(self.limit), self.params))
         # Merge the two index walks and keep the first `limit` before decorating them.
         tasks.sort(key=lambda task: sort_key(task.due or cutoff, tz))
         if self.limit is not None:
             tasks = tasks[: self.limit]
         items = [
             AgendaItem(row.task.due or cutoff, is_overdue(row.task.due, cutoff, tz), task=row)
-            for row in rows_for(self.session, tasks)
+            for row in rows_for(self.tx, tasks)
         ]
         return Section(total, items)
 
 
 class _ReminderWindow:
-    def __init__(self, session: Session, limit: int | None, scope: sa.ColumnElement[bool]) -> None:
-        self.session, self.limit, self.scope = session, limit, scope
+    def __init__(self, tx: Tx, limit: int | None, scope: str, params: dict[str, Any]) -> None:
+        self.tx, self.limit, self.scope, self.params = tx, limit, scope, params
 
-    def section(self, condition: sa.ColumnElement[bool], cutoff: datetime) -> Section:
-        where = sa.and_(col(Reminder.done_at).is_(None), condition, self.scope)
-        total = self.session.exec(select(func.count()).select_from(Reminder).where(where)).one()
-        query = select(Reminder).where(where).order_by(effective_due(), col(Reminder.id))
-        if self.limit is not None:
-            query = query.limit(self.limit)
-        rows = reminder_rows(self.session, list(self.session.exec(query)))
+    def section(self, condition: str, cutoff: datetime) -> Section:
+        where = f"done_at IS NULL AND {condition} AND {self.scope}"
+        total = int(self.tx.scalar(f"SELECT count(*) FROM reminder WHERE {where}", self.params))
+        query = f"SELECT * FROM reminder WHERE {where} ORDER BY {_DUE}, id"
+        found = records(self.tx, Reminder, query + self.tx.page(self.limit), self.params)
         items = [
             AgendaItem(
                 row.reminder.effective_due, row.reminder.effective_due < cutoff, reminder=row
             )
-            for row in rows
+            for row in reminder_rows(self.tx, found)
         ]
         return Section(total, items)
 
@@ -248,17 +228,22 @@ class _LeadWindow:
     each item's time is the deadline as `sla` derives it."""
 
     def __init__(
-        self, session: Session, limit: int | None, rule: ResponseRule, cutoff: datetime
+        self,
+        tx: Tx,
+        limit: int | None,
+        rule: ResponseRule,
+        cutoff: datetime,
+        params: dict[str, Any],
     ) -> None:
-        self.session, self.limit, self.rule, self.cutoff = session, limit, rule, cutoff
+        self.tx, self.limit, self.rule, self.cutoff = tx, limit, rule, cutoff
+        self.params = params
 
-    def section(self, where: sa.ColumnElement[bool], order: object, kind: str) -> Section:
-        total = self.session.exec(select(func.count()).select_from(Lead).where(where)).one()
-        query = select(Lead).where(where).order_by(col(order), col(Lead.id))
-        if self.limit is not None:
-            query = query.limit(self.limit)
+    def section(self, where: str, order: str, kind: str) -> Section:
+        total = int(self.tx.scalar(f"SELECT count(*) FROM lead WHERE {where}", self.params))
+        query = f"SELECT * FROM lead WHERE {where} ORDER BY {order}, id"
+        found = records(self.tx, Lead, query + self.tx.page(self.limit), self.params)
         items = []
-        for row in lead_rows(self.session, list(self.session.exec(query))):
+        for row in lead_rows(self.tx, found):
             deadlines = deadlines_of(row.lead, self.rule)
             assert deadlines is not None  # the conditions select open leads only
             due = deadlines.of(kind).due
@@ -266,7 +251,7 @@ class _LeadWindow:
         return Section(total, items)
 
 
-def _attach_zones(session: Session, items: list[AgendaItem]) -> None:
+def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
     """Give each item its client's zone (lead zone first), with one query for all clients."""
     client_ids: dict[int, list[AgendaItem]] = {}
     for item in items:
@@ -285,8 +270,8 @@ def _attach_zones(session: Session, items: list[AgendaItem]) -> None:
             client_ids.setdefault(client_id, []).append(item)
     if not client_ids:
         return
-    zones = session.execute(
-        select(Client.id, Client.timezone).where(col(Client.id).in_(list(client_ids)))
+    zones = tx.tuples(
+        "SELECT id, timezone FROM client WHERE id IN :ids", {"ids": tuple(client_ids)}
     )
     for client_id, zone in zones:
         if zone:

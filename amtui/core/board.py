@@ -18,17 +18,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from amtui.core.agenda import Agenda, AgendaItem, Section
 from amtui.core.config import Config
-from amtui.core.db import Database, contains_folded
 from amtui.core.errors import NotFoundError
 from amtui.core.lead_queries import LeadRow, inbox_leads, lead_rows
 from amtui.core.lookup import ClientName, find_client, load_client_names
-from amtui.core.models import Client, Lead, Task, TaskTag
+from amtui.core.models import Client, Task, get, records
 from amtui.core.refs import Kind, ref
+from amtui.core.sql import Database, Tx, contains_folded, like_pattern
 from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.text import fold, one_line
 from amtui.core.vocabulary import PRIORITY_RANK
@@ -88,8 +85,8 @@ def find_client_choice(db: Database, text: str) -> ClientChoice:
     """The client `text` picks (reference, whole name, or a unique beginning of the name or of
     one of its words; see `lookup`), for `agenda --client` and the "filter to client" key.
     Several matches raise AmbiguousClientError (exit 2), none NotFoundError."""
-    with db.read() as session:
-        client = find_client(session, text.strip())
+    with db.read() as tx:
+        client = find_client(tx, text.strip())
         if client is None:
             raise NotFoundError(f"no client named {one_line(text.strip())!r}")
         return ClientChoice(client.id or 0, client.name)
@@ -100,25 +97,23 @@ def client_choices(db: Database) -> list[ClientName]:
     `lookup.match_client_names(choices, text)` on each key; its `.client` is exactly what
     `find_client_choice` (Enter) picks, `.describe()` says so in words, and `.completion()`
     gives an inline suggestion when the text begins the name."""
-    with db.read() as session:
-        return load_client_names(session)
+    with db.read() as tx:
+        return load_client_names(tx)
 
 
 def client_names(db: Database, *, limit: int = 500) -> list[str]:
     """Client names in name order, for form suggestions (active clients first)."""
-    with db.read() as session:
-        query = (
-            select(Client.name).order_by(col(Client.archived), col(Client.name_key)).limit(limit)
-        )
-        return list(session.exec(query))
+    with db.read() as tx:
+        query = "SELECT name FROM client ORDER BY archived, name_key" + tx.page(limit)
+        return tx.column(query)
 
 
 def client_zone(db: Database, client_id: int | None) -> str | None:
     """A client's IANA time zone (for "their local time" in the detail view), if it has one."""
     if client_id is None:
         return None
-    with db.read() as session:
-        client = session.get(Client, client_id)
+    with db.read() as tx:
+        client = get(tx, Client, client_id)
         return client.timezone if client else None
 
 
@@ -138,10 +133,10 @@ def load_board(
     """Every column's first page (`limits` per column name, default BOARD_PAGE; `sorts` per
     column name, default by hand) in one read."""
     limits, sorts = limits or {}, sorts or {}
-    with db.read() as session:
+    with db.read() as tx:
         return [
             _column(
-                session,
+                tx,
                 name,
                 config=config,
                 now=now,
@@ -168,9 +163,9 @@ def board_column(
     sort: str = "position",
 ) -> ColumnPage:
     """One page of one column (the next page when the user scrolls to its end)."""
-    with db.read() as session:
+    with db.read() as tx:
         return _column(
-            session,
+            tx,
             column,
             config=config,
             now=now,
@@ -183,7 +178,7 @@ def board_column(
 
 
 def _column(
-    session: Session,
+    tx: Tx,
     name: str,
     *,
     config: Config,
@@ -194,49 +189,56 @@ def _column(
     limit: int,
     sort: str = "position",
 ) -> ColumnPage:
-    where = [col(Task.parent_id).is_(None), col(Task.column) == name]
+    where = ['parent_id IS NULL AND "column" = :column']
+    params: dict[str, Any] = {"column": name}
     if name == config.done_column:
         # Done shows only recent cards; older ones stay reachable through search and `show`.
-        where.append(col(Task.done_at) >= now - timedelta(days=config.done_recent_days))
+        where.append("done_at >= :recent")
+        params["recent"] = now - timedelta(days=config.done_recent_days)
     else:
-        where.append(col(Task.done_at).is_(None))
+        where.append("done_at IS NULL")
     if client is not None:
-        where.append(col(Task.client_id) == client)
+        where.append("client_id = :client")
+        params["client"] = client
     if text and text.strip():
-        where.append(_task_matches(text.strip()))
-    total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
-    query = select(Task).where(*where).order_by(*_column_order(sort)).offset(offset).limit(limit)
-    rows = rows_for(session, list(session.exec(query))) if total > offset else []
-    return ColumnPage(name, total, rows, offset)
+        where.append(_task_matches(text.strip(), params, tx.dialect))
+    clause = " AND ".join(where)
+    total = int(tx.scalar(f"SELECT count(*) FROM task WHERE {clause}", params))
+    order, order_params = _column_order(sort)
+    sql = f"SELECT * FROM task WHERE {clause} ORDER BY {order}" + tx.page(limit, offset)
+    found = records(tx, Task, sql, {**params, **order_params}) if total > offset else []
+    return ColumnPage(name, total, rows_for(tx, found), offset)
 
 
-def _column_order(sort: str) -> list[Any]:
+def _column_order(sort: str) -> tuple[str, dict[str, Any]]:
     """ORDER BY for a column sorted `sort` (one of COLUMN_SORTS); ties keep the hand order."""
     if sort not in COLUMN_SORTS:
         raise ValueError(f"unknown column sort {sort!r}; one of {', '.join(COLUMN_SORTS)}")
-    by_hand = [col(Task.position), col(Task.id)]
+    by_hand = "position, id"
     # Both stored kinds of deadline in one key: SQLite compares the stored text (a date sorts
     # before the times of its day), PostgreSQL casts the date to the start of its day.
-    due = sa.func.coalesce(col(Task.due_at), col(Task.due_date))
-    by_due = [sa.case((due.is_(None), 1), else_=0), due]
+    due = "coalesce(due_at, due_date)"
+    by_due = f"CASE WHEN {due} IS NULL THEN 1 ELSE 0 END, {due}"
     if sort == "due":
-        return [*by_due, *by_hand]
+        return f"{by_due}, {by_hand}", {}
     if sort == "priority":
-        rank = sa.case(
-            *((col(Task.priority) == name, -rank) for name, rank in PRIORITY_RANK.items()),
-            else_=0,
+        whens = " ".join(
+            f"WHEN :pri_{i} THEN {-rank}" for i, rank in enumerate(PRIORITY_RANK.values())
         )
-        return [rank, *by_due, *by_hand]
-    return by_hand
+        params = {f"pri_{i}": str(name) for i, name in enumerate(PRIORITY_RANK)}
+        return f"CASE priority {whens} ELSE 0 END, {by_due}, {by_hand}", params
+    return by_hand, {}
 
 
-def _task_matches(text: str) -> sa.ColumnElement[bool]:
-    tag = fold(text).lstrip("+")
-    return sa.or_(
-        contains_folded(Task.title, text),
-        contains_folded(Task.notes, text),
-        contains_folded(Task.assignee, text.lstrip("@")),
-        col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == tag)),
+def _task_matches(text: str, params: dict[str, Any], dialect: str) -> str:
+    """SQL for cards whose title, notes, assignee or a tag contain `text` (binds its params)."""
+    params["text"] = like_pattern(text)
+    params["who"] = like_pattern(text.lstrip("@"))
+    params["tag"] = fold(text).lstrip("+")
+    return (
+        f"({contains_folded(('title', 'notes'), 'text', dialect)} "
+        f"OR {contains_folded(('assignee',), 'who', dialect)} "
+        "OR id IN (SELECT task_id FROM task_tag WHERE tag = :tag))"
     )
 
 
@@ -254,15 +256,20 @@ def inbox_page(
 ) -> InboxPage:
     """A page of open leads in the inbox order (`leads.inbox_leads`, as `amtui lead list`),
     with the counts; each row carries its next action."""
-    extra: list[sa.ColumnElement[bool]] = []
-    if client is not None:
-        extra.append(col(Lead.client_id) == client)
-    if text and text.strip():
-        fields = (Lead.title, Lead.partner, Lead.contact_name, Lead.contact_email, Lead.notes)
-        extra.append(sa.or_(*(contains_folded(f, text.strip()) for f in fields)))
-    with db.read() as session:
-        (waiting, rest), leads = inbox_leads(session, extra, offset=offset, limit=limit, count=True)
-        rows = lead_rows(session, leads, rule)
+    with db.read() as tx:
+        extra: list[str] = []
+        params: dict[str, Any] = {}
+        if client is not None:
+            extra.append("client_id = :client")
+            params["client"] = client
+        if text and text.strip():
+            fields = ("title", "partner", "contact_name", "contact_email", "notes")
+            extra.append(contains_folded(fields, "text", tx.dialect))
+            params["text"] = like_pattern(text.strip())
+        (waiting, rest), leads = inbox_leads(
+            tx, extra, params, offset=offset, limit=limit, count=True
+        )
+        rows = lead_rows(tx, leads, rule)
         return InboxPage(waiting + rest, waiting, rows, offset)
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlmodel import Session, col, func, select
 
 from amtui.core.activities import ActivityKind, list_activities, record_activity
-from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.kam import RELATIONSHIP_STAGES, kam_quadrant
-from amtui.core.lookup import get_client
-from amtui.core.models import Activity, Client, Contact, Lead, Task
+from amtui.core.lookup import client_by_key, get_client
+from amtui.core.models import Activity, Client, Contact, Lead, Task, insert, records, save
+from amtui.core.sql import Database, Tx
 from amtui.core.text import fold, one_line
 from amtui.core.validate import (
     UNSET,
@@ -37,16 +34,14 @@ def check_client_name(name: str) -> str:
     return name
 
 
-def ensure_client(session: Session, name: str, *, now: datetime) -> tuple[Client, bool]:
+def ensure_client(tx: Tx, name: str, *, now: datetime) -> tuple[Client, bool]:
     """The client called `name` (any case, any script), created if new; True when created."""
     name = check_client_name(name)
-    client = session.exec(select(Client).where(Client.name_key == fold(name))).first()
+    client = client_by_key(tx, fold(name))
     if client is not None:
         return client, False
-    client = Client(name=name, name_key=fold(name), created_at=now, updated_at=now)
-    session.add(client)
-    session.flush()
-    record_activity(session, client, ActivityKind.CREATED, now=now)
+    client = insert(tx, Client(name=name, name_key=fold(name), created_at=now, updated_at=now))
+    record_activity(tx, client, ActivityKind.CREATED, now=now)
     return client, True
 
 
@@ -68,8 +63,8 @@ def add_client(
     stage = check_choice(relationship_stage, RELATIONSHIP_STAGES, "relationship stage")
     check_score(kam_attractiveness, "attractiveness")
     check_score(kam_relationship, "relationship strength")
-    with db.write() as session:
-        existing = session.exec(select(Client).where(Client.name_key == fold(name))).first()
+    with db.write() as tx:
+        existing = client_by_key(tx, fold(name))
         if existing is not None:
             raise InputError(f"client {one_line(existing.name)!r} exists already as {existing.ref}")
         client = Client(
@@ -84,9 +79,8 @@ def add_client(
             created_at=now,
             updated_at=now,
         )
-        session.add(client)
-        session.flush()
-        record_activity(session, client, ActivityKind.CREATED, now=now)
+        insert(tx, client)
+        record_activity(tx, client, ActivityKind.CREATED, now=now)
     return client
 
 
@@ -127,12 +121,10 @@ def edit_client(
         changes["archived"] = bool(archived)
     if not changes:
         raise InputError("nothing to change; give at least one field to edit")
-    with db.write() as session:
-        client = get_client(session, reference)
+    with db.write() as tx:
+        client = get_client(tx, reference)
         if "name_key" in changes and changes["name_key"] != client.name_key:
-            clash = session.exec(
-                select(Client).where(Client.name_key == changes["name_key"])
-            ).first()
+            clash = client_by_key(tx, str(changes["name_key"]))
             if clash is not None:
                 raise InputError(f"another client is called {one_line(clash.name)!r} ({clash.ref})")
         changed = {k: v for k, v in changes.items() if getattr(client, k) != v}
@@ -140,9 +132,10 @@ def edit_client(
             setattr(client, key, value)
         if changed:
             client.updated_at = now
+            save(tx, client)
             fields = sorted(k for k in changed if k != "name_key")
             record_activity(
-                session,
+                tx,
                 client,
                 ActivityKind.EDITED,
                 ", ".join(fields),
@@ -164,22 +157,18 @@ class ClientSummary:
 
 def list_clients(db: Database, *, include_archived: bool = False) -> list[ClientSummary]:
     """Every client by name, with open task and lead counts (three queries, not one per row)."""
-    with db.read() as session:
-        query = select(Client).order_by(col(Client.name_key))
-        if not include_archived:
-            query = query.where(col(Client.archived).is_(False))
-        clients = list(session.exec(query))
+    with db.read() as tx:
+        where = "" if include_archived else "WHERE NOT archived "
+        clients = records(tx, Client, f"SELECT * FROM client {where}ORDER BY name_key")
         tasks = _counts(
-            session,
-            select(Task.client_id, func.count())
-            .where(col(Task.done_at).is_(None), col(Task.parent_id).is_(None))
-            .group_by(col(Task.client_id)),
+            tx,
+            "SELECT client_id, count(*) FROM task WHERE done_at IS NULL AND parent_id IS NULL "
+            "GROUP BY client_id",
         )
         leads = _counts(
-            session,
-            select(Lead.client_id, func.count())
-            .where(col(Lead.stage).not_in(CLOSED_STAGES))
-            .group_by(col(Lead.client_id)),
+            tx,
+            "SELECT client_id, count(*) FROM lead WHERE stage NOT IN :closed GROUP BY client_id",
+            {"closed": CLOSED_STAGES},
         )
     return [
         ClientSummary(client, tasks.get(client.id or 0, 0), leads.get(client.id or 0, 0))
@@ -187,8 +176,8 @@ def list_clients(db: Database, *, include_archived: bool = False) -> list[Client
     ]
 
 
-def _counts(session: Session, query: Any) -> dict[int, int]:
-    return {key: count for key, count in session.execute(query) if key is not None}
+def _counts(tx: Tx, sql: str, params: dict[str, object] | None = None) -> dict[int, int]:
+    return {key: count for key, count in tx.tuples(sql, params) if key is not None}
 
 
 def add_contact(
@@ -204,8 +193,8 @@ def add_contact(
     """Add a person to a client (by reference or name)."""
     name = check_name(name, "contact name")
     email = check_email(email)
-    with db.write() as session:
-        client = get_client(session, client_reference)
+    with db.write() as tx:
+        client = get_client(tx, client_reference)
         contact = Contact(
             client_id=client.id or 0,
             name=name,
@@ -214,8 +203,7 @@ def add_contact(
             role=role,
             created_at=now,
         )
-        session.add(contact)
-        session.flush()
+        insert(tx, contact)
     return contact, client
 
 
@@ -223,13 +211,26 @@ def list_contacts(
     db: Database, client_reference: str | None = None
 ) -> list[tuple[Contact, Client]]:
     """Contacts of one client, or of every client, ordered by client then name."""
-    with db.read() as session:
-        query = select(Contact, Client).join(Client, col(Contact.client_id) == col(Client.id))
+    with db.read() as tx:
+        where, params = "", {}
         if client_reference:
-            client = get_client(session, client_reference)
-            query = query.where(Contact.client_id == client.id)
-        query = query.order_by(col(Client.name_key), col(Contact.name))
-        return [(contact, client) for contact, client in session.exec(query)]
+            where, params = (
+                "WHERE contact.client_id = :client",
+                {"client": get_client(tx, client_reference).id},
+            )
+        contacts = records(
+            tx,
+            Contact,
+            f"SELECT contact.* FROM contact JOIN client ON client.id = contact.client_id {where} "
+            "ORDER BY client.name_key, contact.name, contact.id",
+            params,
+        )
+        ids = tuple({contact.client_id for contact in contacts})
+        clients = {
+            client.id: client
+            for client in records(tx, Client, "SELECT * FROM client WHERE id IN :ids", {"ids": ids})
+        }
+        return [(contact, clients[contact.client_id]) for contact in contacts]
 
 
 @dataclass
@@ -243,27 +244,24 @@ class ClientDetails:
 
 def get_client_details(db: Database, reference: str, *, limit: int = 50) -> ClientDetails:
     """A client with its contacts, open work (first `limit` of each) and timeline."""
-    with db.read() as session:
-        client = get_client(session, reference)
-        contacts = session.exec(
-            select(Contact).where(Contact.client_id == client.id).order_by(col(Contact.name))
+    with db.read() as tx:
+        client = get_client(tx, reference)
+        params = {"client": client.id, "limit": limit, "closed": CLOSED_STAGES}
+        contacts = records(
+            tx, Contact, "SELECT * FROM contact WHERE client_id = :client ORDER BY name, id", params
         )
-        tasks = session.exec(
-            select(Task)
-            .where(
-                col(Task.client_id) == client.id,
-                col(Task.done_at).is_(None),
-                col(Task.parent_id).is_(None),
-            )
-            .order_by(col(Task.id).desc())
-            .limit(limit)
+        tasks = records(
+            tx,
+            Task,
+            "SELECT * FROM task WHERE client_id = :client AND done_at IS NULL "
+            "AND parent_id IS NULL ORDER BY id DESC LIMIT :limit",
+            params,
         )
-        leads = session.exec(
-            select(Lead)
-            .where(col(Lead.client_id) == client.id, col(Lead.stage).not_in(CLOSED_STAGES))
-            .order_by(col(Lead.received_at).desc())
-            .limit(limit)
+        leads = records(
+            tx,
+            Lead,
+            "SELECT * FROM lead WHERE client_id = :client AND stage NOT IN :closed "
+            "ORDER BY received_at DESC, id DESC LIMIT :limit",
+            params,
         )
-        return ClientDetails(
-            client, list(contacts), list(tasks), list(leads), list_activities(session, client)
-        )
+        return ClientDetails(client, contacts, tasks, leads, list_activities(tx, client))

@@ -13,14 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.config import Config
-from amtui.core.db import Database
 from amtui.core.lead_queries import LeadRow, lead_rows
-from amtui.core.models import Activity, Client, Lead, Reminder
+from amtui.core.models import (
+    REMINDER_DUE_SQL,
+    Activity,
+    Client,
+    Lead,
+    Reminder,
+    delete,
+    first,
+    get,
+    insert,
+    records,
+    save,
+)
 from amtui.core.sla import (
     LadderState,
     ladder_state,
@@ -29,32 +37,35 @@ from amtui.core.sla import (
     step_kind,
     step_text,
 )
+from amtui.core.sql import Database, Tx
 from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
+_LADDER_KINDS = ", ".join(f"'{kind}'" for kind in LADDER_KINDS)
 
-def lead_zone(session: Session, lead: Lead, config: Config) -> ZoneInfo:
+
+def lead_zone(tx: Tx, lead: Lead, config: Config) -> ZoneInfo:
     """The zone a lead's deadlines are counted in: its own, its client's, else the user's."""
-    client = session.get(Client, lead.client_id) if lead.client_id and not lead.timezone else None
+    client = get(tx, Client, lead.client_id) if lead.client_id and not lead.timezone else None
     return config.deadline_zone(lead.timezone or (client.timezone if client else None))
 
 
-def pending_step(session: Session, lead: Lead) -> Reminder | None:
+def pending_step(tx: Tx, lead: Lead) -> Reminder | None:
     """The ladder step waiting to be done, if a ladder is running."""
-    return session.exec(
-        select(Reminder).where(
-            col(Reminder.lead_id) == lead.id,
-            col(Reminder.kind).in_(LADDER_KINDS),
-            col(Reminder.done_at).is_(None),
-        )
-    ).first()
+    return first(
+        tx,
+        Reminder,
+        f"SELECT * FROM reminder WHERE lead_id = :id AND kind IN ({_LADDER_KINDS}) "
+        "AND done_at IS NULL ORDER BY id",
+        {"id": lead.id},
+    )
 
 
 def _schedule(
-    session: Session, lead: Lead, step: int, after: datetime, *, now: datetime, config: Config
+    tx: Tx, lead: Lead, step: int, after: datetime, *, now: datetime, config: Config
 ) -> Reminder:
     ladder = parse_ladder(config.followup_ladder)
     interval = ladder[step - 1]
-    due = step_due(after, interval, lead_zone(session, lead, config), config.working_hours)
+    due = step_due(after, interval, lead_zone(tx, lead, config), config.working_hours)
     reminder = Reminder(
         text=step_text(step, ladder),
         kind=step_kind(step),
@@ -63,49 +74,44 @@ def _schedule(
         lead_id=lead.id,
         created_at=now,
     )
-    session.add(reminder)
-    session.flush()
-    return reminder
+    return insert(tx, reminder)
 
 
-def start_ladder(
-    session: Session, lead: Lead, *, now: datetime, config: Config, entry: Activity
-) -> Reminder:
+def start_ladder(tx: Tx, lead: Lead, *, now: datetime, config: Config, entry: Activity) -> Reminder:
     """(Re)start the ladder at step 1, counted from `now` (a proposal or a message just sent).
-    The action's timeline `entry` records it (one action, one entry)."""
-    previous = pending_step(session, lead)
+    The action's timeline `entry` records it (one action, one entry); the caller saves `lead`
+    and `entry`."""
+    previous = pending_step(tx, lead)
     if previous is not None:
-        session.delete(previous)
+        delete(tx, previous)
     lead.cold_at = None
-    reminder = _schedule(session, lead, 1, now, now=now, config=config)
+    reminder = _schedule(tx, lead, 1, now, now=now, config=config)
     add_effects(entry, ladder_started={"reminder": reminder.id, "ladder": config.followup_ladder})
     return reminder
 
 
 def stop_ladder(
-    session: Session, lead: Lead, *, now: datetime, reason: str, entry: Activity
+    tx: Tx, lead: Lead, *, now: datetime, reason: str, entry: Activity
 ) -> Reminder | None:
     """Stop a running ladder (a reply, a win, a loss): the pending step is removed, and the
-    action's timeline `entry` says so."""
-    pending = pending_step(session, lead)
+    action's timeline `entry` says so (the caller saves it)."""
+    pending = pending_step(tx, lead)
     if pending is None:
         return None
     add_effects(entry, ladder_stopped={"step": pending.step, "reason": reason})
-    session.delete(pending)
+    delete(tx, pending)
     return pending
 
 
-def advance_ladder(
-    session: Session, done: Reminder, *, now: datetime, config: Config
-) -> Reminder | None:
+def advance_ladder(tx: Tx, done: Reminder, *, now: datetime, config: Config) -> Reminder | None:
     """A ladder step was done without a reply: schedule the next, or mark the lead cold."""
-    lead = session.get(Lead, done.lead_id) if done.lead_id else None
+    lead = get(tx, Lead, done.lead_id)
     if lead is None or done.kind not in LADDER_KINDS or lead.stage in CLOSED_STAGES:
         return None
     ladder = parse_ladder(config.followup_ladder)
     step = done.step or 1
     entry = record_activity(
-        session,
+        tx,
         lead,
         ActivityKind.NOTE,
         f"follow-up step {step} done",
@@ -116,8 +122,10 @@ def advance_ladder(
         lead.cold_at = now
         lead.updated_at = now
         add_effects(entry, cold=True)
+        save(tx, lead)
+        save(tx, entry)
         return None
-    return _schedule(session, lead, step + 1, now, now=now, config=config)
+    return _schedule(tx, lead, step + 1, now, now=now, config=config)
 
 
 @dataclass
@@ -149,40 +157,32 @@ def list_followups(
     db: Database, *, config: Config, include_idle: bool = False, limit: int | None = 200
 ) -> list[FollowupState]:
     """The ladder state of open leads, the next step due first (cold and idle ones after)."""
-    with db.read() as session:
+    with db.read() as tx:
         pending_due = (
-            select(func.min(func.coalesce(Reminder.snoozed_until, Reminder.due_at)))
-            .where(
-                col(Reminder.lead_id) == Lead.id,
-                col(Reminder.kind).in_(LADDER_KINDS),
-                col(Reminder.done_at).is_(None),
-            )
-            .scalar_subquery()
+            f"(SELECT min({REMINDER_DUE_SQL}) FROM reminder WHERE reminder.lead_id = lead.id "
+            f"AND reminder.kind IN ({_LADDER_KINDS}) AND reminder.done_at IS NULL)"
         )
-        query = select(Lead).where(col(Lead.stage).not_in(CLOSED_STAGES))
+        where = "stage NOT IN :closed"
         if not include_idle:
-            query = query.where(sa.or_(pending_due.is_not(None), col(Lead.cold_at).is_not(None)))
-        query = query.order_by(
-            sa.case((pending_due.is_(None), 1), else_=0), pending_due, col(Lead.id)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        leads = list(session.exec(query))
-        ids = [lead.id for lead in leads]
+            where += f" AND ({pending_due} IS NOT NULL OR cold_at IS NOT NULL)"
+        order = f"CASE WHEN {pending_due} IS NULL THEN 1 ELSE 0 END, {pending_due}, id"
+        sql = f"SELECT * FROM lead WHERE {where} ORDER BY {order}" + tx.page(limit)
+        leads = records(tx, Lead, sql, {"closed": CLOSED_STAGES})
+        ids = tuple(lead.id for lead in leads)
         pending = {
             r.lead_id: r
-            for r in session.exec(
-                select(Reminder).where(
-                    col(Reminder.lead_id).in_(ids),
-                    col(Reminder.kind).in_(LADDER_KINDS),
-                    col(Reminder.done_at).is_(None),
-                )
+            for r in records(
+                tx,
+                Reminder,
+                f"SELECT * FROM reminder WHERE lead_id IN :ids AND kind IN ({_LADDER_KINDS}) "
+                "AND done_at IS NULL ORDER BY id",
+                {"ids": ids},
             )
         }
         states = []
-        for row in lead_rows(session, leads):
+        for row in lead_rows(tx, leads):
             own = [pending[row.lead.id]] if row.lead.id in pending else []
             state = ladder_state(row.lead, own, config)  # only the pending step: idle is 0 done
-            zone = lead_zone(session, row.lead, config)
+            zone = lead_zone(tx, row.lead, config)
             states.append(FollowupState(row, state, zone))
         return states

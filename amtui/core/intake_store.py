@@ -19,12 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
 from amtui.core.activities import record_activity
 from amtui.core.config import Config
-from amtui.core.db import Database
 from amtui.core.intake import (
     IncomingBrief,
     IncomingContact,
@@ -40,7 +36,8 @@ from amtui.core.intake import (
     phone_key,
     received_at,
 )
-from amtui.core.leads import LeadDraft, create_lead
+from amtui.core.leads import LeadDraft, create_lead, lead_by_external_id
+from amtui.core.lookup import client_by_key
 from amtui.core.models import (
     CLOSED_STAGES,
     Channel,
@@ -50,7 +47,13 @@ from amtui.core.models import (
     IntakeItem,
     Lead,
     Source,
+    first,
+    get,
+    insert,
+    records,
+    save,
 )
+from amtui.core.sql import Database, Tx, is_database_error
 from amtui.core.text import fold
 
 
@@ -81,33 +84,32 @@ class Outcome:
         return f"{head}: {self.title}{tail}"
 
 
-def find_client_for(session: Session, address: str | None) -> Client | None:
+def find_client_for(tx: Tx, address: str | None) -> Client | None:
     """The client a sender belongs to: the client of a contact with this address, else of a
     contact (or lead) at the same company domain (never a free-mail domain such as gmail)."""
     if not address:
         return None
     key = fold(address)
-    exact = session.exec(
-        select(Client)
-        .join(Contact, col(Contact.client_id) == col(Client.id))
-        .where(sa.func.lower(col(Contact.email)) == key.lower())
-        .limit(1)
-    ).first()
+    exact = first(
+        tx,
+        Client,
+        "SELECT client.* FROM client JOIN contact ON contact.client_id = client.id "
+        "WHERE lower(contact.email) = :key ORDER BY contact.id LIMIT 1",
+        {"key": key.lower()},
+    )
     if exact is not None:
         return exact
     domain = domain_of(address)
     if not is_company_domain(domain):
         return None
-    pattern = f"%@{domain}"
-    for model in (Contact, Lead):
-        column = Contact.email if model is Contact else Lead.contact_email
-        owner = Contact.client_id if model is Contact else Lead.client_id
-        found = session.exec(
-            select(Client)
-            .join(model, col(owner) == col(Client.id))
-            .where(sa.func.lower(col(column)).like(pattern))
-            .limit(1)
-        ).first()
+    for table, column in (("contact", "email"), ("lead", "contact_email")):
+        found = first(
+            tx,
+            Client,
+            f"SELECT client.* FROM client JOIN {table} ON {table}.client_id = client.id "
+            f"WHERE lower({table}.{column}) LIKE :pattern ORDER BY {table}.id LIMIT 1",
+            {"pattern": f"%@{domain}"},
+        )
         if found is not None:
             return found
     return None
@@ -126,8 +128,8 @@ class Intake:
         self.db, self.now, self.config, self.dry_run = db, now, config, dry_run
         self._seen: set[str] | None = None
         self._planned: dict[str, str] = {}  # dry run: Message-ID → title of the lead it makes
-        self._batch: AbstractContextManager[Session] | None = None
-        self._session: Session | None = None
+        self._batch: AbstractContextManager[Tx] | None = None
+        self._tx: Tx | None = None
         self._opened = 0.0
 
     def __enter__(self) -> Intake:
@@ -139,9 +141,7 @@ class Intake:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        from amtui.core.errors import StorageError
-
-        if isinstance(error, StorageError | sa.exc.DBAPIError):
+        if is_database_error(error):
             self._close(kind, error, trace)  # the transaction may be unusable: roll it back
         else:
             self.commit()  # whole items only are in it (a failed item's savepoint is undone)
@@ -156,7 +156,7 @@ class Intake:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        batch, self._batch, self._session = self._batch, None, None
+        batch, self._batch, self._tx = self._batch, None, None
         if batch is not None:
             batch.__exit__(kind, error, trace)
 
@@ -164,38 +164,32 @@ class Intake:
     def seen(self) -> set[str]:
         """Every key intake has recorded (one query, then kept in memory for the run)."""
         if self._seen is None:
-            with self.db.read() as session:
-                self._seen = set(session.exec(select(IntakeItem.key)))
+            with self.db.read() as tx:
+                self._seen = set(tx.column("SELECT key FROM intake_item"))
         return self._seen
 
     def is_seen(self, key: str) -> bool:
         return key in self.seen
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
+    def _transaction(self) -> Iterator[Tx]:
         """One item: a read transaction in a dry run, else a savepoint of the open batch."""
         if self.dry_run:
-            with self.db.read() as session:
-                yield session
+            with self.db.read() as tx:
+                yield tx
             return
-        if self._session is not None and time.monotonic() - self._opened > BATCH_SECONDS:
+        if self._tx is not None and time.monotonic() - self._opened > BATCH_SECONDS:
             self.commit()
-        if self._session is None:
+        if self._tx is None:
             self._batch = self.db.write()
-            self._session = self._batch.__enter__()
+            self._tx = self._batch.__enter__()
             self._opened = time.monotonic()
-        session = self._session
-        savepoint = session.begin_nested()
-        try:
-            yield session
-        except BaseException:
-            savepoint.rollback()
-            raise
-        savepoint.commit()
+        with self._tx.savepoint() as tx:
+            yield tx
 
     def _record(
         self,
-        session: Session,
+        tx: Tx,
         key: str,
         kind: str,
         outcome: str,
@@ -208,7 +202,8 @@ class Intake:
         self.seen.add(key)
         if self.dry_run:
             return
-        session.add(
+        insert(
+            tx,
             IntakeItem(
                 key=key,
                 kind=kind,
@@ -218,7 +213,7 @@ class Intake:
                 origin=origin,
                 occurred_at=occurred,
                 imported_at=self.now,
-            )
+            ),
         )
 
     def save_imap_state(self, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
@@ -226,12 +221,20 @@ class Intake:
         the mails before it (nothing in a dry run)."""
         if self.dry_run:
             return
-        with self._transaction() as session:
-            state = session.get(ImapState, (account, folder))
-            if state is None:
-                state = ImapState(account=account, folder=folder, uidvalidity=0, last_uid=0)
-            state.uidvalidity, state.last_uid, state.synced_at = uidvalidity, last_uid, self.now
-            session.add(state)
+        with self._transaction() as tx:
+            tx.run(
+                "INSERT INTO imap_state (account, folder, uidvalidity, last_uid, synced_at) "
+                "VALUES (:account, :folder, :uidvalidity, :last_uid, :now) "
+                "ON CONFLICT (account, folder) DO UPDATE SET uidvalidity = :uidvalidity, "
+                "last_uid = :last_uid, synced_at = :now",
+                {
+                    "account": account,
+                    "folder": folder,
+                    "uidvalidity": uidvalidity,
+                    "last_uid": last_uid,
+                    "now": self.now,
+                },
+            )
 
     # -- mail ----------------------------------------------------------------------------
 
@@ -248,17 +251,14 @@ class Intake:
         when, date_note = received_at(mail.date, mail.date_problem, now=self.now)
         notes = [n for n in (date_note, "sender unclear" if mail.sender_unclear else "") if n]
         own = sent or is_own_address(mail.sender_email, self.config.intake.me)
-        with self._transaction() as session:
-            if session.exec(select(IntakeItem.id).where(IntakeItem.key == key)).first():
-                self.seen.add(key)  # another run took it meanwhile
+        with self._transaction() as tx:
+            if self._taken(tx, key):
                 return Outcome("seen", title)
             if mail.message_id:
-                existing = session.exec(
-                    select(Lead).where(Lead.external_id == mail.message_id)
-                ).first()
+                existing = lead_by_external_id(tx, mail.message_id)
                 if existing is not None:  # added by hand with --external-id
                     self._record(
-                        session,
+                        tx,
                         key,
                         "mail",
                         "lead",
@@ -267,16 +267,16 @@ class Intake:
                         lead=existing,
                     )
                     return Outcome("seen", title, existing.ref)
-            thread = self._thread(session, mail.references)
+            thread = self._thread(tx, mail.references)
             if thread is not None:
-                return self._reply(session, mail, key, thread, when, own, notes)
+                return self._reply(tx, mail, key, thread, when, own, notes)
             planned = self._planned_thread(mail.references)
             if planned is not None:  # dry run: a reply to a lead this run would create
                 self._plan(mail, key, planned)
                 return Outcome("sent" if own else "reply", planned, None, "; ".join(notes))
             if own:
                 self._record(
-                    session,
+                    tx,
                     key,
                     "mail",
                     "skipped",
@@ -285,29 +285,35 @@ class Intake:
                     direction="out",
                 )
                 return Outcome("skipped", title, note="sent by you, not in a known thread")
-            return self._new_lead(session, mail, key, title, when, notes)
+            return self._new_lead(tx, mail, key, title, when, notes)
 
-    def _thread(self, session: Session, references: Iterable[str]) -> Lead | None:
+    def _taken(self, tx: Tx, key: str) -> bool:
+        """True when another run recorded `key` since this one read the keys."""
+        if tx.scalar("SELECT id FROM intake_item WHERE key = :key", {"key": key}) is not None:
+            self.seen.add(key)
+            return True
+        return False
+
+    def _thread(self, tx: Tx, references: Iterable[str]) -> Lead | None:
         """The lead of the first referenced Message-ID amtui holds (its own or a lead's)."""
-        references = list(references)
-        if not references:
+        wanted = tuple(references)
+        if not wanted:
             return None
         items = dict(
-            session.execute(
-                select(IntakeItem.key, IntakeItem.lead_id).where(
-                    col(IntakeItem.key).in_(references), col(IntakeItem.lead_id).is_not(None)
-                )
-            ).all()
+            tx.tuples(
+                "SELECT key, lead_id FROM intake_item WHERE key IN :refs AND lead_id IS NOT NULL",
+                {"refs": wanted},
+            )
         )
         leads = dict(
-            session.execute(
-                select(Lead.external_id, Lead.id).where(col(Lead.external_id).in_(references))
-            ).all()
+            tx.tuples(
+                "SELECT external_id, id FROM lead WHERE external_id IN :refs", {"refs": wanted}
+            )
         )
-        for reference in references:
+        for reference in wanted:
             lead_id = items.get(reference) or leads.get(reference)
             if lead_id is not None:
-                return session.get(Lead, lead_id)
+                return get(tx, Lead, lead_id)
         return None
 
     def _planned_thread(self, references: Iterable[str]) -> str | None:
@@ -321,7 +327,7 @@ class Intake:
 
     def _reply(
         self,
-        session: Session,
+        tx: Tx,
         mail: IncomingMail,
         key: str,
         lead: Lead,
@@ -341,13 +347,11 @@ class Intake:
         log_kind = LogKind.EMAIL_OUT.value if own else LogKind.EMAIL_IN.value
         if lead.stage in CLOSED_STAGES:
             # Won or lost: the mail goes on the timeline; the pipeline is not touched.
-            record_activity(
-                session, lead, log_kind, text, now=self.now, occurred_at=occurred, data=data
-            )
+            record_activity(tx, lead, log_kind, text, now=self.now, occurred_at=occurred, data=data)
             notes.append(f"the lead is {lead.stage}")
         else:
             log_contact(
-                session,
+                tx,
                 lead,
                 log_kind,
                 text,
@@ -357,7 +361,7 @@ class Intake:
                 data=data,
             )
         self._record(
-            session,
+            tx,
             key,
             "mail",
             kind,
@@ -370,14 +374,14 @@ class Intake:
 
     def _new_lead(
         self,
-        session: Session,
+        tx: Tx,
         mail: IncomingMail,
         key: str,
         title: str,
         when: datetime,
         notes: list[str],
     ) -> Outcome:
-        partner, client = self._sender(session, mail.sender_email, None, notes)
+        partner, client = self._sender(tx, mail.sender_email, None, notes)
         email = _valid_email(mail.sender_email)
         if mail.sender_email and email is None:  # e.g. `a@b@c`: kept in the text, not lost
             notes.append(f"sender address unreadable: {mail.sender_email}")
@@ -397,15 +401,13 @@ class Intake:
         )
         activity = "via email" + (f" ({'; '.join(notes)})" if notes else "")
         result = create_lead(
-            session, draft, now=self.now, config=self.config, client=client, activity=activity
+            tx, draft, now=self.now, config=self.config, client=client, activity=activity
         )
-        self._record(
-            session, key, "mail", "lead", occurred=when, origin=mail.origin, lead=result.lead
-        )
+        self._record(tx, key, "mail", "lead", occurred=when, origin=mail.origin, lead=result.lead)
         return Outcome("lead", title, result.lead.ref, "; ".join(notes))
 
     def _sender(
-        self, session: Session, address: str | None, company: str | None, notes: list[str]
+        self, tx: Tx, address: str | None, company: str | None, notes: list[str]
     ) -> tuple[str | None, Client | None]:
         """Who sent it: a partner (by domain), else a client (by contact address or domain,
         or a form's company field naming a client exactly); noted for the user."""
@@ -413,9 +415,9 @@ class Intake:
         if partner:
             notes.append(f"partner {partner}")
             return partner, None
-        client = find_client_for(session, address)
+        client = find_client_for(tx, address)
         if client is None and company:
-            client = _exact_client(session, company)
+            client = client_by_key(tx, fold(company))
         if client is not None:
             notes.append(f"client {client.name}")
         return None, client
@@ -432,11 +434,10 @@ class Intake:
         email, answers = _valid_email(brief.email), list(brief.answers)
         if brief.email and email is None:  # not an address: kept as an answer, not lost
             answers.insert(0, ("Email", brief.email))
-        with self._transaction() as session:
-            if session.exec(select(IntakeItem.id).where(IntakeItem.key == brief.row_key)).first():
-                self.seen.add(brief.row_key)
+        with self._transaction() as tx:
+            if self._taken(tx, brief.row_key):
                 return Outcome("seen", title)
-            partner, client = self._sender(session, brief.email, brief.company, notes)
+            partner, client = self._sender(tx, brief.email, brief.company, notes)
             if self.dry_run:
                 self.seen.add(brief.row_key)
                 return Outcome("lead", title, None, "; ".join(notes))
@@ -453,10 +454,10 @@ class Intake:
             )
             activity = f"via web brief ({brief.form})" + (f"; {'; '.join(notes)}" if notes else "")
             result = create_lead(
-                session, draft, now=self.now, config=self.config, client=client, activity=activity
+                tx, draft, now=self.now, config=self.config, client=client, activity=activity
             )
             self._record(
-                session,
+                tx,
                 brief.row_key,
                 "form",
                 "lead",
@@ -486,8 +487,8 @@ def import_contact(
     title = card.name.strip() or (card.emails[0] if card.emails else "") or "(no name)"
     emails = [e for e in card.emails if _valid_email(e)]
     keys = {k for k in map(phone_key, card.phones) if k}
-    with db.read() if dry_run else db.write() as session:
-        existing = _known_contact(session, emails, keys)
+    with db.read() if dry_run else db.write() as tx:
+        existing = _known_contact(tx, emails, keys)
         if existing is not None:
             contact, owner = existing
             changes = {
@@ -501,7 +502,7 @@ def import_contact(
             if not dry_run:
                 for key, value in changes.items():
                     setattr(contact, key, value)
-                session.add(contact)
+                save(tx, contact)
             return Outcome("updated", title, owner.name, "added " + ", ".join(sorted(changes)))
         target: Client | None = None
         created = False
@@ -509,13 +510,13 @@ def import_contact(
         if name:
             # The user's --client may be a reference or a unique beginning; a card's ORG must
             # name a client exactly, or it is a new client ("Acme" is not "Acme Holdings").
-            target = find_client(session, name) if client else _exact_client(session, name)
+            target = find_client(tx, name) if client else client_by_key(tx, fold(name))
             if target is None and not dry_run:
-                target, created = ensure_client(session, name, now=now)
+                target, created = ensure_client(tx, name, now=now)
             elif target is None:
                 created = True
         else:
-            target = find_client_for(session, emails[0] if emails else None)
+            target = find_client_for(tx, emails[0] if emails else None)
         if target is None and not created:
             return Outcome(
                 "skipped", title, None, "no client: give --client, or an ORG in the card"
@@ -532,39 +533,35 @@ def import_contact(
             role=card.role,
             created_at=now,
         )
-        session.add(contact)
+        insert(tx, contact)
         return Outcome("contact", title, target.name, note)
 
 
-def _known_contact(
-    session: Session, emails: list[str], phones: set[str]
-) -> tuple[Contact, Client] | None:
+def _known_contact(tx: Tx, emails: list[str], phones: set[str]) -> tuple[Contact, Client] | None:
     """A contact with one of these addresses (any case) or phone numbers, with its client."""
-    lowered = [e.lower() for e in emails]
+    lowered = tuple(e.lower() for e in emails)
+    found: Contact | None = None
     if lowered:
-        found = session.exec(
-            select(Contact, Client)
-            .join(Client, col(Contact.client_id) == col(Client.id))
-            .where(sa.func.lower(col(Contact.email)).in_(lowered))
-            .limit(1)
-        ).first()
-        if found is not None:
-            return found[0], found[1]
-    if phones:
-        rows = session.exec(
-            select(Contact, Client)
-            .join(Client, col(Contact.client_id) == col(Client.id))
-            .where(col(Contact.phone).is_not(None))
+        found = first(
+            tx,
+            Contact,
+            "SELECT contact.* FROM contact JOIN client ON client.id = contact.client_id "
+            "WHERE lower(contact.email) IN :emails ORDER BY contact.id LIMIT 1",
+            {"emails": lowered},
         )
-        for contact, owner in rows:
-            if phone_key(contact.phone) in phones:
-                return contact, owner
-    return None
-
-
-def _exact_client(session: Session, name: str) -> Client | None:
-    """A client whose name is exactly `name` in any case (a form's company field)."""
-    return session.exec(select(Client).where(Client.name_key == fold(name))).first()
+    if found is None and phones:
+        candidates = records(
+            tx,
+            Contact,
+            "SELECT contact.* FROM contact JOIN client ON client.id = contact.client_id "
+            "WHERE contact.phone IS NOT NULL ORDER BY contact.id",
+        )
+        found = next((c for c in candidates if phone_key(c.phone) in phones), None)
+    if found is None:
+        return None
+    owner = get(tx, Client, found.client_id)
+    assert owner is not None  # the join found it
+    return found, owner
 
 
 def _valid_email(value: str | None) -> str | None:
@@ -578,5 +575,10 @@ def _valid_email(value: str | None) -> str | None:
 
 def get_imap_state(db: Database, account: str, folder: str) -> ImapState | None:
     """Where the last sync of an IMAP folder stopped (None before the first)."""
-    with db.read() as session:
-        return session.get(ImapState, (account, folder))
+    with db.read() as tx:
+        return first(
+            tx,
+            ImapState,
+            "SELECT * FROM imap_state WHERE account = :account AND folder = :folder",
+            {"account": account, "folder": folder},
+        )

@@ -5,20 +5,25 @@ Rows are decorated in batches (client names, next actions: one query each for a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from amtui.core.activities import list_activities
-from amtui.core.db import Database
 from amtui.core.errors import NotFoundError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import Activity, Client, Lead, Reminder, Task, effective_due
+from amtui.core.models import (
+    REMINDER_DUE_SQL,
+    Activity,
+    Client,
+    Lead,
+    Reminder,
+    Task,
+    get,
+    records,
+)
 from amtui.core.sla import NextAction, ResponseRule, deadlines_of, next_action
+from amtui.core.sql import Database, Tx
 from amtui.core.text import one_line
 from amtui.core.validate import check_choice
 from amtui.core.vocabulary import (
@@ -67,57 +72,73 @@ def list_leads(
 ) -> list[LeadRow]:
     """Leads in the inbox order (`inbox_page`), closed ones last when asked for. With `rule`,
     each row carries its next action."""
-    with db.read() as session:
-        where: list[sa.ColumnElement[bool]] = []
+    with db.read() as tx:
+        where: list[str] = []
+        params: dict[str, Any] = {}
         if stage is not None:
             stage = check_choice(stage, STAGES, "stage")
-            where.append(col(Lead.stage) == stage)
+            where.append("stage = :stage")
+            params["stage"] = stage
             include_closed = include_closed or stage in CLOSED_STAGES
         if waiting:
-            where.append(col(Lead.first_response_at).is_(None))
+            where.append("first_response_at IS NULL")
         if client is not None:
-            found = find_client(session, client)
+            found = find_client(tx, client)
             if found is None:
                 raise NotFoundError(f"no client named {one_line(client)!r}")
-            where.append(col(Lead.client_id) == found.id)
+            where.append("client_id = :client")
+            params["client"] = found.id
         if source is not None:
-            where.append(col(Lead.source) == check_choice(source, SOURCES, "source"))
+            where.append("source = :source")
+            params["source"] = check_choice(source, SOURCES, "source")
         if channel is not None:
-            where.append(col(Lead.channel) == check_choice(channel, CHANNELS, "channel"))
+            where.append("channel = :channel")
+            params["channel"] = check_choice(channel, CHANNELS, "channel")
         _, leads = inbox_leads(
-            session, where, offset=offset, limit=limit, include_closed=include_closed
+            tx, where, params, offset=offset, limit=limit, include_closed=include_closed
         )
-        return lead_rows(session, leads, rule)
+        return lead_rows(tx, leads, rule)
 
 
-def _inbox_groups(include_closed: bool) -> list[tuple[list[Any], list[Any]]]:
-    """The inbox order as (conditions, order) per group. Each group walks an index: waiting
+#: SQL for when an answered-or-responded lead next needs something: its answer deadline while
+#: the answer is owed, or its earliest open reminder (follow-up steps included).
+_REMINDER_DUE = (
+    f"(SELECT min({REMINDER_DUE_SQL}) FROM reminder "
+    "WHERE reminder.lead_id = lead.id AND reminder.done_at IS NULL)"
+)
+_ANSWER_DUE = "(CASE WHEN lead.answered_at IS NULL THEN lead.answer_due_at ELSE NULL END)"
+NEXT_ACTION_SQL = (
+    f"(CASE WHEN {_REMINDER_DUE} IS NULL THEN {_ANSWER_DUE} "
+    f"WHEN {_ANSWER_DUE} IS NULL THEN {_REMINDER_DUE} "
+    f"WHEN {_ANSWER_DUE} < {_REMINDER_DUE} THEN {_ANSWER_DUE} ELSE {_REMINDER_DUE} END)"
+)
+
+
+def _inbox_groups(include_closed: bool) -> list[tuple[str, str]]:
+    """The inbox order as (condition, order) per group. Each group walks an index: waiting
     leads `ix_lead_waiting` (oldest first: the most urgent), the other open ones the stage
-    index (next action first: `next_action_order`), closed ones last (newest first)."""
-    next_action = next_action_order()
-    groups: list[tuple[list[Any], list[Any]]] = [
+    index (next action first: `NEXT_ACTION_SQL`), closed ones last (newest first)."""
+    open_stages = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
+    groups = [
         # Literal SQL text, so SQLite can prove the partial index ix_lead_waiting applies.
-        ([sa.text(LEAD_WAITING_SQL)], [col(Lead.received_at), col(Lead.id)]),
+        (LEAD_WAITING_SQL, "received_at, id"),
         (
             # IN, not NOT IN: it walks ix_lead_stage.
-            [col(Lead.first_response_at).is_not(None), col(Lead.stage).in_(OPEN_STAGES)],
-            [
-                sa.case((next_action.is_(None), 1), else_=0),
-                next_action,
-                col(Lead.received_at).desc(),
-                col(Lead.id).desc(),
-            ],
+            f"first_response_at IS NOT NULL AND stage IN ({open_stages})",
+            f"CASE WHEN {NEXT_ACTION_SQL} IS NULL THEN 1 ELSE 0 END, {NEXT_ACTION_SQL}, "
+            "received_at DESC, id DESC",
         ),
     ]
     if include_closed:
-        closed = [col(Lead.stage).in_(CLOSED_STAGES)]
-        groups.append((closed, [col(Lead.received_at).desc(), col(Lead.id).desc()]))
+        closed = ", ".join(f"'{stage}'" for stage in CLOSED_STAGES)
+        groups.append((f"stage IN ({closed})", "received_at DESC, id DESC"))
     return groups
 
 
 def inbox_leads(
-    session: Session,
-    where: Sequence[sa.ColumnElement[bool]] = (),
+    tx: Tx,
+    where: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
     *,
     offset: int = 0,
     limit: int | None = None,
@@ -127,16 +148,17 @@ def inbox_leads(
     """The one inbox order, for `lead list` and the app's inbox alike: leads waiting for a
     first response (oldest first), then the other open leads by their next action (answer
     deadline or earliest reminder; none last, newest first), then (`include_closed`) won and
-    lost ones, newest first. Returns how many match in each group (with `count`, or as far as
-    `offset` needed them; -1 when not counted) and the page from `offset`."""
+    lost ones, newest first. `where`: further SQL conditions on `lead`, with their `params`.
+    Returns how many match in each group (with `count`, or as far as `offset` needed them; -1
+    when not counted) and the page from `offset`."""
     counts: list[int] = []
     leads: list[Lead] = []
     skip = offset
-    for conditions, order in _inbox_groups(include_closed):
-        clause = [*conditions, *where]
+    for condition, order in _inbox_groups(include_closed):
+        clause = " AND ".join([condition, *where])
         total = -1
         if count or skip > 0:
-            total = session.exec(select(func.count()).select_from(Lead).where(*clause)).one()
+            total = int(tx.scalar(f"SELECT count(*) FROM lead WHERE {clause}", params))
         counts.append(total)
         room = None if limit is None else limit - len(leads)
         if room == 0:
@@ -144,92 +166,56 @@ def inbox_leads(
         if skip > 0 and skip >= total:
             skip -= total
             continue
-        query = select(Lead).where(*clause).order_by(*order).offset(skip)
-        if room is not None:
-            query = query.limit(room)
-        leads.extend(session.exec(query))
+        sql = f"SELECT * FROM lead WHERE {clause} ORDER BY {order}" + tx.page(room, skip)
+        leads.extend(records(tx, Lead, sql, params))
         skip = 0
     return counts, leads
 
 
-def lead_rows(
-    session: Session, leads: list[Lead], rule: ResponseRule | None = None
-) -> list[LeadRow]:
+def lead_rows(tx: Tx, leads: list[Lead], rule: ResponseRule | None = None) -> list[LeadRow]:
     """Attach client names (and, given the response rule, each open lead's next action) with
     one query each for the whole page."""
-    ids = {lead.client_id for lead in leads if lead.client_id}
+    ids = tuple({lead.client_id for lead in leads if lead.client_id})
     names: dict[int | None, str] = {}
     if ids:
-        names = dict(
-            session.execute(select(Client.id, Client.name).where(col(Client.id).in_(ids))).all()
-        )
+        names = dict(tx.tuples("SELECT id, name FROM client WHERE id IN :ids", {"ids": ids}))
     rows = [LeadRow(lead, names.get(lead.client_id)) for lead in leads]
     if rule is not None:
-        _attach_next_actions(session, rows, rule)
+        _attach_next_actions(tx, rows, rule)
     return rows
 
 
-def _attach_next_actions(session: Session, rows: list[LeadRow], rule: ResponseRule) -> None:
+def _attach_next_actions(tx: Tx, rows: list[LeadRow], rule: ResponseRule) -> None:
     open_rows = {row.lead.id: row for row in rows if row.lead.stage not in CLOSED_STAGES}
     if not open_rows:
         return
     reminders: dict[int, NextAction] = {}
     query = (
-        sa.select(
-            col(Reminder.lead_id),
-            col(Reminder.id),
-            col(Reminder.kind),
-            col(Reminder.step),
-            effective_due(),
-        )
-        .where(col(Reminder.lead_id).in_(list(open_rows)), col(Reminder.done_at).is_(None))
-        .order_by(effective_due(), col(Reminder.id))
+        f'SELECT lead_id, id, kind, step, {REMINDER_DUE_SQL} AS "due [DATETIME]" FROM reminder '
+        f"WHERE lead_id IN :ids AND done_at IS NULL ORDER BY {REMINDER_DUE_SQL}, id"
     )
-    for lead_id, reminder_id, kind, step, due in session.execute(query):
+    for lead_id, reminder_id, kind, step, due in tx.tuples(query, {"ids": tuple(open_rows)}):
         if lead_id not in reminders:
-            due = due if due.tzinfo else due.replace(tzinfo=UTC)  # coalesce() skips the type
             reminders[lead_id] = NextAction(kind, due, reminder_id, step)
     for lead_id, row in open_rows.items():
         row.next_action = next_action(deadlines_of(row.lead, rule), reminders.get(lead_id or 0))
 
 
-def next_action_order() -> sa.ColumnElement[Any]:
-    """SQL for when an answered-or-responded lead next needs something: its answer deadline
-    while the answer is owed, or its earliest open reminder (follow-up steps included)."""
-    reminder = (
-        select(func.min(effective_due()))
-        .where(col(Reminder.lead_id) == Lead.id, col(Reminder.done_at).is_(None))
-        .scalar_subquery()
-    )
-    answer = sa.case((col(Lead.answered_at).is_(None), col(Lead.answer_due_at)), else_=None)
-    return sa.case(
-        (reminder.is_(None), answer),
-        (answer.is_(None), reminder),
-        (answer < reminder, answer),
-        else_=reminder,
-    )
-
-
 def get_lead_details(db: Database, reference: str) -> LeadDetails:
     """Everything the detail view and `amtui show L7` print about one lead."""
-    with db.read() as session:
-        lead = fetch(session, Lead, reference)
-        (row,) = lead_rows(session, [lead])
-        tasks = list(
-            session.exec(select(Task).where(col(Task.lead_id) == lead.id).order_by(col(Task.id)))
+    with db.read() as tx:
+        lead = fetch(tx, Lead, reference)
+        (row,) = lead_rows(tx, [lead])
+        params = {"id": lead.id}
+        tasks = records(tx, Task, "SELECT * FROM task WHERE lead_id = :id ORDER BY id", params)
+        reminders = records(
+            tx, Reminder, "SELECT * FROM reminder WHERE lead_id = :id ORDER BY due_at, id", params
         )
-        reminders = list(
-            session.exec(
-                select(Reminder)
-                .where(col(Reminder.lead_id) == lead.id)
-                .order_by(col(Reminder.due_at))
-            )
-        )
-        client = session.get(Client, lead.client_id) if lead.client_id else None
+        client = get(tx, Client, lead.client_id)
         return LeadDetails(
             row,
             tasks,
             reminders,
-            list_activities(session, lead),
+            list_activities(tx, lead),
             client.timezone if client else None,
         )

@@ -9,17 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
-
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
-from amtui.core.db import Database
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import Client, Lead
+from amtui.core.models import Client, Lead, delete, first, get, insert, save
 from amtui.core.sla import answer_due
+from amtui.core.sql import Database, Tx
 from amtui.core.text import one_line
 from amtui.core.validate import (
     UNSET,
@@ -121,12 +119,12 @@ def _source(source: str, partner: str | None) -> tuple[str, str | None]:
 
 def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -> LeadResult:
     """Record an incoming lead; its 15-minute first-response clock starts at `received`."""
-    with db.write() as session:
-        return create_lead(session, draft, now=now, config=config)
+    with db.write() as tx:
+        return create_lead(tx, draft, now=now, config=config)
 
 
 def create_lead(
-    session: Session,
+    tx: Tx,
     draft: LeadDraft,
     *,
     now: datetime,
@@ -145,16 +143,16 @@ def create_lead(
     zone = check_zone(draft.timezone)
     external_id = draft.external_id.strip() if draft.external_id else None
     if external_id:
-        existing = session.exec(select(Lead).where(Lead.external_id == external_id)).first()
+        existing = lead_by_external_id(tx, external_id)
         if existing is not None:
             raise DuplicateLeadError(
                 f"a lead with external id {one_line(external_id)!r} exists already: {existing.ref}"
             )
     created = False
     if client is None and draft.client:
-        client = find_client(session, draft.client)
+        client = find_client(tx, draft.client)
         if client is None:
-            client, created = ensure_client(session, draft.client, now=now)
+            client, created = ensure_client(tx, draft.client, now=now)
     deadline_zone = zone or (client.timezone if client else None)
     received = resolve_received(draft.received, now=now, config=config, zone=deadline_zone)
     lead = Lead(
@@ -177,10 +175,9 @@ def create_lead(
         created_at=now,
         updated_at=now,
     )
-    session.add(lead)
-    session.flush()
+    insert(tx, lead)
     record_activity(
-        session,
+        tx,
         lead,
         ActivityKind.CREATED,
         activity or f"via {channel}",
@@ -212,8 +209,8 @@ def edit_lead(
     notes: str | object = UNSET,
 ) -> LeadResult:
     """Change the given fields of a lead in one transaction (the stage has its own rules)."""
-    with db.write() as session:
-        lead = fetch(session, Lead, reference)
+    with db.write() as tx:
+        lead = fetch(tx, Lead, reference)
         changes: dict[str, object] = {}
         if isinstance(title, str):
             changes["title"] = check_name(title, "lead title")
@@ -242,14 +239,14 @@ def edit_lead(
         if add_brief:
             changes["brief"] = [*lead.brief, *({"q": q, "a": a} for q, a in add_brief)]
         created = False
-        found: Client | None = session.get(Client, lead.client_id) if lead.client_id else None
+        found: Client | None = get(tx, Client, lead.client_id)
         if client is not UNSET:
             if client is None:
                 found = None
             else:
-                found = find_client(session, str(client))
+                found = find_client(tx, str(client))
                 if found is None:
-                    found, created = ensure_client(session, str(client), now=now)
+                    found, created = ensure_client(tx, str(client), now=now)
             changes["client_id"] = found.id if found else None
         if received is not UNSET:
             own = changes.get("timezone", lead.timezone)
@@ -265,7 +262,7 @@ def edit_lead(
         changed = [k for k, v in changes.items() if getattr(lead, k) != v]
         # The answer deadline follows arrival and zone, unless the manager promised a time
         # (then it differs from what the rule gave before this edit).
-        before = session.get(Client, lead.client_id) if lead.client_id else None
+        before = get(tx, Client, lead.client_id)
         rule_before = _answer_due(
             lead.received_at, lead.timezone or (before.timezone if before else None), config
         )
@@ -288,14 +285,20 @@ def edit_lead(
             lead.answer_notified_at = None
         if changed:
             lead.updated_at = now
-            record_activity(session, lead, ActivityKind.EDITED, ", ".join(changed), now=now)
+            record_activity(tx, lead, ActivityKind.EDITED, ", ".join(changed), now=now)
+        save(tx, lead)
     return LeadResult(lead, found, created, changed)
+
+
+def lead_by_external_id(tx: Tx, external_id: str) -> Lead | None:
+    """The lead with this external id (an email's Message-ID): one unique-index lookup."""
+    return first(tx, Lead, "SELECT * FROM lead WHERE external_id = :id", {"id": external_id})
 
 
 def delete_lead(db: Database, reference: str) -> str:
     """Delete a lead with its reminders and timeline; its tasks stay, unlinked."""
-    with db.write() as session:
-        lead = fetch(session, Lead, reference)
+    with db.write() as tx:
+        lead = fetch(tx, Lead, reference)
         title = lead.title
-        session.delete(lead)
+        delete(tx, lead)
     return title

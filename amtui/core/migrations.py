@@ -5,7 +5,10 @@ use and must be checked on every command. Reading one row from `amtui_schema` co
 millisecond; loading an Alembic environment costs ~240 ms of imports. So the *bookkeeping* is
 ours (a list, a table, a refusal of newer files), while each migration step is written with
 Alembic's `Operations`, which emits portable DDL and rebuilds SQLite tables in batch mode.
-Alembic is imported only when a database actually needs creating or upgrading.
+Alembic and SQLAlchemy are imported only when a database actually needs creating or upgrading
+(hence the `import sqlalchemy as sa` inside each step): the check every command runs is two
+small queries through `amtui.core.sql`, and the upgrade builds an SQLAlchemy engine for the
+same target only then.
 
 Rules for a new migration: append a function, never edit an old one; on SQLite they run with
 foreign keys off (a table rebuild with them on would cascade deletes into child tables), in one
@@ -15,28 +18,33 @@ transaction, after a backup copy of the file; `PRAGMA foreign_key_check` must pa
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from amtui.core.db import Database
 from amtui.core.errors import StorageError
+from amtui.core.sql import BUSY_TIMEOUT_MS, WRITE_LOCK_KEY, Database, Tx, open_sqlite, storage_error
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
     from alembic.operations import Operations
 
 
 def _instant(name: str, nullable: bool = True) -> sa.Column[datetime]:
-    from amtui.core.models import UTCDateTime
+    import sqlalchemy as sa
+
+    from amtui.core.schema import UTCDateTime
 
     return sa.Column(name, UTCDateTime(), nullable=nullable)
 
 
 def _fk_column(name: str, target: str, ondelete: str, nullable: bool = True) -> sa.Column[int]:
+    import sqlalchemy as sa
+
     return sa.Column(
         name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=nullable
     )
@@ -44,6 +52,8 @@ def _fk_column(name: str, target: str, ondelete: str, nullable: bool = True) -> 
 
 def _v1_initial(op: Operations) -> None:
     """Clients, contacts, leads, tasks (with tags), reminders and activities."""
+    import sqlalchemy as sa
+
     op.create_table(
         "client",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -185,6 +195,8 @@ def _v1_initial(op: Operations) -> None:
 
 def _v2_lead_workflow(op: Operations) -> None:
     """Lead workflow: the answer deadline, cold leads, and once-only SLA notifications."""
+    import sqlalchemy as sa
+
     with op.batch_alter_table("lead") as batch:
         for column in (
             "answer_due_at",
@@ -208,6 +220,8 @@ def _v2_lead_workflow(op: Operations) -> None:
 def _backfill_answer_due(conn: sa.Connection) -> None:
     """Existing leads get the one-working-day answer deadline (default hours, their zone)."""
     from zoneinfo import ZoneInfo
+
+    import sqlalchemy as sa
 
     from amtui.core.sla import WorkingHours, answer_due
 
@@ -234,6 +248,8 @@ def _backfill_answer_due(conn: sa.Connection) -> None:
 
 def _v3_reminder_effective_due(op: Operations) -> None:
     """Index when an open reminder is next due (snooze first), so the agenda seeks, not scans."""
+    import sqlalchemy as sa
+
     op.create_index(
         "ix_reminder_open_effective",
         "reminder",
@@ -246,6 +262,8 @@ def _v3_reminder_effective_due(op: Operations) -> None:
 def _v4_recent_done_cards(op: Operations) -> None:
     """Index finished cards by column and time, so the board's Done column (recent cards
     only) is counted and listed without walking every card ever finished."""
+    import sqlalchemy as sa
+
     done = "parent_id IS NULL AND done_at IS NOT NULL"
     op.create_index(
         "ix_task_done",
@@ -259,6 +277,8 @@ def _v4_recent_done_cards(op: Operations) -> None:
 def _v5_intake_state(op: Operations) -> None:
     """Intake: what has been read (mail by Message-ID or content hash, form rows by their id),
     the lead each belongs to, and each IMAP folder's UIDVALIDITY and last UID."""
+    import sqlalchemy as sa
+
     op.create_table(
         "intake_item",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -283,6 +303,37 @@ def _v5_intake_state(op: Operations) -> None:
     )
 
 
+#: Every table with an id (all but task_tag and imap_state).
+_ID_TABLES = ("client", "contact", "lead", "task", "reminder", "activity", "intake_item")
+
+
+def _v6_ids_never_reused(op: Operations) -> None:
+    """SQLite: an id is never handed out again once its row is deleted (AUTOINCREMENT), as
+    PostgreSQL's sequences never do, so `R3` names one reminder for the life of the database.
+    Each table is rebuilt with its rows, keys and indexes; the next id follows the highest
+    ever used. PostgreSQL: nothing to do."""
+    import sqlalchemy as sa
+
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    with warnings.catch_warnings():
+        # Said of ix_reminder_open_effective, which is made again below.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        for table in _ID_TABLES:
+            with op.batch_alter_table(
+                table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+            ):
+                pass
+    # SQLite cannot reflect an expression index, so the rebuild left this one behind.
+    op.execute("DROP INDEX IF EXISTS ix_reminder_open_effective")
+    op.create_index(
+        "ix_reminder_open_effective",
+        "reminder",
+        [sa.text("coalesce(snoozed_until, due_at)")],
+        sqlite_where=sa.text("done_at IS NULL"),
+    )
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -292,6 +343,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("reminder due index", _v3_reminder_effective_due),
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
+    ("ids never reused", _v6_ids_never_reused),
 ]
 
 LATEST = len(MIGRATIONS)
@@ -314,28 +366,38 @@ class NewerSchemaError(StorageError):
     """The database was written by a newer amtui; it is left untouched."""
 
 
-def read_version(conn: sa.Connection) -> int:
-    """The schema version of the database behind `conn` (0 when it holds no amtui schema)."""
-    if not sa.inspect(conn).has_table("amtui_schema"):
-        foreign = [name for name in sa.inspect(conn).get_table_names() if name != "sqlite_sequence"]
+_FOREIGN_HINT = "and is not an amtui database; point --db at a new or amtui file"
+
+
+def read_version(tx: Tx) -> int:
+    """The schema version of the database (0 when it holds no amtui schema yet); a database
+    holding other programs' tables is refused."""
+    if tx.sqlite:
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        ours = f"{tables} AND name = 'amtui_schema'"
+        others = f"{tables} AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+    else:
+        tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ours = f"{tables} AND tablename = 'amtui_schema'"
+        others = f"{tables} ORDER BY tablename"
+    if tx.scalar(ours) is None:
+        foreign = tx.column(others)
         if foreign:
             raise StorageError(
-                f"this database already holds other tables ({', '.join(sorted(foreign)[:3])}…) "
-                "and is not an amtui database; point --db at a new or amtui file"
+                f"this database already holds other tables ({', '.join(foreign[:3])}…) "
+                + _FOREIGN_HINT
             )
         return 0
-    version = conn.execute(sa.text("SELECT max(version) FROM amtui_schema")).scalar()
-    return int(version or 0)
+    return int(tx.scalar("SELECT max(version) FROM amtui_schema") or 0)
 
 
 def ensure_schema(db: Database, *, target: int = LATEST) -> SchemaReport:
     """Create or upgrade the schema to `target`; refuse a database from a newer amtui.
 
-    The common case (already current) is a single cheap query.
+    The common case (already current) is two small queries, and no SQLAlchemy.
     """
-    with db.connect() as conn:
-        current = read_version(conn)
-        conn.rollback()
+    with db.read() as tx:
+        current = read_version(tx)
     _refuse_newer(db, current)
     if current >= target:
         return SchemaReport(current, current)
@@ -350,19 +412,71 @@ def _refuse_newer(db: Database, version: int) -> None:
         )
 
 
+@contextmanager
+def _engine(db: Database) -> Iterator[sa.Engine]:
+    """An SQLAlchemy engine on the same database, with amtui's connection settings, whose
+    transactions take the write lock up front (SQLite: BEGIN IMMEDIATE; PostgreSQL: the
+    advisory lock every amtui writer takes). Only for creating or upgrading the schema."""
+    import sqlalchemy as sa
+
+    if db.path is not None:
+        path = db.path
+        # Untyped rows (SQLAlchemy converts values itself); the same pragmas and fold function.
+        engine = sa.create_engine(
+            db.sqlalchemy_url(),
+            creator=lambda: open_sqlite(path, typed=False),
+            poolclass=sa.pool.NullPool,
+        )
+    else:
+        engine = sa.create_engine(db.sqlalchemy_url(), poolclass=sa.pool.NullPool)
+
+    def begin(conn: sa.Connection) -> None:
+        if db.is_sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    sa.event.listen(engine, "begin", begin)
+    try:
+        yield engine
+    except sa.exc.DBAPIError as error:
+        detail = str(error.orig) if error.orig is not None else str(error)
+        raise storage_error(detail, db.display) from None
+    finally:
+        engine.dispose()
+
+
+def _sa_version(conn: sa.Connection) -> int:
+    """`read_version` on an SQLAlchemy connection (inside the upgrade's transaction)."""
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("amtui_schema"):
+        foreign = sorted(name for name in inspector.get_table_names() if name != "sqlite_sequence")
+        if foreign:
+            raise StorageError(
+                f"this database already holds other tables ({', '.join(foreign[:3])}…) "
+                + _FOREIGN_HINT
+            )
+        return 0
+    return int(conn.exec_driver_sql("SELECT max(version) FROM amtui_schema").scalar() or 0)
+
+
 def _upgrade(db: Database, target: int) -> SchemaReport:
+    import sqlalchemy as sa
     from alembic.operations import Operations  # ~240 ms with its imports: only when migrating
     from alembic.runtime.migration import MigrationContext
 
     backup: Path | None = None
-    with db.connect(write=True) as conn:
+    with _engine(db) as engine, engine.connect() as conn:
         if db.is_sqlite:
             # Must be set outside a transaction (hence on the driver connection, which
-            # SQLAlchemy does not autobegin); restored before the connection goes back.
+            # SQLAlchemy does not autobegin); the connection is closed afterwards.
             _set_foreign_keys(conn, on=False)
         try:
             with conn.begin():
-                current = read_version(conn)  # again, now under the write lock
+                current = _sa_version(conn)  # again, now under the write lock
                 _refuse_newer(db, current)
                 if current >= target:
                     return SchemaReport(current, current)
@@ -370,7 +484,7 @@ def _upgrade(db: Database, target: int) -> SchemaReport:
                     backup = _backup(db.path, current)
                 operations = Operations(MigrationContext.configure(conn))
                 if current == 0:
-                    _create_version_table(conn)
+                    _version_table().create(conn)
                 for version in range(current + 1, target + 1):
                     name, step = MIGRATIONS[version - 1]
                     step(operations)
@@ -398,14 +512,10 @@ def _set_foreign_keys(conn: sa.Connection, *, on: bool) -> None:
     driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
 
-def _version_table() -> sa.Table:
-    from amtui.core.models import SchemaVersion
+def _version_table() -> Any:
+    from amtui.core.schema import SchemaVersion
 
     return SchemaVersion.__table__  # type: ignore[attr-defined]
-
-
-def _create_version_table(conn: sa.Connection) -> None:
-    _version_table().create(conn)
 
 
 def _backup(path: Path, version: int) -> Path:

@@ -1,80 +1,225 @@
-"""The data model (DESIGN §4): clients, contacts, leads, tasks, reminders and activities.
+"""The data model (DESIGN §4) as plain records: what every service reads, writes and returns.
 
-The vocabulary (stages, channels, kinds, priorities) lives in `amtui.core.vocabulary`, which
-needs no ORM; the enums are re-exported here for convenience.
-Instants are stored as aware UTC (`UTCDateTime` refuses naive values at the boundary); a task's
-all-day due is a plain `date`. Money is kept in minor units (cents) so SQLite never rounds it.
-The schema these classes describe is created and upgraded only by `amtui.core.migrations`;
-a test checks that the migrations produce exactly this metadata. Partial indexes carry their
-SQLite predicate here; the migrations also give PostgreSQL its own (declaring
-`postgresql_where` here would import the PostgreSQL dialect into every command, ~16 ms).
+Each record is a dataclass with exactly the columns of its table (same names, same order, same
+Python types; tests/core/test_schema.py holds them to the SQLModel declaration in
+`amtui.core.schema` and to the database the migrations build). The table definitions live
+there, imported only to create or upgrade a database; this module costs no more than the
+standard library's dataclasses, so a quick-add never loads an ORM.
+
+Reading and writing, inside a transaction of `amtui.core.sql` (`with db.write() as tx:`):
+- `get(tx, Task, 12)`, `records(tx, Task, "SELECT * FROM task WHERE …", params)`, `first(…)`
+  build records from rows (`Task.from_row(row)`);
+- `insert(tx, record)` stores a new one and sets its id;
+- change fields as plain attributes, then `save(tx, record)`: one UPDATE of exactly the fields
+  that changed since the record was read or last saved (`unsaved(record)` names them);
+- `delete(tx, record)`; the database's foreign keys cascade to what hangs off it.
+A record read in a write transaction and changed but never saved is a bug that would lose a
+write: the transaction refuses to commit it (RuntimeError), so tests catch it.
+
+The vocabulary (stages, channels, kinds, priorities and the SQL that names waiting leads) lives
+in `amtui.core.vocabulary` and is re-exported here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any, Literal
-
-import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+import copy
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from amtui.core.refs import Kind, ref
+from amtui.core.sql import Json
 
-# The vocabulary is defined once, ORM-free, in `amtui.core.vocabulary`; re-exported here.
+# The vocabulary is defined once, in `amtui.core.vocabulary`; re-exported here.
 from amtui.core.vocabulary import CLOSED_STAGES as CLOSED_STAGES
 from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL as LEAD_ANSWER_PENDING_SQL
 from amtui.core.vocabulary import LEAD_WAITING_SQL as LEAD_WAITING_SQL
+from amtui.core.vocabulary import OPEN_STAGES as OPEN_STAGES
+from amtui.core.vocabulary import PRIORITY_RANK as PRIORITY_RANK
+from amtui.core.vocabulary import STAGES as STAGES
 from amtui.core.vocabulary import Channel as Channel
 from amtui.core.vocabulary import Priority as Priority
 from amtui.core.vocabulary import ReminderKind as ReminderKind
 from amtui.core.vocabulary import Source as Source
 from amtui.core.vocabulary import Stage as Stage
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware instant, stored as UTC; a naive datetime is refused, never guessed."""
+    from amtui.core.sql import Params, Tx
 
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
+#: When an open reminder is next due: the snooze wins over the original time. The literal text
+#: of the partial index `ix_reminder_open_effective`, so that SQLite uses it.
+REMINDER_DUE_SQL = "coalesce(snoozed_until, due_at)"
 
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime refused: {value.isoformat()} has no time zone")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+R = TypeVar("R", bound="Record")
 
 
-def _instant(*, nullable: bool = True, index: bool = False) -> Any:
-    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+class Record:
+    """What every record shares: its table, how it is read from a row, what was stored."""
+
+    #: The table's name; `KEY` its primary key columns.
+    TABLE: ClassVar[str]
+    KEY: ClassVar[tuple[str, ...]] = ("id",)
+    #: Columns holding JSON (bound through `sql.Json`, compared by value).
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
+    _names: ClassVar[tuple[str, ...]] = ()
+    # The stored values, as last read or written in a write transaction (None: not known).
+    _stored: dict[str, Any] | None = None
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """The columns, in the table's order."""
+        if not cls._names:
+            cls._names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        return cls._names
+
+    @classmethod
+    def from_row(cls: type[R], row: Mapping[str, Any]) -> R:
+        """The record of one row (`SELECT *` of its table)."""
+        return cls(**row)
+
+    def values(self) -> dict[str, Any]:
+        """Every column's value, by name."""
+        return {name: getattr(self, name) for name in self.field_names()}
 
 
-def _fk(target: str, ondelete: Literal["CASCADE", "SET NULL"], *, nullable: bool = True) -> Any:
-    return Field(
-        default=None,
-        sa_column_kwargs={"nullable": nullable},
-        sa_type=sa.Integer,
-        foreign_key=target,
-        ondelete=ondelete,
-        index=True,
+def _snapshot(record: Record) -> dict[str, Any]:
+    values = record.values()
+    for name in record.JSON_FIELDS:
+        values[name] = copy.deepcopy(values[name])
+    return values
+
+
+def _bind(record: Record, values: dict[str, Any]) -> dict[str, Any]:
+    for name in record.JSON_FIELDS:
+        if name in values:
+            values[name] = Json(values[name])
+    return values
+
+
+def _track(tx: Tx, record: R) -> R:
+    """Remember what `record` holds now, so `save` writes only what changes, and check before
+    the transaction commits that nothing changed unsaved."""
+    if tx.writing:
+        record._stored = _snapshot(record)
+        if not tx.tracked:
+            tx.before_commit(lambda: _check_saved(tx))
+        tx.tracked.append(record)
+    return record
+
+
+def _check_saved(tx: Tx) -> None:
+    for record in tx.tracked:
+        left = unsaved(record)
+        if left:
+            raise RuntimeError(
+                f"{type(record).__name__} {_describe(record)}: changes to {', '.join(left)} "
+                "were never saved (amtui.core.models.save); nothing was committed"
+            )
+
+
+def _describe(record: Record) -> str:
+    return ", ".join(f"{name}={getattr(record, name)!r}" for name in record.KEY)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get(tx: Tx, model: type[R], record_id: int | None) -> R | None:
+    """The record with this id, or None."""
+    if record_id is None:
+        return None
+    row = tx.one(f"SELECT * FROM {model.TABLE} WHERE id = :id", {"id": record_id})
+    return None if row is None else _track(tx, model.from_row(row))
+
+
+def records(tx: Tx, model: type[R], sql: str, params: Params | None = None) -> list[R]:
+    """The records a query returns (`SELECT * FROM task WHERE …`, or `SELECT task.* …`)."""
+    return [_track(tx, model.from_row(row)) for row in tx.all(sql, params)]
+
+
+def first(tx: Tx, model: type[R], sql: str, params: Params | None = None) -> R | None:
+    """The first record a query returns, or None."""
+    row = tx.one(sql, params)
+    return None if row is None else _track(tx, model.from_row(row))
+
+
+def refresh(tx: Tx, record: Record) -> None:
+    """Read a stored record's row again into the same object (after an UPDATE of many rows)."""
+    where = " AND ".join(f"{name} = :{name}" for name in record.KEY)
+    row = tx.one(
+        f"SELECT * FROM {record.TABLE} WHERE {where}", {k: getattr(record, k) for k in record.KEY}
     )
+    if row is None:
+        raise LookupError(f"{type(record).__name__} {_describe(record)} is gone")
+    for name, value in row.items():
+        setattr(record, name, value)
+    if tx.writing:
+        record._stored = _snapshot(record)
 
 
-class Client(SQLModel, table=True):
-    __tablename__ = "client"
+# --- writing ---------------------------------------------------------------------------------
 
-    id: int | None = Field(default=None, primary_key=True)
+
+def insert(tx: Tx, record: R) -> R:
+    """Store a new record; it gets its id (tables with one)."""
+    values = record.values()
+    has_id = "id" in values
+    if has_id and values["id"] is None:
+        del values["id"]
+    new_id = tx.insert(record.TABLE, _bind(record, values), returning="id" if has_id else None)
+    if has_id and record.id is None:  # type: ignore[attr-defined]
+        record.id = new_id  # type: ignore[attr-defined]
+    return _track(tx, record)
+
+
+def unsaved(record: Record) -> list[str]:
+    """The fields changed since the record was last read or written in a write transaction
+    (every field when that is not known)."""
+    stored = record._stored
+    if stored is None:
+        return [name for name in record.field_names() if name not in record.KEY]
+    return [
+        name
+        for name in record.field_names()
+        if name not in record.KEY and getattr(record, name) != stored[name]
+    ]
+
+
+def save(tx: Tx, record: Record) -> list[str]:
+    """Write the fields of a stored record that changed (one UPDATE; none when nothing did);
+    their names."""
+    changed = unsaved(record)
+    if changed:
+        values = _bind(record, {name: getattr(record, name) for name in changed})
+        where = " AND ".join(f"{name} = :_key_{name}" for name in record.KEY)
+        sets = ", ".join(f'"{name}" = :{name}' for name in values)
+        keys = {f"_key_{name}": getattr(record, name) for name in record.KEY}
+        tx.run(f"UPDATE {record.TABLE} SET {sets} WHERE {where}", {**values, **keys})
+    if tx.writing:
+        record._stored = _snapshot(record)
+    return changed
+
+
+def delete(tx: Tx, record: Record) -> None:
+    """Delete a stored record (its children go by the foreign keys' ON DELETE)."""
+    where = " AND ".join(f"{name} = :{name}" for name in record.KEY)
+    tx.run(f"DELETE FROM {record.TABLE} WHERE {where}", {k: getattr(record, k) for k in record.KEY})
+    record._stored = None
+    tx.tracked[:] = [other for other in tx.tracked if other is not record]
+
+
+# --- the records -----------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True, eq=True)
+class Client(Record):
+    TABLE: ClassVar[str] = "client"
+
+    id: int | None = None
     name: str
-    name_key: str = Field(unique=True)  # text.fold(name): unique in any script and case
+    name_key: str  # text.fold(name): unique in any script and case
     timezone: str | None = None
     owner: str | None = None
     kam_attractiveness: int | None = None  # 1–5
@@ -82,8 +227,8 @@ class Client(SQLModel, table=True):
     relationship_stage: str = "tactical"
     notes: str = ""
     archived: bool = False
-    created_at: datetime = _instant(nullable=False)
-    updated_at: datetime = _instant(nullable=False)
+    created_at: datetime
+    updated_at: datetime
 
     @property
     def ref(self) -> str:
@@ -91,35 +236,25 @@ class Client(SQLModel, table=True):
         return ref(Kind.CLIENT, self.id)
 
 
-class Contact(SQLModel, table=True):
-    __tablename__ = "contact"
+@dataclass(kw_only=True, eq=True)
+class Contact(Record):
+    TABLE: ClassVar[str] = "contact"
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = _fk("client.id", "CASCADE", nullable=False)
+    id: int | None = None
+    client_id: int
     name: str
     email: str | None = None
     phone: str | None = None
     role: str | None = None
-    created_at: datetime = _instant(nullable=False)
+    created_at: datetime
 
 
-class Lead(SQLModel, table=True):
-    __tablename__ = "lead"
-    __table_args__ = (
-        # Leads still waiting for a first touch: the agenda and the inbox read these first.
-        sa.Index(
-            "ix_lead_waiting",
-            "received_at",
-            sqlite_where=sa.text(LEAD_WAITING_SQL),
-        ),
-        sa.Index(
-            "ix_lead_answer_due",
-            "answer_due_at",
-            sqlite_where=sa.text(LEAD_ANSWER_PENDING_SQL),
-        ),
-    )
+@dataclass(kw_only=True, eq=True)
+class Lead(Record):
+    TABLE: ClassVar[str] = "lead"
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("brief",)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = None
     title: str
     source: str = Source.CLIENT.value
     partner: str | None = None
@@ -127,27 +262,27 @@ class Lead(SQLModel, table=True):
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
-    client_id: int | None = _fk("client.id", "SET NULL")
-    stage: str = Field(default=Stage.NEW.value, index=True)
+    client_id: int | None = None
+    stage: str = Stage.NEW.value
     lost_reason: str | None = None
     value_cents: int | None = None
     currency: str | None = None
     timezone: str | None = None
-    received_at: datetime = _instant(nullable=False)
-    first_response_at: datetime | None = _instant()
+    received_at: datetime
+    first_response_at: datetime | None = None
     # The substantive answer: due one working day after arrival in the client's zone (or when
     # the manager promised it); stored so the agenda can find due answers through an index.
-    answer_due_at: datetime | None = _instant()
-    answered_at: datetime | None = _instant()
-    cold_at: datetime | None = _instant()  # the follow-up ladder ran out without a reply
-    response_notified_at: datetime | None = _instant()  # `remind due` told the user, once
-    answer_notified_at: datetime | None = _instant()
-    brief: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
-    external_id: str | None = Field(default=None, unique=True)
+    answer_due_at: datetime | None = None
+    answered_at: datetime | None = None
+    cold_at: datetime | None = None  # the follow-up ladder ran out without a reply
+    response_notified_at: datetime | None = None  # `remind due` told the user, once
+    answer_notified_at: datetime | None = None
+    brief: list[dict[str, str]] = field(default_factory=list)
+    external_id: str | None = None
     notes: str = ""
-    closed_at: datetime | None = _instant()
-    created_at: datetime = _instant(nullable=False)
-    updated_at: datetime = _instant(nullable=False)
+    closed_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
 
     @property
     def ref(self) -> str:
@@ -155,46 +290,26 @@ class Lead(SQLModel, table=True):
         return ref(Kind.LEAD, self.id)
 
 
-class Task(SQLModel, table=True):
-    __tablename__ = "task"
-    __table_args__ = (
-        sa.Index("ix_task_board", "parent_id", "column", "position"),
-        sa.Index(
-            "ix_task_done",
-            "column",
-            "done_at",
-            sqlite_where=sa.text("parent_id IS NULL AND done_at IS NOT NULL"),
-        ),
-        sa.Index(
-            "ix_task_open_due_at",
-            "due_at",
-            sqlite_where=sa.text("done_at IS NULL AND due_at IS NOT NULL"),
-        ),
-        sa.Index(
-            "ix_task_open_due_date",
-            "due_date",
-            sqlite_where=sa.text("done_at IS NULL AND due_date IS NOT NULL"),
-        ),
-    )
+@dataclass(kw_only=True, eq=True)
+class Task(Record):
+    TABLE: ClassVar[str] = "task"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = None
     title: str
     notes: str = ""
-    client_id: int | None = _fk("client.id", "SET NULL")
-    lead_id: int | None = _fk("lead.id", "SET NULL")
-    parent_id: int | None = Field(
-        default=None, sa_type=sa.Integer, foreign_key="task.id", ondelete="CASCADE"
-    )
+    client_id: int | None = None
+    lead_id: int | None = None
+    parent_id: int | None = None
     column: str
     position: int = 0
     due_date: date | None = None  # all-day deadline, in the user's calendar
-    due_at: datetime | None = _instant()  # timed deadline
+    due_at: datetime | None = None  # timed deadline
     priority: str = Priority.NORMAL.value
     assignee: str | None = None
     estimate_hours: float | None = None
-    done_at: datetime | None = _instant()
-    created_at: datetime = _instant(nullable=False)
-    updated_at: datetime = _instant(nullable=False)
+    done_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
 
     @property
     def due(self) -> date | datetime | None:
@@ -206,44 +321,31 @@ class Task(SQLModel, table=True):
         return ref(Kind.TASK, self.id)
 
 
-class TaskTag(SQLModel, table=True):
-    __tablename__ = "task_tag"
+@dataclass(kw_only=True, eq=True)
+class TaskTag(Record):
+    TABLE: ClassVar[str] = "task_tag"
+    KEY: ClassVar[tuple[str, ...]] = ("task_id", "tag")
 
-    task_id: int = Field(
-        sa_type=sa.Integer, foreign_key="task.id", ondelete="CASCADE", primary_key=True
-    )
-    tag: str = Field(primary_key=True, index=True)
+    task_id: int
+    tag: str
 
 
-class Reminder(SQLModel, table=True):
-    __tablename__ = "reminder"
-    __table_args__ = (
-        sa.Index(
-            "ix_reminder_open_due",
-            "due_at",
-            sqlite_where=sa.text("done_at IS NULL"),
-        ),
-        # When an open reminder is next due (the snooze wins): what the agenda and
-        # `remind due` filter and sort on.
-        sa.Index(
-            "ix_reminder_open_effective",
-            sa.text("coalesce(snoozed_until, due_at)"),
-            sqlite_where=sa.text("done_at IS NULL"),
-        ),
-    )
+@dataclass(kw_only=True, eq=True)
+class Reminder(Record):
+    TABLE: ClassVar[str] = "reminder"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = None
     text: str
     kind: str = ReminderKind.CUSTOM.value
     step: int | None = None  # follow-up ladder step, 1-based
-    due_at: datetime = _instant(nullable=False)
-    snoozed_until: datetime | None = _instant()
-    lead_id: int | None = _fk("lead.id", "CASCADE")
-    client_id: int | None = _fk("client.id", "CASCADE")
-    task_id: int | None = _fk("task.id", "CASCADE")
-    done_at: datetime | None = _instant()
-    notified_at: datetime | None = _instant()
-    created_at: datetime = _instant(nullable=False)
+    due_at: datetime
+    snoozed_until: datetime | None = None
+    lead_id: int | None = None
+    client_id: int | None = None
+    task_id: int | None = None
+    done_at: datetime | None = None
+    notified_at: datetime | None = None
+    created_at: datetime
 
     @property
     def effective_due(self) -> datetime:
@@ -256,66 +358,63 @@ class Reminder(SQLModel, table=True):
         return ref(Kind.REMINDER, self.id)
 
 
-def effective_due() -> sa.ColumnElement[datetime]:
-    """SQL for `Reminder.effective_due`: the snooze wins over the original time (what the
-    partial index `ix_reminder_open_effective` orders by)."""
-    return sa.func.coalesce(Reminder.snoozed_until, Reminder.due_at)
+@dataclass(kw_only=True, eq=True)
+class Activity(Record):
+    TABLE: ClassVar[str] = "activity"
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("data",)
 
-
-class Activity(SQLModel, table=True):
-    __tablename__ = "activity"
-
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = None
     kind: str
     text: str = ""
-    data: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
-    lead_id: int | None = _fk("lead.id", "CASCADE")
-    client_id: int | None = _fk("client.id", "CASCADE")
-    task_id: int | None = _fk("task.id", "CASCADE")
-    occurred_at: datetime = _instant(nullable=False)
-    created_at: datetime = _instant(nullable=False)
+    data: dict[str, Any] | None = None
+    lead_id: int | None = None
+    client_id: int | None = None
+    task_id: int | None = None
+    occurred_at: datetime
+    created_at: datetime
 
 
-class IntakeItem(SQLModel, table=True):
-    """One thing intake has read (a mail, a form row), by its de-duplication key, so that
-    reading the same mailbox or export again adds nothing. Mail keyed by its Message-ID also
-    threads replies: a mail whose In-Reply-To/References names a key here belongs to its lead."""
+@dataclass(kw_only=True, eq=True)
+class IntakeItem(Record):
+    """One thing intake has read (a mail, a form row, another tool's record), by its
+    de-duplication key; see `amtui.core.schema.IntakeItem`."""
 
-    __tablename__ = "intake_item"
+    TABLE: ClassVar[str] = "intake_item"
 
-    id: int | None = Field(default=None, primary_key=True)
-    # A Message-ID as `<id@host>`, `mail-sha256:…` for mail without one, `form:…` for a row.
-    key: str = Field(unique=True)
-    kind: str  # "mail" or "form"
-    direction: str = "in"  # "in" from a client or partner; "out" from the user (threading)
-    outcome: str  # "lead" (created one), "reply" (logged on one), "sent", "skipped"
-    # The lead it made or joined; kept (as NULL) when the lead is deleted, so a deleted lead
-    # is not imported again.
-    lead_id: int | None = _fk("lead.id", "SET NULL")
-    origin: str = ""  # where it was read: a file, `imap:ACCOUNT/FOLDER`, a form export
-    occurred_at: datetime = _instant(nullable=False)
-    imported_at: datetime = _instant(nullable=False)
+    id: int | None = None
+    key: str
+    kind: str
+    direction: str = "in"
+    outcome: str
+    lead_id: int | None = None
+    origin: str = ""
+    occurred_at: datetime
+    imported_at: datetime
 
 
-class ImapState(SQLModel, table=True):
-    """Where the last IMAP sync of a folder stopped: a re-run fetches only UIDs above
-    `last_uid`, and a changed UIDVALIDITY (the server renumbered the folder) starts over,
-    with the keys above keeping it from adding anything twice."""
+@dataclass(kw_only=True, eq=True)
+class ImapState(Record):
+    """Where the last IMAP sync of a folder stopped; see `amtui.core.schema.ImapState`."""
 
-    __tablename__ = "imap_state"
+    TABLE: ClassVar[str] = "imap_state"
+    KEY: ClassVar[tuple[str, ...]] = ("account", "folder")
 
-    account: str = Field(primary_key=True)
-    folder: str = Field(primary_key=True)
+    account: str
+    folder: str
     uidvalidity: int
     last_uid: int
-    synced_at: datetime = _instant(nullable=False)
+    synced_at: datetime
 
 
-class SchemaVersion(SQLModel, table=True):
-    """One row per applied migration: the upgrade history of this database file."""
-
-    __tablename__ = "amtui_schema"
-
-    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    name: str
-    applied_at: datetime = _instant(nullable=False)
+#: Every record, by table (the schema test walks these).
+RECORDS: tuple[type[Record], ...] = (
+    Client,
+    Contact,
+    Lead,
+    Task,
+    TaskTag,
+    Reminder,
+    Activity,
+    IntakeItem,
+    ImapState,
+)

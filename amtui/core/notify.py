@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
 from amtui.core.config import Config
-from amtui.core.db import Database
 from amtui.core.lead_queries import LeadRow, lead_rows
-from amtui.core.models import Client, Lead, Reminder, effective_due
+from amtui.core.models import REMINDER_DUE_SQL, Client, Lead, Reminder, get, records
 from amtui.core.reminders import ReminderRow, reminder_rows
 from amtui.core.sla import deadlines_of
+from amtui.core.sql import Database, Tx
 from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 
@@ -45,50 +42,47 @@ class DueItem:
 
 def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]:
     """Claim and return everything due now that was not notified before (oldest first)."""
-    with db.write() as session:
+    with db.write() as tx:
+        params = {"now": now}
         reminder_ids = _claim(
-            session,
-            Reminder,
-            Reminder.notified_at,
-            sa.and_(
-                col(Reminder.done_at).is_(None),
-                col(Reminder.notified_at).is_(None),
-                effective_due() <= now,
-            ),
-            now,
+            tx,
+            "reminder",
+            "notified_at",
+            f"done_at IS NULL AND notified_at IS NULL AND {REMINDER_DUE_SQL} <= :now",
+            params,
         )
         waiting_ids = _claim(
-            session,
-            Lead,
-            Lead.response_notified_at,
-            sa.and_(sa.text(LEAD_WAITING_SQL), col(Lead.response_notified_at).is_(None)),
-            now,
+            tx,
+            "lead",
+            "response_notified_at",
+            f"{LEAD_WAITING_SQL} AND response_notified_at IS NULL",
+            params,
         )
         warning = timedelta(minutes=config.answer_warning_minutes)
         answer_ids = _claim(
-            session,
-            Lead,
-            Lead.answer_notified_at,
-            sa.and_(
-                sa.text(LEAD_ANSWER_PENDING_SQL),
-                col(Lead.first_response_at).is_not(None),
-                col(Lead.answer_notified_at).is_(None),
-                col(Lead.answer_due_at) <= now + warning,
-            ),
-            now,
+            tx,
+            "lead",
+            "answer_notified_at",
+            f"{LEAD_ANSWER_PENDING_SQL} AND first_response_at IS NOT NULL "
+            "AND answer_notified_at IS NULL AND answer_due_at <= :soon",
+            {**params, "soon": now + warning},
         )
         items: list[DueItem] = []
-        reminders = list(session.exec(select(Reminder).where(col(Reminder.id).in_(reminder_ids))))
-        for reminder_row in reminder_rows(session, reminders):
+        reminders = records(
+            tx, Reminder, "SELECT * FROM reminder WHERE id IN :ids", {"ids": tuple(reminder_ids)}
+        )
+        for reminder_row in reminder_rows(tx, reminders):
             # The client's zone as the agenda shows it: the lead's own, else its client's
             # (for reminders about a lead, a client or a task alike); None when unknown.
             zone = ZoneInfo(reminder_row.zone) if reminder_row.zone else None
             due = reminder_row.reminder.effective_due
             items.append(DueItem("reminder", due, zone, reminder=reminder_row))
-        leads = list(session.exec(select(Lead).where(col(Lead.id).in_(waiting_ids + answer_ids))))
-        for row in lead_rows(session, leads):
+        leads = records(
+            tx, Lead, "SELECT * FROM lead WHERE id IN :ids", {"ids": (*waiting_ids, *answer_ids)}
+        )
+        for row in lead_rows(tx, leads):
             lead = row.lead
-            zone = _known_zone(session, lead)
+            zone = _known_zone(tx, lead)
             deadlines = deadlines_of(lead, config.response_rule)
             assert deadlines is not None  # claimed through conditions on open leads only
             for kind, ids in (("first-response", waiting_ids), ("answer", answer_ids)):
@@ -98,19 +92,17 @@ def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]
     return items
 
 
-def _known_zone(session: Session, lead: Lead) -> ZoneInfo | None:
+def _known_zone(tx: Tx, lead: Lead) -> ZoneInfo | None:
     """The lead's client zone when known (its own, else its client's); never the user's."""
     if lead.timezone:
         return ZoneInfo(lead.timezone)
-    client = session.get(Client, lead.client_id) if lead.client_id else None
+    client = get(tx, Client, lead.client_id)
     return ZoneInfo(client.timezone) if client is not None and client.timezone else None
 
 
 def _claim(
-    session: Session, model: type, column: object, condition: sa.ColumnElement[bool], now: datetime
+    tx: Tx, table: str, column: str, condition: str, params: dict[str, datetime]
 ) -> list[int]:
     """Set `column` to now where `condition` holds, atomically; return the ids it set."""
-    statement = (
-        sa.update(model).where(condition).values({column: now}).returning(model.id)  # type: ignore[attr-defined]
-    )
-    return [row[0] for row in session.execute(statement)]
+    statement = f"UPDATE {table} SET {column} = :now WHERE {condition} RETURNING id"
+    return tx.column(statement, params)

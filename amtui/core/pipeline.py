@@ -19,18 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
-
 from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
-from amtui.core.db import Database
 from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.followups import lead_zone, start_ladder, stop_ladder
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import Activity, Client, Lead, Reminder, Task
+from amtui.core.models import Activity, Client, Lead, Reminder, Task, first, get, save
 from amtui.core.pipeline_rules import (
     LOG_KINDS,
     OUTBOUND_KINDS,
@@ -42,7 +39,8 @@ from amtui.core.pipeline_rules import (
     reopen_stage,
 )
 from amtui.core.sla import answer_due, response_owed
-from amtui.core.tasks import add_task_in_session
+from amtui.core.sql import Database, Tx
+from amtui.core.tasks import create_task
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import CLOSED_STAGES, Stage
 
@@ -64,8 +62,8 @@ class WinResult:
     tasks: list[Task]
 
 
-def _open_lead(session: Session, reference: str) -> Lead:
-    lead = fetch(session, Lead, reference)
+def _open_lead(tx: Tx, reference: str) -> Lead:
+    lead = fetch(tx, Lead, reference)
     check_open(lead.ref, lead.stage)
     return lead
 
@@ -93,16 +91,22 @@ def _record_answer(lead: Lead, *, now: datetime, entry: Activity, events: list[s
 _STAGE_ENTRIES = (ActivityKind.STAGE_CHANGE.value, ActivityKind.PROPOSAL_SENT.value)
 
 
-def _stage_entry(session: Session, lead: Lead, kind: str, *, now: datetime) -> Activity:
+def _stage_entry(tx: Tx, lead: Lead, kind: str, *, now: datetime) -> Activity:
     """The one timeline entry of a stage move (`stage-change`, or `proposal-sent`): its data
     says where the lead came from and went to; `_finish_stage_entry` writes its text."""
     data = {"from": lead.stage, "to": lead.stage}
-    return record_activity(session, lead, kind, "", now=now, data=data)
+    return record_activity(tx, lead, kind, "", now=now, data=data)
 
 
 def _finish_stage_entry(entry: Activity, note: str | None = None) -> None:
     data = entry.data or {}
     entry.text = f"{data['from']} → {data['to']}" + (f": {note}" if note else "")
+
+
+def _save(tx: Tx, lead: Lead, entry: Activity) -> None:
+    """Store what an action changed on the lead and on its one timeline entry."""
+    save(tx, lead)
+    save(tx, entry)
 
 
 def _move_stage(
@@ -134,14 +138,14 @@ def respond_lead(
     """Record the first response (new → contacted). The first call may also say the answer was
     complete (`answered`) or promise it for a time (`answer_by`); a later call records the
     substantive answer itself."""
-    with db.write() as session:
-        lead = _open_lead(session, reference)
+    with db.write() as tx:
+        lead = _open_lead(tx, reference)
         previous = lead.stage
         events: list[str] = []
         owed = response_owed(lead, config.response_rule)
         if owed == "respond":
             entry = record_activity(
-                session, lead, ActivityKind.RESPONDED, note or "first response", now=now
+                tx, lead, ActivityKind.RESPONDED, note or "first response", now=now
             )
             _record_first_response(lead, now=now, entry=entry, events=events)
             if answered:
@@ -150,21 +154,19 @@ def respond_lead(
             raise InputError(f"{lead.ref} was already responded to and answered")
         elif answer_by is None:
             entry = record_activity(
-                session, lead, ActivityKind.EMAIL_OUT, note or "answer sent", now=now
+                tx, lead, ActivityKind.EMAIL_OUT, note or "answer sent", now=now
             )
             _record_answer(lead, now=now, entry=entry, events=events)
         else:
-            entry = record_activity(session, lead, ActivityKind.NOTE, note or "", now=now)
+            entry = record_activity(tx, lead, ActivityKind.NOTE, note or "", now=now)
         if answer_by is not None:
             if lead.answered_at is not None:
                 raise InputError(f"{lead.ref} is answered already; nothing to promise")
-            promised = _resolve_time(answer_by, session, lead, now=now, config=config)
+            promised = _resolve_time(answer_by, tx, lead, now=now, config=config)
             if promised <= now:
                 raise InputError("the promised answer time must be in the future")
             # The rule's limit, not an earlier promise: a promise may move within the day.
-            latest = answer_due(
-                lead.received_at, lead_zone(session, lead, config), config.working_hours
-            )
+            latest = answer_due(lead.received_at, lead_zone(tx, lead, config), config.working_hours)
             if promised > latest:
                 raise InputError(
                     f"the answer is due by {latest:%Y-%m-%d %H:%M} UTC at the latest (one working "
@@ -175,6 +177,7 @@ def respond_lead(
             add_effects(entry, answer_due_at=promised.isoformat())
             events.append("answer promised")
         lead.updated_at = now
+        _save(tx, lead, entry)
     return StageResult(lead, previous, events=events)
 
 
@@ -190,29 +193,30 @@ def change_stage(
     """Move an open lead to another open stage (won and lost have their own commands); what a
     move means is `pipeline_rules.plan_stage_move`."""
     check_stage_target(stage)  # bad input is refused before anything is read
-    with db.write() as session:
-        lead = fetch(session, Lead, reference)
+    with db.write() as tx:
+        lead = fetch(tx, Lead, reference)
         move = plan_stage_move(lead.ref, lead.stage, stage)
         target = move.target
         events: list[str] = []
         result = StageResult(lead, move.current, events=events)
         kind = ActivityKind.PROPOSAL_SENT if move.starts_ladder else ActivityKind.STAGE_CHANGE
-        entry = _stage_entry(session, lead, kind, now=now)
+        entry = _stage_entry(tx, lead, kind, now=now)
         _record_first_response(lead, now=now, entry=entry, events=events)
         if lead.stage != target:
             _move_stage(lead, target, now=now, entry=entry, events=events)
         if move.answers:
             _record_answer(lead, now=now, entry=entry, events=events)
         if move.starts_ladder:
-            result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
+            result.ladder_step = start_ladder(tx, lead, now=now, config=config, entry=entry)
             events.append("follow-up ladder started")
         elif move.stops_ladder:
             # Negotiating (or a new brief) means the client answered: no more chasing.
             reason = f"moved to {target}"
-            result.stopped = stop_ladder(session, lead, now=now, reason=reason, entry=entry)
+            result.stopped = stop_ladder(tx, lead, now=now, reason=reason, entry=entry)
             if result.stopped is not None:
                 events.append("follow-up ladder stopped")
         _finish_stage_entry(entry, note)
+        _save(tx, lead, entry)
     return result
 
 
@@ -231,11 +235,11 @@ def log_lead(
     message (email-out, call, meeting) counts as the first response; `awaits_reply` on an
     outgoing message (re)starts the ladder."""
     kind = check_choice(kind, LOG_KINDS, "contact kind")
-    with db.write() as session:
-        lead = _open_lead(session, reference)
-        occurred = now if at is None else _resolve_time(at, session, lead, now=now, config=config)
+    with db.write() as tx:
+        lead = _open_lead(tx, reference)
+        occurred = now if at is None else _resolve_time(at, tx, lead, now=now, config=config)
         return log_contact(
-            session,
+            tx,
             lead,
             kind,
             text,
@@ -247,7 +251,7 @@ def log_lead(
 
 
 def log_contact(
-    session: Session,
+    tx: Tx,
     lead: Lead,
     kind: str,
     text: str = "",
@@ -271,13 +275,13 @@ def log_contact(
         raise InputError("--awaits-reply goes with an outgoing message (email-out)")
     events: list[str] = []
     result = StageResult(lead, lead.stage, events=events)
-    entry = record_activity(session, lead, kind, text, now=now, occurred_at=occurred, data=data)
+    entry = record_activity(tx, lead, kind, text, now=now, occurred_at=occurred, data=data)
     if kind in OUTBOUND_KINDS:
         _record_first_response(lead, now=occurred, entry=entry, events=events)
     if kind in REPLY_KINDS:
         add_effects(entry, reply=True)
         reason = "reply"
-        result.stopped = stop_ladder(session, lead, now=now, reason=reason, entry=entry)
+        result.stopped = stop_ladder(tx, lead, now=now, reason=reason, entry=entry)
         if result.stopped is not None:
             events.append("follow-up ladder stopped")
         if lead.cold_at is not None:
@@ -285,9 +289,10 @@ def log_contact(
             add_effects(entry, warm=True)
             events.append("no longer cold")
     if awaits_reply:
-        result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
+        result.ladder_step = start_ladder(tx, lead, now=now, config=config, entry=entry)
         events.append("follow-up ladder started")
     lead.updated_at = now
+    _save(tx, lead, entry)
     return result
 
 
@@ -295,85 +300,87 @@ def win_lead(
     db: Database, reference: str, *, now: datetime, config: Config, client: str | None = None
 ) -> WinResult:
     """Close a lead as won: link (or create) its client and add the starter tasks."""
-    with db.write() as session:
-        lead = _open_lead(session, reference)
+    with db.write() as tx:
+        lead = _open_lead(tx, reference)
         created = False
         owner: Client | None = None
         if client:
-            owner = find_client(session, client)
+            owner = find_client(tx, client)
             if owner is None:
-                owner, created = ensure_client(session, client, now=now)
+                owner, created = ensure_client(tx, client, now=now)
         elif lead.client_id:
-            owner = session.get(Client, lead.client_id)
+            owner = get(tx, Client, lead.client_id)
         if owner is None:
             raise InputError(f"{lead.ref} has no client yet; name one with --client NAME")
         lead.client_id = owner.id
         events: list[str] = []
-        entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)
+        entry = _stage_entry(tx, lead, ActivityKind.STAGE_CHANGE, now=now)
         _record_first_response(lead, now=now, entry=entry, events=events)
         _record_answer(lead, now=now, entry=entry, events=events)
-        stop_ladder(session, lead, now=now, reason="won", entry=entry)
+        stop_ladder(tx, lead, now=now, reason="won", entry=entry)
         _move_stage(lead, Stage.WON.value, now=now, entry=entry, events=events)
         _finish_stage_entry(entry)
         lead.closed_at = now
+        _save(tx, lead, entry)
         tasks = []
         for line in config.win_tasks:
             draft = draft_from_text(line, now=now, config=config)
             draft.lead = lead.ref
             draft.client = owner.ref
-            tasks.append(add_task_in_session(session, draft, now=now, config=config).task)
+            tasks.append(create_task(tx, draft, now=now, config=config).task)
     return WinResult(lead, owner, created, tasks)
 
 
 def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> StageResult:
     """Close a lead as lost, with the reason (price, timing, chose another agency…)."""
     reason = check_name(reason, "reason for losing the lead")
-    with db.write() as session:
-        lead = _open_lead(session, reference)
+    with db.write() as tx:
+        lead = _open_lead(tx, reference)
         events: list[str] = []
         result = StageResult(lead, lead.stage, events=events)
-        entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)
-        result.stopped = stop_ladder(session, lead, now=now, reason="lost", entry=entry)
+        entry = _stage_entry(tx, lead, ActivityKind.STAGE_CHANGE, now=now)
+        result.stopped = stop_ladder(tx, lead, now=now, reason="lost", entry=entry)
         _move_stage(lead, Stage.LOST.value, now=now, entry=entry, events=events)
         _finish_stage_entry(entry, reason)
         lead.lost_reason = reason
         lead.closed_at = now
+        _save(tx, lead, entry)
     return result
 
 
 def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) -> StageResult:
     """Undo a win or a loss: the lead returns to the stage it was closed from."""
-    with db.write() as session:
-        lead = fetch(session, Lead, reference)
+    with db.write() as tx:
+        lead = fetch(tx, Lead, reference)
         if lead.stage not in CLOSED_STAGES:
             raise InputError(f"{lead.ref} is open ({lead.stage}); nothing to reopen")
-        closing = session.exec(
-            select(Activity)
-            .where(
-                col(Activity.lead_id) == lead.id, col(Activity.kind) == ActivityKind.STAGE_CHANGE
-            )
-            .order_by(col(Activity.id).desc())
-        ).first()
+        closing = first(
+            tx,
+            Activity,
+            "SELECT * FROM activity WHERE lead_id = :id AND kind = :kind ORDER BY id DESC LIMIT 1",
+            {"id": lead.id, "kind": ActivityKind.STAGE_CHANGE.value},
+        )
         closed_from = (closing.data or {}).get("from") if closing else None
         target = reopen_stage(closed_from, responded=lead.first_response_at is not None)
         events: list[str] = []
         previous = lead.stage
-        entry = _stage_entry(session, lead, ActivityKind.STAGE_CHANGE, now=now)
+        entry = _stage_entry(tx, lead, ActivityKind.STAGE_CHANGE, now=now)
         _move_stage(lead, target, now=now, entry=entry, events=events)
         lead.closed_at = None
         lead.lost_reason = None
         result = StageResult(lead, previous, events=events)
         if target == Stage.PROPOSAL_SENT.value:
-            result.ladder_step = start_ladder(session, lead, now=now, config=config, entry=entry)
+            result.ladder_step = start_ladder(tx, lead, now=now, config=config, entry=entry)
             events.append("follow-up ladder started")
         _finish_stage_entry(entry, "reopened")
+        _save(tx, lead, entry)
     return result
 
 
 def _resolve_time(
-    value: str | datetime, session: Session, lead: Lead, *, now: datetime, config: Config
+    value: str | datetime, tx: Tx, lead: Lead, *, now: datetime, config: Config
 ) -> datetime:
     """A time for a lead: `client` in the expression means the lead's (client's) zone."""
     if isinstance(value, datetime):
         return to_utc(value)
-    return config.read_instant(value, now=now, zones={"client": lead_zone(session, lead, config)})
+    return config.read_instant(value, now=now, zones={"client": lead_zone(tx, lead, config)})

@@ -1,7 +1,7 @@
 """Short references (`T12`, `L7`, `C3`, `R5`) that name records in both front ends.
 
-A stored record says its own (`task.ref`, a property of the model); `ref` formats a plain id
-(a foreign key, or a row read without the ORM). Pure: no SQLAlchemy here.
+A stored record says its own (`task.ref`, a property of the record); `ref` formats a plain id
+(a foreign key, or a column read on its own). Pure: no database here.
 """
 
 from __future__ import annotations

@@ -5,21 +5,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
-
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
 
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
-from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.followups import advance_ladder
 from amtui.core.lookup import fetch, fetch_any, fetch_each
-from amtui.core.models import Client, Lead, Reminder, Task, effective_due
+from amtui.core.models import (
+    REMINDER_DUE_SQL,
+    Client,
+    Lead,
+    Reminder,
+    Task,
+    delete,
+    get,
+    insert,
+    records,
+    save,
+)
 from amtui.core.refs import Kind, parse_ref, ref
+from amtui.core.sql import Database, Tx
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import LADDER_KINDS, MANUAL_KINDS, ReminderKind
 
@@ -56,11 +63,11 @@ def add_reminder(
     """Schedule a reminder, optionally about a lead, client or task (`about="L7"`)."""
     text = check_name(text, "reminder text")
     kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
-    with db.write() as session:
-        subject = fetch_any(session, about) if about else None
+    with db.write() as tx:
+        subject = fetch_any(tx, about) if about else None
         if isinstance(subject, Reminder):
             raise InputError("a reminder can be about a lead, client or task, not another reminder")
-        zone = _subject_zone(session, subject)
+        zone = _subject_zone(tx, subject)
         reminder = Reminder(
             text=text,
             kind=kind,
@@ -70,13 +77,12 @@ def add_reminder(
             task_id=subject.id if isinstance(subject, Task) else None,
             created_at=now,
         )
-        session.add(reminder)
-        session.flush()
+        insert(tx, reminder)
         if isinstance(subject, Lead | Client | Task):
             record_activity(
-                session, subject, ActivityKind.NOTE, f"reminder {reminder.ref}: {text}", now=now
+                tx, subject, ActivityKind.NOTE, f"reminder {reminder.ref}: {text}", now=now
             )
-        (row,) = reminder_rows(session, [reminder])
+        (row,) = reminder_rows(tx, [reminder])
     return row
 
 
@@ -97,18 +103,19 @@ def complete_reminders(
 ) -> list[Completed]:
     """Mark several reminders done in one transaction: all or nothing. An unknown reference,
     one given twice or a reminder already done refuses the lot before anything changes."""
-    with db.write() as session:
-        reminders = fetch_each(session, Reminder, references)
+    with db.write() as tx:
+        reminders = fetch_each(tx, Reminder, references)
         done = [r.ref for r in reminders if r.done_at is not None]
         if done:
             raise InputError(f"{', '.join(done)} {'is' if len(done) == 1 else 'are'} already done")
         results = []
         for reminder in reminders:
             reminder.done_at = now
-            result = Completed(reminder_rows(session, [reminder])[0])
+            save(tx, reminder)
+            result = Completed(reminder_rows(tx, [reminder])[0])
             if reminder.kind in LADDER_KINDS:
-                result.next_step = advance_ladder(session, reminder, now=now, config=config)
-                lead = session.get(Lead, reminder.lead_id) if reminder.lead_id else None
+                result.next_step = advance_ladder(tx, reminder, now=now, config=config)
+                lead = get(tx, Lead, reminder.lead_id)
                 result.went_cold = (
                     result.next_step is None and lead is not None and bool(lead.cold_at)
                 )
@@ -145,26 +152,27 @@ def snooze_reminder(
 ) -> ReminderRow:
     """Put a reminder off (`+2h`, `tomorrow 9am`, see `snooze_until`); it will be notified
     again when due."""
-    with db.write() as session:
-        reminder = fetch(session, Reminder, reference)
+    with db.write() as tx:
+        reminder = fetch(tx, Reminder, reference)
         if reminder.done_at is not None:
             raise InputError(f"{reminder.ref} is done; nothing to snooze")
-        zone = _subject_zone(session, _subject(session, reminder))
+        zone = _subject_zone(tx, _subject(tx, reminder))
         moment = snooze_until(reminder.effective_due, until, now=now, config=config, zone=zone)
         reminder.snoozed_until = moment
         reminder.notified_at = None
-        subject = _subject(session, reminder)
+        save(tx, reminder)
+        subject = _subject(tx, reminder)
         if subject is not None:
             # The time goes in the data, so every timeline shows it in its reader's zone.
             record_activity(
-                session,
+                tx,
                 subject,
                 ActivityKind.NOTE,
                 f"{reminder.ref} snoozed",
                 now=now,
                 data={"effects": {"snoozed_until": moment.isoformat()}},
             )
-        (row,) = reminder_rows(session, [reminder])
+        (row,) = reminder_rows(tx, [reminder])
     return row
 
 
@@ -181,8 +189,8 @@ def edit_reminder(
     """Change what a reminder says, when it is due (clearing any snooze) or its kind."""
     if text is None and when is None and kind is None:
         raise InputError("nothing to change; give new text, --at or --kind")
-    with db.write() as session:
-        reminder = fetch(session, Reminder, reference)
+    with db.write() as tx:
+        reminder = fetch(tx, Reminder, reference)
         if text is not None:
             reminder.text = check_name(text, "reminder text")
         if kind is not None:
@@ -190,31 +198,32 @@ def edit_reminder(
                 raise InputError(f"{reminder.ref} is a {reminder.kind} step; its kind stays")
             reminder.kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
         if when is not None:
-            zone = _subject_zone(session, _subject(session, reminder))
+            zone = _subject_zone(tx, _subject(tx, reminder))
             reminder.due_at = resolve_when(when, now=now, config=config, zone=zone)
             reminder.snoozed_until = None
             reminder.notified_at = None
-        (row,) = reminder_rows(session, [reminder])
+        save(tx, reminder)
+        (row,) = reminder_rows(tx, [reminder])
     return row
 
 
 def delete_reminder(db: Database, reference: str) -> ReminderRow:
     """Delete a reminder (callers confirm first). A pending follow-up step can be deleted too:
     the ladder then stops there."""
-    with db.write() as session:
-        reminder = fetch(session, Reminder, reference)
-        (row,) = reminder_rows(session, [reminder])
-        session.delete(reminder)
+    with db.write() as tx:
+        reminder = fetch(tx, Reminder, reference)
+        (row,) = reminder_rows(tx, [reminder])
+        delete(tx, reminder)
     return row
 
 
-def _subject(session: Session, reminder: Reminder) -> Lead | Client | Task | None:
+def _subject(tx: Tx, reminder: Reminder) -> Lead | Client | Task | None:
     if reminder.lead_id:
-        return session.get(Lead, reminder.lead_id)
+        return get(tx, Lead, reminder.lead_id)
     if reminder.task_id:
-        return session.get(Task, reminder.task_id)
+        return get(tx, Task, reminder.task_id)
     if reminder.client_id:
-        return session.get(Client, reminder.client_id)
+        return get(tx, Client, reminder.client_id)
     return None
 
 
@@ -222,48 +231,49 @@ def list_reminders(
     db: Database, *, include_done: bool = False, about: str | None = None, limit: int | None = 200
 ) -> list[ReminderRow]:
     """Open reminders by when they are due (snoozes counted); `include_done` adds the rest."""
-    with db.read() as session:
-        query = select(Reminder)
-        if not include_done:
-            query = query.where(col(Reminder.done_at).is_(None))
+    with db.read() as tx:
+        where = [] if include_done else ["done_at IS NULL"]
+        params: dict[str, object] = {}
         if about:
             reference = parse_ref(about)
             column = {
-                Kind.LEAD: Reminder.lead_id,
-                Kind.CLIENT: Reminder.client_id,
-                Kind.TASK: Reminder.task_id,
+                Kind.LEAD: "lead_id",
+                Kind.CLIENT: "client_id",
+                Kind.TASK: "task_id",
             }.get(reference.kind)
             if column is None:
                 raise InputError("reminders are about a lead, client or task (L7, C3, T12)")
-            query = query.where(column == reference.id)
-        query = query.order_by(effective_due(), col(Reminder.id))
-        if limit is not None:
-            query = query.limit(limit)
-        return reminder_rows(session, list(session.exec(query)))
+            where.append(f"{column} = :about")
+            params["about"] = reference.id
+        sql = "SELECT * FROM reminder" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += f" ORDER BY {REMINDER_DUE_SQL}, id" + tx.page(limit)
+        return reminder_rows(tx, records(tx, Reminder, sql, params))
 
 
-def reminder_rows(session: Session, reminders: list[Reminder]) -> list[ReminderRow]:
+#: What a reminder can be about: (its column, the subject's table, the title column, the
+#: subject's own zone column or NULL, the client id column).
+_SUBJECTS = (
+    ("lead_id", "lead", "title", "timezone", "client_id"),
+    ("task_id", "task", "title", "NULL", "client_id"),
+    ("client_id", "client", "name", "timezone", "id"),
+)
+
+
+def reminder_rows(tx: Tx, reminders: list[Reminder]) -> list[ReminderRow]:
     """Attach what each reminder is about, and the client's zone (a few batch queries)."""
     subjects: dict[tuple[str, int], tuple[str, str | None, int | None]] = {}
-    for model, attribute in ((Lead, "lead_id"), (Task, "task_id"), (Client, "client_id")):
-        ids = {getattr(r, attribute) for r in reminders if getattr(r, attribute)}
+    for attribute, table, title, own, client in _SUBJECTS:
+        ids = tuple({getattr(r, attribute) for r in reminders if getattr(r, attribute)})
         if not ids:
             continue
-        query: Any
-        if model is Client:
-            query = select(Client.id, Client.name, Client.timezone, Client.id)
-        elif model is Lead:
-            query = select(Lead.id, Lead.title, Lead.timezone, Lead.client_id)
-        else:
-            query = select(Task.id, Task.title, sa.null(), Task.client_id)
-        query = query.where(col(model.id).in_(ids))
-        for record_id, title, zone, client_id in session.execute(query):
-            subjects[(attribute, record_id)] = (title, zone, client_id)
-    client_ids = {c for _, zone, c in subjects.values() if c and not zone}
+        query = f"SELECT id, {title}, {own}, {client} FROM {table} WHERE id IN :ids"
+        for record_id, name, own_zone, client_id in tx.tuples(query, {"ids": ids}):
+            subjects[(attribute, record_id)] = (name, own_zone, client_id)
+    client_ids = tuple({c for _, zone, c in subjects.values() if c and not zone})
     client_zones: dict[int, str | None] = {}
     if client_ids:
-        zones = select(Client.id, Client.timezone).where(col(Client.id).in_(client_ids))
-        client_zones = {client_id: zone for client_id, zone in session.execute(zones)}
+        zones = "SELECT id, timezone FROM client WHERE id IN :ids"
+        client_zones = dict(tx.tuples(zones, {"ids": client_ids}))
     rows = []
     for reminder in reminders:
         row = ReminderRow(reminder)
@@ -274,15 +284,15 @@ def reminder_rows(session: Session, reminders: list[Reminder]) -> list[ReminderR
         ):
             subject_id = getattr(reminder, attribute)
             if subject_id:
-                title, zone, client_id = subjects.get((attribute, subject_id), (None, None, None))
+                name, zone, client_id = subjects.get((attribute, subject_id), (None, None, None))
                 row.subject_ref = ref(kind, subject_id)
-                row.subject_title = title
+                row.subject_title = name
                 row.zone = zone or (client_zones.get(client_id) if client_id else None)
         rows.append(row)
     return rows
 
 
-def _subject_zone(session: Session, subject: object) -> str | None:
+def _subject_zone(tx: Tx, subject: object) -> str | None:
     """The client's zone for a reminder about a client, or about its lead or task."""
     if isinstance(subject, Client):
         return subject.timezone
@@ -294,12 +304,12 @@ def _subject_zone(session: Session, subject: object) -> str | None:
         client_id = subject.client_id
     else:
         return None
-    client = session.get(Client, client_id) if client_id else None
+    client = get(tx, Client, client_id)
     return client.timezone if client else None
 
 
 def get_reminder(db: Database, reference: str) -> ReminderRow:
     """One reminder with what it is about."""
-    with db.read() as session:
-        (row,) = reminder_rows(session, [fetch(session, Reminder, reference)])
+    with db.read() as tx:
+        (row,) = reminder_rows(tx, [fetch(tx, Reminder, reference)])
     return row

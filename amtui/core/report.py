@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from amtui.core.activities import ActivityKind
 from amtui.core.config import Config
 from amtui.core.dates import day_bounds
-from amtui.core.db import Database
 from amtui.core.errors import InputError
-from amtui.core.models import Activity, Lead, Stage
+from amtui.core.models import Stage
 from amtui.core.pipeline import REPLY_KINDS
+from amtui.core.sql import Database, Tx
 
 
 @dataclass(frozen=True)
@@ -76,33 +73,29 @@ def build_report(
         raise InputError(f"the report ends ({end}) before it starts ({start})")
     tz = config.timezone
     since, until = day_bounds(start, tz)[0], day_bounds(end, tz)[1]
-    in_range = sa.and_(col(Lead.received_at) >= since, col(Lead.received_at) < until)
-    with db.read() as session:
-        rows = session.execute(
-            select(Lead.source, Lead.channel, Lead.received_at, Lead.first_response_at).where(
-                in_range
-            )
-        ).all()
-        proposals = _count_activities(session, (ActivityKind.PROPOSAL_SENT,), since, until)
+    span = {"since": since, "until": until}
+    with db.read() as tx:
+        rows = tx.tuples(
+            "SELECT source, channel, received_at, first_response_at FROM lead "
+            "WHERE received_at >= :since AND received_at < :until ORDER BY id",
+            span,
+        )
+        proposals = _count_activities(tx, (ActivityKind.PROPOSAL_SENT,), since, until)
         # One entry per reply: email-in, call or meeting (older databases also hold a
         # `reply-received` twin of each, which is not counted again).
-        replies = _count_activities(session, REPLY_KINDS, since, until)
+        replies = _count_activities(tx, REPLY_KINDS, since, until)
         closed = dict(
-            session.execute(
-                select(Lead.stage, func.count())
-                .where(
-                    col(Lead.closed_at) >= since,
-                    col(Lead.closed_at) < until,
-                    col(Lead.stage).in_([Stage.WON.value, Stage.LOST.value]),
-                )
-                .group_by(col(Lead.stage))
-            ).all()
+            tx.tuples(
+                "SELECT stage, count(*) FROM lead WHERE closed_at >= :since "
+                "AND closed_at < :until AND stage IN :stages GROUP BY stage",
+                {**span, "stages": (Stage.WON.value, Stage.LOST.value)},
+            )
         )
-        cold = session.exec(
-            select(func.count())
-            .select_from(Lead)
-            .where(col(Lead.cold_at) >= since, col(Lead.cold_at) < until)
-        ).one()
+        cold = int(
+            tx.scalar(
+                "SELECT count(*) FROM lead WHERE cold_at >= :since AND cold_at < :until", span
+            )
+        )
     times = [responded - received for _, _, received, responded in rows if responded is not None]
     due = config.response_rule.due
     decided = [
@@ -130,17 +123,11 @@ def build_report(
     )
 
 
-def _count_activities(
-    session: Session, kinds: tuple[str, ...], since: datetime, until: datetime
-) -> int:
+def _count_activities(tx: Tx, kinds: tuple[str, ...], since: datetime, until: datetime) -> int:
     query = (
-        select(func.count())
-        .select_from(Activity)
-        .where(
-            col(Activity.kind).in_(kinds),
-            col(Activity.lead_id).is_not(None),
-            col(Activity.occurred_at) >= since,
-            col(Activity.occurred_at) < until,
-        )
+        "SELECT count(*) FROM activity WHERE kind IN :kinds AND lead_id IS NOT NULL "
+        "AND occurred_at >= :since AND occurred_at < :until"
     )
-    return int(session.exec(query).one())
+    return int(
+        tx.scalar(query, {"kinds": tuple(str(k) for k in kinds), "since": since, "until": until})
+    )

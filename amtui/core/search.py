@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-import sqlalchemy as sa
-from sqlmodel import col, select
-from sqlmodel.sql.expression import SelectOfScalar
-
-from amtui.core.db import Database, contains_folded
 from amtui.core.errors import InputError
-from amtui.core.models import Client, Contact, Lead, Reminder, Task
 from amtui.core.refs import Kind, ref
+from amtui.core.sql import Database, Tx, contains_folded, like_pattern
 from amtui.core.vocabulary import CLOSED_STAGES
-
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -27,91 +19,68 @@ class SearchHit:
     open: bool
 
 
+_CLOSED = ", ".join(f"'{stage}'" for stage in CLOSED_STAGES)
+
+
 def search(db: Database, text: str, *, limit: int = 20) -> list[SearchHit]:
     """Records whose title, name, notes or contact details contain `text`; open ones first."""
     if not text.strip():
         raise InputError("search needs some text to look for")
-    words = text.strip()
+    params = {"text": like_pattern(text.strip())}
     hits: list[SearchHit] = []
-    with db.read() as session:
-        tasks = select(Task).where(
-            sa.or_(*(contains_folded(c, words) for c in (Task.title, Task.notes, Task.assignee)))
+    with db.read() as tx:
+        tasks = _open_first(
+            tx,
+            'id, title, "column", done_at IS NULL AS is_open FROM task',
+            ("title", "notes", "assignee"),
+            "done_at IS NULL",
+            limit,
         )
-        for task in session.exec(_open_first(tasks, col(Task.done_at).is_(None), Task.id, limit)):
-            hits.append(
-                SearchHit(
-                    ref(Kind.TASK, task.id), "task", task.title, task.column, task.done_at is None
-                )
-            )
-        lead_fields = (
-            Lead.title,
-            Lead.notes,
-            Lead.partner,
-            Lead.contact_name,
-            Lead.contact_email,
-            Lead.external_id,
+        for task_id, title, column, is_open in tx.tuples(tasks, params):
+            hits.append(SearchHit(ref(Kind.TASK, task_id), "task", title, column, bool(is_open)))
+        lead_fields = ("title", "notes", "partner", "contact_name", "contact_email", "external_id")
+        leads = _open_first(
+            tx, "id, title, stage FROM lead", lead_fields, f"stage NOT IN ({_CLOSED})", limit
         )
-        leads = select(Lead).where(sa.or_(*(contains_folded(c, words) for c in lead_fields)))
-        lead_open = col(Lead.stage).not_in(CLOSED_STAGES)
-        for lead in session.exec(_open_first(leads, lead_open, Lead.id, limit)):
+        for lead_id, title, stage in tx.tuples(leads, params):
             hits.append(
-                SearchHit(
-                    ref(Kind.LEAD, lead.id),
-                    "lead",
-                    lead.title,
-                    lead.stage,
-                    lead.stage not in CLOSED_STAGES,
-                )
+                SearchHit(ref(Kind.LEAD, lead_id), "lead", title, stage, stage not in CLOSED_STAGES)
             )
-        clients = select(Client).where(
-            sa.or_(contains_folded(Client.name, words), contains_folded(Client.notes, words))
+        clients = _open_first(
+            tx, "id, name, owner, archived FROM client", ("name", "notes"), "NOT archived", limit
         )
-        for client in session.exec(
-            _open_first(clients, col(Client.archived).is_(False), Client.id, limit)
-        ):
-            hits.append(
-                SearchHit(
-                    ref(Kind.CLIENT, client.id),
-                    "client",
-                    client.name,
-                    client.owner,
-                    not client.archived,
-                )
-            )
+        for client_id, name, owner, archived in tx.tuples(clients, params):
+            hits.append(SearchHit(ref(Kind.CLIENT, client_id), "client", name, owner, not archived))
+        matches = contains_folded(
+            ("contact.name", "contact.email", "contact.phone"), "text", tx.dialect
+        )
         contacts = (
-            select(Contact, Client)
-            .join(Client, col(Contact.client_id) == col(Client.id))
-            .where(
-                sa.or_(
-                    *(
-                        contains_folded(c, words)
-                        for c in (Contact.name, Contact.email, Contact.phone)
-                    )
-                )
-            )
-            .order_by(col(Contact.name))
-            .limit(limit)
+            "SELECT client.id, contact.name, client.name FROM contact "
+            f"JOIN client ON client.id = contact.client_id WHERE {matches} "
+            "ORDER BY contact.name, contact.id" + tx.page(limit)
         )
-        for contact, client in session.exec(contacts):
+        for client_id, name, client_name in tx.tuples(contacts, params):
+            hits.append(SearchHit(ref(Kind.CLIENT, client_id), "contact", name, client_name, True))
+        reminders = _open_first(
+            tx,
+            "id, text, kind, done_at IS NULL AS is_open FROM reminder",
+            ("text",),
+            "done_at IS NULL",
+            limit,
+        )
+        for reminder_id, title, kind, is_open in tx.tuples(reminders, params):
             hits.append(
-                SearchHit(ref(Kind.CLIENT, client.id), "contact", contact.name, client.name, True)
-            )
-        reminders = select(Reminder).where(contains_folded(Reminder.text, words))
-        reminder_open = col(Reminder.done_at).is_(None)
-        for reminder in session.exec(_open_first(reminders, reminder_open, Reminder.id, limit)):
-            hits.append(
-                SearchHit(
-                    ref(Kind.REMINDER, reminder.id),
-                    "reminder",
-                    reminder.text,
-                    reminder.kind,
-                    reminder.done_at is None,
-                )
+                SearchHit(ref(Kind.REMINDER, reminder_id), "reminder", title, kind, bool(is_open))
             )
     return hits
 
 
 def _open_first(
-    query: SelectOfScalar[R], is_open: sa.ColumnElement[bool], key: Any, limit: int
-) -> SelectOfScalar[R]:
-    return query.order_by(sa.case((is_open, 0), else_=1), col(key).desc()).limit(limit)
+    tx: Tx, columns_from: str, fields: tuple[str, ...], is_open: str, limit: int
+) -> str:
+    """`SELECT columns FROM table` where one of `fields` contains `:text`, open rows first,
+    newest first."""
+    return (
+        f"SELECT {columns_from} WHERE {contains_folded(fields, 'text', tx.dialect)} "
+        f"ORDER BY CASE WHEN {is_open} THEN 0 ELSE 1 END, id DESC" + tx.page(limit)
+    )

@@ -194,8 +194,8 @@ class NextAction:
 
 def next_action(deadlines: LeadDeadlines | None, reminder: NextAction | None) -> NextAction | None:
     """The earliest of a lead's unmet deadlines and its earliest open reminder (None: nothing
-    is due, or the lead is closed). The inbox sorts by this (`leads.next_action_order` is its
-    SQL form) and shows it."""
+    is due, or the lead is closed). The inbox sorts by this (its SQL form is
+    `lead_queries.NEXT_ACTION_SQL`) and shows it."""
     if deadlines is None:
         return None  # a closed lead needs nothing
     candidates = [

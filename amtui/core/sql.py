@@ -2,9 +2,9 @@
 
 Why: every shell command used to pay ~300 ms of SQLAlchemy, pydantic and SQLModel imports before
 it did anything (bench/RESULTS.md). The schema is still defined once, by the SQLModel classes in
-`amtui.core.models` and the migrations that create it; those are imported only to create or
+`amtui.core.schema` and the migrations that create it; those are imported only to create or
 upgrade a database (and by tests that check the two agree). Everything else reads and writes
-through this module.
+through this module, which is the only one that knows how the two drivers differ.
 
 Conventions, the same on both databases:
 - SQL uses named parameters (`:name`); a tuple value expands to a list for `IN :ids`.
@@ -17,6 +17,17 @@ Conventions, the same on both databases:
 - SQLite: WAL, synchronous=FULL, foreign keys on, 10 s busy timeout; writes start with
   `BEGIN IMMEDIATE` so a transaction that reads and then writes never fails half-way because
   another process committed in between. Reads use a plain deferred `BEGIN`.
+- PostgreSQL has no BEGIN IMMEDIATE; its equivalent here is a transaction-scoped advisory lock
+  that every amtui write transaction takes first (`pg_advisory_xact_lock`, given up after the
+  same 10 s and reported as "locked"). Writers therefore run one after another, as on SQLite,
+  and each one's reads (READ COMMITTED: a fresh snapshot per statement) see everything the
+  previous writer committed. So "is there a client called X? no: create it" can never race
+  another command into a unique-key violation, and a fresh database is created by exactly one
+  of several first commands. Reads take no lock; amtui's writes last a few milliseconds. A read
+  transaction is REPEATABLE READ: one snapshot throughout, so a page and its counts agree, as
+  on SQLite.
+- `Tx.savepoint()` nests a unit that rolls back alone (intake writes each mail in one);
+  `Tx.insert_many` sends many rows of one table in one driver call.
 """
 
 from __future__ import annotations
@@ -25,17 +36,21 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from amtui.core.errors import StorageError
-from amtui.core.text import fold
+from amtui.core.errors import InputError, StorageError
+from amtui.core.text import fold, one_line
 
 BUSY_TIMEOUT_MS = 10_000
+#: The advisory lock every amtui write transaction holds on PostgreSQL ("amtui" in ASCII).
+WRITE_LOCK_KEY = 0x616D747569
+_URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
+_SCHEME = re.compile(r"([A-Za-z][\w+.-]*)://(.*)", re.DOTALL)
 _PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
 _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -58,7 +73,11 @@ def _to_sqlite(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime refused: {value.isoformat()} has no time zone")
-        return value.astimezone(UTC).strftime(_SQLITE_FORMAT)
+        v = value.astimezone(UTC)  # the text SQLAlchemy writes (strftime drops a year's zeros)
+        return (
+            f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Json):
@@ -156,9 +175,21 @@ def _pg_sql(sql: str) -> str:
 class Tx:
     """One transaction: run statements, read rows as dicts. Made by `Database.read/write`."""
 
-    def __init__(self, connection: Any, *, sqlite: bool) -> None:
+    def __init__(self, connection: Any, *, sqlite: bool, write: bool = False) -> None:
         self.connection = connection
         self.sqlite = sqlite
+        #: A write transaction (`Database.write`): what it changes is committed at the end.
+        self.writing = write
+        #: What the record layer (`amtui.core.models`) handed out in a write transaction, to
+        #: check before commit that no change to one was left unsaved. A savepoint that rolls
+        #: back forgets its own.
+        self.tracked: list[Any] = []
+        self._before_commit: list[Callable[[], None]] = []
+        self._savepoints = 0
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.sqlite else "postgresql"
 
     def _run(self, sql: str, params: Params | None) -> Any:
         sql, values = _expand(sql, params)
@@ -198,12 +229,35 @@ class Tx:
         """Execute a statement; the number of rows it changed."""
         return int(self._run(sql, params).rowcount)
 
-    def insert(self, table: str, values: Params, *, returning: str = "id") -> Any:
-        """INSERT one row; its `returning` column (the new id)."""
+    def insert(self, table: str, values: Params, *, returning: str | None = "id") -> Any:
+        """INSERT one row; its `returning` column (the new id), or None without one."""
         columns = ", ".join(_quote(name) for name in values)
         marks = ", ".join(f":{name}" for name in values)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {returning}"
-        return self.scalar(sql, values)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        if returning is None:
+            self.run(sql, values)
+            return None
+        return self.scalar(f"{sql} RETURNING {returning}", values)
+
+    def insert_many(self, table: str, rows: Sequence[Params]) -> int:
+        """INSERT many rows with the same columns in one driver call (no ids returned): bulk
+        loads, the tags of a card. The number of rows."""
+        if not rows:
+            return 0
+        names = list(rows[0])
+        columns = ", ".join(_quote(name) for name in names)
+        marks = ", ".join(f":{name}" for name in names)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        if self.sqlite:
+            self.connection.executemany(
+                sql, ({k: _to_sqlite(row[k]) for k in names} for row in rows)
+            )
+        else:
+            cursor = self.connection.cursor()
+            cursor.executemany(
+                _pg_sql(sql), [{k: _to_postgres(row[k]) for k in names} for row in rows]
+            )
+        return len(rows)
 
     def update(self, table: str, record_id: int, values: Params) -> int:
         """UPDATE the row with this id; the number of rows changed (0: it is gone)."""
@@ -211,6 +265,42 @@ class Tx:
             return 0
         sets = ", ".join(f"{_quote(name)} = :{name}" for name in values)
         return self.run(f"UPDATE {table} SET {sets} WHERE id = :_id", {**values, "_id": record_id})
+
+    def page(self, limit: int | None, offset: int = 0) -> str:
+        """` LIMIT n OFFSET m` for the end of a query (SQLite needs a LIMIT before an OFFSET,
+        PostgreSQL refuses a negative one); empty when neither is given."""
+        sql = "" if limit is None else f" LIMIT {int(limit)}"
+        if offset:
+            if limit is None and self.sqlite:
+                sql = " LIMIT -1"
+            sql += f" OFFSET {int(offset)}"
+        return sql
+
+    @contextmanager
+    def savepoint(self) -> Iterator[Tx]:
+        """A nested unit inside this transaction: an error inside rolls back to where it began
+        (and is raised again); the rest of the transaction goes on."""
+        self._savepoints += 1
+        name = f"amtui_sp{self._savepoints}"
+        self.run(f"SAVEPOINT {name}")
+        tracked = len(self.tracked)
+        try:
+            yield self
+        except BaseException:
+            del self.tracked[tracked:]
+            self.run(f"ROLLBACK TO SAVEPOINT {name}")
+            self.run(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.run(f"RELEASE SAVEPOINT {name}")
+
+    def before_commit(self, check: Callable[[], None]) -> None:
+        """Call `check` just before this transaction commits; if it raises, nothing is
+        committed (the record layer checks there that no change was left unsaved)."""
+        self._before_commit.append(check)
+
+    def _commit_checks(self) -> None:
+        for check in self._before_commit:
+            check()
 
 
 def _names(description: Sequence[Sequence[Any]]) -> list[str]:
@@ -235,37 +325,59 @@ class Database:
     """
 
     def __init__(self, target: str | Path) -> None:
+        """`target`: a file path, `sqlite:///FILE` or `postgresql[+driver]://…`. Anything else
+        (empty, not a URL, another database, an in-memory SQLite) is bad input, refused before
+        anything is opened."""
         text = str(target)
+        #: psycopg's connection URL (PostgreSQL only).
         self.url: str | None = None
         self.path: Path | None = None
+        self._target = text
+        if not text.strip():
+            raise InputError(f"the database location is empty; give {_URL_EXAMPLES}")
         if "://" not in text:
-            if not text.strip():
-                raise StorageError("the database path is empty; give a file path or a URL")
             self.path = Path(text).expanduser().resolve()
             self.is_sqlite = True
         else:
-            scheme = text.split("://", 1)[0].lower()
-            backend = scheme.split("+", 1)[0]
+            match = _SCHEME.fullmatch(text.strip())
+            if match is None:
+                raise InputError(
+                    f"not a database URL: {one_line(_hide_password(text))!r}; give {_URL_EXAMPLES}"
+                )
+            scheme, rest = match.groups()
+            backend = scheme.split("+", 1)[0].lower()
             if backend == "sqlite":
-                location = text.split("://", 1)[1]
+                location = unquote(rest.split("?", 1)[0])
                 location = location[1:] if location.startswith("/") else location
                 if not location or location == ":memory:":
-                    raise StorageError(
-                        f"{text!r}: an in-memory database would lose everything; give a file"
+                    raise InputError(
+                        "an in-memory database would vanish when the command ends; give a file"
                     )
-                self.path = Path(unquote(location)).expanduser().resolve()
+                self.path = Path(location).expanduser().resolve()
                 self.is_sqlite = True
             elif backend in ("postgresql", "postgres"):
-                self.url = "postgresql://" + text.split("://", 1)[1]
+                self.url = "postgresql://" + rest
                 self.is_sqlite = False
             else:
-                raise StorageError(
-                    f"not a database amtui can use: {_hide_password(text)!r} "
-                    "(a file path, sqlite:///FILE or postgresql://host/db)"
+                raise InputError(
+                    f"cannot keep data in a {one_line(backend)!r} database; give {_URL_EXAMPLES}"
                 )
         self._idle: list[Any] = []
         self._lock = threading.Lock()
         self._watch: Any = None
+
+    @property
+    def target(self) -> str:
+        """What the database was opened from, password and all (to open it again elsewhere:
+        `Database(db.target)`); never for messages (`display`)."""
+        return self._target if self.path is None else str(self.path)
+
+    def sqlalchemy_url(self) -> str:
+        """The same database as an SQLAlchemy URL, for creating or upgrading the schema (the
+        only time amtui loads SQLAlchemy)."""
+        if self.path is not None:
+            return f"sqlite:///{self.path}"
+        return "postgresql+psycopg://" + (self.url or "").split("://", 1)[1]
 
     @property
     def dialect(self) -> str:
@@ -276,7 +388,7 @@ class Database:
         """Where the data is, for messages (a URL never shows its password)."""
         if self.path is not None:
             return str(self.path)
-        return _hide_password(self.url or "")
+        return _hide_password(self._target)
 
     # --- transactions ---------------------------------------------------------------------
 
@@ -301,8 +413,14 @@ class Database:
             with self._guard():
                 if self.is_sqlite:
                     connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                tx = Tx(connection, sqlite=self.is_sqlite)
+                elif write:  # serialise writers (see the module docstring)
+                    connection.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+                    connection.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                else:  # one snapshot for the whole read, as SQLite's deferred BEGIN gives
+                    connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                tx = Tx(connection, sqlite=self.is_sqlite, write=write)
                 yield tx
+                tx._commit_checks()
                 if self.is_sqlite:
                     connection.execute("COMMIT")
                 else:
@@ -348,8 +466,13 @@ class Database:
         if self.is_sqlite:
             assert self.path is not None
             return open_sqlite(self.path)
-        import psycopg  # only for PostgreSQL
-
+        try:
+            import psycopg  # only for PostgreSQL
+        except ImportError:
+            raise StorageError(
+                f"cannot use database {self.display}: PostgreSQL needs psycopg "
+                "(pip install 'amtui[postgres]')"
+            ) from None
         connection = psycopg.connect(self.url or "", autocommit=False)
         connection.execute("SET TIME ZONE 'UTC'")
         connection.commit()
@@ -398,12 +521,14 @@ class Database:
             raise
 
 
-def open_sqlite(path: Path) -> sqlite3.Connection:
-    """A connection with amtui's settings; a foreign database is left as it is."""
+def open_sqlite(path: Path, *, typed: bool = True) -> sqlite3.Connection:
+    """A connection with amtui's settings; a foreign database is left as it is. `typed`:
+    values come back as Python types (see the module docstring); untyped for SQLAlchemy, which
+    converts them itself (migrations)."""
     connection = sqlite3.connect(
         path,
         timeout=BUSY_TIMEOUT_MS / 1000,
-        detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+        detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES if typed else 0,
         isolation_level=None,  # amtui issues BEGIN itself
         check_same_thread=False,
     )
@@ -433,8 +558,20 @@ def _fold_or_none(value: object) -> str | None:
 
 
 def folded(column: str, dialect: str) -> str:
-    """SQL for `column` case-folded in any script (SQLite: amtui's own function)."""
-    return f"amtui_fold({column})" if dialect == "sqlite" else f"lower({column})"
+    """SQL for `column` as `text.fold` reads it (NFKC, case-folded, trimmed), in any script:
+    SQLite calls amtui's own function; PostgreSQL has no casefold, so it lowers the NFKC form
+    and folds the two letters where lower() and casefold() differ (ß → ss, final ς → σ)."""
+    if dialect == "sqlite":
+        return f"amtui_fold({column})"
+    lowered = f"lower(normalize({column}, NFKC))"
+    return f"btrim(replace(replace({lowered}, 'ß', 'ss'), 'ς', 'σ'))"
+
+
+def contains_folded(columns: Sequence[str], param: str, dialect: str) -> str:
+    """SQL that holds when any of `columns`, case-folded in any script, contains the text
+    whose `like_pattern` is bound to `:param` (`гранель` finds "Гранель")."""
+    tests = (f"{folded(column, dialect)} LIKE :{param} ESCAPE '\\'" for column in columns)
+    return "(" + " OR ".join(tests) + ")"
 
 
 def like_pattern(text: str) -> str:
@@ -447,7 +584,7 @@ def storage_error(detail: str, where: str) -> StorageError:
     """One clear line for a database failure the user can act on."""
     detail = detail.strip() or "unknown error"
     lowered = detail.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return StorageError(
             f"database {where} is locked by another program "
             f"(waited {BUSY_TIMEOUT_MS // 1000} s); try again when it is done"
@@ -465,11 +602,21 @@ def _hide_password(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return url
+        parts = None
+    if parts is None or not parts.netloc:  # not a URL Python can split: hide `:…@` anyway
+        return re.sub(r"(//[^/:@]*):[^/@]*@", r"\1:***@", url)
     if parts.password is None:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return parts._replace(netloc=netloc).geturl()
+
+
+def is_database_error(error: BaseException | None) -> bool:
+    """A failure reported by the database or its driver (either one), as opposed to bad input
+    or a bug: what `Database.read/write` turn into a one-line StorageError."""
+    return isinstance(error, StorageError | sqlite3.Error) or (
+        error is not None and _is_pg_error(error)
+    )
 
 
 def _is_pg_error(error: BaseException) -> bool:

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from typing import Any
 
 from amtui.core.activities import list_activities
 from amtui.core.config import Config
-from amtui.core.db import Database, folded
 from amtui.core.drafts import resolve_column
 from amtui.core.errors import NotFoundError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.models import Activity, Client, Lead, Reminder, Task, TaskTag
+from amtui.core.models import Activity, Client, Lead, Reminder, Task, get, records
+from amtui.core.sql import Database, Tx, folded
 from amtui.core.text import fold, one_line
 
 
@@ -57,60 +55,59 @@ def list_tasks(
     offset: int = 0,
 ) -> list[TaskRow]:
     """Top-level cards in board order (column, then position), filtered as asked."""
-    with db.read() as session:
-        query = select(Task).where(col(Task.parent_id).is_(None))
+    with db.read() as tx:
+        where = ["parent_id IS NULL"]
+        params: dict[str, Any] = {}
         if column is not None:
-            query = query.where(col(Task.column) == resolve_column(column, config))
+            where.append('"column" = :column')
+            params["column"] = resolve_column(column, config)
         if client is not None:
-            found = find_client(session, client)
+            found = find_client(tx, client)
             if found is None:
                 raise NotFoundError(f"no client named {one_line(client)!r}")
-            query = query.where(col(Task.client_id) == found.id)
+            where.append("client_id = :client")
+            params["client"] = found.id
         if tag is not None:
-            query = query.where(
-                col(Task.id).in_(
-                    select(TaskTag.task_id).where(TaskTag.tag == tag.lower().lstrip("+"))
-                )
-            )
+            where.append("id IN (SELECT task_id FROM task_tag WHERE tag = :tag)")
+            params["tag"] = tag.lower().lstrip("+")
         if assignee is not None:
             # folded(), not SQL lower(): SQLite's lower() leaves "Анна" as it is.
-            query = query.where(folded(col(Task.assignee)) == fold(assignee.lstrip("@")))
+            where.append(f"{folded('assignee', tx.dialect)} = :assignee")
+            params["assignee"] = fold(assignee.lstrip("@"))
         if not include_done:
-            query = query.where(col(Task.done_at).is_(None))
-        order = sa.case({name: i for i, name in enumerate(config.columns)}, value=col(Task.column))
-        query = query.order_by(order, col(Task.position), col(Task.id)).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
-        return rows_for(session, list(session.exec(query)))
+            where.append("done_at IS NULL")
+        order, order_params = column_order(config)
+        params.update(order_params)
+        sql = f"SELECT * FROM task WHERE {' AND '.join(where)} ORDER BY {order}, position, id"
+        return rows_for(tx, records(tx, Task, sql + tx.page(limit, offset), params))
 
 
-def rows_for(session: Session, tasks: list[Task]) -> list[TaskRow]:
+def column_order(config: Config) -> tuple[str, dict[str, Any]]:
+    """SQL that orders cards by their column's place on the board (a column no longer in
+    the config last)."""
+    whens = " ".join(f"WHEN :col_{i} THEN {i}" for i in range(len(config.columns)))
+    params = {f"col_{i}": name for i, name in enumerate(config.columns)}
+    return f'CASE "column" {whens} ELSE {len(config.columns)} END', params
+
+
+def rows_for(tx: Tx, tasks: list[Task]) -> list[TaskRow]:
     """Decorate tasks with client names, tags and subtask progress in three batch queries."""
     ids = [task.id or 0 for task in tasks]
     if not ids:
         return []
-    tags = tags_of(session, ids)
-    client_ids = {task.client_id for task in tasks if task.client_id}
-    names = (
-        dict(
-            session.execute(
-                select(Client.id, Client.name).where(col(Client.id).in_(client_ids))
-            ).all()
-        )
+    tags = tags_of(tx, ids)
+    client_ids = tuple({task.client_id for task in tasks if task.client_id})
+    names: dict[int, str] = (
+        dict(tx.tuples("SELECT id, name FROM client WHERE id IN :ids", {"ids": client_ids}))
         if client_ids
         else {}
     )
     progress: dict[int, tuple[int, int]] = {}
     query = (
-        select(
-            Task.parent_id,
-            func.count(col(Task.done_at)),
-            func.count(),
-        )
-        .where(col(Task.parent_id).in_(ids))
-        .group_by(col(Task.parent_id))
+        "SELECT parent_id, count(done_at), count(*) FROM task WHERE parent_id IN :ids "
+        "GROUP BY parent_id"
     )
-    for parent_id, done, total in session.execute(query):
+    for parent_id, done, total in tx.tuples(query, {"ids": tuple(ids)}):
         progress[parent_id or 0] = (done, total)
     return [
         TaskRow(
@@ -125,48 +122,39 @@ def rows_for(session: Session, tasks: list[Task]) -> list[TaskRow]:
 
 def get_task_details(db: Database, reference: str) -> TaskDetails:
     """Everything the detail view and `amtui show T12` print about one task."""
-    with db.read() as session:
-        task = fetch(session, Task, reference)
-        (row,) = rows_for(session, [task])
-        subtasks = list(
-            session.exec(
-                select(Task)
-                .where(col(Task.parent_id) == task.id)
-                .order_by(col(Task.position), col(Task.id))
-            )
+    with db.read() as tx:
+        task = fetch(tx, Task, reference)
+        (row,) = rows_for(tx, [task])
+        params = {"id": task.id}
+        subtasks = records(
+            tx, Task, "SELECT * FROM task WHERE parent_id = :id ORDER BY position, id", params
         )
-        reminders = list(
-            session.exec(
-                select(Reminder)
-                .where(col(Reminder.task_id) == task.id)
-                .order_by(col(Reminder.due_at))
-            )
+        reminders = records(
+            tx, Reminder, "SELECT * FROM reminder WHERE task_id = :id ORDER BY due_at, id", params
         )
-        client = session.get(Client, task.client_id) if task.client_id else None
+        client = get(tx, Client, task.client_id)
         return TaskDetails(
             row=row,
-            lead=session.get(Lead, task.lead_id) if task.lead_id else None,
-            parent=session.get(Task, task.parent_id) if task.parent_id else None,
-            subtasks=rows_for(session, subtasks),
+            lead=get(tx, Lead, task.lead_id),
+            parent=get(tx, Task, task.parent_id),
+            subtasks=rows_for(tx, subtasks),
             reminders=reminders,
-            activities=list_activities(session, task),
+            activities=list_activities(tx, task),
             client_zone=client.timezone if client is not None else None,
         )
 
 
 def count_subtasks(db: Database, reference: str) -> int:
     """How many subtasks a delete would take with it (for the confirmation question)."""
-    with db.read() as session:
-        task = fetch(session, Task, reference)
-        return session.exec(
-            select(func.count()).select_from(Task).where(col(Task.parent_id) == task.id)
-        ).one()
+    with db.read() as tx:
+        task = fetch(tx, Task, reference)
+        return int(tx.scalar("SELECT count(*) FROM task WHERE parent_id = :id", {"id": task.id}))
 
 
-def tags_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
+def tags_of(tx: Tx, ids: list[int]) -> dict[int, list[str]]:
     """Each task's tags in name order (one query for the whole list)."""
     tags: dict[int, list[str]] = defaultdict(list)
-    query = select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(ids))
-    for task_id, tag in session.execute(query.order_by(col(TaskTag.tag))):
+    query = "SELECT task_id, tag FROM task_tag WHERE task_id IN :ids ORDER BY tag"
+    for task_id, tag in tx.tuples(query, {"ids": tuple(ids)}):
         tags[task_id].append(tag)
     return tags

@@ -13,13 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
-from amtui.core.db import Database
 from amtui.core.drafts import (
     TaskDraft,
     TaskPatch,
@@ -31,8 +27,9 @@ from amtui.core.drafts import (
 )
 from amtui.core.errors import InputError
 from amtui.core.lookup import fetch, fetch_each, find_client
-from amtui.core.models import Client, Lead, Task, TaskTag
+from amtui.core.models import Client, Lead, Task, delete, first, get, insert, refresh, save
 from amtui.core.refs import Kind, ref
+from amtui.core.sql import Database, Tx
 from amtui.core.task_queries import tags_of
 from amtui.core.validate import UNSET, check_name
 from amtui.core.vocabulary import Priority
@@ -52,30 +49,28 @@ class TaskResult:
 
 def add_task(db: Database, draft: TaskDraft, *, now: datetime, config: Config) -> TaskResult:
     """Create a task (or a subtask with `parent`); a new `client` name creates the client."""
-    with db.write() as session:
-        return add_task_in_session(session, draft, now=now, config=config)
+    with db.write() as tx:
+        return create_task(tx, draft, now=now, config=config)
 
 
-def add_task_in_session(
-    session: Session, draft: TaskDraft, *, now: datetime, config: Config
-) -> TaskResult:
+def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> TaskResult:
     """`add_task` inside the caller's transaction (winning a lead adds its starter tasks)."""
     title = check_name(draft.title, "task title")
     priority = resolve_priority(draft.priority) if draft.priority else Priority.NORMAL.value
     tags = clean_tags(draft.tags)
     estimate = resolve_estimate(draft.estimate)
     column = resolve_column(draft.column, config) if draft.column else None
-    parent = fetch(session, Task, draft.parent) if draft.parent else None
-    lead = fetch(session, Lead, draft.lead) if draft.lead else None
+    parent = fetch(tx, Task, draft.parent) if draft.parent else None
+    lead = fetch(tx, Lead, draft.lead) if draft.lead else None
     client, created = None, False
     if draft.client:
-        client = find_client(session, draft.client)
+        client = find_client(tx, draft.client)
         if client is None:
-            client, created = ensure_client(session, draft.client, now=now)
+            client, created = ensure_client(tx, draft.client, now=now)
     elif parent is not None and parent.client_id:
-        client = session.get(Client, parent.client_id)
+        client = get(tx, Client, parent.client_id)
     elif lead is not None and lead.client_id:
-        client = session.get(Client, lead.client_id)
+        client = get(tx, Client, lead.client_id)
     due_date, due_at = resolve_due(
         draft.due, now=now, config=config, zone=client.timezone if client else None
     )
@@ -91,7 +86,7 @@ def add_task_in_session(
         lead_id=lead.id if lead else (parent.lead_id if parent else None),
         parent_id=parent.id if parent else None,
         column=column,
-        position=_edge_position(session, column, parent.id if parent else None, top=not parent),
+        position=_edge_position(tx, column, parent.id if parent else None, top=not parent),
         due_date=due_date,
         due_at=due_at,
         priority=priority,
@@ -102,10 +97,9 @@ def add_task_in_session(
         created_at=now,
         updated_at=now,
     )
-    session.add(task)
-    session.flush()
-    session.add_all(TaskTag(task_id=task.id or 0, tag=tag) for tag in tags)
-    record_activity(session, task, ActivityKind.CREATED, now=now)
+    insert(tx, task)
+    tx.insert_many("task_tag", [{"task_id": task.id, "tag": tag} for tag in tags])
+    record_activity(tx, task, ActivityKind.CREATED, now=now)
     return TaskResult(task, tags, client, created)
 
 
@@ -122,10 +116,10 @@ def edit_task(
     if patch.is_empty() and column is None:
         raise InputError("nothing to change; give a new title, due:, +tag, -tag, @who, …")
     target_column = resolve_column(column, config) if column else None
-    with db.write() as session:
-        task = fetch(session, Task, reference)
+    with db.write() as tx:
+        task = fetch(tx, Task, reference)
         created = False
-        client = session.get(Client, task.client_id) if task.client_id else None
+        client = get(tx, Client, task.client_id)
         changed: list[str] = []
 
         def change(name: str, value: object) -> None:
@@ -141,12 +135,12 @@ def edit_task(
             if patch.client is None:
                 client = None
             else:
-                client = find_client(session, str(patch.client))
+                client = find_client(tx, str(patch.client))
                 if client is None:
-                    client, created = ensure_client(session, str(patch.client), now=now)
+                    client, created = ensure_client(tx, str(patch.client), now=now)
             change("client_id", client.id if client else None)
         if patch.lead is not UNSET:
-            lead = fetch(session, Lead, str(patch.lead)) if patch.lead is not None else None
+            lead = fetch(tx, Lead, str(patch.lead)) if patch.lead is not None else None
             change("lead_id", lead.id if lead else None)
         if patch.due is not UNSET:
             zone = client.timezone if client else None
@@ -159,29 +153,29 @@ def edit_task(
             change("assignee", patch.assignee)
         if patch.estimate is not UNSET:
             change("estimate_hours", resolve_estimate(patch.estimate))  # type: ignore[arg-type]
-        tags = tags_of(session, [task.id or 0]).get(task.id or 0, [])
+        tags = tags_of(tx, [task.id or 0]).get(task.id or 0, [])
         for tag in clean_tags(patch.remove_tags):
             if tag in tags:
-                session.execute(
-                    sa.delete(TaskTag).where(
-                        col(TaskTag.task_id) == task.id, col(TaskTag.tag) == tag
-                    )
+                tx.run(
+                    "DELETE FROM task_tag WHERE task_id = :id AND tag = :tag",
+                    {"id": task.id, "tag": tag},
                 )
                 tags.remove(tag)
                 changed.append(f"-{tag}")
         for tag in clean_tags(patch.add_tags):
             if tag not in tags:
-                session.add(TaskTag(task_id=task.id or 0, tag=tag))
+                tx.insert("task_tag", {"task_id": task.id, "tag": tag}, returning=None)
                 tags.append(tag)
                 changed.append(f"+{tag}")
         if changed:
             task.updated_at = now
-            record_activity(session, task, ActivityKind.EDITED, ", ".join(changed), now=now)
+            record_activity(tx, task, ActivityKind.EDITED, ", ".join(changed), now=now)
         completed = 0
         if target_column is not None and target_column != task.column:
-            completed = _move(session, task, target_column, now=now, config=config)
+            completed = _move(tx, task, target_column, now=now, config=config)
         elif not changed:
             raise InputError(f"{task.ref} already looks like that; nothing changed")
+        save(tx, task)
     return TaskResult(task, sorted(tags), client, created, completed)
 
 
@@ -190,11 +184,11 @@ def move_task(
 ) -> TaskResult:
     """Move a card to the top of another column (the last column means done)."""
     target = resolve_column(column, config)
-    with db.write() as session:
-        task = _top_level(session, reference, "moved between columns")
+    with db.write() as tx:
+        task = _top_level(tx, reference, "moved between columns")
         if task.column == target:
             raise InputError(f"{task.ref} is already in {target}")
-        completed = _move(session, task, target, now=now, config=config)
+        completed = _move(tx, task, target, now=now, config=config)
     return TaskResult(task, [], None, completed_subtasks=completed)
 
 
@@ -202,15 +196,15 @@ def shift_task(
     db: Database, reference: str, steps: int, *, now: datetime, config: Config
 ) -> TaskResult:
     """Move a card `steps` columns right (positive) or left (negative): the board's H/L."""
-    with db.write() as session:
-        task = _top_level(session, reference, "moved between columns")
+    with db.write() as tx:
+        task = _top_level(tx, reference, "moved between columns")
         columns = list(config.columns)
         index = columns.index(task.column) if task.column in columns else 0
         target = columns[max(0, min(len(columns) - 1, index + steps))]
         if target == task.column:
             edge = "first" if steps < 0 else "last"
             raise InputError(f"{task.ref} is already in the {edge} column ({target})")
-        completed = _move(session, task, target, now=now, config=config)
+        completed = _move(tx, task, target, now=now, config=config)
     return TaskResult(task, [], None, completed_subtasks=completed)
 
 
@@ -218,36 +212,33 @@ def reorder_task(db: Database, reference: str, offset: int, *, now: datetime) ->
     """Swap a card with its neighbour above (offset -1) or below (+1): the board's K/J."""
     if offset not in (-1, 1):
         raise InputError("a card moves one place at a time (offset -1 or +1)")
-    with db.write() as session:
-        task = fetch(session, Task, reference)
+    with db.write() as tx:
+        task = fetch(tx, Task, reference)
         # Cards are reordered within their column; subtasks within their parent's checklist.
-        siblings = select(Task).where(_parent_is(task.parent_id))
-        if task.parent_id is None:
-            siblings = siblings.where(col(Task.column) == task.column)
+        where, params = _siblings(task.column, task.parent_id)
+        params.update(position=task.position, id=task.id)
         if offset < 0:
-            siblings = siblings.where(
-                sa.or_(
-                    col(Task.position) < task.position,
-                    sa.and_(col(Task.position) == task.position, col(Task.id) < task.id),
-                )
-            ).order_by(col(Task.position).desc(), col(Task.id).desc())
+            step = (
+                "(position < :position OR (position = :position AND id < :id)) "
+                "ORDER BY position DESC, id DESC"
+            )
         else:
-            siblings = siblings.where(
-                sa.or_(
-                    col(Task.position) > task.position,
-                    sa.and_(col(Task.position) == task.position, col(Task.id) > task.id),
-                )
-            ).order_by(col(Task.position), col(Task.id))
-        neighbour = session.exec(siblings.limit(1)).first()
+            step = (
+                "(position > :position OR (position = :position AND id > :id)) "
+                "ORDER BY position, id"
+            )
+        neighbour = first(tx, Task, f"SELECT * FROM task WHERE {where} AND {step} LIMIT 1", params)
         if neighbour is None:
-            where = "top" if offset < 0 else "bottom"
-            raise InputError(f"{task.ref} is already at the {where} of {task.column}")
+            where_to = "top" if offset < 0 else "bottom"
+            raise InputError(f"{task.ref} is already at the {where_to} of {task.column}")
         if neighbour.position == task.position:
             # Equal positions (ties broken by id): open a gap so the swap is visible.
             task.position = neighbour.position + offset
         else:
             task.position, neighbour.position = neighbour.position, task.position
         task.updated_at = now
+        save(tx, task)
+        save(tx, neighbour)
     return task
 
 
@@ -262,8 +253,8 @@ def complete_tasks(
     """Mark several tasks done in one transaction: all or nothing. An unknown reference, one
     given twice or a task already done refuses the lot before anything changes. A subtask of
     a card in the same call is done with its card (and reported with it)."""
-    with db.write() as session:
-        tasks = fetch_each(session, Task, references)
+    with db.write() as tx:
+        tasks = fetch_each(tx, Task, references)
         done = [task.ref for task in tasks if task.done_at is not None]
         if done:
             raise InputError(f"{', '.join(done)} {'is' if len(done) == 1 else 'are'} already done")
@@ -274,29 +265,31 @@ def complete_tasks(
             if task.parent_id is not None:
                 task.done_at = now
                 task.updated_at = now
-                record_activity(session, task, ActivityKind.DONE, now=now)
+                save(tx, task)
+                record_activity(tx, task, ActivityKind.DONE, now=now)
                 completed = 0
             else:
-                completed = _move(session, task, config.done_column, now=now, config=config)
+                completed = _move(tx, task, config.done_column, now=now, config=config)
                 for other in tasks:  # its subtasks were done in bulk: see that in this call
                     if other.parent_id == task.id:
-                        session.refresh(other)
+                        refresh(tx, other)
             results.append(TaskResult(task, [], None, completed_subtasks=completed))
     return results
 
 
 def reopen_task(db: Database, reference: str, *, now: datetime, config: Config) -> TaskResult:
     """Undo `done`: the task is open again (a card goes back to the new-task column)."""
-    with db.write() as session:
-        task = fetch(session, Task, reference)
+    with db.write() as tx:
+        task = fetch(tx, Task, reference)
         if task.done_at is None:
             raise InputError(f"{task.ref} is not done")
         if task.parent_id is not None:
             task.done_at = None
             task.updated_at = now
-            record_activity(session, task, ActivityKind.REOPENED, now=now)
+            save(tx, task)
+            record_activity(tx, task, ActivityKind.REOPENED, now=now)
         else:
-            _move(session, task, config.new_task_column, now=now, config=config)
+            _move(tx, task, config.new_task_column, now=now, config=config)
     return TaskResult(task, [], None)
 
 
@@ -308,66 +301,69 @@ class Deleted:
 
 def delete_task(db: Database, reference: str) -> Deleted:
     """Delete a task with its subtasks, reminders and timeline (callers confirm first)."""
-    with db.write() as session:
-        task = fetch(session, Task, reference)
-        subtasks = session.exec(
-            select(func.count()).select_from(Task).where(col(Task.parent_id) == task.id)
-        ).one()
+    with db.write() as tx:
+        task = fetch(tx, Task, reference)
+        subtasks = int(
+            tx.scalar("SELECT count(*) FROM task WHERE parent_id = :id", {"id": task.id})
+        )
         title = task.title
-        session.delete(task)
+        delete(tx, task)
     return Deleted(title, subtasks)
 
 
 # --- internals -------------------------------------------------------------------------------
 
 
-def _top_level(session: Session, reference: str, action: str) -> Task:
-    task = fetch(session, Task, reference)
+def _top_level(tx: Tx, reference: str, action: str) -> Task:
+    task = fetch(tx, Task, reference)
     if task.parent_id is not None:
         parent = ref(Kind.TASK, task.parent_id)
         raise InputError(f"{task.ref} is a subtask of {parent}; only cards are {action}")
     return task
 
 
-def _parent_is(parent_id: int | None) -> sa.ColumnElement[bool]:
-    return col(Task.parent_id).is_(None) if parent_id is None else col(Task.parent_id) == parent_id
-
-
-def _edge_position(session: Session, column: str, parent_id: int | None, *, top: bool) -> int:
-    """A position above (top) or below every sibling: one indexed MIN/MAX lookup."""
-    aggregate = func.min(col(Task.position)) if top else func.max(col(Task.position))
-    query = select(aggregate).where(_parent_is(parent_id))
+def _siblings(column: str, parent_id: int | None) -> tuple[str, dict[str, object]]:
+    """SQL for a card's column (top-level cards) or a subtask's checklist."""
     if parent_id is None:
-        query = query.where(col(Task.column) == column)
-    edge = session.exec(query).one()
+        return 'parent_id IS NULL AND "column" = :column', {"column": column}
+    return "parent_id = :parent", {"parent": parent_id}
+
+
+def _edge_position(tx: Tx, column: str, parent_id: int | None, *, top: bool) -> int:
+    """A position above (top) or below every sibling: one indexed MIN/MAX lookup."""
+    where, params = _siblings(column, parent_id)
+    edge = tx.scalar(f"SELECT {'min' if top else 'max'}(position) FROM task WHERE {where}", params)
     if edge is None:
         return 0
     return int(edge) - 1 if top else int(edge) + 1
 
 
-def _move(session: Session, task: Task, column: str, *, now: datetime, config: Config) -> int:
+def _move(tx: Tx, task: Task, column: str, *, now: datetime, config: Config) -> int:
     """Put a card at the top of `column`, keeping done_at in step with the done column."""
     before = task.column
     task.column = column
-    task.position = _edge_position(session, column, None, top=True)
+    # Stored before the top of the column is read, so the card itself counts among the cards
+    # there (as it always has: a card already on top stays above the rest).
+    save(tx, task)
+    task.position = _edge_position(tx, column, None, top=True)
     task.updated_at = now
     completed = 0
     if column == config.done_column and task.done_at is None:
         task.done_at = now
-        completed = _complete_subtasks(session, task, now=now)
-        record_activity(session, task, ActivityKind.DONE, f"{before} → {column}", now=now)
+        completed = _complete_subtasks(tx, task, now=now)
+        record_activity(tx, task, ActivityKind.DONE, f"{before} → {column}", now=now)
     elif column != config.done_column and task.done_at is not None:
         task.done_at = None
-        record_activity(session, task, ActivityKind.REOPENED, f"{before} → {column}", now=now)
+        record_activity(tx, task, ActivityKind.REOPENED, f"{before} → {column}", now=now)
     else:
-        record_activity(session, task, ActivityKind.MOVED, f"{before} → {column}", now=now)
+        record_activity(tx, task, ActivityKind.MOVED, f"{before} → {column}", now=now)
+    save(tx, task)
     return completed
 
 
-def _complete_subtasks(session: Session, task: Task, *, now: datetime) -> int:
-    result = session.execute(
-        sa.update(Task)
-        .where(col(Task.parent_id) == task.id, col(Task.done_at).is_(None))
-        .values(done_at=now, updated_at=now)
+def _complete_subtasks(tx: Tx, task: Task, *, now: datetime) -> int:
+    return tx.run(
+        "UPDATE task SET done_at = :now, updated_at = :now "
+        "WHERE parent_id = :id AND done_at IS NULL",
+        {"now": now, "id": task.id},
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

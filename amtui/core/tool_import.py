@@ -11,8 +11,6 @@ A task keeps its tool's times (created, finished) and lands on the board: open o
 configured new-task column (or the column its tracker section names), finished ones in the
 done column. A lead keeps its CRM's creation time; one the CRM already worked is imported as
 answered (no 15-minute alarm for last year's enquiries), a won or lost one as closed.
-
-Written like the other intake services (SQLModel sessions); issue 9 converts them together.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from datetime import date, datetime
 
 from amtui.core.errors import InputError
 from amtui.core.intake_store import Intake, Outcome
-from amtui.core.models import IntakeItem
+from amtui.core.models import save
 from amtui.core.vocabulary import CLOSED_STAGES, STAGES, Stage
 
 
@@ -66,19 +64,10 @@ class ImportedLead:
 class ToolImport(Intake):
     """One import run from another tool (see the module docstring). Use as a context manager."""
 
-    def _taken(self, session: object, key: str) -> bool:
-        from sqlmodel import Session, select
-
-        assert isinstance(session, Session)
-        if session.exec(select(IntakeItem.id).where(IntakeItem.key == key)).first():
-            self.seen.add(key)  # another run took it meanwhile
-            return True
-        return False
-
     def receive_task(self, item: ImportedTask) -> Outcome:
         """A task from another tool: a card with its times, tags and notes."""
         from amtui.core.drafts import TaskDraft
-        from amtui.core.tasks import add_task_in_session
+        from amtui.core.tasks import create_task
 
         if item.key in self.seen:
             return Outcome("seen", item.title)
@@ -96,23 +85,23 @@ class ToolImport(Intake):
             tags=item.tags,
             assignee=item.assignee,
         )
-        with self._transaction() as session:
-            if self._taken(session, item.key):
+        with self._transaction() as tx:
+            if self._taken(tx, item.key):
                 return Outcome("seen", item.title)
             try:
                 if self.dry_run:
                     _check_task(draft)
                     self.seen.add(item.key)
                     return Outcome("task", item.title, None, item.note)
-                result = add_task_in_session(session, draft, now=created, config=self.config)
+                result = create_task(tx, draft, now=created, config=self.config)
             except InputError as error:
                 return Outcome("skipped", item.title, note=str(error))
             task = result.task
             if item.done is not None:
                 task.done_at = max(item.done, created)
                 task.updated_at = task.done_at
-                session.add(task)
-            self._record(session, item.key, "task", "task", occurred=created, origin=item.origin)
+                save(tx, task)
+            self._record(tx, item.key, "task", "task", occurred=created, origin=item.origin)
             note = "; ".join(n for n in (item.note, _new_client(result)) if n)
             return Outcome("task", item.title, task.ref, note)
 
@@ -137,8 +126,8 @@ class ToolImport(Intake):
             brief=item.brief,
             notes=item.notes,
         )
-        with self._transaction() as session:
-            if self._taken(session, item.key):
+        with self._transaction() as tx:
+            if self._taken(tx, item.key):
                 return Outcome("seen", item.title)
             try:
                 if self.dry_run:
@@ -146,7 +135,7 @@ class ToolImport(Intake):
                     self.seen.add(item.key)
                     return Outcome("lead", item.title, None, item.stage)
                 result = create_lead(
-                    session,
+                    tx,
                     draft,
                     now=self.now,
                     config=self.config,
@@ -163,9 +152,9 @@ class ToolImport(Intake):
             if item.stage in CLOSED_STAGES:
                 lead.closed_at = max(item.closed or lead.received_at, lead.received_at)
                 lead.lost_reason = item.lost_reason if item.stage == "lost" else None
-            session.add(lead)
+            save(tx, lead)
             self._record(
-                session,
+                tx,
                 item.key,
                 "lead",
                 "lead",

@@ -1,9 +1,9 @@
 """The words records use: lead sources, channels and pipeline stages, reminder kinds, task
 priorities, and the SQL conditions that name "waiting" and "answer owed" leads.
 
-One place for every list of allowed values and its order. Pure (no SQLAlchemy), so a rule, a
-validator or a second storage path can use them without loading the ORM; `amtui.core.models`
-builds its tables from these and re-exports the enums.
+One place for every list of allowed values and its order. Pure (plain values, no database),
+so rules and validators use them freely; `amtui.core.schema` declares its tables from these and
+`amtui.core.models` re-exports the enums.
 """
 
 from __future__ import annotations

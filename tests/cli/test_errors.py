@@ -290,9 +290,9 @@ def test_another_programs_sqlite_database(cli: Cli, db_path: Path) -> None:
 
 
 def test_locked_database(cli: Cli, filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import amtui.core.db
+    import amtui.core.sql
 
-    monkeypatch.setattr(amtui.core.db, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(amtui.core.sql, "BUSY_TIMEOUT_MS", 50)
     writer = sqlite3.connect(filled, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")

@@ -112,10 +112,10 @@ def test_done_for_many_tasks_is_all_or_nothing_when_killed(tmp_path: Path) -> No
         "import sys; from datetime import UTC, datetime; from amtui.core.config import Config; "
         "from amtui.core.db import Database; from amtui.core.drafts import TaskDraft; "
         "from amtui.core.migrations import ensure_schema; "
-        "from amtui.core.tasks import add_task_in_session; db = Database(sys.argv[1]); "
+        "from amtui.core.tasks import create_task; db = Database(sys.argv[1]); "
         "ensure_schema(db); now = datetime.now(UTC)\n"
-        "with db.write() as s:\n"
-        "    for n in range(300): add_task_in_session(s, TaskDraft(f'Card {n}'), now=now, "
+        "with db.write() as tx:\n"
+        "    for n in range(300): create_task(tx, TaskDraft(f'Card {n}'), now=now, "
         "config=Config())"
     )
     subprocess.run([sys.executable, "-c", seed, str(path)], env=env(), check=True, timeout=120)

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
 
 from amtui.core.agenda import Agenda, AgendaItem, Section, build_agenda, sort_key
 from amtui.core.config import Config
@@ -133,12 +132,12 @@ def test_leads_waiting_for_a_first_response(db: Database, config: Config, now: d
     late = lead("Late", 40)
     lead("Answered", 60)
     lead("Won", 90)
-    with db.write() as session:  # answered and closed leads no longer wait
-        for row in session.exec(select(Lead)):
-            if row.title == "Answered":
-                row.first_response_at = now - timedelta(minutes=50)
-            if row.title == "Won":
-                row.stage = "won"
+    with db.write() as tx:  # answered and closed leads no longer wait
+        tx.run(
+            "UPDATE lead SET first_response_at = :at WHERE title = 'Answered'",
+            {"at": now - timedelta(minutes=50)},
+        )
+        tx.run("UPDATE lead SET stage = 'won' WHERE title = 'Won'")
 
     agenda = build_agenda(db, now=now, config=config)
 

@@ -131,22 +131,22 @@ def clients(db: Database, now: datetime) -> Database:
 
 
 def test_find_client_uses_the_matcher(clients: Database) -> None:
-    with clients.read() as session:
-        assert find_client(session, "kett").name == "Kettle Studio"  # type: ignore[union-attr]
-        assert find_client(session, "гранель").name == "Гранель"  # type: ignore[union-attr]
-        assert find_client(session, "blue").name == "Blue Harbor Hotels"  # type: ignore[union-attr]
-        assert find_client(session, "Bluebird").archived  # type: ignore[union-attr]
-        assert find_client(session, "nobody") is None
+    with clients.read() as tx:
+        assert find_client(tx, "kett").name == "Kettle Studio"  # type: ignore[union-attr]
+        assert find_client(tx, "гранель").name == "Гранель"  # type: ignore[union-attr]
+        assert find_client(tx, "blue").name == "Blue Harbor Hotels"  # type: ignore[union-attr]
+        assert find_client(tx, "Bluebird").archived  # type: ignore[union-attr]
+        assert find_client(tx, "nobody") is None
         with pytest.raises(NotFoundError, match="no client C99"):
-            find_client(session, "C99")
+            find_client(tx, "C99")
         with pytest.raises(NotFoundError, match="no client named 'nobody'"):
-            get_client(session, "nobody")
-        assert match_client(session, "KETTLE STUDIO").exact
+            get_client(tx, "nobody")
+        assert match_client(tx, "KETTLE STUDIO").exact
 
 
 def test_ambiguous_names_are_bad_input(clients: Database, now: datetime) -> None:
     add_client(clients, "Blue Sky", now=now)
-    with clients.read() as session, pytest.raises(AmbiguousClientError) as info:
-        find_client(session, "blue")
+    with clients.read() as tx, pytest.raises(AmbiguousClientError) as info:
+        find_client(tx, "blue")
     assert isinstance(info.value, InputError) and info.value.exit_code == 2
     assert "Blue Harbor Hotels (C1), Blue Sky (C5)" in str(info.value)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import select
 
 from amtui.core.clients import (
     add_client,
@@ -22,9 +20,10 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.leads import LeadDraft, add_lead
-from amtui.core.models import Client, Task
+from amtui.core.models import Task
 from amtui.core.tasks import complete_task
 from tests.core.conftest import QuickAdd
+from tests.storage import one
 
 LATER = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -96,9 +95,9 @@ def test_empty_name_is_refused(db: Database, now: datetime) -> None:
 
 
 def test_ensure_client_creates_once(db: Database, now: datetime) -> None:
-    with db.write() as session:
-        first, created = ensure_client(session, "Гранель", now=now)
-        again, created_again = ensure_client(session, "ГРАНЕЛЬ", now=now)
+    with db.write() as tx:
+        first, created = ensure_client(tx, "Гранель", now=now)
+        again, created_again = ensure_client(tx, "ГРАНЕЛЬ", now=now)
     assert created and not created_again
     assert first.id == again.id
     assert names(db) == ["Гранель"]
@@ -210,11 +209,10 @@ def test_deleting_a_client_removes_contacts_and_unlinks_tasks(
 ) -> None:
     task = quick("Card client:Granel").task
     add_contact(db, "Granel", "Zoe", now=now)
-    with db.write() as session:  # no service yet: foreign keys must still hold the data together
-        session.execute(sa.delete(Client))
+    with db.write() as tx:  # no service yet: foreign keys must still hold the data together
+        tx.run("DELETE FROM client")
     assert list_contacts(db) == []
-    with db.read() as session:
-        assert session.exec(select(Task.client_id).where(Task.id == task.id)).one() is None
+    assert one(db, Task, "id = :id", {"id": task.id}).client_id is None
 
 
 def test_client_details_list_open_work(

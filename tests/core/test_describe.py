@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, update
-
 from amtui.core.agenda import build_agenda
 from amtui.core.clients import add_client, get_client_details
 from amtui.core.config import Config
@@ -30,7 +28,7 @@ from amtui.core.describe_agenda import agenda_line, agenda_sections, due_line
 from amtui.core.describe_leads import lead_fields, next_action, stage_outcome
 from amtui.core.lead_queries import get_lead_details
 from amtui.core.leads import LeadDraft, add_lead
-from amtui.core.models import Client, Reminder
+from amtui.core.models import Client
 from amtui.core.notify import collect_due
 from amtui.core.pipeline import change_stage, respond_lead
 from amtui.core.reminders import get_reminder
@@ -113,12 +111,8 @@ def test_a_step_written_by_an_older_version_still_says_its_number_once(
 ) -> None:
     lead = add_lead(db, LeadDraft("Website"), now=now, config=config).lead
     change_stage(db, lead.ref, "proposal-sent", now=now, config=config)
-    with db.write() as session:
-        session.execute(
-            update(Reminder)
-            .where(col(Reminder.id) == 1)
-            .values(text="Check the proposal arrived (step 1 of 6)")
-        )
+    with db.write() as tx:
+        tx.run("UPDATE reminder SET text = 'Check the proposal arrived (step 1 of 6)' WHERE id = 1")
     view = View(config, now)
     row = get_reminder(db, "R1")
     assert reminder_text(view, row.reminder) == "step 1 of 6 · Check the proposal arrived"
@@ -152,9 +146,9 @@ def test_kam_text_and_the_relationship_stage(db: Database, config: Config, now: 
     )
     assert said["relationship stage"] == "operational (2 of 4)"
     assert said["time zone"] == "Asia/Tokyo, now Wed 18:00 (UTC+09:00)"
-    half = Client(name="x", name_key="x", kam_attractiveness=2)
+    half = Client(name="x", name_key="x", kam_attractiveness=2, created_at=now, updated_at=now)
     assert kam_text(half) == "attractiveness 2, relationship -"
-    assert kam_text(Client(name="y", name_key="y")) is None
+    assert kam_text(Client(name="y", name_key="y", created_at=now, updated_at=now)) is None
 
 
 def test_task_fields_carry_the_client_time_and_a_due_tone(

@@ -81,7 +81,7 @@ PURE_MODULES = (
 
 
 def test_rules_and_wording_import_no_orm() -> None:
-    """What a second storage path (stdlib sqlite3) shares with the ORM path must not load it."""
+    """The pure rules and wording never load an ORM (nothing does but the migrations)."""
     loaded = run_python(
         f"""
         import importlib, json, sys

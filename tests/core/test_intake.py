@@ -6,7 +6,6 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
 
 from amtui.core.clients import add_client, add_contact
 from amtui.core.config import Config
@@ -30,6 +29,7 @@ from amtui.core.intake_store import Intake
 from amtui.core.lead_queries import get_lead_details
 from amtui.core.models import Activity, IntakeItem, Lead, Reminder
 from amtui.core.pipeline import change_stage
+from tests.storage import count, rows
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -164,9 +164,8 @@ def test_a_new_mail_becomes_a_lead_with_its_text(db: Database, cfg: Config) -> N
 def test_the_same_mail_twice_adds_nothing(db: Database, cfg: Config) -> None:
     assert run(db, cfg, mail(), mail(message_id=None)) == ["lead L1", "lead L2"]
     assert run(db, cfg, mail(), mail(message_id=None)) == ["seen None", "seen None"]
-    with db.read() as session:
-        assert len(session.exec(select(Lead)).all()) == 2
-        assert len(session.exec(select(IntakeItem)).all()) == 2
+    assert count(db, Lead) == 2
+    assert count(db, IntakeItem) == 2
 
 
 def test_a_reply_is_logged_on_its_lead_and_stops_the_ladder(db: Database, cfg: Config) -> None:
@@ -221,8 +220,7 @@ def test_partner_and_client_matching(db: Database, cfg: Config) -> None:
         "lead L2",
         "lead L3",
     ]
-    with db.read() as session:
-        leads = {lead.id: lead for lead in session.exec(select(Lead))}
+    leads = {lead.id: lead for lead in rows(db, Lead)}
     assert (leads[1].source, leads[1].partner, leads[1].client_id) == (
         "partner",
         "Pixel Partners",
@@ -239,9 +237,8 @@ def test_a_dry_run_writes_nothing_but_shows_replies(db: Database, cfg: Config) -
         "reply None",
         "seen None",
     ]
-    with db.read() as session:
-        assert session.exec(select(Lead)).all() == []
-        assert session.exec(select(IntakeItem)).all() == []
+    assert rows(db, Lead) == []
+    assert rows(db, IntakeItem) == []
 
 
 def test_a_deleted_lead_is_not_imported_again(db: Database, cfg: Config) -> None:
@@ -269,8 +266,7 @@ def test_a_missing_date_uses_the_import_time_and_says_so(db: Database, cfg: Conf
     assert "date missing" in outcome.note
     lead = get_lead_details(db, "L1").row.lead
     assert lead.received_at == NOW
-    with db.read() as session:
-        created = session.exec(select(Activity)).one()
+    (created,) = rows(db, Activity)
     assert "date missing" in created.text
 
 
@@ -297,8 +293,7 @@ def test_a_brief_becomes_a_web_brief_lead(db: Database, cfg: Config) -> None:
         {"q": "Budget", "a": "12k"},
         {"q": "Deadline", "a": "March"},
     ]
-    with db.read() as session:
-        assert session.exec(select(Reminder)).all() == []
+    assert rows(db, Reminder) == []
 
 
 def load(tmp_path: object, text: str) -> Config:
@@ -378,8 +373,8 @@ def test_a_failing_item_is_undone_whole_and_the_batch_goes_on(
 
     real = store.create_lead
 
-    def failing(session, draft, **kwargs):  # type: ignore[no-untyped-def]
-        result = real(session, draft, **kwargs)
+    def failing(tx, draft, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(tx, draft, **kwargs)
         if draft.title == "Broken":
             raise InputError("broken on purpose")
         return result
@@ -390,10 +385,9 @@ def test_a_failing_item_is_undone_whole_and_the_batch_goes_on(
         with pytest.raises(InputError):
             intake.receive_mail(mail(message_id="<b@x>", subject="Broken"))
         intake.receive_mail(mail(message_id="<c@x>", subject="Third"))
-    with db.read() as session:
-        titles = sorted(lead.title for lead in session.exec(select(Lead)))
-        keys = sorted(item.key for item in session.exec(select(IntakeItem)))
-        activities = len(session.exec(select(Activity)).all())
+    titles = sorted(lead.title for lead in rows(db, Lead))
+    keys = sorted(item.key for item in rows(db, IntakeItem))
+    activities = count(db, Activity)
     assert titles == ["First", "Third"]
     assert keys == ["<a@x>", "<c@x>"]
     assert activities == 2
@@ -403,8 +397,7 @@ def test_an_unreadable_sender_address_does_not_lose_the_mail(db: Database, cfg: 
     assert run(db, cfg, mail(sender_email="anna@granel@example")) == ["lead L1"]
     lead = get_lead_details(db, "L1").row.lead
     assert lead.contact_email is None and lead.contact_name == "Anna Petrova"
-    with db.read() as session:
-        created = session.exec(select(Activity)).one()
+    (created,) = rows(db, Activity)
     assert "sender address unreadable: anna@granel@example" in created.text
 
 

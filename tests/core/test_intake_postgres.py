@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
 
 from amtui.core.config import Config
 from amtui.core.db import Database
@@ -15,6 +14,7 @@ from amtui.core.intake import IncomingMail
 from amtui.core.intake_store import Intake, get_imap_state
 from amtui.core.models import Activity, IntakeItem, Lead
 from tests.core.test_postgres import URL, pg  # noqa: F401 - the fixture
+from tests.storage import count, rows
 
 pytestmark = pytest.mark.skipif(not URL, reason="AMTUI_TEST_POSTGRES is not set")
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -37,8 +37,8 @@ def test_intake_on_postgres(pg: Database, config: Config, monkeypatch: pytest.Mo
 
     real = store.create_lead
 
-    def failing(session, draft, **kwargs):  # type: ignore[no-untyped-def]
-        result = real(session, draft, **kwargs)
+    def failing(tx, draft, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(tx, draft, **kwargs)
         if draft.title == "Site 3":
             raise InputError("broken on purpose")
         return result
@@ -53,10 +53,9 @@ def test_intake_on_postgres(pg: Database, config: Config, monkeypatch: pytest.Mo
         intake.save_imap_state("work", "INBOX", 77, 4)
     with Intake(pg, now=NOW, config=config) as again:
         assert [again.receive_mail(mail(n)).kind for n in (1, 2, 4)] == ["seen"] * 3
-    with pg.read() as session:
-        assert sorted(lead.title for lead in session.exec(select(Lead))) == ["Site 1", "Site 4"]
-        assert len(session.exec(select(IntakeItem)).all()) == 3
-        kinds = sorted(a.kind for a in session.exec(select(Activity)))
+    assert sorted(lead.title for lead in rows(pg, Lead)) == ["Site 1", "Site 4"]
+    assert count(pg, IntakeItem) == 3
+    kinds = sorted(a.kind for a in rows(pg, Activity))
     assert kinds == ["created", "created", "email-in"]  # one mail, one timeline entry
     state = get_imap_state(pg, "work", "INBOX")
     assert state is not None and (state.uidvalidity, state.last_uid) == (77, 4)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import select
 
 from amtui.core import board
 from amtui.core.config import Config
@@ -25,13 +23,9 @@ from amtui.core.leads import (
 from amtui.core.models import Activity, Client, Lead, Reminder, Task
 from amtui.core.reminders import add_reminder
 from tests.core.conftest import QuickAdd
+from tests.storage import count, one, rows
 
 LATER = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-def count(db: Database, model: type) -> int:
-    with db.read() as session:
-        return session.exec(select(sa.func.count()).select_from(model)).one()
 
 
 def add(db: Database, config: Config, now: datetime, title: str = "Website", **kwargs):  # type: ignore[no-untyped-def]
@@ -184,10 +178,9 @@ def test_delete_lead_keeps_its_tasks_unlinked(
     task = quick(f"Send proposal lead:L{lead.id}").task
     add_reminder(db, "Call back", "+2h", now=now, config=config, about=f"L{lead.id}")
     assert delete_lead(db, f"L{lead.id}") == "Website"
-    with db.read() as session:
-        assert session.get(Task, task.id).lead_id is None  # type: ignore[union-attr]
-        assert session.exec(select(Reminder)).all() == []
-        assert session.exec(select(Activity).where(Activity.lead_id == lead.id)).all() == []
+    assert one(db, Task, "id = :id", {"id": task.id}).lead_id is None
+    assert rows(db, Reminder) == []
+    assert rows(db, Activity, "lead_id = :id", {"id": lead.id}) == []
     with pytest.raises(NotFoundError):
         delete_lead(db, f"L{lead.id}")
 
@@ -205,19 +198,17 @@ def test_list_waiting_first_then_by_next_action_then_newest(
     ):
         add(db, config, now, title, received=now - timedelta(minutes=minutes))
     add(db, config, now, "Won", received=now - timedelta(minutes=2))
-    with db.write() as session:
-        session.execute(
-            sa.update(Lead)
-            .where(sa.column("title").in_(["Responded old", "Responded", "Done old", "Done"]))
-            .values(first_response_at=now)
+    with db.write() as tx:
+        tx.run(
+            "UPDATE lead SET first_response_at = :now WHERE title IN :titles",
+            {"now": now, "titles": ("Responded old", "Responded", "Done old", "Done")},
         )
         # Fully answered, nothing scheduled: no next action, so last, newest first.
-        session.execute(
-            sa.update(Lead)
-            .where(sa.column("title").in_(["Done old", "Done"]))
-            .values(answered_at=now)
+        tx.run(
+            "UPDATE lead SET answered_at = :now WHERE title IN :titles",
+            {"now": now, "titles": ("Done old", "Done")},
         )
-        session.execute(sa.update(Lead).where(sa.column("title") == "Won").values(stage="won"))
+        tx.run("UPDATE lead SET stage = 'won' WHERE title = 'Won'")
 
     def titles(**kwargs) -> list[str]:  # type: ignore[no-untyped-def]
         return [row.lead.title for row in list_leads(db, **kwargs)]

@@ -7,6 +7,7 @@ Written to keep working as migrations are appended: nothing here assumes what LA
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import amtui.core.models  # noqa: F401  (fills SQLModel.metadata)
+import amtui.core.schema  # noqa: F401  (fills SQLModel.metadata)
 from amtui.core.db import Database
 from amtui.core.errors import StorageError
 from amtui.core.migrations import (
@@ -27,6 +28,7 @@ from amtui.core.migrations import (
     ensure_schema,
     read_version,
 )
+from tests.conftest import NOW
 
 
 def version_of(path: Path) -> int:
@@ -38,11 +40,15 @@ def version_of(path: Path) -> int:
 
 
 def schema_diffs(database: Database) -> list[object]:
-    with database.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": True}
-        )
-        return list(compare_metadata(context, SQLModel.metadata))
+    engine = sa.create_engine(database.sqlalchemy_url())
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return list(compare_metadata(context, SQLModel.metadata))
+    finally:
+        engine.dispose()
 
 
 def sqlite_schema(path: Path) -> dict[str, object]:
@@ -83,7 +89,16 @@ def sqlite_schema(path: Path) -> dict[str, object]:
                 for _, name, unique, _, _ in raw.execute(f'PRAGMA index_list("{table}")')
                 if unique
             )
-            result[table] = {"columns": columns, "fks": fks, "indexes": indexes, "unique": uniques}
+            (create,) = raw.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            result[table] = {
+                "columns": columns,
+                "fks": fks,
+                "indexes": indexes,
+                "unique": uniques,
+                "autoincrement": "AUTOINCREMENT" in create.upper(),
+            }
         return result
     finally:
         raw.close()
@@ -102,49 +117,89 @@ def fresh(tmp_path: Path) -> Database:
 
 
 def test_a_new_database_is_created_at_latest(fresh: Database) -> None:
-    report = ensure_schema(fresh)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing reaches the user's stderr but amtui's own line
+        report = ensure_schema(fresh)
     assert report == SchemaReport(0, LATEST)
     assert report.changed and report.backup is None  # nothing to back up in a new file
     assert fresh.path is not None and version_of(fresh.path) == LATEST
     assert len(MIGRATIONS) == LATEST
-    with fresh.connect() as conn:
-        rows = conn.execute(sa.text("SELECT version, name FROM amtui_schema ORDER BY 1")).all()
+    with fresh.read() as tx:
+        rows = tx.tuples("SELECT version, name FROM amtui_schema ORDER BY 1")
     assert [version for version, _ in rows] == list(range(1, LATEST + 1))
     assert [name for _, name in rows] == [name for name, _ in MIGRATIONS]
+
+
+def declared_schema(tmp_path: Path) -> dict[str, object]:
+    """`sqlite_schema` of a database built straight from the declared tables."""
+    reference = tmp_path / "reference.db"
+    engine = sa.create_engine(f"sqlite:///{reference}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return sqlite_schema(reference)
 
 
 def test_migrations_produce_exactly_the_models(fresh: Database, tmp_path: Path) -> None:
     ensure_schema(fresh)
     assert schema_diffs(fresh) == []
     # And the details Alembic does not compare, against a database built from the models.
-    reference = tmp_path / "reference.db"
-    engine = sa.create_engine(f"sqlite:///{reference}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
     assert fresh.path is not None
-    assert sqlite_schema(fresh.path) == sqlite_schema(reference)
+    assert sqlite_schema(fresh.path) == declared_schema(tmp_path)
 
 
 @pytest.mark.parametrize("start", range(1, LATEST + 1))
 def test_every_upgrade_path_ends_at_the_models(tmp_path: Path, start: int) -> None:
     database = Database(tmp_path / "old.db")
     ensure_schema(database, target=start)
-    ensure_schema(database)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ensure_schema(database)
     assert database.path is not None and version_of(database.path) == LATEST
     assert schema_diffs(database) == []
+    assert sqlite_schema(database.path) == declared_schema(tmp_path)
+
+
+def test_ids_are_never_handed_out_again(tmp_path: Path) -> None:
+    """A deleted row's id stays unused, after an upgrade as in a new file (migration 6)."""
+    path = tmp_path / "ids.db"
+    database = Database(path)
+    ensure_schema(database, target=5)
+    with database.write() as tx:  # rows written before the upgrade, the newest then deleted
+        for n in (1, 2, 3):
+            tx.run(
+                "INSERT INTO reminder (id, text, kind, due_at, created_at) "
+                "VALUES (:n, 'r', 'custom', '2026-11-25 09:00:00.000000', "
+                "'2026-11-25 09:00:00.000000')",
+                {"n": n},
+            )
+        tx.run("DELETE FROM reminder WHERE id = 3")
+    ensure_schema(database)
+    with database.write() as tx:
+        first = tx.insert(
+            "reminder",
+            {"text": "a", "kind": "custom", "due_at": NOW, "created_at": NOW},
+        )
+        tx.run("DELETE FROM reminder WHERE id = :id", {"id": first})
+        second = tx.insert(
+            "reminder",
+            {"text": "b", "kind": "custom", "due_at": NOW, "created_at": NOW},
+        )
+    database.dispose()
+    assert (first, second) == (3, 4)  # 3 was free before the upgrade; 3 is then never reused
+    assert [r[0] for r in sqlite3.connect(path).execute("SELECT id FROM reminder")] == [1, 2, 4]
 
 
 def test_running_again_is_a_no_op(fresh: Database, tmp_path: Path) -> None:
     ensure_schema(fresh)
     assert fresh.path is not None
-    with fresh.connect() as conn:
-        history = conn.execute(sa.text("SELECT * FROM amtui_schema")).all()
+    with fresh.read() as tx:
+        history = tx.all("SELECT * FROM amtui_schema")
     files = sorted(p.name for p in tmp_path.iterdir())
     report = ensure_schema(fresh)
     assert report == SchemaReport(LATEST, LATEST)
     assert not report.changed
-    with fresh.connect() as conn:
-        assert conn.execute(sa.text("SELECT * FROM amtui_schema")).all() == history
+    with fresh.read() as tx:
+        assert tx.all("SELECT * FROM amtui_schema") == history
     assert sorted(p.name for p in tmp_path.iterdir()) == files  # no backup either
     assert ensure_schema(fresh, target=1) == SchemaReport(LATEST, LATEST)  # never downgrades
 
@@ -154,7 +209,7 @@ def test_upgrade_from_the_first_schema_version_keeps_the_data(tmp_path: Path) ->
     old = Database(path)
     assert ensure_schema(old, target=1) == SchemaReport(0, 1)
     stamp = "2026-11-20 09:00:00.000000"
-    with old.connect(write=True) as conn, conn.begin():
+    with old.write() as tx:
         for statement in (
             "INSERT INTO client (id, name, name_key, timezone, relationship_stage, notes, "
             "archived, created_at, updated_at) VALUES (1, 'Гранель', 'гранель', "
@@ -176,7 +231,7 @@ def test_upgrade_from_the_first_schema_version_keeps_the_data(tmp_path: Path) ->
             "INSERT INTO activity (id, kind, text, lead_id, occurred_at, created_at) "
             f"VALUES (1, 'created', 'via email', 1, '{stamp}', '{stamp}')",
         ):
-            conn.execute(sa.text(statement))
+            tx.run(statement)
     old.dispose()
 
     upgraded = Database(path)
@@ -190,15 +245,12 @@ def test_upgrade_from_the_first_schema_version_keeps_the_data(tmp_path: Path) ->
         assert report.backup.name.startswith("amtui.db.v1-")
         assert version_of(report.backup) == 1  # the backup is the file as it was
     counts = {}
-    with upgraded.connect() as conn:
+    with upgraded.read() as tx:
         for table in ("client", "contact", "lead", "task", "task_tag", "reminder", "activity"):
-            counts[table] = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
-        assert conn.execute(sa.text("SELECT name, timezone FROM client")).one() == (
-            "Гранель",
-            "Asia/Tokyo",
-        )
-        assert conn.execute(sa.text("SELECT parent_id FROM task WHERE id = 2")).scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            counts[table] = tx.scalar(f"SELECT count(*) FROM {table}")
+        assert tx.tuples("SELECT name, timezone FROM client") == [("Гранель", "Asia/Tokyo")]
+        assert tx.scalar("SELECT parent_id FROM task WHERE id = 2") == 1
+        assert tx.tuples("PRAGMA foreign_key_check") == []
     assert counts == {
         "client": 1,
         "contact": 1,
@@ -209,11 +261,11 @@ def test_upgrade_from_the_first_schema_version_keeps_the_data(tmp_path: Path) ->
         "activity": 1,
     }
     # And the models read the old rows as aware instants.
-    from amtui.core.models import Lead, Task
+    from amtui.core.models import Lead, Task, get
 
-    with upgraded.read() as session:
-        lead = session.get(Lead, 1)
-        task = session.get(Task, 1)
+    with upgraded.read() as tx:
+        lead = get(tx, Lead, 1)
+        task = get(tx, Task, 1)
     assert lead is not None and task is not None
     assert lead.received_at == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     assert lead.brief == [{"q": "Budget", "a": "12k"}]
@@ -269,5 +321,5 @@ def test_a_foreign_database_is_refused_and_left_unchanged(tmp_path: Path) -> Non
 
 
 def test_read_version_of_an_empty_database_is_zero(fresh: Database) -> None:
-    with fresh.connect() as conn:
-        assert read_version(conn) == 0
+    with fresh.read() as tx:
+        assert read_version(tx) == 0

@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
 from amtui.core.clients import add_client
 from amtui.core.config import Config, load_config
 from amtui.core.db import Database
@@ -23,6 +21,7 @@ from amtui.core.models import Lead, Reminder
 from amtui.core.notify import collect_due
 from amtui.core.pipeline import change_stage, lose_lead, respond_lead
 from amtui.core.reminders import add_reminder, complete_reminder, snooze_reminder
+from tests.storage import one, rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -55,10 +54,7 @@ def test_due_reminders_are_returned_once(db: Database, config: Config, now: date
     assert refs(items) == [("reminder", f"R{overdue.id}"), ("reminder", f"R{exactly.id}")]
     assert [item.due for item in items] == [overdue.due_at, exactly.due_at]  # oldest first
     assert items[0].reminder is not None and items[0].reminder.reminder.text == "Overdue"
-    with db.read() as session:
-        notified = session.exec(
-            select(Reminder.id).where(col(Reminder.notified_at) == now).order_by(col(Reminder.id))
-        ).all()
+    notified = [r.id for r in rows(db, Reminder, "notified_at = :now", {"now": now})]
     assert notified == [overdue.id, exactly.id]
 
     # A second run at the same moment, or a bit later, reports nothing again.
@@ -128,9 +124,8 @@ def test_first_response_deadline_is_reported_as_soon_as_the_lead_arrives(
     assert item.zone is None  # no client zone known: nothing to show beside the user's time
     # Once is enough, even when the 15 minutes run out unanswered.
     assert collect_due(db, now=now + timedelta(minutes=20), config=config) == []
-    with db.read() as session:
-        stored = session.get(Lead, new.id)
-        assert stored is not None and stored.response_notified_at == now
+    stored = one(db, Lead, "id = :id", {"id": new.id})
+    assert stored.response_notified_at == now
 
 
 def test_answered_and_closed_leads_are_not_reported(
@@ -250,7 +245,7 @@ def test_overlapping_runs_in_threads_never_report_an_item_twice(
     db: Database, config: Config, now: datetime, isolated: Path
 ) -> None:
     expected = _populate(db, config, now)
-    path = str(isolated / "amtui.db")
+    path = db.target  # the same database, SQLite file or PostgreSQL
     barrier = threading.Barrier(WORKERS)
     runs: list[list[tuple[str, str]]] = [[] for _ in range(WORKERS)]
     errors: list[BaseException] = []
@@ -276,7 +271,7 @@ def test_overlapping_runs_in_separate_processes_never_report_an_item_twice(
     db: Database, config: Config, now: datetime, isolated: Path
 ) -> None:
     expected = _populate(db, config, now)
-    path = str(isolated / "amtui.db")
+    path = db.target  # the same database, SQLite file or PostgreSQL
     context = multiprocessing.get_context("spawn")  # fresh interpreters, like two cron jobs
     barrier = context.Barrier(WORKERS)
     queue = context.Queue()
@@ -291,6 +286,4 @@ def test_overlapping_runs_in_separate_processes_never_report_an_item_twice(
         process.join(timeout=60)
         assert process.exitcode == 0
     _check_union(runs, expected)
-    with db.read() as session:
-        unnotified = session.exec(select(Reminder).where(col(Reminder.notified_at).is_(None)))
-        assert list(unnotified) == []
+    assert rows(db, Reminder, "notified_at IS NULL") == []

@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import col, select
 
 from amtui.core.activities import describe_activity
 from amtui.core.clients import add_client
@@ -23,7 +21,7 @@ from amtui.core.errors import InputError, NotFoundError
 from amtui.core.followups import list_followups, pending_step
 from amtui.core.lead_queries import get_lead_details
 from amtui.core.leads import LeadDraft, add_lead
-from amtui.core.models import Activity, Client, Lead, Reminder, Task
+from amtui.core.models import Activity, Client, Lead, Reminder, Task, get
 from amtui.core.pipeline import (
     change_stage,
     log_lead,
@@ -34,6 +32,7 @@ from amtui.core.pipeline import (
 )
 from amtui.core.reminders import complete_reminder, snooze_reminder
 from amtui.core.sla import parse_ladder, step_due
+from tests.storage import count, one, rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -62,13 +61,14 @@ def kinds(db: Database, ref: str) -> list[str]:
 
 
 def pending(db: Database, ref: str) -> Reminder | None:
-    with db.read() as session:
-        return pending_step(session, session.get(Lead, int(ref[1:])))
+    with db.read() as tx:
+        lead = get(tx, Lead, int(ref[1:]))
+        assert lead is not None
+        return pending_step(tx, lead)
 
 
 def activity_count(db: Database) -> int:
-    with db.read() as session:
-        return session.exec(select(sa.func.count()).select_from(Activity)).one()
+    return count(db, Activity)
 
 
 def at_proposal(db: Database, config: Config, now: datetime, **kw) -> str:  # type: ignore[no-untyped-def]
@@ -322,12 +322,9 @@ def test_sending_a_new_proposal_restarts_the_ladder(
     assert second is not None
     assert second.step == 1
     assert second.due_at == berlin(2026, 11, 30, 10, 0)  # Fri 27 + 1 working day = Mon
-    with db.read() as session:
-        open_steps = session.exec(
-            select(Reminder).where(
-                col(Reminder.lead_id) == lead_of(db, ref).id, col(Reminder.done_at).is_(None)
-            )
-        ).all()
+    open_steps = rows(
+        db, Reminder, "lead_id = :id AND done_at IS NULL", {"id": lead_of(db, ref).id}
+    )
     assert [r.step for r in open_steps] == [1]  # one running ladder per lead
 
 
@@ -402,10 +399,9 @@ def test_a_reply_between_steps_stops_the_ladder_and_removes_the_pending_step(
     assert result.stopped is not None and result.stopped.id == second.id
     assert "follow-up ladder stopped" in result.events
     assert pending(db, ref) is None
-    with db.read() as session:
-        assert session.get(Reminder, second.id) is None
-        done = session.get(Reminder, first.id)
-        assert done is not None and done.done_at == first.due_at  # history stays
+    assert count(db, Reminder, "id = :id", {"id": second.id}) == 0
+    done = one(db, Reminder, "id = :id", {"id": first.id})
+    assert done.done_at == first.due_at  # history stays
     assert timeline(db, ref)[-2:] == [
         ("note", "follow-up step 1 done"),
         (reply, "Got it, questions on Monday · follow-up ladder stopped at step 2 (reply)"),
@@ -503,8 +499,7 @@ def test_log_at_an_earlier_time(db: Database, config: Config, now: datetime) -> 
     log_lead(db, ref, "call", "picked up", now=now, config=config, at="today 08:10")
     lead = lead_of(db, ref)
     assert lead.first_response_at == berlin(2026, 11, 25, 8, 10)
-    with db.read() as session:
-        call = session.exec(select(Activity).where(col(Activity.kind) == "call")).one()
+    call = one(db, Activity, "kind = 'call'")
     assert call.occurred_at == berlin(2026, 11, 25, 8, 10)
     assert call.created_at == now
 
@@ -577,9 +572,8 @@ def test_win_creates_the_client_and_uses_the_configured_template(
     ref = new_lead(db, config, now)
     result = win_lead(db, ref, now=now, config=custom, client="Blue Harbor")
     assert result.created_client
-    with db.read() as session:
-        client = session.exec(select(Client).where(col(Client.name) == "Blue Harbor")).one()
-        tasks = list(session.exec(select(Task).where(col(Task.lead_id) == int(ref[1:]))))
+    client = one(db, Client, "name = 'Blue Harbor'")
+    tasks = rows(db, Task, "lead_id = :id", {"id": int(ref[1:])})
     assert result.client.id == client.id
     by_title = {t.title: t for t in tasks}
     assert set(by_title) == {"Send the contract", "Kickoff call", "Set up the project folder"}
@@ -700,12 +694,7 @@ def test_every_change_is_an_activity_on_the_timeline(
         ("stage-change", "lost → negotiating: reopened"),
         ("stage-change", "negotiating → won"),
     ]
-    with db.read() as session:
-        stamps = session.exec(
-            select(Activity.created_at)
-            .where(col(Activity.lead_id) == int(ref[1:]))
-            .order_by(col(Activity.id))
-        ).all()
+    stamps = [a.created_at for a in rows(db, Activity, "lead_id = :id", {"id": int(ref[1:])})]
     assert stamps == sorted(stamps)  # each entry carries the time of its change
 
 
@@ -720,9 +709,7 @@ def test_timestamps_are_stored_as_utc(db: Database, config: Config, now: datetim
 
 
 def lead_entries(db: Database) -> int:
-    with db.read() as session:
-        query = select(sa.func.count()).select_from(Activity).where(col(Activity.lead_id) > 0)
-        return session.exec(query).one()
+    return count(db, Activity, "lead_id > 0")
 
 
 def _step_ref(db: Database, ref: str) -> str:

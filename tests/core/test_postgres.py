@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from amtui.core.agenda import build_agenda
 from amtui.core.db import Database
@@ -24,6 +23,7 @@ from amtui.core.reminders import add_reminder, complete_reminder
 from amtui.core.search import search
 from amtui.core.task_queries import list_tasks
 from amtui.core.tasks import add_task, shift_task
+from tests.conftest import wipe_postgres
 
 URL = os.environ.get("AMTUI_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not URL, reason="AMTUI_TEST_POSTGRES is not set")
@@ -32,12 +32,7 @@ pytestmark = pytest.mark.skipif(not URL, reason="AMTUI_TEST_POSTGRES is not set"
 @pytest.fixture
 def pg() -> Iterator[Database]:
     assert URL
-    wipe = Database(URL)
-    with wipe.connect(write=True) as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-        conn.commit()
-    wipe.dispose()
+    wipe_postgres(URL)
     database = Database(URL)
     ensure_schema(database)
     yield database
@@ -45,23 +40,28 @@ def pg() -> Iterator[Database]:
 
 
 def test_migrations_create_exactly_the_models_schema(pg: Database) -> None:
+    import sqlalchemy as sa
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    with pg.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-        version = conn.exec_driver_sql("SELECT max(version) FROM amtui_schema").scalar()
+    import amtui.core.schema  # noqa: F401  (fills SQLModel.metadata)
+
+    engine = sa.create_engine(pg.sqlalchemy_url())
+    try:
+        with engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        engine.dispose()
+    with pg.read() as tx:
+        version = tx.scalar("SELECT max(version) FROM amtui_schema")
     assert diffs == []
     assert version == LATEST
 
 
 def test_newer_schema_is_refused(pg: Database) -> None:
-    with pg.connect(write=True) as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO amtui_schema (version, name, applied_at) VALUES (999, 'future', now())"
-        )
-        conn.commit()
+    with pg.write() as tx:
+        tx.run("INSERT INTO amtui_schema (version, name, applied_at) VALUES (999, 'future', now())")
     with pytest.raises(NewerSchemaError):
         ensure_schema(pg)
 
@@ -100,7 +100,7 @@ def test_lead_ladder_and_once_only_notifications(pg, config, now) -> None:  # ty
     claimed: list[list[str]] = []
 
     def run() -> None:
-        database = Database(pg.url)
+        database = Database(pg.target)
         try:
             claimed.append([item.ref for item in collect_due(database, now=now, config=config)])
         finally:
@@ -120,7 +120,7 @@ def test_change_token_moves_when_another_connection_commits(pg, config, now) -> 
     import time
 
     before = pg.change_token()
-    other = Database(pg.url)
+    other = Database(pg.target)
     try:
         add_task(
             other, draft_from_text("From elsewhere", now=now, config=config), now=now, config=config
@@ -137,14 +137,15 @@ def test_change_token_moves_when_another_connection_commits(pg, config, now) -> 
 def test_naive_datetimes_are_refused(pg: Database) -> None:
     from datetime import datetime
 
-    from amtui.core.models import Client
+    from amtui.core.models import Client, insert
 
-    with pytest.raises(sa.exc.StatementError, match="naive datetime refused"), pg.write() as s:
-        s.add(
+    with pytest.raises(ValueError, match="naive datetime refused"), pg.write() as tx:
+        insert(
+            tx,
             Client(
                 name="x",
                 name_key="x",
                 created_at=datetime(2026, 1, 1),
                 updated_at=datetime(2026, 1, 1),
-            )
+            ),
         )

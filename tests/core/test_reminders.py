@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
 
 from amtui.core.clients import add_client
 from amtui.core.config import Config
@@ -23,6 +22,7 @@ from amtui.core.reminders import (
     snooze_reminder,
 )
 from tests.core.conftest import QuickAdd
+from tests.storage import rows
 
 
 def test_add_a_reminder_about_a_lead(db: Database, config: Config, now: datetime) -> None:
@@ -35,8 +35,7 @@ def test_add_a_reminder_about_a_lead(db: Database, config: Config, now: datetime
     assert row.reminder.lead_id == lead.id
     assert (row.subject_ref, row.subject_title) == (f"L{lead.id}", "Website redesign")
     assert reminder_line(View(config, now), row) == f"Call Anna (about L{lead.id} Website redesign)"
-    with db.read() as session:
-        notes = session.exec(select(Activity.text).where(Activity.kind == "note")).all()
+    notes = [a.text for a in rows(db, Activity, "kind = 'note'")]
     assert notes == [f"reminder R{row.reminder.id}: Call Anna"]
 
 

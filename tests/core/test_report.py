@@ -37,7 +37,7 @@ from amtui.core.db import Database
 from amtui.core.errors import InputError
 from amtui.core.followups import pending_step
 from amtui.core.leads import LeadDraft, add_lead
-from amtui.core.models import Lead
+from amtui.core.models import Lead, get
 from amtui.core.pipeline import (
     change_stage,
     log_lead,
@@ -103,8 +103,10 @@ class Desk:
     def go_cold(self, ref: str, at: datetime) -> None:
         """Do every ladder step at once, without a reply: the lead goes cold at `at`."""
         while True:
-            with self.db.read() as session:
-                step = pending_step(session, session.get(Lead, int(ref[1:])))
+            with self.db.read() as tx:
+                lead = get(tx, Lead, int(ref[1:]))
+                assert lead is not None
+                step = pending_step(tx, lead)
             if step is None:
                 return
             complete_reminder(self.db, f"R{step.id}", now=at, config=self.config)

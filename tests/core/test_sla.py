@@ -282,7 +282,13 @@ def test_when_both_are_met_nothing_is_next() -> None:
 
 def test_deadlines_of_a_stored_lead_and_none_once_closed() -> None:
     received = utc(2026, 11, 25, 9, 0)
-    lead = Lead(title="Site", received_at=received, answer_due_at=utc(2026, 11, 26, 9, 0))
+    lead = Lead(
+        title="Site",
+        received_at=received,
+        answer_due_at=utc(2026, 11, 26, 9, 0),
+        created_at=received,
+        updated_at=received,
+    )
     deadlines = deadlines_of(lead, ResponseRule(15))
     assert deadlines is not None
     assert deadlines.first_response.due == received + timedelta(minutes=15)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from amtui.core.errors import StorageError
-from amtui.core.sql import Database, Json, like_pattern
+from amtui.core.errors import InputError, StorageError
+from amtui.core.sql import Database, Json, contains_folded, like_pattern
 
 PG_URL = os.environ.get("AMTUI_TEST_POSTGRES")
 
@@ -126,6 +126,67 @@ def test_percent_and_casts_survive_the_parameter_style(store: Database) -> None:
 
 def test_like_pattern_escapes_wildcards() -> None:
     assert like_pattern("ГРАН_100%") == "%гран\\_100\\%%"
+
+
+def test_contains_folded_matches_any_script_and_no_wildcards(store: Database) -> None:
+    with store.write() as tx:
+        for text in ("Гранель Девелопмент", "ГРАН_1", "50% off", "Kettle"):
+            tx.insert("t", {"column": text})
+    where = contains_folded(('"column"',), "text", store.dialect)
+    with store.read() as tx:
+
+        def found(text: str) -> list[str]:
+            sql = f'SELECT "column" FROM t WHERE {where} ORDER BY id'
+            return tx.column(sql, {"text": like_pattern(text)})
+
+        assert found("гранель") == ["Гранель Девелопмент"]
+        assert found("ран_") == ["ГРАН_1"]  # "_" is the character, not any one character
+        assert found("%") == ["50% off"]
+        assert found("nothing") == []
+
+
+def test_a_savepoint_undoes_only_its_own_work(store: Database) -> None:
+    with store.write() as tx:
+        tx.insert("t", {"n": 1})
+        with pytest.raises(RuntimeError), tx.savepoint():
+            tx.insert("t", {"n": 2})
+            raise RuntimeError("this item fails")
+        with tx.savepoint():
+            tx.insert("t", {"n": 3})
+            with pytest.raises(RuntimeError), tx.savepoint():  # nested
+                tx.insert("t", {"n": 4})
+                raise RuntimeError("so does this one")
+    with store.read() as tx:
+        assert tx.column("SELECT n FROM t ORDER BY n") == [1, 3]
+
+
+def test_a_failed_statement_inside_a_savepoint_leaves_the_transaction_usable(
+    store: Database,
+) -> None:
+    """PostgreSQL aborts the whole transaction on an error unless it is rolled back to a
+    savepoint; intake relies on that to skip one bad mail and keep the others."""
+    with store.write() as tx:
+        first = tx.insert("t", {"n": 1})
+        with pytest.raises(Exception), tx.savepoint():  # noqa: B017 - either driver's error
+            tx.insert("t", {"id": first, "n": 2})  # a duplicate key
+        tx.insert("t", {"n": 3})
+    with store.read() as tx:
+        assert tx.column("SELECT n FROM t ORDER BY n") == [1, 3]
+
+
+def test_insert_many_and_pages(store: Database) -> None:
+    at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    rows = [{"n": n, "at": at, "data": Json({"n": n}), "flag": n % 2 == 0} for n in range(10)]
+    with store.write() as tx:
+        assert tx.insert_many("t", rows) == 10
+        assert tx.insert_many("t", []) == 0
+    with store.read() as tx:
+        got = tx.all("SELECT n, at, data, flag FROM t ORDER BY n" + tx.page(3, 4))
+        assert [r["n"] for r in got] == [4, 5, 6]
+        assert got[0] == {"n": 4, "at": at, "data": {"n": 4}, "flag": True}
+        rest = tx.column("SELECT n FROM t ORDER BY n" + tx.page(None, 8))  # an offset alone
+        assert rest == [8, 9]
+        assert tx.column("SELECT n FROM t ORDER BY n" + tx.page(2)) == [0, 1]
 
 
 # --- SQLite settings -------------------------------------------------------------------------
@@ -250,15 +311,18 @@ def test_not_a_database_is_one_line(tmp_path: Path) -> None:
     ("target", "message"),
     [
         ("", "empty"),
-        ("mysql://u:secret@h/db", "not a database amtui can use"),
+        ("  ", "empty"),
+        ("mysql://u:secret@h/db", "cannot keep data in a 'mysql' database"),
+        ("://u:secret@h/db", "not a database URL"),
         ("sqlite://", "in-memory"),
         ("sqlite:///:memory:", "in-memory"),
     ],
 )
-def test_targets_amtui_cannot_use_are_refused(target: str, message: str) -> None:
-    with pytest.raises(StorageError, match=message) as caught:
+def test_targets_amtui_cannot_use_are_bad_input(target: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
         Database(target)
     assert "secret" not in str(caught.value)
+    assert caught.value.exit_code == 2
 
 
 def test_urls_and_paths(tmp_path: Path) -> None:
@@ -266,7 +330,10 @@ def test_urls_and_paths(tmp_path: Path) -> None:
     assert Database(tmp_path / "sub" / ".." / "x.db").path == tmp_path / "x.db"
     pg = Database("postgresql+psycopg://amtui:s3cret@db.example/amtui")
     assert not pg.is_sqlite and pg.dialect == "postgresql"
-    assert pg.display == "postgresql://amtui:***@db.example/amtui"
+    assert pg.display == "postgresql+psycopg://amtui:***@db.example/amtui"  # as given
+    assert pg.url == "postgresql://amtui:s3cret@db.example/amtui"  # for psycopg
+    assert pg.sqlalchemy_url() == "postgresql+psycopg://amtui:s3cret@db.example/amtui"
+    assert Database(tmp_path / "x.db").sqlalchemy_url() == f"sqlite:///{tmp_path / 'x.db'}"
 
 
 def test_the_layer_imports_no_orm() -> None:
@@ -276,3 +343,85 @@ def test_the_layer_imports_no_orm() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- PostgreSQL writers ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg(monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    if not PG_URL:
+        pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+    import amtui.core.sql as sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 300)
+    database = Database(PG_URL)
+    yield database
+    database.dispose()
+
+
+def test_postgresql_writers_take_one_advisory_lock_and_readers_none(pg: Database) -> None:
+    from amtui.core.sql import WRITE_LOCK_KEY
+
+    other = pg.raw_connection()  # another program's amtui write transaction, still open
+    try:
+        other.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        with pg.read() as tx:
+            assert tx.scalar("SELECT 1") == 1  # reads never wait for a writer
+        locked = pytest.raises(StorageError, match="locked by another program")
+        with locked as caught, pg.write() as tx:
+            tx.scalar("SELECT 1")
+        assert "\n" not in str(caught.value) and caught.value.exit_code == 3
+        other.rollback()  # the other writer is done
+        with pg.write() as tx:
+            assert tx.scalar("SELECT 1") == 1
+    finally:
+        other.close()
+
+
+def test_postgresql_writers_run_one_after_another(pg: Database) -> None:
+    """Two threads each read a counter and write it back + 1, with no lock of their own: the
+    advisory lock makes them take turns, so no update is lost (as BEGIN IMMEDIATE does)."""
+    import amtui.core.sql as sql
+
+    sql.BUSY_TIMEOUT_MS = 10_000  # restored by the fixture's monkeypatch
+    with pg.write() as tx:
+        tx.run("DROP TABLE IF EXISTS c")
+        tx.run("CREATE TABLE c (n INTEGER)")
+        tx.run("INSERT INTO c VALUES (0)")
+
+    def bump() -> None:
+        database = Database(PG_URL or "")
+        try:
+            for _ in range(20):
+                with database.write() as tx:
+                    value = tx.scalar("SELECT n FROM c")
+                    tx.run("UPDATE c SET n = :n", {"n": value + 1})
+        finally:
+            database.dispose()
+
+    threads = [threading.Thread(target=bump) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with pg.write() as tx:
+        assert tx.scalar("SELECT n FROM c") == 60
+        tx.run("DROP TABLE c")
+
+
+def test_a_read_sees_one_snapshot_throughout(store: Database) -> None:
+    """What another connection commits meanwhile is not seen until the next read."""
+    with store.write() as tx:
+        tx.insert("t", {"n": 1})
+    with store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM t") == 1
+        other = Database(store.target)
+        try:
+            with other.write() as writer:
+                writer.insert("t", {"n": 2})
+        finally:
+            other.dispose()
+        assert tx.scalar("SELECT count(*) FROM t") == 1
+    with store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM t") == 2

@@ -12,38 +12,38 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlmodel import select
 
-import amtui.core.db as db_module
+import amtui.core.sql as sql_module
 from amtui.core.config import Config
-from amtui.core.db import Database, database_url
+from amtui.core.db import Database
 from amtui.core.drafts import TaskDraft
 from amtui.core.errors import InputError, StorageError
 from amtui.core.migrations import ensure_schema
-from amtui.core.models import Reminder, Task, UTCDateTime
+from amtui.core.models import Reminder, Task, get, insert, records
+from amtui.core.sql import Tx
 from amtui.core.task_queries import list_tasks
 from amtui.core.tasks import add_task
+from tests.conftest import sqlite_only
 
 
-def pragmas(conn: sa.Connection) -> dict[str, object]:
+def pragmas(tx: Tx) -> dict[str, object]:
     return {
-        name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+        name: tx.scalar(f"PRAGMA {name}")
         for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
     }
 
 
+@sqlite_only
 def test_every_connection_gets_the_pragmas(db: Database) -> None:
     expected = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
-    with db.connect() as conn:
-        got = pragmas(conn)
+    with db.read() as tx:
+        got = pragmas(tx)
     assert {k: got[k] for k in expected} == expected  # synchronous 2 is FULL
     assert int(got["busy_timeout"]) >= 5000  # type: ignore[call-overload]
-    with db.write() as session:
-        got = pragmas(session.connection())
+    with db.write() as tx:
+        got = pragmas(tx)
     assert got["foreign_keys"] == 1 and got["synchronous"] == 2
 
 
@@ -59,17 +59,18 @@ def test_a_new_file_is_created_in_wal_mode(tmp_path: Path) -> None:
         raw.close()
 
 
+@sqlite_only
 def test_write_transactions_take_the_lock_up_front(db: Database) -> None:
     """BEGIN IMMEDIATE: a transaction that reads and then writes can't lose the race half-way."""
     assert db.path is not None
     other = sqlite3.connect(db.path, timeout=0, isolation_level=None)
     try:
-        with db.read() as session:
-            session.exec(select(Task)).all()
+        with db.read() as tx:
+            records(tx, Task, "SELECT * FROM task")
             other.execute("BEGIN IMMEDIATE")  # readers never block a writer
             other.execute("ROLLBACK")
-        with db.write() as session:
-            session.exec(select(Task)).all()  # only a read so far, yet the lock is held
+        with db.write() as tx:
+            records(tx, Task, "SELECT * FROM task")  # only a read so far, yet the lock is held
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
     finally:
@@ -81,14 +82,14 @@ def test_write_transactions_take_the_lock_up_front(db: Database) -> None:
 
 def test_naive_datetimes_are_refused_at_the_boundary(db: Database, now: datetime) -> None:
     naive = datetime(2026, 11, 25, 10, 0)
-    refused = pytest.raises(sa.exc.StatementError, match="naive datetime refused")
-    with refused, db.write() as session:
-        session.add(Task(title="t", column="To do", created_at=naive, updated_at=now))
-    refused = pytest.raises(sa.exc.StatementError, match="naive datetime refused")
-    with refused, db.read() as session:
-        session.exec(select(Task).where(Task.due_at < naive)).all()  # type: ignore[operator]
-    with db.read() as session:
-        assert session.exec(select(Task)).all() == []
+    refused = pytest.raises(ValueError, match="naive datetime refused")
+    with refused, db.write() as tx:
+        insert(tx, Task(title="t", column="To do", created_at=naive, updated_at=now))
+    refused = pytest.raises(ValueError, match="naive datetime refused")
+    with refused, db.read() as tx:
+        records(tx, Task, "SELECT * FROM task WHERE due_at < :t", {"t": naive})
+    with db.read() as tx:
+        assert records(tx, Task, "SELECT * FROM task") == []
 
 
 @pytest.mark.parametrize(
@@ -101,41 +102,58 @@ def test_naive_datetimes_are_refused_at_the_boundary(db: Database, now: datetime
     ],
 )
 def test_instants_round_trip_as_aware_utc(db: Database, now: datetime, moment: datetime) -> None:
-    with db.write() as session:
-        reminder = Reminder(text="r", due_at=moment, created_at=now)
-        session.add(reminder)
-        session.flush()
+    with db.write() as tx:
+        reminder = insert(tx, Reminder(text="r", due_at=moment, created_at=now))
         reminder_id = reminder.id
-    with db.read() as session:
-        stored = session.get(Reminder, reminder_id)
+    with db.read() as tx:
+        stored = get(tx, Reminder, reminder_id)
         assert stored is not None
-        raw = session.execute(
-            sa.text("SELECT due_at FROM reminder WHERE id = :id"), {"id": reminder_id}
-        ).scalar()
     assert stored.due_at == moment
     assert stored.due_at.tzinfo is UTC
-    assert str(raw).startswith(moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"))
+    if db.path is not None:  # SQLite keeps UTC text, as SQLAlchemy wrote it
+        raw_db = sqlite3.connect(db.path)
+        try:
+            (raw,) = raw_db.execute(
+                "SELECT due_at FROM reminder WHERE id = ?", (reminder_id,)
+            ).fetchone()
+        finally:
+            raw_db.close()
+        assert str(raw).startswith(moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 @given(st.datetimes(timezones=st.timezones()))
-def test_utc_datetime_type_round_trips_any_aware_instant(moment: datetime) -> None:
-    column_type, dialect = UTCDateTime(), sqlite_dialect.dialect()
-    stored = column_type.process_bind_param(moment, dialect)
-    assert stored is not None and stored.tzinfo is None  # SQLite keeps naive UTC text
-    back = column_type.process_result_value(stored, dialect)
+def test_any_aware_instant_round_trips_through_sqlite_text(moment: datetime) -> None:
+    stored = sql_module._to_sqlite(moment)
+    assert isinstance(stored, str)  # naive UTC text, as SQLAlchemy wrote it
+    back = sql_module._read_datetime(stored.encode())
     # Compared in UTC: Python never calls a repeated (DST fold) wall time equal across zones.
     assert back == moment.astimezone(UTC)
-    assert back is not None and back.tzinfo is UTC
+    assert back.tzinfo is UTC
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_the_schema_type_stores_instants_as_the_storage_layer_does(moment: datetime) -> None:
+    """Files written through SQLAlchemy (`schema.UTCDateTime`, older amtui versions, the
+    migrations' backfill) and through `amtui.core.sql` hold the same text."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from amtui.core.schema import UTCDateTime
+
+    dialect = sqlite_dialect.dialect()
+    bound = UTCDateTime().process_bind_param(moment, dialect)
+    text = sqlite_dialect.DATETIME().bind_processor(dialect)(bound)  # type: ignore[misc]
+    assert text == sql_module._to_sqlite(moment)
 
 
 # --- errors the user sees --------------------------------------------------------------------
 
 
+@sqlite_only
 def test_a_locked_database_is_a_one_line_storage_error(
     db: Database, config: Config, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert db.path is not None
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(sql_module, "BUSY_TIMEOUT_MS", 200)
     waiting = Database(db.path)  # new connections pick up the short timeout
     holder = sqlite3.connect(db.path, isolation_level=None)
     try:
@@ -188,22 +206,45 @@ def test_an_unusable_url_is_bad_input(url: str) -> None:
 
 
 def test_paths_and_urls(tmp_path: Path) -> None:
-    assert database_url(tmp_path / "a.db").database == str(tmp_path / "a.db")
-    assert database_url("~/x.db").database == str(Path("~/x.db").expanduser())
-    url = database_url("postgresql+psycopg://me:secret@db.example/amtui")
-    assert url.get_backend_name() == "postgresql"
-    assert "secret" not in url.render_as_string(hide_password=True)
+    assert Database(tmp_path / "a.db").path == tmp_path / "a.db"
+    assert Database("~/x.db").path == Path("~/x.db").expanduser().resolve()
+    assert Database(f"sqlite:///{tmp_path}/b.db").path == tmp_path / "b.db"
+    url = Database("postgresql+psycopg://me:secret@db.example/amtui")
+    assert not url.is_sqlite and url.path is None
+    assert "secret" not in url.display
+    assert url.target == "postgresql+psycopg://me:secret@db.example/amtui"  # to open it again
+
+
+def _settled_token(db: Database) -> int:
+    """The token once the fixture's own writes have reached it.
+
+    PostgreSQL's backends report their row counts up to about a second after their
+    transactions end, so the setup's writes can arrive after the first reading.
+    """
+    token = db.change_token()
+    if db.is_sqlite:
+        return token
+    for _ in range(40):
+        time.sleep(0.5)
+        again = db.change_token()
+        if again == token:
+            return token
+        token = again
+    raise AssertionError("PostgreSQL's change counters never settled")
 
 
 def test_change_token_moves_when_another_connection_commits(
     db: Database, config: Config, now: datetime
 ) -> None:
-    assert db.path is not None
-    before = db.change_token()
+    before = _settled_token(db)
     assert db.change_token() == before  # polling itself changes nothing
-    other = Database(db.path)
+    other = Database(db.target)
     add_task(other, TaskDraft("From the CLI"), now=now, config=config)
     other.dispose()
+    for _ in range(50):  # PostgreSQL's counters arrive within about a second
+        if db.change_token() != before:
+            break
+        time.sleep(0.05)
     assert db.change_token() != before
 
 
@@ -236,6 +277,7 @@ WORKER = textwrap.dedent(
 )
 
 
+@sqlite_only
 def test_two_processes_writing_at_once_both_succeed(db: Database, tmp_path: Path) -> None:
     assert db.path is not None
     go = tmp_path / "go"
@@ -266,9 +308,9 @@ def test_two_processes_writing_at_once_both_succeed(db: Database, tmp_path: Path
         spans.append((float(started), float(ended)))
     (a_start, a_end), (b_start, b_end) = spans
     assert a_start < b_end and b_start < a_end, "the writers did not overlap"
-    with db.read() as session:
-        tasks = session.exec(select(Task)).all()
-        clients = session.execute(sa.text("SELECT count(*) FROM client")).scalar()
+    with db.read() as tx:
+        tasks = records(tx, Task, "SELECT * FROM task")
+        clients = tx.scalar("SELECT count(*) FROM client")
     assert len(tasks) == 100
     assert {t.title for t in tasks} == {f"{n} {i}" for n in ("cli", "tui") for i in range(50)}
     assert clients == 1  # "Shared" was created once, not once per process

@@ -9,8 +9,6 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import select
 
 from amtui.core.config import Config
 from amtui.core.dates import DateParseError
@@ -33,13 +31,9 @@ from amtui.core.tasks import (
 )
 from amtui.core.validate import UNSET
 from tests.core.conftest import QuickAdd
+from tests.storage import count, rows
 
 LATER = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-def count(db: Database, model: type) -> int:
-    with db.read() as session:
-        return session.exec(select(sa.func.count()).select_from(model)).one()
 
 
 def board(db: Database, config: Config, column: str) -> list[str]:
@@ -381,8 +375,8 @@ def test_reorder_breaks_ties_of_equal_positions(
     quick: QuickAdd, db: Database, config: Config
 ) -> None:
     first, second = quick("First").task, quick("Second").task
-    with db.write() as session:  # e.g. cards written by an older version or an import
-        session.execute(sa.update(Task).values(position=0))
+    with db.write() as tx:  # e.g. cards written by an older version or an import
+        tx.run("UPDATE task SET position = 0")
     assert board(db, config, "to do") == ["First", "Second"]  # ties by id
     reorder_task(db, f"T{second.id}", -1, now=LATER)
     assert board(db, config, "to do") == ["Second", "First"]
@@ -456,11 +450,10 @@ def test_delete_takes_subtasks_tags_reminders_and_timeline_along(
     assert count_subtasks(db, f"T{card.id}") == 2
     deleted = delete_task(db, f"T{card.id}")
     assert (deleted.title, deleted.subtasks) == ("Card", 2)
-    with db.read() as session:
-        assert [t.id for t in session.exec(select(Task))] == [keep.id]
-        assert session.exec(select(TaskTag.task_id)).all() == [keep.id]
-        assert session.exec(select(Reminder)).all() == []
-        assert {a.task_id for a in session.exec(select(Activity))} == {keep.id}
+    assert [t.id for t in rows(db, Task)] == [keep.id]
+    assert [t.task_id for t in rows(db, TaskTag)] == [keep.id]
+    assert rows(db, Reminder) == []
+    assert {a.task_id for a in rows(db, Activity)} == {keep.id}
     with pytest.raises(NotFoundError):
         delete_task(db, f"T{card.id}")
 

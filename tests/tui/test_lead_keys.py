@@ -219,7 +219,8 @@ def test_detail_view_keys_and_o_reopens_a_closed_lead(make_app, seeded, config) 
     assert "o" not in open_keys and "z" not in open_keys
     assert closed["stage"] == "lost (budget cut)"
     assert "o" in closed_keys and not {"r", "l", "s", "w", "W"} & set(closed_keys)
-    assert "L1 reopened: stage lost → proposal-sent, ladder started: R2 step 1 of 6" in text
+    # R2 was the step the loss removed: its number is never given to another reminder.
+    assert "L1 reopened: stage lost → proposal-sent, ladder started: R3 step 1 of 6" in text
     assert lead(seeded, "L1").row.lead.stage == "proposal-sent"
     assert reopened_keys["z"] == "Snooze" and reopened_keys["x"] == "Step done"
 

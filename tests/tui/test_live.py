@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from amtui.core import drafts, leads, tasks
 from amtui.core.db import Database
-from tests.conftest import NOW
+from tests.conftest import NOW, sqlite_only
 from tests.tui.conftest import drive, screen_text, settle
 
 
@@ -36,6 +36,7 @@ def test_the_main_screen_polls_and_ticks_on_its_own_timers(make_app) -> None:
     assert {name: timers[name] for name in ("poll", "tick")} == {"poll": POLL_SECONDS, "tick": 1}
 
 
+@sqlite_only  # PostgreSQL's change token: tests/core/test_postgres.py
 def test_a_row_written_by_another_connection_appears(make_app, seeded, config, now) -> None:
     other = Database(seeded.path)
 
@@ -58,6 +59,7 @@ def test_a_row_written_by_another_connection_appears(make_app, seeded, config, n
     assert "Written elsewhere" in after and "T10 Card from the" in after
 
 
+@sqlite_only  # PostgreSQL's change token: tests/core/test_postgres.py
 def test_amtui_add_in_another_process_appears(make_app, seeded) -> None:
     env = {**os.environ, "AMTUI_DB": str(seeded.path)}
 

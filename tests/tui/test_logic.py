@@ -317,14 +317,14 @@ def test_the_timeline_shows_every_time_in_the_users_zone(seeded, config) -> None
     from datetime import UTC, datetime
 
     from amtui.core.activities import describe_activity, record_activity
-    from amtui.core.models import Lead
+    from amtui.core.models import Lead, get
     from amtui.core.reminders import snooze_reminder
 
     snooze_reminder(seeded, "R1", "+2h", now=NOW, config=config)
-    with seeded.write() as session:
-        lead = session.get(Lead, 2)
+    with seeded.write() as tx:
+        lead = get(tx, Lead, 2)
         assert lead is not None
-        record_activity(session, lead, "note", "R9 snoozed until 2026-11-25 17:00 UTC", now=NOW)
+        record_activity(tx, lead, "note", "R9 snoozed until 2026-11-25 17:00 UTC", now=NOW)
     texts = [
         describe_activity(a, config.timezone)
         for a in lead_queries.get_lead_details(seeded, "L2").activities

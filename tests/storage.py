@@ -1,0 +1,42 @@
+"""Reading the database in tests, through the same storage layer the commands use.
+
+`count(db, Task)`, `count(db, Activity, "lead_id = :id", {"id": 7})`, `rows(db, Reminder,
+"done_at IS NULL")`: records of a table, in id order (or `order`), with an optional condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from amtui.core.models import Record, records
+from amtui.core.sql import Database
+
+R = TypeVar("R", bound=Record)
+
+
+def count(
+    db: Database, model: type[Record], where: str = "", params: Mapping[str, Any] | None = None
+) -> int:
+    with db.read() as tx:
+        sql = f"SELECT count(*) FROM {model.TABLE}" + (f" WHERE {where}" if where else "")
+        return int(tx.scalar(sql, params))
+
+
+def rows(
+    db: Database,
+    model: type[R],
+    where: str = "",
+    params: Mapping[str, Any] | None = None,
+    *,
+    order: str | None = None,
+) -> list[R]:
+    order = order or ", ".join(model.KEY)
+    with db.read() as tx:
+        sql = f"SELECT * FROM {model.TABLE}" + (f" WHERE {where}" if where else "")
+        return records(tx, model, f"{sql} ORDER BY {order}", params)
+
+
+def one(db: Database, model: type[R], where: str, params: Mapping[str, Any] | None = None) -> R:
+    (found,) = rows(db, model, where, params)
+    return found
