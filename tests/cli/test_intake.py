@@ -346,3 +346,43 @@ def test_intake_run_goes_on_past_a_failing_source(
     again = cli("intake", "run")
     assert again.exit_code == 2  # nothing new, and a source failed
     assert count(db_path, "lead") == 1
+
+
+def test_real_address_books_import_once_and_skip_what_is_not_a_person(
+    cli: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """Address books nobody on the project wrote (Evolution and Gmail exports, vobject's 2.1
+    and 4.0 samples): people become contacts, group and location cards are skipped saying
+    why, a card with only a name is recognised by it on the next import."""
+    files = [
+        DATA / "ez-vcard" / "John_Doe_EVOLUTION.vcf",
+        DATA / "ez-vcard" / "gmail-list.vcf",
+        DATA / "vobject" / "photo-test.vcf",
+        DATA / "vobject" / "vcard40_group.vcf",
+        DATA / "vobject" / "vcard40_location.vcf",
+        DATA / "vobject" / "vcard40_org.vcf",
+        DATA / "vobject" / "vcard40_simple.vcf",
+    ]
+    results = [cli("contact", "import", str(f), "--client", "Granel") for f in files]
+    assert [r.exit_code for r in results] == [0, 0, 0, 1, 1, 0, 0]  # 1: nothing new came
+    out = "".join(r.stdout for r in results)
+    assert "skipped: The Doe Family (a group card, not a person)" in out
+    assert "skipped: Empire State Building (a location card, not a person)" in out
+    # --client wins over the card's ORG, so everyone lands at Granel.
+    assert query(db_path, "SELECT c.name, c.email, c.phone FROM contact c ORDER BY c.id") == [
+        ("Mr. John Richter, James Doe Sr.", "john.doe@ibm.com", "905-666-1234"),
+        ("Arnold Smith", "asmithk@gmail.com", None),
+        ("Chris Beatle", "chrisy55d@yahoo.com", None),
+        ("Doug White", "dwhite@gmail.com", None),
+        ("should be ok to share", None, "+49123456789"),
+        ("ABC Marketing", "marketing@abc.example.com", "+1-555-000-0000"),
+        ("John Doe", None, None),
+    ]
+    for path in files:
+        again = cli("contact", "import", str(path), "--client", "Granel")
+        assert again.exit_code == 1, (path.name, again.stdout)
+    assert count(db_path, "contact") == 7
+    # Without --client, the ORG names the client (its name alone, not its units).
+    second = tmp_path / "second.db"
+    cli.ok("--db", str(second), "contact", "import", str(files[0]))
+    assert query(second, "SELECT name FROM client") == [("IBM",)]
