@@ -285,6 +285,10 @@ class Intake:
                     direction="out",
                 )
                 return Outcome("skipped", title, note="sent by you, not in a known thread")
+            if not mail.sender_email and not mail.sender_name:
+                # A MIME part or a draft saved as a file: nobody sent it, nobody to answer.
+                self._record(tx, key, "mail", "skipped", occurred=when, origin=mail.origin)
+                return Outcome("skipped", title, note="no sender (From header): not a lead")
             return self._new_lead(tx, mail, key, title, when, notes)
 
     def _taken(self, tx: Tx, key: str) -> bool:
