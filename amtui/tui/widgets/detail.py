@@ -83,6 +83,17 @@ def section(title: str, lines: Sequence[Content]) -> Content:
     return Content("\n").join([Content.styled(title, "bold underline"), *lines, Content("")])
 
 
+def brief(pairs: Sequence[dict[str, str]]) -> Content:
+    """A web brief's questions and answers, in the form's order (untrusted text, as data)."""
+    lines = [
+        Content.assemble(
+            (safe(pair.get("q", ""), 200), MUTED), "\n  ", safe(pair.get("a", ""), 2000)
+        )
+        for pair in pairs
+    ]
+    return section("Brief", lines)
+
+
 def timeline(activities: list[Activity], config: Config) -> list[tuple[str, Content]]:
     """`2026-11-25 09:00` | `proposal-sent  contacted → proposal-sent · …`, every time in the
     user's zone (core's words for what each entry did)."""
