@@ -138,6 +138,7 @@ class DetailScreen(ModalScreen[None]):
         elif self.kind == Kind.LEAD.value:
             assert isinstance(record, LeadDetails)
             title, body = record.row.lead.title, lead_fields(view, record)
+            related.append(parts.brief(record.row.lead.brief or []))
             related.append(parts.section("Tasks", parts.task_lines(record.tasks, view)))
             related.append(parts.reminders(record.reminders, view))
         elif self.kind == Kind.CLIENT.value:

@@ -28,7 +28,7 @@ from amtui.core.models import Activity, Lead, Reminder, Task
 from amtui.core.task_queries import TaskRow
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
-from amtui.tui.render import REF, RowData, phrase, safe
+from amtui.tui.render import MUTED, REF, RowData, phrase, safe
 from amtui.tui.widgets.rows import Region, RowList
 
 MIN_LABEL_WIDTH = 15
@@ -87,6 +87,17 @@ def section(title: str, lines: Sequence[Content]) -> Content:
     if not lines:
         return Content("")
     return Content("\n").join([Content.styled(title, "bold underline"), *lines, Content("")])
+
+
+def brief(pairs: Sequence[dict[str, str]]) -> Content:
+    """A web brief's questions and answers, in the form's order (untrusted text, as data)."""
+    lines = [
+        Content.assemble(
+            (safe(pair.get("q", ""), 200), MUTED), "\n  ", safe(pair.get("a", ""), 2000)
+        )
+        for pair in pairs
+    ]
+    return section("Brief", lines)
 
 
 def timeline(activities: list[Activity], config: Config) -> list[tuple[str, Content]]:
