@@ -30,6 +30,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import HelpPanel
+from textual.widgets._toast import Toast
 
 from amtui.core.config import Config
 from amtui.core.db import Database
@@ -58,6 +59,25 @@ HOLD_KEYS_SECONDS = 30
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def _expire_late_toasts() -> None:
+    """Textual 8.2 hangs the whole app (a busy loop in `Timer._run`) when a toast is mounted
+    after its notification's timeout has passed: the toast sets a timer with a negative delay.
+    On a busy machine a 3-second toast can be mounted that late. A late toast now expires at
+    once instead; one on time keeps the time it has left."""
+
+    def _on_mount(self: Toast, _: events.Mount) -> None:
+        left = self._notification.time_left
+        if left > 0:
+            self.set_timer(left, self._expire)
+        else:
+            self.call_later(self._expire)
+
+    Toast._on_mount = _on_mount  # type: ignore[method-assign]
+
+
+_expire_late_toasts()
 
 
 class AmtuiApp(App[None]):

@@ -35,3 +35,37 @@ def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkey
 
     assert drive(make_app(due=15, live=True), scenario)  # run_test re-raises what the app raised
     assert {"tick", "poll", "due"} <= set(fired)
+
+
+def test_a_toast_mounted_after_its_timeout_expires_instead_of_hanging_the_app(
+    make_app, monkeypatch
+) -> None:
+    """On a busy machine a 3-second toast can be mounted after its 3 seconds: Textual then set a
+    timer with a negative delay, which spins forever and freezes the app. It goes at once."""
+    from time import time
+
+    from textual.notifications import Notification
+    from textual.widgets._toast import Toast
+
+    from tests.tui.conftest import settle
+
+    delays: list[float] = []
+    original = Toast.set_timer
+
+    def recorded(self, delay, *args, **kwargs):  # type: ignore[no-untyped-def]
+        delays.append(delay)
+        if delay > 0:  # a non-positive one would hang this very test
+            return original(self, delay, *args, **kwargs)
+        return None
+
+    monkeypatch.setattr(Toast, "set_timer", recorded)
+
+    async def scenario(pilot):
+        late = Toast(Notification("written", timeout=3, raised_at=time() - 45))
+        on_time = Toast(Notification("still showing", timeout=30))
+        await pilot.app.screen.mount(late, on_time)
+        await settle(pilot)
+        return [toast._notification.message for toast in pilot.app.screen.query(Toast)]
+
+    assert drive(make_app(), scenario) == ["still showing"]
+    assert len(delays) == 1 and 25 < delays[0] <= 30  # the one on time keeps its time left
