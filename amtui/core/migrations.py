@@ -334,6 +334,25 @@ def _v6_ids_never_reused(op: Operations) -> None:
     )
 
 
+def _v7_journal(op: Operations) -> None:
+    """The undo journal: one row per change made through amtui, with the row images it
+    needs to take the change back (`amtui undo`)."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "journal",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("summary", sa.String(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        _instant("created_at", False),
+        _instant("undone_at"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_journal_run_id", "journal", ["run_id"])
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -344,6 +363,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
+    ("undo journal", _v7_journal),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from amtui.tui.logic.fields import Saved
 from tests.tui.conftest import drive
 
@@ -69,3 +71,39 @@ def test_a_toast_mounted_after_its_timeout_expires_instead_of_hanging_the_app(
 
     assert drive(make_app(), scenario) == ["still showing"]
     assert len(delays) == 1 and 25 < delays[0] <= 30  # the one on time keeps its time left
+
+
+def test_a_finished_app_is_freed_with_its_screens_and_widgets(make_app) -> None:
+    """Nothing keeps an app, or a screen or widget it opened, once it has finished: each one
+    (with its database handle and rendered frames) would otherwise stay in memory for as long
+    as the process lives (10 MB an app)."""
+    import asyncio
+    import gc
+    import weakref
+
+    from tests.tui.conftest import SIZE, press, settle
+
+    app = make_app(due=15)
+    seen: list[weakref.ref[Any]] = []
+
+    def keep(pilot: Any) -> None:
+        for screen in pilot.app.screen_stack:
+            seen.extend(weakref.ref(node) for node in screen.walk_children(with_self=True))
+
+    async def run(app: Any) -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            await press(pilot, "2", "l", "l", "enter")  # a task's detail view
+            keep(pilot)
+            await press(pilot, "escape", "ctrl+p")  # the command palette
+            keep(pilot)
+            await press(pilot, "escape", "1", "n")  # the new-task form
+            keep(pilot)
+            await press(pilot, "escape")
+
+    asyncio.run(run(app))
+    finished = weakref.ref(app)
+    del app
+    gc.collect()
+    assert finished() is None
+    assert {type(node).__name__ for ref in seen if (node := ref()) is not None} == set()
