@@ -201,28 +201,14 @@ def _client_money_json(rt: Runtime, client_id: int) -> dict[str, object]:
 def _client_money(rt: Runtime, client_id: int, fmt: Format) -> None:
     """A client's money (won, invoiced, paid, outstanding per currency) and its invoices."""
     from amtui.core.dates import local_today
-    from amtui.core.describe_money import amount_text, invoice_state_part, sums_text
+    from amtui.core.describe_money import amount_text, invoice_state_part, money_figures
     from amtui.core.invoices import list_invoices
     from amtui.core.money_views import client_money
 
     money = client_money(rt.db, client_id, now=rt.now, config=rt.config)
     if not money.empty:
         heading("Money", fmt)
-        print_table(
-            ["", "AMOUNT"],
-            [
-                [label, sums_text(getattr(money, kind))]
-                for kind, label in (
-                    ("won", "won"),
-                    ("invoiced", "invoiced"),
-                    ("paid", "paid"),
-                    ("outstanding", "outstanding"),
-                    ("overdue", "overdue"),
-                )
-                if getattr(money, kind)
-            ],
-            fmt,
-        )
+        print_table(["", "AMOUNT"], [list(line) for line in money_figures(money)], fmt)
     today = local_today(rt.now, rt.config.timezone)
     rows = list_invoices(rt.db, today=today, config=rt.config, client=f"C{client_id}")
     if rows:

@@ -21,6 +21,7 @@ from amtui.core.text import clean, one_line
 
 if TYPE_CHECKING:
     from amtui.core.invoice_queries import InvoiceRow
+    from amtui.core.money_views import ClientMoney
     from amtui.core.proposals import ProposalDetails
 
 
@@ -32,6 +33,13 @@ def amount_text(minor: int, currency: str) -> str:
 def sums_text(sums: Mapping[str, int], empty: str = "") -> str:
     """Amounts in several currencies side by side, never added: `1 200.00 EUR + 300.00 USD`."""
     return " + ".join(amount_text(amount, cur) for cur, amount in sums.items()) or empty
+
+
+def money_figures(money: ClientMoney) -> list[tuple[str, str]]:
+    """A client's money as (label, amounts) lines, in the order a manager reads them; figures
+    with nothing in them are left out."""
+    kinds = ("won", "invoiced", "paid", "outstanding", "overdue")
+    return [(kind, sums_text(getattr(money, kind))) for kind in kinds if getattr(money, kind)]
 
 
 def hours_text(centihours: int) -> str:

@@ -123,6 +123,19 @@ def list_proposals(db: Database, *, lead: str | None = None) -> list[ProposalDet
         return [_details(tx, proposal) for proposal in found]
 
 
+def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]:
+    """The proposals of a client's leads, newest first (the client's detail view)."""
+    with db.read() as tx:
+        found = records(
+            tx,
+            Proposal,
+            "SELECT proposal.* FROM proposal JOIN lead ON lead.id = proposal.lead_id "
+            "WHERE lead.client_id = :client ORDER BY proposal.id DESC",
+            {"client": client_id},
+        )
+        return [_details(tx, proposal) for proposal in found]
+
+
 def _check_valid_until(valid_until: date | None, today: date) -> date | None:
     if valid_until is not None and valid_until < today:
         raise InputError(
