@@ -218,7 +218,7 @@ def test_payments_derive_partly_paid_paid_and_overdue(
     partly = record_payment(db, row.ref, "400", now=now, config=config, paid_on=TODAY)
     assert partly.state.partly_paid and partly.state.outstanding_minor == 60000
     before = counts(db)
-    with pytest.raises(InputError, match="more than the 600.00 EUR still owed"):
+    with pytest.raises(InputError, match=r"more than the 600\.00 EUR still owed"):
         record_payment(db, row.ref, "600.01", now=now, config=config)
     with pytest.raises(InputError, match="future"):
         record_payment(db, row.ref, "10", now=now, config=config, paid_on=TODAY + timedelta(days=1))
