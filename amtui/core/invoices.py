@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from amtui.core import journal
 from amtui.core.activities import record_activity
 from amtui.core.config import Config
 from amtui.core.currencies import check_currency
@@ -159,6 +160,7 @@ def new_invoice(
         parsed = [(text, _line_amount(amount, code)) for text, amount in lines]
         invoice = _insert_draft(tx, owner, code, now, lead_id=lead_id, due_on=due_on, notes=notes)
         _add_lines(tx, invoice, parsed)
+        journal.note(tx, "invoice new", f"{invoice.ref} {owner.name}", now=now)
         return _row(tx, invoice, local_today(now, config.timezone), config)
 
 
@@ -254,6 +256,7 @@ def invoice_from_proposal(
             tx, owner, code, now, lead_id=lead.id, proposal_id=found.id, due_on=due_on, notes=note
         )
         _add_lines(tx, invoice, lines)
+        journal.note(tx, "invoice new", f"{invoice.ref} of {found.ref}", now=now)
         return _row(tx, invoice, local_today(now, config.timezone), config)
 
 
@@ -281,6 +284,7 @@ def add_invoice_line(
     with db.write() as tx:
         invoice = _draft(tx, reference)
         _add_lines(tx, invoice, [(description, _line_amount(amount, invoice.currency))])
+        journal.note(tx, "invoice add line", invoice.ref, now=now)
         return _saved(tx, invoice, now, config)
 
 
@@ -297,6 +301,7 @@ def remove_invoice_line(
         check_line(invoice.ref, line, len(ids))
         tx.run("DELETE FROM invoice_line WHERE id = :id", {"id": ids[line - 1]})
         _retotal(tx, invoice)
+        journal.note(tx, "invoice remove line", f"{invoice.ref} line {line}", now=now)
         return _saved(tx, invoice, now, config)
 
 
@@ -330,6 +335,7 @@ def edit_invoice(
                     f"{invoice.ref} was issued; its notes stay as the client read them"
                 )
             invoice.notes = notes.strip()
+        journal.note(tx, "invoice edit", invoice.ref, now=now)
         return _saved(tx, invoice, now, config)
 
 
@@ -358,6 +364,7 @@ def issue_invoice(
             raise InputError(f"the due date {due} is before the issue date {issued}")
         taken = tx.column("SELECT number FROM invoice WHERE number IS NOT NULL")
         invoice.number = next_invoice_number(config.money.invoice_number, issued, taken)
+        journal.note(tx, "invoice issue", f"{invoice.ref} {invoice.number}", now=now)
         invoice.status = InvoiceStatus.ISSUED.value
         invoice.issued_on = issued
         invoice.due_on = due
@@ -394,6 +401,7 @@ def void_invoice(
                 f"{invoice.ref} has payments against it; it cannot be voided (issue a credit note)"
             )
         invoice.status = InvoiceStatus.VOID.value
+        journal.note(tx, "invoice void", f"{invoice.ref} {invoice.number}", now=now)
         invoice.updated_at = now
         save(tx, invoice)
         owner = get(tx, Client, invoice.client_id)
@@ -414,6 +422,7 @@ def delete_invoice(db: Database, reference: str) -> str:
     with db.write() as tx:
         invoice = _draft(tx, reference)
         tx.run("DELETE FROM invoice WHERE id = :id", {"id": invoice.id})
+        journal.note(tx, "invoice rm", invoice.ref)
         return invoice.ref
 
 
@@ -439,6 +448,7 @@ def record_payment(
         existing = records(
             tx, Payment, "SELECT * FROM payment WHERE invoice_id = :id", {"id": invoice.id}
         )
+        journal.note(tx, "invoice pay", f"{invoice.ref} {invoice.number}", now=now)
         check_payment(
             minor,
             invoice_amount_minor=invoice.amount_minor,

@@ -408,6 +408,23 @@ class ImapState(Record):
 
 
 @dataclass(kw_only=True, eq=True)
+class JournalEntry(Record):
+    """One change made through amtui, with the row images that undo it; see
+    `amtui.core.schema.Journal` and `amtui.core.journal`."""
+
+    TABLE: ClassVar[str] = "journal"
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("changes",)
+
+    id: int | None = None
+    action: str
+    summary: str = ""
+    run_id: int | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    created_at: datetime
+    undone_at: datetime | None = None
+
+
+@dataclass(kw_only=True, eq=True)
 class Proposal(Record):
     """One version of a costed proposal of a lead; see `amtui.core.schema.Proposal`."""
 
@@ -513,6 +530,7 @@ RECORDS: tuple[type[Record], ...] = (
     Activity,
     IntakeItem,
     ImapState,
+    JournalEntry,
     Proposal,
     ProposalItem,
     Invoice,

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from amtui.core import journal
 from amtui.core.config import Config
 from amtui.core.currencies import check_currency
 from amtui.core.documents import ProposalDoc, agency_party
@@ -184,13 +185,13 @@ def new_proposal(
             ),
         )
         if base is not None:
-            tx.run(
-                "INSERT INTO proposal_item (proposal_id, position, stage, who, description, "
-                "centihours, rate_minor, currency) SELECT :new, position, stage, who, "
-                "description, centihours, rate_minor, currency FROM proposal_item "
-                "WHERE proposal_id = :old ORDER BY position, id",
-                {"new": proposal.id, "old": base.id},
+            lines = tx.all(
+                "SELECT position, stage, who, description, centihours, rate_minor, currency "
+                "FROM proposal_item WHERE proposal_id = :old ORDER BY position, id",
+                {"old": base.id},
             )
+            tx.insert_many("proposal_item", [{"proposal_id": proposal.id, **row} for row in lines])
+        journal.note(tx, "proposal new", f"{proposal.ref} {proposal.number}", now=now)
         return _details(tx, proposal)
 
 
@@ -258,6 +259,7 @@ def add_item(
             ),
         )
         _touch(tx, proposal, now)
+        journal.note(tx, "proposal add line", f"{proposal.ref} {proposal.number}", now=now)
         return _details(tx, proposal)
 
 
@@ -269,6 +271,7 @@ def remove_item(db: Database, reference: str, line: int, *, now: datetime) -> Pr
         check_line(proposal.ref, line, len(items))
         tx.run("DELETE FROM proposal_item WHERE id = :id", {"id": items[line - 1].id})
         _touch(tx, proposal, now)
+        journal.note(tx, "proposal remove line", f"{proposal.ref} line {line}", now=now)
         return _details(tx, proposal)
 
 
@@ -295,6 +298,7 @@ def edit_proposal(
         if isinstance(notes, str):
             proposal.notes = notes.strip()
         _touch(tx, proposal, now)
+        journal.note(tx, "proposal edit", f"{proposal.ref} {proposal.number}", now=now)
         return _details(tx, proposal)
 
 
@@ -323,6 +327,7 @@ def send_proposal(db: Database, reference: str, *, now: datetime, config: Config
         proposal.status = ProposalStatus.SENT
         proposal.sent_at = now
         _touch(tx, proposal, now)
+        journal.note(tx, "proposal send", f"{proposal.ref} {proposal.number}", now=now)
         totals = {cur: amount for cur, amount in details.totals.totals.items()}
         result = record_proposal_sent(
             tx,

@@ -172,3 +172,16 @@ def test_report_has_the_money_by_client(seeded: Cli) -> None:
     assert row["paid"]["RUB"]["amount"] == "400.00"
     assert row["outstanding"]["RUB"]["amount"] == "600.00"
     assert "TOTAL" in seeded.ok("report", "--from", "2026-11-01", "--to", "2026-11-30")
+
+
+def test_a_payment_is_undone_whole_and_remind_due_is_no_change_of_its_own(
+    seeded: Cli, db_path: Path
+) -> None:
+    seeded.ok("invoice", "new", "Гранель", "Work", "1 000")
+    seeded.ok("invoice", "issue", "I1", "--on", "2026-11-01")
+    seeded.ok("invoice", "pay", "I1", "400")
+    seeded.ok("remind", "due")  # tells the overdue invoice once: bookkeeping, not a change
+    out = seeded.ok("undo")
+    assert "invoice pay" in out
+    assert query(db_path, "SELECT count(*) FROM payment") == [(0,)]
+    assert seeded.json("invoice", "show", "I1")["outstanding"]["amount"] == "1000.00"
