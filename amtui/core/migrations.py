@@ -353,6 +353,14 @@ def _v7_journal(op: Operations) -> None:
     op.create_index("ix_journal_run_id", "journal", ["run_id"])
 
 
+def _v8_recurring_tasks(op: Operations) -> None:
+    """Recurring tasks: a task's repeat rule and the series its occurrences share."""
+    import sqlalchemy as sa
+
+    op.add_column("task", sa.Column("recur", sa.String(), nullable=True))
+    op.add_column("task", sa.Column("series_id", sa.Integer(), nullable=True))
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -364,6 +372,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
     ("undo journal", _v7_journal),
+    ("recurring tasks", _v8_recurring_tasks),
 ]
 
 LATEST = len(MIGRATIONS)
