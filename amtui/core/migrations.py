@@ -353,7 +353,15 @@ def _v7_journal(op: Operations) -> None:
     op.create_index("ix_journal_run_id", "journal", ["run_id"])
 
 
-def _v8_money(op: Operations) -> None:
+def _v8_recurring_tasks(op: Operations) -> None:
+    """Recurring tasks: a task's repeat rule and the series its occurrences share."""
+    import sqlalchemy as sa
+
+    op.add_column("task", sa.Column("recur", sa.String(), nullable=True))
+    op.add_column("task", sa.Column("series_id", sa.Integer(), nullable=True))
+
+
+def _v9_money(op: Operations) -> None:
     """Money (issue 10): proposals of leads with their line items, invoices of clients with
     their lines and payments, and the locale a client's documents are written in. Amounts are
     BIGINT minor units."""
@@ -456,7 +464,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
     ("undo journal", _v7_journal),
-    ("money", _v8_money),
+    ("recurring tasks", _v8_recurring_tasks),
+    ("money", _v9_money),
 ]
 
 LATEST = len(MIGRATIONS)

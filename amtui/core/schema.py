@@ -89,7 +89,7 @@ class Client(SQLModel, table=True):
     archived: bool = False
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
-    locale: str | None = None  # how its documents write money and dates: ru_RU, de_DE (v7)
+    locale: str | None = None  # how its documents write money and dates: ru_RU, de_DE (migration 9)
 
 
 class Contact(SQLModel, table=True):
@@ -194,6 +194,11 @@ class Task(SQLModel, table=True):
     done_at: datetime | None = _instant()
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+    # A recurring task (migration 8): its rule (`+1m` from the due date, `2w` from when it is
+    # done; `amtui.core.recurrence`), and the id of its series' first task, which every
+    # occurrence shares (no foreign key: the series outlives a deleted first task).
+    recur: str | None = None
+    series_id: int | None = None
 
 
 class TaskTag(SQLModel, table=True):
