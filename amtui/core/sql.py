@@ -52,7 +52,6 @@ WRITE_LOCK_KEY = 0x616D747569
 _URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
 _SCHEME = re.compile(r"([A-Za-z][\w+.-]*)://(.*)", re.DOTALL)
 _PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
-_SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 Params = Mapping[str, Any]
 
@@ -100,11 +99,10 @@ def _to_postgres(value: Any) -> Any:
 
 
 def _read_datetime(raw: bytes) -> datetime:
-    text = raw.decode()
-    try:
-        value = datetime.strptime(text, _SQLITE_FORMAT)
-    except ValueError:
-        value = datetime.fromisoformat(text)
+    # fromisoformat reads what SQLAlchemy and `_to_sqlite` write ("2026-11-27 15:00:00.000000",
+    # with or without the fraction or an offset) ~100x faster than strptime, which was a third
+    # of `amtui agenda`'s own time at 100k (and imported _strptime, locale and calendar).
+    value = datetime.fromisoformat(raw.decode())
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
