@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from amtui.core import search_index
 from amtui.core.errors import InputError
 from amtui.core.sql import Database, Tx
 
 FORMAT = "amtui-export"
 FORMAT_VERSION = 1
-#: Tables that describe the database rather than hold data.
-_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1")
+#: Tables that describe the database, or index it, rather than hold data.
+_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1", *search_index.TABLES)
 
 Archive = dict[str, Any]
 

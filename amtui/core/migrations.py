@@ -334,6 +334,20 @@ def _v6_ids_never_reused(op: Operations) -> None:
     )
 
 
+def _v7_search_index(op: Operations) -> None:
+    """SQLite: the search index (`amtui.core.search_index`: the folded text of every task,
+    lead, client, contact and reminder in an FTS5 trigram table, kept current by triggers and
+    amtui's write transactions), built from the rows already there. PostgreSQL, or an SQLite
+    without FTS5's trigram tokenizer: nothing; search folds in SQL there."""
+    from amtui.core import search_index
+
+    if op.get_bind().dialect.name != "sqlite" or not search_index.available():
+        return
+    driver = op.get_bind().connection.driver_connection
+    assert driver is not None
+    search_index.create(driver)
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -344,6 +358,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
+    ("search index", _v7_search_index),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -44,6 +44,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from amtui.core.errors import InputError, StorageError
+from amtui.core.search_index import flush_if_pending as flush_search_index
 from amtui.core.text import fold, one_line
 
 BUSY_TIMEOUT_MS = 10_000
@@ -420,6 +421,8 @@ class Database:
                 yield tx
                 tx._commit_checks()
                 if self.is_sqlite:
+                    if write:  # rows changed in this transaction reach the search index
+                        flush_search_index(connection)
                     connection.execute("COMMIT")
                 else:
                     connection.commit()
