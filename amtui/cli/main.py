@@ -109,6 +109,13 @@ COMMANDS = (
         "app",
         "Lead intake: mail (eml, mbox, Maildir, IMAP) and web-form CSV exports.",
     ),
+    Entry(
+        "undo",
+        _CLI + "undo",
+        "undo",
+        "Take back the latest change made through amtui (an import run as a whole), and say "
+        "what it was.",
+    ),
     Entry("db", _CLI + "misc", "db_app", "Where the data lives."),
     Entry(
         "ics",

@@ -17,6 +17,7 @@ from amtui.cli.output import (
     print_json,
     print_table,
     say,
+    undo_hint,
 )
 from amtui.core import vocabulary
 
@@ -344,3 +345,4 @@ def remove(
     confirm(f"Delete {name}{extra}?", yes=yes)
     deleted = delete_task(rt.db, reference)
     say(f"Deleted {name}: {deleted.title}{extra}")
+    undo_hint()

@@ -334,7 +334,26 @@ def _v6_ids_never_reused(op: Operations) -> None:
     )
 
 
-def _v7_search_index(op: Operations) -> None:
+def _v7_journal(op: Operations) -> None:
+    """The undo journal: one row per change made through amtui, with the row images it
+    needs to take the change back (`amtui undo`)."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "journal",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("summary", sa.String(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        _instant("created_at", False),
+        _instant("undone_at"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_journal_run_id", "journal", ["run_id"])
+
+
+def _v8_search_index(op: Operations) -> None:
     """SQLite: the search index (`amtui.core.search_index`: the folded text of every task,
     lead, client, contact and reminder in an FTS5 trigram table, kept current by triggers and
     amtui's write transactions), built from the rows already there. PostgreSQL, or an SQLite
@@ -358,7 +377,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
-    ("search index", _v7_search_index),
+    ("undo journal", _v7_journal),
+    ("search index", _v8_search_index),
 ]
 
 LATEST = len(MIGRATIONS)

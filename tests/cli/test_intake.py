@@ -438,3 +438,35 @@ def test_cpythons_own_test_mails_import_whole_and_once(
     again = cli("intake", "email", str(folder))
     assert again.exit_code == 1
     assert again.stdout == f"0 new leads, 0 replies linked, {len(files) - 1} already seen\n"
+
+
+def test_a_progress_bar_on_a_terminal_and_nothing_extra_when_piped(
+    tmp_path: Path, isolated: Path
+) -> None:
+    """The bar goes to stderr when that is a terminal (here a pseudo-terminal), never into
+    the data on stdout; with both piped there is no bar at all."""
+    import pty
+
+    total = 30
+    box = make_mbox(tmp_path / "in.mbox", [message(n) for n in range(total)])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2]), "TERM": "xterm"}
+    command = [sys.executable, "-m", "amtui", "intake", "email", str(box)]
+    master, slave = pty.openpty()
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=slave) as process:
+        os.close(slave)
+        screen = b""
+        with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+            while chunk := os.read(master, 4096):
+                screen += chunk
+        stdout = process.stdout.read() if process.stdout else b""
+    os.close(master)
+    assert process.returncode == 0
+    assert f"/{total}".encode() in screen and "━".encode() in screen  # the bar, e.g. 0/30
+    lines = stdout.decode().splitlines()
+    assert len(lines) == total + 1 and lines[-1].startswith(f"{total} new leads")
+    assert "\x1b" not in stdout.decode()
+    piped = subprocess.run(
+        command, env={**env, "AMTUI_DB": str(tmp_path / "other.db")}, capture_output=True
+    )
+    assert piped.returncode == 0 and piped.stderr == b""
+    assert piped.stdout.decode().splitlines()[-1].startswith(f"{total} new leads")

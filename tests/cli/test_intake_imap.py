@@ -338,3 +338,21 @@ def test_tls_refusals_are_one_line(
     assert f"cannot reach IMAP server 127.0.0.1:{dovecot.port}" in cli.fails(
         2, "intake", "imap", "tls"
     )
+
+
+def test_a_dry_run_reads_the_server_and_writes_nothing(
+    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+) -> None:
+    server.append("INBOX", None, None, mail(1))
+    server.append("INBOX", None, None, mail(2, reply_to=1))
+    out = cli.ok("intake", "imap", account, "--dry-run")
+    assert out.splitlines() == [
+        "would create lead: Site 1",
+        "would link reply to: Site 1",
+        "dry run, nothing written: would add 1 new lead, 1 reply linked, 0 already seen",
+    ]
+    db = isolated / "amtui.db"
+    assert count(db, "lead") == 0 and count(db, "imap_state") == 0
+    assert cli.ok("intake", "imap", account).splitlines()[-1] == (
+        "1 new lead, 1 reply linked, 0 already seen"  # the dry run moved no sync state
+    )

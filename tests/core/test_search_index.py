@@ -14,6 +14,7 @@ from amtui.core.clients import add_client
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.drafts import TaskPatch
+from amtui.core.journal import undo_latest
 from amtui.core.migrations import LATEST, ensure_schema
 from amtui.core.search import search
 from amtui.core.tasks import delete_task, edit_task
@@ -38,6 +39,9 @@ def test_edits_and_deletes_reach_search(
     delete_task(db, f"T{task.id}")
     assert titles(db, "orbis") == []
     assert titles(db, "acme") == ["Call Acme"]
+
+    undo_latest(db, now=now)  # the undo journal puts the row back: search finds it again
+    assert titles(db, "orbis") == ["Call Orbis"]
 
 
 @pytest.fixture

@@ -63,7 +63,6 @@ class Facts:
     card: bool = True  # a task that is a card (not a subtask)
     first_column: bool = False  # the card is in the board's first column
     last_column: bool = False  # … in its last (done) column
-    hand_sorted: bool = True  # the card's column is in its own order (J/K can move cards)
 
 
 def _at(places: str, keys: str, suffix: str, label: str = "") -> tuple[Key, ...]:
@@ -341,6 +340,16 @@ VERBS: tuple[Verb, ...] = (
         palette="view: agenda",
         show=False,
     ),
+    Verb(
+        "undo",
+        "Undo",
+        "Take back the latest change (an import as a whole); refused if changed since",
+        "",
+        "undo",
+        (Key("app", "u", "app.undo"),),
+        palette="edit: undo",
+        show=False,
+    ),
     Verb("refresh", "Refresh", "Reload everything now", "", "refresh", palette="view: refresh"),
     Verb(
         "intake",
@@ -408,6 +417,4 @@ def applies(item: Verb, facts: Facts) -> bool:
         return facts.card and not facts.first_column
     if name == "move_right":
         return facts.card and not facts.last_column and not facts.done
-    if name in ("move_up", "move_down"):
-        return facts.hand_sorted
     return True
