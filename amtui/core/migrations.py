@@ -353,7 +353,15 @@ def _v7_journal(op: Operations) -> None:
     op.create_index("ix_journal_run_id", "journal", ["run_id"])
 
 
-def _v8_search_index(op: Operations) -> None:
+def _v8_recurring_tasks(op: Operations) -> None:
+    """Recurring tasks: a task's repeat rule and the series its occurrences share."""
+    import sqlalchemy as sa
+
+    op.add_column("task", sa.Column("recur", sa.String(), nullable=True))
+    op.add_column("task", sa.Column("series_id", sa.Integer(), nullable=True))
+
+
+def _v9_search_index(op: Operations) -> None:
     """SQLite: the search index (`amtui.core.search_index`: the folded text of every task,
     lead, client, contact and reminder in an FTS5 trigram table, kept current by triggers and
     amtui's write transactions), built from the rows already there. PostgreSQL, or an SQLite
@@ -378,7 +386,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
     ("undo journal", _v7_journal),
-    ("search index", _v8_search_index),
+    ("recurring tasks", _v8_recurring_tasks),
+    ("search index", _v9_search_index),
 ]
 
 LATEST = len(MIGRATIONS)
