@@ -453,6 +453,20 @@ def _v9_money(op: Operations) -> None:
     op.create_index("ix_payment_invoice_id", "payment", ["invoice_id"])
 
 
+def _v10_search_index(op: Operations) -> None:
+    """SQLite: the search index (`amtui.core.search_index`: the folded text of every task,
+    lead, client, contact and reminder in an FTS5 trigram table, kept current by triggers and
+    amtui's write transactions), built from the rows already there. PostgreSQL, or an SQLite
+    without FTS5's trigram tokenizer: nothing; search folds in SQL there."""
+    from amtui.core import search_index
+
+    if op.get_bind().dialect.name != "sqlite" or not search_index.available():
+        return
+    driver = op.get_bind().connection.driver_connection
+    assert driver is not None
+    search_index.create(driver)
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -466,6 +480,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("undo journal", _v7_journal),
     ("recurring tasks", _v8_recurring_tasks),
     ("money", _v9_money),
+    ("search index", _v10_search_index),
 ]
 
 LATEST = len(MIGRATIONS)
