@@ -56,6 +56,8 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
         "done_at": iso(task.done_at, tz),
         "created_at": iso(task.created_at, tz),
         "updated_at": iso(task.updated_at, tz),
+        "recur": task.recur,
+        "series": ref(Kind.TASK, task.series_id or task.id) if task.recur else None,
     }
 
 
@@ -155,6 +157,7 @@ def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None
             "quadrant": kam_quadrant(client.kam_attractiveness, client.kam_relationship),
         },
         "relationship_stage": client.relationship_stage,
+        "locale": client.locale,
         "notes": client.notes,
         "archived": client.archived,
         "created_at": iso(client.created_at, tz),
@@ -233,6 +236,11 @@ def agenda_item_json(item: AgendaItem, tz: tzinfo, rule: ResponseRule) -> dict[s
     elif item.reminder is not None:
         data.update(type="reminder", all_day=False)
         data["reminder"] = reminder_json(item.reminder, tz)
+    elif item.invoice is not None:
+        from amtui.cli.money import invoice_json
+
+        data.update(type="invoice", all_day=True)
+        data["invoice"] = invoice_json(item.invoice)
     return data
 
 
@@ -275,6 +283,10 @@ def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
         data["reminder"] = reminder_json(item.reminder, tz)
     if item.lead is not None:
         data["lead"] = lead_json(item.lead, tz, rule)
+    if item.invoice is not None:
+        from amtui.cli.money import invoice_json
+
+        data["invoice"] = invoice_json(item.invoice)
     return data
 
 

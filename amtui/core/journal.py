@@ -43,7 +43,15 @@ if TYPE_CHECKING:
 
 #: Columns that only say a notification went out: not a change of their own, never in the
 #: way of an undo (`remind due` sets them every few minutes from cron).
-BOOKKEEPING = frozenset({"notified_at", "response_notified_at", "answer_notified_at"})
+BOOKKEEPING = frozenset(
+    {
+        "notified_at",
+        "response_notified_at",
+        "answer_notified_at",
+        "soon_notified_at",  # an invoice due soon, told once
+        "overdue_notified_at",  # an invoice overdue, told once
+    }
+)
 #: Entries kept; older ones are dropped as new ones are written (a run counts by its first).
 KEEP = 1000
 #: Tables that are not data the user changes.
@@ -54,6 +62,8 @@ _KIND_OF_TABLE = {
     "lead": Kind.LEAD,
     "client": Kind.CLIENT,
     "reminder": Kind.REMINDER,
+    "proposal": Kind.PROPOSAL,
+    "invoice": Kind.INVOICE,
 }
 
 
@@ -92,7 +102,9 @@ def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None
     if found is None:
         tables = tuple(t for t in read_tables(tx) if t.name != "journal")
         children: dict[str, list[ForeignKey]] = {}
-        for key in _foreign_keys(tx, tables):
+        # One order on both databases (their catalogues list keys differently), so an entry's
+        # row images come out the same on SQLite and PostgreSQL.
+        for key in sorted(_foreign_keys(tx, tables), key=lambda k: (k.table, k.column)):
             children.setdefault(key.parent, []).append(key)
         found = Catalogue(
             tables,
@@ -101,6 +113,11 @@ def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None
         )
         db.journal_cache[version] = found
     return found
+
+
+def _by_key(table: Table) -> str:
+    """ORDER BY the table's primary key: rows in one order whatever the database."""
+    return " ORDER BY " + ", ".join(f'"{name}"' for name in table.key)
 
 
 def _foreign_keys(tx: Tx, tables: Sequence[Table]) -> list[ForeignKey]:
@@ -413,7 +430,7 @@ class Recorder:
             child = self._table(key.table)
             for start_at in range(0, len(values), _CHUNK):
                 found = tx.all(
-                    f'SELECT * FROM "{child.name}" WHERE "{key.column}" IN :values',
+                    f'SELECT * FROM "{child.name}" WHERE "{key.column}" IN :values{_by_key(child)}',
                     {"values": values[start_at : start_at + _CHUNK]},
                 )
                 self._touch_rows(child, found)
@@ -722,16 +739,14 @@ def _net(changes: Sequence[Mapping[str, Any]]) -> _Net:
 
 
 def _current(tx: Tx, table: Table, keys: Sequence[Key]) -> dict[Key, dict[str, Any]]:
-    decoded = [
-        tuple(
-            decode_rows(table, [dict(zip(table.key, key, strict=True))], partial=True)[0].values()
-        )
-        for key in keys
-    ]
-    return {
-        tuple(encode_row(table, row)[k] for k in table.key): encode_row(table, row)
-        for row in _rows_by_key(tx, table, decoded)
-    }
+    """The rows with these (encoded) keys as they are now, encoded, by key."""
+    given = [dict(zip(table.key, key, strict=True)) for key in keys]
+    decoded = [tuple(row.values()) for row in decode_rows(table, given, partial=True)]
+    found = {}
+    for row in _rows_by_key(tx, table, decoded):
+        image = encode_row(table, row)
+        found[tuple(image[k] for k in table.key)] = image
+    return found
 
 
 def _check_current(tx: Tx, catalogue: Catalogue, net: _Net, what: str) -> None:
@@ -834,10 +849,21 @@ def _restore(tx: Tx, catalogue: Catalogue, net: _Net) -> None:
                 **{f"k_{name}": row[name] for name in table.key},
             },
         )
-    for table in reversed(catalogue.tables):
-        for key in deletes.get(table.name, []):
-            row = decode_rows(table, [key], f"journal {table.name}", partial=True)[0]
-            where = " AND ".join(f'"{name}" = :k_{name}' for name in table.key)
+    for table in reversed(catalogue.tables):  # children first
+        rows = decode_rows(
+            table, deletes.get(table.name, []), f"journal {table.name}", partial=True
+        )
+        if len(table.key) == 1:  # one statement per chunk of ids
+            (name,) = table.key
+            ids = tuple(row[name] for row in rows)
+            for start_at in range(0, len(ids), _CHUNK):
+                tx.run(
+                    f'DELETE FROM "{table.name}" WHERE "{name}" IN :keys',
+                    {"keys": ids[start_at : start_at + _CHUNK]},
+                )
+            continue
+        where = " AND ".join(f'"{name}" = :k_{name}' for name in table.key)
+        for row in rows:
             tx.run(
                 f'DELETE FROM "{table.name}" WHERE {where}',
                 {f"k_{name}": row[name] for name in table.key},
