@@ -109,6 +109,12 @@ COMMANDS = (
         "app",
         "Lead intake: mail (eml, mbox, Maildir, IMAP) and web-form CSV exports.",
     ),
+    Entry(
+        "member",
+        _CLI + "members",
+        "app",
+        "Team members: who owns which leads and tasks on a shared database.",
+    ),
     Entry("db", _CLI + "misc", "db_app", "Where the data lives."),
     Entry(
         "ics",

@@ -14,11 +14,14 @@ from amtui.cli.output import (
     confirm,
     format_option,
     limit_option,
+    owner_option,
     print_json,
     print_table,
     say,
 )
+from amtui.cli.owners import owner_commands
 from amtui.core import vocabulary
+from amtui.core.refs import Kind
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -125,6 +128,7 @@ def list_(
         str | None, typer.Option(help="Only tasks for this person or role.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include done tasks.")] = False,
+    owner: str | None = owner_option(),
     limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
@@ -134,9 +138,11 @@ def list_(
     """
     from amtui.cli.serialize import task_json
     from amtui.core.display import format_when
+    from amtui.core.members import resolve_scope
     from amtui.core.task_queries import list_tasks
 
     rt = runtime(ctx)
+    scope = resolve_scope(rt.db, owner, rt.config)
     rows = list_tasks(
         rt.db,
         config=rt.config,
@@ -146,12 +152,14 @@ def list_(
         assignee=assignee,
         include_done=all_,
         limit=limit or None,
+        scope=scope,
     )
     tz = rt.config.timezone
     if fmt is Format.JSON:
         print_json([task_json(row, tz) for row in rows])
         return
     table = []
+    team = any(row.owner for row in rows) or not scope.everyone
     for row in rows:
         task = row.task
         due = format_when(task.due, tz, rt.now) if task.due else ""
@@ -165,9 +173,11 @@ def list_(
                 f"@{task.assignee}" if task.assignee else "",
                 " ".join(f"+{t}" for t in row.tags),
                 f"{row.subtasks_done}/{row.subtasks_total}" if row.subtasks_total else "",
+                *([row.owner or "-"] if team else []),
             ]
         )
-    print_table(["REF", "COLUMN", "TITLE", "DUE", "CLIENT", "WHO", "TAGS", "SUB"], table, fmt)
+    headers = ["REF", "COLUMN", "TITLE", "DUE", "CLIENT", "WHO", "TAGS", "SUB"]
+    print_table([*headers, *(["OWNER"] if team else [])], table, fmt)
 
 
 def _overdue(row: TaskRow, rt: Runtime) -> bool:
@@ -344,3 +354,6 @@ def remove(
     confirm(f"Delete {name}{extra}?", yes=yes)
     deleted = delete_task(rt.db, reference)
     say(f"Deleted {name}: {deleted.title}{extra}")
+
+
+owner_commands(app, Kind.TASK, Ref, "T12")

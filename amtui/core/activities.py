@@ -33,6 +33,7 @@ class ActivityKind(StrEnum):
     REPLY_RECEIVED = "reply-received"
     STAGE_CHANGE = "stage-change"
     RESPONDED = "responded"
+    ASSIGNED = "assigned"  # a lead or task changed owner (taken, assigned, handed over)
 
 
 def record_activity(

@@ -334,6 +334,34 @@ def _v6_ids_never_reused(op: Operations) -> None:
     )
 
 
+def _v7_team_members(op: Operations) -> None:
+    """Team mode: members (handle, name, email, role, time zone) and the owner of each lead and
+    task (NULL: nobody's yet, visible to everyone). Reminders follow what they are about."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "member",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("handle", sa.String(), nullable=False, unique=True),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("email", sa.String()),
+        sa.Column("role", sa.String()),
+        sa.Column("timezone", sa.String()),
+        _instant("created_at", False),
+        sqlite_autoincrement=True,
+    )
+    for table in ("lead", "task"):
+        # SQLite: a rebuild (its ALTER TABLE would write the foreign key inline, where
+        # SQLAlchemy cannot read its ON DELETE back); the rows, keys, partial indexes and
+        # AUTOINCREMENT are kept. PostgreSQL adds the column in place.
+        with op.batch_alter_table(table, table_kwargs={"sqlite_autoincrement": True}) as batch:
+            batch.add_column(sa.Column("owner_id", sa.Integer()))
+            batch.create_foreign_key(
+                f"fk_{table}_owner_id", "member", ["owner_id"], ["id"], ondelete="SET NULL"
+            )
+        op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -344,6 +372,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
+    ("team members", _v7_team_members),
 ]
 
 LATEST = len(MIGRATIONS)

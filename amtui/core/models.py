@@ -250,6 +250,26 @@ class Contact(Record):
 
 
 @dataclass(kw_only=True, eq=True)
+class Member(Record):
+    """A person on the team; see `amtui.core.schema.Member` and `amtui.core.members`."""
+
+    TABLE: ClassVar[str] = "member"
+
+    id: int | None = None
+    handle: str
+    name: str
+    email: str | None = None
+    role: str | None = None
+    timezone: str | None = None
+    created_at: datetime
+
+    @property
+    def ref(self) -> str:
+        """How commands name a member: the handle (`anna`)."""
+        return self.handle
+
+
+@dataclass(kw_only=True, eq=True)
 class Lead(Record):
     TABLE: ClassVar[str] = "lead"
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("brief",)
@@ -283,6 +303,7 @@ class Lead(Record):
     closed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+    owner_id: int | None = None  # the member who has it; None: nobody's yet (triage)
 
     @property
     def ref(self) -> str:
@@ -310,6 +331,7 @@ class Task(Record):
     done_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+    owner_id: int | None = None  # the member who does it; None: nobody in particular
 
     @property
     def due(self) -> date | datetime | None:
@@ -408,6 +430,7 @@ class ImapState(Record):
 
 #: Every record, by table (the schema test walks these).
 RECORDS: tuple[type[Record], ...] = (
+    Member,
     Client,
     Contact,
     Lead,

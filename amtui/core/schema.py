@@ -104,6 +104,21 @@ class Contact(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
 
 
+class Member(SQLModel, table=True):
+    """A person on the team (team mode): leads and tasks name one as their owner."""
+
+    __tablename__ = "member"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(unique=True)  # lower-case, e.g. "anna": what commands and `me` name
+    name: str
+    email: str | None = None
+    role: str | None = None
+    timezone: str | None = None
+    created_at: datetime = _instant(nullable=False)
+
+
 class Lead(SQLModel, table=True):
     __tablename__ = "lead"
     __table_args__ = (
@@ -150,6 +165,7 @@ class Lead(SQLModel, table=True):
     closed_at: datetime | None = _instant()
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+    owner_id: int | None = _fk("member.id", "SET NULL")  # None: nobody's yet (triage)
 
 
 class Task(SQLModel, table=True):
@@ -193,6 +209,7 @@ class Task(SQLModel, table=True):
     done_at: datetime | None = _instant()
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+    owner_id: int | None = _fk("member.id", "SET NULL")  # who does it on the team
 
 
 class TaskTag(SQLModel, table=True):

@@ -27,6 +27,7 @@ from amtui.core.drafts import (
 )
 from amtui.core.errors import InputError
 from amtui.core.lookup import fetch, fetch_each, find_client
+from amtui.core.members import default_owner
 from amtui.core.models import Client, Lead, Task, delete, first, get, insert, refresh, save
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Database, Tx
@@ -79,6 +80,8 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
             raise InputError(f"{parent.ref} is itself a subtask; subtasks are one level deep")
         column = parent.column
     column = column or config.new_task_column
+    # A subtask is its card owner's, a lead's task its lead owner's; else the user's own.
+    owner_id = (parent.owner_id if parent else None) or (lead.owner_id if lead else None)
     task = Task(
         title=title,
         notes=draft.notes,
@@ -96,6 +99,7 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         done_at=now if column == config.done_column and parent is None else None,
         created_at=now,
         updated_at=now,
+        owner_id=owner_id or default_owner(tx, config),
     )
     insert(tx, task)
     tx.insert_many("task_tag", [{"task_id": task.id, "tag": tag} for tag in tags])

@@ -106,6 +106,8 @@ class AmtuiApp(App[None]):
         self.view_state = load_state(self.state_file)
         self.due_seconds = due_seconds  # None: no due toasts (tests of other things)
         self.changes = ChangeWatch(db)
+        #: The database has members (set by each load of the main screen): take and assign.
+        self.team_mode = False
         self._checking_due = False
         self._clashes_reported: set[str] = set()
         self._intake_running = False

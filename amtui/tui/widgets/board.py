@@ -154,6 +154,7 @@ class Board(Region):
             first_column=self.column_index == 0,
             last_column=self.column_index == last,
             hand_sorted=self.current_column.sort == "position",
+            team=self.amtui.team_mode,
         )
 
     def target(self) -> Target:
