@@ -13,6 +13,7 @@ same target only then.
 Rules for a new migration: append a function, never edit an old one; on SQLite they run with
 foreign keys off (a table rebuild with them on would cascade deletes into child tables), in one
 transaction, after a backup copy of the file; `PRAGMA foreign_key_check` must pass before commit.
+A new table also calls `notify_changes(op, table)`, so open apps on PostgreSQL hear of changes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.core.errors import StorageError
-from amtui.core.sql import BUSY_TIMEOUT_MS, WRITE_LOCK_KEY, Database, Tx, open_sqlite, storage_error
+from amtui.core.sql import (
+    BUSY_TIMEOUT_MS,
+    CHANGES_CHANNEL,
+    WRITE_LOCK_KEY,
+    Database,
+    Tx,
+    open_sqlite,
+    storage_error,
+)
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -362,6 +371,37 @@ def _v7_team_members(op: Operations) -> None:
         op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
 
 
+def notify_changes(op: Operations, table: str) -> None:
+    """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
+    once per transaction however many rows: `Database.change_token`). A migration that adds a
+    table calls this for it; SQLite needs nothing (apps read `PRAGMA data_version`)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"CREATE TRIGGER amtui_notify_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION amtui_notify_change()"
+    )
+
+
+def _v8_change_notifications(op: Operations) -> None:
+    """PostgreSQL: a trigger on every table sends a NOTIFY on `amtui_changes` (delivered when
+    the transaction commits), so an open app refreshes at once instead of waiting for the
+    statistics counters it polled before. SQLite: nothing to do."""
+    conn = op.get_bind()
+    if conn.dialect.name != "postgresql":
+        return
+    op.execute(
+        "CREATE OR REPLACE FUNCTION amtui_notify_change() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN PERFORM pg_notify('{CHANGES_CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"
+    )
+    tables = conn.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename <> 'amtui_schema' ORDER BY tablename"
+    ).scalars()
+    for table in list(tables):
+        notify_changes(op, table)
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -373,6 +413,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
     ("team members", _v7_team_members),
+    ("change notifications", _v8_change_notifications),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -290,3 +290,22 @@ def test_two_members_taking_one_lead_at_once_exactly_one_wins(
     assert f"({winners[0]}) already" in str(losers[0])
     assert get_lead_details(db, ref).row.owner == winners[0]
     assert count(db, Activity, "kind = 'assigned'") == 1
+
+
+def test_a_change_by_another_connection_wakes_a_waiting_app(
+    db: Database, config: Config, now: datetime
+) -> None:
+    """What the open app relies on: another session's commit moves the change token (on
+    PostgreSQL a NOTIFY from the tables' triggers, on SQLite `data_version`), and a waiter
+    wakes on it; on PostgreSQL our own commits are not counted as someone else's."""
+    other = Database(db.target)
+    try:
+        token = db.change_token()
+        lead(db, config, now, "Our own")
+        with other.write() as tx:
+            tx.run("UPDATE lead SET notes = 'seen elsewhere'")
+        assert db.wait_for_change(token, timeout=60)
+        if not db.is_sqlite:
+            assert db.change_token() == token + 1  # one statement elsewhere; ours ignored
+    finally:
+        other.dispose()

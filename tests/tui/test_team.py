@@ -3,15 +3,21 @@ the selected lead, `A` hands it over (the same core calls as `amtui lead take / 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from amtui.core.lead_queries import get_lead_details
 from amtui.core.members import add_member, assign
 from amtui.tui.actions import Actions
+from amtui.tui.screens.main import MainScreen
 from tests.conftest import NOW
-from tests.tui.conftest import drive, posted, press, type_text
+from tests.tui.conftest import drive, posted, press, settle, type_text
 
 
 @pytest.fixture
@@ -85,8 +91,8 @@ def test_take_and_assign_from_the_inbox(make_app, team, seeded) -> None:
         "assigned to ben (was anna) by anna",
     ]
     saved = [m.saved.note for m in posted(app, Actions.Finished)]
-    assert saved == ["L3 is yours now: Website for a new residential complex",
-                     "L3 is ben's now (was anna): Website for a new residential complex"]  # fmt: skip
+    title = "Website for a new residential complex"
+    assert saved == [f"L3 is yours now: {title}", f"L3 is ben's now (was anna): {title}"]
 
 
 def test_a_lead_taken_elsewhere_meanwhile_is_refused_with_a_message(make_app, team, seeded) -> None:
@@ -108,3 +114,34 @@ def test_one_persons_database_has_no_team_keys(make_app) -> None:
         return main.snapshot.whose, main.check_action("verb", ("owner_toggle",))
 
     assert drive(make_app(), scenario) == (None, False)
+
+
+def test_a_lead_assigned_in_another_process_appears_in_my_open_app(make_app, team, seeded) -> None:
+    """Two members on one database: Ben hands L2 to Anna from his shell (a real second
+    process); Anna's open app shows it as soon as the change is heard (PostgreSQL: NOTIFY; the
+    0.5 s poll looks at it), and each member's agenda is their own."""
+    env = {**os.environ, "AMTUI_DB": seeded.target, "AMTUI_ME": "ben"}
+
+    def amtui(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "amtui", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    async def scenario(pilot):
+        app = pilot.app
+        before = inbox_refs(app)
+        token = app.db.change_token()
+        done = await asyncio.to_thread(amtui, "lead", "assign", "L2", "anna")
+        heard = await asyncio.to_thread(app.db.wait_for_change, token, 60)
+        app.main_screen._poll()  # what the 0.5 s timer does next
+        await settle(pilot)
+        return before, done, heard, inbox_refs(app)
+
+    app = make_app(cfg=team)
+    before, done, heard, after = drive(app, scenario)
+    assert done.returncode == 0, done.stderr
+    assert "L2" not in before and heard and "L2" in after
+    assert posted(app, MainScreen.ChangedElsewhere)
+    bens = json.loads(amtui("agenda", "--format", "json").stdout)
+    annas = json.loads(amtui("agenda", "--format", "json", "--owner", "anna").stdout)
+    assert (bens["owner"], annas["owner"]) == ("ben", "anna")
+    assert "T2" in json.dumps(bens) and "T2" not in json.dumps(annas)

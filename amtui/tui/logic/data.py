@@ -197,7 +197,9 @@ class ChangeWatch:
 
     def changed(self) -> bool:
         """True when the token moved since the last look (never on the first look; never when
-        the database cannot say: not SQLite, or briefly locked)."""
+        the database cannot say: briefly locked or unreachable). On PostgreSQL the token
+        counts the change notifications other sessions sent, so a colleague's change is seen
+        at the next look (every 0.5 s), without a query."""
         with self._lock:
             token = self._read()
             if token is None:
@@ -216,6 +218,6 @@ class ChangeWatch:
         try:
             return self.db.change_token()
         except NotImplementedError:
-            return None  # not SQLite: the periodic full reload keeps the screen fresh
+            return None  # a database that cannot say: the periodic full reload keeps it fresh
         except AmtuiError:
             return None  # locked or briefly unreadable: look again on the next tick
