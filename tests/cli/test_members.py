@@ -114,3 +114,34 @@ def test_handover(team: Cli) -> None:
     assert "L3" in out and "T2" in out and out.endswith("Handed 2 open records to anna\n")
     assert "nothing to hand over" in team("member", "handover", "ben", "--to", "anna").stdout
     assert team("member", "handover", "ben", "--to", "anna").exit_code == 1
+
+
+def test_the_demo_has_two_members_and_one_lead_for_triage(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo = str(tmp_path / "demo.db")
+    assert "AMTUI_ME=maria" in cli.ok("demo", "--path", demo)
+    members = cli.json("--db", demo, "member", "list")
+    assert [(m["handle"], m["open_leads"] > 0, m["open_tasks"] > 0) for m in members] == [
+        ("maria", True, True),
+        ("tom", True, True),
+    ]
+    nobodys = cli.json("--db", demo, "lead", "list", "--owner", "none")
+    assert [lead["title"] for lead in nobodys] == ["SEO audit for a hotel chain"]
+    monkeypatch.setenv("AMTUI_ME", "tom")
+    toms = cli.json("--db", demo, "agenda", "--limit", "0")
+    monkeypatch.setenv("AMTUI_ME", "maria")
+    marias = cli.json("--db", demo, "agenda", "--limit", "0")
+
+    def agenda_refs(agenda: dict[str, object]) -> set[str]:
+        sections = [part for part in agenda.values() if isinstance(part, dict)]
+        return {item["ref"] for part in sections for item in part["items"]}
+
+    refs = {"tom": agenda_refs(toms), "maria": agenda_refs(marias)}
+    assert refs["tom"] and refs["maria"] and refs["tom"] != refs["maria"]
+    assert nobodys[0]["ref"] in refs["tom"] & refs["maria"]  # the unassigned lead: both see it
+    workshop = cli.json("--db", demo, "lead", "show", "L6")
+    assert workshop["owner"] == "tom"
+    assert [e["text"] for e in workshop["timeline"] if e["kind"] == "assigned"] == [
+        "assigned to tom (was maria) by maria"
+    ]
