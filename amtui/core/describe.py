@@ -30,7 +30,7 @@ from amtui.core.vocabulary import LADDER_KINDS
 if TYPE_CHECKING:
     from amtui.core.clients import ClientDetails
     from amtui.core.config import Config
-    from amtui.core.models import Client, Reminder
+    from amtui.core.models import Client, Lead, Reminder, Task
     from amtui.core.reminders import ReminderRow
     from amtui.core.sla import ResponseRule
     from amtui.core.task_queries import TaskDetails, TaskRow
@@ -202,6 +202,47 @@ def task_fields(view: View, details: TaskDetails) -> list[Field]:
     )
 
 
+def _due_part(view: View, task: Task, prefix: str = "") -> Part | None:
+    """A task's due among other facts: muted unless it is late or today (and still open)."""
+    if task.due is None:
+        return None
+    tone = Tone.MUTED if task.done_at else view.due_tone(task.due)
+    tone = Tone.MUTED if tone is Tone.NORMAL else tone
+    return Part(prefix + format_when(task.due, view.tz, view.now), tone)
+
+
+def task_item(view: View, task: Task) -> Phrase:
+    """`T3  To do  Write the brief  Fri 15:00`: one of a lead's or a client's tasks."""
+    return phrase(
+        Part(task.ref, Tone.ACCENT),
+        "  ",
+        Part(one_line(task.column), Tone.MUTED),
+        "  ",
+        one_line(task.title),
+        _due_part(view, task, "  "),
+    )
+
+
+def subtask_item(view: View, task: Task) -> Phrase:
+    """`[x] T5 Script  Fri 15:00  @copywriter`: one line of a task's checklist."""
+    return phrase(
+        Part("[x]" if task.done_at else "[ ]", Tone.STRONG),
+        " ",
+        Part(task.ref, Tone.ACCENT),
+        " ",
+        one_line(task.title),
+        _due_part(view, task, "  "),
+        Part(f"  @{one_line(task.assignee)}", Tone.MUTED) if task.assignee else None,
+    )
+
+
+def lead_item(lead: Lead) -> Phrase:
+    """`L7  briefed  Website redesign`: one of a client's leads."""
+    return phrase(
+        Part(lead.ref, Tone.ACCENT), "  ", Part(lead.stage, Tone.MUTED), "  ", one_line(lead.title)
+    )
+
+
 # --- clients ----------------------------------------------------------------------------------
 
 
@@ -277,6 +318,21 @@ def reminder_line(view: View, row: ReminderRow) -> str:
     subject = about(row)
     text = reminder_text(view, row.reminder)
     return f"{text} (about {subject})" if subject else text
+
+
+def reminder_item(view: View, reminder: Reminder) -> Phrase:
+    """`R5  today 16:00  step 2 of 6 · Follow up…`: one of a record's reminders (`  done` once
+    done); an open one's due in its due tone."""
+    due = reminder.effective_due
+    done = reminder.done_at is not None
+    return phrase(
+        Part(reminder.ref, Tone.ACCENT),
+        "  ",
+        Part(format_when(due, view.tz, view.now), Tone.MUTED if done else view.due_tone(due)),
+        "  ",
+        reminder_text(view, reminder),
+        Part("  done", Tone.MUTED) if done else None,
+    )
 
 
 def reminder_fields(view: View, row: ReminderRow) -> list[Field]:

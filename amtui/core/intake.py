@@ -378,6 +378,7 @@ class IncomingContact:
     organization: str | None = None
     role: str | None = None
     origin: str = ""
+    kind: str = "individual"  # vCard 4.0 KIND: individual, org, group or location
 
 
 def phone_key(phone: str | None) -> str | None:

@@ -42,6 +42,7 @@ class ImapAccount:
     password_command: str | None = None
     folders: tuple[str, ...] = ("INBOX",)
     sent_folders: tuple[str, ...] = ()
+    ca_file: str | None = None  # PEM certificates to trust besides the system's (own server)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ _IMAP_KEYS = {
     "password_command",
     "folders",
     "sent_folders",
+    "ca_file",
 }
 _FORM_KEYS = {"file", "preset", "received_formats", "timezone", *FORM_FIELDS}
 
@@ -174,6 +176,7 @@ def _imap(name: str, raw: Any, where: str) -> ImapAccount:
         password_command=password_command,
         folders=table.strings("folders", ("INBOX",)),
         sent_folders=table.strings("sent_folders"),
+        ca_file=table.string("ca_file"),
     )
 
 

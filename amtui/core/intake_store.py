@@ -285,6 +285,10 @@ class Intake:
                     direction="out",
                 )
                 return Outcome("skipped", title, note="sent by you, not in a known thread")
+            if not mail.sender_email and not mail.sender_name:
+                # A MIME part or a draft saved as a file: nobody sent it, nobody to answer.
+                self._record(tx, key, "mail", "skipped", occurred=when, origin=mail.origin)
+                return Outcome("skipped", title, note="no sender (From header): not a lead")
             return self._new_lead(tx, mail, key, title, when, notes)
 
     def _taken(self, tx: Tx, key: str) -> bool:
@@ -485,6 +489,8 @@ def import_contact(
     from amtui.core.validate import check_email
 
     title = card.name.strip() or (card.emails[0] if card.emails else "") or "(no name)"
+    if card.kind in ("group", "location"):  # vCard 4.0 KIND: not a person to talk to
+        return Outcome("skipped", title, None, f"a {card.kind} card, not a person")
     emails = [e for e in card.emails if _valid_email(e)]
     keys = {k for k in map(phone_key, card.phones) if k}
     with db.read() if dry_run else db.write() as tx:
@@ -521,6 +527,14 @@ def import_contact(
             return Outcome(
                 "skipped", title, None, "no client: give --client, or an ORG in the card"
             )
+        if target is not None and not emails and not keys:
+            # Nothing to recognise the person by but the name: the same name at the same
+            # client is the same person, so a second import adds nothing.
+            same = records(
+                tx, Contact, "SELECT * FROM contact WHERE client_id = :id", {"id": target.id}
+            )
+            if any(fold(c.name) == fold(title) for c in same):
+                return Outcome("seen", title, target.name)
         note = f"new client {name}" if created else ""
         if dry_run:
             return Outcome("contact", title, target.name if target else name, note)

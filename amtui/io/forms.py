@@ -36,6 +36,9 @@ _COMMON = {
     "company": ("company", "company name", "organization", "organisation", "компания",
                 "название компании", "организация", "бренд", "brand"),
     "title": ("project", "project name", "subject", "тема", "проект", "название проекта"),
+    # A name asked in two questions (Typeform's contact block: "First name", "Last name").
+    "first_name": ("first name", "given name", "имя"),
+    "last_name": ("last name", "surname", "family name", "фамилия"),
 }  # fmt: skip
 
 PRESETS: dict[str, FormMapping] = {
@@ -170,7 +173,8 @@ def _columns(mapping: FormMapping, headers: Sequence[str], shown: str) -> dict[s
     """The column index of each field the file has; a required one missing is refused."""
     found: dict[str, int] = {}
     normalized = [_norm(h) for h in headers]
-    for field in ("received", "row_id", "email", "phone", "name", "company", "title"):
+    fields = ("received", "row_id", "email", "phone", "name", "company", "title")
+    for field in (*fields, "first_name", "last_name"):
         names = [_norm(n) for n in mapping.columns.get(field, ())]
         if not mapping.required or field not in mapping.required:
             names += [_norm(n) for n in _COMMON.get(field, ())]
@@ -193,6 +197,18 @@ def _columns(mapping: FormMapping, headers: Sequence[str], shown: str) -> dict[s
 
 
 _GMT = re.compile(r"\s*(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"\s+([A-Za-z]{3,5})$")
+#: Zone abbreviations that mean one offset wherever they are used (Google Forms writes the
+#: form owner's, e.g. `2024/06/01 12:30:27 am EEST`). Ambiguous ones (CST, IST, AST, BST in
+#: some places) are read only when the form's own zone uses them at that time.
+_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "CET": 60, "CEST": 120, "EET": 120,
+    "EEST": 180, "MSK": 180, "SAMT": 240, "YEKT": 300, "OMST": 360, "KRAT": 420,
+    "IRKT": 480, "YAKT": 540, "VLAT": 600, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480,
+    "AEST": 600, "AEDT": 660, "ACST": 570, "ACDT": 630, "AWST": 480, "NZST": 720,
+    "NZDT": 780, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+}  # fmt: skip
 
 
 def parse_timestamp(text: str, formats: Sequence[str], zone: ZoneInfo) -> datetime | None:
@@ -208,8 +224,11 @@ def parse_timestamp(text: str, formats: Sequence[str], zone: ZoneInfo) -> dateti
         delta = timedelta(hours=int(gmt.group(2)), minutes=int(gmt.group(3) or 0))
         offset = timezone(sign * delta)
         text = text[: gmt.start()]
-    elif text.endswith((" UTC", " GMT")):
-        offset, text = UTC, text[:-4]
+    abbreviation = None
+    if not gmt:
+        found = _ABBREVIATION.search(text)
+        if found and found.group(1).upper() not in ("AM", "PM"):
+            abbreviation, text = found.group(1).upper(), text[: found.start()]
     value: datetime | None = None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -222,6 +241,14 @@ def parse_timestamp(text: str, formats: Sequence[str], zone: ZoneInfo) -> dateti
                 continue
     if value is None:
         return None
+    if value.tzinfo is None and abbreviation is not None:
+        local = value.replace(tzinfo=zone)
+        if local.tzname() == abbreviation:  # the form's own zone: its DST rules apply
+            offset = None
+        elif abbreviation in _ABBREVIATIONS:
+            offset = timezone(timedelta(minutes=_ABBREVIATIONS[abbreviation]))
+        else:
+            return None  # an abbreviation that could mean several zones: say so upstream
     if value.tzinfo is None:
         value = value.replace(tzinfo=offset or zone)
     return value.astimezone(UTC)
@@ -263,13 +290,23 @@ def read_form(
                 f"{len(headers)}; nothing was imported"
             )
         values = {field: cells[index].strip() for field, index in columns.items()}
+        given, family = values.get("name") or values.get("first_name"), values.get("last_name")
+        if family and family.casefold() not in (given or "").casefold():
+            values["name"] = " ".join(v for v in (given, family) if v)
+        else:
+            values["name"] = given or ""
+        # Typeform writes phone numbers as '+917574842451 (a leading apostrophe keeps a
+        # spreadsheet from reading them as formulas): the number is what follows it.
+        values["phone"] = values.get("phone", "").lstrip("'")
         received = None
         if values.get("received"):
             received = parse_timestamp(values["received"], mapping.received_formats, zone)
             if received is None:
                 raise InputError(
                     f"{shown} line {number}: can't read {one_line(values['received'])!r} as the "
-                    f"time it was sent ({mapping.name} form); nothing was imported"
+                    f"time it was sent ({mapping.name} form; a zone abbreviation that several "
+                    "zones use, such as CST or IST, is read in the form's zone: give it with "
+                    "--tz); nothing was imported"
                 )
         # A later export of the same form (more rows, a question added) keys old rows alike.
         content = sorted(

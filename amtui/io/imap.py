@@ -67,23 +67,49 @@ def password_for(account: ImapAccount) -> str:
     return result.stdout.splitlines()[0]
 
 
+def tls_context(account: ImapAccount) -> ssl.SSLContext:
+    """Certificate and host name checked against the system's CAs, plus the account's
+    `ca_file` (the certificate of a server with its own or a company CA)."""
+    context = ssl.create_default_context()
+    if account.ca_file:
+        path = os.path.expanduser(account.ca_file)
+        try:
+            context.load_verify_locations(cafile=path)
+        except (OSError, ssl.SSLError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise ImapError(
+                f"IMAP account {account.name}: can't read ca_file {one_line(path)!r} "
+                f"({one_line(str(reason))}); it must hold PEM certificates"
+            ) from None
+    return context
+
+
 def connect(account: ImapAccount) -> imaplib.IMAP4:
     """A logged-in connection (TLS unless the account says starttls or none)."""
     where = f"{account.host}:{account.port}"
     password = password_for(account)
+    context = tls_context(account) if account.security != "none" else None
     try:
         if account.security == "tls":
             client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                account.host,
-                account.port,
-                ssl_context=ssl.create_default_context(),
-                timeout=TIMEOUT,
+                account.host, account.port, ssl_context=context, timeout=TIMEOUT
             )
         else:
             client = imaplib.IMAP4(account.host, account.port, timeout=TIMEOUT)
             if account.security == "starttls":
-                client.starttls(ssl.create_default_context())
+                try:
+                    client.starttls(context)
+                except imaplib.IMAP4.error as error:
+                    raise ImapError(
+                        f"IMAP server {where} did not start TLS ({_text(error)}); use "
+                        'security = "tls" and its TLS port (usually 993)'
+                    ) from None
         client.login(account.user, password)
+    except ssl.SSLCertVerificationError as error:
+        raise ImapError(
+            f"IMAP server {where}: its certificate is not trusted ({error.verify_message}); "
+            "if it is your own server's, point ca_file at its certificate or CA"
+        ) from None
     except (TimeoutError, OSError, ssl.SSLError) as error:
         raise ImapError(f"cannot reach IMAP server {where}: {error}") from None
     except imaplib.IMAP4.error as error:

@@ -171,16 +171,22 @@ def quick_headers(data: bytes) -> tuple[str | None, datetime | None]:
 
 
 def looks_like_mail(data: bytes) -> bool:
-    """True when bytes start like an RFC 5322 message: header lines, and at least one of the
-    headers every mail has. Binary garbage and other files fail."""
-    head = data[:65536]
+    """True when bytes start like an RFC 5322 message: header lines (after the `From `
+    envelope line a mail saved from an mbox keeps), and at least one of the headers every
+    mail or MIME message has. Binary garbage and other files fail."""
+    head = data[:65536].lstrip(b"\r\n")
+    if head.startswith(b"From "):
+        head = head.split(b"\n", 1)[-1]
     if b"\x00" in head.split(b"\n\n", 1)[0]:
         return False
-    first = head.lstrip(b"\r\n").split(b"\n", 1)[0]
+    first = head.split(b"\n", 1)[0]
     if not _HEADER_NAME.match(first):
         return False
-    names = {m.group(1).lower() for m in re.finditer(rb"(?m)^([!-9;-~]+)[ \t]*:", head)}
-    return bool(names & {b"from", b"date", b"subject", b"message-id"})
+    block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    names = {m.group(1).lower() for m in re.finditer(rb"(?m)^([!-9;-~]+)[ \t]*:", block)}
+    return bool(
+        names & {b"from", b"date", b"subject", b"message-id", b"mime-version", b"content-type"}
+    )
 
 
 def parse_mail(data: bytes, origin: str = "") -> IncomingMail:

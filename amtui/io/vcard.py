@@ -66,13 +66,16 @@ def _pref(item: Any) -> int:
     return 100
 
 
-def _values(card: Any, name: str) -> list[str]:
+def _values(card: Any, name: str, *, first_component: bool = False) -> list[str]:
+    """The values of a property, preferred first. A structured value (ORG: name; unit; unit)
+    is joined with spaces, or only its first component with `first_component`."""
     items = sorted(card.contents.get(name, []), key=_pref)
     values = []
     for item in items:
         value = item.value
         if isinstance(value, list):
-            value = " ".join(str(v) for v in value if v)
+            parts = [str(v) for v in value if v]
+            value = parts[0] if first_component and parts else " ".join(parts)
         text = str(value).strip()
         if text.lower().startswith(("tel:", "mailto:")):
             text = text.split(":", 1)[1]
@@ -112,8 +115,10 @@ def read_vcards(path: Path) -> list[IncomingContact]:
         for number, card in enumerate(vobject.readComponents(_join_soft_breaks(text)), 1):
             if card.name.upper() != "VCARD":
                 continue
-            org = _values(card, "org")
+            # ORG is "name;unit;unit" (ORG:IBM;Accounting): the company is the name alone.
+            org = _values(card, "org", first_component=True)
             role = _values(card, "title") or _values(card, "role")
+            kind = _values(card, "kind")
             contacts.append(
                 IncomingContact(
                     name=" ".join(_name(card).split()),
@@ -122,6 +127,7 @@ def read_vcards(path: Path) -> list[IncomingContact]:
                     organization=org[0] if org else None,
                     role=role[0] if role else None,
                     origin=f"{shown} card {number}",
+                    kind=kind[0].lower() if kind else "individual",
                 )
             )
     except Exception as error:  # vobject raises several kinds on broken input

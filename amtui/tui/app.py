@@ -51,8 +51,9 @@ DUE_SECONDS = 15  # how often to look for reminders and lead deadlines that came
 DUE_TOAST_SECONDS = 12
 DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
 #: Held keys go to whatever has the focus after this long, should a dialog never say it is
-#: ready (a bug): a safety net, not how keys normally arrive.
-HOLD_KEYS_SECONDS = 10
+#: ready (a bug: a failed load drops them, a finished one releases them). A safety net, not how
+#: keys normally arrive, so long enough that a slow read on a busy machine never races it.
+HOLD_KEYS_SECONDS = 30
 
 
 def system_clock() -> datetime:
@@ -95,6 +96,7 @@ class AmtuiApp(App[None]):
         *,
         due_seconds: float | None = DUE_SECONDS,
         state_file: Path | None = None,
+        live: bool = True,
     ) -> None:
         super().__init__()
         self.db = db
@@ -105,6 +107,9 @@ class AmtuiApp(App[None]):
         self.state_file = state_file or state_path()
         self.view_state = load_state(self.state_file)
         self.due_seconds = due_seconds  # None: no due toasts (tests of other things)
+        # The main screen's timers (the look for changes, the countdown tick). Tests turn them
+        # off and run their callbacks when they mean to, so nothing fires at a random moment.
+        self.live = live
         self.changes = ChangeWatch(db)
         #: The database has members (set by each load of the main screen): take and assign.
         self.team_mode = False
@@ -349,8 +354,6 @@ class AmtuiApp(App[None]):
 
     def on_amtui_app_intake_done(self, message: IntakeDone) -> None:
         self._intake_running = False
-        self._held_keys: list[events.Key] | None = None
-        self._hold_timer: Timer | None = None
         if message.error is not None:
             self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
             return

@@ -14,12 +14,11 @@ from datetime import date, datetime
 
 from textual.content import Content
 
-from amtui.core.agenda import AgendaItem, is_overdue
+from amtui.core.agenda import AgendaItem
 from amtui.core.config import Config
-from amtui.core.dates import local_today
 from amtui.core.describe import Part, Tone, View
 from amtui.core.describe_agenda import agenda_line, due_line
-from amtui.core.describe_leads import next_action
+from amtui.core.describe_leads import lead_origin, next_action
 from amtui.core.display import (
     format_span,
     format_when,
@@ -63,14 +62,12 @@ class RowData:
 
 
 def due_state(due: date | datetime | None, now: datetime, config: Config) -> str | None:
-    """`-overdue`, `-due-today` or None: the state class a card or agenda row carries."""
-    if due is None:
-        return None
-    tz = config.timezone
-    if is_overdue(due, now, tz):
-        return "-overdue"
-    day = due.astimezone(tz).date() if isinstance(due, datetime) else due
-    return "-due-today" if day == local_today(now, tz) else None
+    """`-overdue`, `-due-today` or None: the state class a card or agenda row carries (core's
+    due tone, `View.due_tone`, as a class)."""
+    return DUE_CLASSES.get(View(config, now).due_tone(due))
+
+
+DUE_CLASSES = {Tone.LATE: "-overdue", Tone.WARNING: "-due-today"}
 
 
 def _due_style(state: str | None) -> str:
@@ -81,7 +78,7 @@ DEADLINES = ("first-response", "answer")  # next actions shown as a countdown
 
 
 def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
-    """Inbox row: `L2  respond late 26m  SEO audit…` / `partner Pixel · email · 40m`.
+    """Inbox row: `L2  respond late 26m  SEO audit…` / `email from partner Pixel · 40m`.
 
     The status is the lead's next action (`respond 12:04 left`, `answer late 2h 10m`,
     `follow-up 2 Mon 10:00`), red once it is late; a lead with nothing due shows its stage.
@@ -99,9 +96,8 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
         status_style = LATE if late else (SOON if action.kind in DEADLINES else "")
     else:
         status, status_style = lead.stage, MUTED
-    origin = f"partner {safe(lead.partner, 60)}" if lead.partner else lead.source
     # The stage, unless the status shows it already or "respond" says it ("new").
-    details = [origin, lead.channel]
+    details = [safe(lead_origin(lead), 80)]
     if action is not None and lead.stage != "new":
         details.insert(0, lead.stage)
     if row.client_name:

@@ -7,12 +7,12 @@ import contextlib
 import hashlib
 import mailbox
 import os
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -217,33 +217,52 @@ def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
     tmp_path: Path, isolated: Path
 ) -> None:
     """kill -9 part-way: every lead has its timeline entry and its intake row, and the next
-    run adds exactly the rest."""
-    total = 400
-    box = make_mbox(tmp_path / "big.mbox", [message(n) for n in range(total)])
+    run adds exactly the rest.
+
+    No timing guess decides when to kill: the test follows the import's own output (one line
+    per mail) until the database shows a committed batch, then stops reading. From then on
+    the import can run at most a pipe's worth (64 KiB) of lines ahead, far less than the rest
+    of its output, so when the kill comes it is still running, or blocked writing a line
+    inside its open batch transaction; it can never have finished."""
+    total = 1200
+    pad = " for the new season" * 8  # ~150-character titles: a pipe holds ~400 lines
+    mails = [message(n).replace(f"Project {n}".encode(), f"Project {n}{pad}".encode(), 1)
+             for n in range(total)]  # fmt: skip
+    box = make_mbox(tmp_path / "big.mbox", mails)
     db = isolated / "amtui.db"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+        "PYTHONUNBUFFERED": "1",  # a line per mail as it is handled
+    }
     command = [sys.executable, "-m", "amtui", "intake", "email", str(box)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    read = 0
+    committed = 0
+    for _line in process.stdout:
+        read += 1
         if db.exists():
             with contextlib.suppress(sqlite3.Error):  # the schema may not be there yet
-                if count(db, "intake_item") >= 20:
-                    break
-        time.sleep(0.05)
-    if process.poll() is not None:
-        pytest.skip("the import finished before it could be killed (machine too fast)")
+                committed = count(db, "intake_item")
+        if committed:
+            break
+    alive = process.poll() is None
     process.send_signal(signal.SIGKILL)
     process.wait()
+    process.stdout.close()
+    assert alive, f"the import ended before a commit was seen ({read} lines read)"
+    assert 0 < committed < total
     leads = count(db, "lead")
-    assert 0 < leads < total
+    assert committed <= leads < total  # later batches may have committed since
+    assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert count(db, "intake_item") == leads
     assert count(db, "activity") == leads  # one "created" entry per lead, none half-written
-    finish = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    finish = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert finish.returncode == 0, finish.stderr
     assert count(db, "lead") == total
     assert query(db, "SELECT count(DISTINCT external_id) FROM lead") == [(total,)]
-    assert f"{total - leads} new leads" in finish.stdout
+    assert f"{total - leads} new leads" in finish.stdout.splitlines()[-1]
 
 
 def test_contact_import_dedupes_and_exports_losslessly(
@@ -346,3 +365,108 @@ def test_intake_run_goes_on_past_a_failing_source(
     again = cli("intake", "run")
     assert again.exit_code == 2  # nothing new, and a source failed
     assert count(db_path, "lead") == 1
+
+
+def test_real_address_books_import_once_and_skip_what_is_not_a_person(
+    cli: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """Address books nobody on the project wrote (Evolution and Gmail exports, vobject's 2.1
+    and 4.0 samples): people become contacts, group and location cards are skipped saying
+    why, a card with only a name is recognised by it on the next import."""
+    files = [
+        DATA / "ez-vcard" / "John_Doe_EVOLUTION.vcf",
+        DATA / "ez-vcard" / "gmail-list.vcf",
+        DATA / "vobject" / "photo-test.vcf",
+        DATA / "vobject" / "vcard40_group.vcf",
+        DATA / "vobject" / "vcard40_location.vcf",
+        DATA / "vobject" / "vcard40_org.vcf",
+        DATA / "vobject" / "vcard40_simple.vcf",
+    ]
+    results = [cli("contact", "import", str(f), "--client", "Granel") for f in files]
+    assert [r.exit_code for r in results] == [0, 0, 0, 1, 1, 0, 0]  # 1: nothing new came
+    out = "".join(r.stdout for r in results)
+    assert "skipped: The Doe Family (a group card, not a person)" in out
+    assert "skipped: Empire State Building (a location card, not a person)" in out
+    # --client wins over the card's ORG, so everyone lands at Granel.
+    assert query(db_path, "SELECT c.name, c.email, c.phone FROM contact c ORDER BY c.id") == [
+        ("Mr. John Richter, James Doe Sr.", "john.doe@ibm.com", "905-666-1234"),
+        ("Arnold Smith", "asmithk@gmail.com", None),
+        ("Chris Beatle", "chrisy55d@yahoo.com", None),
+        ("Doug White", "dwhite@gmail.com", None),
+        ("should be ok to share", None, "+49123456789"),
+        ("ABC Marketing", "marketing@abc.example.com", "+1-555-000-0000"),
+        ("John Doe", None, None),
+    ]
+    for path in files:
+        again = cli("contact", "import", str(path), "--client", "Granel")
+        assert again.exit_code == 1, (path.name, again.stdout)
+    assert count(db_path, "contact") == 7
+    # Without --client, the ORG names the client (its name alone, not its units).
+    second = tmp_path / "second.db"
+    cli.ok("--db", str(second), "contact", "import", str(files[0]))
+    assert query(second, "SELECT name FROM client") == [("IBM",)]
+
+
+def test_cpythons_own_test_mails_import_whole_and_once(
+    cli: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """CPython's test_email data (where this Python ships it): mails saved from an mbox
+    with their `From ` line, bare MIME parts without a sender (skipped, saying why),
+    duplicates, defects. A folder holding a file that is not mail (msg_19 is a digest's
+    body, without headers) is refused whole; without it, every file is accounted for."""
+    from tests.io.test_mail import CPYTHON
+
+    if CPYTHON is None:
+        pytest.skip("this Python ships without its test suite (test.test_email data)")
+    files = sorted(CPYTHON.glob("msg_*.txt"))
+    folder = tmp_path / "cpython"
+    folder.mkdir()
+    for path in files:
+        shutil.copy(path, folder / f"{path.stem}.eml")
+    line = cli.fails(2, "intake", "email", str(folder))
+    assert line.endswith("msg_19.eml is not an email message; nothing was imported")
+    assert not db_path.exists() or count(db_path, "lead") == 0
+    (folder / "msg_19.eml").unlink()
+    out = cli.ok("intake", "email", str(folder))
+    assert "\ufffd" not in out
+    new, _, seen, skipped = (int(w) for w in re.findall(r"\d+", out.splitlines()[-1]))
+    assert new + seen + skipped == len(files) - 1
+    assert new == count(db_path, "lead") and skipped >= 1
+    assert "no sender (From header): not a lead" in out
+    titles = {t for (t,) in query(db_path, "SELECT title FROM lead")}
+    assert {"I-D ACTION:draft-ietf-mboned-mix-00.txt", "Here is your dingus fish"} <= titles
+    again = cli("intake", "email", str(folder))
+    assert again.exit_code == 1
+    assert again.stdout == f"0 new leads, 0 replies linked, {len(files) - 1} already seen\n"
+
+
+def test_a_progress_bar_on_a_terminal_and_nothing_extra_when_piped(
+    tmp_path: Path, isolated: Path
+) -> None:
+    """The bar goes to stderr when that is a terminal (here a pseudo-terminal), never into
+    the data on stdout; with both piped there is no bar at all."""
+    import pty
+
+    total = 30
+    box = make_mbox(tmp_path / "in.mbox", [message(n) for n in range(total)])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2]), "TERM": "xterm"}
+    command = [sys.executable, "-m", "amtui", "intake", "email", str(box)]
+    master, slave = pty.openpty()
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=slave) as process:
+        os.close(slave)
+        screen = b""
+        with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+            while chunk := os.read(master, 4096):
+                screen += chunk
+        stdout = process.stdout.read() if process.stdout else b""
+    os.close(master)
+    assert process.returncode == 0
+    assert f"/{total}".encode() in screen and "━".encode() in screen  # the bar, e.g. 0/30
+    lines = stdout.decode().splitlines()
+    assert len(lines) == total + 1 and lines[-1].startswith(f"{total} new leads")
+    assert "\x1b" not in stdout.decode()
+    piped = subprocess.run(
+        command, env={**env, "AMTUI_DB": str(tmp_path / "other.db")}, capture_output=True
+    )
+    assert piped.returncode == 0 and piped.stderr == b""
+    assert piped.stdout.decode().splitlines()[-1].startswith(f"{total} new leads")

@@ -213,3 +213,29 @@ def test_a_client_whose_clock_matches_the_users_gets_no_second_time(
     assert agenda_line(view, item).client_time is None
     assert view.when(now, ZoneInfo("Europe/Paris")) == "today 10:00"
     assert plain((Part("a"), Part("b", Tone.LATE))) == "ab"
+
+
+def test_related_records_say_one_line_each_with_their_due_tone(
+    quick: QuickAdd, db: Database, config: Config, now: datetime
+) -> None:
+    """A record's related tasks, subtasks, reminders and leads (the app's detail view)."""
+    from amtui.core.describe import lead_item, reminder_item, subtask_item, task_item
+    from amtui.core.reminders import add_reminder, complete_reminder
+
+    view = View(config, now)
+    late = quick("Send estimate due:today 09:30 @copywriter").task
+    later = quick("Write the brief due:fri 15:00").task
+    assert plain(task_item(view, late)) == "T1  To do  Send estimate  today 09:30"
+    assert task_item(view, late)[0].tone is Tone.ACCENT
+    assert task_item(view, late)[-1].tone is Tone.LATE
+    assert task_item(view, later)[-1].tone is Tone.MUTED  # not due yet: a detail
+    assert plain(subtask_item(view, late)) == "[ ] T1 Send estimate  today 09:30  @copywriter"
+    add_reminder(db, "Call \x1b[31mAnna", "today 16:00", now=now, config=config)
+    reminder = get_reminder(db, "R1").reminder
+    assert plain(reminder_item(view, reminder)) == "R1  today 16:00  Call \\x1b[31mAnna"
+    assert reminder_item(view, reminder)[2].tone is Tone.WARNING  # due today
+    complete_reminder(db, "R1", now=now, config=config)
+    done = reminder_item(view, get_reminder(db, "R1").reminder)
+    assert plain(done).endswith("  done") and done[2].tone is Tone.MUTED
+    lead = add_lead(db, LeadDraft("Hotel\u202eSEO"), now=now, config=config).lead
+    assert plain(lead_item(lead)) == "L1  new  Hotel\\u202eSEO"

@@ -27,7 +27,7 @@ from amtui.core.intake import (
 from amtui.core.intake_config import IntakeSettings
 from amtui.core.intake_store import Intake
 from amtui.core.lead_queries import get_lead_details
-from amtui.core.models import Activity, IntakeItem, Lead, Reminder
+from amtui.core.models import Activity, Client, Contact, IntakeItem, Lead, Reminder
 from amtui.core.pipeline import change_stage
 from tests.storage import count, rows
 
@@ -407,3 +407,42 @@ def test_a_huge_body_is_cut_and_says_so() -> None:
     notes = mail_notes(mail(body="x" * (BODY_MAX + 500)))
     assert notes.startswith("x" * BODY_MAX)
     assert notes.endswith("(500 more characters not kept)")
+
+
+def test_contacts_import_once_by_email_phone_or_name(db: Database) -> None:
+    """An address book read twice adds nothing: people are known by email or phone, a card
+    with neither by its name at the same client; group and location cards are no people.
+    On both storage paths (AMTUI_TEST_DB=postgresql)."""
+    from amtui.core.intake import IncomingContact
+    from amtui.core.intake_store import import_contact
+
+    cards = [
+        IncomingContact("Anna Petrova", ["anna@granel.example"], ["+7 900 123-45-67"], "Granel"),
+        IncomingContact("John Doe", organization="Granel"),
+        IncomingContact("The Doe Family", kind="group"),
+        IncomingContact("Empire State Building", phones=["+1-212-736-3100"], kind="location"),
+        IncomingContact("ABC Marketing", ["marketing@abc.example"], organization="ABC, Inc."),
+    ]
+
+    def load() -> list[str]:
+        return [
+            f"{o.kind} {o.note}".strip() for o in (import_contact(db, c, now=NOW) for c in cards)
+        ]
+
+    assert load() == [
+        "contact new client Granel",
+        "contact",
+        "skipped a group card, not a person",
+        "skipped a location card, not a person",
+        "contact new client ABC, Inc.",
+    ]
+    assert load() == [
+        "seen",
+        "seen",
+        "skipped a group card, not a person",
+        "skipped a location card, not a person",
+        "seen",
+    ]
+    assert count(db, Contact) == 3 and count(db, Client) == 2
+    other_format = IncomingContact("Anna", phones=["8 (900) 123-45-67"])
+    assert import_contact(db, other_format, now=NOW).kind == "seen"

@@ -155,3 +155,70 @@ def test_preset_detection() -> None:
     assert detect_preset(["#", "Name", "Submit Date (UTC)"]) == "typeform"
     assert detect_preset(["Отметка времени", "Имя"]) == "google-forms"
     assert detect_preset(["Name", "Email"]) == "generic"
+
+
+REAL = Path(__file__).parent / "data" / "forms-real"
+
+
+def test_a_real_google_forms_export_is_recognised_and_its_times_read() -> None:
+    """The first rows of a real Google Forms export (Ask a Manager's 2021 salary survey, as
+    published by TidyTuesday, MIT): US-style timestamps, commas inside quoted cells. It asks
+    for no email or phone, so as a lead source it is refused whole, saying why."""
+    from amtui.io.forms import PRESETS, _rows, decode_csv
+
+    path = REAL / "ask-a-manager-2021-google-forms.csv"
+    rows = _rows(decode_csv(path.read_bytes(), path.name), path.name)
+    assert detect_preset(rows[0]) == "google-forms"
+    assert len(rows) == 21 and all(len(row) == len(rows[0]) for row in rows)
+    assert rows[3][2] == "Accounting, Banking & Finance" and rows[1][5] == "55,000"
+    formats = PRESETS["google-forms"].received_formats
+    zone = ZoneInfo("America/New_York")
+    times = [parse_timestamp(row[0], formats, zone) for row in rows[1:]]
+    assert times[0] == datetime(2021, 4, 27, 15, 2, 10, tzinfo=UTC)  # 11:02:10 EDT
+    assert all(t is not None for t in times) and times == sorted(times)  # type: ignore[type-var]
+    with pytest.raises(InputError, match="no email or phone column"):
+        read(path)
+
+
+def test_google_forms_times_with_a_zone_abbreviation() -> None:
+    """Google Forms writes the owner's zone as an abbreviation (`2024/06/01 12:30:27 am
+    EEST`, seen in public exports); an abbreviation several zones share is read in the
+    form's zone, or refused."""
+    formats = ["%Y/%m/%d %I:%M:%S %p"]
+    berlin, chicago = ZoneInfo("Europe/Berlin"), ZoneInfo("America/Chicago")
+    assert parse_timestamp("2024/06/01 12:30:27 am EEST", formats, berlin) == datetime(
+        2024, 5, 31, 21, 30, 27, tzinfo=UTC
+    )
+    assert parse_timestamp("2024/06/01 3:00:00 pm PDT", formats, berlin) == datetime(
+        2024, 6, 1, 22, 0, tzinfo=UTC
+    )
+    assert parse_timestamp("2026/01/05 10:00:00 am CST", formats, chicago) == datetime(
+        2026, 1, 5, 16, 0, tzinfo=UTC
+    )
+    assert parse_timestamp("2026/01/05 10:00:00 am CST", formats, berlin) is None  # which CST?
+    assert parse_timestamp("2026-01-05 10:00:00 UTC", [], berlin) == datetime(
+        2026, 1, 5, 10, 0, tzinfo=UTC
+    )
+
+
+def test_typeform_contact_block_first_and_last_name_and_quoted_phone(tmp_path: Path) -> None:
+    """Typeform's contact block asks the name in two questions and writes the phone as
+    '+91… (the apostrophe keeps spreadsheets from reading a formula), with its own
+    bookkeeping columns after the answers, as in public Typeform exports."""
+    path = tmp_path / "typeform.csv"
+    path.write_text(
+        "#,First name,Last name,Phone number,Email,What do you need?,Response Type,"
+        "Start Date (UTC),Stage Date (UTC),Submit Date (UTC),Network ID,Tags,Ending\n"
+        "x1y2,Priya ,Nair,'+919812345678,priya@studio.example,A landing page,completed,"
+        "2026-02-10 07:51:02,,2026-02-10 07:54:20,abddc491f8,,Thanks!\n",
+        encoding="utf-8",
+    )
+    (brief,) = read(path)
+    assert brief.form == "typeform" and brief.row_key == "form:typeform:x1y2"
+    assert (brief.name, brief.phone, brief.email) == (
+        "Priya Nair",
+        "+919812345678",
+        "priya@studio.example",
+    )
+    assert brief.received == datetime(2026, 2, 10, 7, 54, 20, tzinfo=UTC)
+    assert brief.answers == [("What do you need?", "A landing page")]

@@ -32,8 +32,45 @@ def test_vobject_full_40_card() -> None:
     assert card.name == "Dr. John Q. Public, III"
     assert card.emails == ["johnny@personal.example.org", "john.public@example.com"]  # PREF=1
     assert card.phones[0] == "+1-555-555-5555"  # the tel: URI unwrapped
-    assert card.organization == "Example Corp. North Division Marketing"
+    assert card.organization == "Example Corp."  # ORG:Example Corp.;North Division;Marketing
     assert card.role == "CEO"
+    assert card.kind == "individual"
+
+
+def test_evolution_export_with_folded_lines_and_vendor_parameters() -> None:
+    """A real Evolution 3.0 export (ez-vcard's samples, from the Cardme project): every
+    property folded mid-word, X-COUCHDB-UUID parameters, an escaped comma in FN."""
+    (card,) = read_vcards(DATA / "ez-vcard" / "John_Doe_EVOLUTION.vcf")
+    assert card.name == "Mr. John Richter, James Doe Sr."
+    assert card.emails == ["john.doe@ibm.com"]  # folded inside the address
+    assert card.phones == ["905-666-1234", "905-555-1234"]
+    assert (card.organization, card.role) == ("IBM", "Money Counter")
+
+
+def test_gmail_export_of_several_contacts() -> None:
+    cards = read_vcards(DATA / "ez-vcard" / "gmail-list.vcf")
+    assert [(c.name, c.emails) for c in cards] == [
+        ("Arnold Smith", ["asmithk@gmail.com"]),
+        ("Chris Beatle", ["chrisy55d@yahoo.com"]),
+        ("Doug White", ["dwhite@gmail.com"]),
+    ]
+
+
+def test_a_21_card_with_a_base64_photo() -> None:
+    """vobject's photo-test.vcf: vCard 2.1 with a folded BASE64 JPEG and a blank line."""
+    (card,) = read_vcards(DATA / "vobject" / "photo-test.vcf")
+    assert (card.name, card.phones, card.emails) == ("should be ok to share", ["+49123456789"], [])
+
+
+def test_kinds_of_cards_that_are_not_people() -> None:
+    kinds = {
+        name: read_vcards(DATA / "vobject" / f"vcard40_{name}.vcf")[0]
+        for name in ("group", "location", "org")
+    }
+    assert kinds["group"].kind == "group" and kinds["location"].kind == "location"
+    org = kinds["org"]
+    assert (org.kind, org.name, org.organization) == ("org", "ABC Marketing", "ABC, Inc.")
+    assert org.phones == ["+1-555-000-0000"] and org.emails == ["marketing@abc.example.com"]
 
 
 def test_vobject_multilanguage_card() -> None:

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import suppress
 from datetime import datetime, timedelta
+from pathlib import Path
 from time import monotonic
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -87,11 +88,26 @@ def make_app(seeded: Database, config: Config) -> Iterator[Callable[..., Any]]:
     from amtui.tui.app import AmtuiApp
 
     def make(
-        *, database: Database | None = None, cfg: Config | None = None, due: float | None = None
+        *,
+        database: Database | None = None,
+        cfg: Config | None = None,
+        due: float | None = None,
+        state_file: Path | None = None,
+        live: bool = False,
     ) -> AmtuiApp:
         """`due`: look for due reminders every so many seconds (default: never, so the
-        toasts do not cover what other tests look at)."""
-        app = AmtuiApp(database or seeded, cfg or config, clock=lambda: NOW, due_seconds=due)
+        toasts do not cover what other tests look at); `state_file`: the remembered view
+        state (default: the test's own state directory); `live`: the main screen's timers
+        (default: off; a test runs `_poll` or `_tick` itself, so no timer fires at a moment
+        that depends on how busy the machine is)."""
+        app = AmtuiApp(
+            database or seeded,
+            cfg or config,
+            clock=lambda: NOW,
+            due_seconds=due,
+            state_file=state_file,
+            live=live,
+        )
         app.theme = "textual-dark"
         return app
 

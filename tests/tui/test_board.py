@@ -20,14 +20,19 @@ def test_h_and_l_move_the_selected_card_between_columns(make_app, seeded) -> Non
         await press(pilot, "2")
         assert board.current_ref == "T1"
         seen = []
-        for key in ("L", "L", "H"):
+        for key in ("L", "L", "H", "H"):
             await press(pilot, key)
             seen.append((column_of(seeded, "T1"), board.current_column.column_name))
         return seen, board.current_ref
 
     seen, selected = drive(make_app(), scenario)
-    # The cursor follows the card into its new column.
-    assert seen == [("To do", "To do"), ("In progress", "In progress"), ("To do", "To do")]
+    # The cursor follows the card into its new column, back into the first one too.
+    assert seen == [
+        ("To do", "To do"),
+        ("In progress", "In progress"),
+        ("To do", "To do"),
+        ("Backlog", "Backlog"),
+    ]
     assert selected == "T1"
 
 
@@ -203,3 +208,25 @@ def _now():
     from tests.conftest import NOW
 
     return NOW
+
+
+def test_s_sorts_the_column_and_j_k_then_say_why_they_do_nothing(make_app, seeded, config) -> None:
+    from textual.content import Content
+
+    from tests.tui.conftest import notes
+
+    before = order(seeded, config, "To do")
+
+    async def scenario(pilot):
+        board = pilot.app.main_screen.board
+        await press(pilot, "2", "l", "s")  # To do, by due date: the overdue estimate first
+        cards = [row.key for row in board.current_list().rows]
+        title = Content.from_markup(str(board.current_column.border_title)).plain
+        await press(pilot, "J")
+        return cards, title, notes(pilot.app)
+
+    cards, title, said = drive(make_app(), scenario)
+    assert cards == ["T3", "T2"] and title == "To do 2 ↓due"
+    assert "To do: sorted by due date" in said
+    assert "To do is sorted by due: s until it is in your own order" in said
+    assert order(seeded, config, "To do") == before  # J moved nothing

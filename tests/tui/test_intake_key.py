@@ -67,3 +67,39 @@ def test_a_bad_source_is_reported_not_raised(make_app, config, tmp_path) -> None
     summary, new, error = done[0]
     assert new == 0 and error is None
     assert summary.startswith("0 new leads") and "looks truncated" in summary
+
+
+def test_a_brief_from_a_form_shows_its_answers_in_the_lead_detail(
+    make_app, config, tmp_path
+) -> None:
+    """`i` reads a web-form export; the new lead's detail (Enter) lists the brief's
+    questions and answers in the form's order, markup in them shown as text."""
+    from tests.tui.conftest import drive, screen_text
+
+    form = tmp_path / "brief.csv"
+    form.write_text(
+        "Submission ID,Respondent ID,Submitted at,Name,Email,What do you need?,Budget\n"
+        "w1,r1,2026-11-25 08:00:00,Oleg,oleg@bakery.example,A shop [b]now[/b],12k\n",
+        encoding="utf-8",
+    )
+    from amtui.core.intake_config import FormSource
+
+    forms = {"site": FormSource(name="site", file=str(form), preset="tally")}
+    cfg = dataclasses.replace(config, intake=IntakeSettings(forms=forms))
+
+    async def scenario(pilot):
+        await press(pilot, "i")
+        await settle(pilot)
+        await press(pilot, "1", "g", "enter")
+        return screen_text(pilot.app)
+
+    shown = drive(make_app(cfg=cfg), scenario)
+    assert "Web brief from Oleg" in shown
+    lines = [line.strip(" │█") for line in shown.splitlines()]
+    start = lines.index("Brief")
+    assert lines[start + 1 : start + 5] == [
+        "What do you need?",
+        "A shop [b]now[/b]",
+        "Budget",
+        "12k",
+    ]

@@ -107,3 +107,37 @@ def test_every_binding_id_is_in_the_readme() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert len(ids) > 60
     assert sorted(i for i in ids if f"`{i}`" not in readme) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+def test_the_footer_shows_only_whole_keys(make_app, size) -> None:
+    """Each key the footer shows is whole (`s Stage`, never `s Sta`), help always among them,
+    in every region and in a detail view."""
+    from textual.widgets import HelpPanel
+    from textual.widgets._footer import FooterKey
+
+    from amtui.tui.widgets.footer import FittedFooter
+
+    def footer(app) -> tuple[str, str]:
+        line = screen_text(app).splitlines()[-1]
+        keys = [
+            key
+            for key in app.screen.query_one(FittedFooter).query(FooterKey)
+            if not key.has_class("-command-palette")
+        ]
+        whole = " ".join(f"{key.key_display} {key.description}" for key in keys)
+        return line.split("▏")[0].strip(), whole
+
+    async def scenario(pilot):
+        seen = []
+        for keys in (("1",), ("2",), ("3",), ("1", "enter")):
+            await press(pilot, *keys)
+            seen.append(footer(pilot.app))
+        await press(pilot, "question_mark")  # help works in the detail view too
+        return seen, bool(pilot.app.screen.query(HelpPanel))
+
+    seen, helped = drive(make_app(), scenario, size=size)
+    for shown, whole in seen:
+        assert shown == whole
+        assert shown.endswith("? Help")
+    assert helped

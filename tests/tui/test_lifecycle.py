@@ -33,5 +33,5 @@ def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkey
     async def scenario(pilot):
         return pilot.app.is_running
 
-    assert drive(make_app(due=15), scenario)  # run_test re-raises what the app raised
+    assert drive(make_app(due=15, live=True), scenario)  # run_test re-raises what the app raised
     assert {"tick", "poll", "due"} <= set(fired)

@@ -1,9 +1,10 @@
 """Changes committed by another connection or process show up without a key press; the
 countdowns tick and the agenda follows the local day.
 
-The screen's timers drive this (a look for changes every 0.5 s, a tick every second). The tests
-check that the timers are there, then run their callbacks directly and wait for the work they
-start, instead of waiting for wall-clock time to pass on a machine that may be busy.
+The screen's timers drive this (a look for changes every 0.5 s, a tick every second). One test
+checks that the timers are there; the others run with them off, call their callbacks directly
+and wait for the work they start, instead of waiting for wall-clock time to pass on a machine
+that may be busy.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def test_the_main_screen_polls_and_ticks_on_its_own_timers(make_app) -> None:
         screen = pilot.app.main_screen
         return {timer.name: timer._interval for timer in screen._timers}
 
-    timers = drive(make_app(), scenario)
+    timers = drive(make_app(live=True), scenario)
     assert {name: timers[name] for name in ("poll", "tick")} == {"poll": POLL_SECONDS, "tick": 1}
 
 
@@ -92,7 +93,7 @@ def test_countdowns_tick_and_the_day_rolls_over(seeded, config) -> None:
     from amtui.tui.app import AmtuiApp
 
     clock = {"now": NOW}
-    app = AmtuiApp(seeded, config, clock=lambda: clock["now"])
+    app = AmtuiApp(seeded, config, clock=lambda: clock["now"], due_seconds=None, live=False)
 
     async def scenario(pilot):
         screen = pilot.app.main_screen

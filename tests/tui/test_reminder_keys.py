@@ -133,7 +133,10 @@ def test_lead_detail_shows_the_ladder_and_snoozes_or_does_its_step(
     assert opened["follow-ups"] == "step 1 of 6 · R2 due today 15:00 (client today 09:00)"
     assert opened["client time"] == "America/New_York, now Wed 04:00 (UTC-05:00)"
     # The planned dates of the steps still to come (core's ladder plan).
-    assert opened["then, if no reply"].startswith("step 2 Mon 15:00 · step 3 ")
+    # The planned dates of every step still to come (core's ladder plan): 2 to 6.
+    plan = opened["then, if no reply"].split(" · ")
+    assert [step.split()[:2] for step in plan] == [["step", str(n)] for n in range(2, 7)]
+    assert plan[0] == "step 2 Mon 15:00"
     assert "next deadline" not in opened  # both deadlines are met
     assert title == "Snooze R2 until"
     assert snoozed["follow-ups"] == (
@@ -180,3 +183,23 @@ def test_reminder_keys_in_its_detail_view_and_e_d_in_the_agenda(make_app, seeded
     assert "Delete R1 Call Oliver about the audit scope?" in question
     assert "Deleted R1" in deleted
     assert reminders.list_reminders(seeded) == []
+
+
+def test_the_agendas_next_days_hold_reminders_and_follow_up_steps(make_app, seeded, config) -> None:
+    """`Next 7 days` lists every kind of deadline: tasks, reminders and follow-up steps."""
+    proposal(seeded, config)
+    reminders.add_reminder(seeded, "Send the case study", "fri 11:00", now=NOW, config=config)
+    reminders.complete_reminder(seeded, "R2", now=NOW, config=config)  # step 2 comes next
+
+    async def scenario(pilot):
+        lines = agenda_lines(pilot)
+        return lines[lines.index("Next 7 days 3") :]
+
+    upcoming = drive(make_app(), scenario)
+    assert upcoming == [
+        "Next 7 days 3",
+        "R3 Fri 11:00 Send the case study",
+        "T2 Sat Quarterly SEO report · Granel · +report · @seo",
+        "R4 Mon 15:00 step 2 of 6 · Follow up: no reply after 3 days (about L4 Hotel SEO)"
+        " · client Mon 09:00 America/New_York",
+    ]

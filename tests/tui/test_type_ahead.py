@@ -47,10 +47,14 @@ def test_kind_is_one_key_away_while_typing_and_enter_saves(make_app, seeded) -> 
         await burst(pilot, "l", "down", "down", "Talked about the budget", "enter")
         return notes(pilot.app)
 
+    before = len(lead_queries.get_lead_details(seeded, "L2").activities)
     said = drive(make_app(), scenario)
-    assert "L2: call logged" in said
-    logged = [(a.kind, a.text) for a in lead_queries.get_lead_details(seeded, "L2").activities]
-    assert ("call", "Talked about the budget") in logged
+    assert "L2: call logged, first response recorded, stage new → contacted" in said
+    details = lead_queries.get_lead_details(seeded, "L2")
+    # One logged call, one timeline entry: it also says what it did (responded, moved).
+    (entry,) = details.activities[before:]
+    assert (entry.kind, entry.text) == ("call", "Talked about the budget")
+    assert details.row.lead.stage == "contacted" and details.row.lead.first_response_at
 
 
 def test_a_log_entry_without_text_asks_before_it_is_saved(make_app, seeded) -> None:
@@ -131,3 +135,28 @@ def test_enter_does_not_confirm_a_delete(make_app, seeded) -> None:
 
     assert drive(make_app(), scenario) == ("ConfirmScreen", "MainScreen")
     assert task_queries.get_task_details(seeded, "T1") is not None
+
+
+def test_keys_held_for_a_dialog_survive_a_background_result(make_app, seeded) -> None:
+    """A result arriving while a dialog opens (intake finishing here) keeps the keys typed for
+    that dialog: they still land in it, in order, once it has the focus."""
+    from textual import events
+
+    from amtui.tui.app import AmtuiApp
+    from amtui.tui.logic.fields import PromptSpec
+
+    typed: list[str] = []
+
+    async def scenario(pilot):
+        app = pilot.app
+        app.hold_keys()  # a dialog is on its way (a form reading what it needs)
+        for char in "sent":
+            app._driver.send_message(events.Key(char, char))
+        await settle(pilot)
+        app.post_message(AmtuiApp.IntakeDone("Nothing new", 0))
+        await settle(pilot)
+        app.actions.prompt(PromptSpec("Note", ""), typed.append)
+        await settle(pilot)
+        return app.screen.query_one("#prompt-input").value, app.main_screen.inbox.current_ref
+
+    assert drive(make_app(), scenario) == ("sent", "L2")

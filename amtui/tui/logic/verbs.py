@@ -63,7 +63,6 @@ class Facts:
     card: bool = True  # a task that is a card (not a subtask)
     first_column: bool = False  # the card is in the board's first column
     last_column: bool = False  # … in its last (done) column
-    hand_sorted: bool = True  # the card's column is in its own order (J/K can move cards)
     team: bool = False  # the database has members (team mode: take, assign)
     owner: str | None = None  # the record's owner's handle, where the place knows it
 
@@ -451,6 +450,4 @@ def applies(item: Verb, facts: Facts) -> bool:
         return facts.card and not facts.first_column
     if name == "move_right":
         return facts.card and not facts.last_column and not facts.done
-    if name in ("move_up", "move_down"):
-        return facts.hand_sorted
     return True

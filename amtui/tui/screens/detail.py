@@ -54,6 +54,9 @@ class DetailScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         *verb_bindings("detail"),
+        # A modal screen hides the app's own keys: help is offered here too (the same id, so
+        # one `[keys]` entry moves both).
+        Binding("question_mark", "app.toggle_help", "Help", key_display="?", id="app.help"),
     ]
 
     @dataclass
@@ -135,18 +138,13 @@ class DetailScreen(ModalScreen[None]):
         elif self.kind == Kind.LEAD.value:
             assert isinstance(record, LeadDetails)
             title, body = record.row.lead.title, lead_fields(view, record)
-            related.append(parts.section("Tasks", parts.task_lines(record.tasks, now, config)))
+            related.append(parts.brief(record.row.lead.brief or []))
+            related.append(parts.section("Tasks", parts.task_lines(record.tasks, view)))
             related.append(parts.reminders(record.reminders, view))
         elif self.kind == Kind.CLIENT.value:
             title, body = record.client.name, client_fields(view, record)
-            leads = [
-                Content.assemble((lead.ref, parts.REF), "  ", lead.stage, "  ", safe(lead.title))
-                for lead in record.open_leads
-            ]
-            related.append(parts.section("Open leads", leads))
-            related.append(
-                parts.section("Open tasks", parts.task_lines(record.open_tasks, now, config))
-            )
+            related.append(parts.section("Open leads", parts.lead_lines(record.open_leads)))
+            related.append(parts.section("Open tasks", parts.task_lines(record.open_tasks, view)))
         else:
             title, body = reminder_title(record.reminder), reminder_fields(view, record)
         activities = getattr(record, "activities", [])

@@ -143,8 +143,9 @@ class MainScreen(Screen[None]):
         self._today = local_today(app.now(), app.config.timezone)
         # The screen's own timers: they stop when it closes, so none fires at widgets that
         # are gone while the app shuts down.
-        self.set_interval(POLL_SECONDS, self._poll, name="poll")
-        self.set_interval(1, self._tick, name="tick")
+        if app.live:
+            self.set_interval(POLL_SECONDS, self._poll, name="poll")
+            self.set_interval(1, self._tick, name="tick")
         self._poll()
         self.reload()
 

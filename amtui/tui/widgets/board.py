@@ -88,7 +88,7 @@ class Board(Region):
         self.border_title = Content.assemble(("2 ", render.MUTED), ("Board", "bold"))
         self._columns = [BoardColumn(name, index) for index, name in enumerate(columns)]
         self.tabs = Static("", id="board-tabs", markup=False)
-        self.window = (0, len(columns))  # the first column shown, and how many
+        self.window = (0, 0)  # the first column shown, and how many (set once laid out)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.tabs
@@ -108,9 +108,10 @@ class Board(Region):
         width = self.content_size.width
         shown = max(1, min(count, width // MIN_COLUMN_WIDTH)) if width else count
         start = min(max(0, self.column_index - shown // 2), count - shown)
-        self.window = (start, shown)
-        for column in self.columns:
-            column.display = start <= column.index < start + shown
+        if (start, shown) != self.window or not self.is_mounted:
+            self.window = (start, shown)
+            for column in self.columns:
+                column.display = start <= column.index < start + shown
         self._show_tabs()
 
     def _show_tabs(self) -> None:
@@ -153,7 +154,6 @@ class Board(Region):
             done=bool(row and "-done" in row.classes),
             first_column=self.column_index == 0,
             last_column=self.column_index == last,
-            hand_sorted=self.current_column.sort == "position",
             team=self.amtui.team_mode,
         )
 
@@ -163,12 +163,23 @@ class Board(Region):
     def action_verb(self, name: str) -> None:
         """Moves show at once (the card jumps, then the reload confirms it from the database),
         so H/L/J/K feel instant even when the reload takes 100 ms on a large board."""
-        if self.offers(name):
-            if name in ("move_left", "move_right"):
-                self._preview_shift(-1 if name == "move_left" else 1)
-            elif name in ("move_up", "move_down"):
-                self._preview_reorder(-1 if name == "move_up" else 1)
-        super().action_verb(name)
+        if name in ("move_up", "move_down") and self.current_column.sort != "position":
+            column = render.safe(self.current_column.column_name, 40)
+            self.notify(
+                f"{column} is sorted by {self.current_column.sort}: s until it is in your own "
+                "order, then J/K move cards",
+                markup=False,
+                timeout=4,
+            )
+            return
+        if not self.offers(name):
+            return
+        target = self.target()  # before the preview moves the cursor
+        if name in ("move_left", "move_right"):
+            self._preview_shift(-1 if name == "move_left" else 1)
+        elif name in ("move_up", "move_down"):
+            self._preview_reorder(-1 if name == "move_up" else 1)
+        self.amtui.actions.run(name, target)
 
     def _preview_shift(self, step: int) -> None:
         source = self.current_column

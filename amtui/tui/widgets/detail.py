@@ -16,9 +16,15 @@ from textual.widgets import Static
 
 from amtui.core.activities import describe_activity
 from amtui.core.config import Config
-from amtui.core.describe import Field, View, reminder_text
-from amtui.core.display import format_when
-from amtui.core.models import Activity, Reminder, Task
+from amtui.core.describe import (
+    Field,
+    View,
+    lead_item,
+    reminder_item,
+    subtask_item,
+    task_item,
+)
+from amtui.core.models import Activity, Lead, Reminder, Task
 from amtui.core.task_queries import TaskRow
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
@@ -83,6 +89,17 @@ def section(title: str, lines: Sequence[Content]) -> Content:
     return Content("\n").join([Content.styled(title, "bold underline"), *lines, Content("")])
 
 
+def brief(pairs: Sequence[dict[str, str]]) -> Content:
+    """A web brief's questions and answers, in the form's order (untrusted text, as data)."""
+    lines = [
+        Content.assemble(
+            (safe(pair.get("q", ""), 200), MUTED), "\n  ", safe(pair.get("a", ""), 2000)
+        )
+        for pair in pairs
+    ]
+    return section("Brief", lines)
+
+
 def timeline(activities: list[Activity], config: Config) -> list[tuple[str, Content]]:
     """`2026-11-25 09:00` | `proposal-sent  contacted → proposal-sent · …`, every time in the
     user's zone (core's words for what each entry did)."""
@@ -97,50 +114,22 @@ def timeline(activities: list[Activity], config: Config) -> list[tuple[str, Cont
 
 
 def reminders(items: list[Reminder], view: View) -> Content:
-    lines = [
-        Content.assemble(
-            (r.ref, REF),
-            "  ",
-            format_when(r.effective_due, view.tz, view.now),
-            "  ",
-            reminder_text(view, r),
-            ("  done" if r.done_at else "", MUTED),
-        )
-        for r in items
-    ]
-    return section("Reminders", lines)
+    return section("Reminders", [phrase(reminder_item(view, r)) for r in items])
 
 
-def task_lines(tasks: list[Task], now: datetime, config: Config) -> list[Content]:
-    return [
-        Content.assemble(
-            (t.ref, REF),
-            "  ",
-            (safe(t.column, 30), MUTED),
-            "  ",
-            safe(t.title),
-            ("  " + format_when(t.due, config.timezone, now) if t.due else "", MUTED),
-        )
-        for t in tasks
-    ]
+def task_lines(tasks: list[Task], view: View) -> list[Content]:
+    return [phrase(task_item(view, t)) for t in tasks]
+
+
+def lead_lines(leads: list[Lead]) -> list[Content]:
+    return [phrase(lead_item(lead)) for lead in leads]
 
 
 def subtask_row(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     task = row.task
-    box = "[x]" if task.done_at else "[ ]"
     state = None if task.done_at else render.due_state(task.due, now, config)
-    due = format_when(task.due, config.timezone, now) if task.due else ""
-    who = f"@{safe(task.assignee, 30)}" if task.assignee else ""
-    content = Content.assemble(
-        (box, "bold"),
-        " ",
-        (task.ref, REF),
-        " ",
-        safe(task.title),
-        (f"  {due}", render.LATE if state == "-overdue" else MUTED),
-        (f"  {who}", MUTED),
-    )
     classes = {"-done"} if task.done_at else ({state} if state else set())
+    content = phrase(subtask_item(View(config, now), task))
     return RowData(task.ref, content, frozenset(classes))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from textual import events
@@ -314,10 +315,9 @@ class Region(Vertical, can_focus=True):
 
     # --- verbs -------------------------------------------------------------------------------
 
-    def verb_names(self) -> list[str]:
+    def verb_names(self) -> tuple[str, ...]:
         """The verbs this region has keys for."""
-        own = [item.name for item, _ in verbs_at(self.PLACE)]
-        return [*(name for name in self.LIST_VERBS), *own]
+        return _verb_names(self.PLACE, self.LIST_VERBS)
 
     def facts(self) -> Facts:
         """What is known about the selected record (regions add what they know)."""
@@ -358,3 +358,8 @@ class Region(Vertical, can_focus=True):
         message.row_list.select_key(message.key)
         if message.chain >= 2:
             self.action_verb("open")
+
+
+@cache
+def _verb_names(place: str, list_verbs: tuple[str, ...]) -> tuple[str, ...]:
+    return (*list_verbs, *(item.name for item, _ in verbs_at(place)))
