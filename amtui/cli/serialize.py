@@ -203,6 +203,7 @@ def activity_json(activity: Activity, tz: tzinfo) -> dict[str, Any]:
         "summary": describe_activity(activity, tz),
         "occurred_at": iso(activity.occurred_at, tz),
         "data": activity.data,
+        "by": activity.actor,
     }
 
 

@@ -102,6 +102,15 @@ def open_counts(db: Database) -> dict[int, tuple[int, int]]:
     return {key: (leads.get(key, 0), tasks.get(key, 0)) for key in {*leads, *tasks}}
 
 
+def acting_member(db: Database, config: Config) -> str | None:
+    """The handle whose changes this front end makes (`Database.actor`): `me`, once it names
+    a member of this database; None otherwise (nothing is refused for it)."""
+    if config.me is None:
+        return None
+    with db.read() as tx:
+        return config.me if member_by_handle(tx, config.me) is not None else None
+
+
 def member_by_handle(tx: Tx, handle: str) -> Member | None:
     return first(tx, Member, "SELECT * FROM member WHERE handle = :h", {"h": handle})
 
@@ -289,7 +298,8 @@ def _set_owner(
         text = f"taken by {owner.handle}"
     else:
         text = f"assigned to {owner.handle}" + (f" (was {previous.handle})" if previous else "")
-        if by is not None and by.id != owner.id:
+        # Who did it, unless the entry records it anyway (`tx.actor`, shown as `by …`).
+        if by is not None and by.id != owner.id and tx.actor != by.handle:
             text += f" by {by.handle}"
     data = {"owner": owner.handle, "previous": previous.handle if previous else None}
     record_activity(tx, record, ActivityKind.ASSIGNED, text, now=now, data=data)

@@ -371,6 +371,15 @@ def _v7_team_members(op: Operations) -> None:
         op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
 
 
+def _v9_who_did_it(op: Operations) -> None:
+    """Each timeline entry keeps who made the change (the member handle of `me`, NULL alone):
+    who created a lead, client or task and who last changed it are its entries' `actor`."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("activity") as batch:
+        batch.add_column(sa.Column("actor", sa.String()))
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -414,6 +423,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("ids never reused", _v6_ids_never_reused),
     ("team members", _v7_team_members),
     ("change notifications", _v8_change_notifications),
+    ("who did it", _v9_who_did_it),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -394,6 +394,7 @@ class Activity(Record):
     task_id: int | None = None
     occurred_at: datetime
     created_at: datetime
+    actor: str | None = None  # the handle of the member who did it (team mode)
 
 
 @dataclass(kw_only=True, eq=True)

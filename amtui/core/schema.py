@@ -266,6 +266,7 @@ class Activity(SQLModel, table=True):
     task_id: int | None = _fk("task.id", "CASCADE")
     occurred_at: datetime = _instant(nullable=False)
     created_at: datetime = _instant(nullable=False)
+    actor: str | None = None  # the handle of the member who did it (team mode)
 
 
 class IntakeItem(SQLModel, table=True):

@@ -187,6 +187,9 @@ class Tx:
         #: check before commit that no change to one was left unsaved. A savepoint that rolls
         #: back forgets its own.
         self.tracked: list[Any] = []
+        #: Who is writing: the member handle the front end set on the Database (timeline
+        #: entries keep it), None on one person's database.
+        self.actor: str | None = None
         self._before_commit: list[Callable[[], None]] = []
         self._savepoints = 0
 
@@ -365,6 +368,9 @@ class Database:
                 raise InputError(
                     f"cannot keep data in a {one_line(backend)!r} database; give {_URL_EXAMPLES}"
                 )
+        #: The member handle of whoever writes through this object (set by the front end once
+        #: it knows `me` is a member); each timeline entry records it.
+        self.actor: str | None = None
         self._idle: list[Any] = []
         self._lock = threading.Lock()
         self._watch: Any = None
@@ -429,6 +435,7 @@ class Database:
                 else:  # one snapshot for the whole read, as SQLite's deferred BEGIN gives
                     connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 tx = Tx(connection, sqlite=self.is_sqlite, write=write)
+                tx.actor = self.actor
                 yield tx
                 tx._commit_checks()
                 if self.is_sqlite:

@@ -40,6 +40,7 @@ from amtui.tui.commands import ActionCommands, RecordCommands
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.data import ALL, ChangeWatch
 from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
+from amtui.tui.logic.team import screen_scope
 from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
 from amtui.tui.screens.detail import DetailScreen
@@ -279,7 +280,10 @@ class AmtuiApp(App[None]):
     def _collect_due(self) -> None:
         items: list[DueItem] = []
         try:
-            items = collect_due(self.db, now=self.now(), config=self.config)
+            # My deadlines (and nobody's), whatever the screen shows: a colleague's are
+            # theirs to be told of, by their app or their `remind due`.
+            mine = screen_scope(self.db, None, self.config)[0]
+            items = collect_due(self.db, now=self.now(), config=self.config, scope=mine)
         except AmtuiError:
             pass  # locked or briefly unreadable: nothing was claimed, look again next time
         except Exception as error:  # a bug: keep the app running, say so in the log

@@ -100,10 +100,11 @@ def test_take_and_assign_leave_one_entry_each(team: Cli, db_path: Path) -> None:
     out = team.ok("lead", "assign", "L1", "ben")
     assert out == "L1 is ben's now (was anna): Nobody's\n"
     timeline = team.json("lead", "show", "L1")["timeline"]
-    assert [(e["kind"], e["text"]) for e in timeline if e["kind"] == "assigned"] == [
-        ("assigned", "taken by anna"),
-        ("assigned", "assigned to ben (was anna) by anna"),
+    assert [(e["text"], e["summary"], e["by"]) for e in timeline if e["kind"] == "assigned"] == [
+        ("taken by anna", "taken by anna · by anna", "anna"),
+        ("assigned to ben (was anna)", "assigned to ben (was anna) · by anna", "anna"),
     ]
+    assert timeline[0]["kind"] == "created" and timeline[0]["by"] == "anna"  # who made it
     assert "owner" in team.ok("lead", "show", "L1")
     assert team.ok("task", "assign", "T1", "ben").startswith("T1 is ben's now (was anna)")
     assert query(db_path, "SELECT count(*) FROM activity WHERE kind = 'assigned'") == [(3,)]

@@ -309,3 +309,21 @@ def test_a_change_by_another_connection_wakes_a_waiting_app(
             assert db.change_token() == token + 1  # one statement elsewhere; ours ignored
     finally:
         other.dispose()
+
+
+def test_timeline_entries_keep_who_made_each_change(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    """Who created a record and who last changed it: its entries' actor (`Database.actor`,
+    set by the front end when `me` is a member)."""
+    from amtui.core.activities import describe_activity
+    from amtui.core.members import acting_member
+
+    assert acting_member(db, as_member(config, "zoe")) is None  # not a member: nobody
+    db.actor = acting_member(db, as_member(config, "anna"))
+    ref = lead(db, config, now, "Spring landing")
+    db.actor = acting_member(db, as_member(config, "ben"))
+    assign(db, ref, "anna", now=now, config=as_member(config, "ben"))
+    entries = get_lead_details(db, ref).activities
+    assert [(a.kind, a.actor) for a in entries] == [("created", "anna"), ("assigned", "ben")]
+    assert describe_activity(entries[1], config.timezone) == "assigned to anna · by ben"
