@@ -71,7 +71,8 @@ def create_demo(
         db = Database(temporary)
         try:
             ensure_schema(db)
-            with db.write() as tx:
+            # A fresh demo starts with no history: its making is not a change to undo.
+            with db.write(journal=False) as tx:
                 counts = _Builder(tx, now, config).build()
                 tx.run(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
         finally:

@@ -554,7 +554,7 @@ def generate(
     ensure_schema(db)
     json = {model.TABLE: model.JSON_FIELDS for model in RECORDS}
     gen = Generator(counts, now=now, seed=seed, tz=tz)
-    with db.write() as tx:
+    with db.write(journal=False) as tx:  # generated data, not a change anyone would undo
         load = Loader(tx, json, counts.activities)
         clients, contacts = gen.clients()
         for client in clients:

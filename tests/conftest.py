@@ -7,6 +7,7 @@ no test can read or write the developer's own data (DESIGN §9).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,10 +47,37 @@ def config():  # type: ignore[no-untyped-def]
     return load_config()
 
 
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file at the latest schema, made once per run: the `db` fixture copies it, as
+    creating the schema (every migration, through SQLAlchemy and Alembic) costs a tenth of a
+    second of CPU and several fsyncs, and a thousand tests use a new database."""
+    from amtui.core.db import Database
+    from amtui.core.migrations import ensure_schema
+
+    path = tmp_path_factory.mktemp("schema") / "amtui.db"
+    database = Database(path)
+    try:
+        ensure_schema(database)
+    finally:
+        database.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+def copy_database(template: Path, target: Path) -> None:
+    """Put a copy of the SQLite file `template` (and its WAL, if any) at `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        source = Path(f"{template}{suffix}")
+        if source.exists():
+            shutil.copyfile(source, f"{target}{suffix}")
+
+
 @pytest.fixture
-def db(isolated: Path) -> Iterator[object]:
-    """A new database at the latest schema: an SQLite file, or with AMTUI_TEST_DB=postgresql
-    the wiped AMTUI_TEST_POSTGRES database (the core's tests then run on PostgreSQL)."""
+def db(isolated: Path, schema_template: Path) -> Iterator[object]:
+    """A new database at the latest schema: an SQLite file (a copy of `schema_template`), or
+    with AMTUI_TEST_DB=postgresql the wiped AMTUI_TEST_POSTGRES database (the core's tests
+    then run on PostgreSQL)."""
     from amtui.core.db import Database
     from amtui.core.migrations import ensure_schema
 
@@ -60,9 +88,10 @@ def db(isolated: Path) -> Iterator[object]:
     if on_postgres and url:
         wipe_postgres(url)
         database = Database(url)
+        ensure_schema(database)
     else:
+        copy_database(schema_template, isolated / "amtui.db")
         database = Database(isolated / "amtui.db")
-    ensure_schema(database)
     yield database
     database.dispose()
 

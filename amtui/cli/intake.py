@@ -152,7 +152,8 @@ def _run(
 
     rt = runtime(ctx)
     printer = _Printer(fmt, dry_run, verbose)
-    with Intake(rt.db, now=rt.now, config=rt.config, dry_run=dry_run) as intake:
+    source = str(ctx.info_name or "")
+    with Intake(rt.db, now=rt.now, config=rt.config, dry_run=dry_run, summary=source) as intake:
         tally = job(intake, printer)
     printer.finish(tally)
 

@@ -18,6 +18,7 @@ from amtui.cli.output import (
     print_json,
     print_table,
     say,
+    undo_hint,
 )
 from amtui.cli.owners import owner_commands
 from amtui.core import vocabulary
@@ -309,6 +310,7 @@ def remove(
     confirm(f"Delete {name} {title!r}?", yes=yes)
     delete_lead(rt.db, reference)
     say(f"Deleted {name}: {title}")
+    undo_hint()
 
 
 def _report_stage(rt: Runtime, result: StageResult) -> None:

@@ -115,6 +115,13 @@ COMMANDS = (
         "app",
         "Team members: who owns which leads and tasks on a shared database.",
     ),
+    Entry(
+        "undo",
+        _CLI + "undo",
+        "undo",
+        "Take back the latest change made through amtui (an import run as a whole), and say "
+        "what it was.",
+    ),
     Entry("db", _CLI + "misc", "db_app", "Where the data lives."),
     Entry(
         "ics",

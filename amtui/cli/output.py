@@ -185,6 +185,12 @@ def note(message: str) -> None:
     print(clean(message), file=sys.stderr)
 
 
+def undo_hint() -> None:
+    """After a delete, on a terminal: how to get it back (scripts see nothing extra)."""
+    if is_terminal(sys.stderr):
+        note("amtui undo brings it back.")
+
+
 def heading(title: str, fmt: Format) -> None:
     if fmt is Format.MD:
         print(f"\n## {markdown(title)}\n")

@@ -186,7 +186,7 @@ def remove(
 
     Example: amtui remind rm R5 --yes
     """
-    from amtui.cli.output import confirm
+    from amtui.cli.output import confirm, undo_hint
     from amtui.core.reminders import delete_reminder, get_reminder
 
     rt = runtime(ctx)
@@ -194,6 +194,7 @@ def remove(
     confirm(f"Delete {row.reminder.ref} {row.reminder.text!r}?", yes=yes)
     delete_reminder(rt.db, reference)
     say(f"Deleted {row.reminder.ref}: {row.reminder.text}")
+    undo_hint()
 
 
 @app.command("snooze")

@@ -18,6 +18,7 @@ from amtui.cli.output import (
     print_json,
     print_table,
     say,
+    undo_hint,
 )
 from amtui.cli.owners import owner_commands
 from amtui.core import vocabulary
@@ -354,6 +355,7 @@ def remove(
     confirm(f"Delete {name}{extra}?", yes=yes)
     deleted = delete_task(rt.db, reference)
     say(f"Deleted {name}: {deleted.title}{extra}")
+    undo_hint()
 
 
 owner_commands(app, Kind.TASK, Ref, "T12")

@@ -205,7 +205,8 @@ def _import_items(
 
     for title, reason in skipped:
         report(Outcome("skipped", title, note=reason))
-    with ToolImport(rt.db, now=rt.now, config=rt.config, dry_run=dry_run) as run:
+    source = f"{ctx.info_name} {ctx.params.get('file') or ''}".strip()
+    with ToolImport(rt.db, now=rt.now, config=rt.config, dry_run=dry_run, summary=source) as run:
         for task in tasks:
             report(run.receive_task(task))
         for lead in leads:

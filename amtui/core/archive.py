@@ -20,15 +20,20 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amtui.core.errors import InputError
-from amtui.core.sql import Database, Tx
+from amtui.core.sqltypes import Json
+
+if TYPE_CHECKING:
+    from amtui.core.sql import Database, Tx
 
 FORMAT = "amtui-export"
 FORMAT_VERSION = 1
-#: Tables that describe the database rather than hold data.
-_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1")
+#: Tables that describe the database rather than hold data. The undo journal is the history of
+#: this database, not data: it holds copies of deleted records, which an export must not bring
+#: back, and an import writes its own entry (`amtui.core.journal`).
+_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1", "journal")
 
 Archive = dict[str, Any]
 
@@ -213,6 +218,12 @@ def _encode(value: Any, column: Column) -> Any:
     return value
 
 
+def encode_row(table: Table, row: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """One row (as read) in the archive's JSON-ready values; `partial`: only the columns
+    `row` has (a key)."""
+    return {c.name: _encode(row[c.name], c) for c in table.columns if not partial or c.name in row}
+
+
 def table_rows(tx: Tx, table: Table) -> list[dict[str, Any]]:
     """A table's rows as JSON-ready values, by primary key."""
     names = ", ".join(_quote(c.name) for c in table.columns)
@@ -317,16 +328,17 @@ def _decode(value: Any, column: Column, where: str) -> Any:
             raise wrong("a number")
         return float(value)
     if kind == "json":
-        from amtui.core.sql import Json
-
         return Json(value)
     if not isinstance(value, str):
         raise wrong("text")
     return value
 
 
-def decode_rows(table: Table, rows: Any, label: str | None = None) -> list[dict[str, Any]]:
-    """A table's rows from an archive (or a CSV file), checked against its columns."""
+def decode_rows(
+    table: Table, rows: Any, label: str | None = None, *, partial: bool = False
+) -> list[dict[str, Any]]:
+    """A table's rows from an archive (or a CSV file), checked against its columns; `partial`:
+    rows of some of its columns (a key)."""
     label = label or table.name
     if not isinstance(rows, list):
         raise InputError(f"table {label}: rows must be a list")
@@ -336,6 +348,11 @@ def decode_rows(table: Table, rows: Any, label: str | None = None) -> list[dict[
         where = f"{label} row {number}"
         if not isinstance(row, Mapping):
             raise InputError(f"{where}: a row must be an object")
+        if partial:
+            out.append(
+                {c.name: _decode(row[c.name], c, where) for c in table.columns if c.name in row}
+            )
+            continue
         if set(row) != set(names):
             missing = sorted(set(names) - set(row))
             extra = sorted(set(row) - set(names))
@@ -372,18 +389,34 @@ def import_archive(db: Database, archive: Any) -> ImportSummary:
             )
         rows = _rows_of(archive, tables)
         write_rows(tx, tables, rows)
+        _note(tx, "import json", sum(len(found) for found in rows.values()))
     return ImportSummary({name: len(found) for name, found in rows.items()})
 
 
-def write_rows(tx: Tx, tables: list[Table], rows: Mapping[str, list[dict[str, Any]]]) -> None:
+def _note(tx: Tx, action: str, count: int) -> None:
+    """Name the change for the undo journal (`amtui.core.journal`, which reads the catalogue
+    through this module: told through the transaction, not imported)."""
+    if tx.journal is not None:
+        tx.journal.note(action, f"{count} rows")
+
+
+def write_rows(
+    tx: Tx,
+    tables: list[Table],
+    rows: Mapping[str, list[dict[str, Any]]],
+    *,
+    reset_sequences: bool = True,
+) -> None:
     """Insert decoded rows (parents first, rows pointing at their own table linked last);
-    a broken constraint refuses them all with one line (the caller's transaction rolls back)."""
+    a broken constraint refuses them all with one line (the caller's transaction rolls back).
+    `reset_sequences`: PostgreSQL's next ids follow the rows written (not for rows put back by
+    undo, whose ids were handed out before: a sequence never goes back)."""
     try:
         for table in tables:
             _insert(tx, table, rows.get(table.name, []))
         for table in tables:
             _link_own_rows(tx, table, rows.get(table.name, []))
-        if not tx.sqlite:
+        if not tx.sqlite and reset_sequences:
             _reset_sequences(tx, tables)
     except Exception as error:
         if not _is_bad_data(error):
@@ -518,6 +551,7 @@ def import_kind(db: Database, kind: str, rows: list[dict[str, Any]]) -> ImportSu
                 "in this database; nothing was imported"
             )
         write_rows(tx, [t for t in tables if t.name in written], written)
+        _note(tx, f"import csv {kind}", len(written[table.name]))
     return ImportSummary({name: len(found) for name, found in written.items()})
 
 

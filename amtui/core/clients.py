@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from amtui.core import journal
 from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.errors import InputError
 from amtui.core.kam import RELATIONSHIP_STAGES, kam_quadrant
@@ -81,6 +82,7 @@ def add_client(
         )
         insert(tx, client)
         record_activity(tx, client, ActivityKind.CREATED, now=now)
+        journal.note(tx, "client add", f"{client.ref} {client.name}", now=now)
     return client
 
 
@@ -141,6 +143,7 @@ def edit_client(
                 ", ".join(fields),
                 now=now,
             )
+            journal.note(tx, "client edit", f"{client.ref} {client.name}", now=now)
     return client
 
 
@@ -204,6 +207,7 @@ def add_contact(
             created_at=now,
         )
         insert(tx, contact)
+        journal.note(tx, "contact add", f"{contact.name} at {client.ref} {client.name}", now=now)
     return contact, client
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
+from amtui.core import journal
 from amtui.core.activities import record_activity
 from amtui.core.config import Config
 from amtui.core.intake import (
@@ -124,8 +125,21 @@ class Intake:
     savepoint of a short batch transaction. Use it as a context manager (or call `commit`):
     leaving the block commits what was written; a storage error rolls the open batch back."""
 
-    def __init__(self, db: Database, *, now: datetime, config: Config, dry_run: bool = False):
+    #: What the undo journal calls a run (`amtui undo --list`).
+    ACTION = "intake"
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: datetime,
+        config: Config,
+        dry_run: bool = False,
+        summary: str = "",
+    ):
         self.db, self.now, self.config, self.dry_run = db, now, config, dry_run
+        #: Every batch is one journal entry of this run: undo takes the run back whole.
+        self.run = journal.Run(self.ACTION, summary, now=now)
         self._seen: set[str] | None = None
         self._planned: dict[str, str] = {}  # dry run: Message-ID → title of the lead it makes
         self._batch: AbstractContextManager[Tx] | None = None
@@ -183,6 +197,7 @@ class Intake:
         if self._tx is None:
             self._batch = self.db.write()
             self._tx = self._batch.__enter__()
+            journal.join(self._tx, self.run)
             self._opened = time.monotonic()
         with self._tx.savepoint() as tx:
             yield tx

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from amtui.core import journal
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
@@ -122,7 +123,9 @@ def _source(source: str, partner: str | None) -> tuple[str, str | None]:
 def add_lead(db: Database, draft: LeadDraft, *, now: datetime, config: Config) -> LeadResult:
     """Record an incoming lead; its 15-minute first-response clock starts at `received`."""
     with db.write() as tx:
-        return create_lead(tx, draft, now=now, config=config)
+        result = create_lead(tx, draft, now=now, config=config)
+        journal.note(tx, "lead add", f"{result.lead.ref} {result.lead.title}", now=now)
+        return result
 
 
 def create_lead(
@@ -291,6 +294,7 @@ def edit_lead(
             lead.updated_at = now
             record_activity(tx, lead, ActivityKind.EDITED, ", ".join(changed), now=now)
         save(tx, lead)
+        journal.note(tx, "lead edit", f"{lead.ref} {lead.title}", now=now)
     return LeadResult(lead, found, created, changed)
 
 
@@ -304,5 +308,6 @@ def delete_lead(db: Database, reference: str) -> str:
     with db.write() as tx:
         lead = fetch(tx, Lead, reference)
         title = lead.title
+        journal.note(tx, "lead delete", f"{lead.ref} {lead.title}")
         delete(tx, lead)
     return title

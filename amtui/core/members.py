@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from amtui.core import journal
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import HANDLE, HANDLE_HINT, Config
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
@@ -73,6 +74,7 @@ def add_member(
                 f"a member with handle {member.handle!r} exists already ({existing.name})"
             )
         insert(tx, member)
+        journal.note(tx, "member add", f"{member.handle} {member.name}", now=now)
     return member
 
 
@@ -325,6 +327,7 @@ def take(db: Database, reference: str, *, now: datetime, config: Config) -> Owne
             raise TakenError(f"{record.ref} is yours already; nothing to do")
         if record.owner_id is not None:
             raise _taken(tx, record)
+        journal.note(tx, f"{record.TABLE} take", f"{record.ref} {record.title}", now=now)
         return _set_owner(tx, record, mine, now=now, by=mine, guard_free=True)
 
 
@@ -338,6 +341,8 @@ def assign(db: Database, reference: str, who: str, *, now: datetime, config: Con
                 f"{record.ref} belongs to {describe_member(owner)} already; nothing to do"
             )
         by = member_by_handle(tx, config.me) if config.me else None
+        summary = f"{record.ref} {record.title} to {owner.handle}"
+        journal.note(tx, f"{record.TABLE} assign", summary, now=now)
         return _set_owner(tx, record, owner, now=now, by=by)
 
 
@@ -366,4 +371,6 @@ def hand_over(
             "SELECT * FROM task WHERE owner_id = :id AND done_at IS NULL ORDER BY id",
             {"id": source.id},
         )
+        summary = f"{len(owned)} open records of {source.handle} to {target.handle}"
+        journal.note(tx, "member handover", summary, now=now)
         return [_set_owner(tx, item, target, now=now, by=by) for item in owned]

@@ -343,7 +343,26 @@ def _v6_ids_never_reused(op: Operations) -> None:
     )
 
 
-def _v7_team_members(op: Operations) -> None:
+def _v7_journal(op: Operations) -> None:
+    """The undo journal: one row per change made through amtui, with the row images it
+    needs to take the change back (`amtui undo`)."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "journal",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("summary", sa.String(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        _instant("created_at", False),
+        _instant("undone_at"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_journal_run_id", "journal", ["run_id"])
+
+
+def _v8_team_members(op: Operations) -> None:
     """Team mode: members (handle, name, email, role, time zone) and the owner of each lead and
     task (NULL: nobody's yet, visible to everyone). Reminders follow what they are about."""
     import sqlalchemy as sa
@@ -371,7 +390,7 @@ def _v7_team_members(op: Operations) -> None:
         op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
 
 
-def _v9_who_did_it(op: Operations) -> None:
+def _v10_who_did_it(op: Operations) -> None:
     """Each timeline entry keeps who made the change (the member handle of `me`, NULL alone):
     who created a lead, client or task and who last changed it are its entries' `actor`."""
     import sqlalchemy as sa
@@ -392,7 +411,7 @@ def notify_changes(op: Operations, table: str) -> None:
     )
 
 
-def _v8_change_notifications(op: Operations) -> None:
+def _v9_change_notifications(op: Operations) -> None:
     """PostgreSQL: a trigger on every table sends a NOTIFY on `amtui_changes` (delivered when
     the transaction commits), so an open app refreshes at once instead of waiting for the
     statistics counters it polled before. SQLite: nothing to do."""
@@ -421,9 +440,10 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("recent done cards index", _v4_recent_done_cards),
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
-    ("team members", _v7_team_members),
-    ("change notifications", _v8_change_notifications),
-    ("who did it", _v9_who_did_it),
+    ("undo journal", _v7_journal),
+    ("team members", _v8_team_members),
+    ("change notifications", _v9_change_notifications),
+    ("who did it", _v10_who_did_it),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -429,6 +429,23 @@ class ImapState(Record):
     synced_at: datetime
 
 
+@dataclass(kw_only=True, eq=True)
+class JournalEntry(Record):
+    """One change made through amtui, with the row images that undo it; see
+    `amtui.core.schema.Journal` and `amtui.core.journal`."""
+
+    TABLE: ClassVar[str] = "journal"
+    JSON_FIELDS: ClassVar[tuple[str, ...]] = ("changes",)
+
+    id: int | None = None
+    action: str
+    summary: str = ""
+    run_id: int | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    created_at: datetime
+    undone_at: datetime | None = None
+
+
 #: Every record, by table (the schema test walks these).
 RECORDS: tuple[type[Record], ...] = (
     Member,
@@ -441,4 +458,5 @@ RECORDS: tuple[type[Record], ...] = (
     Activity,
     IntakeItem,
     ImapState,
+    JournalEntry,
 )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from amtui.core import journal
 from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
@@ -178,6 +179,7 @@ def respond_lead(
             events.append("answer promised")
         lead.updated_at = now
         _save(tx, lead, entry)
+        journal.note(tx, "lead respond", _said(lead), now=now)
     return StageResult(lead, previous, events=events)
 
 
@@ -217,6 +219,7 @@ def change_stage(
                 events.append("follow-up ladder stopped")
         _finish_stage_entry(entry, note)
         _save(tx, lead, entry)
+        journal.note(tx, "lead stage", f"{_said(lead)}: {move.current} → {target}", now=now)
     return result
 
 
@@ -238,6 +241,7 @@ def log_lead(
     with db.write() as tx:
         lead = _open_lead(tx, reference)
         occurred = now if at is None else _resolve_time(at, tx, lead, now=now, config=config)
+        journal.note(tx, f"lead log {kind}", _said(lead), now=now)
         return log_contact(
             tx,
             lead,
@@ -328,6 +332,7 @@ def win_lead(
             draft.lead = lead.ref
             draft.client = owner.ref
             tasks.append(create_task(tx, draft, now=now, config=config).task)
+        journal.note(tx, "lead win", _said(lead), now=now)
     return WinResult(lead, owner, created, tasks)
 
 
@@ -345,6 +350,7 @@ def lose_lead(db: Database, reference: str, reason: str, *, now: datetime) -> St
         lead.lost_reason = reason
         lead.closed_at = now
         _save(tx, lead, entry)
+        journal.note(tx, "lead lose", _said(lead), now=now)
     return result
 
 
@@ -374,7 +380,13 @@ def reopen_lead(db: Database, reference: str, *, now: datetime, config: Config) 
             events.append("follow-up ladder started")
         _finish_stage_entry(entry, "reopened")
         _save(tx, lead, entry)
+        journal.note(tx, "lead reopen", _said(lead), now=now)
     return result
+
+
+def _said(lead: Lead) -> str:
+    """A lead as the journal names it."""
+    return f"{lead.ref} {lead.title}"
 
 
 def _resolve_time(

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from amtui.core import journal
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
@@ -84,6 +85,7 @@ def add_reminder(
             record_activity(
                 tx, subject, ActivityKind.NOTE, f"reminder {reminder.ref}: {text}", now=now
             )
+        journal.note(tx, "remind add", _said(reminder), now=now)
         (row,) = reminder_rows(tx, [reminder])
     return row
 
@@ -122,6 +124,7 @@ def complete_reminders(
                     result.next_step is None and lead is not None and bool(lead.cold_at)
                 )
             results.append(result)
+        journal.note(tx, "remind done", ", ".join(_said(r) for r in reminders), now=now)
     return results
 
 
@@ -174,6 +177,7 @@ def snooze_reminder(
                 now=now,
                 data={"effects": {"snoozed_until": moment.isoformat()}},
             )
+        journal.note(tx, "remind snooze", _said(reminder), now=now)
         (row,) = reminder_rows(tx, [reminder])
     return row
 
@@ -205,6 +209,7 @@ def edit_reminder(
             reminder.snoozed_until = None
             reminder.notified_at = None
         save(tx, reminder)
+        journal.note(tx, "remind edit", _said(reminder), now=now)
         (row,) = reminder_rows(tx, [reminder])
     return row
 
@@ -215,8 +220,14 @@ def delete_reminder(db: Database, reference: str) -> ReminderRow:
     with db.write() as tx:
         reminder = fetch(tx, Reminder, reference)
         (row,) = reminder_rows(tx, [reminder])
+        journal.note(tx, "remind delete", _said(reminder))
         delete(tx, reminder)
     return row
+
+
+def _said(reminder: Reminder) -> str:
+    """A reminder as the journal names it."""
+    return f"{reminder.ref} {reminder.text}"
 
 
 def _subject(tx: Tx, reminder: Reminder) -> Lead | Client | Task | None:

@@ -305,6 +305,25 @@ class ImapState(SQLModel, table=True):
     synced_at: datetime = _instant(nullable=False)
 
 
+class Journal(SQLModel, table=True):
+    """One change made through amtui, written in the same transaction as the change, so that
+    `amtui undo` can take it back: what was done (`action`, `summary`) and every row it added,
+    changed or removed, before and after, in the lossless encoding of `amtui.core.archive`
+    (`changes`: a list of `{table, key, before, after}`). The entries of one run of an import
+    that commits in batches share `run_id` (the first entry's id)."""
+
+    __tablename__ = "journal"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str
+    summary: str = ""
+    run_id: int | None = Field(default=None, index=True)
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    created_at: datetime = _instant(nullable=False)
+    undone_at: datetime | None = _instant()
+
+
 class SchemaVersion(SQLModel, table=True):
     """One row per applied migration: the upgrade history of this database file."""
 

@@ -44,13 +44,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from amtui.core.errors import InputError, StorageError
+from amtui.core.sqltypes import Json as Json
 from amtui.core.text import fold, one_line
 
 BUSY_TIMEOUT_MS = 10_000
 #: The advisory lock every amtui write transaction holds on PostgreSQL ("amtui" in ASCII).
 WRITE_LOCK_KEY = 0x616D747569
 #: PostgreSQL: the NOTIFY channel the tables' triggers send to when a transaction commits a
-#: change (migration 8); open apps LISTEN on it.
+#: change (migration 9); open apps LISTEN on it.
 CHANGES_CHANNEL = "amtui_changes"
 _URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
 _SCHEME = re.compile(r"([A-Za-z][\w+.-]*)://(.*)", re.DOTALL)
@@ -58,15 +59,6 @@ _PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM p
 _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 Params = Mapping[str, Any]
-
-
-class Json:
-    """A value bound for a JSON column (a bare list or dict is refused, to catch mistakes)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
 
 
 # --- types -----------------------------------------------------------------------------------
@@ -192,12 +184,22 @@ class Tx:
         self.actor: str | None = None
         self._before_commit: list[Callable[[], None]] = []
         self._savepoints = 0
+        #: What records this transaction's changes for undo (`amtui.core.journal.Recorder`):
+        #: set by `Database.write()`, None in reads and where a write opts out.
+        self.journal: Any = None
 
     @property
     def dialect(self) -> str:
         return "sqlite" if self.sqlite else "postgresql"
 
     def _run(self, sql: str, params: Params | None) -> Any:
+        if self.journal is not None and _WRITES.match(sql):
+            # Every change passes here (or insert_many): the journal reads the rows it is
+            # about to touch first, so no service can change data without an undo record.
+            self.journal.before_statement(self, sql, params)
+        return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Params | None) -> Any:
         sql, values = _expand(sql, params)
         if self.sqlite:
             bound = {k: _to_sqlite(v) for k, v in values.items()}
@@ -250,6 +252,8 @@ class Tx:
         loads, the tags of a card. The number of rows."""
         if not rows:
             return 0
+        if self.journal is not None:
+            self.journal.before_insert_many(self, table, rows)
         names = list(rows[0])
         columns = ", ".join(_quote(name) for name in names)
         marks = ", ".join(f":{name}" for name in names)
@@ -290,10 +294,13 @@ class Tx:
         name = f"amtui_sp{self._savepoints}"
         self.run(f"SAVEPOINT {name}")
         tracked = len(self.tracked)
+        mark = self.journal.mark() if self.journal is not None else None
         try:
             yield self
         except BaseException:
             del self.tracked[tracked:]
+            if self.journal is not None:
+                self.journal.rollback_to(mark)
             self.run(f"ROLLBACK TO SAVEPOINT {name}")
             self.run(f"RELEASE SAVEPOINT {name}")
             raise
@@ -307,6 +314,10 @@ class Tx:
     def _commit_checks(self) -> None:
         for check in self._before_commit:
             check()
+
+
+#: Statements that change rows (what the journal must see).
+_WRITES = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|WITH|MERGE|UPSERT)\b", re.IGNORECASE)
 
 
 def _names(description: Sequence[Sequence[Any]]) -> list[str]:
@@ -372,6 +383,8 @@ class Database:
         #: it knows `me` is a member); each timeline entry records it.
         self.actor: str | None = None
         self._idle: list[Any] = []
+        #: The journal's reading of the catalogue, by schema version (`amtui.core.journal`).
+        self.journal_cache: dict[int, Any] = {}
         self._lock = threading.Lock()
         self._watch: Any = None
         # PostgreSQL change notifications: the LISTEN connection, how many changes by other
@@ -415,13 +428,16 @@ class Database:
             yield tx
 
     @contextmanager
-    def write(self) -> Iterator[Tx]:
-        """One write transaction: committed when the block ends, rolled back on any error."""
-        with self._transaction(write=True) as tx:
+    def write(self, *, journal: bool = True) -> Iterator[Tx]:
+        """One write transaction: committed when the block ends, rolled back on any error.
+        What it changes is journalled for `amtui undo` in the same transaction
+        (`amtui.core.journal`); `journal=False` only for bookkeeping that is not a user's
+        change (undo itself, bulk generators)."""
+        with self._transaction(write=True, journal=journal) as tx:
             yield tx
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[Tx]:
+    def _transaction(self, *, write: bool, journal: bool = False) -> Iterator[Tx]:
         with self._guard():
             connection = self._take()
         ok = False
@@ -436,8 +452,14 @@ class Database:
                     connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 tx = Tx(connection, sqlite=self.is_sqlite, write=write)
                 tx.actor = self.actor
+                if journal:
+                    from amtui.core.journal import start  # ~1 ms; writes only
+
+                    start(self, tx)
                 yield tx
                 tx._commit_checks()
+                if tx.journal is not None:
+                    tx.journal.finish(tx)
                 if self.is_sqlite:
                     connection.execute("COMMIT")
                 else:

@@ -26,6 +26,7 @@ from amtui.core.drafts import (
     resolve_priority,
 )
 from amtui.core.errors import InputError
+from amtui.core.journal import note
 from amtui.core.lookup import fetch, fetch_each, find_client
 from amtui.core.members import default_owner
 from amtui.core.models import Client, Lead, Task, delete, first, get, insert, refresh, save
@@ -104,6 +105,7 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
     insert(tx, task)
     tx.insert_many("task_tag", [{"task_id": task.id, "tag": tag} for tag in tags])
     record_activity(tx, task, ActivityKind.CREATED, now=now)
+    note(tx, "task add", _said(task), now=now)
     return TaskResult(task, tags, client, created)
 
 
@@ -180,6 +182,7 @@ def edit_task(
         elif not changed:
             raise InputError(f"{task.ref} already looks like that; nothing changed")
         save(tx, task)
+        note(tx, "task edit", _said(task), now=now)
     return TaskResult(task, sorted(tags), client, created, completed)
 
 
@@ -243,6 +246,7 @@ def reorder_task(db: Database, reference: str, offset: int, *, now: datetime) ->
         task.updated_at = now
         save(tx, task)
         save(tx, neighbour)
+        note(tx, "task reorder", _said(task), now=now)
     return task
 
 
@@ -278,6 +282,7 @@ def complete_tasks(
                     if other.parent_id == task.id:
                         refresh(tx, other)
             results.append(TaskResult(task, [], None, completed_subtasks=completed))
+        note(tx, "task done", ", ".join(_said(r.task) for r in results), now=now)
     return results
 
 
@@ -294,6 +299,7 @@ def reopen_task(db: Database, reference: str, *, now: datetime, config: Config) 
             record_activity(tx, task, ActivityKind.REOPENED, now=now)
         else:
             _move(tx, task, config.new_task_column, now=now, config=config)
+        note(tx, "task reopen", _said(task), now=now)
     return TaskResult(task, [], None)
 
 
@@ -311,11 +317,17 @@ def delete_task(db: Database, reference: str) -> Deleted:
             tx.scalar("SELECT count(*) FROM task WHERE parent_id = :id", {"id": task.id})
         )
         title = task.title
+        note(tx, "task delete", _said(task))
         delete(tx, task)
     return Deleted(title, subtasks)
 
 
 # --- internals -------------------------------------------------------------------------------
+
+
+def _said(task: Task) -> str:
+    """A task as the journal names it."""
+    return f"{task.ref} {task.title}"
 
 
 def _top_level(tx: Tx, reference: str, action: str) -> Task:
@@ -362,6 +374,7 @@ def _move(tx: Tx, task: Task, column: str, *, now: datetime, config: Config) -> 
     else:
         record_activity(tx, task, ActivityKind.MOVED, f"{before} → {column}", now=now)
     save(tx, task)
+    note(tx, "task move", f"{_said(task)}: {before} → {column}", now=now)
     return completed
 
 

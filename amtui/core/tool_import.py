@@ -64,6 +64,8 @@ class ImportedLead:
 class ToolImport(Intake):
     """One import run from another tool (see the module docstring). Use as a context manager."""
 
+    ACTION = "import"
+
     def receive_task(self, item: ImportedTask) -> Outcome:
         """A task from another tool: a card with its times, tags and notes."""
         from amtui.core.drafts import TaskDraft

@@ -212,6 +212,12 @@ class Actions:
             action = partial(task_forms.toggle_task, app.db, app.config, app.now, ref, reopen=False)
             self.write("done", action)
 
+    def undo(self, target: Target) -> None:
+        from amtui.tui.logic.history import undo_latest
+
+        app = self.app
+        self.write("undo", partial(undo_latest, app.db, app.now))
+
     def toggle(self, target: Target) -> None:
         app, ref = self.app, _ref(target)
         action = partial(task_forms.toggle_task, app.db, app.config, app.now, ref, reopen=True)

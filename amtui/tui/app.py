@@ -345,7 +345,7 @@ class AmtuiApp(App[None]):
         from amtui.io.runner import run_configured  # parsers: only when intake runs
 
         try:
-            with Intake(self.db, now=self.now(), config=self.config) as intake:
+            with Intake(self.db, now=self.now(), config=self.config, summary="run") as intake:
                 tally = run_configured(intake, report=lambda _outcome: None)
             problems = "".join(f"\n{error}" for error in tally.errors)
             done = self.IntakeDone(tally.summary() + problems, tally.new, None, len(tally.errors))

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import NOW
+from tests.conftest import NOW, copy_database
 
 #: Any escape or control sequence introducer: CSI/OSC/… (7-bit and C1 forms) and raw ESC.
 ANSI = re.compile("[\x1b\x9b\x9d]")
@@ -121,12 +120,8 @@ def build_template(
     return home / "amtui.db"
 
 
-def use_template(template: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copyfile(source, f"{target}{suffix}")
+#: Start a test from a copy of a template database.
+use_template = copy_database
 
 
 def query(path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:

@@ -199,10 +199,27 @@ def test_a_postgresql_url_completes_nothing(cli: Cli) -> None:
     assert complete(cli, "amtui task done T", AMTUI_DB=url) == []
 
 
+def in_shell(monkeypatch: pytest.MonkeyPatch, shell: str) -> None:
+    """Run as from `shell`: Typer asks shellingham for the shell amtui was started from, which
+    a test run started outside a shell (a CI job, cron, a detached process) does not have."""
+    import typer._completion_shared
+    import typer.completion
+
+    for module in (typer.completion, typer._completion_shared):
+        monkeypatch.setattr(module, "_get_shell_name", lambda: shell)
+
+
 def test_show_and_install_completion(cli: Cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    for shell in ("bash", "zsh", "fish"):
+    for shell, own in [
+        ("bash", "complete -o default -F"),
+        ("zsh", "#compdef amtui"),
+        ("fish", "complete --command amtui"),
+    ]:
+        in_shell(monkeypatch, shell)
         script = cli.ok("--show-completion", shell)
         assert "_AMTUI_COMPLETE" in script
+        assert own in script
+    in_shell(monkeypatch, "bash")
     monkeypatch.setenv("HOME", str(tmp_path))
     result = cli("--install-completion", "bash")
     assert result.exit_code == 0, result.stderr

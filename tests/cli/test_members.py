@@ -146,3 +146,9 @@ def test_the_demo_has_two_members_and_one_lead_for_triage(
     assert [e["text"] for e in workshop["timeline"] if e["kind"] == "assigned"] == [
         "assigned to tom (was maria) by maria"
     ]
+
+
+def test_a_take_can_be_undone(team: Cli) -> None:
+    team.ok("lead", "take", "L1")
+    assert "L1" in team.ok("undo")
+    assert [row["owner"] for row in team.json("lead", "list", "--owner", "none")] == [None]

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from time import monotonic
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import pytest
 from textual.message import Message
@@ -114,8 +113,16 @@ def make_app(seeded: Database, config: Config) -> Iterator[Callable[..., Any]]:
     yield make
 
 
-#: The messages each running test app received, recorded by `run_test(message_hook=…)`.
-_POSTED: WeakKeyDictionary[Any, list[Message]] = WeakKeyDictionary()
+#: The messages each test app received, recorded by `run_test(message_hook=…)`; emptied after
+#: each test (`forget_posted`). Not a WeakKeyDictionary: the messages refer to the app (their
+#: senders, callbacks), so a value would keep its own key, and every app of the session with it.
+_POSTED: dict[Any, list[Message]] = {}
+
+
+@pytest.fixture(autouse=True)
+def forget_posted() -> Iterator[None]:
+    yield
+    _POSTED.clear()
 
 
 def drive(app: Any, scenario: Callable[[Pilot[Any]], Awaitable[Any]], size=SIZE) -> Any:

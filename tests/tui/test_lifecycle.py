@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from amtui.tui.logic.fields import Saved
 from tests.tui.conftest import drive
 
@@ -35,3 +37,39 @@ def test_timers_and_results_arriving_during_shutdown_do_nothing(make_app, monkey
 
     assert drive(make_app(due=15, live=True), scenario)  # run_test re-raises what the app raised
     assert {"tick", "poll", "due"} <= set(fired)
+
+
+def test_a_finished_app_is_freed_with_its_screens_and_widgets(make_app) -> None:
+    """Nothing keeps an app, or a screen or widget it opened, once it has finished: each one
+    (with its database handle and rendered frames) would otherwise stay in memory for as long
+    as the process lives (10 MB an app)."""
+    import asyncio
+    import gc
+    import weakref
+
+    from tests.tui.conftest import SIZE, press, settle
+
+    app = make_app(due=15)
+    seen: list[weakref.ref[Any]] = []
+
+    def keep(pilot: Any) -> None:
+        for screen in pilot.app.screen_stack:
+            seen.extend(weakref.ref(node) for node in screen.walk_children(with_self=True))
+
+    async def run(app: Any) -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            await press(pilot, "2", "l", "l", "enter")  # a task's detail view
+            keep(pilot)
+            await press(pilot, "escape", "ctrl+p")  # the command palette
+            keep(pilot)
+            await press(pilot, "escape", "1", "n")  # the new-task form
+            keep(pilot)
+            await press(pilot, "escape")
+
+    asyncio.run(run(app))
+    finished = weakref.ref(app)
+    del app
+    gc.collect()
+    assert finished() is None
+    assert {type(node).__name__ for ref in seen if (node := ref()) is not None} == set()

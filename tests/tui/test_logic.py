@@ -27,6 +27,7 @@ LOGIC_MODULES = [
     "amtui.tui.logic.clients",
     "amtui.tui.logic.data",
     "amtui.tui.logic.fields",
+    "amtui.tui.logic.history",
     "amtui.tui.logic.lead_forms",
     "amtui.tui.logic.reminder_forms",
     "amtui.tui.logic.state",

@@ -161,7 +161,7 @@ def delete_lead_question(db: Database, ref: str) -> ConfirmSpec:
 
 def _delete_lead(db: Database, ref: str) -> Saved:
     leads.delete_lead(db, ref)
-    return Saved(f"Deleted {ref}", None)
+    return Saved(f"Deleted {ref} (u undoes it)", None)
 
 
 # --- reading an open lead -----------------------------------------------------------------------

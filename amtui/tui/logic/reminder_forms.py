@@ -226,4 +226,4 @@ def delete_reminder_question(db: Database, ref: str) -> ConfirmSpec:
 
 def _delete_reminder(db: Database, ref: str) -> Saved:
     reminders.delete_reminder(db, ref)
-    return Saved(f"Deleted {ref}", None)
+    return Saved(f"Deleted {ref} (u undoes it)", None)

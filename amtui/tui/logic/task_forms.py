@@ -220,4 +220,4 @@ def delete_task_question(db: Database, ref: str) -> ConfirmSpec:
 
 def _delete_task(db: Database, ref: str) -> Saved:
     tasks.delete_task(db, ref)
-    return Saved(f"Deleted {ref}", None)
+    return Saved(f"Deleted {ref} (u undoes it)", None)

@@ -380,6 +380,16 @@ VERBS: tuple[Verb, ...] = (
         palette="view: agenda",
         show=False,
     ),
+    Verb(
+        "undo",
+        "Undo",
+        "Take back the latest change (an import as a whole); refused if changed since",
+        "",
+        "undo",
+        (Key("app", "u", "app.undo"),),
+        palette="edit: undo",
+        show=False,
+    ),
     Verb("refresh", "Refresh", "Reload everything now", "", "refresh", palette="view: refresh"),
     Verb(
         "intake",
