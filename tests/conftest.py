@@ -47,21 +47,30 @@ def config():  # type: ignore[no-untyped-def]
     return load_config()
 
 
+_SCHEMA_TEMPLATE: list[Path] = []
+
+
+def migrated_template(factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file at the latest schema, made once per run by `ensure_schema`: tests copy
+    it, as creating the schema (every migration, through SQLAlchemy and Alembic) costs a tenth
+    of a second of CPU and several fsyncs, and two thousand tests start on a new database."""
+    if not _SCHEMA_TEMPLATE:
+        from amtui.core.db import Database
+        from amtui.core.migrations import ensure_schema
+
+        path = factory.mktemp("schema") / "amtui.db"
+        database = Database(path)
+        try:
+            ensure_schema(database)
+        finally:
+            database.dispose()  # the last connection checkpoints the WAL into the file
+        _SCHEMA_TEMPLATE.append(path)
+    return _SCHEMA_TEMPLATE[0]
+
+
 @pytest.fixture(scope="session")
 def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An SQLite file at the latest schema, made once per run: the `db` fixture copies it, as
-    creating the schema (every migration, through SQLAlchemy and Alembic) costs a tenth of a
-    second of CPU and several fsyncs, and a thousand tests use a new database."""
-    from amtui.core.db import Database
-    from amtui.core.migrations import ensure_schema
-
-    path = tmp_path_factory.mktemp("schema") / "amtui.db"
-    database = Database(path)
-    try:
-        ensure_schema(database)
-    finally:
-        database.dispose()  # the last connection checkpoints the WAL into the file
-    return path
+    return migrated_template(tmp_path_factory)
 
 
 def copy_database(template: Path, target: Path) -> None:

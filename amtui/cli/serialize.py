@@ -57,6 +57,8 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
         "done_at": iso(task.done_at, tz),
         "created_at": iso(task.created_at, tz),
         "updated_at": iso(task.updated_at, tz),
+        "recur": task.recur,
+        "series": ref(Kind.TASK, task.series_id or task.id) if task.recur else None,
     }
 
 

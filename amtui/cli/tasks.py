@@ -47,7 +47,7 @@ def add(
         list[str],
         typer.Argument(
             help="Title with optional tokens: due:WHEN client:NAME lead:L7 col:COLUMN "
-            "pri:PRIORITY est:2h parent:T3 @assignee +tag."
+            "pri:PRIORITY est:2h parent:T3 rec:+1m @assignee +tag."
         ),
     ],
     due: Annotated[str | None, typer.Option(help="Due date or time, e.g. 'fri 15:00'.")] = None,
@@ -76,6 +76,10 @@ def add(
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
     assignee: Annotated[str | None, typer.Option(help="Person or role, e.g. copywriter.")] = None,
     estimate: Annotated[str | None, typer.Option(help="Estimate, e.g. 2h, 90m, 1d.")] = None,
+    rec: Annotated[
+        str | None,
+        typer.Option(help="Repeat: +1m (every month from the due date), 2w (2 weeks after done)."),
+    ] = None,
     notes: Annotated[str, typer.Option(help="Longer notes.")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
 ) -> None:
@@ -97,6 +101,7 @@ def add(
         priority=priority,
         assignee=assignee,
         estimate=estimate,
+        recur=rec,
         tags=tag or (),
     )
     draft = task_draft(" ".join(text), options, now=rt.now, config=rt.config)
@@ -210,7 +215,7 @@ def edit(
         list[str] | None,
         typer.Argument(
             help="New title words and tokens: due:WHEN (due:none clears) client: lead: "
-            "pri: est: col: @who +tag -tag."
+            "pri: est: col: rec: @who +tag -tag."
         ),
     ] = None,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
@@ -227,6 +232,9 @@ def edit(
     ] = None,
     assignee: Annotated[str | None, typer.Option(help="Person or role ('none' clears).")] = None,
     estimate: Annotated[str | None, typer.Option(help="Estimate, e.g. 2h ('none' clears).")] = None,
+    rec: Annotated[
+        str | None, typer.Option(help="Repeat rule, e.g. +1m or 2w ('none' stops it).")
+    ] = None,
 ) -> None:
     """Change a task.
 
@@ -248,6 +256,7 @@ def edit(
         priority=priority,
         assignee=assignee,
         estimate=estimate,
+        recur=rec,
     )
     patch, column = task_patch(" ".join(tokens or []), options, now=rt.now, config=rt.config)
     result = edit_task(rt.db, reference, patch, now=rt.now, config=rt.config, column=column)
@@ -265,6 +274,16 @@ def _report(rt: Runtime, result: TaskResult) -> None:
         say(f"New client {result.client.name} ({result.client.ref}) was created.")
     if result.completed_subtasks:
         say(f"Also completed {result.completed_subtasks} open subtask(s).")
+    _say_next(rt, result)
+
+
+def _say_next(rt: Runtime, result: TaskResult) -> None:
+    """A recurring card was done: where its next occurrence is."""
+    from amtui.core.recurrence import describe_next
+
+    following = result.next_task
+    if following is not None and following.due is not None:
+        say(f"Repeats, {describe_next(following.ref, following.due, rt.config.timezone, rt.now)}")
 
 
 @app.command("done")
@@ -289,6 +308,7 @@ def done(
     for result in complete_tasks(rt.db, references, now=rt.now, config=rt.config):
         extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
         say(f"Done {result.task.ref}: {result.task.title}{extra}")
+        _say_next(rt, result)
 
 
 @app.command("reopen")
@@ -329,6 +349,7 @@ def move(
         say(f"Moved {result.task.ref} to {result.task.column}")
         if result.completed_subtasks:
             say(f"Also completed {result.completed_subtasks} open subtask(s).")
+        _say_next(rt, result)
         return
     task = reorder_task(rt.db, reference, -1 if up else 1, now=rt.now)
     say(f"Moved {task.ref} {'up' if up else 'down'} in {task.column}")

@@ -196,6 +196,7 @@ def task_fields(view: View, details: TaskDetails) -> list[Field]:
         field("assignee", one_line(task.assignee) if task.assignee else None),
         field("tags", " ".join(f"+{one_line(t)}" for t in row.tags)),
         field("estimate", f"{task.estimate_hours:g} h" if task.estimate_hours else None),
+        field("repeats", _repeats(task)),
         field("done", format_when(task.done_at, view.tz, view.now) if task.done_at else None),
         field("created", format_when(task.created_at, view.tz, view.now)),
         field("notes", clean(task.notes)),
@@ -241,6 +242,16 @@ def lead_item(lead: Lead) -> Phrase:
     return phrase(
         Part(lead.ref, Tone.ACCENT), "  ", Part(lead.stage, Tone.MUTED), "  ", one_line(lead.title)
     )
+
+
+def _repeats(task: Task) -> str | None:
+    """`every month (rec:+1m), series T3`."""
+    if not task.recur:
+        return None
+    from amtui.core.recurrence import parse_rule
+
+    rule = parse_rule(task.recur)
+    return f"{rule.label} (rec:{rule.text}), series {ref(Kind.TASK, task.series_id or task.id)}"
 
 
 # --- clients ----------------------------------------------------------------------------------

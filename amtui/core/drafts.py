@@ -47,6 +47,7 @@ class TaskDraft:
     tags: Sequence[str] = ()
     assignee: str | None = None
     estimate: str | float | None = None
+    recur: str | None = None  # a repeat rule (`+1m`, `2w`): amtui.core.recurrence
 
 
 @dataclass
@@ -63,6 +64,7 @@ class TaskPatch:
     remove_tags: Sequence[str] = ()
     assignee: str | object | None = UNSET
     estimate: str | float | object | None = UNSET
+    recur: str | object | None = UNSET
 
     def is_empty(self) -> bool:
         return (
@@ -79,6 +81,7 @@ class TaskPatch:
                     "priority",
                     "assignee",
                     "estimate",
+                    "recur",
                 )
             )
         )
@@ -100,6 +103,7 @@ class TaskOptions:
     priority: str | None = None
     assignee: str | None = None
     estimate: str | None = None
+    recur: str | None = None
     tags: Sequence[str] = field(default_factory=tuple)
 
 
@@ -112,6 +116,7 @@ _TOKEN_FIELDS = {
     "col": "column",
     "pri": "priority",
     "est": "estimate",
+    "rec": "recur",
 }
 _OPTION_NAMES = {
     "due": "--due",
@@ -121,6 +126,7 @@ _OPTION_NAMES = {
     "column": "--col",
     "priority": "--pri",
     "estimate": "--estimate",
+    "recur": "--rec",
     "assignee": "--assignee",
 }
 
@@ -194,6 +200,7 @@ def task_draft(
         tags=[*tokens.add_tags, *options.tags],
         assignee=values["assignee"],
         estimate=values["estimate"],
+        recur=values["recur"],
     )
 
 
@@ -225,7 +232,7 @@ def task_patch(
         patch.title = title
     if options.notes is not None:
         patch.notes = options.notes
-    for name in ("due", "client", "lead", "priority", "assignee", "estimate"):
+    for name in ("due", "client", "lead", "priority", "assignee", "estimate", "recur"):
         value = values[name]
         if value is not None:
             cleared = value.lower() == NONE and name != "priority"

@@ -722,16 +722,14 @@ def _net(changes: Sequence[Mapping[str, Any]]) -> _Net:
 
 
 def _current(tx: Tx, table: Table, keys: Sequence[Key]) -> dict[Key, dict[str, Any]]:
-    decoded = [
-        tuple(
-            decode_rows(table, [dict(zip(table.key, key, strict=True))], partial=True)[0].values()
-        )
-        for key in keys
-    ]
-    return {
-        tuple(encode_row(table, row)[k] for k in table.key): encode_row(table, row)
-        for row in _rows_by_key(tx, table, decoded)
-    }
+    """The rows with these (encoded) keys as they are now, encoded, by key."""
+    given = [dict(zip(table.key, key, strict=True)) for key in keys]
+    decoded = [tuple(row.values()) for row in decode_rows(table, given, partial=True)]
+    found = {}
+    for row in _rows_by_key(tx, table, decoded):
+        image = encode_row(table, row)
+        found[tuple(image[k] for k in table.key)] = image
+    return found
 
 
 def _check_current(tx: Tx, catalogue: Catalogue, net: _Net, what: str) -> None:
@@ -834,10 +832,21 @@ def _restore(tx: Tx, catalogue: Catalogue, net: _Net) -> None:
                 **{f"k_{name}": row[name] for name in table.key},
             },
         )
-    for table in reversed(catalogue.tables):
-        for key in deletes.get(table.name, []):
-            row = decode_rows(table, [key], f"journal {table.name}", partial=True)[0]
-            where = " AND ".join(f'"{name}" = :k_{name}' for name in table.key)
+    for table in reversed(catalogue.tables):  # children first
+        rows = decode_rows(
+            table, deletes.get(table.name, []), f"journal {table.name}", partial=True
+        )
+        if len(table.key) == 1:  # one statement per chunk of ids
+            (name,) = table.key
+            ids = tuple(row[name] for row in rows)
+            for start_at in range(0, len(ids), _CHUNK):
+                tx.run(
+                    f'DELETE FROM "{table.name}" WHERE "{name}" IN :keys',
+                    {"keys": ids[start_at : start_at + _CHUNK]},
+                )
+            continue
+        where = " AND ".join(f'"{name}" = :k_{name}' for name in table.key)
+        for row in rows:
             tx.run(
                 f'DELETE FROM "{table.name}" WHERE {where}',
                 {f"k_{name}": row[name] for name in table.key},

@@ -362,7 +362,15 @@ def _v7_journal(op: Operations) -> None:
     op.create_index("ix_journal_run_id", "journal", ["run_id"])
 
 
-def _v8_team_members(op: Operations) -> None:
+def _v8_recurring_tasks(op: Operations) -> None:
+    """Recurring tasks: a task's repeat rule and the series its occurrences share."""
+    import sqlalchemy as sa
+
+    op.add_column("task", sa.Column("recur", sa.String(), nullable=True))
+    op.add_column("task", sa.Column("series_id", sa.Integer(), nullable=True))
+
+
+def _v9_team_members(op: Operations) -> None:
     """Team mode: members (handle, name, email, role, time zone) and the owner of each lead and
     task (NULL: nobody's yet, visible to everyone). Reminders follow what they are about."""
     import sqlalchemy as sa
@@ -390,7 +398,7 @@ def _v8_team_members(op: Operations) -> None:
         op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
 
 
-def _v10_who_did_it(op: Operations) -> None:
+def _v11_who_did_it(op: Operations) -> None:
     """Each timeline entry keeps who made the change (the member handle of `me`, NULL alone):
     who created a lead, client or task and who last changed it are its entries' `actor`."""
     import sqlalchemy as sa
@@ -411,7 +419,7 @@ def notify_changes(op: Operations, table: str) -> None:
     )
 
 
-def _v9_change_notifications(op: Operations) -> None:
+def _v10_change_notifications(op: Operations) -> None:
     """PostgreSQL: a trigger on every table sends a NOTIFY on `amtui_changes` (delivered when
     the transaction commits), so an open app refreshes at once instead of waiting for the
     statistics counters it polled before. SQLite: nothing to do."""
@@ -441,9 +449,10 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("intake state", _v5_intake_state),
     ("ids never reused", _v6_ids_never_reused),
     ("undo journal", _v7_journal),
-    ("team members", _v8_team_members),
-    ("change notifications", _v9_change_notifications),
-    ("who did it", _v10_who_did_it),
+    ("recurring tasks", _v8_recurring_tasks),
+    ("team members", _v9_team_members),
+    ("change notifications", _v10_change_notifications),
+    ("who did it", _v11_who_did_it),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -331,6 +331,8 @@ class Task(Record):
     done_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+    recur: str | None = None  # `+1m`, `2w`: see amtui.core.recurrence
+    series_id: int | None = None  # the first task of its series
     owner_id: int | None = None  # the member who does it; None: nobody in particular
 
     @property

@@ -4,7 +4,8 @@ The parser is pure: it splits the text into title words and raw field values. Da
 text here and are resolved by the task service, which knows the client's time zone.
 
 Tokens: `due:WHEN` (the longest run of words that reads as a date expression), `client:NAME`,
-`lead:L7`, `col:COLUMN`, `pri:low|normal|high|urgent`, `est:2h`, `parent:T3`, `@assignee`,
+`lead:L7`, `col:COLUMN`, `pri:low|normal|high|urgent`, `est:2h`, `parent:T3`, `rec:+1m` (a
+repeat: `amtui.core.recurrence`), `@assignee`,
 `+tag`, and, when editing, `-tag` to remove a tag and `none` to clear a field (`due:none`).
 A value with spaces can be quoted: `client:"Granel Studio"`. Words that merely contain a colon
 (`http://…`, `10:30`) stay in the title, except right after a `due:` date: a word there that can
@@ -21,13 +22,13 @@ from dataclasses import dataclass, field
 from amtui.core.errors import InputError
 from amtui.core.text import one_line
 
-FIELDS = ("due", "client", "lead", "col", "pri", "est", "parent")
-_FIELD = re.compile(r"(due|client|lead|col|pri|est|parent):(.*)", re.IGNORECASE | re.DOTALL)
+FIELDS = ("due", "client", "lead", "col", "pri", "est", "parent", "rec")
+_FIELD = re.compile(r"(due|client|lead|col|pri|est|parent|rec):(.*)", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"([+-])([\w][\w.-]*)")
 _ASSIGNEE = re.compile(r"@([\w][\w.-]*)")
 _ACCEPTED = (
     "due:WHEN, client:NAME, lead:L7, col:COLUMN, pri:low|normal|high|urgent, est:2h, "
-    "parent:T3, @assignee, +tag"
+    "parent:T3, rec:+1m, @assignee, +tag"
 )
 
 
@@ -169,4 +170,5 @@ def _example(key: str) -> str:
         "pri": "pri:high",
         "est": "est:2h",
         "parent": "parent:T3",
+        "rec": "rec:+1m or rec:2w",
     }[key]

@@ -209,6 +209,11 @@ class Task(SQLModel, table=True):
     done_at: datetime | None = _instant()
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+    # A recurring task (migration 8): its rule (`+1m` from the due date, `2w` from when it is
+    # done; `amtui.core.recurrence`), and the id of its series' first task, which every
+    # occurrence shares (no foreign key: the series outlives a deleted first task).
+    recur: str | None = None
+    series_id: int | None = None
     owner_id: int | None = _fk("member.id", "SET NULL")  # who does it on the team
 
 

@@ -51,7 +51,7 @@ BUSY_TIMEOUT_MS = 10_000
 #: The advisory lock every amtui write transaction holds on PostgreSQL ("amtui" in ASCII).
 WRITE_LOCK_KEY = 0x616D747569
 #: PostgreSQL: the NOTIFY channel the tables' triggers send to when a transaction commits a
-#: change (migration 9); open apps LISTEN on it.
+#: change (migration 10); open apps LISTEN on it.
 CHANGES_CHANNEL = "amtui_changes"
 _URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
 _SCHEME = re.compile(r"([A-Za-z][\w+.-]*)://(.*)", re.DOTALL)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
@@ -29,7 +29,19 @@ from amtui.core.errors import InputError
 from amtui.core.journal import note
 from amtui.core.lookup import fetch, fetch_each, find_client
 from amtui.core.members import default_owner
-from amtui.core.models import Client, Lead, Task, delete, first, get, insert, refresh, save
+from amtui.core.models import (
+    Client,
+    Lead,
+    Task,
+    delete,
+    first,
+    get,
+    insert,
+    records,
+    refresh,
+    save,
+)
+from amtui.core.recurrence import next_due, parse_rule
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Database, Tx
 from amtui.core.task_queries import tags_of
@@ -44,6 +56,7 @@ class TaskResult:
     client: Client | None
     created_client: bool = False
     completed_subtasks: int = 0
+    next_task: Task | None = None  # a recurring task's next occurrence, made when it was done
 
 
 # --- services --------------------------------------------------------------------------------
@@ -80,6 +93,7 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         if parent.parent_id is not None:
             raise InputError(f"{parent.ref} is itself a subtask; subtasks are one level deep")
         column = parent.column
+    recur = _check_recur(draft.recur, due_date or due_at, subtask=parent is not None)
     column = column or config.new_task_column
     # A subtask is its card owner's, a lead's task its lead owner's; else the user's own.
     owner_id = (parent.owner_id if parent else None) or (lead.owner_id if lead else None)
@@ -100,6 +114,7 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         done_at=now if column == config.done_column and parent is None else None,
         created_at=now,
         updated_at=now,
+        recur=recur,
         owner_id=owner_id or default_owner(tx, config),
     )
     insert(tx, task)
@@ -159,6 +174,10 @@ def edit_task(
             change("assignee", patch.assignee)
         if patch.estimate is not UNSET:
             change("estimate_hours", resolve_estimate(patch.estimate))  # type: ignore[arg-type]
+        if patch.recur is not UNSET or (task.recur and patch.due is not UNSET):
+            rule = task.recur if patch.recur is UNSET else patch.recur
+            recur = _check_recur(rule, task.due, subtask=task.parent_id is not None)  # type: ignore[arg-type]
+            change("recur", recur)
         tags = tags_of(tx, [task.id or 0]).get(task.id or 0, [])
         for tag in clean_tags(patch.remove_tags):
             if tag in tags:
@@ -176,14 +195,14 @@ def edit_task(
         if changed:
             task.updated_at = now
             record_activity(tx, task, ActivityKind.EDITED, ", ".join(changed), now=now)
-        completed = 0
+        completed, following = 0, None
         if target_column is not None and target_column != task.column:
-            completed = _move(tx, task, target_column, now=now, config=config)
+            completed, following = _move(tx, task, target_column, now=now, config=config)
         elif not changed:
             raise InputError(f"{task.ref} already looks like that; nothing changed")
         save(tx, task)
         note(tx, "task edit", _said(task), now=now)
-    return TaskResult(task, sorted(tags), client, created, completed)
+    return TaskResult(task, sorted(tags), client, created, completed, following)
 
 
 def move_task(
@@ -195,8 +214,8 @@ def move_task(
         task = _top_level(tx, reference, "moved between columns")
         if task.column == target:
             raise InputError(f"{task.ref} is already in {target}")
-        completed = _move(tx, task, target, now=now, config=config)
-    return TaskResult(task, [], None, completed_subtasks=completed)
+        completed, following = _move(tx, task, target, now=now, config=config)
+    return TaskResult(task, [], None, completed_subtasks=completed, next_task=following)
 
 
 def shift_task(
@@ -211,8 +230,8 @@ def shift_task(
         if target == task.column:
             edge = "first" if steps < 0 else "last"
             raise InputError(f"{task.ref} is already in the {edge} column ({target})")
-        completed = _move(tx, task, target, now=now, config=config)
-    return TaskResult(task, [], None, completed_subtasks=completed)
+        completed, following = _move(tx, task, target, now=now, config=config)
+    return TaskResult(task, [], None, completed_subtasks=completed, next_task=following)
 
 
 def reorder_task(db: Database, reference: str, offset: int, *, now: datetime) -> Task:
@@ -275,13 +294,15 @@ def complete_tasks(
                 task.updated_at = now
                 save(tx, task)
                 record_activity(tx, task, ActivityKind.DONE, now=now)
-                completed = 0
+                completed, following = 0, None
             else:
-                completed = _move(tx, task, config.done_column, now=now, config=config)
+                completed, following = _move(tx, task, config.done_column, now=now, config=config)
                 for other in tasks:  # its subtasks were done in bulk: see that in this call
                     if other.parent_id == task.id:
                         refresh(tx, other)
-            results.append(TaskResult(task, [], None, completed_subtasks=completed))
+            results.append(
+                TaskResult(task, [], None, completed_subtasks=completed, next_task=following)
+            )
         note(tx, "task done", ", ".join(_said(r.task) for r in results), now=now)
     return results
 
@@ -354,8 +375,11 @@ def _edge_position(tx: Tx, column: str, parent_id: int | None, *, top: bool) -> 
     return int(edge) - 1 if top else int(edge) + 1
 
 
-def _move(tx: Tx, task: Task, column: str, *, now: datetime, config: Config) -> int:
-    """Put a card at the top of `column`, keeping done_at in step with the done column."""
+def _move(
+    tx: Tx, task: Task, column: str, *, now: datetime, config: Config
+) -> tuple[int, Task | None]:
+    """Put a card at the top of `column`, keeping done_at in step with the done column; the
+    subtasks it completed, and a recurring card's next occurrence (made when it is done)."""
     before = task.column
     task.column = column
     # Stored before the top of the column is read, so the card itself counts among the cards
@@ -363,11 +387,12 @@ def _move(tx: Tx, task: Task, column: str, *, now: datetime, config: Config) -> 
     save(tx, task)
     task.position = _edge_position(tx, column, None, top=True)
     task.updated_at = now
-    completed = 0
+    completed, following = 0, None
     if column == config.done_column and task.done_at is None:
         task.done_at = now
         completed = _complete_subtasks(tx, task, now=now)
         record_activity(tx, task, ActivityKind.DONE, f"{before} → {column}", now=now)
+        following = _next_occurrence(tx, task, now=now, config=config)
     elif column != config.done_column and task.done_at is not None:
         task.done_at = None
         record_activity(tx, task, ActivityKind.REOPENED, f"{before} → {column}", now=now)
@@ -375,7 +400,97 @@ def _move(tx: Tx, task: Task, column: str, *, now: datetime, config: Config) -> 
         record_activity(tx, task, ActivityKind.MOVED, f"{before} → {column}", now=now)
     save(tx, task)
     note(tx, "task move", f"{_said(task)}: {before} → {column}", now=now)
-    return completed
+    return completed, following
+
+
+def _check_recur(rule: str | None, due: object, *, subtask: bool) -> str | None:
+    """A repeat rule as stored (`+1m`), or None; refused on a subtask (it repeats with its
+    card) and, for a fixed schedule, on a task without a due date."""
+    if rule is None:
+        return None
+    parsed = parse_rule(rule)
+    if subtask:
+        raise InputError("a subtask repeats with its card; give rec: to the card")
+    if parsed.from_due and due is None:
+        raise InputError(
+            f"rec:{parsed.text} repeats from the due date; give one (due:…), or repeat from "
+            f"when it is done (rec:{parsed.count}{parsed.unit})"
+        )
+    return parsed.text
+
+
+def _next_occurrence(tx: Tx, task: Task, *, now: datetime, config: Config) -> Task | None:
+    """A recurring card was done: its next occurrence, at the top of the new-task column, with
+    the card's fields, tags and subtasks (open again, their dues moved as far as the card's)."""
+    if not task.recur or task.parent_id is not None:
+        return None
+    rule = parse_rule(task.recur)
+    head_id = task.series_id or task.id
+    head = task if head_id == task.id else (get(tx, Task, head_id) or task)
+    anchor = head.due_at.astimezone(config.timezone).date() if head.due_at else head.due_date
+    due = next_due(
+        rule,
+        due=task.due,
+        done_at=now,
+        tz=config.timezone,
+        anchor_day=anchor.day if anchor else None,
+        workdays=config.work_days,
+    )
+    following = _copy(tx, task, due, now=now, config=config, parent=None, series=head_id)
+    record_activity(
+        tx, following, ActivityKind.CREATED, f"repeats {task.ref} ({rule.label})", now=now
+    )
+    shift = _shift(task.due, due)
+    for sub in records(
+        tx, Task, "SELECT * FROM task WHERE parent_id = :id ORDER BY position, id", {"id": task.id}
+    ):
+        moved = sub.due + shift if sub.due is not None and shift is not None else None
+        _copy(tx, sub, moved, now=now, config=config, parent=following, series=None)
+    return following
+
+
+def _shift(old: date | datetime | None, new: date | datetime) -> timedelta | None:
+    """How far an occurrence moved (to move its subtasks' dues alike), when that is known."""
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return new - old
+    if isinstance(old, date) and not isinstance(old, datetime) and not isinstance(new, datetime):
+        return new - old
+    return None
+
+
+def _copy(
+    tx: Tx,
+    task: Task,
+    due: date | datetime | None,
+    *,
+    now: datetime,
+    config: Config,
+    parent: Task | None,
+    series: int | None,
+) -> Task:
+    column = parent.column if parent is not None else config.new_task_column
+    copy = Task(
+        title=task.title,
+        notes=task.notes,
+        client_id=task.client_id,
+        lead_id=task.lead_id,
+        parent_id=parent.id if parent is not None else None,
+        column=column,
+        position=_edge_position(tx, column, parent.id if parent else None, top=parent is None),
+        due_date=due if not isinstance(due, datetime) else None,
+        due_at=due if isinstance(due, datetime) else None,
+        priority=task.priority,
+        assignee=task.assignee,
+        estimate_hours=task.estimate_hours,
+        created_at=now,
+        updated_at=now,
+        recur=task.recur,
+        series_id=series,
+    )
+    insert(tx, copy)
+    tags = tags_of(tx, [task.id or 0]).get(task.id or 0, [])
+    tx.insert_many("task_tag", [{"task_id": copy.id, "tag": tag} for tag in tags])
+    return copy
 
 
 def _complete_subtasks(tx: Tx, task: Task, *, now: datetime) -> int:

@@ -39,6 +39,7 @@ class ImportedTask:
     column: str | None = None  # a board column, when the tool's section names one
     created: datetime | None = None
     done: datetime | None = None
+    recur: str | None = None  # an amtui repeat rule (`+1w`)
     note: str = ""  # what the import changed, for the report
 
 
@@ -86,6 +87,7 @@ class ToolImport(Intake):
             priority=item.priority,
             tags=item.tags,
             assignee=item.assignee,
+            recur=item.recur,
         )
         with self._transaction() as tx:
             if self._taken(tx, item.key):
@@ -185,6 +187,10 @@ def _check_task(draft: object) -> None:
     clean_tags(draft.tags)
     if draft.priority:
         resolve_priority(draft.priority)
+    if draft.recur:
+        from amtui.core.recurrence import parse_rule
+
+        parse_rule(draft.recur)
 
 
 def _check_lead(draft: object, run: Intake) -> None:

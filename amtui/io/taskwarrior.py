@@ -6,7 +6,12 @@ M normal, L low), the project (its top level names the client; the full path is 
 annotations (into the notes, each with its date), when it was entered and finished, and its
 UUID (the import key: importing again adds nothing). Pending and waiting tasks are open (a
 waiting task's date goes into its notes); completed ones are done at their end time; deleted
-ones and recurrence templates are skipped and said so (their pending instances are imported).
+ones are skipped and said so. A recurring task (a template with `recur`, and the instances
+Taskwarrior made of it) becomes one amtui recurring task: its earliest pending instance, with
+the template's `recur` as a fixed schedule (`weekly` → `rec:+1w`; Taskwarrior counts from the
+due date too); later pending instances are skipped (amtui adds each next occurrence when one
+is done), completed ones are kept as done tasks. A `recur` amtui cannot express (hours) is
+kept in the notes, and the instance imported as an ordinary task.
 
 Both shapes `task export` has written are read: a JSON array (2.6 and later) and one object
 per line (older versions). A file that is not such an export is refused whole.
@@ -15,6 +20,7 @@ per line (older versions). A file that is not such an export is refused whole.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
@@ -73,12 +79,72 @@ def _due(value: datetime, zone: tzinfo) -> date | datetime:
     return value
 
 
+#: Taskwarrior's named periods (`task help` / taskrc(5)) as amtui repeat rules.
+_NAMED = {
+    "daily": "+1d",
+    "day": "+1d",
+    "weekdays": "+1b",
+    "weekly": "+1w",
+    "week": "+1w",
+    "biweekly": "+2w",
+    "fortnight": "+2w",
+    "monthly": "+1m",
+    "month": "+1m",
+    "bimonthly": "+2m",
+    "quarterly": "+3m",
+    "semiannual": "+6m",
+    "annual": "+1y",
+    "yearly": "+1y",
+    "year": "+1y",
+    "biannual": "+2y",
+    "biyearly": "+2y",
+}
+_PERIOD = re.compile(
+    r"(\d*)\s*(d|days?|w|wks?|weeks?|mo|mths?|months?|q|qtrs?|quarters?|y|yrs?|years?)"
+)
+_ISO = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+
+
+def recur_rule(value: str) -> str | None:
+    """Taskwarrior's `recur` (`weekly`, `2w`, `3mo`, `P1M`) as an amtui rule (`+2w`), or None
+    when amtui has no such period (hours, mixed ISO periods)."""
+    text = value.strip().lower()
+    if text in _NAMED:
+        return _NAMED[text]
+    match = _PERIOD.fullmatch(text)
+    if match:
+        count = int(match.group(1) or 1)
+        unit = match.group(2)
+        letter = "m" if unit.startswith(("mo", "mth")) else unit[0]
+        return f"+{count}{letter}" if count else None
+    iso = _ISO.fullmatch(value.strip().upper())
+    if iso and value.strip().upper() != "P":
+        given = [(int(n), unit) for n, unit in zip(iso.groups(), "ymwd", strict=True) if n]
+        if len(given) == 1 and given[0][0] > 0:
+            return f"+{given[0][0]}{given[0][1]}"
+    return None
+
+
+def _occurrences(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Each recurrence template's uuid → the uuid of its earliest pending instance."""
+    current: dict[str, tuple[str, str]] = {}
+    for item in items:
+        parent = item.get("parent")
+        if item["status"] in ("pending", "waiting") and isinstance(parent, str):
+            due = str(item.get("due") or "")
+            if parent not in current or due < current[parent][0]:
+                current[parent] = (due, item["uuid"])
+    return {parent: uuid for parent, (_, uuid) in current.items()}
+
+
 def tasks_from_export(
     items: list[dict[str, Any]], *, source: str, zone: tzinfo
 ) -> tuple[list[ImportedTask], list[tuple[str, str]]]:
     """What to import, and what is skipped with the reason."""
     tasks: list[ImportedTask] = []
     skipped: list[tuple[str, str]] = []
+    templates = {item["uuid"]: item for item in items if item["status"] == "recurring"}
+    current = _occurrences(items)
     for item in items:
         title = item["description"]
         status = item["status"]
@@ -86,7 +152,22 @@ def tasks_from_export(
             skipped.append((title, "deleted in Taskwarrior"))
             continue
         if status == "recurring":
-            skipped.append((title, "a recurrence template; its pending instances are imported"))
+            skipped.append(
+                (
+                    title,
+                    "a recurrence template; its next occurrence is imported as a recurring task"
+                    if item["uuid"] in current
+                    else "a recurrence template with no pending occurrence; run `task list` in "
+                    "Taskwarrior, then export again",
+                )
+            )
+            continue
+        parent = item.get("parent")
+        template = templates.get(parent) if isinstance(parent, str) else None
+        if template is not None and status != "completed" and current[parent] != item["uuid"]:
+            skipped.append(
+                (title, "a later occurrence of a recurring task (amtui adds each next one)")
+            )
             continue
         if status not in ("pending", "waiting", "completed"):
             raise InputError(f"{source}: task {title!r} has an unknown status {status!r}")
@@ -110,6 +191,15 @@ def tasks_from_export(
         done = None
         if status == "completed":  # finished when it says, else when entered
             done = read_stamp(item["end"], "end", source) if item.get("end") else entry
+        recur = None
+        if template is not None and status != "completed":
+            given = str(template.get("recur") or item.get("recur") or "")
+            recur = recur_rule(given)
+            if recur is None:
+                notes.append(f"Repeats {given} in Taskwarrior (amtui repeats by days at most)")
+            if template.get("until"):
+                until = read_stamp(template["until"], "until", source).astimezone(zone)
+                notes.append(f"Repeats until {until:%Y-%m-%d} in Taskwarrior")
         due = item.get("due")
         priority = item.get("priority")
         if priority is not None and priority not in PRIORITIES:
@@ -126,7 +216,15 @@ def tasks_from_export(
                 priority=PRIORITIES.get(priority) if priority else None,
                 created=entry,
                 done=done,
-                note="waiting in Taskwarrior" if status == "waiting" or wait else "",
+                recur=recur,
+                note="; ".join(
+                    n
+                    for n in (
+                        "waiting in Taskwarrior" if status == "waiting" or wait else "",
+                        f"repeats (rec:{recur})" if recur else "",
+                    )
+                    if n
+                ),
             )
         )
     return tasks, skipped

@@ -112,7 +112,8 @@ def test_a_real_export_becomes_tasks_and_a_second_import_adds_nothing(
     out = cli.ok("import", "taskwarrior", str(export))
     assert "skipped: Dropped idea (deleted in Taskwarrior)" in out
     assert (
-        "skipped: Weekly report (a recurrence template; its pending instances are imported)" in out
+        "skipped: Weekly report (a recurrence template; its next occurrence is imported as a "
+        "recurring task)" in out
     )
     assert "new task T1: Send estimate (new client Granel)" in out
     assert out.splitlines()[-1] == "5 new tasks, 0 already seen, 2 skipped"
@@ -132,7 +133,8 @@ def test_a_real_export_becomes_tasks_and_a_second_import_adds_nothing(
     assert (
         tasks["Later"]["done_at"] is None and "Waiting until 2026-12-20" in tasks["Later"]["notes"]
     )
-    assert tasks["Weekly report"]["due_date"] == "2026-12-04"
+    weekly = tasks["Weekly report"]
+    assert (weekly["due_date"], weekly["recur"]) == ("2026-12-04", "+1w")  # a fixed schedule
     before = digest(db_path)
     again = cli("import", "taskwarrior", str(export))
     assert again.exit_code == 1  # nothing new: nothing to do

@@ -213,6 +213,7 @@ def test_intake_run_reads_the_configured_sources(cli: Cli, tmp_path: Path, isola
     assert again.stdout.splitlines()[-1] == "0 new leads, 0 replies linked, 2 already seen"
 
 
+@pytest.mark.processes
 def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
     tmp_path: Path, isolated: Path
 ) -> None:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from amtui.core.clients import add_client
 from amtui.core.config import Config, load_config
 from amtui.core.db import Database
@@ -267,6 +269,7 @@ def test_overlapping_runs_in_threads_never_report_an_item_twice(
     assert collect_due(db, now=now + timedelta(days=1), config=config) == []
 
 
+@pytest.mark.processes
 def test_overlapping_runs_in_separate_processes_never_report_an_item_twice(
     db: Database, config: Config, now: datetime, isolated: Path
 ) -> None:

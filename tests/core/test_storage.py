@@ -278,6 +278,7 @@ WORKER = textwrap.dedent(
 
 
 @sqlite_only
+@pytest.mark.processes
 def test_two_processes_writing_at_once_both_succeed(db: Database, tmp_path: Path) -> None:
     assert db.path is not None
     go = tmp_path / "go"

@@ -375,8 +375,8 @@ def test_a_token_file_keeps_the_address_across_restarts(
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return Cli(monkeypatch)
+def cli(monkeypatch: pytest.MonkeyPatch, schema_template: Path) -> Cli:
+    return Cli(monkeypatch, schema_template)
 
 
 def test_bad_options_are_one_line(cli: Cli, tmp_path: Path, served: Served) -> None:

@@ -14,6 +14,7 @@ from amtui.core import board, drafts, task_queries, tasks
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import InputError
+from amtui.core.recurrence import describe_next, parse_rule
 from amtui.core.validate import UNSET
 from amtui.core.vocabulary import PRIORITIES
 from amtui.tui.logic.clients import client_field
@@ -48,8 +49,22 @@ def task_fields(config: Config, now: Clock, *, subtask: bool) -> list[FieldSpec]
         FieldSpec("priority", "Priority", options=tuple((p, p) for p in PRIORITIES)),
     ]
     if not subtask:
+        fields.append(
+            FieldSpec(
+                "recur",
+                "Repeat",
+                "+1m every month, 2w after done, empty: once",
+                check=_repeat_check,
+            )
+        )
         fields.append(FieldSpec("column", "Column", options=tuple((c, c) for c in config.columns)))
     return fields
+
+
+def _repeat_check(text: str) -> str:
+    """`→ every month (rec:+1m)`: what the repeat field says, or why it cannot be read."""
+    rule = parse_rule(text)
+    return f"→ {rule.label} (rec:{rule.text})"
 
 
 def task_form(
@@ -106,6 +121,7 @@ def task_values(db: Database, ref: str, config: Config) -> dict[str, str]:
         "due": _due_text(task, config),
         "client": shown(details.row.client_name),
         "assignee": shown(task.assignee),
+        "recur": task.recur or "",
         "tags": " ".join(shown(tag) for tag in details.row.tags),
         "priority": task.priority,
         "column": task.column,
@@ -133,6 +149,7 @@ def save_new_task(
         due=values.get("due", "").strip() or None,
         client=values.get("client", "").strip() or None,
         assignee=values.get("assignee", "").strip().lstrip("@") or None,
+        recur=values.get("recur", "").strip() or None,
         priority=_changed(values, original, "priority"),
         column=None if parent else _changed(values, original, "column"),
         parent=parent,
@@ -163,7 +180,7 @@ def save_task_edit(
         priority=_changed(values, original, "priority"),
         column=_changed(values, original, "column"),
     )
-    for name in ("due", "client", "assignee"):
+    for name in ("due", "client", "assignee", "recur"):
         value = _changed(values, original, name)
         if value is not None:
             setattr(options, name, value.lstrip("@") or drafts.NONE)
@@ -194,13 +211,20 @@ def toggle_task(db: Database, config: Config, now: Clock, ref: str, *, reopen: b
         return Saved(f"{ref} reopened", ref)
     result = tasks.complete_task(db, ref, now=now(), config=config)
     extra = f" with {result.completed_subtasks} subtasks" if result.completed_subtasks else ""
-    return Saved(f"{ref} done{extra}", ref)
+    return Saved(f"{ref} done{extra}{_repeats(result, config, now)}", ref)
+
+
+def _repeats(result: tasks.TaskResult, config: Config, now: Clock) -> str:
+    following = result.next_task
+    if following is None or following.due is None:
+        return ""
+    return f"; {describe_next(following.ref, following.due, config.timezone, now())}"
 
 
 def shift_task(db: Database, config: Config, now: Clock, ref: str, steps: int) -> Saved:
     """H/L: the card one column left (-1) or right (+1)."""
     result = tasks.shift_task(db, ref, steps, now=now(), config=config)
-    return Saved(f"{ref} → {safe(result.task.column, 40)}", ref)
+    return Saved(f"{ref} → {safe(result.task.column, 40)}{_repeats(result, config, now)}", ref)
 
 
 def reorder_task(db: Database, now: Clock, ref: str, offset: int) -> Saved:

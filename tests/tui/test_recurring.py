@@ -1,0 +1,42 @@
+"""Recurring tasks in the app (issue 11): the task form's Repeat field, and `x` on a repeating
+card adds its next occurrence (the toast says where)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from amtui.core import task_queries
+from tests.tui.conftest import drive, notes, press, type_text
+
+
+def test_the_repeat_field_previews_saves_and_x_makes_the_next_occurrence(make_app, seeded) -> None:
+    async def scenario(pilot):
+        await press(pilot, "2", "n")
+        await type_text(pilot, "Status report")
+        await press(pilot, "tab")
+        await type_text(pilot, "2026-11-30")
+        await press(pilot, *["tab"] * 5)  # client, assignee, tags, priority, repeat
+        await type_text(pilot, "monthlyy")
+        bad = pilot.app.screen.query_one("#hint-recur").content.plain
+        await press(pilot, "backspace")
+        good = pilot.app.screen.query_one("#hint-recur").content.plain
+        await press(pilot, "ctrl+s")
+        board = pilot.app.screen.query_one("#board")
+        selected = board.current_ref
+        await press(pilot, "x")
+        return bad, good, selected, notes(pilot.app)
+
+    bad, good, selected, said = drive(make_app(), scenario)
+    assert bad.startswith("can't read 'monthlyy' as a repeat")
+    assert good == "→ every month (rec:+1m)"
+    assert selected == "T10"
+    first = task_queries.get_task_details(seeded, "T10").row.task
+    assert first.recur == "+1m" and first.done_at is not None
+    following = task_queries.get_task_details(seeded, "T11").row.task
+    assert (following.title, following.due_date, following.series_id, following.done_at) == (
+        "Status report",
+        date(2026, 12, 30),
+        10,
+        None,
+    )
+    assert "T10 done; next: T11 due" in said
