@@ -486,6 +486,7 @@ def _copy(
         updated_at=now,
         recur=task.recur,
         series_id=series,
+        owner_id=task.owner_id,  # the next one is the same member's
     )
     insert(tx, copy)
     tags = tags_of(tx, [task.id or 0]).get(task.id or 0, [])

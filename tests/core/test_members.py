@@ -327,3 +327,15 @@ def test_timeline_entries_keep_who_made_each_change(
     entries = get_lead_details(db, ref).activities
     assert [(a.kind, a.actor) for a in entries] == [("created", "anna"), ("assigned", "ben")]
     assert describe_activity(entries[1], config.timezone) == "assigned to anna · by ben"
+
+
+def test_the_next_occurrence_of_a_recurring_card_keeps_its_owner(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.tasks import complete_task
+
+    ben = as_member(config, "ben")
+    card = add_task(db, TaskDraft("Weekly report", due="today", recur="1w"), now=now, config=ben)
+    complete_task(db, card.task.ref, now=now, config=as_member(config, "anna"))
+    (following,) = rows(db, Task, "done_at IS NULL AND title = 'Weekly report'")
+    assert following.id != card.task.id and following.owner_id == team[1].id
