@@ -20,8 +20,26 @@ from amtui.core.config import Config
 from amtui.core.dates import add_business_days, local_today, localize, to_utc
 from amtui.core.db import Database, Tx, check_sqlite_location
 from amtui.core.errors import InputError, StorageError
+from amtui.core.estimates import estimate_totals, make_line_item
+from amtui.core.invoicing import next_invoice_number
 from amtui.core.migrations import ensure_schema
-from amtui.core.models import Client, Contact, Lead, Member, Reminder, Task, insert, records, save
+from amtui.core.models import (
+    Client,
+    Contact,
+    Invoice,
+    InvoiceLine,
+    Lead,
+    Member,
+    Payment,
+    Proposal,
+    ProposalItem,
+    Reminder,
+    Task,
+    insert,
+    records,
+    save,
+)
+from amtui.core.money import format_amount
 from amtui.core.sla import answer_due, parse_ladder, step_due
 from amtui.core.text import fold
 from amtui.core.vocabulary import CLOSED_STAGES
@@ -168,6 +186,7 @@ class _Builder:
         self._leads()
         self._tasks()
         self._reminders()
+        _Money(self).build()
         self._team()
         return self.counts[0], self.counts[1], self.counts[2], self.counts[3]
 
@@ -268,10 +287,13 @@ class _Builder:
                 [("Ingrid Berg", "ingrid@fjord.example", None, "Product marketing")],
             ),
         ]
+        # How each client's proposals and invoices write money (the config's locale otherwise).
+        locales = {"Гранель Девелопмент": "ru_RU", "Kettle & Co": "en_GB", "Sakura Foods": "ja_JP"}
         for name, zone, owner, attraction, relationship, stage, contacts in rows:
             client = Client(
                 name=name,
                 name_key=fold(name),
+                locale=locales.get(name),
                 timezone=zone,
                 owner=owner,
                 kam_attractiveness=attraction,
@@ -675,3 +697,265 @@ class _Builder:
             client="Kettle & Co",
         )
         self._reminder("Send Kenji the campaign mood board", self.at(2, 9), lead="social")
+
+
+class _Money:
+    """Proposals (one lead with two versions, one still a draft), invoices (one overdue, one
+    partly paid, one paid, one open, one draft) and their payments, on the demo's leads."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.b = builder
+        self.tx = builder.tx
+        self.taken: list[str] = []
+
+    def build(self) -> None:
+        b = self.b
+        design = ("Design", "designer")
+        report = self._proposal(
+            "report",
+            1,
+            sent=b.ago(days=5),
+            items=[
+                ("Copywriting", "senior copywriter", 30, 120_00, "Twelve chapters, two rounds"),
+                ("Copywriting", "editor", 7.5, 120_00, ""),
+            ],
+        )
+        discovery = ("Discovery", "strategist", 16, 150_00, "Interviews with six managers")
+        workshop = ("Workshop", "facilitator", 24, 150_00, "Two days on site")
+        summary = ("Report", "copywriter", 20, 100_00, "")
+        self._proposal(
+            "workshop",
+            1,
+            sent=b.ago(days=8),
+            items=[discovery, workshop, (*design, 52, 100_00, ""), summary],
+            notes="Travel billed at cost.",
+        )
+        self._proposal(
+            "workshop",
+            2,
+            sent=b.ago(days=2),
+            items=[
+                discovery,
+                workshop,
+                (*design, 40, 100_00, "Fewer concepts, as agreed"),
+                summary,
+            ],
+            notes="Travel billed at cost.",
+        )
+        video = self._proposal(
+            "video",
+            1,
+            sent=b.ago(days=24),
+            items=[
+                ("Script", "copywriter", 24, 110_00, ""),
+                ("Production", "animator", 120, 130_00, "90 seconds, 2D"),
+                ("Production", "sound designer", 16, 110_00, ""),
+                ("Production", "project manager", 20, 100_00, ""),
+            ],
+        )
+        self._proposal(
+            "app",
+            1,
+            sent=None,
+            items=[
+                ("UX", "UX designer", 30, 120_00, "Three key flows"),
+                ("Build", "front-end developer", 45, 120_00, ""),
+            ],
+        )
+        fjord, kettle = b.clients["Fjord Fintech"], b.clients["Kettle & Co"]
+        sakura, dev = b.clients["Sakura Foods"], b.clients["Гранель Девелопмент"]
+        advance = self._invoice(
+            fjord,
+            "EUR",
+            [("Script (50%)", 1_320_00), ("Production (50%)", 9_680_00)],
+            issued=-20,
+            due=-6,
+            lead="video",
+            proposal=video,
+            notes=f"Advance, 50% of {video.number}",
+        )
+        self._payment(advance, 11_000_00, -8, "SEPA FJ-2211")
+        self._invoice(
+            kettle,
+            "GBP",
+            [("Retainer, September", 2_400_00)],
+            issued=-40,
+            due=-10,
+            notes="Monthly retainer",
+        )
+        book = self._invoice(
+            sakura, "JPY", [("Brand book", 480_000)], issued=-12, due=2, notes="Net 14"
+        )
+        self._payment(book, 200_000, -3, "Bank transfer")
+        self._invoice(
+            dev,
+            "RUB",
+            [("Аванс за дизайн-концепцию", 543_000_00)],
+            issued=-3,
+            due=11,
+            notes="Аванс 30%",
+        )
+        self._invoice(
+            fjord,
+            "EUR",
+            [("Script (50%)", 1_320_00), ("Production (50%)", 9_680_00)],
+            issued=None,
+            due=None,
+            lead="video",
+            proposal=video,
+            notes="Balance, on delivery",
+        )
+        self._invoice(
+            kettle,
+            "EUR",
+            [("Annual report, copywriting", 4_500_00)],
+            issued=None,
+            due=None,
+            lead="report",
+            proposal=report,
+        )
+
+    def _proposal(
+        self,
+        lead_key: str,
+        version: int,
+        *,
+        sent: datetime | None,
+        items: list[tuple[str, str, float, int, str]],
+        notes: str = "",
+    ) -> Proposal:
+        lead = self.b.leads[lead_key]
+        created = (sent or self.b.ago(hours=3)) - timedelta(hours=2)
+        proposal = insert(
+            self.tx,
+            Proposal(
+                lead_id=lead.id or 0,
+                version=version,
+                title=lead.title,
+                status="sent" if sent else "draft",
+                valid_until=(sent or self.b.now).date() + timedelta(days=30),
+                intro="Thank you for the brief. This is how we would do it and what it costs.",
+                notes=notes,
+                sent_at=sent,
+                created_at=created,
+                updated_at=sent or created,
+            ),
+        )
+        lines = [
+            make_line_item(
+                stage=stage,
+                who=who,
+                centihours=round(hours * 100),
+                rate_minor=rate,
+                currency="EUR",
+                description=text,
+            )
+            for stage, who, hours, rate, text in items
+        ]
+        for position, line in enumerate(lines, start=1):
+            insert(
+                self.tx,
+                ProposalItem(
+                    proposal_id=proposal.id or 0,
+                    position=position,
+                    stage=line.stage,
+                    who=line.who,
+                    description=line.description,
+                    centihours=line.centihours,
+                    rate_minor=line.rate_minor,
+                    currency=line.currency,
+                ),
+            )
+        if sent is not None and lead_key != "report":  # the report's is in its ladder
+            total = estimate_totals(lines).totals["EUR"]
+            record_activity(
+                self.tx,
+                lead,
+                ActivityKind.PROPOSAL_SENT,
+                f"{proposal.number} sent",
+                now=sent,
+                data={"proposal": proposal.id, "version": version, "totals": {"EUR": total}},
+            )
+        return proposal
+
+    def _invoice(
+        self,
+        client: Client,
+        currency: str,
+        lines: list[tuple[str, int]],
+        *,
+        issued: int | None,
+        due: int | None,
+        lead: str | None = None,
+        proposal: Proposal | None = None,
+        notes: str = "",
+    ) -> Invoice:
+        b = self.b
+        issued_on = b.day(issued) if issued is not None else None
+        number = None
+        if issued_on is not None:
+            number = next_invoice_number(b.config.money.invoice_number, issued_on, self.taken)
+            self.taken.append(number)
+        created = b.at(issued if issued is not None else -1, 10)
+        invoice = insert(
+            self.tx,
+            Invoice(
+                client_id=client.id or 0,
+                lead_id=b.leads[lead].id if lead else None,
+                proposal_id=proposal.id if proposal else None,
+                number=number,
+                status="issued" if number else "draft",
+                currency=currency,
+                amount_minor=sum(amount for _, amount in lines),
+                issued_on=issued_on,
+                due_on=b.day(due) if due is not None else None,
+                notes=notes,
+                created_at=created,
+                updated_at=created,
+            ),
+        )
+        for position, (text, amount) in enumerate(lines, start=1):
+            insert(
+                self.tx,
+                InvoiceLine(
+                    invoice_id=invoice.id or 0,
+                    position=position,
+                    description=text,
+                    amount_minor=amount,
+                ),
+            )
+        if number:
+            record_activity(
+                self.tx,
+                client,
+                "invoice-issued",
+                f"invoice {number} ({invoice.ref}) issued: "
+                f"{format_amount(invoice.amount_minor, currency)}, due {invoice.due_on}",
+                now=created,
+                data={"invoice": invoice.id},
+            )
+        return invoice
+
+    def _payment(self, invoice: Invoice, amount: int, days: int, reference: str) -> None:
+        b = self.b
+        at = b.at(days, 11)
+        insert(
+            self.tx,
+            Payment(
+                invoice_id=invoice.id or 0,
+                amount_minor=amount,
+                paid_on=b.day(days),
+                reference=reference,
+                created_at=at,
+            ),
+        )
+        client = next(c for c in b.clients.values() if c.id == invoice.client_id)
+        record_activity(
+            self.tx,
+            client,
+            "payment",
+            f"payment of {format_amount(amount, invoice.currency)} "
+            f"on invoice {invoice.number} ({invoice.ref})",
+            now=at,
+            data={"invoice": invoice.id, "amount_minor": amount},
+        )

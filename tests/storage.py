@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -40,3 +41,24 @@ def rows(
 def one(db: Database, model: type[R], where: str, params: Mapping[str, Any] | None = None) -> R:
     (found,) = rows(db, model, where, params)
     return found
+
+
+def settled_change_token(db: Database) -> int:
+    """`db.change_token()` once the test's own earlier writes have all reached it.
+
+    PostgreSQL's backends report their row counts some time after their transactions end
+    (an idle one may wait several seconds), so a token read right after a fixture wrote can
+    move later with nothing new written. The pool's connections are closed first (a backend
+    reports what it holds when it ends); then the token must stay put for a second.
+    """
+    db.dispose()
+    token = db.change_token()
+    if db.is_sqlite:
+        return token
+    for _ in range(30):
+        time.sleep(1)
+        again = db.change_token()
+        if again == token:
+            return token
+        token = again
+    raise AssertionError("PostgreSQL's change counters never settled")

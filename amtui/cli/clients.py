@@ -121,6 +121,12 @@ def edit(
     archive: Annotated[
         bool | None, typer.Option("--archive/--unarchive", help="Hide from lists, or show again.")
     ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            help="How its proposals and invoices write money: ru_RU, de_DE ('none' clears)."
+        ),
+    ] = None,
 ) -> None:
     """Change a client's fields.
 
@@ -146,6 +152,8 @@ def edit(
         changes["notes"] = notes
     if archive is not None:
         changes["archived"] = archive
+    if locale is not None:
+        changes["locale"] = None if locale.lower() == "none" else locale
     client = edit_client(rt.db, reference, now=rt.now, **changes)  # type: ignore[arg-type]
     say(f"Updated {client.ref}: {client.name}")
 

@@ -72,26 +72,31 @@ def report(
     fmt: Format = format_option(),
 ) -> None:
     """Lead figures for a date range: volume by source and channel, first-response times,
-    the share answered within the target, proposals, replies, win rate and cold leads.
+    the share answered within the target, proposals, replies, win rate and cold leads; and
+    the money by client: won, invoiced, paid, outstanding.
 
     Example: amtui report --from som --to today --format md
     """
 
+    from amtui.cli.money import MONEY_REPORT_HEADERS, money_report_json, money_report_rows
+    from amtui.cli.output import heading
     from amtui.cli.serialize import report_json
+    from amtui.core.money_views import money_report
     from amtui.core.report import build_report
 
     rt = runtime(ctx)
-
-    result = build_report(
-        rt.db,
-        start=rt.config.read_day(since, now=rt.now),
-        end=rt.config.read_day(until, now=rt.now),
-        config=rt.config,
-        now=rt.now,
-    )
+    start = rt.config.read_day(since, now=rt.now)
+    end = rt.config.read_day(until, now=rt.now)
+    result = build_report(rt.db, start=start, end=end, config=rt.config, now=rt.now)
+    money = money_report(rt.db, start=start, end=end, now=rt.now, config=rt.config)
     if fmt is Format.JSON:
-        print_json(report_json(result))
+        print_json({**report_json(result), "money": money_report_json(money)})
         return
     from amtui.cli.serialize import report_rows
 
     print_table(["FIGURE", "VALUE"], report_rows(result), fmt)
+    heading("Money: won, invoiced and paid in the period; outstanding and overdue today", fmt)
+    if money.rows:
+        print_table(MONEY_REPORT_HEADERS, money_report_rows(money), fmt)
+    else:
+        print("nothing won, invoiced, paid or owed")

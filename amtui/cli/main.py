@@ -50,7 +50,22 @@ COMMANDS = (
         _CLI + "followups",
         "report",
         "Lead figures for a date range: volume by source and channel, first-response times, "
-        "the share answered within the target, proposals, replies, win rate and cold leads.",
+        "the share answered within the target, proposals, replies, win rate and cold leads; and "
+        "the money by client: won, invoiced, paid, outstanding.",
+    ),
+    Entry(
+        "pipeline",
+        _CLI + "money",
+        "pipeline",
+        "The lead pipeline by stage: each stage's leads with value and next action, the count "
+        "and total per currency, and the weighted forecast.",
+    ),
+    Entry(
+        "accounts",
+        _CLI + "money",
+        "accounts",
+        "The account portfolio: every client on the KAM quadrant with its money, and the "
+        "clients who bring 80% of the revenue (paid, and won value), per currency.",
     ),
     Entry("show", _CLI + "misc", "show", "Show any record by its reference."),
     Entry(
@@ -97,6 +112,18 @@ COMMANDS = (
         "Clients (accounts): time zone, owner, KAM scores, relationship stage.",
     ),
     Entry("contact", _CLI + "clients", "contacts", "Contacts: the people at a client."),
+    Entry(
+        "proposal",
+        _CLI + "proposals",
+        "app",
+        "Proposals: costed offers to leads, in versions, as PDF, XLSX or Markdown.",
+    ),
+    Entry(
+        "invoice",
+        _CLI + "invoices",
+        "app",
+        "Invoices: numbered when issued, paid in parts, overdue derived.",
+    ),
     Entry(
         "remind",
         _CLI + "reminders",

@@ -19,7 +19,8 @@ def show(
     reference: Annotated[
         str,
         typer.Argument(
-            help="Any reference: T12, L7, C3 or R5.", autocompletion=completion.any_references
+            help="Any reference: T12, L7, C3, R5, P2 or I4.",
+            autocompletion=completion.any_references,
         ),
     ],
     fmt: Format = format_option(),
@@ -29,6 +30,8 @@ def show(
     Example: amtui show L7
     """
     from amtui.cli import records
+    from amtui.cli.invoices import show_invoice
+    from amtui.cli.proposals import show_proposal
     from amtui.core.refs import Kind, parse_ref
 
     found = parse_ref(reference)
@@ -37,6 +40,8 @@ def show(
         Kind.LEAD: records.show_lead,
         Kind.CLIENT: records.show_client,
         Kind.REMINDER: records.show_reminder,
+        Kind.PROPOSAL: show_proposal,
+        Kind.INVOICE: show_invoice,
     }
     shows[found.kind](runtime(ctx), str(found), fmt)
 

@@ -153,6 +153,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
         data["open_tasks"] = [t.ref for t in details.open_tasks]
         data["open_leads"] = [lead.ref for lead in details.open_leads]
         data["timeline"] = [activity_json(a, tz) for a in details.activities]
+        data.update(_client_money_json(rt, client.id or 0))
         print_json(data)
         return
     heading(f"{client.ref}  {client.name}", fmt)
@@ -181,7 +182,51 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
             ],
             fmt,
         )
+    _client_money(rt, client.id or 0, fmt)
     _timeline(rt, details.activities, fmt)
+
+
+def _client_money_json(rt: Runtime, client_id: int) -> dict[str, object]:
+    from amtui.cli.money import client_money_json, invoice_json
+    from amtui.core.dates import local_today
+    from amtui.core.invoices import list_invoices
+    from amtui.core.money_views import client_money
+
+    money = client_money(rt.db, client_id, now=rt.now, config=rt.config)
+    today = local_today(rt.now, rt.config.timezone)
+    rows = list_invoices(rt.db, today=today, config=rt.config, client=f"C{client_id}")
+    return {"money": client_money_json(money), "invoices": [invoice_json(r) for r in rows]}
+
+
+def _client_money(rt: Runtime, client_id: int, fmt: Format) -> None:
+    """A client's money (won, invoiced, paid, outstanding per currency) and its invoices."""
+    from amtui.core.dates import local_today
+    from amtui.core.describe_money import amount_text, invoice_state_part, money_figures
+    from amtui.core.invoices import list_invoices
+    from amtui.core.money_views import client_money
+
+    money = client_money(rt.db, client_id, now=rt.now, config=rt.config)
+    if not money.empty:
+        heading("Money", fmt)
+        print_table(["", "AMOUNT"], [list(line) for line in money_figures(money)], fmt)
+    today = local_today(rt.now, rt.config.timezone)
+    rows = list_invoices(rt.db, today=today, config=rt.config, client=f"C{client_id}")
+    if rows:
+        heading("Invoices", fmt)
+        print_table(
+            ["REF", "NUMBER", "AMOUNT", "DUE", "STATE"],
+            [
+                [
+                    r.ref,
+                    r.invoice.number or "",
+                    amount_text(r.invoice.amount_minor, r.invoice.currency),
+                    r.invoice.due_on.isoformat() if r.invoice.due_on else "",
+                    toned([invoice_state_part(r)]),
+                ]
+                for r in rows
+            ],
+            fmt,
+        )
 
 
 def show_reminder(rt: Runtime, reference: str, fmt: Format) -> None:

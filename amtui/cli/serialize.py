@@ -159,6 +159,7 @@ def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None
             "quadrant": kam_quadrant(client.kam_attractiveness, client.kam_relationship),
         },
         "relationship_stage": client.relationship_stage,
+        "locale": client.locale,
         "notes": client.notes,
         "archived": client.archived,
         "created_at": iso(client.created_at, tz),
@@ -238,6 +239,11 @@ def agenda_item_json(item: AgendaItem, tz: tzinfo, rule: ResponseRule) -> dict[s
     elif item.reminder is not None:
         data.update(type="reminder", all_day=False)
         data["reminder"] = reminder_json(item.reminder, tz)
+    elif item.invoice is not None:
+        from amtui.cli.money import invoice_json
+
+        data.update(type="invoice", all_day=True)
+        data["invoice"] = invoice_json(item.invoice)
     return data
 
 
@@ -281,6 +287,10 @@ def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
         data["reminder"] = reminder_json(item.reminder, tz)
     if item.lead is not None:
         data["lead"] = lead_json(item.lead, tz, rule)
+    if item.invoice is not None:
+        from amtui.cli.money import invoice_json
+
+        data["invoice"] = invoice_json(item.invoice)
     return data
 
 

@@ -4,7 +4,9 @@ All of it is computed for one local day of the user (DESIGN §3): what is overdu
 that day (timed items by time, then all-day ones), the leads' service-level deadlines (first
 responses still owed, substantive answers due by the end of the day), which reminders fall due
 (follow-up steps among them), and every deadline of the next N days (tasks, reminders and
-follow-up steps, answers promised for a later day). Every section is a count plus
+follow-up steps, answers promised for a later day), and the invoices owed that are overdue
+or due within `[money] due_soon_days` of the day (`invoices.invoice_dues`). Every section is
+a count plus
 its first `limit` items, each fetched through a partial index, so the cost does not grow with
 the size of the database.
 """
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from amtui.core.config import Config
 from amtui.core.dates import day_bounds, is_overdue, local_today
+from amtui.core.invoice_queries import InvoiceRow, invoice_dues
 from amtui.core.lead_queries import LeadRow, lead_rows
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import REMINDER_DUE_SQL, Lead, Reminder, Task, records
@@ -42,6 +45,7 @@ class AgendaItem:
     reminder: ReminderRow | None = None
     deadline: str | None = None  # for a lead: "first-response" or "answer"
     zone: ZoneInfo | None = None  # the client's zone, to show the client's local time
+    invoice: InvoiceRow | None = None
 
     @property
     def ref(self) -> str:
@@ -49,6 +53,8 @@ class AgendaItem:
             return self.task.task.ref
         if self.lead:
             return self.lead.lead.ref
+        if self.invoice:
+            return self.invoice.ref
         assert self.reminder is not None
         return self.reminder.reminder.ref
 
@@ -76,6 +82,7 @@ class Agenda:
     answers: Section
     reminders: Section
     upcoming: Section
+    invoices: Section = field(default_factory=Section)
     #: Whose agenda: a member's handle (team mode), None for everyone's.
     owner: str | None = None
 
@@ -163,10 +170,44 @@ def build_agenda(
         )
         for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
             _attach_zones(tx, section.items)
+        invoices = _invoice_section(tx, day, today, config.money.due_soon_days, limit, client_id)
     owner = scope.member.handle if scope.member else None
     return Agenda(
-        day, now, tz, days, overdue, due_today, waiting, answers, reminders_today, upcoming, owner
+        day,
+        now,
+        tz,
+        days,
+        overdue,
+        due_today,
+        waiting,
+        answers,
+        reminders_today,
+        upcoming,
+        invoices,
+        owner=owner,
     )
+
+
+def _invoice_section(
+    tx: Tx, day: date, today: date, soon: int, limit: int | None, client_id: int | None
+) -> Section:
+    """Invoices owed that are overdue on `day` or due within `soon` days of it, earliest
+    first (their state as of `day`, so the agenda of another day reads as that day would)."""
+    total, rows = invoice_dues(
+        tx,
+        today=day,
+        due_soon_days=soon,
+        until=day + timedelta(days=soon),
+        client_id=client_id,
+        limit=limit,
+    )
+    items = []
+    for row in rows:
+        assert row.invoice.due_on is not None  # invoice_dues: only invoices with a due date
+        items.append(
+            AgendaItem(row.invoice.due_on, row.invoice.due_on < day, invoice=row, zone=row.zone)
+        )
+    return Section(total, items)
 
 
 def _client_filters(client_id: int | None) -> tuple[str, str, str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from amtui.core import search_index
 from amtui.core.errors import InputError
 from amtui.core.sqltypes import Json
 
@@ -30,10 +31,10 @@ if TYPE_CHECKING:
 
 FORMAT = "amtui-export"
 FORMAT_VERSION = 1
-#: Tables that describe the database rather than hold data. The undo journal is the history of
-#: this database, not data: it holds copies of deleted records, which an export must not bring
-#: back, and an import writes its own entry (`amtui.core.journal`).
-_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1", "journal")
+#: Tables that describe the database, or index it, rather than hold data. The undo journal is
+#: the history of this database, not data: it holds copies of deleted records, which an export
+#: must not bring back, and an import writes its own entry (`amtui.core.journal`).
+_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1", "journal", *search_index.TABLES)
 
 Archive = dict[str, Any]
 

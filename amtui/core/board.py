@@ -305,6 +305,7 @@ def filter_agenda(agenda: Agenda, *, text: str | None = None) -> Agenda:
         answers=section(agenda.answers),
         reminders=section(agenda.reminders),
         upcoming=section(agenda.upcoming),
+        invoices=section(agenda.invoices),
     )
 
 
@@ -321,5 +322,8 @@ def _item_words(item: AgendaItem) -> list[str]:
     if item.lead is not None:
         lead = item.lead.lead
         return [lead.title, lead.partner or "", lead.notes, item.lead.client_name or ""]
+    if item.invoice is not None:
+        invoice = item.invoice.invoice
+        return [invoice.number or "", invoice.notes, item.invoice.client_name]
     assert item.reminder is not None
     return [item.reminder.reminder.text, item.reminder.subject_title or ""]

@@ -2,12 +2,13 @@
 
 Each kind of event comes from one *source*: a function that reads its records in the export's
 read transaction and returns `CalendarEvent`s, plain values that `amtui.io.ics` turns into
-iCalendar. Adding a kind (invoice due dates, when invoices exist) is one function appended to
-`SOURCES`. What an event says (summary, description, alarm text) is decided here, once.
+iCalendar. Adding a kind is one function appended to `SOURCES`. What an event says (summary,
+description, alarm text) is decided here, once.
 
 Only open things are exported: an open task with a due date, an open reminder (follow-up
-steps included, at their snoozed time), and the service-level deadlines a lead still owes
-(first response, answer). A finished one leaves the feed, and a subscribed calendar drops it.
+steps included, at their snoozed time), the service-level deadlines a lead still owes
+(first response, answer), and issued invoices that still owe money (their due date). A
+finished one leaves the feed, and a subscribed calendar drops it.
 
 UIDs are stable (`task-12-due.<database id>@amtui`): a re-export updates the same events. The
 database id is derived from when its schema was created, so two databases (your own and the
@@ -228,8 +229,39 @@ def lead_deadlines(tx: Tx, context: Context) -> Iterable[CalendarEvent]:
             )
 
 
-#: Every kind of event, in the order they are read. Invoice due dates join here (issue 10).
-SOURCES: tuple[Source, ...] = (task_deadlines, reminders, lead_deadlines)
+def invoice_due_dates(tx: Tx, context: Context) -> Iterable[CalendarEvent]:
+    """Issued invoices that still owe money, all day on their due date (what is owed in the
+    summary, as the agenda says it), with the alarm at the start of the working day."""
+    from amtui.core.dates import local_today
+    from amtui.core.describe_money import invoice_state_part, invoice_summary
+    from amtui.core.invoice_queries import invoice_dues
+
+    config = context.config
+    today = local_today(context.view.now, config.timezone)
+    _, rows = invoice_dues(tx, today=today, due_soon_days=config.money.due_soon_days)
+    for row in rows:
+        invoice = row.invoice
+        reference = row.ref
+        summary = f"{reference} {invoice_summary(row)} due"
+        yield CalendarEvent(
+            key=f"invoice-{invoice.id}-due",
+            ref=reference,
+            category="invoice",
+            summary=clean(summary),
+            description=_lines(
+                ("state", invoice_state_part(row).text),
+                ("notes", clean(invoice.notes or "").strip() or None),
+            ),
+            start=invoice.due_on or today,  # invoice_dues reads only invoices with a due date
+            alarm=_work_start(config),
+            alarm_text=clean(f"Payment due: {reference} {invoice_summary(row)}"),
+            created=invoice.created_at,
+            revised=invoice.updated_at,
+        )
+
+
+#: Every kind of event, in the order they are read.
+SOURCES: tuple[Source, ...] = (task_deadlines, reminders, lead_deadlines, invoice_due_dates)
 
 
 def database_id(tx: Tx) -> str:

@@ -99,8 +99,10 @@ def edit_client(
     kam_relationship: int | object | None = UNSET,
     relationship_stage: str | object = UNSET,
     archived: bool | object = UNSET,
+    locale: str | object | None = UNSET,
 ) -> Client:
-    """Change the given fields of a client (by reference or name) in one transaction."""
+    """Change the given fields of a client (by reference or name) in one transaction.
+    `locale` is how its documents write money and dates (`ru_RU`; None: the config's)."""
     changes: dict[str, object] = {}
     if isinstance(name, str):
         changes["name"] = check_client_name(name)
@@ -121,6 +123,10 @@ def edit_client(
         )
     if archived is not UNSET:
         changes["archived"] = bool(archived)
+    if locale is not UNSET:
+        from amtui.core.money_locale import check_locale  # Babel, only when a locale is set
+
+        changes["locale"] = check_locale(locale) if isinstance(locale, str) else None
     if not changes:
         raise InputError("nothing to change; give at least one field to edit")
     with db.write() as tx:

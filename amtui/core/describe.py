@@ -287,6 +287,7 @@ def client_fields(view: View, details: ClientDetails) -> list[Field]:
         field("owner", one_line(client.owner) if client.owner else None),
         field("KAM", kam_text(client)),
         field("relationship stage", relationship_text(client.relationship_stage)),
+        field("documents in", one_line(client.locale) if client.locale else None),
         field("archived", "yes" if client.archived else None),
         field("contacts", contacts),
         field("notes", clean(client.notes)),

@@ -22,6 +22,7 @@ from amtui.core.describe import (
     task_summary,
 )
 from amtui.core.describe_leads import countdown, lead_origin
+from amtui.core.describe_money import invoice_state_part, invoice_summary
 from amtui.core.display import format_when
 from amtui.core.text import one_line
 
@@ -48,7 +49,8 @@ def agenda_title(agenda: Agenda) -> str:
 
 def agenda_sections(agenda: Agenda) -> list[AgendaSection]:
     """The agenda's sections in the order a day is read: what is late, what is due today,
-    the leads waiting on us, reminders and follow-ups, then the next days."""
+    the leads waiting on us, reminders and follow-ups, the next days, then the money owed
+    to us (invoices overdue or due soon)."""
     return [
         AgendaSection("overdue", "Overdue", Tone.LATE, agenda.overdue),
         AgendaSection("today", "Today", Tone.WARNING, agenda.today),
@@ -58,6 +60,7 @@ def agenda_sections(agenda: Agenda) -> list[AgendaSection]:
         AgendaSection("answers_due", "Answers due", Tone.WARNING, agenda.answers),
         AgendaSection("reminders", "Reminders and follow-ups", Tone.ACCENT, agenda.reminders),
         AgendaSection("upcoming", f"Next {agenda.days} days", Tone.NORMAL, agenda.upcoming),
+        AgendaSection("invoices", "Invoices due", Tone.WARNING, agenda.invoices),
     ]
 
 
@@ -85,6 +88,10 @@ class AgendaLine:
 def agenda_line(view: View, item: AgendaItem) -> AgendaLine:
     """One agenda item. A lead's deadline counts down (`14:32 left`, `late 3m`); anything else
     says when (`today 15:00`), LATE when overdue and WARNING when due today."""
+    if item.invoice is not None:
+        state = invoice_state_part(item.invoice)
+        when = Part(format_when(item.due, view.tz, view.now), state.tone)
+        return AgendaLine(item.ref, when, f"{invoice_summary(item.invoice)} · {state.text}", None)
     if item.deadline is not None and isinstance(item.due, datetime):
         when = countdown(view, item.due)
     else:
@@ -114,6 +121,9 @@ def due_line(view: View, item: DueItem) -> str:
         row = item.reminder
         subject = f" · {about(row)}" if row.subject_ref else ""
         return f"due {when}{client}: {reminder_text(view, row.reminder)}{subject}"
+    if item.invoice is not None:
+        state = invoice_state_part(item.invoice).text
+        return f"{invoice_summary(item.invoice)} · {state}"
     assert item.lead is not None
     lead = item.lead.lead
     what = "first response" if item.kind == "first-response" else "answer"

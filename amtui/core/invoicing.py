@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 
 from amtui.core.errors import InputError
-from amtui.core.money import plain_amount
+from amtui.core.money import format_amount
 from amtui.core.money_config import NUMBER_FIELD, check_number_pattern
 
 
@@ -133,9 +133,9 @@ def describe_invoice_state(state: InvoiceState, currency: str) -> str:
         case _:
             head = state.state.value
     if state.partly_paid:
-        paid = plain_amount(state.paid_minor, currency)
-        total = plain_amount(state.amount_minor, currency)
-        head += f" · {paid} of {total} {currency} paid"
+        paid = format_amount(state.paid_minor, currency).removesuffix(f" {currency}")
+        total = format_amount(state.amount_minor, currency)
+        head += f" · {paid} of {total} paid"
     return head
 
 
@@ -159,10 +159,10 @@ def check_payment(
         )
     owed = invoice_amount_minor - sum(p.amount_minor for p in payments)
     if amount_minor > owed:
-        owed_text = plain_amount(max(owed, 0), currency)
+        owed_text = format_amount(max(owed, 0), currency)
         raise InputError(
-            f"a payment of {plain_amount(amount_minor, currency)} {currency} is more than the "
-            f"{owed_text} {currency} still owed on this invoice"
+            f"a payment of {format_amount(amount_minor, currency)} is more than the "
+            f"{owed_text} still owed on this invoice"
         )
     return amount_minor
 

@@ -43,7 +43,15 @@ if TYPE_CHECKING:
 
 #: Columns that only say a notification went out: not a change of their own, never in the
 #: way of an undo (`remind due` sets them every few minutes from cron).
-BOOKKEEPING = frozenset({"notified_at", "response_notified_at", "answer_notified_at"})
+BOOKKEEPING = frozenset(
+    {
+        "notified_at",
+        "response_notified_at",
+        "answer_notified_at",
+        "soon_notified_at",  # an invoice due soon, told once
+        "overdue_notified_at",  # an invoice overdue, told once
+    }
+)
 #: Entries kept; older ones are dropped as new ones are written (a run counts by its first).
 KEEP = 1000
 #: Tables that are not data the user changes.
@@ -54,6 +62,8 @@ _KIND_OF_TABLE = {
     "lead": Kind.LEAD,
     "client": Kind.CLIENT,
     "reminder": Kind.REMINDER,
+    "proposal": Kind.PROPOSAL,
+    "invoice": Kind.INVOICE,
 }
 
 

@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from amtui.core.errors import InputError, NotFoundError
-from amtui.core.models import Client, Lead, Record, Reminder, Task, first, get
+from amtui.core.models import (
+    Client,
+    Invoice,
+    Lead,
+    Proposal,
+    Record,
+    Reminder,
+    Task,
+    first,
+    get,
+)
 from amtui.core.names import (
     AmbiguousClientError,
     ClientMatch,
@@ -43,6 +53,8 @@ MODELS: dict[Kind, type[Record]] = {
     Kind.LEAD: Lead,
     Kind.CLIENT: Client,
     Kind.REMINDER: Reminder,
+    Kind.PROPOSAL: Proposal,
+    Kind.INVOICE: Invoice,
 }
 KINDS: dict[type[Record], Kind] = {model: kind for kind, model in MODELS.items()}
 

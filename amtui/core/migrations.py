@@ -370,7 +370,113 @@ def _v8_recurring_tasks(op: Operations) -> None:
     op.add_column("task", sa.Column("series_id", sa.Integer(), nullable=True))
 
 
-def _v9_team_members(op: Operations) -> None:
+def _v9_money(op: Operations) -> None:
+    """Money (issue 10): proposals of leads with their line items, invoices of clients with
+    their lines and payments, and the locale a client's documents are written in. Amounts are
+    BIGINT minor units."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("client") as batch:
+        batch.add_column(sa.Column("locale", sa.String()))
+    autoincrement = {"sqlite_autoincrement": True}
+    op.create_table(
+        "proposal",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _fk_column("lead_id", "lead.id", "CASCADE", nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("valid_until", sa.Date()),
+        sa.Column("intro", sa.String(), nullable=False),
+        sa.Column("notes", sa.String(), nullable=False),
+        _instant("sent_at"),
+        _instant("created_at", False),
+        _instant("updated_at", False),
+        sa.UniqueConstraint("lead_id", "version"),
+        **autoincrement,
+    )
+    op.create_index("ix_proposal_lead_id", "proposal", ["lead_id"])
+    op.create_table(
+        "proposal_item",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _fk_column("proposal_id", "proposal.id", "CASCADE", nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(), nullable=False),
+        sa.Column("who", sa.String(), nullable=False),
+        sa.Column("description", sa.String(), nullable=False),
+        sa.Column("centihours", sa.Integer(), nullable=False),
+        sa.Column("rate_minor", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(), nullable=False),
+        **autoincrement,
+    )
+    op.create_index("ix_proposal_item_proposal_id", "proposal_item", ["proposal_id"])
+    op.create_table(
+        "invoice",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("client_id", sa.Integer(), sa.ForeignKey("client.id"), nullable=False),
+        _fk_column("lead_id", "lead.id", "SET NULL"),
+        _fk_column("proposal_id", "proposal.id", "SET NULL"),
+        sa.Column("number", sa.String(), unique=True),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("currency", sa.String(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("issued_on", sa.Date()),
+        sa.Column("due_on", sa.Date()),
+        sa.Column("notes", sa.String(), nullable=False),
+        _instant("soon_notified_at"),
+        _instant("overdue_notified_at"),
+        _instant("created_at", False),
+        _instant("updated_at", False),
+        **autoincrement,
+    )
+    for column in ("client_id", "lead_id", "proposal_id"):
+        op.create_index(f"ix_invoice_{column}", "invoice", [column])
+    issued = "status = 'issued'"
+    op.create_index(
+        "ix_invoice_open_due",
+        "invoice",
+        ["due_on"],
+        sqlite_where=sa.text(issued),
+        postgresql_where=sa.text(issued),
+    )
+    op.create_table(
+        "invoice_line",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _fk_column("invoice_id", "invoice.id", "CASCADE", nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("description", sa.String(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        **autoincrement,
+    )
+    op.create_index("ix_invoice_line_invoice_id", "invoice_line", ["invoice_id"])
+    op.create_table(
+        "payment",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        _fk_column("invoice_id", "invoice.id", "CASCADE", nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("reference", sa.String(), nullable=False),
+        _instant("created_at", False),
+        **autoincrement,
+    )
+    op.create_index("ix_payment_invoice_id", "payment", ["invoice_id"])
+
+
+def _v10_search_index(op: Operations) -> None:
+    """SQLite: the search index (`amtui.core.search_index`: the folded text of every task,
+    lead, client, contact and reminder in an FTS5 trigram table, kept current by triggers and
+    amtui's write transactions), built from the rows already there. PostgreSQL, or an SQLite
+    without FTS5's trigram tokenizer: nothing; search folds in SQL there."""
+    from amtui.core import search_index
+
+    if op.get_bind().dialect.name != "sqlite" or not search_index.available():
+        return
+    driver = op.get_bind().connection.driver_connection
+    assert driver is not None
+    search_index.create(driver)
+
+
+def _v11_team_members(op: Operations) -> None:
     """Team mode: members (handle, name, email, role, time zone) and the owner of each lead and
     task (NULL: nobody's yet, visible to everyone). Reminders follow what they are about."""
     import sqlalchemy as sa
@@ -396,9 +502,26 @@ def _v9_team_members(op: Operations) -> None:
                 f"fk_{table}_owner_id", "member", ["owner_id"], ["id"], ondelete="SET NULL"
             )
         op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
+    _restore_search_triggers(op)
 
 
-def _v11_who_did_it(op: Operations) -> None:
+def _restore_search_triggers(op: Operations) -> None:
+    """SQLite: a table rebuild drops the search index's triggers on it; make them again."""
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        return
+    from amtui.core import search_index
+
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (search_index.INDEX,)
+    ).scalar()
+    if found:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        search_index.create_triggers(driver)
+
+
+def _v13_who_did_it(op: Operations) -> None:
     """Each timeline entry keeps who made the change (the member handle of `me`, NULL alone):
     who created a lead, client or task and who last changed it are its entries' `actor`."""
     import sqlalchemy as sa
@@ -419,7 +542,7 @@ def notify_changes(op: Operations, table: str) -> None:
     )
 
 
-def _v10_change_notifications(op: Operations) -> None:
+def _v12_change_notifications(op: Operations) -> None:
     """PostgreSQL: a trigger on every table sends a NOTIFY on `amtui_changes` (delivered when
     the transaction commits), so an open app refreshes at once instead of waiting for the
     statistics counters it polled before. SQLite: nothing to do."""
@@ -450,9 +573,11 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("ids never reused", _v6_ids_never_reused),
     ("undo journal", _v7_journal),
     ("recurring tasks", _v8_recurring_tasks),
-    ("team members", _v9_team_members),
-    ("change notifications", _v10_change_notifications),
-    ("who did it", _v11_who_did_it),
+    ("money", _v9_money),
+    ("search index", _v10_search_index),
+    ("team members", _v11_team_members),
+    ("change notifications", _v12_change_notifications),
+    ("who did it", _v13_who_did_it),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -229,6 +229,7 @@ class Client(Record):
     archived: bool = False
     created_at: datetime
     updated_at: datetime
+    locale: str | None = None  # how its documents write money and dates (ru_RU)
 
     @property
     def ref(self) -> str:
@@ -448,6 +449,101 @@ class JournalEntry(Record):
     undone_at: datetime | None = None
 
 
+@dataclass(kw_only=True, eq=True)
+class Proposal(Record):
+    """One version of a costed proposal of a lead; see `amtui.core.schema.Proposal`."""
+
+    TABLE: ClassVar[str] = "proposal"
+
+    id: int | None = None
+    lead_id: int
+    version: int
+    title: str
+    status: str = "draft"
+    valid_until: date | None = None
+    intro: str = ""
+    notes: str = ""
+    sent_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`P12`)."""
+        return ref(Kind.PROPOSAL, self.id)
+
+    @property
+    def number(self) -> str:
+        """What the client reads: the lead and the version, `L7-v2`."""
+        return f"{ref(Kind.LEAD, self.lead_id)}-v{self.version}"
+
+
+@dataclass(kw_only=True, eq=True)
+class ProposalItem(Record):
+    TABLE: ClassVar[str] = "proposal_item"
+
+    id: int | None = None
+    proposal_id: int
+    position: int
+    stage: str
+    who: str
+    description: str = ""
+    centihours: int
+    rate_minor: int
+    currency: str
+
+
+@dataclass(kw_only=True, eq=True)
+class Invoice(Record):
+    """An invoice of a client; see `amtui.core.schema.Invoice`."""
+
+    TABLE: ClassVar[str] = "invoice"
+
+    id: int | None = None
+    client_id: int
+    lead_id: int | None = None
+    proposal_id: int | None = None
+    number: str | None = None
+    status: str = "draft"
+    currency: str
+    amount_minor: int
+    issued_on: date | None = None
+    due_on: date | None = None
+    notes: str = ""
+    soon_notified_at: datetime | None = None
+    overdue_notified_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def ref(self) -> str:
+        """The short reference that names this record everywhere (`I12`)."""
+        return ref(Kind.INVOICE, self.id)
+
+
+@dataclass(kw_only=True, eq=True)
+class InvoiceLine(Record):
+    TABLE: ClassVar[str] = "invoice_line"
+
+    id: int | None = None
+    invoice_id: int
+    position: int
+    description: str
+    amount_minor: int
+
+
+@dataclass(kw_only=True, eq=True)
+class Payment(Record):
+    TABLE: ClassVar[str] = "payment"
+
+    id: int | None = None
+    invoice_id: int
+    amount_minor: int
+    paid_on: date
+    reference: str = ""
+    created_at: datetime
+
+
 #: Every record, by table (the schema test walks these).
 RECORDS: tuple[type[Record], ...] = (
     Member,
@@ -461,4 +557,9 @@ RECORDS: tuple[type[Record], ...] = (
     IntakeItem,
     ImapState,
     JournalEntry,
+    Proposal,
+    ProposalItem,
+    Invoice,
+    InvoiceLine,
+    Payment,
 )

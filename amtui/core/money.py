@@ -71,6 +71,18 @@ def plain_amount(minor: int, currency: str) -> str:
     return f"{to_decimal(minor, currency):f}"
 
 
+def format_amount(minor: int, currency: str) -> str:
+    """`12 000.50 EUR`, `1 500 JPY`, `1.250 KWD`: every stored digit, thousands grouped by a
+    space, locale-free (shell commands and the app; documents use `money_locale`)."""
+    digits = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, fraction = divmod(abs(minor), 10**digits)
+    text = f"{whole:,}".replace(",", " ")
+    if digits:
+        text += f".{fraction:0{digits}d}"
+    return f"{sign}{text} {currency}"
+
+
 def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
     """What a person typed → minor units of `currency` (see the module doc for the forms)."""
     code = check_currency(currency)

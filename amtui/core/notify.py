@@ -4,20 +4,24 @@
 (`BEGIN IMMEDIATE` on SQLite), so two runs that overlap (a cron job and the TUI, or two cron
 jobs) can never both report the same item. Lead deadlines are reported as early as they are
 useful: a new lead's first response as soon as it arrives (the whole window is 15 minutes),
-the substantive answer `answer_warning_minutes` before it is due.
+the substantive answer `answer_warning_minutes` before it is due. An invoice still owed is
+reported once when it falls due within `[money] due_soon_days` and once when it is overdue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from amtui.core.config import Config
+from amtui.core.dates import day_bounds, local_today
+from amtui.core.invoice_queries import OWING_SQL, InvoiceRow, invoice_rows
 from amtui.core.lead_queries import LeadRow, lead_rows
 from amtui.core.members import EVERYONE, Scope
-from amtui.core.models import REMINDER_DUE_SQL, Client, Lead, Reminder, get, records
+from amtui.core.models import REMINDER_DUE_SQL, Client, Invoice, Lead, Reminder, get, records
 from amtui.core.reminders import ReminderRow, reminder_rows
 from amtui.core.sla import deadlines_of
 from amtui.core.sql import Database, Tx
@@ -26,18 +30,22 @@ from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 @dataclass
 class DueItem:
-    """One notification: a reminder, or a lead deadline (`first-response` / `answer`)."""
+    """One notification: a reminder, a lead deadline (`first-response` / `answer`) or an
+    invoice owed (`invoice-due-soon` / `invoice-overdue`)."""
 
-    kind: str  # "reminder", "first-response" or "answer"
+    kind: str  # "reminder", "first-response", "answer", "invoice-due-soon", "invoice-overdue"
     due: datetime
     zone: ZoneInfo | None  # the client's zone, when known
     reminder: ReminderRow | None = None
     lead: LeadRow | None = None
+    invoice: InvoiceRow | None = None
 
     @property
     def ref(self) -> str:
         if self.reminder is not None:
             return self.reminder.reminder.ref
+        if self.invoice is not None:
+            return self.invoice.ref
         assert self.lead is not None
         return self.lead.lead.ref
 
@@ -96,7 +104,41 @@ def collect_due(
             for kind, ids in (("first-response", waiting_ids), ("answer", answer_ids)):
                 if lead.id in ids:
                     items.append(DueItem(kind, deadlines.of(kind).due, zone, lead=row))
+        items.extend(_claim_invoices(tx, now=now, config=config))
     items.sort(key=lambda item: (item.due, item.ref))
+    return items
+
+
+def _claim_invoices(tx: Tx, *, now: datetime, config: Config) -> list[DueItem]:
+    """Invoices still owed: once when due within `due_soon_days` (and not yet overdue), once
+    when overdue. The due instant is the start of the due day in the user's zone."""
+    tz = config.timezone
+    today = local_today(now, tz)
+    soon = config.money.due_soon_days
+    params = {"now": now, "today": today, "soon": today + timedelta(days=soon)}
+    soon_ids = _claim(
+        tx,
+        "invoice",
+        "soon_notified_at",
+        f"{OWING_SQL} AND soon_notified_at IS NULL AND overdue_notified_at IS NULL "
+        "AND due_on >= :today AND due_on <= :soon",
+        params,
+    )
+    overdue_ids = _claim(
+        tx,
+        "invoice",
+        "overdue_notified_at",
+        f"{OWING_SQL} AND overdue_notified_at IS NULL AND due_on < :today",
+        params,
+    )
+    found = records(
+        tx, Invoice, "SELECT * FROM invoice WHERE id IN :ids", {"ids": (*soon_ids, *overdue_ids)}
+    )
+    items = []
+    for row in invoice_rows(tx, found, today=today, due_soon_days=soon):
+        assert row.invoice.due_on is not None  # claimed through conditions on due_on
+        kind = "invoice-overdue" if row.invoice.id in overdue_ids else "invoice-due-soon"
+        items.append(DueItem(kind, day_bounds(row.invoice.due_on, tz)[0], None, invoice=row))
     return items
 
 
@@ -108,7 +150,9 @@ def _known_zone(tx: Tx, lead: Lead) -> ZoneInfo | None:
     return ZoneInfo(client.timezone) if client is not None and client.timezone else None
 
 
-def _claim(tx: Tx, table: str, column: str, condition: str, params: dict[str, Any]) -> list[int]:
+def _claim(
+    tx: Tx, table: str, column: str, condition: str, params: Mapping[str, object]
+) -> list[int]:
     """Set `column` to now where `condition` holds, atomically; return the ids it set."""
     statement = f"UPDATE {table} SET {column} = :now WHERE {condition} RETURNING id"
     return tx.column(statement, params)

@@ -43,7 +43,7 @@ from amtui.core.sla import answer_due, response_owed
 from amtui.core.sql import Database, Tx
 from amtui.core.tasks import create_task
 from amtui.core.validate import check_choice, check_name
-from amtui.core.vocabulary import CLOSED_STAGES, Stage
+from amtui.core.vocabulary import CLOSED_STAGES, STAGES, Stage
 
 
 @dataclass
@@ -220,6 +220,38 @@ def change_stage(
         _finish_stage_entry(entry, note)
         _save(tx, lead, entry)
         journal.note(tx, "lead stage", f"{_said(lead)}: {move.current} → {target}", now=now)
+    return result
+
+
+def record_proposal_sent(
+    tx: Tx, lead: Lead, *, now: datetime, config: Config, number: str, data: dict[str, Any]
+) -> StageResult:
+    """The lead's side of sending a proposal, in the caller's transaction: one `proposal-sent`
+    entry on its timeline (with `data`, e.g. which proposal). A lead before proposal-sent
+    moves there and its follow-up ladder starts; one at proposal-sent has its ladder started
+    again (a new version went out); one further on (negotiating) keeps its stage and ladder.
+    A won or lost lead is refused: reopen it first."""
+    check_open(lead.ref, lead.stage)
+    previous = lead.stage
+    events: list[str] = []
+    result = StageResult(lead, previous, events=events)
+    entry = _stage_entry(tx, lead, ActivityKind.PROPOSAL_SENT, now=now)
+    entry.data = {**(entry.data or {}), **data}
+    _record_first_response(lead, now=now, entry=entry, events=events)
+    target = Stage.PROPOSAL_SENT.value
+    if STAGES.index(lead.stage) < STAGES.index(target):
+        _move_stage(lead, target, now=now, entry=entry, events=events)
+    _record_answer(lead, now=now, entry=entry, events=events)
+    if lead.stage == target:
+        result.ladder_step = start_ladder(tx, lead, now=now, config=config, entry=entry)
+        events.append("follow-up ladder started")
+    moved = (entry.data or {}).get("from") != (entry.data or {}).get("to")
+    if moved:
+        _finish_stage_entry(entry, f"{number} sent")
+    else:
+        entry.text = f"{number} sent"
+    lead.updated_at = now
+    _save(tx, lead, entry)
     return result
 
 

@@ -18,14 +18,24 @@ class Kind(StrEnum):
     LEAD = "L"
     CLIENT = "C"
     REMINDER = "R"
+    PROPOSAL = "P"
+    INVOICE = "I"
 
     @property
     def noun(self) -> str:
-        return {"T": "task", "L": "lead", "C": "client", "R": "reminder"}[self.value]
+        return _NOUNS[self.value]
 
 
-_REF = re.compile(r"\s*([TtLlCcRr])?\s*#?(\d{1,18})\s*")
-_ACCEPTED = "T12 (task), L7 (lead), C3 (client) or R5 (reminder)"
+_NOUNS = {
+    "T": "task",
+    "L": "lead",
+    "C": "client",
+    "R": "reminder",
+    "P": "proposal",
+    "I": "invoice",
+}
+_REF = re.compile(r"\s*([TtLlCcRrPpIi])?\s*#?(\d{1,18})\s*")
+_ACCEPTED = "T12 (task), L7 (lead), C3 (client), R5 (reminder), P2 (proposal) or I4 (invoice)"
 
 
 @dataclass(frozen=True, order=True)

@@ -89,6 +89,7 @@ class Client(SQLModel, table=True):
     archived: bool = False
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+    locale: str | None = None  # how its documents write money and dates: ru_RU, de_DE (migration 9)
 
 
 class Contact(SQLModel, table=True):
@@ -327,6 +328,99 @@ class Journal(SQLModel, table=True):
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = _instant(nullable=False)
     undone_at: datetime | None = _instant()
+
+
+def _money() -> Any:
+    """An amount in minor units: BIGINT, since PostgreSQL's INTEGER stops at 21 474 836.47."""
+    return Field(sa_type=sa.BigInteger, nullable=False)
+
+
+class Proposal(SQLModel, table=True):
+    """One version of a costed proposal of a lead (`L7-v2`); its lines are `ProposalItem`s."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (sa.UniqueConstraint("lead_id", "version"), NEVER_REUSE_IDS)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = _fk("lead.id", "CASCADE", nullable=False)
+    version: int
+    title: str
+    status: str = "draft"  # draft, sent (its lines are then frozen), accepted, declined
+    valid_until: date | None = None
+    intro: str = ""
+    notes: str = ""
+    sent_at: datetime | None = _instant()
+    created_at: datetime = _instant(nullable=False)
+    updated_at: datetime = _instant(nullable=False)
+
+
+class ProposalItem(SQLModel, table=True):
+    __tablename__ = "proposal_item"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = _fk("proposal.id", "CASCADE", nullable=False)
+    position: int
+    stage: str
+    who: str  # a person or a role
+    description: str = ""
+    centihours: int  # hours × 100
+    rate_minor: int = _money()  # per hour, minor units of `currency`
+    currency: str
+
+
+class Invoice(SQLModel, table=True):
+    """An invoice of a client. Paid, partly paid and overdue are derived from its payments
+    (`amtui.core.invoicing`), never stored; `number` is given when it is issued."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (
+        sa.Index("ix_invoice_open_due", "due_on", sqlite_where=sa.text("status = 'issued'")),
+        NEVER_REUSE_IDS,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A client's invoices are part of its books: deleting a client with invoices is refused.
+    client_id: int = Field(sa_type=sa.Integer, foreign_key="client.id", index=True, nullable=False)
+    lead_id: int | None = _fk("lead.id", "SET NULL")
+    proposal_id: int | None = _fk("proposal.id", "SET NULL")
+    number: str | None = Field(default=None, unique=True)
+    status: str = "draft"  # draft, issued, void
+    currency: str
+    amount_minor: int = _money()  # the sum of its lines
+    issued_on: date | None = None
+    due_on: date | None = None
+    notes: str = ""
+    # `remind due` tells the user once when it falls due soon and once when it is overdue.
+    soon_notified_at: datetime | None = _instant()
+    overdue_notified_at: datetime | None = _instant()
+    created_at: datetime = _instant(nullable=False)
+    updated_at: datetime = _instant(nullable=False)
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = _fk("invoice.id", "CASCADE", nullable=False)
+    position: int
+    description: str
+    amount_minor: int = _money()
+
+
+class Payment(SQLModel, table=True):
+    """A payment received against an invoice, in its currency; never more than it owes."""
+
+    __tablename__ = "payment"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = _fk("invoice.id", "CASCADE", nullable=False)
+    amount_minor: int = _money()
+    paid_on: date
+    reference: str = ""  # a bank reference, "cash"…
+    created_at: datetime = _instant(nullable=False)
 
 
 class SchemaVersion(SQLModel, table=True):

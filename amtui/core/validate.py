@@ -21,6 +21,14 @@ UNSET: object = _Unset()
 """Default of every `edit_*` keyword: the field is left as it is."""
 
 
+def check_line(owner: str, line: int, count: int) -> int:
+    """A line number (1-based) of a proposal's or an invoice's `count` lines."""
+    if not 1 <= line <= count:
+        lines = f"its lines are 1 to {count}" if count else "it has no lines yet"
+        raise InputError(f"{owner} has no line {line}; {lines}")
+    return line
+
+
 def check_name(name: str, what: str = "name") -> str:
     """A display name or title: trimmed, non-empty, one line."""
     name = name.strip()

@@ -25,7 +25,7 @@ from amtui.core import board
 from amtui.core.errors import AmtuiError
 from amtui.core.lookup import ClientName
 from amtui.core.refs import Kind
-from amtui.tui.logic import lead_forms, reminder_forms, task_forms, team
+from amtui.tui.logic import lead_forms, proposal_forms, reminder_forms, task_forms, team
 from amtui.tui.logic.clients import client_check, client_suggest, pick_client
 from amtui.tui.logic.data import ALL
 from amtui.tui.logic.fields import ConfirmSpec, FormSpec, PromptLoad, PromptSpec, Saved
@@ -42,7 +42,14 @@ Write = Callable[[], Saved]
 
 #: Which regions a write can change (the inbox cannot change when a card moves).
 BOARD_AND_AGENDA = frozenset({"board", "agenda"})
-NOUNS = {"T": "a task", "L": "a lead", "R": "a reminder", "C": "a client"}
+NOUNS = {
+    "T": "a task",
+    "L": "a lead",
+    "R": "a reminder",
+    "C": "a client",
+    "P": "a proposal",
+    "I": "an invoice",
+}
 
 
 class Actions:
@@ -191,8 +198,32 @@ class Actions:
             self.form(task_forms.task_form(app.db, app.config, app.now, ref=ref))
         elif ref[0] == Kind.LEAD.value:
             self.form(lead_forms.lead_form(app.db, app.config, app.now, ref))
+        elif ref[0] == Kind.PROPOSAL.value:
+            self.form(proposal_forms.edit_form(app.db, app.config, app.now, ref))
         else:
             self.form(reminder_forms.edit_reminder_form(app.db, app.config, app.now, ref))
+
+    def new_proposal(self, target: Target) -> None:
+        """The lead's next version, then its detail view (where `a` adds lines)."""
+        app, ref = self.app, _ref(target)
+
+        def opened(saved: Saved) -> None:
+            app.post_message(self.Finished(saved))
+            if saved.focus:
+                self.open(Target(saved.focus, target.place))
+            app.release_keys()
+
+        self.read_then(
+            partial(proposal_forms.new_version, app.db, app.config, app.now, ref), opened
+        )
+
+    def proposal_line(self, target: Target) -> None:
+        app = self.app
+        self.form(proposal_forms.line_form(app.db, app.config, app.now, _ref(target)))
+
+    def send_proposal(self, target: Target) -> None:
+        app = self.app
+        self.write("send", partial(proposal_forms.send, app.db, app.config, app.now, _ref(target)))
 
     def delete(self, target: Target) -> None:
         db, ref = self.app.db, _ref(target)
@@ -399,6 +430,16 @@ class Actions:
 
     def view_agenda(self, target: Target) -> None:
         self.app.main_screen.focus_region(2)
+
+    def view_pipeline(self, target: Target) -> None:
+        from amtui.tui.screens.money import MoneyScreen
+
+        self.app.push_screen(MoneyScreen("pipeline"))
+
+    def view_accounts(self, target: Target) -> None:
+        from amtui.tui.screens.money import MoneyScreen
+
+        self.app.push_screen(MoneyScreen("accounts"))
 
     def refresh(self, target: Target) -> None:
         self.app.main_screen.reload()

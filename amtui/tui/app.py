@@ -264,8 +264,10 @@ class AmtuiApp(App[None]):
         if main is None or not self.is_running:
             return
         main.reload(keep, parts)
+        from amtui.tui.screens.money import MoneyScreen
+
         for screen in self.screen_stack:
-            if isinstance(screen, DetailScreen):
+            if isinstance(screen, DetailScreen | MoneyScreen):
                 screen.reload()
 
     # --- due reminders and deadlines ----------------------------------------------------------

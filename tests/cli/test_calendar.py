@@ -53,6 +53,12 @@ def build(cli: Cli) -> None:
     cli.ok(
         "remind", "add", "Call Anna", "--at", "2026-11-26 10:00", "--about", "L1", "--kind", "call"
     )  # R2
+    cli.ok("invoice", "new", "Granel", "Hosting, December", "45", "--currency", "EUR")  # I1
+    cli.ok("invoice", "issue", "I1", "--due", "2026-12-10")
+    cli.ok("invoice", "new", "Granel", "Draft only", "10", "--currency", "EUR")  # I2: a draft
+    cli.ok("invoice", "new", "Granel", "Paid", "20", "--currency", "EUR")  # I3
+    cli.ok("invoice", "issue", "I3", "--due", "2026-12-05")
+    cli.ok("invoice", "pay", "I3", "20")
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +129,8 @@ def test_open_deadlines_become_events_with_alarms(cli: Cli, data: Path) -> None:
         "lead-1-answer",
         "reminder-1",
         "reminder-2",
-    }  # not the done T4, the undated T5, nor L2's deadlines (answered)
+        "invoice-1-due",
+    }  # not the done T4, the undated T5, L2's deadlines (answered), a draft or a paid invoice
     timed = found["task-1-due"]
     assert timed.decoded("DTSTART") == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
     assert b"DTSTART:20261127T140000Z" in body  # UTC by default
@@ -148,6 +155,11 @@ def test_open_deadlines_become_events_with_alarms(cli: Cli, data: Path) -> None:
     call = found["reminder-2"]
     assert str(call["SUMMARY"]) == "R2 Call Anna · L1 Website redesign"
     assert call.subcomponents[0].decoded("TRIGGER") == timedelta(0)
+    invoice = found["invoice-1-due"]
+    assert invoice.decoded("DTSTART") == date(2026, 12, 10)  # all day on its due date
+    assert str(invoice["SUMMARY"]) == "I1 invoice 2026-0001 · Granel · 45.00 EUR owed due"
+    assert str(invoice["CATEGORIES"].cats[0]) == "invoice"
+    assert invoice.subcomponents[0].decoded("TRIGGER") == timedelta(hours=9)  # working day
 
 
 def test_hostile_text_is_escaped_and_made_visible(cli: Cli, data: Path) -> None:
@@ -250,7 +262,7 @@ def test_out_writes_a_file_and_bad_zones_are_refused(cli: Cli, data: Path, tmp_p
     target.parent.mkdir()
     result = cli("ics", "export", "--out", str(target))
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == f"Wrote 7 events to {target}\n"
+    assert result.stderr == f"Wrote 8 events to {target}\n"
     check_rfc5545(target.read_bytes())
     assert "unknown time zone 'Mars/Olympus'" in cli.fails(
         2, "ics", "export", "--zone", "Mars/Olympus"

@@ -54,6 +54,7 @@ def ok(cli: Cli, db: Path, *args: str) -> bytes:
 #: The data tables of schema 5 (an export holds these and any later ones).
 TABLES = ("client", "contact", "lead", "task", "task_tag", "reminder", "activity")
 TABLES += ("intake_item", "imap_state", "member")
+TABLES += ("proposal", "proposal_item", "invoice", "invoice_line", "payment")
 
 
 def rows_in(db: Path) -> int:
@@ -251,7 +252,7 @@ def test_a_non_empty_database_is_refused(cli: Cli, demo: Path, export_file: Path
         (lambda a: a.update(schema_version=a["schema_version"] + 1), "upgrade amtui"),
         (lambda a: a.update(schema_version=4), "open the database it came from"),
         (lambda a: a.update(format="something"), "not an amtui export"),
-        (lambda a: a["tables"].update(invoice=[]), "a table this database does not: invoice"),
+        (lambda a: a["tables"].update(spaceship=[]), "a table this database does not: spaceship"),
         (lambda a: a["tables"]["task"][3].update(colour="red"), "task row 4: unknown column"),
         (lambda a: a["tables"]["task"][3].pop("title"), "task row 4: missing title"),
         (lambda a: a["tables"]["task"][0].update(position="1"), "position must be a whole"),

@@ -87,7 +87,10 @@ def test_show_unknown_reference(cli: Cli, ref: str) -> None:
 def test_show_malformed_reference(cli: Cli, ref: str, needle: str) -> None:
     message = cli.fails(2, "show", ref)
     assert needle in message
-    assert "T12 (task), L7 (lead), C3 (client) or R5 (reminder)" in message
+    assert (
+        "T12 (task), L7 (lead), C3 (client), R5 (reminder), P2 (proposal) or I4 (invoice)"
+        in message
+    )
 
 
 # --- search --------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_every_top_level_command_is_in_the_readme(name: str) -> None:
 def test_every_subcommand_is_in_the_readme(group: str) -> None:
     table = readme_commands()
     listed: set[str] = set()
-    for match in re.finditer(rf"`amtui {group} ([a-z|\\]+)", table):
+    for match in re.finditer(rf"`amtui {group} ([a-z|\\-]+)", table):
         listed |= set(match.group(1).replace("\\", "").split("|"))
     assert set(groups()[group]) <= listed, set(groups()[group]) - listed
 

@@ -661,6 +661,11 @@ def test_report_json(cli: Cli, clock: Clock) -> None:
         "lost": 1,
         "win_rate": 0.5,
         "gone_cold": 0,
+        # No lead had a value and nothing was invoiced: the money by client is empty.
+        "money": {
+            "clients": [],
+            "totals": {k: {} for k in ("won", "invoiced", "paid", "outstanding", "overdue")},
+        },
     }
     # The default period is the last 30 days up to today.
     assert cli.json("report")["leads"] == 3
@@ -688,6 +693,8 @@ def test_report_text_and_markdown(cli: Cli, clock: Clock) -> None:
         "won / lost 1 / 1",
         "win rate 50%",
         "gone cold 0",
+        "Money: won, invoiced and paid in the period; outstanding and overdue today",
+        "nothing won, invoiced, paid or owed",
     ]
     md = cli.ok("report", "--format", "md")
     assert md.splitlines()[:2] == ["| FIGURE | VALUE |", "|---|---|"]

@@ -176,6 +176,7 @@ def test_agenda_sections_in_order_with_their_json_keys(
         ("answers_due", "Answers due"),
         ("reminders", "Reminders and follow-ups"),
         ("upcoming", "Next 7 days"),
+        ("invoices", "Invoices due"),
     ]
 
 

@@ -67,7 +67,7 @@ def test_partly_paid_and_overdue() -> None:
     s = state(due=TODAY - timedelta(days=5), paid=(40_000,))
     assert s.state is PaymentState.OVERDUE and s.partly_paid
     assert (s.paid_minor, s.outstanding_minor, s.days_overdue) == (40_000, 60_000, 5)
-    assert describe_invoice_state(s, "EUR") == "overdue 5 days · 400.00 of 1000.00 EUR paid"
+    assert describe_invoice_state(s, "EUR") == "overdue 5 days · 400.00 of 1 000.00 EUR paid"
 
 
 def test_paid_in_parts_records_the_day_it_was_settled() -> None:

@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import amtui.core.schema  # noqa: F401  (fills SQLModel.metadata)
+from amtui.core import search_index
 from amtui.core.db import Database
 from amtui.core.errors import StorageError
 from amtui.core.migrations import (
@@ -44,7 +45,15 @@ def schema_diffs(database: Database) -> list[object]:
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "compare_server_default": True}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    # The search index is derived from the data, not declared in the models.
+                    "include_name": lambda name, kind, _parent: (
+                        kind != "table" or name not in search_index.TABLES
+                    ),
+                },
             )
             return list(compare_metadata(context, SQLModel.metadata))
     finally:
@@ -63,6 +72,7 @@ def sqlite_schema(path: Path) -> dict[str, object]:
             for (name,) in raw.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
+            if name not in search_index.TABLES  # derived from the data, not declared (below)
         ]
         result: dict[str, object] = {}
         for table in sorted(tables):

@@ -26,6 +26,7 @@ from amtui.core.sql import Tx
 from amtui.core.task_queries import list_tasks
 from amtui.core.tasks import add_task
 from tests.conftest import sqlite_only
+from tests.storage import settled_change_token
 
 
 def pragmas(tx: Tx) -> dict[str, object]:
@@ -215,28 +216,10 @@ def test_paths_and_urls(tmp_path: Path) -> None:
     assert url.target == "postgresql+psycopg://me:secret@db.example/amtui"  # to open it again
 
 
-def _settled_token(db: Database) -> int:
-    """The token once the fixture's own writes have reached it.
-
-    PostgreSQL's backends report their row counts up to about a second after their
-    transactions end, so the setup's writes can arrive after the first reading.
-    """
-    token = db.change_token()
-    if db.is_sqlite:
-        return token
-    for _ in range(40):
-        time.sleep(0.5)
-        again = db.change_token()
-        if again == token:
-            return token
-        token = again
-    raise AssertionError("PostgreSQL's change counters never settled")
-
-
 def test_change_token_moves_when_another_connection_commits(
     db: Database, config: Config, now: datetime
 ) -> None:
-    before = _settled_token(db)
+    before = settled_change_token(db)
     assert db.change_token() == before  # polling itself changes nothing
     other = Database(db.target)
     add_task(other, TaskDraft("From the CLI"), now=now, config=config)

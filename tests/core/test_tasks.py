@@ -536,6 +536,21 @@ def test_list_is_in_board_order_and_pages(quick: QuickAdd, db: Database, config:
     assert [r.task.title for r in page] == ["Mid 2", "Mid 1"]
 
 
+def test_pages_cross_columns_and_a_column_gone_from_the_config_comes_last(
+    quick: QuickAdd, db: Database, config: Config
+) -> None:
+    for title in ("R1 col:review", "B1 col:backlog", "T1", "T2", "X1 col:review", "B2 col:backlog"):
+        quick(title)
+    fewer = dataclasses.replace(config, columns=("Backlog", "To do", "In progress", "Done"))
+    everything = [r.task.title for r in list_tasks(db, config=fewer, limit=None)]
+    assert everything == ["B2", "B1", "T2", "T1", "X1", "R1"]  # Review is no longer a column
+    pages = [
+        [r.task.title for r in list_tasks(db, config=fewer, limit=2, offset=start)]
+        for start in (0, 1, 3, 5, 6)
+    ]
+    assert pages == [["B2", "B1"], ["B1", "T2"], ["T1", "X1"], ["R1"], []]
+
+
 def test_add_task_with_explicit_draft_values(db: Database, config: Config, now: datetime) -> None:
     due = datetime(2026, 12, 1, 15, 0, tzinfo=config.timezone)
     result = add_task(

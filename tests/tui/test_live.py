@@ -17,6 +17,7 @@ from datetime import timedelta
 from amtui.core import drafts, leads, tasks
 from amtui.core.db import Database
 from tests.conftest import NOW, sqlite_only
+from tests.storage import settled_change_token
 from tests.tui.conftest import drive, screen_text, settle
 
 
@@ -77,7 +78,9 @@ def test_amtui_add_in_another_process_appears(make_app, seeded) -> None:
     assert "Shell task" in drive(make_app(), scenario)
 
 
-def test_nothing_reloads_when_nothing_changed(make_app) -> None:
+def test_nothing_reloads_when_nothing_changed(make_app, seeded) -> None:
+    settled_change_token(seeded)  # the seed's writes have reached PostgreSQL's counters
+
     async def scenario(pilot):
         screen = pilot.app.main_screen
         before = screen.loads_applied

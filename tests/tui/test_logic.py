@@ -29,6 +29,8 @@ LOGIC_MODULES = [
     "amtui.tui.logic.fields",
     "amtui.tui.logic.history",
     "amtui.tui.logic.lead_forms",
+    "amtui.tui.logic.money",
+    "amtui.tui.logic.proposal_forms",
     "amtui.tui.logic.reminder_forms",
     "amtui.tui.logic.state",
     "amtui.tui.logic.task_forms",
@@ -85,12 +87,13 @@ def test_binding_ids_and_palette_names_are_unique_and_places_known() -> None:
     assert len(names) == len(set(names))
     assert {key.place for item in VERBS for key in item.keys} <= set(PLACES)
     for item in VERBS:
-        assert set(item.kinds) <= set("TLRC"), item.name
+        assert set(item.kinds) <= set("TLRCPI"), item.name
 
 
 def test_one_key_per_place_except_where_only_one_verb_can_apply() -> None:
     """Two verbs share a key only when at most one of them applies at a time."""
-    sharing = {("answer", "respond"), ("done", "step_done")}
+    # `a` on a card adds a subtask, on a draft proposal a line.
+    sharing = {("answer", "respond"), ("done", "step_done"), ("proposal_line", "subtask")}
     for place in PLACES:
         by_key: dict[str, list[str]] = {}
         for item, key in verbs_at(place):
@@ -115,6 +118,10 @@ def test_one_key_per_place_except_where_only_one_verb_can_apply() -> None:
         ("done", Facts("T1", last_column=True), False),
         ("move_left", Facts("T1", first_column=True), False),
         ("edit", Facts("R1", done=True), False),
+        ("edit", Facts("P1", done=True), False),  # a sent proposal
+        ("proposal_line", Facts("P1"), True),
+        ("send_proposal", Facts("P1", done=True), False),
+        ("new_proposal", Facts("L1"), True),
         ("subtask", Facts("T5", card=False), False),
         ("log", Facts("T1"), False),
         ("new_task", Facts(None), True),

@@ -145,6 +145,7 @@ def _cut(agenda: Agenda, limit: int) -> Agenda:
         answers=cut(agenda.answers),
         reminders=cut(agenda.reminders),
         upcoming=cut(agenda.upcoming),
+        invoices=cut(agenda.invoices),
     )
 
 

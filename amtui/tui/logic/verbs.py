@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Where keys are bound: the main screen's regions, the detail view, the subtask checklist.
-PLACES = ("inbox", "board", "agenda", "detail", "subtasks", "list", "main", "app")
+PLACES = ("inbox", "board", "agenda", "detail", "subtasks", "money", "list", "main", "app")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Facts:
     """What a place knows about its selected record, for `applies`."""
 
     ref: str | None
-    done: bool = False  # a done task or reminder
+    done: bool = False  # a done task or reminder, a sent proposal
     closed: bool = False  # a won or lost lead
     owed: str | None = None  # what the lead owes: "respond", "answer" or None
     pending_step: bool = False  # the lead has a follow-up step pending
@@ -78,7 +78,7 @@ VERBS: tuple[Verb, ...] = (
         "open",
         "Details",
         "Every field, subtasks, reminders and the timeline",
-        "TLRC",
+        "TLRCPI",
         "open",
         (Key("list", "enter", "record.open"),),
         show=True,
@@ -113,8 +113,8 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "edit",
         "Edit",
-        "Edit the selected lead, task or reminder",
-        "TLR",
+        "Edit the selected lead, task, reminder or draft proposal",
+        "TLRP",
         "edit",
         _at("inbox board agenda detail", "e", "edit"),
         palette="record: edit",
@@ -188,6 +188,35 @@ VERBS: tuple[Verb, ...] = (
         _at("inbox board agenda detail subtasks", "d", "delete"),
         palette="record: delete",
     ),
+    # --- proposals ----------------------------------------------------------------------------
+    Verb(
+        "new_proposal",
+        "Proposal",
+        "Start the lead's next proposal version (a copy of the last one's lines)",
+        "L",
+        "new_proposal",
+        _at("inbox detail", "p", "proposal"),
+        palette="lead: new proposal",
+        show=False,  # `?` help and the palette list it; the footer keeps the workflow keys
+    ),
+    Verb(
+        "proposal_line",
+        "Add line",
+        "Add a line to the draft proposal: stage, who, hours, rate per hour",
+        "P",
+        "proposal_line",
+        _at("detail", "a", "line"),
+        palette="proposal: add line",
+    ),
+    Verb(
+        "send_proposal",
+        "Send",
+        "Mark the proposal sent: the lead's timeline, proposal-sent and the follow-up ladder",
+        "P",
+        "send_proposal",
+        _at("detail", "S", "send"),
+        palette="proposal: send",
+    ),
     # --- the lead workflow -------------------------------------------------------------------
     Verb(
         "respond",
@@ -228,7 +257,7 @@ VERBS: tuple[Verb, ...] = (
         "Move to another stage (proposal-sent starts the ladder)",
         "L",
         "stage",
-        _at("inbox detail", "s", "stage"),
+        _at("inbox detail money", "s", "stage"),
         palette="lead: stage",
     ),
     Verb(
@@ -237,7 +266,7 @@ VERBS: tuple[Verb, ...] = (
         "Close as won: link the client, add the starter tasks",
         "L",
         "win",
-        _at("inbox detail", "w", "win"),
+        _at("inbox detail money", "w", "win"),
         palette="lead: win",
     ),
     Verb(
@@ -246,7 +275,7 @@ VERBS: tuple[Verb, ...] = (
         "Close as lost, with the reason",
         "L",
         "lose",
-        _at("inbox detail", "W", "lose"),
+        _at("inbox detail money", "W", "lose"),
         palette="lead: lose",
     ),
     Verb(
@@ -381,6 +410,26 @@ VERBS: tuple[Verb, ...] = (
         show=False,
     ),
     Verb(
+        "view_pipeline",
+        "Pipeline",
+        "Leads by stage with values, next deadlines and the weighted forecast",
+        "",
+        "view_pipeline",
+        (Key("main", "4", "view.pipeline"),),
+        palette="view: pipeline",
+        show=False,
+    ),
+    Verb(
+        "view_accounts",
+        "Accounts",
+        "Clients on the KAM quadrant with their money; who brings 80% of the revenue",
+        "",
+        "view_accounts",
+        (Key("main", "5", "view.accounts"),),
+        palette="view: accounts",
+        show=False,
+    ),
+    Verb(
         "undo",
         "Undo",
         "Take back the latest change (an import as a whole); refused if changed since",
@@ -453,7 +502,9 @@ def applies(item: Verb, facts: Facts) -> bool:
     if name == "done":
         return not facts.done and not (kind == "T" and facts.last_column)
     if name == "edit":
-        return not (kind == "R" and facts.done)
+        return not (kind in "RP" and facts.done)
+    if name in ("proposal_line", "send_proposal"):
+        return not facts.done  # a sent proposal stays as the client received it
     if name == "subtask":
         return facts.card
     if name == "move_left":

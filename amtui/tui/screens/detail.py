@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from amtui.core.clients import get_client_details
+from amtui.core.clients import ClientDetails, get_client_details
+from amtui.core.dates import local_today
 from amtui.core.describe import (
     View,
     client_fields,
@@ -28,22 +29,41 @@ from amtui.core.describe import (
     task_fields,
 )
 from amtui.core.describe_leads import lead_fields
+from amtui.core.describe_money import invoice_fields, invoice_title, proposal_fields
 from amtui.core.errors import AmtuiError
 from amtui.core.followups import ladder_state
+from amtui.core.invoice_queries import get_invoice
 from amtui.core.lead_queries import LeadDetails, get_lead_details
 from amtui.core.models import CLOSED_STAGES
+from amtui.core.proposals import get_proposal
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.reminders import get_reminder
 from amtui.core.sla import response_owed
 from amtui.core.task_queries import TaskDetails, get_task_details
 from amtui.tui.keys import verb_bindings
+from amtui.tui.logic.money import (
+    ClientMoneyView,
+    client_money_lines,
+    invoice_lines,
+    load_client_money,
+    proposal_lines,
+)
 from amtui.tui.logic.text import safe
 from amtui.tui.logic.verbs import Facts, Target, applies, verb
+from amtui.tui.render import phrase
 from amtui.tui.widgets import detail as parts
 from amtui.tui.widgets.footer import FittedFooter
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """A client's details and its money (what the client view shows)."""
+
+    details: ClientDetails
+    money: ClientMoneyView
 
 
 class DetailScreen(ModalScreen[None]):
@@ -106,7 +126,17 @@ class DetailScreen(ModalScreen[None]):
             elif self.kind == Kind.LEAD.value:
                 record = get_lead_details(db, self.ref)
             elif self.kind == Kind.CLIENT.value:
-                record = get_client_details(db, self.ref)
+                details = get_client_details(db, self.ref)
+                money = load_client_money(
+                    db, details.client.id or 0, config=self.amtui.config, now=self.amtui.now()
+                )
+                record = ClientRecord(details, money)
+            elif self.kind == Kind.PROPOSAL.value:
+                record = get_proposal(db, self.ref)
+            elif self.kind == Kind.INVOICE.value:
+                config = self.amtui.config
+                today = local_today(self.amtui.now(), config.timezone)
+                record = get_invoice(db, self.ref, today=today, config=config)
             else:
                 record = get_reminder(db, self.ref)
         except AmtuiError as error:
@@ -142,12 +172,24 @@ class DetailScreen(ModalScreen[None]):
             related.append(parts.section("Tasks", parts.task_lines(record.tasks, view)))
             related.append(parts.reminders(record.reminders, view))
         elif self.kind == Kind.CLIENT.value:
-            title, body = record.client.name, client_fields(view, record)
-            related.append(parts.section("Open leads", parts.lead_lines(record.open_leads)))
-            related.append(parts.section("Open tasks", parts.task_lines(record.open_tasks, view)))
+            assert isinstance(record, ClientRecord)
+            client = record.details
+            title, body = client.client.name, client_fields(view, client)
+            related.append(parts.section("Open leads", parts.lead_lines(client.open_leads)))
+            related.append(parts.section("Open tasks", parts.task_lines(client.open_tasks, view)))
+            for heading, lines in client_money_lines(record.money, view).items():
+                related.append(parts.section(heading, [phrase(line) for line in lines]))
+        elif self.kind == Kind.PROPOSAL.value:
+            title, body = record.proposal.title, proposal_fields(view, record)
+            related.append(parts.section("Lines", [phrase(p) for p in proposal_lines(record)]))
+        elif self.kind == Kind.INVOICE.value:
+            title, body = invoice_title(record), invoice_fields(view, record)
+            related.append(parts.section("Lines", [phrase(p) for p in invoice_lines(record)]))
         else:
             title, body = reminder_title(record.reminder), reminder_fields(view, record)
-        activities = getattr(record, "activities", [])
+        activities = getattr(
+            record.details if isinstance(record, ClientRecord) else record, "activities", []
+        )
         self.query_one("#timeline-title", Static).update(
             Content.styled(f"Timeline ({len(activities)})", "bold underline") if activities else ""
         )
@@ -190,6 +232,8 @@ class DetailScreen(ModalScreen[None]):
             )
         if self.kind == Kind.REMINDER.value:
             return Facts(self.ref, done=record.reminder.done_at is not None)
+        if self.kind == Kind.PROPOSAL.value:
+            return Facts(self.ref, done=record.proposal.status != "draft")
         return Facts(self.ref)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -1,0 +1,260 @@
+"""The app's money views as lines (Textual-free): the pipeline by stage, the account
+portfolio (KAM quadrants and the Pareto view), and a client's money for its detail view.
+
+Each line is a reference (empty for a heading, which the cursor skips) and core's words as
+tone-marked parts (`amtui.core.describe`); the screen styles them. The data comes from core
+(`money_views`, `invoice_queries`, `proposals`), read in a worker by the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from amtui.core.config import Config
+from amtui.core.dates import local_today
+from amtui.core.db import Database
+from amtui.core.describe import Part, Phrase, Tone, View
+from amtui.core.describe_leads import next_action
+from amtui.core.describe_money import (
+    amount_text,
+    hours_text,
+    invoice_state_part,
+    invoice_title,
+    money_figures,
+    proposal_status,
+    sums_text,
+)
+from amtui.core.invoice_queries import InvoiceRow, list_invoices
+from amtui.core.money_views import (
+    ClientMoney,
+    PipelineBoard,
+    Portfolio,
+    build_pipeline,
+    build_portfolio,
+    client_money,
+    lead_minor,
+)
+from amtui.core.proposals import ProposalDetails, list_client_proposals
+from amtui.core.text import one_line
+from amtui.core.vocabulary import CLOSED_STAGES
+
+#: The two money views and their titles.
+VIEWS = {"pipeline": "Pipeline", "accounts": "Accounts"}
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str  # a record's reference; "" for a heading
+    parts: Phrase
+    closed: bool = False  # a won or lost lead (no pipeline moves)
+
+    @property
+    def heading(self) -> bool:
+        return not self.key
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+
+def load_view(db: Database, name: str, *, config: Config, now: datetime) -> list[Line]:
+    """The lines of view `name` (`pipeline` or `accounts`), read now."""
+    view = View(config, now)
+    if name == "pipeline":
+        return pipeline_lines(build_pipeline(db, now=now, config=config), view)
+    return portfolio_lines(build_portfolio(db, now=now, config=config))
+
+
+def pipeline_lines(board: PipelineBoard, view: View) -> list[Line]:
+    """A heading per stage (count, total per currency, chance) and its leads: reference,
+    title, value, client and the next deadline; then the open total and the forecast."""
+    lines: list[Line] = []
+    for column in board.summary.columns:
+        chance = f" · {column.probability}%" if column.probability is not None else ""
+        closed = column.stage in CLOSED_STAGES
+        since = f" (last {board.closed_days} days)" if closed else ""
+        lines.append(
+            Line(
+                "",
+                (
+                    Part(column.stage, Tone.STRONG),
+                    Part(f"{since} {column.count}", Tone.MUTED),
+                    Part(f"  {sums_text(column.totals)}" if column.totals else ""),
+                    Part(chance, Tone.MUTED),
+                ),
+            )
+        )
+        for row in board.columns[column.stage]:
+            lead = row.lead
+            value = lead_minor(lead.value_cents, lead.currency)
+            parts = [
+                Part(lead.ref, Tone.ACCENT),
+                Part(f"  {one_line(lead.title)}"),
+                Part(
+                    f"  {amount_text(value, lead.currency)}"
+                    if value is not None and lead.currency
+                    else ""
+                ),
+                Part(f"  {one_line(row.client_name)}" if row.client_name else "", Tone.MUTED),
+            ]
+            if row.next_action is not None:
+                action = next_action(view, row.next_action)
+                parts.append(Part(f"  {action.text}", action.tone))
+            lines.append(Line(lead.ref, tuple(parts), closed=lead.stage in CLOSED_STAGES))
+    summary = board.summary
+    lines.append(
+        Line(
+            "",
+            (
+                Part("open ", Tone.STRONG),
+                Part(sums_text(summary.open_totals, "nothing")),
+                Part(" · weighted forecast ", Tone.STRONG),
+                Part(sums_text(summary.forecast, "nothing")),
+            ),
+        )
+    )
+    return lines
+
+
+def portfolio_lines(portfolio: Portfolio) -> list[Line]:
+    """The KAM quadrants with their clients (key accounts marked `80%`, money won, paid and
+    outstanding), then the Pareto view per currency, by money paid and by won value."""
+    key = portfolio.key_accounts()
+    lines: list[Line] = []
+    for quadrant, rows in portfolio.quadrants.items():
+        lines.append(Line("", (Part(quadrant, Tone.STRONG), Part(f" {len(rows)}", Tone.MUTED))))
+        for row in rows:
+            money = row.money
+            lines.append(
+                Line(
+                    row.client.ref,
+                    (
+                        Part(row.client.ref, Tone.ACCENT),
+                        Part(f"  {one_line(row.client.name)}"),
+                        Part("  80%" if row.client.id in key else "", Tone.WARNING),
+                        Part(f"  won {sums_text(money.won)}" if money.won else "", Tone.MUTED),
+                        Part(f"  paid {sums_text(money.paid)}" if money.paid else ""),
+                        Part(
+                            f"  owed {sums_text(money.outstanding)}" if money.outstanding else "",
+                            Tone.LATE if money.overdue else Tone.NORMAL,
+                        ),
+                    ),
+                )
+            )
+    names = {row.client.id: row.client for row in portfolio.accounts}
+    for kind, title in (("paid", "paid"), ("won", "won value")):
+        for currency, result in getattr(portfolio, kind).items():
+            total = amount_text(result.total_minor, currency)
+            lines.append(Line("", (Part(f"Pareto by {title}, {currency} ", Tone.STRONG),
+                                   Part(f"total {total}", Tone.MUTED))))  # fmt: skip
+            for pareto_row in result.rows:
+                client = names[pareto_row.key]
+                share = pareto_row.cumulative_minor * 100 // result.total_minor
+                lines.append(
+                    Line(
+                        client.ref,
+                        (
+                            Part(client.ref, Tone.ACCENT),
+                            Part(f"  {one_line(client.name)}"),
+                            Part(f"  {amount_text(pareto_row.amount_minor, currency)}"),
+                            Part(f"  {share}% cumulative", Tone.MUTED),
+                            Part("  80%" if pareto_row.key_account else "", Tone.WARNING),
+                        ),
+                    )
+                )
+    return lines
+
+
+@dataclass(frozen=True)
+class ClientMoneyView:
+    """What a client's detail view adds: its money, invoices and proposals."""
+
+    money: ClientMoney
+    invoices: list[InvoiceRow]
+    proposals: list[ProposalDetails]
+
+
+def load_client_money(
+    db: Database, client_id: int, *, config: Config, now: datetime
+) -> ClientMoneyView:
+    today = local_today(now, config.timezone)
+    return ClientMoneyView(
+        client_money(db, client_id, now=now, config=config),
+        list_invoices(db, today=today, config=config, client=f"C{client_id}"),
+        list_client_proposals(db, client_id),
+    )
+
+
+def client_money_lines(data: ClientMoneyView, view: View) -> dict[str, list[Phrase]]:
+    """Sections for a client's detail view: Money, Invoices, Proposals (empty ones left out)."""
+    money = data.money
+    sections: dict[str, list[Phrase]] = {}
+    figures: list[Phrase] = [
+        (Part(f"{label:<12}", Tone.MUTED), Part(text)) for label, text in money_figures(money)
+    ]
+    if figures:
+        sections["Money"] = figures
+    if data.invoices:
+        sections["Invoices"] = [
+            (
+                Part(row.ref, Tone.ACCENT),
+                Part(f"  {invoice_title(row)}  "),
+                Part(amount_text(row.invoice.amount_minor, row.invoice.currency)),
+                Part("  "),
+                invoice_state_part(row),
+            )
+            for row in data.invoices
+        ]
+    if data.proposals:
+        sections["Proposals"] = [
+            (
+                Part(d.proposal.ref, Tone.ACCENT),
+                Part(f"  {d.proposal.number}  {one_line(d.proposal.title)}  "),
+                Part(sums_text(d.totals.totals, "no lines")),
+                Part("  "),
+                proposal_status(view, d),
+            )
+            for d in data.proposals
+        ]
+    return sections
+
+
+def proposal_lines(details: ProposalDetails) -> list[Phrase]:
+    """A proposal's lines (`1  Design  art director  12 h × 95.00 EUR  1 140.00 EUR`), then
+    each stage's total."""
+    out: list[Phrase] = []
+    for number, item in enumerate(details.line_items, start=1):
+        rate = amount_text(item.rate_minor, item.currency)
+        out.append(
+            (
+                Part(f"{number:>2}  "),
+                Part(f"{one_line(item.stage)}  ", Tone.MUTED),
+                Part(one_line(item.who)),
+                Part(f" — {one_line(item.description)}" if item.description else "", Tone.MUTED),
+                Part(f"  {hours_text(item.centihours)} × {rate}"),
+                Part(f"  {amount_text(item.amount_minor, item.currency)}", Tone.STRONG),
+            )
+        )
+    for stage in details.totals.stages:
+        out.append(
+            (
+                Part(f"    {one_line(stage.stage)} total  ", Tone.MUTED),
+                Part(hours_text(stage.centihours)),
+                Part(f"  {sums_text(stage.totals)}", Tone.STRONG),
+            )
+        )
+    return out
+
+
+def invoice_lines(row: InvoiceRow) -> list[Phrase]:
+    """An invoice's lines with their amounts."""
+    currency = row.invoice.currency
+    return [
+        (
+            Part(f"{number:>2}  "),
+            Part(one_line(line.description)),
+            Part(f"  {amount_text(line.amount_minor, currency)}", Tone.STRONG),
+        )
+        for number, line in enumerate(row.lines, start=1)
+    ]
