@@ -255,7 +255,7 @@ def remove(
     row = get_invoice(rt.db, invoice, today=_today(rt), config=rt.config)
     if row.invoice.status == "draft":
         confirm(f"Delete {_summary(row)}?", yes=yes)
-    say(f"Deleted {delete_invoice(rt.db, invoice)}")
+    say(f"Deleted {delete_invoice(rt.db, invoice, now=rt.now)}")
 
 
 @app.command("show")

@@ -308,7 +308,7 @@ def remove(
     name = str(parse_ref(reference, Kind.LEAD))
     title = get_lead_details(rt.db, reference).row.lead.title
     confirm(f"Delete {name} {title!r}?", yes=yes)
-    delete_lead(rt.db, reference)
+    delete_lead(rt.db, reference, now=rt.now)
     say(f"Deleted {name}: {title}")
     undo_hint()
 

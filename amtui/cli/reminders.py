@@ -192,7 +192,7 @@ def remove(
     rt = runtime(ctx)
     row = get_reminder(rt.db, reference)
     confirm(f"Delete {row.reminder.ref} {row.reminder.text!r}?", yes=yes)
-    delete_reminder(rt.db, reference)
+    delete_reminder(rt.db, reference, now=rt.now)
     say(f"Deleted {row.reminder.ref}: {row.reminder.text}")
     undo_hint()
 

@@ -374,7 +374,7 @@ def remove(
     subtasks = count_subtasks(rt.db, reference)
     extra = f" and its {subtasks} subtask(s)" if subtasks else ""
     confirm(f"Delete {name}{extra}?", yes=yes)
-    deleted = delete_task(rt.db, reference)
+    deleted = delete_task(rt.db, reference, now=rt.now)
     say(f"Deleted {name}: {deleted.title}{extra}")
     undo_hint()
 

@@ -417,12 +417,13 @@ def void_invoice(
         return _row(tx, invoice, local_today(now, config.timezone), config)
 
 
-def delete_invoice(db: Database, reference: str) -> str:
-    """Delete a draft (issued invoices are voided, never deleted); what was deleted."""
+def delete_invoice(db: Database, reference: str, *, now: datetime | None = None) -> str:
+    """Delete a draft (issued invoices are voided, never deleted); what was deleted. `now`
+    dates the undo journal's entry."""
     with db.write() as tx:
         invoice = _draft(tx, reference)
         tx.run("DELETE FROM invoice WHERE id = :id", {"id": invoice.id})
-        journal.note(tx, "invoice rm", invoice.ref)
+        journal.note(tx, "invoice rm", invoice.ref, now=now)
         return invoice.ref
 
 

@@ -102,7 +102,9 @@ def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None
     if found is None:
         tables = tuple(t for t in read_tables(tx) if t.name != "journal")
         children: dict[str, list[ForeignKey]] = {}
-        for key in _foreign_keys(tx, tables):
+        # One order on both databases (their catalogues list keys differently), so an entry's
+        # row images come out the same on SQLite and PostgreSQL.
+        for key in sorted(_foreign_keys(tx, tables), key=lambda k: (k.table, k.column)):
             children.setdefault(key.parent, []).append(key)
         found = Catalogue(
             tables,
@@ -111,6 +113,11 @@ def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None
         )
         db.journal_cache[version] = found
     return found
+
+
+def _by_key(table: Table) -> str:
+    """ORDER BY the table's primary key: rows in one order whatever the database."""
+    return " ORDER BY " + ", ".join(f'"{name}"' for name in table.key)
 
 
 def _foreign_keys(tx: Tx, tables: Sequence[Table]) -> list[ForeignKey]:
@@ -423,7 +430,7 @@ class Recorder:
             child = self._table(key.table)
             for start_at in range(0, len(values), _CHUNK):
                 found = tx.all(
-                    f'SELECT * FROM "{child.name}" WHERE "{key.column}" IN :values',
+                    f'SELECT * FROM "{child.name}" WHERE "{key.column}" IN :values{_by_key(child)}',
                     {"values": values[start_at : start_at + _CHUNK]},
                 )
                 self._touch_rows(child, found)

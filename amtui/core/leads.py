@@ -303,11 +303,12 @@ def lead_by_external_id(tx: Tx, external_id: str) -> Lead | None:
     return first(tx, Lead, "SELECT * FROM lead WHERE external_id = :id", {"id": external_id})
 
 
-def delete_lead(db: Database, reference: str) -> str:
-    """Delete a lead with its reminders and timeline; its tasks stay, unlinked."""
+def delete_lead(db: Database, reference: str, *, now: datetime | None = None) -> str:
+    """Delete a lead with its reminders and timeline; its tasks stay, unlinked. `now` dates
+    the undo journal's entry."""
     with db.write() as tx:
         lead = fetch(tx, Lead, reference)
         title = lead.title
-        journal.note(tx, "lead delete", f"{lead.ref} {lead.title}")
+        journal.note(tx, "lead delete", f"{lead.ref} {lead.title}", now=now)
         delete(tx, lead)
     return title

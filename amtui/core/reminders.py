@@ -214,13 +214,13 @@ def edit_reminder(
     return row
 
 
-def delete_reminder(db: Database, reference: str) -> ReminderRow:
+def delete_reminder(db: Database, reference: str, *, now: datetime | None = None) -> ReminderRow:
     """Delete a reminder (callers confirm first). A pending follow-up step can be deleted too:
-    the ladder then stops there."""
+    the ladder then stops there. `now` dates the undo journal's entry."""
     with db.write() as tx:
         reminder = fetch(tx, Reminder, reference)
         (row,) = reminder_rows(tx, [reminder])
-        journal.note(tx, "remind delete", _said(reminder))
+        journal.note(tx, "remind delete", _said(reminder), now=now)
         delete(tx, reminder)
     return row
 

@@ -330,15 +330,16 @@ class Deleted:
     subtasks: int
 
 
-def delete_task(db: Database, reference: str) -> Deleted:
-    """Delete a task with its subtasks, reminders and timeline (callers confirm first)."""
+def delete_task(db: Database, reference: str, *, now: datetime | None = None) -> Deleted:
+    """Delete a task with its subtasks, reminders and timeline (callers confirm first);
+    `now` dates the undo journal's entry."""
     with db.write() as tx:
         task = fetch(tx, Task, reference)
         subtasks = int(
             tx.scalar("SELECT count(*) FROM task WHERE parent_id = :id", {"id": task.id})
         )
         title = task.title
-        note(tx, "task delete", _said(task))
+        note(tx, "task delete", _said(task), now=now)
         delete(tx, task)
     return Deleted(title, subtasks)
 
