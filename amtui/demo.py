@@ -29,12 +29,15 @@ from amtui.core.models import (
     Invoice,
     InvoiceLine,
     Lead,
+    Member,
     Payment,
     Proposal,
     ProposalItem,
     Reminder,
     Task,
     insert,
+    records,
+    save,
 )
 from amtui.core.money import format_amount
 from amtui.core.sla import answer_due, parse_ladder, step_due
@@ -44,6 +47,11 @@ from amtui.core.vocabulary import CLOSED_STAGES
 #: Stamped into the SQLite header (PRAGMA application_id) so a refresh only ever replaces a
 #: file that the demo itself wrote.
 DEMO_APPLICATION_ID = 0x616D7464  # "amtd"
+#: The demo team: the two account managers the demo clients name as their owners.
+TEAM = {
+    "maria": ("Maria Ivanova", "maria@kettle.example"),
+    "tom": ("Tom Walker", "tom@kettle.example"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class DemoSummary:
     leads: int
     tasks: int
     reminders: int
+    members: tuple[str, ...] = ()  # the team's handles
 
 
 def create_demo(
@@ -103,7 +112,7 @@ def create_demo(
     except BaseException:
         _unlink_database(temporary)
         raise
-    return DemoSummary(path, *counts)
+    return DemoSummary(path, *counts, members=tuple(TEAM))
 
 
 def _unlink_database(path: Path) -> None:
@@ -178,7 +187,47 @@ class _Builder:
         self._tasks()
         self._reminders()
         _Money(self).build()
+        self._team()
         return self.counts[0], self.counts[1], self.counts[2], self.counts[3]
+
+    def _team(self) -> None:
+        """Two account managers, each owning their clients' leads and tasks; the partner lead
+        that came in 41 minutes ago is nobody's yet (for triage: `t` takes it), and the hotel
+        workshop was handed from Maria to Tom yesterday (its timeline says so)."""
+        members = {}
+        for handle, (name, email) in TEAM.items():
+            member = Member(
+                handle=handle,
+                name=name,
+                email=email,
+                role="account manager",
+                timezone=str(self.config.timezone),
+                created_at=self.ago(days=90),
+            )
+            members[handle] = insert(self.tx, member)
+        by_name = {member.name.split()[0]: member.id for member in members.values()}
+        owner_of = {client.id: by_name.get(client.owner or "") for client in self.clients.values()}
+        leads = records(self.tx, Lead, "SELECT * FROM lead ORDER BY id")
+        unassigned = self.leads["seo"].id
+        for lead in leads:
+            if lead.id != unassigned:
+                lead.owner_id = owner_of.get(lead.client_id) or members["maria"].id
+                save(self.tx, lead)
+        lead_owner = {lead.id: lead.owner_id for lead in leads}
+        for task in records(self.tx, Task, "SELECT * FROM task ORDER BY id"):
+            task.owner_id = (
+                owner_of.get(task.client_id) or lead_owner.get(task.lead_id) or members["maria"].id
+            )
+            save(self.tx, task)
+        workshop = self.leads["workshop"]
+        record_activity(
+            self.tx,
+            workshop,
+            ActivityKind.ASSIGNED,
+            "assigned to tom (was maria) by maria",
+            now=self.ago(days=1),
+            data={"owner": "tom", "previous": "maria"},
+        )
 
     def _clients(self) -> None:
         rows: list[tuple[str, str, str, int, int, str, list[tuple[str, str, str | None, str]]]]

@@ -9,7 +9,7 @@ import typer
 
 from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import MAX_DAYS, Format, format_option, limit_option
+from amtui.cli.output import MAX_DAYS, Format, format_option, limit_option, owner_option
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -33,6 +33,7 @@ def agenda(
             autocompletion=completion.client_names,
         ),
     ] = None,
+    owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
     """Print the day's agenda: overdue items, today's tasks by time, leads waiting for a first
@@ -53,6 +54,9 @@ def agenda(
         from amtui.core.board import find_client_choice
 
         client_id = find_client_choice(rt.db, client).id
+    from amtui.core.members import resolve_scope
+
+    scope = resolve_scope(rt.db, owner, rt.config)
     result = build_agenda(
         rt.db,
         now=rt.now,
@@ -61,6 +65,7 @@ def agenda(
         days=days,
         limit=limit or None,
         client_id=client_id,
+        scope=scope,
     )
     if fmt is Format.JSON:
         print_json(agenda_json(result, rt.config.response_rule))

@@ -84,6 +84,10 @@ class Runtime:
             check_sqlite_location(database.path, create_directory=self.settled())
         self.opened.append(database)
         report = ensure_schema(database)
+        if self.config.me is not None:  # timeline entries say who made each change
+            from amtui.core.members import acting_member
+
+            database.actor = acting_member(database, self.config)
         if report.changed and report.from_version > 0:
             backup = f" (backup: {Path(report.backup)})" if report.backup else ""
             print(

@@ -14,12 +14,15 @@ from amtui.cli.output import (
     confirm,
     format_option,
     limit_option,
+    owner_option,
     print_json,
     print_table,
     say,
     undo_hint,
 )
+from amtui.cli.owners import owner_commands
 from amtui.core import vocabulary
+from amtui.core.refs import Kind
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -73,6 +76,10 @@ def add(
         str | None, typer.Option(help="Id from the source (e.g. email Message-ID): no duplicates.")
     ] = None,
     notes: Annotated[str, typer.Option(help="Free notes.")] = "",
+    owner: Annotated[
+        str | None,
+        typer.Option(help="The member who takes it (handle, or me; default: nobody yet)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
 ) -> None:
     """Record an incoming lead; its first-response clock starts when it was received.
@@ -100,6 +107,7 @@ def add(
         brief=parse_brief(brief or []),
         external_id=external_id,
         notes=notes,
+        owner=owner,
     )
     result = add_lead(rt.db, draft, now=rt.now, config=rt.config)
     lead = result.lead
@@ -132,6 +140,7 @@ def list_(
     ] = None,
     channel: Annotated[str | None, typer.Option(help=CHANNEL_HELP, autocompletion=CHANNELS)] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include won and lost leads.")] = False,
+    owner: str | None = owner_option(),
     limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
@@ -145,8 +154,10 @@ def list_(
     from amtui.core.describe_leads import next_action
     from amtui.core.display import format_span
     from amtui.core.lead_queries import list_leads
+    from amtui.core.members import resolve_scope
 
     rt = runtime(ctx)
+    scope = resolve_scope(rt.db, owner, rt.config)
     rows = list_leads(
         rt.db,
         stage=stage,
@@ -157,12 +168,14 @@ def list_(
         include_closed=all_,
         limit=limit or None,
         rule=rt.config.response_rule,
+        scope=scope,
     )
     tz, rule = rt.config.timezone, rt.config.response_rule
     if fmt is Format.JSON:
         print_json([lead_json(row, tz, rule) for row in rows])
         return
     table = []
+    team = any(row.owner for row in rows) or not scope.everyone
     for row in rows:
         lead = row.lead
         response: Cell | str = ""
@@ -179,6 +192,7 @@ def list_(
                 lead_value(row),
                 format_span(rt.now - lead.received_at),
                 response,
+                *([row.owner or "-"] if team else []),
             ]
         )
     headers = [
@@ -191,6 +205,7 @@ def list_(
         "VALUE",
         "AGE",
         "NEXT DEADLINE",
+        *(["OWNER"] if team else []),
     ]
     print_table(headers, table, fmt)
 
@@ -457,3 +472,6 @@ def reopen(ctx: typer.Context, reference: Ref) -> None:
 
     rt = runtime(ctx)
     _report_stage(rt, reopen_lead(rt.db, reference, now=rt.now, config=rt.config))
+
+
+owner_commands(app, Kind.LEAD, Ref, "L7")

@@ -137,6 +137,12 @@ COMMANDS = (
         "Lead intake: mail (eml, mbox, Maildir, IMAP) and web-form CSV exports.",
     ),
     Entry(
+        "member",
+        _CLI + "members",
+        "app",
+        "Team members: who owns which leads and tasks on a shared database.",
+    ),
+    Entry(
         "undo",
         _CLI + "undo",
         "undo",

@@ -140,6 +140,8 @@ def demo(
         f"Try it:\n"
         f"  amtui --db {_quote(summary.path)} agenda\n"
         f"  amtui --db {_quote(summary.path)}          # the full-screen app\n"
+        f"  AMTUI_ME={summary.members[0]} amtui --db {_quote(summary.path)} agenda   "
+        f"# as one of the team ({', '.join(summary.members)})\n"
         f"Your own data is untouched; run `amtui demo` again to refresh the demo."
     )
 

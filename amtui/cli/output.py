@@ -38,6 +38,17 @@ def format_option() -> Any:
     return typer.Option(Format.TEXT, "--format", "-f", help=FORMAT_HELP, case_sensitive=False)
 
 
+OWNER_HELP = (
+    "Whose records: a member's handle or name, me, none (nobody's yet) or all "
+    "(default: yours once the team has members and `me` is set)."
+)
+
+
+def owner_option() -> Any:
+    """`--owner NAME|me|none|all` of the lists, the agenda and `remind due`."""
+    return typer.Option(None, "--owner", help=OWNER_HELP, show_default=False)
+
+
 def limit_option(
     default: int = 200, help: str = "At most this many (0: no limit).", minimum: int = 0
 ) -> Any:

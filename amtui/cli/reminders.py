@@ -8,7 +8,16 @@ import typer
 
 from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, format_option, limit_option, print_json, print_table, say
+from amtui.cli.output import (
+    Cell,
+    Format,
+    format_option,
+    limit_option,
+    owner_option,
+    print_json,
+    print_table,
+    say,
+)
 from amtui.core import vocabulary
 
 if TYPE_CHECKING:
@@ -70,6 +79,7 @@ def list_(
             autocompletion=completion.subject_references,
         ),
     ] = None,
+    owner: str | None = owner_option(),
     limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
@@ -83,7 +93,10 @@ def list_(
     from amtui.core.reminders import list_reminders
 
     rt = runtime(ctx)
-    rows = list_reminders(rt.db, include_done=all_, about=about, limit=limit or None)
+    from amtui.core.members import resolve_scope
+
+    scope = resolve_scope(rt.db, owner, rt.config)
+    rows = list_reminders(rt.db, include_done=all_, about=about, limit=limit or None, scope=scope)
     tz = rt.config.timezone
     if fmt is Format.JSON:
         print_json([reminder_json(row, tz) for row in rows])
@@ -210,6 +223,7 @@ def due(
     notify: Annotated[
         bool, typer.Option("--notify", help="Also send desktop notifications (notify-send).")
     ] = False,
+    owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
     """Print reminders and lead deadlines that are due and not yet notified, and mark them
@@ -223,7 +237,10 @@ def due(
     from amtui.core.text import markdown
 
     rt = runtime(ctx)
-    items = collect_due(rt.db, now=rt.now, config=rt.config)
+    from amtui.core.members import resolve_scope
+
+    scope = resolve_scope(rt.db, owner, rt.config)
+    items = collect_due(rt.db, now=rt.now, config=rt.config, scope=scope)
     tz = rt.config.timezone
     if fmt is Format.JSON:
         print_json([due_json(item, tz, rt.config.response_rule) for item in items])

@@ -52,6 +52,7 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
         "tags": row.tags,
         "assignee": task.assignee,
         "estimate_hours": task.estimate_hours,
+        "owner": row.owner,
         "subtasks": {"done": row.subtasks_done, "total": row.subtasks_total},
         "done_at": iso(task.done_at, tz),
         "created_at": iso(task.created_at, tz),
@@ -70,6 +71,7 @@ def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
         "source": lead.source,
         "partner": lead.partner,
         "channel": lead.channel,
+        "owner": row.owner,
         "client": {"ref": ref(Kind.CLIENT, lead.client_id), "name": row.client_name}
         if lead.client_id
         else None,
@@ -204,6 +206,7 @@ def activity_json(activity: Activity, tz: tzinfo) -> dict[str, Any]:
         "summary": describe_activity(activity, tz),
         "occurred_at": iso(activity.occurred_at, tz),
         "data": activity.data,
+        "by": activity.actor,
     }
 
 
@@ -260,6 +263,7 @@ def agenda_json(agenda: Agenda, rule: ResponseRule) -> dict[str, Any]:
         "timezone": str(tz),
         "generated_at": iso(agenda.now, tz),
         "days": agenda.days,
+        "owner": agenda.owner,
     }
     for part in agenda_sections(agenda):  # the agenda's one order, and its JSON keys
         data[part.key] = section(part.section)

@@ -14,12 +14,15 @@ from amtui.cli.output import (
     confirm,
     format_option,
     limit_option,
+    owner_option,
     print_json,
     print_table,
     say,
     undo_hint,
 )
+from amtui.cli.owners import owner_commands
 from amtui.core import vocabulary
+from amtui.core.refs import Kind
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -131,6 +134,7 @@ def list_(
         str | None, typer.Option(help="Only tasks for this person or role.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include done tasks.")] = False,
+    owner: str | None = owner_option(),
     limit: int = limit_option(),
     fmt: Format = format_option(),
 ) -> None:
@@ -140,9 +144,11 @@ def list_(
     """
     from amtui.cli.serialize import task_json
     from amtui.core.display import format_when
+    from amtui.core.members import resolve_scope
     from amtui.core.task_queries import list_tasks
 
     rt = runtime(ctx)
+    scope = resolve_scope(rt.db, owner, rt.config)
     rows = list_tasks(
         rt.db,
         config=rt.config,
@@ -152,12 +158,14 @@ def list_(
         assignee=assignee,
         include_done=all_,
         limit=limit or None,
+        scope=scope,
     )
     tz = rt.config.timezone
     if fmt is Format.JSON:
         print_json([task_json(row, tz) for row in rows])
         return
     table = []
+    team = any(row.owner for row in rows) or not scope.everyone
     for row in rows:
         task = row.task
         due = format_when(task.due, tz, rt.now) if task.due else ""
@@ -171,9 +179,11 @@ def list_(
                 f"@{task.assignee}" if task.assignee else "",
                 " ".join(f"+{t}" for t in row.tags),
                 f"{row.subtasks_done}/{row.subtasks_total}" if row.subtasks_total else "",
+                *([row.owner or "-"] if team else []),
             ]
         )
-    print_table(["REF", "COLUMN", "TITLE", "DUE", "CLIENT", "WHO", "TAGS", "SUB"], table, fmt)
+    headers = ["REF", "COLUMN", "TITLE", "DUE", "CLIENT", "WHO", "TAGS", "SUB"]
+    print_table([*headers, *(["OWNER"] if team else [])], table, fmt)
 
 
 def _overdue(row: TaskRow, rt: Runtime) -> bool:
@@ -367,3 +377,6 @@ def remove(
     deleted = delete_task(rt.db, reference, now=rt.now)
     say(f"Deleted {name}: {deleted.title}{extra}")
     undo_hint()
+
+
+owner_commands(app, Kind.TASK, Ref, "T12")

@@ -33,6 +33,7 @@ class ActivityKind(StrEnum):
     REPLY_RECEIVED = "reply-received"
     STAGE_CHANGE = "stage-change"
     RESPONDED = "responded"
+    ASSIGNED = "assigned"  # a lead or task changed owner (taken, assigned, handed over)
 
 
 def record_activity(
@@ -56,6 +57,7 @@ def record_activity(
         task_id=subject.id if isinstance(subject, Task) else None,
         lead_id=subject.id if isinstance(subject, Lead) else None,
         client_id=subject.id if isinstance(subject, Client) else None,
+        actor=tx.actor,
     )
     return insert(tx, activity)
 
@@ -122,4 +124,6 @@ def describe_activity(activity: Activity, tz: tzinfo) -> str:
         parts.append("no longer cold")
     if effects.get("cold"):
         parts.append("gone cold: the follow-up ladder ended without a reply")
+    if activity.actor:
+        parts.append(f"by {activity.actor}")
     return " · ".join(parts)

@@ -22,6 +22,7 @@ from amtui.core.config import Config
 from amtui.core.dates import day_bounds, is_overdue, local_today
 from amtui.core.invoice_queries import InvoiceRow, invoice_dues
 from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import REMINDER_DUE_SQL, Lead, Reminder, Task, records
 from amtui.core.reminders import ReminderRow, reminder_rows
 from amtui.core.sla import ResponseRule, deadlines_of
@@ -82,6 +83,8 @@ class Agenda:
     reminders: Section
     upcoming: Section
     invoices: Section = field(default_factory=Section)
+    #: Whose agenda: a member's handle (team mode), None for everyone's.
+    owner: str | None = None
 
     @property
     def is_today(self) -> bool:
@@ -97,9 +100,11 @@ def build_agenda(
     days: int | None = None,
     limit: int | None = 50,
     client_id: int | None = None,
+    scope: Scope = EVERYONE,
 ) -> Agenda:
     """The agenda for `day` (default: the user's today) and the `days` after it; with
-    `client_id`, only what concerns that client (its tasks, leads and their reminders)."""
+    `client_id`, only what concerns that client (its tasks, leads and their reminders);
+    with `scope`, only one member's (and nobody's) records."""
     tz = config.timezone
     today = local_today(now, tz)
     day = day or today
@@ -119,6 +124,9 @@ def build_agenda(
         "horizon_date": horizon_date,
         "client": client_id,
     }
+    owned = scope.owned(params)
+    task_of, lead_of = f"{task_of} AND {owned}", f"{lead_of} AND {owned}"
+    reminder_of = f"{reminder_of} AND {scope.reminders(params)}"
     with db.read() as tx:
         tasks = _TaskWindow(tx, limit, task_of, params)
         overdue = tasks.section("due_at < :cutoff", "due_date < :day", cutoff=cutoff, tz=tz)
@@ -163,6 +171,7 @@ def build_agenda(
         for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
             _attach_zones(tx, section.items)
         invoices = _invoice_section(tx, day, today, config.money.due_soon_days, limit, client_id)
+    owner = scope.member.handle if scope.member else None
     return Agenda(
         day,
         now,
@@ -175,6 +184,7 @@ def build_agenda(
         reminders_today,
         upcoming,
         invoices,
+        owner=owner,
     )
 
 

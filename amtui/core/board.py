@@ -23,6 +23,7 @@ from amtui.core.config import Config
 from amtui.core.errors import NotFoundError
 from amtui.core.lead_queries import LeadRow, inbox_leads, lead_rows
 from amtui.core.lookup import ClientName, find_client, load_client_names
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Client, Task, get, records
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Database, Tx, contains_folded, like_pattern
@@ -129,6 +130,7 @@ def load_board(
     text: str | None = None,
     limits: dict[str, int] | None = None,
     sorts: dict[str, str] | None = None,
+    scope: Scope = EVERYONE,
 ) -> list[ColumnPage]:
     """Every column's first page (`limits` per column name, default BOARD_PAGE; `sorts` per
     column name, default by hand) in one read."""
@@ -145,6 +147,7 @@ def load_board(
                 offset=0,
                 limit=limits.get(name, BOARD_PAGE),
                 sort=sorts.get(name, "position"),
+                scope=scope,
             )
             for name in config.columns
         ]
@@ -161,6 +164,7 @@ def board_column(
     offset: int = 0,
     limit: int = BOARD_PAGE,
     sort: str = "position",
+    scope: Scope = EVERYONE,
 ) -> ColumnPage:
     """One page of one column (the next page when the user scrolls to its end)."""
     with db.read() as tx:
@@ -174,6 +178,7 @@ def board_column(
             offset=offset,
             limit=limit,
             sort=sort,
+            scope=scope,
         )
 
 
@@ -188,9 +193,12 @@ def _column(
     offset: int,
     limit: int,
     sort: str = "position",
+    scope: Scope = EVERYONE,
 ) -> ColumnPage:
     where = ['parent_id IS NULL AND "column" = :column']
     params: dict[str, Any] = {"column": name}
+    if not scope.everyone:
+        where.append(scope.owned(params))
     if name == config.done_column:
         # Done shows only recent cards; older ones stay reachable through search and `show`.
         where.append("done_at >= :recent")
@@ -253,12 +261,13 @@ def inbox_page(
     offset: int = 0,
     limit: int = INBOX_PAGE,
     rule: ResponseRule | None = None,
+    scope: Scope = EVERYONE,
 ) -> InboxPage:
     """A page of open leads in the inbox order (`leads.inbox_leads`, as `amtui lead list`),
     with the counts; each row carries its next action."""
     with db.read() as tx:
-        extra: list[str] = []
         params: dict[str, Any] = {}
+        extra: list[str] = [] if scope.everyone else [scope.owned(params)]
         if client is not None:
             extra.append("client_id = :client")
             params["client"] = client

@@ -186,6 +186,7 @@ def task_fields(view: View, details: TaskDetails) -> list[Field]:
     client = f"{one_line(row.client_name or '')} ({ref(Kind.CLIENT, task.client_id)})"
     return fields(
         field("column", one_line(task.column)),
+        field("owner", row.owner),
         field("subtask of", named(parent.ref, parent.title) if parent else None),
         field("client", client if task.client_id else None),
         field("client time", client_time(view, zone_named(details.client_zone))),

@@ -42,8 +42,9 @@ class AgendaSection:
 
 
 def agenda_title(agenda: Agenda) -> str:
-    """`Agenda for Wed 25 Nov 2026 (Europe/Berlin)`."""
-    return f"Agenda for {agenda.day:%a %-d %b %Y} ({agenda.timezone})"
+    """`Agenda for Wed 25 Nov 2026 (Europe/Berlin)`; `… · anna` when it is one member's."""
+    whose = f" · {agenda.owner}" if agenda.owner else ""
+    return f"Agenda for {agenda.day:%a %-d %b %Y} ({agenda.timezone}){whose}"
 
 
 def agenda_sections(agenda: Agenda) -> list[AgendaSection]:

@@ -186,6 +186,7 @@ def lead_fields(view: View, details: LeadDetails) -> list[Field]:
     stage = lead.stage + (f" ({one_line(lead.lost_reason)})" if lead.lost_reason else "")
     return fields(
         field("stage", stage),
+        field("owner", row.owner),
         field("closed", view.when(lead.closed_at) if lead.closed_at else None),
         field("source", lead.source + (f" ({one_line(lead.partner)})" if lead.partner else "")),
         field("channel", lead.channel),

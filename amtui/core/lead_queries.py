@@ -12,6 +12,7 @@ from typing import Any
 from amtui.core.activities import list_activities
 from amtui.core.errors import NotFoundError
 from amtui.core.lookup import fetch, find_client
+from amtui.core.members import EVERYONE, Scope, member_handles
 from amtui.core.models import (
     REMINDER_DUE_SQL,
     Activity,
@@ -41,6 +42,7 @@ class LeadRow:
     lead: Lead
     client_name: str | None = None
     next_action: NextAction | None = None  # filled when the caller passes a ResponseRule
+    owner: str | None = None  # the owner's handle (team mode)
 
 
 @dataclass
@@ -69,12 +71,13 @@ def list_leads(
     limit: int | None = 200,
     offset: int = 0,
     rule: ResponseRule | None = None,
+    scope: Scope = EVERYONE,
 ) -> list[LeadRow]:
     """Leads in the inbox order (`inbox_page`), closed ones last when asked for. With `rule`,
-    each row carries its next action."""
+    each row carries its next action; with `scope`, one member's (and nobody's) only."""
     with db.read() as tx:
-        where: list[str] = []
         params: dict[str, Any] = {}
+        where: list[str] = [] if scope.everyone else [scope.owned(params)]
         if stage is not None:
             stage = check_choice(stage, STAGES, "stage")
             where.append("stage = :stage")
@@ -179,7 +182,11 @@ def lead_rows(tx: Tx, leads: list[Lead], rule: ResponseRule | None = None) -> li
     names: dict[int | None, str] = {}
     if ids:
         names = dict(tx.tuples("SELECT id, name FROM client WHERE id IN :ids", {"ids": ids}))
-    rows = [LeadRow(lead, names.get(lead.client_id)) for lead in leads]
+    owners = member_handles(tx, {lead.owner_id for lead in leads})
+    rows = [
+        LeadRow(lead, names.get(lead.client_id), owner=owners.get(lead.owner_id or 0))
+        for lead in leads
+    ]
     if rule is not None:
         _attach_next_actions(tx, rows, rule)
     return rows

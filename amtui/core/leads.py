@@ -16,6 +16,7 @@ from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.lookup import fetch, find_client
+from amtui.core.members import find_member
 from amtui.core.models import Client, Lead, delete, first, get, insert, save
 from amtui.core.sla import answer_due
 from amtui.core.sql import Database, Tx
@@ -60,6 +61,7 @@ class LeadDraft:
     brief: Sequence[tuple[str, str]] = ()
     external_id: str | None = None
     notes: str = ""
+    owner: str | None = None  # a member's handle or `me`; None: nobody's yet (triage)
 
 
 @dataclass
@@ -156,6 +158,7 @@ def create_lead(
         client = find_client(tx, draft.client)
         if client is None:
             client, created = ensure_client(tx, draft.client, now=now)
+    owner = find_member(tx, draft.owner, config) if draft.owner else None
     deadline_zone = zone or (client.timezone if client else None)
     received = resolve_received(draft.received, now=now, config=config, zone=deadline_zone)
     lead = Lead(
@@ -177,6 +180,7 @@ def create_lead(
         notes=draft.notes,
         created_at=now,
         updated_at=now,
+        owner_id=owner.id if owner else None,
     )
     insert(tx, lead)
     record_activity(

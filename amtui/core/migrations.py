@@ -13,6 +13,7 @@ same target only then.
 Rules for a new migration: append a function, never edit an old one; on SQLite they run with
 foreign keys off (a table rebuild with them on would cascade deletes into child tables), in one
 transaction, after a backup copy of the file; `PRAGMA foreign_key_check` must pass before commit.
+A new table also calls `notify_changes(op, table)`, so open apps on PostgreSQL hear of changes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.core.errors import StorageError
-from amtui.core.sql import BUSY_TIMEOUT_MS, WRITE_LOCK_KEY, Database, Tx, open_sqlite, storage_error
+from amtui.core.sql import (
+    BUSY_TIMEOUT_MS,
+    CHANGES_CHANNEL,
+    WRITE_LOCK_KEY,
+    Database,
+    Tx,
+    open_sqlite,
+    storage_error,
+)
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -467,6 +476,91 @@ def _v10_search_index(op: Operations) -> None:
     search_index.create(driver)
 
 
+def _v11_team_members(op: Operations) -> None:
+    """Team mode: members (handle, name, email, role, time zone) and the owner of each lead and
+    task (NULL: nobody's yet, visible to everyone). Reminders follow what they are about."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "member",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("handle", sa.String(), nullable=False, unique=True),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("email", sa.String()),
+        sa.Column("role", sa.String()),
+        sa.Column("timezone", sa.String()),
+        _instant("created_at", False),
+        sqlite_autoincrement=True,
+    )
+    for table in ("lead", "task"):
+        # SQLite: a rebuild (its ALTER TABLE would write the foreign key inline, where
+        # SQLAlchemy cannot read its ON DELETE back); the rows, keys, partial indexes and
+        # AUTOINCREMENT are kept. PostgreSQL adds the column in place.
+        with op.batch_alter_table(table, table_kwargs={"sqlite_autoincrement": True}) as batch:
+            batch.add_column(sa.Column("owner_id", sa.Integer()))
+            batch.create_foreign_key(
+                f"fk_{table}_owner_id", "member", ["owner_id"], ["id"], ondelete="SET NULL"
+            )
+        op.create_index(f"ix_{table}_owner_id", table, ["owner_id"])
+    _restore_search_triggers(op)
+
+
+def _restore_search_triggers(op: Operations) -> None:
+    """SQLite: a table rebuild drops the search index's triggers on it; make them again."""
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        return
+    from amtui.core import search_index
+
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (search_index.INDEX,)
+    ).scalar()
+    if found:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        search_index.create_triggers(driver)
+
+
+def _v13_who_did_it(op: Operations) -> None:
+    """Each timeline entry keeps who made the change (the member handle of `me`, NULL alone):
+    who created a lead, client or task and who last changed it are its entries' `actor`."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("activity") as batch:
+        batch.add_column(sa.Column("actor", sa.String()))
+
+
+def notify_changes(op: Operations, table: str) -> None:
+    """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
+    once per transaction however many rows: `Database.change_token`). A migration that adds a
+    table calls this for it; SQLite needs nothing (apps read `PRAGMA data_version`)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"CREATE TRIGGER amtui_notify_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION amtui_notify_change()"
+    )
+
+
+def _v12_change_notifications(op: Operations) -> None:
+    """PostgreSQL: a trigger on every table sends a NOTIFY on `amtui_changes` (delivered when
+    the transaction commits), so an open app refreshes at once instead of waiting for the
+    statistics counters it polled before. SQLite: nothing to do."""
+    conn = op.get_bind()
+    if conn.dialect.name != "postgresql":
+        return
+    op.execute(
+        "CREATE OR REPLACE FUNCTION amtui_notify_change() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN PERFORM pg_notify('{CHANGES_CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"
+    )
+    tables = conn.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename <> 'amtui_schema' ORDER BY tablename"
+    ).scalars()
+    for table in list(tables):
+        notify_changes(op, table)
+
+
 Migration = Callable[["Operations"], None]
 
 #: The upgrade path, oldest first. Version N is MIGRATIONS[N - 1].
@@ -481,6 +575,9 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("recurring tasks", _v8_recurring_tasks),
     ("money", _v9_money),
     ("search index", _v10_search_index),
+    ("team members", _v11_team_members),
+    ("change notifications", _v12_change_notifications),
+    ("who did it", _v13_who_did_it),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -251,6 +251,26 @@ class Contact(Record):
 
 
 @dataclass(kw_only=True, eq=True)
+class Member(Record):
+    """A person on the team; see `amtui.core.schema.Member` and `amtui.core.members`."""
+
+    TABLE: ClassVar[str] = "member"
+
+    id: int | None = None
+    handle: str
+    name: str
+    email: str | None = None
+    role: str | None = None
+    timezone: str | None = None
+    created_at: datetime
+
+    @property
+    def ref(self) -> str:
+        """How commands name a member: the handle (`anna`)."""
+        return self.handle
+
+
+@dataclass(kw_only=True, eq=True)
 class Lead(Record):
     TABLE: ClassVar[str] = "lead"
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("brief",)
@@ -284,6 +304,7 @@ class Lead(Record):
     closed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+    owner_id: int | None = None  # the member who has it; None: nobody's yet (triage)
 
     @property
     def ref(self) -> str:
@@ -313,6 +334,7 @@ class Task(Record):
     updated_at: datetime
     recur: str | None = None  # `+1m`, `2w`: see amtui.core.recurrence
     series_id: int | None = None  # the first task of its series
+    owner_id: int | None = None  # the member who does it; None: nobody in particular
 
     @property
     def due(self) -> date | datetime | None:
@@ -375,6 +397,7 @@ class Activity(Record):
     task_id: int | None = None
     occurred_at: datetime
     created_at: datetime
+    actor: str | None = None  # the handle of the member who did it (team mode)
 
 
 @dataclass(kw_only=True, eq=True)
@@ -523,6 +546,7 @@ class Payment(Record):
 
 #: Every record, by table (the schema test walks these).
 RECORDS: tuple[type[Record], ...] = (
+    Member,
     Client,
     Contact,
     Lead,

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from amtui.core.config import Config
 from amtui.core.dates import day_bounds, local_today
 from amtui.core.invoice_queries import OWING_SQL, InvoiceRow, invoice_rows
 from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import REMINDER_DUE_SQL, Client, Invoice, Lead, Reminder, get, records
 from amtui.core.reminders import ReminderRow, reminder_rows
 from amtui.core.sla import deadlines_of
@@ -48,22 +50,28 @@ class DueItem:
         return self.lead.lead.ref
 
 
-def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]:
-    """Claim and return everything due now that was not notified before (oldest first)."""
+def collect_due(
+    db: Database, *, now: datetime, config: Config, scope: Scope = EVERYONE
+) -> list[DueItem]:
+    """Claim and return everything due now that was not notified before (oldest first);
+    `scope`: only one member's (a per-person cron job), nobody's leads included."""
     with db.write() as tx:
-        params = {"now": now}
+        params: dict[str, Any] = {"now": now}
+        reminder_scope = scope.reminders(params)
+        lead_scope = scope.owned(params)
         reminder_ids = _claim(
             tx,
             "reminder",
             "notified_at",
-            f"done_at IS NULL AND notified_at IS NULL AND {REMINDER_DUE_SQL} <= :now",
+            f"done_at IS NULL AND notified_at IS NULL AND {REMINDER_DUE_SQL} <= :now "
+            f"AND {reminder_scope}",
             params,
         )
         waiting_ids = _claim(
             tx,
             "lead",
             "response_notified_at",
-            f"{LEAD_WAITING_SQL} AND response_notified_at IS NULL",
+            f"{LEAD_WAITING_SQL} AND response_notified_at IS NULL AND {lead_scope}",
             params,
         )
         warning = timedelta(minutes=config.answer_warning_minutes)
@@ -72,7 +80,7 @@ def collect_due(db: Database, *, now: datetime, config: Config) -> list[DueItem]
             "lead",
             "answer_notified_at",
             f"{LEAD_ANSWER_PENDING_SQL} AND first_response_at IS NOT NULL "
-            "AND answer_notified_at IS NULL AND answer_due_at <= :soon",
+            f"AND answer_notified_at IS NULL AND answer_due_at <= :soon AND {lead_scope}",
             {**params, "soon": now + warning},
         )
         items: list[DueItem] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from amtui.core import journal
@@ -14,6 +15,7 @@ from amtui.core.dates import to_utc
 from amtui.core.errors import InputError
 from amtui.core.followups import advance_ladder
 from amtui.core.lookup import fetch, fetch_any, fetch_each
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import (
     REMINDER_DUE_SQL,
     Client,
@@ -239,12 +241,20 @@ def _subject(tx: Tx, reminder: Reminder) -> Lead | Client | Task | None:
 
 
 def list_reminders(
-    db: Database, *, include_done: bool = False, about: str | None = None, limit: int | None = 200
+    db: Database,
+    *,
+    include_done: bool = False,
+    about: str | None = None,
+    limit: int | None = 200,
+    scope: Scope = EVERYONE,
 ) -> list[ReminderRow]:
-    """Open reminders by when they are due (snoozes counted); `include_done` adds the rest."""
+    """Open reminders by when they are due (snoozes counted); `include_done` adds the rest;
+    `scope`: those about one member's (or nobody's) leads and tasks."""
     with db.read() as tx:
-        where = [] if include_done else ["done_at IS NULL"]
-        params: dict[str, object] = {}
+        params: dict[str, Any] = {}
+        where = [scope.reminders(params)]
+        if not include_done:
+            where.append("done_at IS NULL")
         if about:
             reference = parse_ref(about)
             column = {

@@ -105,6 +105,21 @@ class Contact(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
 
 
+class Member(SQLModel, table=True):
+    """A person on the team (team mode): leads and tasks name one as their owner."""
+
+    __tablename__ = "member"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(unique=True)  # lower-case, e.g. "anna": what commands and `me` name
+    name: str
+    email: str | None = None
+    role: str | None = None
+    timezone: str | None = None
+    created_at: datetime = _instant(nullable=False)
+
+
 class Lead(SQLModel, table=True):
     __tablename__ = "lead"
     __table_args__ = (
@@ -151,6 +166,7 @@ class Lead(SQLModel, table=True):
     closed_at: datetime | None = _instant()
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
+    owner_id: int | None = _fk("member.id", "SET NULL")  # None: nobody's yet (triage)
 
 
 class Task(SQLModel, table=True):
@@ -199,6 +215,7 @@ class Task(SQLModel, table=True):
     # occurrence shares (no foreign key: the series outlives a deleted first task).
     recur: str | None = None
     series_id: int | None = None
+    owner_id: int | None = _fk("member.id", "SET NULL")  # who does it on the team
 
 
 class TaskTag(SQLModel, table=True):
@@ -255,6 +272,7 @@ class Activity(SQLModel, table=True):
     task_id: int | None = _fk("task.id", "CASCADE")
     occurred_at: datetime = _instant(nullable=False)
     created_at: datetime = _instant(nullable=False)
+    actor: str | None = None  # the handle of the member who did it (team mode)
 
 
 class IntakeItem(SQLModel, table=True):

@@ -37,7 +37,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,9 @@ from amtui.core.text import fold, one_line
 BUSY_TIMEOUT_MS = 10_000
 #: The advisory lock every amtui write transaction holds on PostgreSQL ("amtui" in ASCII).
 WRITE_LOCK_KEY = 0x616D747569
+#: PostgreSQL: the NOTIFY channel the tables' triggers send to when a transaction commits a
+#: change (migration 12); open apps LISTEN on it.
+CHANGES_CHANNEL = "amtui_changes"
 _URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
 _SCHEME = re.compile(r"([A-Za-z][\w+.-]*)://(.*)", re.DOTALL)
 _PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
@@ -175,6 +178,9 @@ class Tx:
         #: check before commit that no change to one was left unsaved. A savepoint that rolls
         #: back forgets its own.
         self.tracked: list[Any] = []
+        #: Who is writing: the member handle the front end set on the Database (timeline
+        #: entries keep it), None on one person's database.
+        self.actor: str | None = None
         self._before_commit: list[Callable[[], None]] = []
         self._savepoints = 0
         #: What records this transaction's changes for undo (`amtui.core.journal.Recorder`):
@@ -372,11 +378,21 @@ class Database:
                 raise InputError(
                     f"cannot keep data in a {one_line(backend)!r} database; give {_URL_EXAMPLES}"
                 )
+        #: The member handle of whoever writes through this object (set by the front end once
+        #: it knows `me` is a member); each timeline entry records it.
+        self.actor: str | None = None
         self._idle: list[Any] = []
         #: The journal's reading of the catalogue, by schema version (`amtui.core.journal`).
         self.journal_cache: dict[int, Any] = {}
         self._lock = threading.Lock()
         self._watch: Any = None
+        # PostgreSQL change notifications: the LISTEN connection, how many changes by other
+        # sessions it heard, and the server pids of our own connections (whose changes the
+        # caller knows about already).
+        self._listen_lock = threading.Lock()
+        self._listener: Any = None
+        self._heard = 0
+        self._own_pids: dict[int, int] = {}  # id(connection) → its server pid
 
     @property
     def target(self) -> str:
@@ -434,6 +450,7 @@ class Database:
                 else:  # one snapshot for the whole read, as SQLite's deferred BEGIN gives
                     connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 tx = Tx(connection, sqlite=self.is_sqlite, write=write)
+                tx.actor = self.actor
                 if journal:
                     from amtui.core.journal import start  # ~1 ms; writes only
 
@@ -483,6 +500,11 @@ class Database:
                 if len(self._idle) < 4:
                     self._idle.append(connection)
                     return
+        self._close(connection)
+
+    def _close(self, connection: Any) -> None:
+        # A later session may get its pid, and its changes are not ours.
+        self._own_pids.pop(id(connection), None)
         connection.close()
 
     def _open(self) -> Any:
@@ -499,6 +521,7 @@ class Database:
         connection = psycopg.connect(self.url or "", autocommit=False)
         connection.execute("SET TIME ZONE 'UTC'")
         connection.commit()
+        self._own_pids[id(connection)] = connection.info.backend_pid
         return connection
 
     def raw_connection(self) -> Any:
@@ -509,26 +532,94 @@ class Database:
     def change_token(self) -> int:
         """A number that changes whenever another connection commits.
 
-        SQLite: `PRAGMA data_version` on a connection kept for the purpose. PostgreSQL: the
-        database's row-change counters, which backends report when their transactions end
-        (within about a second). The TUI polls this to pick up what the CLI wrote.
+        SQLite: `PRAGMA data_version` on a connection kept for the purpose. PostgreSQL: how
+        many change notifications (LISTEN on `CHANGES_CHANNEL`, sent by the tables' triggers
+        when a transaction commits) came from sessions other than this object's own; a cheap
+        look at the socket, no query. Without a listening connection (it failed, or the
+        schema predates the triggers), the database's row-change counters, which backends
+        report when their transactions end (within about a second). The TUI polls this to
+        pick up what the CLI or a colleague wrote.
         """
         with self._guard():
             if not self.is_sqlite:
+                heard = self._listen(0.0)
+                if heard is not None:
+                    return heard
                 with self.read() as tx:
                     return int(tx.scalar(_PG_CHANGES) or 0)
             if self._watch is None:
                 self._watch = self._open()
             return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
 
+    def wait_for_change(self, token: int, timeout: float) -> bool:
+        """Block until `change_token()` differs from `token` (another connection committed
+        since it was read), or `timeout` seconds pass; whether it did. PostgreSQL wakes on the
+        notification itself; SQLite looks at `data_version` every 20 ms."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if self.is_sqlite:
+                current: int | None = self.change_token()
+            else:
+                with self._guard():
+                    current = self._listen(max(0.0, left))
+                if current is None:
+                    raise StorageError(f"cannot listen for changes on {self.display}")
+            if current != token:
+                return True
+            if left <= 0:
+                return False
+            if self.is_sqlite:
+                time.sleep(min(0.02, left))
+
+    def _listen(self, timeout: float) -> int | None:
+        """Count what the LISTEN connection has heard from other sessions, waiting up to
+        `timeout` seconds for the first one; None when it cannot listen."""
+        import time
+
+        import psycopg
+
+        with self._listen_lock:
+            try:
+                if self._listener is None:
+                    listener = psycopg.connect(self.url or "", autocommit=True)
+                    listener.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    self._listener = listener
+                deadline = time.monotonic() + timeout
+                while True:  # until a note from someone else, or the deadline
+                    left = max(0.0, deadline - time.monotonic())
+                    notes = list(self._listener.notifies(timeout=left, stop_after=1))
+                    ours = set(self._own_pids.values())
+                    others = sum(1 for note in notes if note.pid not in ours)
+                    self._heard += others
+                    if others or not notes or left == 0.0:
+                        break
+                # Whatever else is queued behind it, without waiting.
+                rest = self._listener.notifies(timeout=0.0)
+                self._heard += sum(1 for note in rest if note.pid not in ours)
+            except psycopg.Error:
+                self._drop_listener()
+                return None
+            return self._heard
+
+    def _drop_listener(self) -> None:
+        if self._listener is not None:
+            with suppress(Exception):  # closing a broken connection: nothing more to do
+                self._listener.close()
+            self._listener = None
+
     def dispose(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for connection in idle:
-            connection.close()
+            self._close(connection)
         if self._watch is not None:
             self._watch.close()
             self._watch = None
+        with self._listen_lock:
+            self._drop_listener()
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -15,6 +15,7 @@ from amtui.core.config import Config
 from amtui.core.drafts import resolve_column
 from amtui.core.errors import NotFoundError
 from amtui.core.lookup import fetch, find_client
+from amtui.core.members import EVERYONE, Scope, member_handles
 from amtui.core.models import Activity, Client, Lead, Reminder, Task, get, records
 from amtui.core.sql import Database, Tx, folded
 from amtui.core.text import fold, one_line
@@ -29,6 +30,7 @@ class TaskRow:
     tags: list[str] = field(default_factory=list)
     subtasks_done: int = 0
     subtasks_total: int = 0
+    owner: str | None = None  # the owner's handle (team mode)
 
 
 @dataclass
@@ -53,11 +55,13 @@ def list_tasks(
     include_done: bool = False,
     limit: int | None = 200,
     offset: int = 0,
+    scope: Scope = EVERYONE,
 ) -> list[TaskRow]:
-    """Top-level cards in board order (column, then position), filtered as asked."""
+    """Top-level cards in board order (column, then position), filtered as asked (`scope`:
+    one member's and nobody's)."""
     with db.read() as tx:
-        where = ["parent_id IS NULL"]
         params: dict[str, Any] = {}
+        where = ["parent_id IS NULL", scope.owned(params)]
         if column is not None:
             where.append('"column" = :column')
             params["column"] = resolve_column(column, config)
@@ -126,12 +130,14 @@ def rows_for(tx: Tx, tasks: list[Task]) -> list[TaskRow]:
     )
     for parent_id, done, total in tx.tuples(query, {"ids": tuple(ids)}):
         progress[parent_id or 0] = (done, total)
+    owners = member_handles(tx, {task.owner_id for task in tasks})
     return [
         TaskRow(
             task,
             names.get(task.client_id) if task.client_id else None,
             tags.get(task.id or 0, []),
             *progress.get(task.id or 0, (0, 0)),
+            owner=owners.get(task.owner_id or 0),
         )
         for task in tasks
     ]

@@ -28,6 +28,7 @@ from amtui.core.drafts import (
 from amtui.core.errors import InputError
 from amtui.core.journal import note
 from amtui.core.lookup import fetch, fetch_each, find_client
+from amtui.core.members import default_owner
 from amtui.core.models import (
     Client,
     Lead,
@@ -94,6 +95,8 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         column = parent.column
     recur = _check_recur(draft.recur, due_date or due_at, subtask=parent is not None)
     column = column or config.new_task_column
+    # A subtask is its card owner's, a lead's task its lead owner's; else the user's own.
+    owner_id = (parent.owner_id if parent else None) or (lead.owner_id if lead else None)
     task = Task(
         title=title,
         notes=draft.notes,
@@ -112,6 +115,7 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         created_at=now,
         updated_at=now,
         recur=recur,
+        owner_id=owner_id or default_owner(tx, config),
     )
     insert(tx, task)
     tx.insert_many("task_tag", [{"task_id": task.id, "tag": tag} for tag in tags])
@@ -483,6 +487,7 @@ def _copy(
         updated_at=now,
         recur=task.recur,
         series_id=series,
+        owner_id=task.owner_id,  # the next one is the same member's
     )
     insert(tx, copy)
     tags = tags_of(tx, [task.id or 0]).get(task.id or 0, [])

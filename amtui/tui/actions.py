@@ -25,7 +25,7 @@ from amtui.core import board
 from amtui.core.errors import AmtuiError
 from amtui.core.lookup import ClientName
 from amtui.core.refs import Kind
-from amtui.tui.logic import lead_forms, proposal_forms, reminder_forms, task_forms
+from amtui.tui.logic import lead_forms, proposal_forms, reminder_forms, task_forms, team
 from amtui.tui.logic.clients import client_check, client_suggest, pick_client
 from amtui.tui.logic.data import ALL
 from amtui.tui.logic.fields import ConfirmSpec, FormSpec, PromptLoad, PromptSpec, Saved
@@ -337,6 +337,38 @@ class Actions:
     def step_done(self, target: Target) -> None:
         app, ref = self.app, _ref(target)
         self.write("step done", partial(reminder_forms.complete, app.db, app.config, app.now, ref))
+
+    # --- the team ------------------------------------------------------------------------------
+
+    def take(self, target: Target) -> None:
+        app = self.app
+        self.write("take", partial(team.save_take, app.db, app.config, app.now, _ref(target)))
+
+    def assign(self, target: Target) -> None:
+        app, ref = self.app, _ref(target)
+        spec, members = team.assign_prompt(app.db, ref)
+
+        def apply(who: str) -> None:
+            save = partial(team.save_assign, app.db, app.config, app.now, ref, members, who)
+            self.write("assign", save)
+
+        self.prompt(spec, apply)
+
+    def owner_toggle(self, target: Target) -> None:
+        main = self.app.main_screen
+        main.set_owner(team.toggled(main.filters.owner))
+
+    def owner_pick(self, target: Target) -> None:
+        main = self.app.main_screen
+        spec, members = team.owner_prompt(self.app.db, main.filters.owner)
+
+        def apply(text: str) -> None:
+            try:
+                main.set_owner(team.owner_choice(members, text))
+            except AmtuiError as error:
+                self.app.notify(safe(str(error), 300), severity="warning", markup=False)
+
+        self.prompt(spec, apply)
 
     # --- the screen -------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from amtui.tui.commands import ActionCommands, RecordCommands
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.data import ALL, ChangeWatch
 from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
+from amtui.tui.logic.team import screen_scope
 from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
 from amtui.tui.screens.detail import DetailScreen
@@ -131,6 +132,8 @@ class AmtuiApp(App[None]):
         # off and run their callbacks when they mean to, so nothing fires at a random moment.
         self.live = live
         self.changes = ChangeWatch(db)
+        #: The database has members (set by each load of the main screen): take and assign.
+        self.team_mode = False
         self._checking_due = False
         self._clashes_reported: set[str] = set()
         self._intake_running = False
@@ -299,7 +302,10 @@ class AmtuiApp(App[None]):
     def _collect_due(self) -> None:
         items: list[DueItem] = []
         try:
-            items = collect_due(self.db, now=self.now(), config=self.config)
+            # My deadlines (and nobody's), whatever the screen shows: a colleague's are
+            # theirs to be told of, by their app or their `remind due`.
+            mine = screen_scope(self.db, None, self.config)[0]
+            items = collect_due(self.db, now=self.now(), config=self.config, scope=mine)
         except AmtuiError:
             pass  # locked or briefly unreadable: nothing was claimed, look again next time
         except Exception as error:  # a bug: keep the app running, say so in the log

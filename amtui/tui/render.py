@@ -103,6 +103,8 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
     if row.client_name:
         details.append(safe(row.client_name, 60))
     details.append(format_span(now - lead.received_at))
+    if row.owner:
+        details.append(f"{row.owner}'s")
     content = Content.assemble(
         (lead.ref, REF),
         " ",
@@ -137,6 +139,8 @@ def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     if task.assignee:
         third.append(f"@{safe(task.assignee, 40)}")
     third.extend(f"+{safe(tag, 30)}" for tag in row.tags)
+    if row.owner:
+        third.append(f"{row.owner}'s")
     lines = [first]
     if second:
         lines.append(Content.assemble(*second))

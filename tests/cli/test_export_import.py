@@ -53,7 +53,7 @@ def ok(cli: Cli, db: Path, *args: str) -> bytes:
 
 #: The data tables of schema 5 (an export holds these and any later ones).
 TABLES = ("client", "contact", "lead", "task", "task_tag", "reminder", "activity")
-TABLES += ("intake_item", "imap_state")
+TABLES += ("intake_item", "imap_state", "member")
 TABLES += ("proposal", "proposal_item", "invoice", "invoice_line", "payment")
 
 

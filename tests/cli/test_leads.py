@@ -210,6 +210,7 @@ def test_show_text_md_json(cli: Cli) -> None:
         "summary": "via email",
         "occurred_at": "2026-11-25T10:00:00+01:00",
         "data": None,
+        "by": None,  # who made it: a member's handle on a team database
     }
 
 

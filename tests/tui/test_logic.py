@@ -34,6 +34,7 @@ LOGIC_MODULES = [
     "amtui.tui.logic.reminder_forms",
     "amtui.tui.logic.state",
     "amtui.tui.logic.task_forms",
+    "amtui.tui.logic.team",
     "amtui.tui.logic.text",
     "amtui.tui.logic.verbs",
 ]

@@ -26,6 +26,8 @@ from amtui.core.board import (
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
+from amtui.core.members import Scope
+from amtui.tui.logic.team import screen_scope
 
 AGENDA_PAGE = 12  # items per agenda section at first; "load more" adds another page
 FILTERED_AGENDA_LIMIT = 500  # a text-filtered agenda is cut from a larger window
@@ -37,6 +39,9 @@ class Filters:
 
     client: ClientChoice | None = None
     text: dict[str, str] = field(default_factory=dict)
+    #: Whose records (`amtui.tui.logic.team`): None for the default (mine once the team has
+    #: members and `me` is set), `all`, `none` or a member's handle.
+    owner: str | None = None
 
     def for_region(self, region: str) -> str | None:
         return self.text.get(region) or None
@@ -57,6 +62,7 @@ class Snapshot:
     inbox: InboxPage | None
     board: list[ColumnPage] | None
     agenda: Agenda | None
+    whose: str | None = None  # whose records, for the top bar (None: one person's database)
 
 
 def load_snapshot(
@@ -72,8 +78,9 @@ def load_snapshot(
     sorts: dict[str, str] | None = None,
 ) -> Snapshot:
     """The inbox page, every board column's page (in each column's sort) and the agenda
-    (those in `parts`)."""
+    (those in `parts`), of the owner the filters name."""
     inbox = board = agenda = None
+    scope, whose = screen_scope(db, filters.owner, config)
     if "inbox" in parts:
         inbox = inbox_page(
             db,
@@ -81,6 +88,7 @@ def load_snapshot(
             text=filters.for_region("inbox"),
             limit=max(INBOX_PAGE, inbox_rows),
             rule=config.response_rule,
+            scope=scope,
         )
     if "board" in parts:
         board = load_board(
@@ -91,20 +99,33 @@ def load_snapshot(
             text=filters.for_region("board"),
             limits={name: max(BOARD_PAGE, n) for name, n in (column_rows or {}).items()},
             sorts=sorts,
+            scope=scope,
         )
     if "agenda" in parts:
-        agenda = load_agenda(db, config=config, now=now, filters=filters, limit=agenda_rows)
-    return Snapshot(now, inbox, board, agenda)
+        agenda = load_agenda(
+            db, config=config, now=now, filters=filters, limit=agenda_rows, scope=scope
+        )
+    return Snapshot(now, inbox, board, agenda, whose)
 
 
 def load_agenda(
-    db: Database, *, config: Config, now: datetime, filters: Filters, limit: int = AGENDA_PAGE
+    db: Database,
+    *,
+    config: Config,
+    now: datetime,
+    filters: Filters,
+    limit: int = AGENDA_PAGE,
+    scope: Scope | None = None,
 ) -> Agenda:
     """The user's day (one client's part of it with a client filter); each section holds its
     first `limit` items and counts the rest. A text filter is cut from a larger window."""
     text = filters.for_region("agenda")
     window = max(limit, FILTERED_AGENDA_LIMIT) if text else limit
-    agenda = build_agenda(db, now=now, config=config, limit=window, client_id=filters.client_id)
+    if scope is None:
+        scope = screen_scope(db, filters.owner, config)[0]
+    agenda = build_agenda(
+        db, now=now, config=config, limit=window, client_id=filters.client_id, scope=scope
+    )
     if not text:
         return agenda
     return _cut(filter_agenda(agenda, text=text), limit)
@@ -135,6 +156,7 @@ def load_more_inbox(db: Database, *, config: Config, filters: Filters, offset: i
         text=filters.for_region("inbox"),
         offset=offset,
         rule=config.response_rule,
+        scope=screen_scope(db, filters.owner, config)[0],
     )
 
 
@@ -157,6 +179,7 @@ def load_more_column(
         text=filters.for_region("board"),
         offset=offset,
         sort=sort,
+        scope=screen_scope(db, filters.owner, config)[0],
     )
 
 
@@ -175,7 +198,9 @@ class ChangeWatch:
 
     def changed(self) -> bool:
         """True when the token moved since the last look (never on the first look; never when
-        the database cannot say: not SQLite, or briefly locked)."""
+        the database cannot say: briefly locked or unreachable). On PostgreSQL the token
+        counts the change notifications other sessions sent, so a colleague's change is seen
+        at the next look (every 0.5 s), without a query."""
         with self._lock:
             token = self._read()
             if token is None:
@@ -194,6 +219,6 @@ class ChangeWatch:
         try:
             return self.db.change_token()
         except NotImplementedError:
-            return None  # not SQLite: the periodic full reload keeps the screen fresh
+            return None  # a database that cannot say: the periodic full reload keeps it fresh
         except AmtuiError:
             return None  # locked or briefly unreadable: look again on the next tick

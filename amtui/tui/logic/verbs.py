@@ -63,6 +63,8 @@ class Facts:
     card: bool = True  # a task that is a card (not a subtask)
     first_column: bool = False  # the card is in the board's first column
     last_column: bool = False  # … in its last (done) column
+    team: bool = False  # the database has members (team mode: take, assign)
+    owner: str | None = None  # the record's owner's handle, where the place knows it
 
 
 def _at(places: str, keys: str, suffix: str, label: str = "") -> tuple[Key, ...]:
@@ -303,6 +305,44 @@ VERBS: tuple[Verb, ...] = (
         _at("detail", "x", "step_done"),
         palette="lead: follow-up step done",
     ),
+    # --- the team ----------------------------------------------------------------------------
+    Verb(
+        "take",
+        "Take",
+        "Take the lead or task nobody owns yet: it becomes yours",
+        "LT",
+        "take",
+        _at("inbox board detail", "t", "take"),
+        palette="record: take",
+    ),
+    Verb(
+        "assign",
+        "Assign",
+        "Hand the lead or task to a member (its timeline says who had it)",
+        "LT",
+        "assign",
+        _at("inbox board detail", "A", "assign"),
+        palette="record: assign to a member",
+    ),
+    Verb(
+        "owner_toggle",
+        "Mine/team",
+        "Show my records or the whole team's",
+        "",
+        "owner_toggle",
+        (Key("main", "o", "filter.owner"),),
+        palette="team: mine / whole team",
+    ),
+    Verb(
+        "owner_pick",
+        "Whose",
+        "Show one member's records (or all, or what nobody owns yet)",
+        "",
+        "owner_pick",
+        (Key("main", "O", "filter.member"),),
+        palette="team: one member's records",
+        show=False,
+    ),
     # --- the screen ---------------------------------------------------------------------------
     Verb(
         "filter",
@@ -452,6 +492,9 @@ def applies(item: Verb, facts: Facts) -> bool:
         return not facts.closed
     if name == "reopen":
         return facts.closed
+    if name in ("take", "assign"):
+        open_record = not (facts.closed or facts.done)
+        return facts.team and open_record and (name == "assign" or facts.owner is None)
     if name == "step_done":
         return facts.pending_step and not facts.closed
     if name == "snooze":

@@ -218,10 +218,18 @@ class DetailScreen(ModalScreen[None]):
                 closed=lead.stage in CLOSED_STAGES,
                 owed=response_owed(lead, config.response_rule),
                 pending_step=pending is not None,
+                team=self.amtui.team_mode,
+                owner=record.row.owner,
             )
         if isinstance(record, TaskDetails):
             task = record.row.task
-            return Facts(self.ref, done=task.done_at is not None, card=task.parent_id is None)
+            return Facts(
+                self.ref,
+                done=task.done_at is not None,
+                card=task.parent_id is None,
+                team=self.amtui.team_mode,
+                owner=record.row.owner,
+            )
         if self.kind == Kind.REMINDER.value:
             return Facts(self.ref, done=record.reminder.done_at is not None)
         if self.kind == Kind.PROPOSAL.value:

@@ -234,6 +234,9 @@ class MainScreen(Screen[None]):
         self._pending_parts = frozenset()
         self._pending_keep = None
         self.loads_applied += 1
+        if self.amtui.team_mode != (snapshot.whose is not None):
+            self.amtui.team_mode = snapshot.whose is not None
+            self.refresh_bindings()
         if snapshot.inbox is not None:
             inbox.show_page(snapshot.inbox, now=now, config=config, keep=_if(active is inbox, keep))
         if snapshot.board is not None:
@@ -353,6 +356,10 @@ class MainScreen(Screen[None]):
             ("amtui", "bold $text-accent"),
             f"  {local_today(now, config.timezone):%a %-d %b} {local:%H:%M} {config.timezone}",
         ]
+        whose = self.snapshot.whose if self.snapshot is not None else None
+        if whose is not None:
+            parts.append((f"  {render.safe(whose, 30)}", "bold $text-accent"))
+            parts.append(("  (o: mine/team)", render.MUTED))
         if self.filters.client is not None:
             parts.append(
                 (f"  client: {render.safe(self.filters.client.name, 40)}", "bold $text-warning")
@@ -375,6 +382,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "verb" and parameters == ("clear_filters",):
             return self.filters.client is not None or any(self.filters.text.values())
+        if action == "verb" and parameters in (("owner_toggle",), ("owner_pick",)):
+            return self.amtui.team_mode
         return True
 
     def action_verb(self, name: str) -> None:
@@ -382,9 +391,10 @@ class MainScreen(Screen[None]):
             self.amtui.actions.run(name, Target(self.current_ref(), "main"))
 
     def clear_filters(self) -> None:
+        """Esc: the client and text filters go; whose records stay as chosen (`o`)."""
         for region in self.regions:
             region.filter_text = ""
-        self.set_filters(data.Filters())
+        self.set_filters(data.Filters(owner=self.filters.owner))
 
     def cycle_sort(self, column: str) -> None:
         """The board's `s`: the column's next sort (by hand → due date → priority), shown in
@@ -409,6 +419,10 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self._update_bars()
         self.reload()
+
+    def set_owner(self, owner: str | None) -> None:
+        """Show whose records: None (mine by default), `all`, `none` or a member's handle."""
+        self.set_filters(replace(self.filters, owner=owner))
 
     def set_client(self, client: ClientChoice | None) -> None:
         self.set_filters(replace(self.filters, client=client))

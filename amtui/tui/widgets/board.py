@@ -154,6 +154,7 @@ class Board(Region):
             done=bool(row and "-done" in row.classes),
             first_column=self.column_index == 0,
             last_column=self.column_index == last,
+            team=self.amtui.team_mode,
         )
 
     def target(self) -> Target:

@@ -40,7 +40,12 @@ class Inbox(Region):
     def facts(self) -> Facts:
         row = self.lead_row(self.current_ref)
         owed = response_owed(row.lead, self.rule) if row is not None and self.rule else None
-        return Facts(self.current_ref, owed=owed)
+        return Facts(
+            self.current_ref,
+            owed=owed,
+            team=self.amtui.team_mode,
+            owner=row.owner if row is not None else None,
+        )
 
     def show_page(
         self, page: InboxPage, *, now: datetime, config: Config, keep: str | None = None

@@ -1,0 +1,376 @@
+"""Team mode: members, who owns a lead or a task, and whose records a list shows.
+
+A database without members is one person's: nothing here changes what anyone sees. Once the
+team has members, `me` in the config (or AMTUI_ME) names the member running amtui, and lists,
+the agenda and `remind due` show that member's records by default (`Scope`). A record nobody
+owns yet is everyone's: a new lead waits in everyone's inbox for triage until someone takes it
+(`take`) or it is handed to someone (`assign`, `hand_over`). Reminders follow what they are
+about. Each change of owner is one entry on the record's timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from amtui.core import journal
+from amtui.core.activities import ActivityKind, record_activity
+from amtui.core.config import HANDLE, HANDLE_HINT, Config
+from amtui.core.errors import AmtuiError, InputError, NotFoundError
+from amtui.core.lookup import fetch
+from amtui.core.models import CLOSED_STAGES, Lead, Member, Task, first, insert, records, refresh
+from amtui.core.refs import Kind, parse_ref
+from amtui.core.sql import Database, Tx
+from amtui.core.text import fold, one_line
+from amtui.core.validate import check_email, check_name, check_zone
+
+#: Words `--owner` reads itself; no member may be called one of them.
+SCOPE_WORDS = ("me", "all", "none")
+
+
+class TakenError(AmtuiError):
+    """The record has an owner already (someone else took it first): nothing was changed."""
+
+    exit_code = 1
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def check_handle(text: str) -> str:
+    """A member handle, lower-cased; bad input names what is accepted."""
+    handle = (text or "").strip().lower()
+    if not HANDLE.fullmatch(handle):
+        raise InputError(f"{one_line(text)!r} is not a member handle; use {HANDLE_HINT}")
+    if handle in SCOPE_WORDS:
+        raise InputError(f"{handle!r} is a word --owner reads itself; choose another handle")
+    return handle
+
+
+def add_member(
+    db: Database,
+    handle: str,
+    name: str,
+    *,
+    now: datetime,
+    email: str | None = None,
+    role: str | None = None,
+    timezone: str | None = None,
+) -> Member:
+    """Add a team member; every value is checked before anything is written."""
+    member = Member(
+        handle=check_handle(handle),
+        name=check_name(name, "member name"),
+        email=check_email(email),
+        role=role.strip() if role and role.strip() else None,
+        timezone=check_zone(timezone),
+        created_at=now,
+    )
+    with db.write() as tx:
+        existing = member_by_handle(tx, member.handle)
+        if existing is not None:
+            raise InputError(
+                f"a member with handle {member.handle!r} exists already ({existing.name})"
+            )
+        insert(tx, member)
+        journal.note(tx, "member add", f"{member.handle} {member.name}", now=now)
+    return member
+
+
+def list_members(db: Database) -> list[Member]:
+    """Every member, by handle."""
+    with db.read() as tx:
+        return records(tx, Member, "SELECT * FROM member ORDER BY handle")
+
+
+def open_counts(db: Database) -> dict[int, tuple[int, int]]:
+    """How many open leads and open tasks (top-level cards) each member owns, by member id."""
+    closed = tuple(CLOSED_STAGES)
+    with db.read() as tx:
+        leads = dict(
+            tx.tuples(
+                "SELECT owner_id, count(*) FROM lead WHERE owner_id IS NOT NULL "
+                "AND stage NOT IN :closed GROUP BY owner_id",
+                {"closed": closed},
+            )
+        )
+        tasks = dict(
+            tx.tuples(
+                "SELECT owner_id, count(*) FROM task WHERE owner_id IS NOT NULL "
+                "AND done_at IS NULL AND parent_id IS NULL GROUP BY owner_id"
+            )
+        )
+    return {key: (leads.get(key, 0), tasks.get(key, 0)) for key in {*leads, *tasks}}
+
+
+def acting_member(db: Database, config: Config) -> str | None:
+    """The handle whose changes this front end makes (`Database.actor`): `me`, once it names
+    a member of this database; None otherwise (nothing is refused for it)."""
+    if config.me is None:
+        return None
+    with db.read() as tx:
+        return config.me if member_by_handle(tx, config.me) is not None else None
+
+
+def member_by_handle(tx: Tx, handle: str) -> Member | None:
+    return first(tx, Member, "SELECT * FROM member WHERE handle = :h", {"h": handle})
+
+
+def has_members(tx: Tx) -> bool:
+    return tx.scalar("SELECT 1 FROM member LIMIT 1") is not None
+
+
+def me(tx: Tx, config: Config) -> Member:
+    """The member running amtui (`me` in the config, or AMTUI_ME)."""
+    if config.me is None:
+        raise InputError(
+            'who you are is not set: put me = "your-handle" in the config, or set AMTUI_ME'
+        )
+    found = member_by_handle(tx, config.me)
+    if found is None:
+        raise InputError(
+            f"me = {config.me!r} is not a member of this database; "
+            "see `amtui member list` (or add yourself with `amtui member add`)"
+        )
+    return found
+
+
+def find_member(tx: Tx, text: str, config: Config) -> Member:
+    """A member by handle, by full name (any case, any script), or `me`."""
+    wanted = (text or "").strip()
+    if fold(wanted) == "me":
+        return me(tx, config)
+    if not wanted:
+        raise InputError("no member given; give a handle such as anna, or me")
+    found = member_by_handle(tx, wanted.lower())
+    if found is not None:
+        return found
+    for member in records(tx, Member, "SELECT * FROM member ORDER BY id"):
+        if fold(member.name) == fold(wanted):
+            return member
+    raise NotFoundError(f"no member {one_line(wanted)!r}; see `amtui member list`")
+
+
+def member_handles(tx: Tx, ids: set[int | None]) -> dict[int, str]:
+    """Handles of the members with these ids (one query; None ignored)."""
+    wanted = tuple(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    return dict(tx.tuples("SELECT id, handle FROM member WHERE id IN :ids", {"ids": wanted}))
+
+
+def describe_member(member: Member) -> str:
+    """`Anna Berg (anna)`: how messages name a member."""
+    return f"{member.name} ({member.handle})"
+
+
+# --- whose records a list shows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records a list shows: everyone's (`member` None, `unowned_only` False), one
+    member's (and nobody's: those are everyone's), or only nobody's (`--owner none`)."""
+
+    member: Member | None = None
+    unowned_only: bool = False
+    mine: bool = False  # the member is the one running amtui
+
+    @property
+    def everyone(self) -> bool:
+        return self.member is None and not self.unowned_only
+
+    @property
+    def label(self) -> str:
+        """What the scope is, in a word or two (`mine`, `team`, `anna's`, `unassigned`)."""
+        if self.unowned_only:
+            return "unassigned"
+        if self.member is None:
+            return "team"
+        return "mine" if self.mine else f"{self.member.handle}'s"
+
+    def owned(self, params: dict[str, Any], column: str = "owner_id") -> str:
+        """SQL that keeps the leads or tasks of this scope (binds `:scope_owner`)."""
+        if self.unowned_only:
+            return f"{column} IS NULL"
+        if self.member is None:
+            return "1 = 1"
+        params["scope_owner"] = self.member.id
+        return f"({column} = :scope_owner OR {column} IS NULL)"
+
+    def reminders(self, params: dict[str, Any]) -> str:
+        """SQL that keeps the reminders of this scope: those about a lead or task the scope
+        keeps (a reminder about a client or about nothing is everyone's)."""
+        if self.everyone:
+            return "1 = 1"
+        if self.unowned_only:
+            other = "{t}.owner_id IS NOT NULL"
+        else:
+            params["scope_owner"] = self.member.id if self.member else None
+            other = "{t}.owner_id <> :scope_owner"
+        # NOT EXISTS, never NOT IN: a NULL lead_id must not turn the test into NULL.
+        return " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {t} WHERE {t}.id = reminder.{t}_id AND {other.format(t=t)})"
+            for t in ("lead", "task")
+        )
+
+
+EVERYONE = Scope()
+
+
+def resolve_scope(db: Database, owner: str | None, config: Config) -> Scope:
+    """`--owner NAME|me|all|none`. Without one: the member running amtui once the team has
+    members and `me` is set; everyone's otherwise (one person's database)."""
+    with db.read() as tx:
+        return scope_in(tx, owner, config)
+
+
+def scope_in(tx: Tx, owner: str | None, config: Config) -> Scope:
+    """`resolve_scope` in the caller's transaction."""
+    if owner is None:
+        if config.me is None or not has_members(tx):
+            return EVERYONE
+        return Scope(me(tx, config), mine=True)
+    word = fold(owner)
+    if word in ("all", "team", "everyone"):
+        return EVERYONE
+    if word in ("none", "unassigned", "nobody"):
+        return Scope(unowned_only=True)
+    member = find_member(tx, owner, config)
+    return Scope(member, mine=member.handle == config.me)
+
+
+def default_owner(tx: Tx, config: Config) -> int | None:
+    """Who owns what the user creates (a task): the member running amtui, if the team has
+    members and `me` names one; nobody otherwise."""
+    if config.me is None:
+        return None
+    found = member_by_handle(tx, config.me)
+    return found.id if found else None
+
+
+# --- taking and handing over -------------------------------------------------------------------
+
+
+@dataclass
+class OwnerChange:
+    """What `take`, `assign` and `hand_over` did to one record."""
+
+    ref: str
+    title: str
+    owner: Member
+    previous: Member | None
+
+
+def _owned(tx: Tx, reference: str) -> Lead | Task:
+    found = parse_ref(reference)
+    if found.kind is Kind.LEAD:
+        return fetch(tx, Lead, found)
+    if found.kind is Kind.TASK:
+        return fetch(tx, Task, found)
+    raise InputError(f"{found} is a {found.kind.noun}; only leads (L7) and tasks (T12) have owners")
+
+
+def _set_owner(
+    tx: Tx,
+    record: Lead | Task,
+    owner: Member,
+    *,
+    now: datetime,
+    by: Member | None,
+    guard_free: bool = False,
+) -> OwnerChange:
+    """Give `record` to `owner` with one timeline entry. `guard_free`: only if nobody has it
+    (the UPDATE itself checks, so of two members taking a lead at once exactly one wins)."""
+    previous_id = record.owner_id
+    table = record.TABLE
+    guard = " AND owner_id IS NULL" if guard_free else " AND owner_id IS NOT DISTINCT FROM :prev"
+    if tx.sqlite:
+        guard = guard.replace("IS NOT DISTINCT FROM", "IS")
+    changed = tx.run(
+        f"UPDATE {table} SET owner_id = :owner, updated_at = :now WHERE id = :id{guard}",
+        {"owner": owner.id, "now": now, "id": record.id, "prev": previous_id},
+    )
+    refresh(tx, record)
+    if changed == 0:  # someone else's write came first
+        raise _taken(tx, record)
+    previous = first(tx, Member, "SELECT * FROM member WHERE id = :id", {"id": previous_id})
+    if by is not None and by.id == owner.id and previous is None:
+        text = f"taken by {owner.handle}"
+    else:
+        text = f"assigned to {owner.handle}" + (f" (was {previous.handle})" if previous else "")
+        # Who did it, unless the entry records it anyway (`tx.actor`, shown as `by …`).
+        if by is not None and by.id != owner.id and tx.actor != by.handle:
+            text += f" by {by.handle}"
+    data = {"owner": owner.handle, "previous": previous.handle if previous else None}
+    record_activity(tx, record, ActivityKind.ASSIGNED, text, now=now, data=data)
+    return OwnerChange(record.ref, record.title, owner, previous)
+
+
+def _taken(tx: Tx, record: Lead | Task) -> TakenError:
+    holder = first(tx, Member, "SELECT * FROM member WHERE id = :id", {"id": record.owner_id})
+    who = describe_member(holder) if holder else "someone else"
+    return TakenError(
+        f"{record.ref} belongs to {who} already; ask them, or hand it over with "
+        f"`amtui {'lead' if isinstance(record, Lead) else 'task'} assign {record.ref} me`"
+    )
+
+
+def take(db: Database, reference: str, *, now: datetime, config: Config) -> OwnerChange:
+    """Take a lead or task nobody owns yet. Someone else's is refused (TakenError, exit 1),
+    even when they took it a moment ago from another machine; one's own is nothing to do."""
+    with db.write() as tx:
+        record = _owned(tx, reference)
+        mine = me(tx, config)
+        if record.owner_id == mine.id:
+            raise TakenError(f"{record.ref} is yours already; nothing to do")
+        if record.owner_id is not None:
+            raise _taken(tx, record)
+        journal.note(tx, f"{record.TABLE} take", f"{record.ref} {record.title}", now=now)
+        return _set_owner(tx, record, mine, now=now, by=mine, guard_free=True)
+
+
+def assign(db: Database, reference: str, who: str, *, now: datetime, config: Config) -> OwnerChange:
+    """Hand a lead or task to a member (`me` included), whoever had it."""
+    with db.write() as tx:
+        record = _owned(tx, reference)
+        owner = find_member(tx, who, config)
+        if record.owner_id == owner.id:
+            raise TakenError(
+                f"{record.ref} belongs to {describe_member(owner)} already; nothing to do"
+            )
+        by = member_by_handle(tx, config.me) if config.me else None
+        summary = f"{record.ref} {record.title} to {owner.handle}"
+        journal.note(tx, f"{record.TABLE} assign", summary, now=now)
+        return _set_owner(tx, record, owner, now=now, by=by)
+
+
+def hand_over(
+    db: Database, giver: str, receiver: str, *, now: datetime, config: Config
+) -> list[OwnerChange]:
+    """Hand every open lead and open task of one member to another (a holiday, a leaver),
+    in one transaction, with an entry on each record's timeline."""
+    with db.write() as tx:
+        source = find_member(tx, giver, config)
+        target = find_member(tx, receiver, config)
+        if source.id == target.id:
+            raise InputError(f"{source.handle} would hand over to themselves; name someone else")
+        by = member_by_handle(tx, config.me) if config.me else None
+        closed = tuple(CLOSED_STAGES)
+        leads = records(
+            tx,
+            Lead,
+            "SELECT * FROM lead WHERE owner_id = :id AND stage NOT IN :closed ORDER BY id",
+            {"id": source.id, "closed": closed},
+        )
+        owned: list[Lead | Task] = [*leads]
+        owned += records(
+            tx,
+            Task,
+            "SELECT * FROM task WHERE owner_id = :id AND done_at IS NULL ORDER BY id",
+            {"id": source.id},
+        )
+        summary = f"{len(owned)} open records of {source.handle} to {target.handle}"
+        journal.note(tx, "member handover", summary, now=now)
+        return [_set_owner(tx, item, target, now=now, by=by) for item in owned]
