@@ -60,11 +60,7 @@ def web(
         raise InputError("--host is empty; give an address such as 127.0.0.1 or leave it out")
     rt = runtime(ctx)
     database = rt.db  # opened (created or upgraded, and checked) before anything listens
-    target = (
-        str(database.path.resolve())
-        if database.path is not None
-        else database.url.render_as_string(hide_password=False)
-    )
+    target = database.target  # the file's absolute path, or the URL with its password
     token = load_token(token_file, strict=True) if token_file else new_token()
     address = host or DEFAULT_HOST
     try:

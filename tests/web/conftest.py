@@ -76,7 +76,7 @@ class TerminalScreen:
 class Served:
     process: subprocess.Popen[str]
     url: str
-    db: Path
+    db: Path | str
     env: dict[str, str]
     log: Path  # the server's stderr
 
@@ -122,9 +122,13 @@ def make_demo(home: Path, env: dict[str, str]) -> Path:
     return path
 
 
-def start_web(db: Path, env: dict[str, str], *args: str) -> Served:
-    """Run the real `amtui --db DB web --port 0 ARGS` and read the URL it prints first."""
-    log = db.parent / f"web-{os.urandom(4).hex()}.log"
+def start_web(
+    db: Path | str, env: dict[str, str], *args: str, log_dir: Path | None = None
+) -> Served:
+    """Run the real `amtui --db DB web --port 0 ARGS` and read the URL it prints first; DB is
+    a file (its log goes beside it) or a URL (give `log_dir`)."""
+    folder = log_dir or Path(db).parent
+    log = folder / f"web-{os.urandom(4).hex()}.log"
     with open(log, "wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "amtui", "--db", str(db), "web", "--port", "0", *args],

@@ -411,3 +411,22 @@ def test_without_the_web_extra_it_says_what_to_install(
     monkeypatch.setitem(sys.modules, "textual_serve", None)
     monkeypatch.delitem(sys.modules, "amtui.web.server", raising=False)
     assert "pip install 'amtui[web]'" in cli.fails(2, "web")
+
+
+def test_it_serves_a_postgresql_database(tmp_path: Path) -> None:
+    """`amtui --db postgresql://… web` hands the URL to its app processes and serves."""
+    import os
+
+    from tests.conftest import wipe_postgres
+
+    url = os.environ.get("AMTUI_TEST_POSTGRES")
+    if not url:
+        pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+    wipe_postgres(url)
+    env = home_env(tmp_path)
+    served = start_web(url, env, log_dir=tmp_path)
+    try:
+        status, (screen,) = open_app(served, until=(("1 Inbox", None),))
+        assert status == 101 and "1 Inbox" in screen
+    finally:
+        stop_web(served)
