@@ -18,6 +18,7 @@ from amtui.core.journal import undo_latest
 from amtui.core.migrations import LATEST, ensure_schema
 from amtui.core.search import search
 from amtui.core.tasks import delete_task, edit_task
+from amtui.core.text import fold
 from tests.core.conftest import QuickAdd
 
 
@@ -106,7 +107,19 @@ def test_upgrading_indexes_the_rows_already_there(
     database = Database(tmp_path / "old.db")
     version = next(n for n, (name, _) in enumerate(_migrations(), 1) if name == "search index")
     ensure_schema(database, target=version - 1)
-    add_client(database, "Гранель Games", now=now)  # no index yet: nothing to keep current
+    with database.write() as tx:  # raw SQL: today's services write columns added since then
+        tx.insert(
+            "client",
+            {
+                "name": "Гранель Games",
+                "name_key": fold("Гранель Games"),
+                "relationship_stage": "tactical",
+                "notes": "",
+                "archived": False,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )  # no index yet: nothing to keep current
     with database.read() as tx:
         assert not search_index.exists(tx)
     assert titles(database, "гранель") == ["Гранель Games"]  # folded in SQL meanwhile
