@@ -160,3 +160,40 @@ def test_keys_held_for_a_dialog_survive_a_background_result(make_app, seeded) ->
         return app.screen.query_one("#prompt-input").value, app.main_screen.inbox.current_ref
 
     assert drive(make_app(), scenario) == ("sent", "L2")
+
+
+def test_text_typed_before_the_client_names_load_gets_its_suggestion(
+    make_app, seeded, monkeypatch
+) -> None:
+    """The names arrive after the typing (a slow database): the suggestion still comes."""
+    import threading
+
+    from amtui.core import board
+
+    loaded = board.client_choices
+    release = threading.Event()
+
+    def slow_choices(db):
+        assert release.wait(60), "the test never released the load"
+        return loaded(db)
+
+    monkeypatch.setattr(board, "client_choices", slow_choices)
+
+    async def scenario(pilot):
+        from textual.widgets import Input
+
+        await pilot.press("c")  # the prompt opens at once; its names are still being read
+        while not pilot.app.screen.query("#prompt-input"):
+            await pilot.pause()
+        field = pilot.app.screen.query_one("#prompt-input", Input)
+        field.insert_text_at_cursor("sak")
+        while field.value != "sak":
+            await pilot.pause()
+        before = field._suggestion
+        release.set()
+        await settle(pilot)
+        return before, field._suggestion
+
+    before, after = drive(make_app(), scenario)
+    assert before == ""  # nothing to complete from yet
+    assert after == "sakura Foods"

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from amtui.core.errors import AmtuiError
 from amtui.tui.logic.fields import ConfirmSpec, PromptLoad, PromptSpec
 from amtui.tui.logic.text import safe
-from amtui.tui.screens.forms import CallSuggester
+from amtui.tui.screens.forms import CallSuggester, attach_suggester
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
@@ -150,7 +150,7 @@ class PromptScreen(ModalScreen[str | None]):
         detail.display = bool(self.spec.detail)
         field = self.query_one("#prompt-input", Input)
         if load.suggest is not None:
-            field.suggester = CallSuggester(load.suggest)
+            attach_suggester(field, load.suggest)
         self._show_hint()
         self._preview(field.value)
         if self.submit_pending is not None:

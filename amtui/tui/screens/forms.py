@@ -28,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.suggester import Suggester
+from textual.suggester import Suggester, SuggestionReady
 from textual.widgets import Input, Label, Select, Static
 
 from amtui.core.errors import AmtuiError
@@ -57,6 +57,16 @@ class CallSuggester(Suggester):
 
     async def get_suggestion(self, value: str) -> str | None:
         return self.suggest(value)
+
+
+def attach_suggester(field: Input, suggest: Callable[[str], str | None] | None) -> None:
+    """Give `field` its suggestions once what they need has loaded. Input only asks when its
+    value changes, so text typed before the load gets its suggestion here, at once."""
+    field.suggester = CallSuggester(suggest) if suggest else None
+    if suggest is not None and field.value:
+        suggestion = suggest(field.value)
+        if suggestion is not None:
+            field.post_message(SuggestionReady(field.value, suggestion))
 
 
 class ChoiceStrip(Static):
@@ -292,7 +302,7 @@ class FormScreen(ModalScreen[Saved | None]):
             if current in {key for _, key in spec.options}:
                 widget.value = current
         elif isinstance(widget, Input):
-            widget.suggester = CallSuggester(spec.suggest) if spec.suggest else None
+            attach_suggester(widget, spec.suggest)
         if not touched:
             self._baseline[spec.name] = self.values()[spec.name]
 
