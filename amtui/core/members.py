@@ -25,8 +25,12 @@ from amtui.core.sql import Database, Tx
 from amtui.core.text import fold, one_line
 from amtui.core.validate import check_email, check_name, check_zone
 
+#: What `--owner` (and the app's `O`) reads as everyone's records, and as only what nobody
+#: owns yet.
+EVERYONE_WORDS = ("all", "team", "everyone")
+NOBODY_WORDS = ("none", "unassigned", "nobody")
 #: Words `--owner` reads itself; no member may be called one of them.
-SCOPE_WORDS = ("me", "all", "none")
+SCOPE_WORDS = ("me", *EVERYONE_WORDS, *NOBODY_WORDS)
 
 
 class TakenError(AmtuiError):
@@ -233,9 +237,9 @@ def scope_in(tx: Tx, owner: str | None, config: Config) -> Scope:
             return EVERYONE
         return Scope(me(tx, config), mine=True)
     word = fold(owner)
-    if word in ("all", "team", "everyone"):
+    if word in EVERYONE_WORDS:
         return EVERYONE
-    if word in ("none", "unassigned", "nobody"):
+    if word in NOBODY_WORDS:
         return Scope(unowned_only=True)
     member = find_member(tx, owner, config)
     return Scope(member, mine=member.handle == config.me)

@@ -70,6 +70,8 @@ def test_members_are_listed_by_handle_with_their_details(
         ("ANNA", "Anna Again", {}, "exists already"),
         ("me", "Me", {}, "--owner reads itself"),
         ("all", "All", {}, "--owner reads itself"),
+        ("team", "Team", {}, "--owner reads itself"),  # `--owner team` would never reach it
+        ("nobody", "Nobody", {}, "--owner reads itself"),
         ("an na", "Anna", {}, "not a member handle"),
         ("", "Nobody", {}, "not a member handle"),
         ("x" * 33, "Long", {}, "not a member handle"),

@@ -156,3 +156,23 @@ def _refs(found: object) -> set[str]:
     if isinstance(found, list):
         return {ref for value in found for ref in _refs(value)}
     return set()
+
+
+def test_whose_prompt_reads_every_word_owner_reads(seeded, team) -> None:
+    """`O` takes what `--owner` takes: a member, me, all/team/everyone, none/unassigned/nobody
+    (each word of core's, so the app never calls `team` an unknown member)."""
+    from amtui.core.members import list_members
+    from amtui.tui.logic.team import member_check, owner_choice
+
+    members = list_members(seeded)
+    chosen = {
+        text: owner_choice(members, text)
+        for text in ("", "me", "all", "Team", "everyone", "none", "unassigned", "nobody", "Ben")
+    }
+    assert chosen == {
+        "": None, "me": None, "all": "all", "Team": "all", "everyone": "all",
+        "none": "none", "unassigned": "none", "nobody": "none", "Ben": "ben",
+    }  # fmt: skip
+    check = member_check(members, words=True)
+    assert check("everyone") == "→ everyone's records"
+    assert check("nobody") == "→ only what nobody owns yet"

@@ -15,6 +15,8 @@ from amtui.core.db import Database
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
 from amtui.core.members import (
     EVERYONE,
+    EVERYONE_WORDS,
+    NOBODY_WORDS,
     Scope,
     assign,
     describe_member,
@@ -28,8 +30,13 @@ from amtui.core.text import fold
 from amtui.tui.logic.fields import Check, Clock, PromptLoad, PromptSpec, Saved
 from amtui.tui.logic.text import safe
 
-#: What `--owner` reads besides members, with what the prompt says it means.
-WORDS = {"all": "everyone's records", "none": "only what nobody owns yet", "me": "your records"}
+#: What `O` reads besides members (core's `--owner` words): the `Filters.owner` each one
+#: stands for, and what the prompt says it means.
+WORDS: dict[str, tuple[str | None, str]] = {
+    "me": (None, "your records"),
+    **dict.fromkeys(EVERYONE_WORDS, ("all", "everyone's records")),
+    **dict.fromkeys(NOBODY_WORDS, ("none", "only what nobody owns yet")),
+}
 
 
 def screen_scope(db: Database, owner: str | None, config: Config) -> tuple[Scope, str | None]:
@@ -71,7 +78,7 @@ def member_check(members: list[Member], *, words: bool) -> Check:
         if not wanted:
             return "empty: your records" if words else "give a handle or a name"
         if words and wanted in WORDS:
-            return f"→ {WORDS[wanted]}"
+            return f"→ {WORDS[wanted][1]}"
         found = pick(members, text)
         return f"→ {describe_member(found)}"
 
@@ -131,10 +138,10 @@ def owner_prompt(db: Database, current: str | None) -> tuple[PromptSpec, list[Me
 def owner_choice(members: list[Member], text: str) -> str | None:
     """The `Filters.owner` an answer to `owner_prompt` stands for."""
     wanted = fold(text)
-    if not wanted or wanted == "me":
+    if not wanted:
         return None
     if wanted in WORDS:
-        return wanted
+        return WORDS[wanted][0]
     return pick(members, text).handle
 
 
