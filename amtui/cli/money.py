@@ -331,8 +331,8 @@ def accounts(
                     [
                         names.get(r.key, f"C{r.key}"),
                         amount_text(r.amount_minor, currency),
-                        f"{r.amount_minor * 100 // result.total_minor}%",
-                        f"{r.cumulative_minor * 100 // result.total_minor}%",
+                        f"{result.percent(r.amount_minor)}%",
+                        f"{result.percent(r.cumulative_minor)}%",
                         "80%" if r.key_account else "",
                     ]
                     for r in result.rows

@@ -133,6 +133,11 @@ class ParetoResult(Generic[K]):
     def key_accounts(self) -> tuple[K, ...]:
         return tuple(row.key for row in self.rows if row.key_account)
 
+    def percent(self, minor: int) -> int:
+        """`minor` as a whole percent of the total, rounded down (a row's share of the
+        revenue, or its cumulative share)."""
+        return minor * 100 // self.total_minor
+
 
 def pareto(
     revenue: Iterable[tuple[K, str, int]], percent: int = PARETO_PERCENT

@@ -150,7 +150,7 @@ def portfolio_lines(portfolio: Portfolio) -> list[Line]:
                                    Part(f"total {total}", Tone.MUTED))))  # fmt: skip
             for pareto_row in result.rows:
                 client = names[pareto_row.key]
-                share = pareto_row.cumulative_minor * 100 // result.total_minor
+                share = result.percent(pareto_row.cumulative_minor)
                 lines.append(
                     Line(
                         client.ref,
