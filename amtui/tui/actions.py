@@ -372,7 +372,7 @@ class Actions:
 
     # --- the screen -------------------------------------------------------------------------------
 
-    def text_filter(self, target: Target) -> None:
+    def filter(self, target: Target) -> None:
         main = self.app.main_screen
         region = target.place
 

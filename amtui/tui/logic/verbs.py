@@ -1,12 +1,12 @@
 """Every verb of the app, once: its name, the records it acts on, its keys, its help, its
-palette command and its handler. The bindings (hence the footer and `?` help), the command
+palette command. The bindings (hence the footer and `?` help), the command
 palette and the dispatch all read this table; nothing else lists verbs.
 
 A verb's keys are given per place (`inbox`, `board`, `agenda`, `detail`, `subtasks`, `list`
 for every list region, `main` for the main screen, `app` everywhere), each with the binding id
-users remap in the `[keys]` table of the config (README "Your own keys"). The handler is the
-name of a method of `amtui.tui.actions.Actions`, which takes a `Target`; a test checks that
-every handler exists. `applies` decides from plain facts about the selected record whether a
+users remap in the `[keys]` table of the config (README "Your own keys"). The method of
+`amtui.tui.actions.Actions` named like the verb runs it, given a `Target`; a test checks that
+every verb has one. `applies` decides from plain facts about the selected record whether a
 verb is offered (hidden from the footer when not).
 """
 
@@ -32,10 +32,14 @@ class Verb:
     label: str  # the footer's word: `Log`
     help: str  # the tooltip and the palette's help line
     kinds: str  # reference letters it acts on (`TR`); "" needs no record
-    handler: str  # the `Actions` method that runs it
     keys: tuple[Key, ...] = ()
     palette: str | None = None  # the command palette's "noun: verb"
     show: bool = True  # in the footer (hidden keys are still in `?` help)
+
+    @property
+    def handler(self) -> str:
+        """The `Actions` method that runs it: the one of the verb's own name."""
+        return self.name
 
     def key(self, place: str) -> Key | None:
         return next((key for key in self.keys if key.place == place), None)
@@ -79,7 +83,6 @@ VERBS: tuple[Verb, ...] = (
         "Details",
         "Every field, subtasks, reminders and the timeline",
         "TLRCPI",
-        "open",
         (Key("list", "enter", "record.open"),),
         show=True,
     ),
@@ -88,7 +91,6 @@ VERBS: tuple[Verb, ...] = (
         "New lead",
         "Record an incoming lead",
         "",
-        "new_lead",
         _at("inbox", "n", "new"),
         palette="lead: new",
     ),
@@ -97,7 +99,6 @@ VERBS: tuple[Verb, ...] = (
         "New task",
         "Add a task to the board (in the current column)",
         "",
-        "new_task",
         _at("board", "n", "new"),
         palette="task: new",
     ),
@@ -106,7 +107,6 @@ VERBS: tuple[Verb, ...] = (
         "New reminder",
         "Schedule a reminder (about the selected record)",
         "",
-        "new_reminder",
         _at("agenda", "n", "new"),
         palette="reminder: new",
     ),
@@ -115,7 +115,6 @@ VERBS: tuple[Verb, ...] = (
         "Edit",
         "Edit the selected lead, task, reminder or draft proposal",
         "TLRP",
-        "edit",
         _at("inbox board agenda detail", "e", "edit"),
         palette="record: edit",
     ),
@@ -124,7 +123,6 @@ VERBS: tuple[Verb, ...] = (
         "Done",
         "Done: a card goes to the last column; a follow-up step schedules the next",
         "TR",
-        "done",
         (*_at("board agenda", "x,space", "done"), Key("detail", "x", "detail.done")),
         palette="record: done",
     ),
@@ -133,7 +131,6 @@ VERBS: tuple[Verb, ...] = (
         "Tick",
         "Tick the subtask (or untick a done one)",
         "T",
-        "toggle",
         _at("subtasks", "x,space", "toggle"),
     ),
     Verb(
@@ -141,7 +138,6 @@ VERBS: tuple[Verb, ...] = (
         "Move left",
         "Move the card to the previous column",
         "T",
-        "move_left",
         _at("board", "H", "move_left"),
     ),
     Verb(
@@ -149,7 +145,6 @@ VERBS: tuple[Verb, ...] = (
         "Move right",
         "Move the card to the next column",
         "T",
-        "move_right",
         _at("board", "L", "move_right"),
     ),
     Verb(
@@ -157,7 +152,6 @@ VERBS: tuple[Verb, ...] = (
         "Move up",
         "Move the card (or subtask) up",
         "T",
-        "move_up",
         _at("board subtasks", "K", "move_up"),
         show=False,
     ),
@@ -166,7 +160,6 @@ VERBS: tuple[Verb, ...] = (
         "Move down",
         "Move the card (or subtask) down",
         "T",
-        "move_down",
         _at("board subtasks", "J", "move_down"),
         show=False,
     ),
@@ -175,7 +168,6 @@ VERBS: tuple[Verb, ...] = (
         "Subtask",
         "Add a subtask to the card",
         "T",
-        "subtask",
         _at("board detail", "a", "subtask"),
         palette="task: add subtask",
     ),
@@ -184,7 +176,6 @@ VERBS: tuple[Verb, ...] = (
         "Delete",
         "Delete the selected record (asks first: y / n)",
         "TLR",
-        "delete",
         _at("inbox board agenda detail subtasks", "d", "delete"),
         palette="record: delete",
     ),
@@ -194,7 +185,6 @@ VERBS: tuple[Verb, ...] = (
         "Proposal",
         "Start the lead's next proposal version (a copy of the last one's lines)",
         "L",
-        "new_proposal",
         _at("inbox detail", "p", "proposal"),
         palette="lead: new proposal",
         show=False,  # `?` help and the palette list it; the footer keeps the workflow keys
@@ -204,7 +194,6 @@ VERBS: tuple[Verb, ...] = (
         "Add line",
         "Add a line to the draft proposal: stage, who, hours, rate per hour",
         "P",
-        "proposal_line",
         _at("detail", "a", "line"),
         palette="proposal: add line",
     ),
@@ -213,7 +202,6 @@ VERBS: tuple[Verb, ...] = (
         "Send",
         "Mark the proposal sent: the lead's timeline, proposal-sent and the follow-up ladder",
         "P",
-        "send_proposal",
         _at("detail", "S", "send"),
         palette="proposal: send",
     ),
@@ -223,7 +211,6 @@ VERBS: tuple[Verb, ...] = (
         "Responded",
         "Record the first response (new → contacted)",
         "L",
-        "respond",
         _at("inbox agenda detail", "r", "respond"),
     ),
     Verb(
@@ -231,7 +218,6 @@ VERBS: tuple[Verb, ...] = (
         "Answered",
         "Record that the substantive answer went out",
         "L",
-        "answer",
         _at("inbox agenda detail", "r", "answer"),
     ),
     Verb(
@@ -239,7 +225,6 @@ VERBS: tuple[Verb, ...] = (
         "Respond",
         "Record the first response (or the answer) of the selected lead",
         "L",
-        "respond_owed",
         palette="lead: respond",
     ),
     Verb(
@@ -247,7 +232,6 @@ VERBS: tuple[Verb, ...] = (
         "Log",
         "Log an email, call, meeting or note (a reply stops the ladder)",
         "L",
-        "log",
         _at("inbox detail", "l", "log"),
         palette="lead: log",
     ),
@@ -256,7 +240,6 @@ VERBS: tuple[Verb, ...] = (
         "Stage",
         "Move to another stage (proposal-sent starts the ladder)",
         "L",
-        "stage",
         _at("inbox detail money", "s", "stage"),
         palette="lead: stage",
     ),
@@ -265,7 +248,6 @@ VERBS: tuple[Verb, ...] = (
         "Win",
         "Close as won: link the client, add the starter tasks",
         "L",
-        "win",
         _at("inbox detail money", "w", "win"),
         palette="lead: win",
     ),
@@ -274,7 +256,6 @@ VERBS: tuple[Verb, ...] = (
         "Lose",
         "Close as lost, with the reason",
         "L",
-        "lose",
         _at("inbox detail money", "W", "lose"),
         palette="lead: lose",
     ),
@@ -283,7 +264,6 @@ VERBS: tuple[Verb, ...] = (
         "Reopen",
         "Undo a win or a loss: back to the stage it was closed from",
         "L",
-        "reopen",
         _at("detail", "o", "reopen"),
         palette="lead: reopen",
     ),
@@ -292,7 +272,6 @@ VERBS: tuple[Verb, ...] = (
         "Snooze",
         "Put the reminder (a lead: its pending follow-up step) off: +2h, tomorrow 9am",
         "LR",
-        "snooze",
         _at("agenda detail", "z", "snooze"),
         palette="reminder: snooze",
     ),
@@ -301,7 +280,6 @@ VERBS: tuple[Verb, ...] = (
         "Step done",
         "The pending follow-up step was done without a reply: schedule the next",
         "L",
-        "step_done",
         _at("detail", "x", "step_done"),
         palette="lead: follow-up step done",
     ),
@@ -311,7 +289,6 @@ VERBS: tuple[Verb, ...] = (
         "Take",
         "Take the lead or task nobody owns yet: it becomes yours",
         "LT",
-        "take",
         _at("inbox board detail", "t", "take"),
         palette="record: take",
     ),
@@ -320,7 +297,6 @@ VERBS: tuple[Verb, ...] = (
         "Assign",
         "Hand the lead or task to a member (its timeline says who had it)",
         "LT",
-        "assign",
         _at("inbox board detail", "A", "assign"),
         palette="record: assign to a member",
     ),
@@ -329,7 +305,6 @@ VERBS: tuple[Verb, ...] = (
         "Mine/team",
         "Show my records or the whole team's",
         "",
-        "owner_toggle",
         (Key("main", "o", "filter.owner"),),
         palette="team: mine / whole team",
     ),
@@ -338,7 +313,6 @@ VERBS: tuple[Verb, ...] = (
         "Whose",
         "Show one member's records (or all, or what nobody owns yet)",
         "",
-        "owner_pick",
         (Key("main", "O", "filter.member"),),
         palette="team: one member's records",
         show=False,
@@ -349,7 +323,6 @@ VERBS: tuple[Verb, ...] = (
         "Filter",
         "Filter this region by text",
         "",
-        "text_filter",
         (Key("list", "slash", "region.filter"),),
     ),
     Verb(
@@ -357,7 +330,6 @@ VERBS: tuple[Verb, ...] = (
         "Client",
         "Show one client everywhere (name, part of it, or C3)",
         "",
-        "client_filter",
         (Key("main", "c", "filter.client"),),
         palette="client: filter",
     ),
@@ -366,7 +338,6 @@ VERBS: tuple[Verb, ...] = (
         "Clear filters",
         "Clear the client and text filters",
         "",
-        "clear_filters",
         (Key("main", "escape", "filter.clear"),),
         palette="filter: clear",
     ),
@@ -375,7 +346,6 @@ VERBS: tuple[Verb, ...] = (
         "Sort",
         "Sort this board column: by hand, by due date, by priority (remembered)",
         "",
-        "sort_column",
         _at("board", "s", "sort"),
         palette="board: sort column",
     ),
@@ -384,7 +354,6 @@ VERBS: tuple[Verb, ...] = (
         "Inbox",
         "Go to the lead inbox",
         "",
-        "view_inbox",
         (Key("main", "1", "focus.inbox"),),
         palette="view: inbox",
         show=False,
@@ -394,7 +363,6 @@ VERBS: tuple[Verb, ...] = (
         "Board",
         "Go to the board",
         "",
-        "view_board",
         (Key("main", "2", "focus.board"),),
         palette="view: board",
         show=False,
@@ -404,7 +372,6 @@ VERBS: tuple[Verb, ...] = (
         "Agenda",
         "Go to today's agenda",
         "",
-        "view_agenda",
         (Key("main", "3", "focus.agenda"),),
         palette="view: agenda",
         show=False,
@@ -414,7 +381,6 @@ VERBS: tuple[Verb, ...] = (
         "Pipeline",
         "Leads by stage with values, next deadlines and the weighted forecast",
         "",
-        "view_pipeline",
         (Key("main", "4", "view.pipeline"),),
         palette="view: pipeline",
         show=False,
@@ -424,7 +390,6 @@ VERBS: tuple[Verb, ...] = (
         "Accounts",
         "Clients on the KAM quadrant with their money; who brings 80% of the revenue",
         "",
-        "view_accounts",
         (Key("main", "5", "view.accounts"),),
         palette="view: accounts",
         show=False,
@@ -434,18 +399,16 @@ VERBS: tuple[Verb, ...] = (
         "Undo",
         "Take back the latest change (an import as a whole); refused if changed since",
         "",
-        "undo",
         (Key("app", "u", "app.undo"),),
         palette="edit: undo",
         show=False,
     ),
-    Verb("refresh", "Refresh", "Reload everything now", "", "refresh", palette="view: refresh"),
+    Verb("refresh", "Refresh", "Reload everything now", "", palette="view: refresh"),
     Verb(
         "intake",
         "Intake",
         "Read new mail and form briefs from the sources in the config",
         "",
-        "intake",
         (Key("app", "i", "app.intake"),),
         palette="intake: run",
         show=False,
