@@ -205,6 +205,16 @@ def _draft(tx: Tx, reference: str) -> Proposal:
     return proposal
 
 
+def line_currency(details: ProposalDetails, config: Config) -> str | None:
+    """The currency of a line added without one: the proposal's lines', else its lead's, else
+    the config's default currency (None: nothing says which)."""
+    return (
+        next((item.currency for item in details.items), None)
+        or details.lead.currency
+        or config.default_currency
+    )
+
+
 def add_item(
     db: Database,
     reference: str,
@@ -226,12 +236,7 @@ def add_item(
     with db.write() as tx:
         proposal = _draft(tx, reference)
         details = _details(tx, proposal)
-        code = (
-            code
-            or next((item.currency for item in details.items), None)
-            or details.lead.currency
-            or config.default_currency
-        )
+        code = code or line_currency(details, config)
         if code is None:
             raise InputError(
                 "which currency? give --currency EUR (or set default_currency in the config)"

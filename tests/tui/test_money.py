@@ -194,3 +194,22 @@ def test_a_new_version_takes_a_line_from_its_form_and_is_sent(make_app, money) -
         assert app.screen.query_one("#detail-fields").text()["status"] == "sent today"
 
     drive(app, scenario)
+
+
+def test_a_lines_rate_preview_is_in_the_currency_the_line_gets(money, config) -> None:
+    """A draft whose lines are in EUR previews a rate in EUR, whatever the config's default
+    (the line is saved in EUR: `proposals.line_currency`)."""
+    import dataclasses
+
+    from amtui.tui.logic.proposal_forms import line_form
+
+    usd = dataclasses.replace(config, default_currency="USD")
+    draft = new_proposal(money, "L3", now=NOW, today=date(2026, 11, 25)).proposal.ref
+    form = line_form(money, usd, lambda: NOW, draft)
+    before = next(f for f in form.fields if f.name == "rate")
+    assert form.load is not None
+    loaded = form.load()
+    (rate,) = loaded.fields
+    assert before.check is not None and rate.check is not None
+    assert before.check("95") == "→ 95.00 USD per hour"  # nothing known yet: the default
+    assert rate.check("1 500,50") == "→ 1 500.50 EUR per hour"

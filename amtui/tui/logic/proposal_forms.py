@@ -37,21 +37,26 @@ def _hours_check(text: str) -> str:
     return f"→ {hours_text(parse_hours(text))}" if text.strip() else ""
 
 
-def line_form(db: Database, config: Config, now: Clock, reference: str) -> FormSpec:
-    """A line for a draft: stage, who, hours and rate per hour (its currency: the
-    proposal's unless given). The rate's preview says what it reads as."""
+def _rate_field(code: str) -> FieldSpec:
+    """The rate per hour, its preview in `code` (the line's currency unless one is given)."""
 
     def rate_check(text: str) -> str:
         if not text.strip():
             return ""
-        code = config.default_currency or "EUR"
         return f"→ {amount_text(parse_amount(text, code), code)} per hour"
 
+    return FieldSpec("rate", "Rate", "per hour: 95, 1 500,50", check=rate_check)
+
+
+def line_form(db: Database, config: Config, now: Clock, reference: str) -> FormSpec:
+    """A line for a draft: stage, who, hours and rate per hour (its currency: the
+    proposal's unless given). The rate's preview says what it reads as, in the currency the
+    line gets (`proposals.line_currency`, once the proposal has loaded)."""
     fields = [
         FieldSpec("stage", "Stage", "Design, Build, Этап 1"),
         FieldSpec("who", "Who", "art director, copywriter, Anna K."),
         FieldSpec("hours", "Hours", "12, 1.5, 90m, 1h30m", check=_hours_check),
-        FieldSpec("rate", "Rate", "per hour: 95, 1 500,50", check=rate_check),
+        _rate_field(config.default_currency or "EUR"),
         FieldSpec("currency", "Currency", "the proposal's (or EUR, USD, RUB…)"),
         FieldSpec("description", "Note", "what is done (optional)"),
     ]
@@ -60,7 +65,11 @@ def line_form(db: Database, config: Config, now: Clock, reference: str) -> FormS
         details = proposals.get_proposal(db, reference)
         if details.proposal.status != "draft":
             raise InputError(f"{details.proposal.ref} was sent; make a new version (p on its lead)")
-        return FormLoad(title=f"Add a line to {_summary(details)}")
+        code = proposals.line_currency(details, config)
+        return FormLoad(
+            title=f"Add a line to {_summary(details)}",
+            fields=(_rate_field(code),) if code else (),
+        )
 
     return FormSpec(
         f"Add a line to {reference}",
