@@ -74,6 +74,20 @@ def line_item(item: ProposalItem) -> LineItem:
     )
 
 
+def proposal_item(proposal_id: int, position: int, line: LineItem) -> ProposalItem:
+    """Line `position` of a proposal as stored (the inverse of `line_item`)."""
+    return ProposalItem(
+        proposal_id=proposal_id,
+        position=position,
+        stage=line.stage,
+        who=line.who,
+        description=line.description,
+        centihours=line.centihours,
+        rate_minor=line.rate_minor,
+        currency=line.currency,
+    )
+
+
 def find_proposal(tx: Tx, text: str) -> Proposal:
     """The proposal `P3` or `L7-v2` names (a bare number is a proposal id)."""
     match = _NUMBER.fullmatch(text or "")
@@ -245,19 +259,7 @@ def add_item(
             description=description,
         )
         position = 1 + max((i.position for i in details.items), default=0)
-        insert(
-            tx,
-            ProposalItem(
-                proposal_id=proposal.id or 0,
-                position=position,
-                stage=item.stage,
-                who=item.who,
-                description=item.description,
-                centihours=item.centihours,
-                rate_minor=item.rate_minor,
-                currency=item.currency,
-            ),
-        )
+        insert(tx, proposal_item(proposal.id or 0, position, item))
         _touch(tx, proposal, now)
         journal.note(tx, "proposal add line", f"{proposal.ref} {proposal.number}", now=now)
         return _details(tx, proposal)
