@@ -105,7 +105,8 @@ def find_proposal(tx: Tx, text: str) -> Proposal:
     return found[0]
 
 
-def _details(tx: Tx, proposal: Proposal) -> ProposalDetails:
+def proposal_details(tx: Tx, proposal: Proposal) -> ProposalDetails:
+    """`proposal` with its lines, its lead and the lead's client, read in `tx`."""
     lead = get(tx, Lead, proposal.lead_id)
     assert lead is not None  # the foreign key keeps it
     items = records(
@@ -123,7 +124,7 @@ def _details(tx: Tx, proposal: Proposal) -> ProposalDetails:
 def get_proposal(db: Database, reference: str) -> ProposalDetails:
     """A proposal by `P3` or `L7-v2`, with its lines, lead and client."""
     with db.read() as tx:
-        return _details(tx, find_proposal(tx, reference))
+        return proposal_details(tx, find_proposal(tx, reference))
 
 
 def list_proposals(db: Database, *, lead: str | None = None) -> list[ProposalDetails]:
@@ -135,7 +136,7 @@ def list_proposals(db: Database, *, lead: str | None = None) -> list[ProposalDet
         found = records(
             tx, Proposal, f"SELECT * FROM proposal WHERE {where} ORDER BY id DESC", params
         )
-        return [_details(tx, proposal) for proposal in found]
+        return [proposal_details(tx, proposal) for proposal in found]
 
 
 def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]:
@@ -148,7 +149,7 @@ def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]
             "WHERE lead.client_id = :client ORDER BY proposal.id DESC",
             {"client": client_id},
         )
-        return [_details(tx, proposal) for proposal in found]
+        return [proposal_details(tx, proposal) for proposal in found]
 
 
 def _check_valid_until(valid_until: date | None, today: date) -> date | None:
@@ -206,7 +207,7 @@ def new_proposal(
             )
             tx.insert_many("proposal_item", [{"proposal_id": proposal.id, **row} for row in lines])
         journal.note(tx, "proposal new", f"{proposal.ref} {proposal.number}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def _draft(tx: Tx, reference: str) -> Proposal:
@@ -239,7 +240,7 @@ def add_item(
     code = check_currency(currency) if currency else None
     with db.write() as tx:
         proposal = _draft(tx, reference)
-        details = _details(tx, proposal)
+        details = proposal_details(tx, proposal)
         code = (
             code
             or next((item.currency for item in details.items), None)
@@ -262,19 +263,19 @@ def add_item(
         insert(tx, proposal_item(proposal.id or 0, position, item))
         _touch(tx, proposal, now)
         journal.note(tx, "proposal add line", f"{proposal.ref} {proposal.number}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def remove_item(db: Database, reference: str, line: int, *, now: datetime) -> ProposalDetails:
     """Remove line number `line` (1-based, as `proposal show` numbers them) from a draft."""
     with db.write() as tx:
         proposal = _draft(tx, reference)
-        items = _details(tx, proposal).items
+        items = proposal_details(tx, proposal).items
         check_line(proposal.ref, line, len(items))
         tx.run("DELETE FROM proposal_item WHERE id = :id", {"id": items[line - 1].id})
         _touch(tx, proposal, now)
         journal.note(tx, "proposal remove line", f"{proposal.ref} line {line}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def edit_proposal(
@@ -301,7 +302,7 @@ def edit_proposal(
             proposal.notes = notes.strip()
         _touch(tx, proposal, now)
         journal.note(tx, "proposal edit", f"{proposal.ref} {proposal.number}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def _touch(tx: Tx, proposal: Proposal, now: datetime) -> None:
@@ -320,7 +321,7 @@ def send_proposal(db: Database, reference: str, *, now: datetime, config: Config
     to proposal-sent (starting the follow-up ladder) unless it is further on."""
     with db.write() as tx:
         proposal = _draft(tx, reference)
-        details = _details(tx, proposal)
+        details = proposal_details(tx, proposal)
         if not details.items:
             raise InputError(
                 f"{proposal.ref} has no lines yet; add some first: "
@@ -339,7 +340,7 @@ def send_proposal(db: Database, reference: str, *, now: datetime, config: Config
             number=proposal.number,
             data={"proposal": proposal.id, "version": proposal.version, "totals": totals},
         )
-        return SentProposal(_details(tx, proposal), result)
+        return SentProposal(proposal_details(tx, proposal), result)
 
 
 def proposal_doc(details: ProposalDetails, config: Config, *, today: date) -> ProposalDoc:

@@ -179,6 +179,19 @@ def test_an_invoice_from_a_proposal_bills_each_stage(
     assert row.client_name == "Гранель"
 
 
+def test_an_invoice_of_a_proposal_needs_its_lead_to_have_a_client(
+    db: Database, now: datetime, config: Config
+) -> None:
+    lead = add_lead(db, LeadDraft(title="Landing page", contact_name="Ann"), now=now, config=config)
+    ref = new_proposal(db, lead.lead.ref, now=now, today=TODAY).proposal.ref
+    add_item(db, ref, stage="Design", who="designer", hours="2", rate="50", currency="EUR",
+             now=now, config=config)  # fmt: skip
+    before = counts(db)
+    with pytest.raises(InputError, match=f"{lead.lead.ref} has no client yet"):
+        invoice_from_proposal(db, ref, now=now, config=config)
+    assert counts(db) == before
+
+
 def test_issuing_numbers_invoices_without_gaps_and_never_twice(
     db: Database, now: datetime, config: Config, lead: str
 ) -> None:
