@@ -22,7 +22,7 @@ from amtui.core.documents import ProposalDoc, agency_party
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.estimates import EstimateTotals, LineItem, estimate_totals, make_line_item
 from amtui.core.lookup import fetch
-from amtui.core.models import Client, Lead, Proposal, ProposalItem, get, insert, records, save
+from amtui.core.models import Client, Lead, Proposal, ProposalItem, insert, records, save
 from amtui.core.money import parse_amount, parse_hours
 from amtui.core.pipeline import StageResult, record_proposal_sent
 from amtui.core.refs import Kind, parse_ref
@@ -107,18 +107,46 @@ def find_proposal(tx: Tx, text: str) -> Proposal:
 
 def proposal_details(tx: Tx, proposal: Proposal) -> ProposalDetails:
     """`proposal` with its lines, its lead and the lead's client, read in `tx`."""
-    lead = get(tx, Lead, proposal.lead_id)
-    assert lead is not None  # the foreign key keeps it
-    items = records(
+    return _details_of(tx, [proposal])[0]
+
+
+def _details_of(tx: Tx, proposals: list[Proposal]) -> list[ProposalDetails]:
+    """Each of `proposals` with its lines, lead and client (one query each for all of them)."""
+    lead_ids = tuple({p.lead_id for p in proposals})
+    leads = {
+        lead.id: lead
+        for lead in records(tx, Lead, "SELECT * FROM lead WHERE id IN :ids", {"ids": lead_ids})
+    }
+    client_ids = tuple({lead.client_id for lead in leads.values() if lead.client_id is not None})
+    clients = {
+        client.id: client
+        for client in records(
+            tx, Client, "SELECT * FROM client WHERE id IN :ids", {"ids": client_ids}
+        )
+    }
+    items: dict[int, list[ProposalItem]] = {}
+    for item in records(
         tx,
         ProposalItem,
-        "SELECT * FROM proposal_item WHERE proposal_id = :id ORDER BY position, id",
-        {"id": proposal.id},
+        "SELECT * FROM proposal_item WHERE proposal_id IN :ids ORDER BY position, id",
+        {"ids": tuple(p.id for p in proposals)},
+    ):
+        items.setdefault(item.proposal_id, []).append(item)
+    latest = dict(
+        tx.tuples(
+            "SELECT lead_id, max(version) FROM proposal WHERE lead_id IN :ids GROUP BY lead_id",
+            {"ids": lead_ids},
+        )
     )
-    latest = int(
-        tx.scalar("SELECT max(version) FROM proposal WHERE lead_id = :id", {"id": lead.id})
-    )
-    return ProposalDetails(proposal, lead, get(tx, Client, lead.client_id), items, latest)
+    out = []
+    for proposal in proposals:
+        lead = leads[proposal.lead_id]  # the foreign key keeps it
+        lines = items.get(proposal.id or 0, [])
+        latest_version = int(latest[proposal.lead_id])
+        out.append(
+            ProposalDetails(proposal, lead, clients.get(lead.client_id), lines, latest_version)
+        )
+    return out
 
 
 def get_proposal(db: Database, reference: str) -> ProposalDetails:
@@ -136,7 +164,7 @@ def list_proposals(db: Database, *, lead: str | None = None) -> list[ProposalDet
         found = records(
             tx, Proposal, f"SELECT * FROM proposal WHERE {where} ORDER BY id DESC", params
         )
-        return [proposal_details(tx, proposal) for proposal in found]
+        return _details_of(tx, found)
 
 
 def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]:
@@ -149,7 +177,7 @@ def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]
             "WHERE lead.client_id = :client ORDER BY proposal.id DESC",
             {"client": client_id},
         )
-        return [proposal_details(tx, proposal) for proposal in found]
+        return _details_of(tx, found)
 
 
 def _check_valid_until(valid_until: date | None, today: date) -> date | None:
