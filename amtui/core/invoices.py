@@ -337,7 +337,7 @@ def issue_invoice(
 ) -> InvoiceRow:
     """Issue a draft: it gets the next number (gapless, see the module doc), its issue date
     (default: the user's today) and a due date (its own, else `due_on`, else net 14 days)."""
-    today = now.astimezone(config.timezone).date()
+    today = local_today(now, config.timezone)
     issued = issued_on or today
     with db.write() as tx:
         invoice = _draft(tx, reference)
@@ -426,7 +426,7 @@ def record_payment(
 ) -> InvoiceRow:
     """A payment received against an issued invoice (the amount as typed, in its currency; not
     more than it still owes; not dated in the future)."""
-    today = now.astimezone(config.timezone).date()
+    today = local_today(now, config.timezone)
     paid_on = paid_on or today
     if paid_on > today:
         raise InputError(f"a payment cannot be dated in the future ({paid_on})")
