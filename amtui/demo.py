@@ -32,7 +32,6 @@ from amtui.core.models import (
     Member,
     Payment,
     Proposal,
-    ProposalItem,
     Reminder,
     Task,
     insert,
@@ -40,6 +39,7 @@ from amtui.core.models import (
     save,
 )
 from amtui.core.money import format_amount
+from amtui.core.proposals import proposal_item
 from amtui.core.sla import answer_due, parse_ladder, step_due
 from amtui.core.text import fold
 from amtui.core.vocabulary import CLOSED_STAGES
@@ -853,19 +853,7 @@ class _Money:
             for stage, who, hours, rate, text in items
         ]
         for position, line in enumerate(lines, start=1):
-            insert(
-                self.tx,
-                ProposalItem(
-                    proposal_id=proposal.id or 0,
-                    position=position,
-                    stage=line.stage,
-                    who=line.who,
-                    description=line.description,
-                    centihours=line.centihours,
-                    rate_minor=line.rate_minor,
-                    currency=line.currency,
-                ),
-            )
+            insert(self.tx, proposal_item(proposal.id or 0, position, line))
         if sent is not None and lead_key != "report":  # the report's is in its ladder
             total = estimate_totals(lines).totals["EUR"]
             record_activity(

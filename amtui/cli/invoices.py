@@ -385,7 +385,7 @@ def render(
 
     Example: amtui invoice render 2026-0003 -o ~/invoices/2026-0003.pdf
     """
-    from amtui.cli.proposals import _output_path
+    from amtui.cli.proposals import document_path
     from amtui.core.invoices import get_invoice, invoice_doc
     from amtui.core.lookup import get_client
     from amtui.io.documents import write_invoice
@@ -397,6 +397,6 @@ def render(
         client = get_client(tx, f"C{row.invoice.client_id}")
     doc = invoice_doc(row, client, rt.config)
     name = row.invoice.number or f"{row.ref}-draft"
-    path = _output_path(output, to, name.replace("/", "-"))
+    path = document_path(output, to, name.replace("/", "-"))
     write_invoice(doc, path, today=today, fmt=to, template=rt.config.money.invoice_template)
     say(f"Wrote {path}")

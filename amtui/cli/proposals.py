@@ -274,12 +274,12 @@ def render(
     rt = runtime(ctx)
     details = get_proposal(rt.db, proposal)
     doc = proposal_doc(details, rt.config, today=local_today(rt.now, rt.config.timezone))
-    path = _output_path(output, to, details.proposal.number)
+    path = document_path(output, to, details.proposal.number)
     write_proposal(doc, path, fmt=to, template=rt.config.money.proposal_template)
     say(f"Wrote {path}")
 
 
-def _output_path(output: Path | None, to: str | None, name: str) -> Path:
+def document_path(output: Path | None, to: str | None, name: str) -> Path:
     """The file to write: `--output`, else `NAME.pdf` (or NAME.<--to>) here."""
     from amtui.io.documents import format_for
 

@@ -142,16 +142,8 @@ def _postgres_tables(tx: Tx) -> list[Table]:
         )
     }
     foreign: dict[str, list[tuple[str, str]]] = {}
-    for r in tx.all(
-        "SELECT k.table_name, k.column_name, u.table_name AS target"
-        " FROM information_schema.table_constraints c"
-        " JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name"
-        "  AND k.table_schema = c.table_schema"
-        " JOIN information_schema.constraint_column_usage u"
-        "  ON u.constraint_name = c.constraint_name AND u.table_schema = c.table_schema"
-        " WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = current_schema()"
-    ):
-        foreign.setdefault(r["table_name"], []).append((r["target"], r["column_name"]))
+    for r in postgres_foreign_keys(tx):
+        foreign.setdefault(r["table_name"], []).append((r["parent"], r["column_name"]))
     columns: dict[str, list[Column]] = {}
     for r in rows:
         kind = _PG_KINDS.get(r["data_type"], "text")
@@ -165,6 +157,33 @@ def _postgres_tables(tx: Tx) -> list[Table]:
         for name, cols in sorted(columns.items())
         if name not in _NOT_DATA
     ]
+
+
+#: pg_constraint's `confdeltype` as information_schema spells it.
+_PG_DELETE_RULES = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL"}
+
+
+def postgres_foreign_keys(tx: Tx) -> list[dict[str, Any]]:
+    """The foreign keys of the current schema, one row per column: `table_name`,
+    `column_name`, `parent`, `target` (the parent's column) and `delete_rule` (CASCADE, SET
+    NULL…). Read from pg_catalog: the same rows as information_schema's constraint views,
+    which take ~15 ms each, and the undo journal reads these on every write command."""
+    rows = tx.all(
+        "SELECT child.relname AS table_name, a.attname AS column_name,"
+        " parent.relname AS parent, pa.attname AS target, c.confdeltype AS rule"
+        " FROM pg_constraint c"
+        " JOIN pg_class child ON child.oid = c.conrelid"
+        " JOIN pg_class parent ON parent.oid = c.confrelid"
+        " CROSS JOIN LATERAL unnest(c.conkey, c.confkey) AS k(child_col, parent_col)"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.child_col"
+        " JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.parent_col"
+        " WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace"
+        " ORDER BY child.relname, a.attname"
+    )
+    for row in rows:
+        rule = row.pop("rule")
+        row["delete_rule"] = _PG_DELETE_RULES.get(rule, "SET DEFAULT" if rule == "d" else rule)
+    return rows
 
 
 def _table(name: str, columns: tuple[Column, ...], keys: list[tuple[str, str]]) -> Table:

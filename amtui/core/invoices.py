@@ -24,7 +24,6 @@ from amtui.core.dates import local_today
 from amtui.core.documents import InvoiceDoc, Party, agency_party
 from amtui.core.documents import InvoiceLine as DocLine
 from amtui.core.errors import InputError
-from amtui.core.estimates import estimate_totals
 from amtui.core.invoice_queries import (
     InvoiceRow,
     find_invoice,
@@ -47,14 +46,13 @@ from amtui.core.models import (
     InvoiceLine,
     Lead,
     Payment,
-    ProposalItem,
     get,
     insert,
     records,
     save,
 )
 from amtui.core.money import MAX_MINOR, format_amount, parse_amount, percent_of
-from amtui.core.proposals import find_proposal, line_item
+from amtui.core.proposals import find_proposal, proposal_details
 from amtui.core.sql import Database, Tx
 from amtui.core.text import one_line
 from amtui.core.validate import UNSET, check_line, check_name
@@ -208,25 +206,14 @@ def invoice_from_proposal(
     if isinstance(percent, bool) or not 0 < percent <= 100:
         raise InputError("the share to invoice must be a percent above 0 and at most 100")
     with db.write() as tx:
-        found = find_proposal(tx, proposal)
-        lead = get(tx, Lead, found.lead_id)
-        assert lead is not None
-        owner = get(tx, Client, lead.client_id)
+        details = proposal_details(tx, find_proposal(tx, proposal))
+        found, lead, owner = details.proposal, details.lead, details.client
         if owner is None:
             raise InputError(
                 f"{lead.ref} has no client yet; win it (amtui lead win {lead.ref} --client NAME) "
                 "or link it to a client first"
             )
-        items = [
-            line_item(item)
-            for item in records(
-                tx,
-                ProposalItem,
-                "SELECT * FROM proposal_item WHERE proposal_id = :id ORDER BY position, id",
-                {"id": found.id},
-            )
-        ]
-        totals = estimate_totals(items)
+        totals = details.totals
         if not totals.currencies:
             raise InputError(f"{found.ref} has no lines to invoice")
         code = check_currency(currency) if currency else None
@@ -350,7 +337,7 @@ def issue_invoice(
 ) -> InvoiceRow:
     """Issue a draft: it gets the next number (gapless, see the module doc), its issue date
     (default: the user's today) and a due date (its own, else `due_on`, else net 14 days)."""
-    today = now.astimezone(config.timezone).date()
+    today = local_today(now, config.timezone)
     issued = issued_on or today
     with db.write() as tx:
         invoice = _draft(tx, reference)
@@ -439,7 +426,7 @@ def record_payment(
 ) -> InvoiceRow:
     """A payment received against an issued invoice (the amount as typed, in its currency; not
     more than it still owes; not dated in the future)."""
-    today = now.astimezone(config.timezone).date()
+    today = local_today(now, config.timezone)
     paid_on = paid_on or today
     if paid_on > today:
         raise InputError(f"a payment cannot be dated in the future ({paid_on})")

@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from amtui.core.archive import Table, decode_rows, encode_row, read_tables, write_rows
+from amtui.core.archive import (
+    Table,
+    decode_rows,
+    encode_row,
+    postgres_foreign_keys,
+    read_tables,
+    write_rows,
+)
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.refs import Kind, ref
 from amtui.core.sqltypes import Json
@@ -131,18 +138,9 @@ def _foreign_keys(tx: Tx, tables: Sequence[Table]) -> list[ForeignKey]:
                     )
                 )
         return keys
-    rows = tx.all(
-        "SELECT k.table_name, k.column_name, u.table_name AS parent, u.column_name AS target,"
-        " r.delete_rule FROM information_schema.referential_constraints r"
-        " JOIN information_schema.key_column_usage k ON k.constraint_name = r.constraint_name"
-        "  AND k.constraint_schema = r.constraint_schema"
-        " JOIN information_schema.constraint_column_usage u"
-        "  ON u.constraint_name = r.constraint_name AND u.constraint_schema = r.constraint_schema"
-        " WHERE r.constraint_schema = current_schema()"
-    )
     return [
         ForeignKey(r["table_name"], r["column_name"], r["parent"], r["target"], r["delete_rule"])
-        for r in rows
+        for r in postgres_foreign_keys(tx)
     ]
 
 

@@ -22,7 +22,7 @@ from amtui.core.documents import ProposalDoc, agency_party
 from amtui.core.errors import InputError, NotFoundError
 from amtui.core.estimates import EstimateTotals, LineItem, estimate_totals, make_line_item
 from amtui.core.lookup import fetch
-from amtui.core.models import Client, Lead, Proposal, ProposalItem, get, insert, records, save
+from amtui.core.models import Client, Lead, Proposal, ProposalItem, insert, records, save
 from amtui.core.money import parse_amount, parse_hours
 from amtui.core.pipeline import StageResult, record_proposal_sent
 from amtui.core.refs import Kind, parse_ref
@@ -74,6 +74,20 @@ def line_item(item: ProposalItem) -> LineItem:
     )
 
 
+def proposal_item(proposal_id: int, position: int, line: LineItem) -> ProposalItem:
+    """Line `position` of a proposal as stored (the inverse of `line_item`)."""
+    return ProposalItem(
+        proposal_id=proposal_id,
+        position=position,
+        stage=line.stage,
+        who=line.who,
+        description=line.description,
+        centihours=line.centihours,
+        rate_minor=line.rate_minor,
+        currency=line.currency,
+    )
+
+
 def find_proposal(tx: Tx, text: str) -> Proposal:
     """The proposal `P3` or `L7-v2` names (a bare number is a proposal id)."""
     match = _NUMBER.fullmatch(text or "")
@@ -91,25 +105,54 @@ def find_proposal(tx: Tx, text: str) -> Proposal:
     return found[0]
 
 
-def _details(tx: Tx, proposal: Proposal) -> ProposalDetails:
-    lead = get(tx, Lead, proposal.lead_id)
-    assert lead is not None  # the foreign key keeps it
-    items = records(
+def proposal_details(tx: Tx, proposal: Proposal) -> ProposalDetails:
+    """`proposal` with its lines, its lead and the lead's client, read in `tx`."""
+    return _details_of(tx, [proposal])[0]
+
+
+def _details_of(tx: Tx, proposals: list[Proposal]) -> list[ProposalDetails]:
+    """Each of `proposals` with its lines, lead and client (one query each for all of them)."""
+    lead_ids = tuple({p.lead_id for p in proposals})
+    leads = {
+        lead.id: lead
+        for lead in records(tx, Lead, "SELECT * FROM lead WHERE id IN :ids", {"ids": lead_ids})
+    }
+    client_ids = tuple({lead.client_id for lead in leads.values() if lead.client_id is not None})
+    clients = {
+        client.id: client
+        for client in records(
+            tx, Client, "SELECT * FROM client WHERE id IN :ids", {"ids": client_ids}
+        )
+    }
+    items: dict[int, list[ProposalItem]] = {}
+    for item in records(
         tx,
         ProposalItem,
-        "SELECT * FROM proposal_item WHERE proposal_id = :id ORDER BY position, id",
-        {"id": proposal.id},
+        "SELECT * FROM proposal_item WHERE proposal_id IN :ids ORDER BY position, id",
+        {"ids": tuple(p.id for p in proposals)},
+    ):
+        items.setdefault(item.proposal_id, []).append(item)
+    latest = dict(
+        tx.tuples(
+            "SELECT lead_id, max(version) FROM proposal WHERE lead_id IN :ids GROUP BY lead_id",
+            {"ids": lead_ids},
+        )
     )
-    latest = int(
-        tx.scalar("SELECT max(version) FROM proposal WHERE lead_id = :id", {"id": lead.id})
-    )
-    return ProposalDetails(proposal, lead, get(tx, Client, lead.client_id), items, latest)
+    out = []
+    for proposal in proposals:
+        lead = leads[proposal.lead_id]  # the foreign key keeps it
+        lines = items.get(proposal.id or 0, [])
+        latest_version = int(latest[proposal.lead_id])
+        out.append(
+            ProposalDetails(proposal, lead, clients.get(lead.client_id), lines, latest_version)
+        )
+    return out
 
 
 def get_proposal(db: Database, reference: str) -> ProposalDetails:
     """A proposal by `P3` or `L7-v2`, with its lines, lead and client."""
     with db.read() as tx:
-        return _details(tx, find_proposal(tx, reference))
+        return proposal_details(tx, find_proposal(tx, reference))
 
 
 def list_proposals(db: Database, *, lead: str | None = None) -> list[ProposalDetails]:
@@ -121,7 +164,7 @@ def list_proposals(db: Database, *, lead: str | None = None) -> list[ProposalDet
         found = records(
             tx, Proposal, f"SELECT * FROM proposal WHERE {where} ORDER BY id DESC", params
         )
-        return [_details(tx, proposal) for proposal in found]
+        return _details_of(tx, found)
 
 
 def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]:
@@ -134,7 +177,7 @@ def list_client_proposals(db: Database, client_id: int) -> list[ProposalDetails]
             "WHERE lead.client_id = :client ORDER BY proposal.id DESC",
             {"client": client_id},
         )
-        return [_details(tx, proposal) for proposal in found]
+        return _details_of(tx, found)
 
 
 def _check_valid_until(valid_until: date | None, today: date) -> date | None:
@@ -192,7 +235,7 @@ def new_proposal(
             )
             tx.insert_many("proposal_item", [{"proposal_id": proposal.id, **row} for row in lines])
         journal.note(tx, "proposal new", f"{proposal.ref} {proposal.number}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def _draft(tx: Tx, reference: str) -> Proposal:
@@ -235,7 +278,7 @@ def add_item(
     code = check_currency(currency) if currency else None
     with db.write() as tx:
         proposal = _draft(tx, reference)
-        details = _details(tx, proposal)
+        details = proposal_details(tx, proposal)
         code = code or line_currency(details, config)
         if code is None:
             raise InputError(
@@ -250,34 +293,22 @@ def add_item(
             description=description,
         )
         position = 1 + max((i.position for i in details.items), default=0)
-        insert(
-            tx,
-            ProposalItem(
-                proposal_id=proposal.id or 0,
-                position=position,
-                stage=item.stage,
-                who=item.who,
-                description=item.description,
-                centihours=item.centihours,
-                rate_minor=item.rate_minor,
-                currency=item.currency,
-            ),
-        )
+        insert(tx, proposal_item(proposal.id or 0, position, item))
         _touch(tx, proposal, now)
         journal.note(tx, "proposal add line", f"{proposal.ref} {proposal.number}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def remove_item(db: Database, reference: str, line: int, *, now: datetime) -> ProposalDetails:
     """Remove line number `line` (1-based, as `proposal show` numbers them) from a draft."""
     with db.write() as tx:
         proposal = _draft(tx, reference)
-        items = _details(tx, proposal).items
+        items = proposal_details(tx, proposal).items
         check_line(proposal.ref, line, len(items))
         tx.run("DELETE FROM proposal_item WHERE id = :id", {"id": items[line - 1].id})
         _touch(tx, proposal, now)
         journal.note(tx, "proposal remove line", f"{proposal.ref} line {line}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def edit_proposal(
@@ -304,7 +335,7 @@ def edit_proposal(
             proposal.notes = notes.strip()
         _touch(tx, proposal, now)
         journal.note(tx, "proposal edit", f"{proposal.ref} {proposal.number}", now=now)
-        return _details(tx, proposal)
+        return proposal_details(tx, proposal)
 
 
 def _touch(tx: Tx, proposal: Proposal, now: datetime) -> None:
@@ -323,7 +354,7 @@ def send_proposal(db: Database, reference: str, *, now: datetime, config: Config
     to proposal-sent (starting the follow-up ladder) unless it is further on."""
     with db.write() as tx:
         proposal = _draft(tx, reference)
-        details = _details(tx, proposal)
+        details = proposal_details(tx, proposal)
         if not details.items:
             raise InputError(
                 f"{proposal.ref} has no lines yet; add some first: "
@@ -342,7 +373,7 @@ def send_proposal(db: Database, reference: str, *, now: datetime, config: Config
             number=proposal.number,
             data={"proposal": proposal.id, "version": proposal.version, "totals": totals},
         )
-        return SentProposal(_details(tx, proposal), result)
+        return SentProposal(proposal_details(tx, proposal), result)
 
 
 def proposal_doc(details: ProposalDetails, config: Config, *, today: date) -> ProposalDoc:

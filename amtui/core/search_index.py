@@ -107,7 +107,10 @@ def flush(connection: sqlite3.Connection) -> int:
     if not keys:
         return 0
     connection.executemany(f"DELETE FROM {INDEX} WHERE rowid = ?", ((key,) for key in keys))
+    pending_kinds = {key & 7 for key in keys}  # `amtui add` touches one table, not five
     for kind, (table, fields) in KINDS.items():
+        if kind not in pending_kinds:
+            continue
         rows = connection.execute(
             f"SELECT id, {', '.join(fields)} FROM {table} "
             f"WHERE id IN (SELECT key >> 3 FROM {PENDING} WHERE (key & 7) = {kind})"

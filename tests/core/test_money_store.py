@@ -32,6 +32,7 @@ from amtui.core.proposals import (
     add_item,
     edit_proposal,
     get_proposal,
+    list_client_proposals,
     list_proposals,
     new_proposal,
     remove_item,
@@ -88,6 +89,36 @@ def test_a_new_version_copies_the_last_one_and_is_found_by_its_number(
     assert get_proposal(db, f"{lead}-v1").totals.totals == {"EUR": 424075}  # untouched
     assert get_proposal(db, proposal).superseded
     assert [d.proposal.version for d in list_proposals(db, lead=lead)] == [2, 1]
+
+
+def test_listing_proposals_gives_each_its_own_lines_lead_and_client(
+    db: Database, lead: str, proposal: str, now: datetime, config: Config
+) -> None:
+    v2 = new_proposal(db, lead, now=now, today=TODAY, copy=False).proposal.ref
+    other = add_lead(
+        db, LeadDraft(title="Landing page", contact_name="Ann"), now=now, config=config
+    )
+    solo = new_proposal(db, other.lead.ref, now=now, today=TODAY).proposal.ref
+    add_item(db, solo, stage="Copy", who="writer", hours="3", rate="40", currency="USD",
+             now=now, config=config)  # fmt: skip
+    listed = {
+        d.proposal.ref: (
+            d.lead.ref,
+            d.client.name if d.client else None,
+            len(d.items),
+            d.totals.totals,
+            d.superseded,
+        )
+        for d in list_proposals(db)
+    }
+    assert listed == {
+        proposal: (lead, "Гранель", 3, {"EUR": 424075}, True),
+        v2: (lead, "Гранель", 0, {}, False),
+        solo: (other.lead.ref, None, 1, {"USD": 12000}, False),
+    }
+    client = get_proposal(db, proposal).client
+    assert client is not None and client.id is not None
+    assert [d.proposal.ref for d in list_client_proposals(db, client.id)] == [v2, proposal]
 
 
 def test_sending_moves_the_lead_to_proposal_sent_and_starts_the_ladder(
@@ -177,6 +208,19 @@ def test_an_invoice_from_a_proposal_bills_each_stage(
     ]
     assert row.invoice.amount_minor == 212038
     assert row.client_name == "Гранель"
+
+
+def test_an_invoice_of_a_proposal_needs_its_lead_to_have_a_client(
+    db: Database, now: datetime, config: Config
+) -> None:
+    lead = add_lead(db, LeadDraft(title="Landing page", contact_name="Ann"), now=now, config=config)
+    ref = new_proposal(db, lead.lead.ref, now=now, today=TODAY).proposal.ref
+    add_item(db, ref, stage="Design", who="designer", hours="2", rate="50", currency="EUR",
+             now=now, config=config)  # fmt: skip
+    before = counts(db)
+    with pytest.raises(InputError, match=f"{lead.lead.ref} has no client yet"):
+        invoice_from_proposal(db, ref, now=now, config=config)
+    assert counts(db) == before
 
 
 def test_issuing_numbers_invoices_without_gaps_and_never_twice(

@@ -149,3 +149,32 @@ def test_naive_datetimes_are_refused(pg: Database) -> None:
                 updated_at=datetime(2026, 1, 1),
             ),
         )
+
+
+def test_foreign_keys_read_from_the_catalogue_match_the_schema(pg: Database) -> None:
+    """The undo journal follows these keys to the rows a delete reaches; they are read from
+    pg_catalog (fast) and must say what the SQLModel schema declares."""
+    from sqlmodel import SQLModel
+
+    import amtui.core.schema  # noqa: F401  (fills SQLModel.metadata)
+    from amtui.core.archive import postgres_foreign_keys
+
+    declared = {
+        (
+            table.name,
+            fk.parent.name,
+            fk.column.table.name,
+            fk.column.name,
+            fk.ondelete or "NO ACTION",
+        )
+        for table in SQLModel.metadata.tables.values()
+        for fk in table.foreign_keys
+    }
+    with pg.read() as tx:
+        found = {
+            (r["table_name"], r["column_name"], r["parent"], r["target"], r["delete_rule"])
+            for r in postgres_foreign_keys(tx)
+        }
+    assert found == declared
+    assert ("task", "parent_id", "task", "id", "CASCADE") in found
+    assert ("lead", "client_id", "client", "id", "SET NULL") in found
