@@ -52,7 +52,12 @@ def web(
     from amtui.io.serving import is_loopback, load_token, new_token, warn_exposed
 
     try:
-        from amtui.web.server import WebServer, listen
+        from amtui.web.server import (
+            WebServer,
+            hold_stop_signals,
+            listen,
+            release_stop_signals,
+        )
     except ImportError as error:  # the web extra is not installed
         raise InputError(f"{WEB_EXTRA} ({error.name or error} is missing)") from None
 
@@ -76,6 +81,8 @@ def web(
         asked_host=host,
         child_env={"AMTUI_DB": target, "AMTUI_CONFIG": str(config_path())},
     )
+    # From here a Ctrl+C waits until the server can act on it (not lost mid-start-up).
+    hold_stop_signals()
     print(f"amtui in a browser: {server.url}", flush=True)
     if not is_loopback(server.host):
         warn_exposed(server.host, "use amtui with your data")
@@ -83,4 +90,5 @@ def web(
     try:
         server.serve()
     finally:
+        release_stop_signals()
         sock.close()

@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import shlex
+import signal
 import socket
 import sys
 from collections.abc import Callable, Mapping
@@ -171,6 +172,24 @@ def app_command() -> str:
     return "exec " + shlex.join([sys.executable, "-m", "amtui", "tui", "--served"])
 
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def hold_stop_signals() -> None:
+    """Keep a Ctrl+C (or SIGTERM) pending until the server's own handlers are in place.
+
+    Between printing the address and aiohttp installing its handlers, Python's default
+    handler would raise KeyboardInterrupt wherever start-up happens to be, and a stop sent
+    the moment the address appears could be lost. Held, it is delivered on release."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def release_stop_signals() -> None:
+    """Deliver a held stop signal (to aiohttp's handler once the server runs). The app
+    processes start after this, so they never inherit a blocked Ctrl+C."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket on `host:port` (port 0: any free one). Raises OSError."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
@@ -234,6 +253,7 @@ class WebServer(Server):
                 web.get("/{token}/static/{name}", self.handle_asset),
             ]
         )
+        app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
@@ -346,7 +366,9 @@ class WebServer(Server):
         await asyncio.gather(*(service.end(SHUTDOWN_SECONDS) for service in list(self.services)))
 
     async def on_startup(self, app: web.Application) -> None:
-        """(textual-serve prints its logo and URL here; `amtui web` prints the URL itself.)"""
+        """(textual-serve prints its logo and URL here; `amtui web` prints the URL itself.)
+        aiohttp handles SIGINT and SIGTERM by now: a Ctrl+C held since start-up arrives."""
+        release_stop_signals()
 
     # --- running -----------------------------------------------------------------------------
 

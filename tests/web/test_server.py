@@ -430,3 +430,29 @@ def test_it_serves_a_postgresql_database(tmp_path: Path) -> None:
         assert status == 101 and "1 Inbox" in screen
     finally:
         stop_web(served)
+
+
+def test_a_ctrl_c_during_start_up_stops_the_server(tmp_path: Path) -> None:
+    """A Ctrl+C that arrives while the server is still starting (here: at once, held by the
+    signal mask the process starts with) is acted on as soon as the server runs."""
+    import os
+    import subprocess
+
+    env = home_env(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "amtui", "--db", str(tmp_path / "a.db"), "web", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}),
+    )
+    os.kill(process.pid, signal.SIGINT)  # before it has printed anything
+    try:
+        out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("amtui web did not stop on a Ctrl+C sent while it started")
+    assert process.returncode == 0, err
+    assert out.startswith("amtui in a browser: http://")
