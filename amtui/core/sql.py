@@ -36,6 +36,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
@@ -657,7 +658,7 @@ def open_sqlite(path: Path, *, typed: bool = True) -> sqlite3.Connection:
                 "(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'amtui_schema')"
             ).fetchone()[0]
             if ours:
-                connection.execute("PRAGMA journal_mode = WAL")
+                _switch_to_wal(connection)
         connection.execute("PRAGMA synchronous = FULL")
     except BaseException:
         connection.close()
@@ -665,6 +666,23 @@ def open_sqlite(path: Path, *, typed: bool = True) -> sqlite3.Connection:
     # SQLite's lower()/LIKE fold ASCII only; search must match "гранель" to "Гранель".
     connection.create_function("amtui_fold", 1, _fold_or_none, deterministic=True)
     return connection
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """`PRAGMA journal_mode = WAL`, waiting as long as the busy timeout: the switch needs the
+    file to itself, and SQLite answers "locked" at once (without its busy handler) while
+    another connection reads it, as when several commands start on a new database together."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def _fold_or_none(value: object) -> str | None:

@@ -233,6 +233,33 @@ def test_a_foreign_database_is_not_switched_to_wal(tmp_path: Path) -> None:
     database.dispose()
 
 
+def test_a_new_file_read_by_another_command_is_switched_to_wal_once_it_is_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several commands starting on a new database at once: while another connection is
+    about to write, SQLite refuses the switch to WAL at once (its busy handler is not asked),
+    and CI once failed on it; amtui waits for the other command as for any lock."""
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another command, still in rollback-journal mode
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the other command finishes while amtui waits
+        waits.append(seconds)
+        if other.in_transaction:
+            other.execute("COMMIT")
+
+    monkeypatch.setattr("amtui.core.sql.time.sleep", sleep)
+    database = Database(path)
+    try:
+        with database.read() as tx:
+            assert tx.scalar("PRAGMA journal_mode") == "wal"
+    finally:
+        database.dispose()
+        other.close()
+    assert waits
+
+
 def test_threads_share_a_database_one_transaction_each(tmp_path: Path) -> None:
     database = Database(tmp_path / "a.db")
     with database.write() as tx:
