@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, query
+from tests.cli.conftest import Cli, Target, query
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def test_member_add_and_list(team: Cli) -> None:
     ],
 )
 def test_member_add_bad_input(
-    team: Cli, db_path: Path, args: tuple[str, ...], message: str
+    team: Cli, store: Target, args: tuple[str, ...], message: str
 ) -> None:
     assert message in team.fails(2, "member", "add", *args)
-    assert query(db_path, "SELECT count(*) FROM member") == [(2,)]
+    assert query(store, "SELECT count(*) FROM member") == [(2,)]
 
 
 def test_lists_show_mine_by_default_and_take_owner(team: Cli) -> None:
@@ -91,7 +91,7 @@ def test_owner_bad_input(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "who you are is not set" in team.fails(2, "lead", "take", "L1")
 
 
-def test_take_and_assign_leave_one_entry_each(team: Cli, db_path: Path) -> None:
+def test_take_and_assign_leave_one_entry_each(team: Cli, store: Target) -> None:
     assert team.ok("lead", "take", "L1") == "L1 is yours now: Nobody's\n"
     message = team.fails(1, "lead", "take", "L3")
     assert "L3 belongs to Ben Ode (ben) already" in message
@@ -107,7 +107,7 @@ def test_take_and_assign_leave_one_entry_each(team: Cli, db_path: Path) -> None:
     assert timeline[0]["kind"] == "created" and timeline[0]["by"] == "anna"  # who made it
     assert "owner" in team.ok("lead", "show", "L1")
     assert team.ok("task", "assign", "T1", "ben").startswith("T1 is ben's now (was anna)")
-    assert query(db_path, "SELECT count(*) FROM activity WHERE kind = 'assigned'") == [(3,)]
+    assert query(store, "SELECT count(*) FROM activity WHERE kind = 'assigned'") == [(3,)]
 
 
 def test_handover(team: Cli) -> None:
