@@ -530,6 +530,15 @@ def _v13_who_did_it(op: Operations) -> None:
         batch.add_column(sa.Column("actor", sa.String()))
 
 
+def _v14_journal_actor(op: Operations) -> None:
+    """Each undo journal entry keeps who made the change (the member handle of `me`, NULL
+    alone), so that `amtui undo` takes back your own latest change, not a teammate's."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("journal") as batch:
+        batch.add_column(sa.Column("actor", sa.String()))
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -578,6 +587,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("team members", _v11_team_members),
     ("change notifications", _v12_change_notifications),
     ("who did it", _v13_who_did_it),
+    ("journal actor", _v14_journal_actor),
 ]
 
 LATEST = len(MIGRATIONS)
