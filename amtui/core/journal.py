@@ -11,7 +11,7 @@ tables never reuse them). Just before commit it reads every touched row again an
 `journal` row with the net changes, keeping what undo needs and no more (`Change.stored`),
 images in the lossless encoding of `amtui.core.archive`: a removed row's image; a changed
 row's image before and the columns set; an added row's key and a digest of the row (a bulk
-import keeps no second copy of what it wrote). Entries written before schema 14 keep whole
+import keeps no second copy of what it wrote). Entries written before schema 15 keep whole
 images before and after; undo reads both. So no service can change data without an undo
 record, whatever SQL it runs; a statement the recorder cannot read raises (a programming
 error, caught by the tests), it never guesses. Each entry keeps who made it (`Tx.actor`, the
@@ -69,8 +69,8 @@ BOOKKEEPING = frozenset(
 )
 #: Entries kept; older ones are dropped as new ones are written (a run counts by its first).
 KEEP = 1000
-#: Tables that are not data the user changes.
-_UNJOURNALLED = frozenset({"journal", "amtui_schema"})
+#: Tables that are not data the user changes (a notice says who was told of a deadline).
+_UNJOURNALLED = frozenset({"journal", "amtui_schema", "notice"})
 _CHUNK = 500
 _KIND_OF_TABLE = {
     "task": Kind.TASK,
