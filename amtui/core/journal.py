@@ -549,7 +549,7 @@ def digest(image: Mapping[str, Any]) -> str:
 def _expected(change: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     """What a stored change left: (the row's image, or None) and (its digest, or None); both
     None: the change removed the row. Reads every format the journal has written (whole
-    images before and after, before migration 14; `set` and `digest` since)."""
+    images before and after, before migration 15; `set` and `digest` since)."""
     if "digest" in change:
         return None, change["digest"]
     if "set" in change:
