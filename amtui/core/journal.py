@@ -99,6 +99,9 @@ class Catalogue:
     tables: tuple[Table, ...]  # parents before children
     by_name: Mapping[str, Table]
     children: Mapping[str, tuple[ForeignKey, ...]]  # parent table → keys pointing at it
+    #: The journal says who made each change (migration 15; a database written through
+    #: before its upgrade, as a migration test does, has no such column yet).
+    with_actor: bool = True
 
 
 def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None:
@@ -125,9 +128,22 @@ def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None
             tables,
             {t.name: t for t in tables},
             {name: tuple(keys) for name, keys in children.items()},
+            with_actor=_has_column(tx, "journal", "actor"),
         )
         db.journal_cache[version] = found
     return found
+
+
+def _has_column(tx: Tx, table: str, column: str) -> bool:
+    if tx.sqlite:
+        return any(row["name"] == column for row in tx.all(f'PRAGMA table_info("{table}")'))
+    return bool(
+        tx.scalar(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = :t AND column_name = :c",
+            {"t": table, "c": column},
+        )
+    )
 
 
 def _by_key(table: Table) -> str:
@@ -475,7 +491,7 @@ class Recorder:
                 "run_id": run.first_id if run else None,
                 "changes": Json([change.stored() for change in changes]),
                 "created_at": now,
-                "actor": tx.actor,
+                **({"actor": tx.actor} if self.catalogue.with_actor else {}),
             },
         )
         if run is not None and run.first_id is None:
