@@ -530,6 +530,34 @@ def _v13_who_did_it(op: Operations) -> None:
         batch.add_column(sa.Column("actor", sa.String()))
 
 
+def _v14_notices_per_member(op: Operations) -> None:
+    """Being told of a deadline is per member (`amtui.core.notices`): one row per deadline
+    kind, record and member told. What `remind due` reported before counts as told to every
+    member there is now (and to whoever runs amtui without being one), so the upgrade reports
+    nothing twice; a member added later hears of what is still due and theirs (or nobody's)."""
+    import sqlalchemy as sa
+
+    from amtui.core.notices import KINDS, NOT_A_MEMBER
+
+    op.create_table(
+        "notice",
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        _instant("notified_at", False),
+        sa.PrimaryKeyConstraint("kind", "subject_id", "member_id"),
+    )
+    op.create_index("ix_notice_member_id", "notice", ["member_id"])
+    everyone = f"SELECT id FROM member UNION ALL SELECT {NOT_A_MEMBER}"
+    for kind, (table, column) in KINDS.items():
+        op.execute(
+            "INSERT INTO notice (kind, subject_id, member_id, notified_at) "
+            f"SELECT '{kind}', t.id, m.id, t.{column} FROM {table} t CROSS JOIN ({everyone}) m "
+            f"WHERE t.{column} IS NOT NULL"
+        )
+    notify_changes(op, "notice")
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -578,6 +606,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("team members", _v11_team_members),
     ("change notifications", _v12_change_notifications),
     ("who did it", _v13_who_did_it),
+    ("notices per member", _v14_notices_per_member),
 ]
 
 LATEST = len(MIGRATIONS)
