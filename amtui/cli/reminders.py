@@ -226,8 +226,10 @@ def due(
     owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
-    """Print reminders and lead deadlines that are due and not yet notified, and mark them
-    notified. Exits 0 when there were some, 1 when none: made for cron or a systemd timer.
+    """Print reminders and lead deadlines that are due and that you were not told of yet, and
+    mark them told (per member: on a team each person's cron reports their own deadlines and
+    those nobody owns, once each). Exits 0 when there were some, 1 when none: made for cron or
+    a systemd timer.
 
     Example: amtui remind due --notify
     """

@@ -61,8 +61,8 @@ BOOKKEEPING = frozenset(
 )
 #: Entries kept; older ones are dropped as new ones are written (a run counts by its first).
 KEEP = 1000
-#: Tables that are not data the user changes.
-_UNJOURNALLED = frozenset({"journal", "amtui_schema"})
+#: Tables that are not data the user changes (a notice says who was told of a deadline).
+_UNJOURNALLED = frozenset({"journal", "amtui_schema", "notice"})
 _CHUNK = 500
 _KIND_OF_TABLE = {
     "task": Kind.TASK,

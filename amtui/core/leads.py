@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from amtui.core import journal
+from amtui.core import journal, notices
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
@@ -296,7 +296,7 @@ def edit_lead(
             lead.answer_due_at = _answer_due(
                 lead.received_at, lead.timezone or (found.timezone if found else None), config
             )
-            lead.answer_notified_at = None
+            notices.forget(tx, lead, "answer_notified_at")
         if changed:
             lead.updated_at = now
             record_activity(tx, lead, ActivityKind.EDITED, ", ".join(changed), now=now)

@@ -530,7 +530,35 @@ def _v13_who_did_it(op: Operations) -> None:
         batch.add_column(sa.Column("actor", sa.String()))
 
 
-def _v14_lead_value_minor(op: Operations) -> None:
+def _v14_notices_per_member(op: Operations) -> None:
+    """Being told of a deadline is per member (`amtui.core.notices`): one row per deadline
+    kind, record and member told. What `remind due` reported before counts as told to every
+    member there is now (and to whoever runs amtui without being one), so the upgrade reports
+    nothing twice; a member added later hears of what is still due and theirs (or nobody's)."""
+    import sqlalchemy as sa
+
+    from amtui.core.notices import KINDS, NOT_A_MEMBER
+
+    op.create_table(
+        "notice",
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        _instant("notified_at", False),
+        sa.PrimaryKeyConstraint("kind", "subject_id", "member_id"),
+    )
+    op.create_index("ix_notice_member_id", "notice", ["member_id"])
+    everyone = f"SELECT id FROM member UNION ALL SELECT {NOT_A_MEMBER}"
+    for kind, (table, column) in KINDS.items():
+        op.execute(
+            "INSERT INTO notice (kind, subject_id, member_id, notified_at) "
+            f"SELECT '{kind}', t.id, m.id, t.{column} FROM {table} t CROSS JOIN ({everyone}) m "
+            f"WHERE t.{column} IS NOT NULL"
+        )
+    notify_changes(op, "notice")
+
+
+def _v15_lead_value_minor(op: Operations) -> None:
     """A lead's value in its currency's minor unit, BIGINT, as proposals and invoices keep
     money (it was hundredths of the major unit in INTEGER whatever the currency): 1 000 JPY
     stored as 100000 becomes 1000, 1.250 KWD stored as 125 becomes 1250; two-decimal
@@ -617,7 +645,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("team members", _v11_team_members),
     ("change notifications", _v12_change_notifications),
     ("who did it", _v13_who_did_it),
-    ("lead values in minor units", _v14_lead_value_minor),
+    ("notices per member", _v14_notices_per_member),
+    ("lead values in minor units", _v15_lead_value_minor),
 ]
 
 LATEST = len(MIGRATIONS)

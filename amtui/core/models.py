@@ -433,6 +433,19 @@ class ImapState(Record):
 
 
 @dataclass(kw_only=True, eq=True)
+class Notice(Record):
+    """A member was told of a deadline; see `amtui.core.schema.Notice`."""
+
+    TABLE: ClassVar[str] = "notice"
+    KEY: ClassVar[tuple[str, ...]] = ("kind", "subject_id", "member_id")
+
+    kind: str
+    subject_id: int
+    member_id: int
+    notified_at: datetime
+
+
+@dataclass(kw_only=True, eq=True)
 class JournalEntry(Record):
     """One change made through amtui, with the row images that undo it; see
     `amtui.core.schema.Journal` and `amtui.core.journal`."""
@@ -556,6 +569,7 @@ RECORDS: tuple[type[Record], ...] = (
     Activity,
     IntakeItem,
     ImapState,
+    Notice,
     JournalEntry,
     Proposal,
     ProposalItem,

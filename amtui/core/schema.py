@@ -312,6 +312,17 @@ class ImapState(SQLModel, table=True):
     synced_at: datetime = _instant(nullable=False)
 
 
+class Notice(SQLModel, table=True):
+    """A member was told of a deadline (`amtui.core.notices`): by `remind due` or a toast."""
+
+    __tablename__ = "notice"
+
+    kind: str = Field(primary_key=True)  # reminder, first-response, answer, invoice-…
+    subject_id: int = Field(primary_key=True)  # the reminder's, lead's or invoice's id
+    member_id: int = Field(primary_key=True, index=True)  # 0: not a member (`NOT_A_MEMBER`)
+    notified_at: datetime = _instant(nullable=False)
+
+
 class Journal(SQLModel, table=True):
     """One change made through amtui, written in the same transaction as the change, so that
     `amtui undo` can take it back: what was done (`action`, `summary`) and every row it added,

@@ -79,6 +79,13 @@ def test_agenda_and_remind_due_are_per_member(team: Cli, monkeypatch: pytest.Mon
     monkeypatch.setenv("AMTUI_ME", "ben")
     due = team.json("remind", "due")
     assert sorted(item["ref"] for item in due) == ["L1", "L3"]
+    assert team("remind", "due").exit_code == 1  # told once
+    # Anna's cron runs after Ben's: the lead nobody owns is reported to her too (per member).
+    monkeypatch.setenv("AMTUI_ME", "anna")
+    assert sorted(item["ref"] for item in team.json("remind", "due")) == ["L1", "L2"]
+    # Looking at Ben's deadlines tells Anna, once, of what she has not been told yet.
+    assert [item["ref"] for item in team.json("remind", "due", "--owner", "all")] == ["L3"]
+    assert team("remind", "due", "--owner", "all").exit_code == 1
 
 
 def test_owner_bad_input(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ from amtui.core.members import (
     resolve_scope,
     take,
 )
-from amtui.core.models import Activity, Lead, Member, Task
+from amtui.core.models import Activity, Lead, Member, Reminder, Task
 from amtui.core.notify import collect_due
 from amtui.core.pipeline import win_lead
 from amtui.core.reminders import add_reminder, list_reminders
@@ -189,6 +189,76 @@ def test_remind_due_reports_only_my_deadlines(
     assert [
         i.lead.lead.title for i in collect_due(db, now=now, config=config, scope=ben) if i.lead
     ] == ["Ben's"]
+
+
+def due_titles(db: Database, config: Config, now: datetime, owner: str | None = None) -> list[str]:
+    """What one `remind due` run (as `config.me`) reports: lead titles and reminder texts."""
+    scope = resolve_scope(db, owner, config)
+    return sorted(
+        i.lead.lead.title if i.lead else i.reminder.reminder.text if i.reminder else i.ref
+        for i in collect_due(db, now=now, config=config, scope=scope)
+    )
+
+
+def test_each_member_is_told_of_their_own_and_of_nobodys_deadlines_once(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    """Being told is per member: whoever's cron runs first does not use up the others'."""
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    earlier = now - timedelta(minutes=20)
+    for title, owner in (("Anna's", "anna"), ("Ben's", "ben"), ("Nobody's", None)):
+        add_lead(db, LeadDraft(title, owner=owner, received=earlier), now=now, config=config)
+    add_reminder(db, "Team lunch", "today 08:00", now=earlier, config=config)
+
+    assert due_titles(db, anna, now) == ["Anna's", "Nobody's", "Team lunch"]
+    assert due_titles(db, anna, now) == []  # told once
+    # Ben's cron runs later: Anna's run did not tell him of the lead nobody owns, nor the lunch.
+    assert due_titles(db, ben, now) == ["Ben's", "Nobody's", "Team lunch"]
+    assert due_titles(db, ben, now) == []
+    # A run without `me` (a shared cron job) is told of everything once, by itself.
+    assert due_titles(db, as_member(config, None), now) == [
+        "Anna's",
+        "Ben's",
+        "Nobody's",
+        "Team lunch",
+    ]
+
+
+def test_looking_at_someone_elses_deadlines_does_not_use_up_their_notice(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    add_lead(db, LeadDraft("Ben's", owner="ben", received=now), now=now, config=config)
+    assert due_titles(db, anna, now, owner="ben") == ["Ben's"]  # Anna is told, as she asked
+    assert due_titles(db, anna, now, owner="all") == []  # …once
+    assert due_titles(db, ben, now) == ["Ben's"]  # and Ben still is
+
+
+def test_a_moved_deadline_is_told_to_everyone_again(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.reminders import snooze_reminder
+
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    ref = add_reminder(db, "Call", "today 08:00", now=now, config=config).reminder.ref
+    assert due_titles(db, anna, now) == due_titles(db, ben, now) == ["Call"]
+    snooze_reminder(db, ref, "+1h", now=now, config=anna)
+    later = now + timedelta(hours=1)
+    assert due_titles(db, anna, later) == due_titles(db, ben, later) == ["Call"]
+    assert due_titles(db, anna, later) == due_titles(db, ben, later) == []
+
+
+def test_what_was_told_is_no_change_to_undo(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.journal import undo_latest
+
+    anna = as_member(config, "anna")
+    add_reminder(db, "Call", "today 08:00", now=now, config=config)
+    assert due_titles(db, anna, now) == ["Call"]
+    undone = undo_latest(db, now=now)  # takes back the reminder, not the notice
+    assert undone.entry.action == "remind add"
+    assert count(db, Reminder) == 0
 
 
 # --- take, assign, hand over -------------------------------------------------------------------

@@ -335,6 +335,59 @@ def test_read_version_of_an_empty_database_is_zero(fresh: Database) -> None:
         assert read_version(tx) == 0
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_notices_from_before_count_as_told_to_every_member(tmp_path: Path, dialect: str) -> None:
+    """Migration 14: what `remind due` reported once for the team stays reported for every
+    member there is (and for a run without `me`), so the upgrade repeats nothing; a member
+    added later is told of what is still due."""
+    import os
+    from dataclasses import replace
+
+    from amtui.core.config import load_config
+    from amtui.core.members import add_member, resolve_scope
+    from amtui.core.migrations import MIGRATIONS
+    from amtui.core.notify import collect_due
+    from tests.conftest import wipe_postgres
+
+    url = os.environ.get("AMTUI_TEST_POSTGRES")
+    if dialect == "postgresql":
+        if not url:
+            pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+        wipe_postgres(url)
+    version = next(i for i, (name, _) in enumerate(MIGRATIONS, 1) if name == "notices per member")
+    database = Database(url if dialect == "postgresql" and url else tmp_path / "old.db")
+    try:
+        ensure_schema(database, target=version - 1)
+        stamp = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+        with database.write() as tx:
+            tx.run(
+                "INSERT INTO member (handle, name, created_at) VALUES ('anna', 'Anna', :t)",
+                {"t": stamp},
+            )
+            for reminder_id, notified in ((1, stamp), (2, None)):
+                tx.run(
+                    "INSERT INTO reminder (id, text, kind, due_at, notified_at, created_at) "
+                    "VALUES (:id, 'Call', 'call', :t, :n, :t)",
+                    {"id": reminder_id, "t": stamp, "n": notified},
+                )
+        ensure_schema(database)
+        config = load_config()
+
+        def told(handle: str | None) -> list[str]:
+            me = replace(config, me=handle)
+            scope = resolve_scope(database, None, me)
+            return [i.ref for i in collect_due(database, now=NOW, config=me, scope=scope)]
+
+        assert told("anna") == ["R2"]  # R1 was reported before the upgrade
+        assert told(None) == ["R2"]
+        add_member(database, "ben", "Ben", now=NOW)
+        assert told("ben") == ["R1", "R2"]  # he was not on the team then
+    finally:
+        database.dispose()
+        if dialect == "postgresql" and url:
+            wipe_postgres(url)
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_lead_values_move_to_the_currencys_minor_unit(tmp_path: Path, backend: str) -> None:
     """A lead's value was hundredths whatever the currency; the upgrade turns it into the
