@@ -202,7 +202,7 @@ def pipeline(
         )
         for row in board.columns[column.stage]:
             lead = row.lead
-            value = lead_minor(lead.value_cents, lead.currency)
+            value = lead_minor(lead.value_minor, lead.currency)
             action = toned([next_action(rt.view, row.next_action)]) if row.next_action else ""
             rows.append(
                 [
@@ -241,7 +241,7 @@ def _pipeline_json(rt: Runtime, board: Any) -> dict[str, Any]:
                         "title": row.lead.title,
                         "client": row.client_name,
                         "value": money_json(v, row.lead.currency)
-                        if (v := lead_minor(row.lead.value_cents, row.lead.currency)) is not None
+                        if (v := lead_minor(row.lead.value_minor, row.lead.currency)) is not None
                         and row.lead.currency
                         else None,
                         "next": {

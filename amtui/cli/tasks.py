@@ -91,36 +91,25 @@ def add(
 
     Example: amtui add "Send estimate due:fri 15:00 client:Granel +urgent @copywriter"
     """
-    from amtui.core.drafts import TaskOptions, task_draft
-    from amtui.core.tasks import add_task
+    from amtui.cli.hot import add as body
 
-    rt = runtime(ctx)
-    options = TaskOptions(
-        notes=notes,
+    body(
+        runtime(ctx),
+        text=text,
         due=due,
         client=client,
         lead=lead,
         parent=parent,
         column=column,
         priority=priority,
+        tag=tag,
         assignee=assignee,
         estimate=estimate,
-        recur=rec,
+        rec=rec,
+        notes=notes,
         owner=owner,
-        tags=tag or (),
+        quiet=quiet,
     )
-    draft = task_draft(" ".join(text), options, now=rt.now, config=rt.config)
-    result = add_task(rt.db, draft, now=rt.now, config=rt.config)
-    if quiet:
-        print(result.task.ref)
-        return
-    from amtui.core.describe import task_summary
-    from amtui.core.task_queries import TaskRow
-
-    row = TaskRow(result.task, result.client.name if result.client else None, result.tags)
-    say(f"Added {result.task.ref}: {task_summary(rt.view, row)}")
-    if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 app.command("add")(add)
@@ -283,12 +272,9 @@ def _report(rt: Runtime, result: TaskResult) -> None:
 
 
 def _say_next(rt: Runtime, result: TaskResult) -> None:
-    """A recurring card was done: where its next occurrence is."""
-    from amtui.core.recurrence import describe_next
+    from amtui.cli.hot import say_next
 
-    following = result.next_task
-    if following is not None and following.due is not None:
-        say(f"Repeats, {describe_next(following.ref, following.due, rt.config.timezone, rt.now)}")
+    say_next(rt, result)
 
 
 @app.command("done")
@@ -306,14 +292,9 @@ def done(
 
     Example: amtui task done T12
     """
-    from amtui.core.tasks import complete_tasks
+    from amtui.cli.hot import done as body
 
-    rt = runtime(ctx)
-    # One transaction: `task done T1 T999` changes nothing.
-    for result in complete_tasks(rt.db, references, now=rt.now, config=rt.config):
-        extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
-        say(f"Done {result.task.ref}: {result.task.title}{extra}")
-        _say_next(rt, result)
+    body(runtime(ctx), references=references)
 
 
 @app.command("reopen")
