@@ -11,11 +11,11 @@ tables never reuse them). Just before commit it reads every touched row again an
 `journal` row with the net changes, keeping what undo needs and no more (`Change.stored`),
 images in the lossless encoding of `amtui.core.archive`: a removed row's image; a changed
 row's image before and the columns set; an added row's key and a digest of the row (a bulk
-import keeps no second copy of what it wrote). Entries written before schema 15 keep whole
-images before and after; undo reads both. So no service can change data without an undo
-record, whatever SQL it runs; a statement the recorder cannot read raises (a programming
-error, caught by the tests), it never guesses. Each entry keeps who made it (`Tx.actor`, the
-member handle of `me` in team mode).
+import keeps no second copy of what it wrote). Entries written before the "journal actor"
+migration keep whole images before and after; undo reads both. So no service can change
+data without an undo record, whatever SQL it runs; a statement the recorder cannot read
+raises (a programming error, caught by the tests), it never guesses. Each entry keeps who
+made it (`Tx.actor`, the member handle of `me` in team mode).
 
 What a change was is said by the service (`note(tx, "task done", "T12 Send estimate")`);
 a change no service described is named after the rows it touched. The entries of one
@@ -99,7 +99,7 @@ class Catalogue:
     tables: tuple[Table, ...]  # parents before children
     by_name: Mapping[str, Table]
     children: Mapping[str, tuple[ForeignKey, ...]]  # parent table → keys pointing at it
-    #: The journal says who made each change (migration 15; a database written through
+    #: The journal says who made each change ("journal actor" migration; a database written through
     #: before its upgrade, as a migration test does, has no such column yet).
     with_actor: bool = True
 
@@ -565,7 +565,7 @@ def digest(image: Mapping[str, Any]) -> str:
 def _expected(change: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     """What a stored change left: (the row's image, or None) and (its digest, or None); both
     None: the change removed the row. Reads every format the journal has written (whole
-    images before and after, before migration 15; `set` and `digest` since)."""
+    images before and after, before the "journal actor" migration; `set` and `digest` since)."""
     if "digest" in change:
         return None, change["digest"]
     if "set" in change:

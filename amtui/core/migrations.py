@@ -558,7 +558,46 @@ def _v14_notices_per_member(op: Operations) -> None:
     notify_changes(op, "notice")
 
 
-def _v15_journal_actor(op: Operations) -> None:
+def _v15_lead_value_minor(op: Operations) -> None:
+    """A lead's value in its currency's minor unit, BIGINT, as proposals and invoices keep
+    money (it was hundredths of the major unit in INTEGER whatever the currency): 1 000 JPY
+    stored as 100000 becomes 1000, 1.250 KWD stored as 125 becomes 1250; two-decimal
+    currencies, unknown codes and values without a currency keep their number."""
+    import sqlalchemy as sa
+
+    from amtui.core.currencies import EXPONENTS
+
+    # SQLite: a rebuild (ALTER TABLE cannot change a declared type), keeping the rows, keys,
+    # partial indexes and AUTOINCREMENT; PostgreSQL renames and widens the column in place.
+    with op.batch_alter_table("lead", table_kwargs={"sqlite_autoincrement": True}) as batch:
+        batch.alter_column(
+            "value_cents",
+            new_column_name="value_minor",
+            type_=sa.BigInteger(),
+            existing_type=sa.Integer(),
+            existing_nullable=True,
+        )
+    _restore_search_triggers(op)
+    by_exponent: dict[int, list[str]] = {}
+    for code, digits in EXPONENTS.items():
+        if digits != 2:
+            by_exponent.setdefault(digits, []).append(code)
+    for digits, codes in sorted(by_exponent.items()):
+        if digits > 2:
+            scaled = f"value_minor * {10 ** (digits - 2)}"
+        else:  # fewer decimals: rounded half up (the values are never negative)
+            step = 10 ** (2 - digits)
+            scaled = f"(value_minor + {step // 2}) / {step}"
+        op.get_bind().execute(
+            sa.text(
+                f"UPDATE lead SET value_minor = {scaled} "
+                "WHERE value_minor IS NOT NULL AND currency IN :codes"
+            ).bindparams(sa.bindparam("codes", expanding=True)),
+            {"codes": sorted(codes)},
+        )
+
+
+def _v16_journal_actor(op: Operations) -> None:
     """Each undo journal entry keeps who made the change (the member handle of `me`, NULL
     alone), so that `amtui undo` takes back your own latest change, not a teammate's."""
     import sqlalchemy as sa
@@ -616,7 +655,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("change notifications", _v12_change_notifications),
     ("who did it", _v13_who_did_it),
     ("notices per member", _v14_notices_per_member),
-    ("journal actor", _v15_journal_actor),
+    ("lead values in minor units", _v15_lead_value_minor),
+    ("journal actor", _v16_journal_actor),
 ]
 
 LATEST = len(MIGRATIONS)

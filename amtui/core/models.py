@@ -286,7 +286,7 @@ class Lead(Record):
     client_id: int | None = None
     stage: str = Stage.NEW.value
     lost_reason: str | None = None
-    value_cents: int | None = None
+    value_minor: int | None = None  # minor units of `currency` (hundredths without one)
     currency: str | None = None
     timezone: str | None = None
     received_at: datetime

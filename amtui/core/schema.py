@@ -148,7 +148,8 @@ class Lead(SQLModel, table=True):
     client_id: int | None = _fk("client.id", "SET NULL")
     stage: str = Field(default=Stage.NEW.value, index=True)
     lost_reason: str | None = None
-    value_cents: int | None = None
+    # Minor units of `currency` (hundredths without one), as proposals and invoices keep money.
+    value_minor: int | None = Field(default=None, sa_type=sa.BigInteger)
     currency: str | None = None
     timezone: str | None = None
     received_at: datetime = _instant(nullable=False)

@@ -1,8 +1,9 @@
 """The undo journal in team mode and its stored format (issue 11, leftovers): `undo` takes
 back *your* latest change on a shared database, and refuses, naming the teammate, when they
 changed the same row since; an added row is kept as its key and a digest, a changed one as its
-image before and the columns set; entries written before schema 15 (whole images) still undo.
-On SQLite and PostgreSQL (the `db` fixture) except the old file, which is SQLite's."""
+image before and the columns set; entries written before the "journal actor" migration (whole
+images) still undo. On SQLite and PostgreSQL (the `db` fixture) except the old file, which is
+SQLite's."""
 
 from __future__ import annotations
 
