@@ -136,6 +136,7 @@ def add(
     estimate: str | None = None,
     rec: str | None = None,
     notes: str = "",
+    owner: str | None = None,
     quiet: bool = False,
 ) -> None:
     """`amtui add TEXT…`: a task from a quick-add line and options."""
@@ -153,6 +154,7 @@ def add(
         assignee=assignee,
         estimate=estimate,
         recur=rec,
+        owner=owner,
         tags=tag or (),
     )
     draft = task_draft(" ".join(text), options, now=rt.now, config=rt.config)
@@ -292,6 +294,7 @@ HOT = (
             Option("estimate", ("--estimate",)),
             Option("rec", ("--rec",)),
             Option("notes", ("--notes",), default=""),
+            OWNER,
             Option("quiet", ("--quiet", "-q"), bool, False),
         ),
         Argument("text"),

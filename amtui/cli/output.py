@@ -47,11 +47,26 @@ OWNER_HELP = (
 )
 
 
-def owner_option() -> Any:
-    """`--owner NAME|me|none|all` of the lists, the agenda and `remind due`."""
+def owner_option(default: str = "yours once the team has members and `me` is set") -> Any:
+    """`--owner NAME|me|none|all` of the lists, the agenda and `remind due` (`default`: what
+    no `--owner` shows, when it is not the usual)."""
     import typer
 
-    return typer.Option(None, "--owner", help=OWNER_HELP, show_default=False)
+    text = OWNER_HELP.replace("yours once the team has members and `me` is set", default)
+    return typer.Option(None, "--owner", help=text, show_default=False)
+
+
+def new_owner_option(default: str) -> Any:
+    """`--owner NAME|me|none` of the commands that add a lead or a task."""
+    import typer
+
+    return typer.Option(
+        None,
+        "--owner",
+        help=f"Whose it is: a member's handle or name, me, or none (nobody's yet); "
+        f"default: {default}.",
+        show_default=False,
+    )
 
 
 def limit_option(

@@ -14,6 +14,7 @@ from amtui.cli.output import (
     confirm,
     format_option,
     limit_option,
+    new_owner_option,
     owner_option,
     print_json,
     print_table,
@@ -47,7 +48,7 @@ def add(
         list[str],
         typer.Argument(
             help="Title with optional tokens: due:WHEN client:NAME lead:L7 col:COLUMN "
-            "pri:PRIORITY est:2h parent:T3 rec:+1m @assignee +tag."
+            "pri:PRIORITY est:2h parent:T3 rec:+1m owner:anna @assignee +tag."
         ),
     ],
     due: Annotated[str | None, typer.Option(help="Due date or time, e.g. 'fri 15:00'.")] = None,
@@ -81,6 +82,9 @@ def add(
         typer.Option(help="Repeat: +1m (every month from the due date), 2w (2 weeks after done)."),
     ] = None,
     notes: Annotated[str, typer.Option(help="Longer notes.")] = "",
+    owner: str | None = new_owner_option(
+        "the card's owner for a subtask, the lead's for a lead's task, else yours"
+    ),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
 ) -> None:
     """Add a task.
@@ -103,6 +107,7 @@ def add(
         estimate=estimate,
         rec=rec,
         notes=notes,
+        owner=owner,
         quiet=quiet,
     )
 

@@ -175,6 +175,8 @@ CASES: list[tuple[str, bool]] = [
     ("add 'Quote for Granel' --client Granel --lead L1", True),
     ("add Sub --parent T1", True),
     ("add Rent --rec +1m --due fri", True),
+    ("add 'Brief owner:none' --owner none", True),
+    ("add x --owner ghost", True),
     ("add x --pri bogus", True),
     ("add x --due someday", True),
     ("add 'x client:C99'", True),
