@@ -16,7 +16,7 @@ from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.members import find_member
+from amtui.core.members import named_owner
 from amtui.core.models import Client, Lead, delete, first, get, insert, save
 from amtui.core.money import parse_value, rescale_value
 from amtui.core.sla import answer_due
@@ -162,7 +162,7 @@ def create_lead(
         client = find_client(tx, draft.client)
         if client is None:
             client, created = ensure_client(tx, draft.client, now=now)
-    owner = find_member(tx, draft.owner, config) if draft.owner else None
+    owner = named_owner(tx, draft.owner, config) if draft.owner else None
     deadline_zone = zone or (client.timezone if client else None)
     received = resolve_received(draft.received, now=now, config=config, zone=deadline_zone)
     lead = Lead(

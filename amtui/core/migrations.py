@@ -597,6 +597,15 @@ def _v15_lead_value_minor(op: Operations) -> None:
         )
 
 
+def _v16_journal_actor(op: Operations) -> None:
+    """Each undo journal entry keeps who made the change (the member handle of `me`, NULL
+    alone), so that `amtui undo` takes back your own latest change, not a teammate's."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("journal") as batch:
+        batch.add_column(sa.Column("actor", sa.String()))
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -647,6 +656,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("who did it", _v13_who_did_it),
     ("notices per member", _v14_notices_per_member),
     ("lead values in minor units", _v15_lead_value_minor),
+    ("journal actor", _v16_journal_actor),
 ]
 
 LATEST = len(MIGRATIONS)

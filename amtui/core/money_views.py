@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from amtui.core.config import Config
 from amtui.core.currencies import EXPONENTS
@@ -20,6 +21,7 @@ from amtui.core.errors import InputError
 from amtui.core.invoice_queries import PAID_SQL
 from amtui.core.kam import kam_quadrant
 from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Client, Lead, records
 from amtui.core.portfolio import (
     AccountScores,
@@ -62,21 +64,29 @@ class PipelineBoard:
 
 
 def build_pipeline(
-    db: Database, *, now: datetime, config: Config, closed_days: int | None = None
+    db: Database,
+    *,
+    now: datetime,
+    config: Config,
+    closed_days: int | None = None,
+    scope: Scope = EVERYONE,
 ) -> PipelineBoard:
     """The pipeline board: open leads by stage (biggest value first, then oldest), with each
-    one's next action, and the won and lost leads closed in the last `closed_days` days."""
+    one's next action, and the won and lost leads closed in the last `closed_days` days;
+    with `scope`, one member's leads (and nobody's) only."""
     days = config.money.closed_days if closed_days is None else closed_days
     if days < 0:
         raise InputError("the number of days of won and lost leads must be 0 or more")
     since = now - timedelta(days=days)
+    params: dict[str, Any] = {"open": OPEN_STAGES, "closed": CLOSED_STAGES, "since": since}
+    owned = scope.owned(params)
     with db.read() as tx:
         leads = records(
             tx,
             Lead,
-            "SELECT * FROM lead WHERE stage IN :open OR (stage IN :closed AND closed_at >= :since) "
-            "ORDER BY received_at, id",
-            {"open": OPEN_STAGES, "closed": CLOSED_STAGES, "since": since},
+            "SELECT * FROM lead WHERE (stage IN :open OR (stage IN :closed "
+            f"AND closed_at >= :since)) AND {owned} ORDER BY received_at, id",
+            params,
         )
         rows = lead_rows(tx, leads, config.response_rule)
     columns: dict[str, list[LeadRow]] = {stage: [] for stage in STAGES}

@@ -238,9 +238,9 @@ class Actions:
         self.write("send", partial(proposal_forms.send, app.db, app.config, app.now, _ref(target)))
 
     def delete(self, target: Target) -> None:
-        app, db, ref = self.app, self.app.db, _ref(target)
+        app, ref = self.app, _ref(target)
         if ref[0] == Kind.INVOICE.value:
-            question = partial(invoice_forms.delete_question, db, app.config, app.now, ref)
+            question = partial(invoice_forms.delete_question, app.db, app.config, app.now, ref)
             self.read_then(question, partial(self.confirm, closes=ref, label="delete"))
             return
         questions = {
@@ -249,7 +249,8 @@ class Actions:
             Kind.REMINDER.value: reminder_forms.delete_reminder_question,
         }
         question = questions[ref[0]]
-        self.read_then(lambda: question(db, ref), partial(self.confirm, closes=ref, label="delete"))
+        ask = partial(self.confirm, closes=ref, label="delete")
+        self.read_then(lambda: question(app.db, app.now, ref), ask)
 
     def done(self, target: Target) -> None:
         app, ref = self.app, _ref(target)

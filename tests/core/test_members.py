@@ -411,3 +411,72 @@ def test_the_next_occurrence_of_a_recurring_card_keeps_its_owner(
     complete_task(db, card.task.ref, now=now, config=as_member(config, "anna"))
     (following,) = rows(db, Task, "done_at IS NULL AND title = 'Weekly report'")
     assert following.id != card.task.id and following.owner_id == team[1].id
+
+
+# --- --owner on the other views, and the owner of a new card ------------------------------------
+
+
+def test_followups_pipeline_search_and_calendar_take_a_scope(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.calendar import calendar_data
+    from amtui.core.followups import list_followups
+    from amtui.core.money_views import build_pipeline
+    from amtui.core.search import search
+
+    anna_cfg = as_member(config, "anna")
+    lead(db, config, now, "Site nobody's")
+    lead(db, config, now, "Site Anna's", owner="anna")
+    ben_ref = lead(db, config, now, "Site Ben's", owner="ben")
+    add_reminder(db, "Call about the site", "today 17:00", now=now, config=config, about=ben_ref)
+    mine = resolve_scope(db, None, anna_cfg)
+
+    def titles(rows: list[str]) -> list[str]:
+        return sorted(rows)
+
+    followups = list_followups(db, config=config, include_idle=True, scope=mine)
+    assert titles([s.row.lead.title for s in followups]) == ["Site Anna's", "Site nobody's"]
+    board = build_pipeline(db, now=now, config=config, scope=mine)
+    assert titles([r.lead.title for rows in board.columns.values() for r in rows]) == [
+        "Site Anna's",
+        "Site nobody's",
+    ]
+    assert board.summary.columns[0].count == 2
+    hits = search(db, "site", scope=mine)
+    assert titles([h.title for h in hits if h.kind == "lead"]) == ["Site Anna's", "Site nobody's"]
+    assert [h.title for h in search(db, "call", scope=mine)] == []  # Ben's lead's reminder
+    assert len(search(db, "site")) == 4  # everyone's without a scope (the reminder too)
+    events = calendar_data(db, config=config, now=now, scope=resolve_scope(db, "ben", anna_cfg))
+    assert {e.ref for e in events.events} == {ben_ref, "L1", "R1"}
+    assert {e.ref for e in calendar_data(db, config=config, now=now, scope=mine).events} == {
+        "L1",
+        "L2",
+    }
+
+
+def test_a_new_card_can_be_given_to_a_member_or_to_nobody(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member], quick
+) -> None:  # type: ignore[no-untyped-def]
+    anna_cfg = as_member(config, "anna")
+    handles = {m.id: m.handle for m in list_members(db)}
+
+    def owner(result) -> str | None:  # type: ignore[no-untyped-def]
+        return handles.get(result.task.owner_id)
+
+    assert owner(add_task(db, TaskDraft("Default"), now=now, config=anna_cfg)) == "anna"
+    assert owner(add_task(db, TaskDraft("Ben's", owner="ben"), now=now, config=anna_cfg)) == "ben"
+    assert owner(add_task(db, TaskDraft("Free", owner="none"), now=now, config=anna_cfg)) is None
+    assert owner(quick("Quoted owner:Ben due:fri", cfg=anna_cfg)) == "ben"
+    with pytest.raises(InputError, match="names no one owner"):
+        add_task(db, TaskDraft("Everyone's", owner="all"), now=now, config=anna_cfg)
+    with pytest.raises(NotFoundError, match="no member 'zoe'"):
+        quick("Zoe's owner:zoe", cfg=anna_cfg)
+    with pytest.raises(InputError, match="disagree"):
+        from amtui.core.drafts import TaskOptions, task_draft
+
+        task_draft("Two owner:ben", TaskOptions(owner="anna"), now=now, config=anna_cfg)
+    with pytest.raises(InputError, match="task assign"):
+        from amtui.core.drafts import patch_from_text
+
+        patch_from_text("owner:ben", now=now, config=anna_cfg)
+    assert count(db, Task) == 4

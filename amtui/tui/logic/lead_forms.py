@@ -144,17 +144,19 @@ def save_lead(
     return Saved(f"Saved {ref}", ref)
 
 
-def delete_lead_question(db: Database, ref: str) -> ConfirmSpec:
+def delete_lead_question(db: Database, clock: Clock, ref: str) -> ConfirmSpec:
+    """Ask before deleting `ref`; the delete is journalled at `clock()` (the app's clock, as
+    the CLI passes its own)."""
     lead = get_lead_details(db, ref).row.lead
     return ConfirmSpec(
         f"Delete {ref} {safe(lead.title, 80)}?",
         "Its reminders and timeline go too; its tasks stay.",
-        partial(_delete_lead, db, ref),
+        partial(_delete_lead, db, clock, ref),
     )
 
 
-def _delete_lead(db: Database, ref: str) -> Saved:
-    leads.delete_lead(db, ref)
+def _delete_lead(db: Database, clock: Clock, ref: str) -> Saved:
+    leads.delete_lead(db, ref, now=clock())
     return Saved(f"Deleted {ref} (u undoes it)", None)
 
 
