@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from amtui.core import journal
-from amtui.core.activities import ActivityKind, record_activity
+# The writes import the undo journal and the timeline themselves: every read of a member's
+# scope (the agenda, the lists) goes without them.
 from amtui.core.config import HANDLE, HANDLE_HINT, Config
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
 from amtui.core.lookup import fetch
@@ -63,6 +63,8 @@ def add_member(
     timezone: str | None = None,
 ) -> Member:
     """Add a team member; every value is checked before anything is written."""
+    from amtui.core import journal
+
     member = Member(
         handle=check_handle(handle),
         name=check_name(name, "member name"),
@@ -156,6 +158,19 @@ def find_member(tx: Tx, text: str, config: Config) -> Member:
     raise NotFoundError(f"no member {one_line(wanted)!r}; see `amtui member list`")
 
 
+def named_owner(tx: Tx, text: str, config: Config) -> Member | None:
+    """The owner a user gives a new record (`--owner`, `owner:`): a member (handle, name or
+    `me`), or nobody (`none`: None, everyone's to triage). `all` names no one owner."""
+    word = fold((text or "").strip())
+    if word in NOBODY_WORDS:
+        return None
+    if word in EVERYONE_WORDS:
+        raise InputError(
+            f"{one_line(text)!r} names no one owner; give a member's handle, me, or none"
+        )
+    return find_member(tx, text, config)
+
+
 def member_handles(tx: Tx, ids: set[int | None]) -> dict[int, str]:
     """Handles of the members with these ids (one query; None ignored)."""
     wanted = tuple(i for i in ids if i is not None)
@@ -203,9 +218,10 @@ class Scope:
         params["scope_owner"] = self.member.id
         return f"({column} = :scope_owner OR {column} IS NULL)"
 
-    def reminders(self, params: dict[str, Any]) -> str:
-        """SQL that keeps the reminders of this scope: those about a lead or task the scope
-        keeps (a reminder about a client or about nothing is everyone's)."""
+    def reminders(self, params: dict[str, Any], table: str = "reminder") -> str:
+        """SQL that keeps the reminders (`table`: the name or alias of the reminder table) of
+        this scope: those about a lead or task the scope keeps (a reminder about a client or
+        about nothing is everyone's)."""
         if self.everyone:
             return "1 = 1"
         if self.unowned_only:
@@ -215,7 +231,7 @@ class Scope:
             other = "{t}.owner_id <> :scope_owner"
         # NOT EXISTS, never NOT IN: a NULL lead_id must not turn the test into NULL.
         return " AND ".join(
-            f"NOT EXISTS (SELECT 1 FROM {t} WHERE {t}.id = reminder.{t}_id AND {other.format(t=t)})"
+            f"NOT EXISTS (SELECT 1 FROM {t} WHERE {t}.id = {table}.{t}_id AND {other.format(t=t)})"
             for t in ("lead", "task")
         )
 
@@ -287,6 +303,8 @@ def _set_owner(
 ) -> OwnerChange:
     """Give `record` to `owner` with one timeline entry. `guard_free`: only if nobody has it
     (the UPDATE itself checks, so of two members taking a lead at once exactly one wins)."""
+    from amtui.core.activities import ActivityKind, record_activity
+
     previous_id = record.owner_id
     table = record.TABLE
     guard = " AND owner_id IS NULL" if guard_free else " AND owner_id IS NOT DISTINCT FROM :prev"
@@ -324,6 +342,8 @@ def _taken(tx: Tx, record: Lead | Task) -> TakenError:
 def take(db: Database, reference: str, *, now: datetime, config: Config) -> OwnerChange:
     """Take a lead or task nobody owns yet. Someone else's is refused (TakenError, exit 1),
     even when they took it a moment ago from another machine; one's own is nothing to do."""
+    from amtui.core import journal
+
     with db.write() as tx:
         record = _owned(tx, reference)
         mine = me(tx, config)
@@ -337,6 +357,8 @@ def take(db: Database, reference: str, *, now: datetime, config: Config) -> Owne
 
 def assign(db: Database, reference: str, who: str, *, now: datetime, config: Config) -> OwnerChange:
     """Hand a lead or task to a member (`me` included), whoever had it."""
+    from amtui.core import journal
+
     with db.write() as tx:
         record = _owned(tx, reference)
         owner = find_member(tx, who, config)
@@ -355,6 +377,8 @@ def hand_over(
 ) -> list[OwnerChange]:
     """Hand every open lead and open task of one member to another (a holiday, a leaver),
     in one transaction, with an entry on each record's timeline."""
+    from amtui.core import journal
+
     with db.write() as tx:
         source = find_member(tx, giver, config)
         target = find_member(tx, receiver, config)

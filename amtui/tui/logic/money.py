@@ -87,7 +87,7 @@ def pipeline_lines(board: PipelineBoard, view: View) -> list[Line]:
         )
         for row in board.columns[column.stage]:
             lead = row.lead
-            value = lead_minor(lead.value_cents, lead.currency)
+            value = lead_minor(lead.value_minor, lead.currency)
             parts = [
                 Part(lead.ref, Tone.ACCENT),
                 Part(f"  {one_line(lead.title)}"),
