@@ -162,11 +162,10 @@ def rm(
 
     Example: amtui member rm ben --handover anna
     """
-    from amtui.core.members import find_member, remove_member
+    from amtui.core.members import check_removal, remove_member
 
     rt = runtime(ctx)
-    with rt.db.read() as tx:
-        found = find_member(tx, member, rt.config)
+    found = check_removal(rt.db, member, config=rt.config, handover=handover)
     extra = f" and hand their open records to {handover}" if handover else ""
     confirm(f"Remove member {found.handle} ({found.name}){extra}?", yes=yes)
     removed = remove_member(rt.db, member, now=rt.now, config=rt.config, handover=handover)

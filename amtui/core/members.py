@@ -476,6 +476,30 @@ class Removed:
     handed: list[OwnerChange]
 
 
+def check_removal(db: Database, who: str, *, config: Config, handover: str | None = None) -> Member:
+    """What `remove_member` would refuse, refused now (before a front end asks to confirm);
+    the member it would remove."""
+    with db.read() as tx:
+        return _removal(tx, who, config, handover)[0]
+
+
+def _removal(
+    tx: Tx, who: str, config: Config, handover: str | None
+) -> tuple[Member, Member | None]:
+    member = find_member(tx, who, config)
+    target = find_member(tx, handover, config) if handover is not None else None
+    if target is not None and target.id == member.id:
+        raise InputError(f"{member.handle} would hand over to themselves; name someone else")
+    owned = _open_records(tx, member)
+    if owned and target is None:
+        refs = ", ".join(item.ref for item in owned[:5]) + (" …" if len(owned) > 5 else "")
+        raise InputError(
+            f"{member.handle} owns {len(owned)} open records ({refs}); hand them over "
+            f"with --handover MEMBER, or hand them over first (amtui member handover)"
+        )
+    return member, target
+
+
 def remove_member(
     db: Database, who: str, *, now: datetime, config: Config, handover: str | None = None
 ) -> Removed:
@@ -484,17 +508,7 @@ def remove_member(
     records become nobody's. One journal entry: `amtui undo` brings the member back with
     every record as it was."""
     with db.write() as tx:
-        member = find_member(tx, who, config)
-        target = find_member(tx, handover, config) if handover is not None else None
-        if target is not None and target.id == member.id:
-            raise InputError(f"{member.handle} would hand over to themselves; name someone else")
-        owned = _open_records(tx, member)
-        if owned and target is None:
-            refs = ", ".join(item.ref for item in owned[:5]) + (" …" if len(owned) > 5 else "")
-            raise InputError(
-                f"{member.handle} owns {len(owned)} open records ({refs}); hand them over "
-                f"with --handover MEMBER, or hand them over first (amtui member handover)"
-            )
+        member, target = _removal(tx, who, config, handover)
         handed = _hand_over(tx, member, target, now=now, config=config) if target else []
         notices.forget_member(tx, member.id or 0)
         delete(tx, member)

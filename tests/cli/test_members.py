@@ -214,7 +214,7 @@ def test_member_edit_and_rm(team: Cli, db_path: Path) -> None:
     )
     assert team("member", "edit", "ben", "--name", "Ben Orlov").exit_code == 1  # no change
     assert "zone" in team.fails(2, "member", "edit", "ben", "--tz", "Nowhere/Land")
-    assert "ben owns 2 open records (L3, T2)" in team.fails(2, "member", "rm", "ben", "--yes")
+    assert "ben owns 2 open records (L3, T2)" in team.fails(2, "member", "rm", "ben")
     assert "refusing to delete" in team.fails(2, "member", "rm", "ben", "--handover", "anna")
     out = team.ok("member", "rm", "ben", "--handover", "anna", "--yes")
     assert out.splitlines()[-1] == "Removed member ben: Ben Orlov"
