@@ -344,7 +344,7 @@ class _Builder:
             stage=stage,
             contact_name=contact[0] if contact else None,
             contact_email=contact[1] if contact else None,
-            value_cents=value * 100 if value else None,
+            value_minor=value * 100 if value else None,  # EUR: cents
             currency="EUR" if value else None,
             timezone=owner.timezone if owner else None,
             received_at=received,

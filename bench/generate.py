@@ -264,7 +264,7 @@ class Generator:
                 "contact_phone": None,
                 "client_id": client_id,
                 "lost_reason": None,
-                "value_cents": rng.randint(50, 5000) * 10_000 if rng.random() < 0.6 else None,
+                "value_minor": rng.randint(50, 5000) * 10_000 if rng.random() < 0.6 else None,
                 "currency": rng.choice(("EUR", "USD")),
                 "timezone": zone_name,
                 "cold_at": None,

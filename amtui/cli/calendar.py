@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from amtui.cli.context import Runtime, runtime
+from amtui.cli.output import owner_option
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -37,11 +38,13 @@ def _zone(zone: str | None, utc: bool) -> ZoneInfo | None:
         ) from None
 
 
-def _render(rt: Runtime, zone: ZoneInfo | None) -> bytes:
+def _render(rt: Runtime, zone: ZoneInfo | None, owner: str | None) -> bytes:
     from amtui.core.calendar import calendar_data
+    from amtui.core.members import resolve_scope
     from amtui.io.ics import build_ics
 
-    return build_ics(calendar_data(rt.db, config=rt.config, now=rt.now), zone=zone)
+    scope = resolve_scope(rt.db, owner, rt.config)
+    return build_ics(calendar_data(rt.db, config=rt.config, now=rt.now, scope=scope), zone=zone)
 
 
 @app.command("export")
@@ -52,6 +55,7 @@ def export(
     ] = None,
     zone: Annotated[str | None, typer.Option("--zone", help=ZONE_HELP)] = None,
     utc: Annotated[bool, typer.Option("--utc", help=UTC_HELP)] = False,
+    owner: str | None = owner_option(),
 ) -> None:
     """Write open deadlines as iCalendar: task due dates, reminders and follow-up steps, and
     what open leads owe (first response, answer), each with an alarm. UIDs are stable, so
@@ -61,7 +65,7 @@ def export(
     """
     from amtui.cli.transfer import write_output
 
-    body = _render(runtime(ctx), _zone(zone, utc))
+    body = _render(runtime(ctx), _zone(zone, utc), owner)
     write_output(body, out, f"{body.count(b'BEGIN:VEVENT')} events")
 
 
@@ -80,6 +84,7 @@ def serve(
         bool,
         typer.Option("--new-token", help="Make a new secret URL; the old one stops working."),
     ] = False,
+    owner: str | None = owner_option(),
 ) -> None:
     """Serve the calendar read-only at a secret URL, for calendars that subscribe to one.
 
@@ -94,6 +99,7 @@ def serve(
     from amtui.core.calendar import calendar_data
     from amtui.core.config import default_db_path
     from amtui.core.errors import InputError
+    from amtui.core.members import resolve_scope
     from amtui.io.ics import build_ics
     from amtui.io.ics_feed import FeedServer, load_token
     from amtui.io.serving import warn_exposed
@@ -102,9 +108,10 @@ def serve(
     chosen = _zone(zone, utc)
     database = rt.db  # opened (and the schema checked) before anything listens
     config = rt.config
+    scope = resolve_scope(database, owner, config)  # a bad --owner stops it before it listens
 
     def render() -> bytes:
-        data = calendar_data(database, config=config, now=datetime.now(UTC))
+        data = calendar_data(database, config=config, now=datetime.now(UTC), scope=scope)
         return build_ics(data, zone=chosen)
 
     token = load_token(default_db_path().parent / "ics-token", renew=new_token)

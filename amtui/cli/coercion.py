@@ -13,7 +13,6 @@ those Typer's adapters give (tests/cli/test_coercion.py compares them input by i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -23,14 +22,13 @@ from typing import Any, get_args, get_origin
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer._param_types import coerce_cli_choice, coerce_cli_path
 
+from amtui.cli.fast import PLAIN_INT
+
 try:  # Typer ≥ 0.25 vendors Click
     from typer._click.exceptions import BadParameter
 except ImportError:  # pragma: no cover
     from click.exceptions import BadParameter  # type: ignore[assignment,no-redef]
 
-#: An integer as a command line usually writes one; pydantic decides everything else
-#: (`+5`, ` 12 `, `1_000`, `12.0`, other scripts' digits, huge numbers).
-_PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
 
 #: The fast coercion of one value: `(True, result)`, or `(False, None)` for "ask Typer".
 Fast = Callable[[Any, Any, Any], tuple[bool, Any]]
@@ -63,7 +61,7 @@ def _fast_bool(value: Any, param: Any, ctx: Any) -> tuple[bool, Any]:
 
 def _fast_int(low: float | None, high: float | None) -> Fast:
     def fast(value: Any, param: Any, ctx: Any) -> tuple[bool, Any]:
-        if type(value) is str and _PLAIN_INT.fullmatch(value):
+        if type(value) is str and PLAIN_INT.fullmatch(value):
             number = int(value)
         elif type(value) is int:
             number = value

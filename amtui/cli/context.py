@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
+
     from amtui.core.config import Config
     from amtui.core.describe import View
     from amtui.core.sql import Database
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Runtime:
-    """Built by the root callback from `--db`; commands reach it through `typer.Context`."""
+    """Built from `--db` by the root callback (commands reach it through `typer.Context`) or
+    by the fast path (`amtui.cli.fast`), which hands it to the command's body."""
 
     db_option: str | None = None
     opened: list[Database] = field(default_factory=list)

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Cell, Format, format_option, limit_option, print_json, print_table
+from amtui.cli.output import (
+    Cell,
+    Format,
+    format_option,
+    limit_option,
+    owner_option,
+    print_json,
+    print_table,
+)
 
 
 def followups(
@@ -16,6 +24,7 @@ def followups(
         bool, typer.Option("--all", help="Also open leads with no ladder running.")
     ] = False,
     limit: int = limit_option(),
+    owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
     """The follow-up ladder of every open lead: step, next follow-up and the client's time.
@@ -25,9 +34,13 @@ def followups(
     from amtui.cli.serialize import iso, next_step_json
     from amtui.core.display import format_when
     from amtui.core.followups import list_followups
+    from amtui.core.members import resolve_scope
 
     rt = runtime(ctx)
-    states = list_followups(rt.db, config=rt.config, include_idle=all_, limit=limit or None)
+    scope = resolve_scope(rt.db, owner, rt.config)
+    states = list_followups(
+        rt.db, config=rt.config, include_idle=all_, limit=limit or None, scope=scope
+    )
     tz = rt.config.timezone
     if fmt is Format.JSON:
         print_json(

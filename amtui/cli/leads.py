@@ -14,6 +14,7 @@ from amtui.cli.output import (
     confirm,
     format_option,
     limit_option,
+    new_owner_option,
     owner_option,
     print_json,
     print_table,
@@ -76,10 +77,7 @@ def add(
         str | None, typer.Option(help="Id from the source (e.g. email Message-ID): no duplicates.")
     ] = None,
     notes: Annotated[str, typer.Option(help="Free notes.")] = "",
-    owner: Annotated[
-        str | None,
-        typer.Option(help="The member who takes it (handle, or me; default: nobody yet)."),
-    ] = None,
+    owner: str | None = new_owner_option("nobody's yet, everyone's to triage"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
 ) -> None:
     """Record an incoming lead; its first-response clock starts when it was received.

@@ -9,7 +9,15 @@ import typer
 
 from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option, limit_option, print_json, print_table, say
+from amtui.cli.output import (
+    Format,
+    format_option,
+    limit_option,
+    owner_option,
+    print_json,
+    print_table,
+    say,
+)
 
 db_app = typer.Typer(help="Where the data lives.")
 
@@ -50,17 +58,22 @@ def search(
     ctx: typer.Context,
     text: Annotated[list[str], typer.Argument(help="Words to look for (any case, any script).")],
     limit: int = limit_option(20, "At most this many per kind of record.", minimum=1),
+    owner: str | None = owner_option("everyone's: search finds any record"),
     fmt: Format = format_option(),
 ) -> None:
-    """Search tasks, leads, clients, contacts and reminders; open records first.
+    """Search tasks, leads, clients, contacts and reminders; open records first. Everyone's,
+    unless --owner narrows the tasks, leads and reminders to one member's (and nobody's).
 
     Example: amtui search гранель
     """
     from amtui.cli.serialize import search_json
     from amtui.core.errors import NotFoundError
+    from amtui.core.members import EVERYONE, resolve_scope
     from amtui.core.search import search as find
 
-    hits = find(runtime(ctx).db, " ".join(text), limit=limit)
+    rt = runtime(ctx)
+    scope = EVERYONE if owner is None else resolve_scope(rt.db, owner, rt.config)
+    hits = find(rt.db, " ".join(text), limit=limit, scope=scope)
     if fmt is Format.JSON:
         print_json([search_json(hit) for hit in hits])  # `[]` too: valid JSON for a pipe
     # No hits exits 1 in every format (README, exit codes).

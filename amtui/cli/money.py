@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option
+from amtui.cli.output import Format, format_option, owner_option
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -173,6 +173,7 @@ def pipeline(
             max=3660,
         ),
     ] = None,
+    owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
     """The lead pipeline by stage: each stage's leads with value and next action, the count
@@ -183,10 +184,12 @@ def pipeline(
     from amtui.cli.output import print_json, print_table, toned
     from amtui.core.describe_leads import next_action
     from amtui.core.describe_money import sums_text
+    from amtui.core.members import resolve_scope
     from amtui.core.money_views import build_pipeline, lead_minor
 
     rt = runtime(ctx)
-    board = build_pipeline(rt.db, now=rt.now, config=rt.config, closed_days=days)
+    scope = resolve_scope(rt.db, owner, rt.config)
+    board = build_pipeline(rt.db, now=rt.now, config=rt.config, closed_days=days, scope=scope)
     summary = board.summary
     if fmt is Format.JSON:
         print_json(_pipeline_json(rt, board))
@@ -199,7 +202,7 @@ def pipeline(
         )
         for row in board.columns[column.stage]:
             lead = row.lead
-            value = lead_minor(lead.value_cents, lead.currency)
+            value = lead_minor(lead.value_minor, lead.currency)
             action = toned([next_action(rt.view, row.next_action)]) if row.next_action else ""
             rows.append(
                 [
@@ -238,7 +241,7 @@ def _pipeline_json(rt: Runtime, board: Any) -> dict[str, Any]:
                         "title": row.lead.title,
                         "client": row.client_name,
                         "value": money_json(v, row.lead.currency)
-                        if (v := lead_minor(row.lead.value_cents, row.lead.currency)) is not None
+                        if (v := lead_minor(row.lead.value_minor, row.lead.currency)) is not None
                         and row.lead.currency
                         else None,
                         "next": {

@@ -3,6 +3,9 @@
 Every cell passes through `one_line` (DESIGN §8), and Rich is used with markup off, so no
 lead name or email subject can style the terminal or smuggle a control sequence onto it.
 Colour appears only on a terminal and never with NO_COLOR (`styled()`).
+
+Typer is imported only by the functions that make or use its objects: the fast path
+(`amtui.cli.fast`) prints through this module without loading it.
 """
 
 from __future__ import annotations
@@ -15,9 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import typer
-
-from amtui.core.errors import InputError
+from amtui.core.errors import AmtuiError, InputError
 from amtui.core.text import UNSAFE_IN_JSON, clean, markdown, one_line
 
 
@@ -35,6 +36,8 @@ MAX_DAYS = 3660  # ten years of upcoming deadlines
 
 
 def format_option() -> Any:
+    import typer
+
     return typer.Option(Format.TEXT, "--format", "-f", help=FORMAT_HELP, case_sensitive=False)
 
 
@@ -44,15 +47,34 @@ OWNER_HELP = (
 )
 
 
-def owner_option() -> Any:
-    """`--owner NAME|me|none|all` of the lists, the agenda and `remind due`."""
-    return typer.Option(None, "--owner", help=OWNER_HELP, show_default=False)
+def owner_option(default: str = "yours once the team has members and `me` is set") -> Any:
+    """`--owner NAME|me|none|all` of the lists, the agenda and `remind due` (`default`: what
+    no `--owner` shows, when it is not the usual)."""
+    import typer
+
+    text = OWNER_HELP.replace("yours once the team has members and `me` is set", default)
+    return typer.Option(None, "--owner", help=text, show_default=False)
+
+
+def new_owner_option(default: str) -> Any:
+    """`--owner NAME|me|none` of the commands that add a lead or a task."""
+    import typer
+
+    return typer.Option(
+        None,
+        "--owner",
+        help=f"Whose it is: a member's handle or name, me, or none (nobody's yet); "
+        f"default: {default}.",
+        show_default=False,
+    )
 
 
 def limit_option(
     default: int = 200, help: str = "At most this many (0: no limit).", minimum: int = 0
 ) -> Any:
     """`--limit N` of every list, bounded so a huge number is a usage error (exit 2)."""
+    import typer
+
     return typer.Option(default, "--limit", help=help, min=minimum, max=MAX_LIMIT)
 
 
@@ -180,6 +202,13 @@ def say(message: str, style: str | None = None) -> None:
         print(clean(message))
 
 
+def report(error: AmtuiError) -> int:
+    """An error a user caused, as every command reports it: one line on stderr (DESIGN §6);
+    returns its exit code."""
+    print(f"amtui: {one_line(str(error))}", file=sys.stderr)
+    return error.exit_code
+
+
 def note(message: str) -> None:
     """A diagnostic on stderr."""
     print(clean(message), file=sys.stderr)
@@ -210,6 +239,8 @@ def confirm(question: str, *, yes: bool) -> None:
         raise InputError(
             "refusing to delete without confirmation; add --yes when not on a terminal"
         )
+    import typer
+
     # The question goes to stderr: with stdout sent to a file or a pipe it is still seen.
     if not typer.confirm(clean(question), default=False, err=True):
         note("Nothing deleted.")

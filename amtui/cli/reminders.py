@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -19,10 +19,6 @@ from amtui.cli.output import (
     say,
 )
 from amtui.core import vocabulary
-
-if TYPE_CHECKING:
-    from amtui.core.describe import View
-    from amtui.core.notify import DueItem
 
 app = typer.Typer(help="Reminders: a time at which something about a lead, client or task is due.")
 
@@ -226,68 +222,15 @@ def due(
     owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
-    """Print reminders and lead deadlines that are due and not yet notified, and mark them
-    notified. Exits 0 when there were some, 1 when none: made for cron or a systemd timer.
+    """Print reminders and lead deadlines that are due and that you were not told of yet, and
+    mark them told (per member: on a team each person's cron reports their own deadlines and
+    those nobody owns, once each). Exits 0 when there were some, 1 when none: made for cron or
+    a systemd timer.
 
     Example: amtui remind due --notify
     """
-    from amtui.cli.serialize import due_json
-    from amtui.core.describe_agenda import due_line
-    from amtui.core.notify import collect_due
-    from amtui.core.text import markdown
+    from amtui.cli.hot import remind_due
 
-    rt = runtime(ctx)
-    from amtui.core.members import resolve_scope
-
-    scope = resolve_scope(rt.db, owner, rt.config)
-    items = collect_due(rt.db, now=rt.now, config=rt.config, scope=scope)
-    tz = rt.config.timezone
-    if fmt is Format.JSON:
-        print_json([due_json(item, tz, rt.config.response_rule) for item in items])
-    else:
-        for item in items:
-            text = due_line(rt.view, item)
-            line = (
-                f"- **{item.ref}** {markdown(text)}"
-                if fmt is Format.MD
-                else f"{item.ref:<7} {text}"
-            )
-            print(line)
-    if notify and items:
-        _desktop_notify(items, rt.view)
-    if not items:
-        raise typer.Exit(1)
-
-
-def _desktop_notify(items: list[DueItem], view: View) -> None:
-    import shutil
-    import subprocess
-
-    from amtui.cli.output import note
-    from amtui.core.describe_agenda import due_line
-    from amtui.core.text import notification
-
-    program = shutil.which("notify-send")
-    if program is None:
-        note("amtui: notify-send was not found; install libnotify-bin for desktop notifications")
-        return
-    for item in items:
-        ref, text = item.ref, due_line(view, item)
-        urgency = "critical" if item.kind != "reminder" else "normal"
-        # A list of arguments, never a shell: the text is data (DESIGN §8).
-        try:
-            subprocess.run(
-                [
-                    program,
-                    "--app-name=amtui",
-                    f"--urgency={urgency}",
-                    "--",  # a text starting with "-" is the body, never an option
-                    f"amtui {ref}",
-                    notification(text),
-                ],
-                check=False,
-                timeout=10,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            note(f"amtui: notify-send failed ({error}); the items above were printed only")
-            return
+    code = remind_due(runtime(ctx), notify=notify, owner=owner, fmt=fmt)
+    if code:
+        raise typer.Exit(code)

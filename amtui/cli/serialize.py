@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from amtui.core.display import format_money
+from amtui.core.money import format_value, value_decimal
 from amtui.core.refs import Kind, ref, ref_or_none
 
 if TYPE_CHECKING:
@@ -80,7 +80,9 @@ def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
             "email": lead.contact_email,
             "phone": lead.contact_phone,
         },
-        "value": None if lead.value_cents is None else lead.value_cents / 100,
+        "value": None
+        if lead.value_minor is None
+        else float(value_decimal(lead.value_minor, lead.currency)),
         "currency": lead.currency,
         "timezone": lead.timezone,
         "received_at": iso(lead.received_at, tz),
@@ -270,8 +272,13 @@ def agenda_json(agenda: Agenda, rule: ResponseRule) -> dict[str, Any]:
     return data
 
 
+def _value(minor: int | None, currency: str | None) -> float | None:
+    """A lead's value in major units (`12000.5`; the JSON number it has always been)."""
+    return None if minor is None else float(value_decimal(minor, currency))
+
+
 def lead_value(row: LeadRow) -> str:
-    return format_money(row.lead.value_cents, row.lead.currency)
+    return format_value(row.lead.value_minor, row.lead.currency)
 
 
 def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from amtui.cli.output import (
     confirm,
     format_option,
     limit_option,
+    new_owner_option,
     owner_option,
     print_json,
     print_table,
@@ -47,7 +48,7 @@ def add(
         list[str],
         typer.Argument(
             help="Title with optional tokens: due:WHEN client:NAME lead:L7 col:COLUMN "
-            "pri:PRIORITY est:2h parent:T3 rec:+1m @assignee +tag."
+            "pri:PRIORITY est:2h parent:T3 rec:+1m owner:anna @assignee +tag."
         ),
     ],
     due: Annotated[str | None, typer.Option(help="Due date or time, e.g. 'fri 15:00'.")] = None,
@@ -81,41 +82,34 @@ def add(
         typer.Option(help="Repeat: +1m (every month from the due date), 2w (2 weeks after done)."),
     ] = None,
     notes: Annotated[str, typer.Option(help="Longer notes.")] = "",
+    owner: str | None = new_owner_option(
+        "the card's owner for a subtask, the lead's for a lead's task, else yours"
+    ),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the reference.")] = False,
 ) -> None:
     """Add a task.
 
     Example: amtui add "Send estimate due:fri 15:00 client:Granel +urgent @copywriter"
     """
-    from amtui.core.drafts import TaskOptions, task_draft
-    from amtui.core.tasks import add_task
+    from amtui.cli.hot import add as body
 
-    rt = runtime(ctx)
-    options = TaskOptions(
-        notes=notes,
+    body(
+        runtime(ctx),
+        text=text,
         due=due,
         client=client,
         lead=lead,
         parent=parent,
         column=column,
         priority=priority,
+        tag=tag,
         assignee=assignee,
         estimate=estimate,
-        recur=rec,
-        tags=tag or (),
+        rec=rec,
+        notes=notes,
+        owner=owner,
+        quiet=quiet,
     )
-    draft = task_draft(" ".join(text), options, now=rt.now, config=rt.config)
-    result = add_task(rt.db, draft, now=rt.now, config=rt.config)
-    if quiet:
-        print(result.task.ref)
-        return
-    from amtui.core.describe import task_summary
-    from amtui.core.task_queries import TaskRow
-
-    row = TaskRow(result.task, result.client.name if result.client else None, result.tags)
-    say(f"Added {result.task.ref}: {task_summary(rt.view, row)}")
-    if result.created_client and result.client is not None:
-        say(f"New client {result.client.name} ({result.client.ref}) was created.")
 
 
 app.command("add")(add)
@@ -278,12 +272,9 @@ def _report(rt: Runtime, result: TaskResult) -> None:
 
 
 def _say_next(rt: Runtime, result: TaskResult) -> None:
-    """A recurring card was done: where its next occurrence is."""
-    from amtui.core.recurrence import describe_next
+    from amtui.cli.hot import say_next
 
-    following = result.next_task
-    if following is not None and following.due is not None:
-        say(f"Repeats, {describe_next(following.ref, following.due, rt.config.timezone, rt.now)}")
+    say_next(rt, result)
 
 
 @app.command("done")
@@ -301,14 +292,9 @@ def done(
 
     Example: amtui task done T12
     """
-    from amtui.core.tasks import complete_tasks
+    from amtui.cli.hot import done as body
 
-    rt = runtime(ctx)
-    # One transaction: `task done T1 T999` changes nothing.
-    for result in complete_tasks(rt.db, references, now=rt.now, config=rt.config):
-        extra = f" (and {result.completed_subtasks} subtasks)" if result.completed_subtasks else ""
-        say(f"Done {result.task.ref}: {result.task.title}{extra}")
-        _say_next(rt, result)
+    body(runtime(ctx), references=references)
 
 
 @app.command("reopen")

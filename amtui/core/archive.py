@@ -33,8 +33,16 @@ FORMAT = "amtui-export"
 FORMAT_VERSION = 1
 #: Tables that describe the database, or index it, rather than hold data. The undo journal is
 #: the history of this database, not data: it holds copies of deleted records, which an export
-#: must not bring back, and an import writes its own entry (`amtui.core.journal`).
-_NOT_DATA = ("amtui_schema", "sqlite_sequence", "sqlite_stat1", "journal", *search_index.TABLES)
+#: must not bring back, and an import writes its own entry (`amtui.core.journal`). Who was told
+#: of which deadline (`notice`) is this database's bookkeeping too.
+_NOT_DATA = (
+    "amtui_schema",
+    "sqlite_sequence",
+    "sqlite_stat1",
+    "journal",
+    "notice",
+    *search_index.TABLES,
+)
 
 Archive = dict[str, Any]
 

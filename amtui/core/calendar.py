@@ -29,6 +29,7 @@ from typing import Any
 from amtui.core.config import Config
 from amtui.core.describe import View, reminder_text
 from amtui.core.describe_leads import lead_origin
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.refs import Kind, ref
 from amtui.core.sla import deadlines_of
 from amtui.core.sql import Database, Tx
@@ -76,6 +77,7 @@ class Context:
 
     config: Config
     view: View
+    scope: Scope = EVERYONE  # whose deadlines (`--owner`); invoices are everyone's
 
 
 Source = Callable[[Tx, Context], Iterable[CalendarEvent]]
@@ -93,11 +95,14 @@ def _lines(*items: tuple[str, str | None]) -> str:
 
 def task_deadlines(tx: Tx, context: Context) -> Iterable[CalendarEvent]:
     """Open tasks (and subtasks) with a due date or time."""
+    params: dict[str, Any] = {}
     rows = tx.all(
         "SELECT t.id, t.title, t.notes, t.due_date, t.due_at, t.priority, t.assignee,"
         " t.parent_id, t.created_at, t.updated_at, c.name AS client"
         " FROM task t LEFT JOIN client c ON c.id = t.client_id"
         " WHERE t.done_at IS NULL AND (t.due_at IS NOT NULL OR t.due_date IS NOT NULL)"
+        f" AND {context.scope.owned(params, 't.owner_id')}",
+        params,
     )
     tags = _tags(tx)
     for row in rows:
@@ -147,13 +152,15 @@ _SUBJECTS = (
 
 def reminders(tx: Tx, context: Context) -> Iterable[CalendarEvent]:
     """Open reminders, follow-up steps among them, at their snoozed time when snoozed."""
+    params: dict[str, Any] = {}
     rows = tx.all(
         "SELECT r.id, r.text, r.kind, r.step, r.lead_id, r.task_id, r.client_id, r.created_at,"
         ' r.snoozed_until, coalesce(r.snoozed_until, r.due_at) AS "due [DATETIME]",'
         " l.title AS lead_title, t.title AS task_title, c.name AS client_name"
         " FROM reminder r LEFT JOIN lead l ON l.id = r.lead_id"
         " LEFT JOIN task t ON t.id = r.task_id LEFT JOIN client c ON c.id = r.client_id"
-        " WHERE r.done_at IS NULL"
+        f" WHERE r.done_at IS NULL AND {context.scope.reminders(params, 'r')}",
+        params,
     )
     for row in rows:
         reference = ref(Kind.REMINDER, row["id"])
@@ -185,13 +192,15 @@ def _about(row: dict[str, Any]) -> str | None:
 def lead_deadlines(tx: Tx, context: Context) -> Iterable[CalendarEvent]:
     """What open leads still owe: the first response (15 minutes after arrival) and the
     substantive answer (one working day, in the client's zone)."""
+    params: dict[str, Any] = {"closed": tuple(CLOSED_STAGES)}
     rows = tx.all(
         "SELECT l.id, l.title, l.source, l.partner, l.channel, l.stage, l.contact_name,"
         " l.contact_email, l.contact_phone, l.received_at, l.first_response_at,"
         " l.answer_due_at, l.answered_at, l.created_at, l.updated_at, c.name AS client"
         " FROM lead l LEFT JOIN client c ON c.id = l.client_id"
-        " WHERE l.stage NOT IN :closed AND (l.first_response_at IS NULL OR l.answered_at IS NULL)",
-        {"closed": tuple(CLOSED_STAGES)},
+        " WHERE l.stage NOT IN :closed AND (l.first_response_at IS NULL OR l.answered_at IS NULL)"
+        f" AND {context.scope.owned(params, 'l.owner_id')}",
+        params,
     )
     warning = timedelta(minutes=context.config.answer_warning_minutes)
     for row in rows:
@@ -272,10 +281,16 @@ def database_id(tx: Tx) -> str:
 
 
 def calendar_data(
-    db: Database, *, config: Config, now: datetime, sources: Iterable[Source] = SOURCES
+    db: Database,
+    *,
+    config: Config,
+    now: datetime,
+    sources: Iterable[Source] = SOURCES,
+    scope: Scope = EVERYONE,
 ) -> CalendarData:
-    """Every event of every source, read in one snapshot, by start time then key."""
-    context = Context(config, View(config, now))
+    """Every event of every source, read in one snapshot, by start time then key; `scope`:
+    one member's deadlines (and nobody's), as the agenda shows them."""
+    context = Context(config, View(config, now), scope)
     with db.read() as tx:
         identity = database_id(tx)
         events = [event for source in sources for event in source(tx, context)]

@@ -24,11 +24,11 @@ from amtui.core.describe import (
 )
 from amtui.core.display import (
     format_countdown,
-    format_money,
     format_relative,
     format_span,
     format_when,
 )
+from amtui.core.money import format_value
 from amtui.core.refs import Kind, ref
 from amtui.core.sla import (
     Deadline,
@@ -193,7 +193,7 @@ def lead_fields(view: View, details: LeadDetails) -> list[Field]:
         field("client", client if lead.client_id else None),
         field("client time", client_time(view, zone)),
         field("contact", contact),
-        field("value", format_money(lead.value_cents, lead.currency)),
+        field("value", format_value(lead.value_minor, lead.currency)),
         field("received", f"{view.when(received)} ({format_relative(received, view.now)})"),
         *deadline_fields(view, lead, zone),
         field("follow-ups", *ladder_summary(view, state, zone)),

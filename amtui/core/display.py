@@ -69,17 +69,6 @@ def format_countdown(deadline: datetime, now: datetime) -> str:
     return f"late {format_span(remaining)}"
 
 
-def format_money(cents: int | None, currency: str | None) -> str:
-    """`12 000 EUR`, `1 250.50 USD` (thin grouping that reads in any locale)."""
-    if cents is None:
-        return ""
-    whole, fraction = divmod(cents, 100)
-    text = f"{whole:,}".replace(",", " ")
-    if fraction:
-        text += f".{fraction:02d}"
-    return f"{text} {currency}" if currency else text
-
-
 def client_local_time(zone: tzinfo, now: datetime) -> str:
     """What the clock says at the client's: `Tue 18:05 (UTC+09:00)`."""
     local = now.astimezone(zone)

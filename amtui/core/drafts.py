@@ -48,6 +48,7 @@ class TaskDraft:
     assignee: str | None = None
     estimate: str | float | None = None
     recur: str | None = None  # a repeat rule (`+1m`, `2w`): amtui.core.recurrence
+    owner: str | None = None  # a member (handle, name or `me`); None: the usual owner
 
 
 @dataclass
@@ -104,6 +105,7 @@ class TaskOptions:
     assignee: str | None = None
     estimate: str | None = None
     recur: str | None = None
+    owner: str | None = None  # adding only; a card changes hands with `task assign`
     tags: Sequence[str] = field(default_factory=tuple)
 
 
@@ -117,6 +119,7 @@ _TOKEN_FIELDS = {
     "pri": "priority",
     "est": "estimate",
     "rec": "recur",
+    "owner": "owner",
 }
 _OPTION_NAMES = {
     "due": "--due",
@@ -128,6 +131,7 @@ _OPTION_NAMES = {
     "estimate": "--estimate",
     "recur": "--rec",
     "assignee": "--assignee",
+    "owner": "--owner",
 }
 
 
@@ -201,6 +205,7 @@ def task_draft(
         assignee=values["assignee"],
         estimate=values["estimate"],
         recur=values["recur"],
+        owner=values["owner"],
     )
 
 
@@ -220,6 +225,11 @@ def task_patch(
     )
     if "parent" in tokens.fields or options.parent is not None:
         raise InputError("parent: cannot be changed by editing; add a new subtask instead")
+    if "owner" in tokens.fields or options.owner is not None:
+        raise InputError(
+            "owner: a card changes hands with `amtui task assign T12 anna` (or `task take`), "
+            "which its timeline records"
+        )
     if tokens.title and options.title is not None:
         raise InputError("give the new title once: as words or with --title, not both")
     values = _merged(tokens, options)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.config import Config
 from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import (
     REMINDER_DUE_SQL,
     Activity,
@@ -154,20 +156,27 @@ class FollowupState:
 
 
 def list_followups(
-    db: Database, *, config: Config, include_idle: bool = False, limit: int | None = 200
+    db: Database,
+    *,
+    config: Config,
+    include_idle: bool = False,
+    limit: int | None = 200,
+    scope: Scope = EVERYONE,
 ) -> list[FollowupState]:
-    """The ladder state of open leads, the next step due first (cold and idle ones after)."""
+    """The ladder state of open leads, the next step due first (cold and idle ones after);
+    with `scope`, one member's (and nobody's) only."""
     with db.read() as tx:
         pending_due = (
             f"(SELECT min({REMINDER_DUE_SQL}) FROM reminder WHERE reminder.lead_id = lead.id "
             f"AND reminder.kind IN ({_LADDER_KINDS}) AND reminder.done_at IS NULL)"
         )
-        where = "stage NOT IN :closed"
+        params: dict[str, Any] = {"closed": CLOSED_STAGES}
+        where = f"stage NOT IN :closed AND {scope.owned(params)}"
         if not include_idle:
             where += f" AND ({pending_due} IS NOT NULL OR cold_at IS NOT NULL)"
         order = f"CASE WHEN {pending_due} IS NULL THEN 1 ELSE 0 END, {pending_due}, id"
         sql = f"SELECT * FROM lead WHERE {where} ORDER BY {order}" + tx.page(limit)
-        leads = records(tx, Lead, sql, {"closed": CLOSED_STAGES})
+        leads = records(tx, Lead, sql, params)
         ids = tuple(lead.id for lead in leads)
         pending = {
             r.lead_id: r

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from amtui.core import journal
+from amtui.core import journal, notices
 from amtui.core.activities import record_activity
 from amtui.core.config import Config
 from amtui.core.currencies import check_currency
@@ -315,7 +315,7 @@ def edit_invoice(
                     f"the due date cannot be before the issue date {invoice.issued_on}"
                 )
             invoice.due_on = due_on  # type: ignore[assignment]
-            invoice.soon_notified_at = invoice.overdue_notified_at = None
+            notices.forget(tx, invoice, "soon_notified_at", "overdue_notified_at")
         if isinstance(notes, str):
             if invoice.status != InvoiceStatus.DRAFT:
                 raise InputError(

@@ -9,15 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from amtui.core import journal
+from amtui.core import journal, notices
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.lookup import fetch, find_client
-from amtui.core.members import find_member
+from amtui.core.members import named_owner
 from amtui.core.models import Client, Lead, delete, first, get, insert, save
+from amtui.core.money import parse_value, rescale_value
 from amtui.core.sla import answer_due
 from amtui.core.sql import Database, Tx
 from amtui.core.text import one_line
@@ -28,7 +29,6 @@ from amtui.core.validate import (
     check_email,
     check_name,
     check_zone,
-    parse_money,
 )
 from amtui.core.vocabulary import (
     CHANNELS,
@@ -104,10 +104,11 @@ def _answer_due(received: datetime, zone: str | None, config: Config) -> datetim
     return answer_due(received, config.deadline_zone(zone), config.working_hours)
 
 
-def _money(value: str | int | None) -> int | None:
+def _value(value: str | int | None, currency: str | None) -> int | None:
+    """A value as typed, in minor units of the lead's currency (an int is minor units)."""
     if value is None or isinstance(value, int):
         return value
-    return parse_money(value)
+    return parse_value(value, currency)
 
 
 def _source(source: str, partner: str | None) -> tuple[str, str | None]:
@@ -143,8 +144,11 @@ def create_lead(
     source, partner = _source(draft.source, draft.partner)
     channel = check_choice(draft.channel, CHANNELS, "channel")
     email = check_email(draft.contact_email)
-    value = _money(draft.value)
-    currency = check_currency(draft.currency) or (config.default_currency if value else None)
+    given = check_currency(draft.currency)
+    currency = given or (config.default_currency if draft.value is not None else None)
+    value = _value(draft.value, currency)
+    if not value:
+        currency = given
     zone = check_zone(draft.timezone)
     external_id = draft.external_id.strip() if draft.external_id else None
     if external_id:
@@ -158,7 +162,7 @@ def create_lead(
         client = find_client(tx, draft.client)
         if client is None:
             client, created = ensure_client(tx, draft.client, now=now)
-    owner = find_member(tx, draft.owner, config) if draft.owner else None
+    owner = named_owner(tx, draft.owner, config) if draft.owner else None
     deadline_zone = zone or (client.timezone if client else None)
     received = resolve_received(draft.received, now=now, config=config, zone=deadline_zone)
     lead = Lead(
@@ -170,7 +174,7 @@ def create_lead(
         contact_email=email,
         contact_phone=draft.contact_phone,
         client_id=client.id if client else None,
-        value_cents=value,
+        value_minor=value,
         currency=currency,
         timezone=zone,
         received_at=received,
@@ -235,10 +239,13 @@ def edit_lead(
             changes["contact_email"] = check_email(contact_email)  # type: ignore[arg-type]
         if contact_phone is not UNSET:
             changes["contact_phone"] = contact_phone
-        if value is not UNSET:
-            changes["value_cents"] = _money(value)  # type: ignore[arg-type]
         if currency is not UNSET:
             changes["currency"] = check_currency(currency)  # type: ignore[arg-type]
+        code = changes.get("currency", lead.currency)
+        if value is not UNSET:
+            changes["value_minor"] = _value(value, code)  # type: ignore[arg-type]
+        elif "currency" in changes and lead.value_minor is not None:
+            changes["value_minor"] = rescale_value(lead.value_minor, lead.currency, code)  # type: ignore[arg-type]
         if timezone is not UNSET:
             changes["timezone"] = check_zone(timezone)  # type: ignore[arg-type]
         if isinstance(notes, str):
@@ -289,7 +296,7 @@ def edit_lead(
             lead.answer_due_at = _answer_due(
                 lead.received_at, lead.timezone or (found.timezone if found else None), config
             )
-            lead.answer_notified_at = None
+            notices.forget(tx, lead, "answer_notified_at")
         if changed:
             lead.updated_at = now
             record_activity(tx, lead, ActivityKind.EDITED, ", ".join(changed), now=now)

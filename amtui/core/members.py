@@ -156,6 +156,19 @@ def find_member(tx: Tx, text: str, config: Config) -> Member:
     raise NotFoundError(f"no member {one_line(wanted)!r}; see `amtui member list`")
 
 
+def named_owner(tx: Tx, text: str, config: Config) -> Member | None:
+    """The owner a user gives a new record (`--owner`, `owner:`): a member (handle, name or
+    `me`), or nobody (`none`: None, everyone's to triage). `all` names no one owner."""
+    word = fold((text or "").strip())
+    if word in NOBODY_WORDS:
+        return None
+    if word in EVERYONE_WORDS:
+        raise InputError(
+            f"{one_line(text)!r} names no one owner; give a member's handle, me, or none"
+        )
+    return find_member(tx, text, config)
+
+
 def member_handles(tx: Tx, ids: set[int | None]) -> dict[int, str]:
     """Handles of the members with these ids (one query; None ignored)."""
     wanted = tuple(i for i in ids if i is not None)
@@ -203,9 +216,10 @@ class Scope:
         params["scope_owner"] = self.member.id
         return f"({column} = :scope_owner OR {column} IS NULL)"
 
-    def reminders(self, params: dict[str, Any]) -> str:
-        """SQL that keeps the reminders of this scope: those about a lead or task the scope
-        keeps (a reminder about a client or about nothing is everyone's)."""
+    def reminders(self, params: dict[str, Any], table: str = "reminder") -> str:
+        """SQL that keeps the reminders (`table`: the name or alias of the reminder table) of
+        this scope: those about a lead or task the scope keeps (a reminder about a client or
+        about nothing is everyone's)."""
         if self.everyone:
             return "1 = 1"
         if self.unowned_only:
@@ -215,7 +229,7 @@ class Scope:
             other = "{t}.owner_id <> :scope_owner"
         # NOT EXISTS, never NOT IN: a NULL lead_id must not turn the test into NULL.
         return " AND ".join(
-            f"NOT EXISTS (SELECT 1 FROM {t} WHERE {t}.id = reminder.{t}_id AND {other.format(t=t)})"
+            f"NOT EXISTS (SELECT 1 FROM {t} WHERE {t}.id = {table}.{t}_id AND {other.format(t=t)})"
             for t in ("lead", "task")
         )
 

@@ -530,6 +530,82 @@ def _v13_who_did_it(op: Operations) -> None:
         batch.add_column(sa.Column("actor", sa.String()))
 
 
+def _v14_notices_per_member(op: Operations) -> None:
+    """Being told of a deadline is per member (`amtui.core.notices`): one row per deadline
+    kind, record and member told. What `remind due` reported before counts as told to every
+    member there is now (and to whoever runs amtui without being one), so the upgrade reports
+    nothing twice; a member added later hears of what is still due and theirs (or nobody's)."""
+    import sqlalchemy as sa
+
+    from amtui.core.notices import KINDS, NOT_A_MEMBER
+
+    op.create_table(
+        "notice",
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        _instant("notified_at", False),
+        sa.PrimaryKeyConstraint("kind", "subject_id", "member_id"),
+    )
+    op.create_index("ix_notice_member_id", "notice", ["member_id"])
+    everyone = f"SELECT id FROM member UNION ALL SELECT {NOT_A_MEMBER}"
+    for kind, (table, column) in KINDS.items():
+        op.execute(
+            "INSERT INTO notice (kind, subject_id, member_id, notified_at) "
+            f"SELECT '{kind}', t.id, m.id, t.{column} FROM {table} t CROSS JOIN ({everyone}) m "
+            f"WHERE t.{column} IS NOT NULL"
+        )
+    notify_changes(op, "notice")
+
+
+def _v15_lead_value_minor(op: Operations) -> None:
+    """A lead's value in its currency's minor unit, BIGINT, as proposals and invoices keep
+    money (it was hundredths of the major unit in INTEGER whatever the currency): 1 000 JPY
+    stored as 100000 becomes 1000, 1.250 KWD stored as 125 becomes 1250; two-decimal
+    currencies, unknown codes and values without a currency keep their number."""
+    import sqlalchemy as sa
+
+    from amtui.core.currencies import EXPONENTS
+
+    # SQLite: a rebuild (ALTER TABLE cannot change a declared type), keeping the rows, keys,
+    # partial indexes and AUTOINCREMENT; PostgreSQL renames and widens the column in place.
+    with op.batch_alter_table("lead", table_kwargs={"sqlite_autoincrement": True}) as batch:
+        batch.alter_column(
+            "value_cents",
+            new_column_name="value_minor",
+            type_=sa.BigInteger(),
+            existing_type=sa.Integer(),
+            existing_nullable=True,
+        )
+    _restore_search_triggers(op)
+    by_exponent: dict[int, list[str]] = {}
+    for code, digits in EXPONENTS.items():
+        if digits != 2:
+            by_exponent.setdefault(digits, []).append(code)
+    for digits, codes in sorted(by_exponent.items()):
+        if digits > 2:
+            scaled = f"value_minor * {10 ** (digits - 2)}"
+        else:  # fewer decimals: rounded half up (the values are never negative)
+            step = 10 ** (2 - digits)
+            scaled = f"(value_minor + {step // 2}) / {step}"
+        op.get_bind().execute(
+            sa.text(
+                f"UPDATE lead SET value_minor = {scaled} "
+                "WHERE value_minor IS NOT NULL AND currency IN :codes"
+            ).bindparams(sa.bindparam("codes", expanding=True)),
+            {"codes": sorted(codes)},
+        )
+
+
+def _v16_journal_actor(op: Operations) -> None:
+    """Each undo journal entry keeps who made the change (the member handle of `me`, NULL
+    alone), so that `amtui undo` takes back your own latest change, not a teammate's."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("journal") as batch:
+        batch.add_column(sa.Column("actor", sa.String()))
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -578,6 +654,9 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("team members", _v11_team_members),
     ("change notifications", _v12_change_notifications),
     ("who did it", _v13_who_did_it),
+    ("notices per member", _v14_notices_per_member),
+    ("lead values in minor units", _v15_lead_value_minor),
+    ("journal actor", _v16_journal_actor),
 ]
 
 LATEST = len(MIGRATIONS)

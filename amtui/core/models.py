@@ -286,7 +286,7 @@ class Lead(Record):
     client_id: int | None = None
     stage: str = Stage.NEW.value
     lost_reason: str | None = None
-    value_cents: int | None = None
+    value_minor: int | None = None  # minor units of `currency` (hundredths without one)
     currency: str | None = None
     timezone: str | None = None
     received_at: datetime
@@ -433,6 +433,19 @@ class ImapState(Record):
 
 
 @dataclass(kw_only=True, eq=True)
+class Notice(Record):
+    """A member was told of a deadline; see `amtui.core.schema.Notice`."""
+
+    TABLE: ClassVar[str] = "notice"
+    KEY: ClassVar[tuple[str, ...]] = ("kind", "subject_id", "member_id")
+
+    kind: str
+    subject_id: int
+    member_id: int
+    notified_at: datetime
+
+
+@dataclass(kw_only=True, eq=True)
 class JournalEntry(Record):
     """One change made through amtui, with the row images that undo it; see
     `amtui.core.schema.Journal` and `amtui.core.journal`."""
@@ -447,6 +460,7 @@ class JournalEntry(Record):
     changes: list[dict[str, Any]] = field(default_factory=list)
     created_at: datetime
     undone_at: datetime | None = None
+    actor: str | None = None  # the handle of the member who made the change (team mode)
 
 
 @dataclass(kw_only=True, eq=True)
@@ -556,6 +570,7 @@ RECORDS: tuple[type[Record], ...] = (
     Activity,
     IntakeItem,
     ImapState,
+    Notice,
     JournalEntry,
     Proposal,
     ProposalItem,

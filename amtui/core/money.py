@@ -2,7 +2,9 @@
 
 Pure (standard library only). Amounts are integers of a currency's minor unit (see
 `amtui.core.currencies`); hours are integers of hundredths of an hour ("centihours"). Nothing
-here ever goes through a float, so sums never drift.
+here ever goes through a float, so sums never drift. A lead's value is such an amount too
+(`lead.value_minor`); a value typed without any currency is kept in hundredths, as if its
+currency had two decimals (`value_exponent`), and re-scaled exactly when one is set.
 
 Decisions (README "Proposals" describes them for users):
 - Amounts: digits with an optional decimal part; thousands may be grouped by spaces (also
@@ -83,9 +85,10 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{sign}{text} {currency}"
 
 
-def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
-    """What a person typed → minor units of `currency` (see the module doc for the forms)."""
-    code = check_currency(currency)
+def parse_amount(text: str, currency: str | None, *, allow_zero: bool = True) -> int:
+    """What a person typed → minor units of `currency` (see the module doc for the forms);
+    without a currency (a lead's value), hundredths."""
+    code = check_currency(currency) if currency is not None else None
     shown = one_line(text)
     raw = text.strip()
     match = _CODE_AROUND.fullmatch(raw)
@@ -95,7 +98,9 @@ def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
         if named and named.upper() not in EXPONENTS:
             raise InputError(f"{shown!r} is not an amount; use {_AMOUNT_EXAMPLES}")
         if named and named.upper() != code:
-            raise InputError(f"{shown!r} names {named.upper()}, but the amount is in {code}")
+            raise InputError(
+                f"{shown!r} names {named.upper()}, but the amount is in {code or 'no currency'}"
+            )
     if raw.startswith(("-", "−", "(")):
         raise InputError(f"{shown!r} is negative; amounts are 0 or more")
     multiplier = 1
@@ -104,20 +109,77 @@ def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
         raw = raw[:-1].rstrip()
     if not _NUMBER.fullmatch(raw) or raw[-1] not in "0123456789":
         raise InputError(f"{shown!r} is not an amount; use {_AMOUNT_EXAMPLES}")
-    digits = exponent(code)
+    digits = value_exponent(code)
     value = _read_number(raw, shown, digits, scaled=multiplier > 1) * multiplier
     minor = value.scaleb(digits)
     if minor != minor.to_integral_value():
         places = f"{digits} decimal place{'s' if digits != 1 else ''}" if digits else "no decimals"
-        raise InputError(f"{shown!r} has more decimals than {code} allows ({places})")
+        unit = code or "a value without a currency"
+        raise InputError(f"{shown!r} has more decimals than {unit} allows ({places})")
     result = int(minor)
     if result > MAX_MINOR:
-        raise InputError(
-            f"{shown!r} is too large; the most is {plain_amount(MAX_MINOR, code)} {code}"
-        )
+        most = f"{Decimal(MAX_MINOR).scaleb(-digits):f}"
+        raise InputError(f"{shown!r} is too large; the most is {most}{f' {code}' if code else ''}")
     if result == 0 and not allow_zero:
         raise InputError(f"{shown!r} is zero; give an amount above 0")
     return result
+
+
+#: The minor unit of a lead's value typed without a currency: hundredths.
+NO_CURRENCY_EXPONENT = 2
+
+
+def value_exponent(currency: str | None) -> int:
+    """The decimal digits of a lead value's unit: its currency's (a stored code amtui does not
+    know, from an old import, reads as two), hundredths without one."""
+    return EXPONENTS.get(currency, NO_CURRENCY_EXPONENT) if currency else NO_CURRENCY_EXPONENT
+
+
+def parse_value(text: str, currency: str | None) -> int:
+    """A lead's value as typed → minor units of its currency (hundredths without one)."""
+    return parse_amount(text, currency)
+
+
+def format_value(minor: int | None, currency: str | None) -> str:
+    """A lead's value: `12 000 EUR`, `1 250.50 USD`, `150 000 JPY`, `12 000` without a
+    currency; the decimals only when there are any (lists stay short)."""
+    if minor is None:
+        return ""
+    digits = value_exponent(currency)
+    whole, fraction = divmod(minor, 10**digits)
+    text = f"{whole:,}".replace(",", " ")
+    if fraction:
+        text += f".{fraction:0{digits}d}"
+    return f"{text} {currency}" if currency else text
+
+
+def value_decimal(minor: int, currency: str | None) -> Decimal:
+    """A lead's value in major units, exact: 125050 EUR → Decimal('1250.50')."""
+    return Decimal(minor).scaleb(-value_exponent(currency))
+
+
+def plain_value(minor: int | None, currency: str | None) -> str:
+    """A lead's value as a form shows it for editing: `12000`, `1250.50` (no grouping)."""
+    if minor is None:
+        return ""
+    digits = value_exponent(currency)
+    whole, fraction = divmod(minor, 10**digits)
+    return f"{whole}.{fraction:0{digits}d}" if fraction else str(whole)
+
+
+def rescale_value(minor: int, old: str | None, new: str | None) -> int:
+    """The same amount in the unit of another currency (a lead's currency corrected: 1 200 EUR
+    becomes 1 200 USD), exactly; refused when the new unit cannot hold it (12.50 → JPY)."""
+    shift = value_exponent(new) - value_exponent(old)
+    if shift >= 0:
+        return minor * 10**shift
+    whole, rest = divmod(minor, 10**-shift)
+    if rest:
+        shown = format_value(minor, old)
+        raise InputError(
+            f"{shown} has more decimals than {new} allows; give the value again in {new}"
+        )
+    return whole
 
 
 def _read_number(raw: str, shown: str, digits: int, *, scaled: bool) -> Decimal:

@@ -3,9 +3,8 @@ client's money and the money report. The rules are pure (`portfolio`, `invoicing
 module only gathers their inputs, in one read transaction each, and never sums across
 currencies.
 
-A lead's value is kept as hundredths of its currency's major unit (`lead.value_cents`, older
-than the money rules); `lead_minor` turns it into the currency's own minor units (the same for
-EUR and USD; JPY has none, KWD three) so it adds up with proposals and invoices.
+A lead's value is kept in its currency's minor units (`lead.value_minor`), as proposals and
+invoices keep theirs, so it adds up with them; one without a currency counts nowhere.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from amtui.core.config import Config
 from amtui.core.currencies import EXPONENTS
@@ -21,8 +21,8 @@ from amtui.core.errors import InputError
 from amtui.core.invoice_queries import PAID_SQL
 from amtui.core.kam import kam_quadrant
 from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Client, Lead, records
-from amtui.core.money import round_half_up
 from amtui.core.portfolio import (
     AccountScores,
     Deal,
@@ -38,12 +38,11 @@ from amtui.core.vocabulary import CLOSED_STAGES, OPEN_STAGES, STAGES
 Sums = dict[str, int]  # currency → minor units
 
 
-def lead_minor(value_cents: int | None, currency: str | None) -> int | None:
-    """A lead's value in minor units of its currency (None without a value or a currency)."""
-    if value_cents is None or not currency or currency not in EXPONENTS:
+def lead_minor(value_minor: int | None, currency: str | None) -> int | None:
+    """A lead's value where money is summed: None without a value or a known currency."""
+    if value_minor is None or not currency or currency not in EXPONENTS:
         return None
-    digits = EXPONENTS[currency]
-    return value_cents if digits == 2 else round_half_up(value_cents * 10**digits, 100)
+    return value_minor
 
 
 def _add(sums: Sums, currency: str, amount: int) -> None:
@@ -65,30 +64,38 @@ class PipelineBoard:
 
 
 def build_pipeline(
-    db: Database, *, now: datetime, config: Config, closed_days: int | None = None
+    db: Database,
+    *,
+    now: datetime,
+    config: Config,
+    closed_days: int | None = None,
+    scope: Scope = EVERYONE,
 ) -> PipelineBoard:
     """The pipeline board: open leads by stage (biggest value first, then oldest), with each
-    one's next action, and the won and lost leads closed in the last `closed_days` days."""
+    one's next action, and the won and lost leads closed in the last `closed_days` days;
+    with `scope`, one member's leads (and nobody's) only."""
     days = config.money.closed_days if closed_days is None else closed_days
     if days < 0:
         raise InputError("the number of days of won and lost leads must be 0 or more")
     since = now - timedelta(days=days)
+    params: dict[str, Any] = {"open": OPEN_STAGES, "closed": CLOSED_STAGES, "since": since}
+    owned = scope.owned(params)
     with db.read() as tx:
         leads = records(
             tx,
             Lead,
-            "SELECT * FROM lead WHERE stage IN :open OR (stage IN :closed AND closed_at >= :since) "
-            "ORDER BY received_at, id",
-            {"open": OPEN_STAGES, "closed": CLOSED_STAGES, "since": since},
+            "SELECT * FROM lead WHERE (stage IN :open OR (stage IN :closed "
+            f"AND closed_at >= :since)) AND {owned} ORDER BY received_at, id",
+            params,
         )
         rows = lead_rows(tx, leads, config.response_rule)
     columns: dict[str, list[LeadRow]] = {stage: [] for stage in STAGES}
     for row in rows:
         columns[row.lead.stage].append(row)
     for stage_rows in columns.values():
-        stage_rows.sort(key=lambda r: -(lead_minor(r.lead.value_cents, r.lead.currency) or 0))
+        stage_rows.sort(key=lambda r: -(lead_minor(r.lead.value_minor, r.lead.currency) or 0))
     deals = [
-        Deal(r.lead.stage, lead_minor(r.lead.value_cents, r.lead.currency), r.lead.currency)
+        Deal(r.lead.stage, lead_minor(r.lead.value_minor, r.lead.currency), r.lead.currency)
         for r in rows
     ]
     summary = pipeline_summary(deals, config.money.probabilities)
@@ -141,14 +148,14 @@ def _money_by_client(
     def of(cid: int) -> ClientMoney:
         return out.setdefault(cid, ClientMoney())
 
-    won_where = "stage = 'won' AND client_id IS NOT NULL AND value_cents IS NOT NULL" + scope
+    won_where = "stage = 'won' AND client_id IS NOT NULL AND value_minor IS NOT NULL" + scope
     if won_since is not None:
         won_where += " AND closed_at >= :won_since AND closed_at < :won_until"
         params.update(won_since=won_since, won_until=won_until)
-    for cid, cents, currency in tx.tuples(
-        f"SELECT client_id, value_cents, currency FROM lead WHERE {won_where}", params
+    for cid, value, currency in tx.tuples(
+        f"SELECT client_id, value_minor, currency FROM lead WHERE {won_where}", params
     ):
-        minor = lead_minor(cents, currency)
+        minor = lead_minor(value, currency)
         if minor is not None and currency:
             _add(of(cid).won, currency, minor)
     issued_where = "status = 'issued'" + scope

@@ -1,8 +1,10 @@
-"""What is due and not yet notified: reminders and lead deadlines, each reported once.
+"""What is due and not yet notified: reminders and lead deadlines, each reported once to each
+member (`amtui.core.notices`).
 
-`collect_due` claims items with conditional UPDATE … RETURNING inside one write transaction
-(`BEGIN IMMEDIATE` on SQLite), so two runs that overlap (a cron job and the TUI, or two cron
-jobs) can never both report the same item. Lead deadlines are reported as early as they are
+`collect_due` claims items inside one write transaction (`BEGIN IMMEDIATE` on SQLite, the
+advisory write lock on PostgreSQL), so two runs for one member that overlap (a cron job and the
+TUI, or two cron jobs) can never both report the same item; another member's run reports it to
+them too, if it is theirs or nobody's. Lead deadlines are reported as early as they are
 useful: a new lead's first response as soon as it arrives (the whole window is 15 minutes),
 the substantive answer `answer_warning_minutes` before it is due. An invoice still owed is
 reported once when it falls due within `[money] due_soon_days` and once when it is overdue.
@@ -10,12 +12,12 @@ reported once when it falls due within `[money] due_soon_days` and once when it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from amtui.core import notices
 from amtui.core.config import Config
 from amtui.core.dates import day_bounds, local_today
 from amtui.core.invoice_queries import OWING_SQL, InvoiceRow, invoice_rows
@@ -56,32 +58,31 @@ def collect_due(
     """Claim and return everything due now that was not notified before (oldest first);
     `scope`: only one member's (a per-person cron job), nobody's leads included."""
     with db.write() as tx:
+        notices.prune(tx)
+        told = notices.recipient(tx, config)
         params: dict[str, Any] = {"now": now}
         reminder_scope = scope.reminders(params)
         lead_scope = scope.owned(params)
-        reminder_ids = _claim(
+        reminder_ids = notices.claim(
             tx,
             "reminder",
-            "notified_at",
-            f"done_at IS NULL AND notified_at IS NULL AND {REMINDER_DUE_SQL} <= :now "
-            f"AND {reminder_scope}",
+            f"done_at IS NULL AND {REMINDER_DUE_SQL} <= :now AND {reminder_scope}",
             params,
+            told=told,
+            now=now,
         )
-        waiting_ids = _claim(
-            tx,
-            "lead",
-            "response_notified_at",
-            f"{LEAD_WAITING_SQL} AND response_notified_at IS NULL AND {lead_scope}",
-            params,
+        waiting_ids = notices.claim(
+            tx, "first-response", f"{LEAD_WAITING_SQL} AND {lead_scope}", params, told=told, now=now
         )
         warning = timedelta(minutes=config.answer_warning_minutes)
-        answer_ids = _claim(
+        answer_ids = notices.claim(
             tx,
-            "lead",
-            "answer_notified_at",
+            "answer",
             f"{LEAD_ANSWER_PENDING_SQL} AND first_response_at IS NOT NULL "
-            f"AND answer_notified_at IS NULL AND answer_due_at <= :soon AND {lead_scope}",
+            f"AND answer_due_at <= :soon AND {lead_scope}",
             {**params, "soon": now + warning},
+            told=told,
+            now=now,
         )
         items: list[DueItem] = []
         reminders = records(
@@ -104,32 +105,28 @@ def collect_due(
             for kind, ids in (("first-response", waiting_ids), ("answer", answer_ids)):
                 if lead.id in ids:
                     items.append(DueItem(kind, deadlines.of(kind).due, zone, lead=row))
-        items.extend(_claim_invoices(tx, now=now, config=config))
+        items.extend(_claim_invoices(tx, now=now, config=config, told=told))
     items.sort(key=lambda item: (item.due, item.ref))
     return items
 
 
-def _claim_invoices(tx: Tx, *, now: datetime, config: Config) -> list[DueItem]:
+def _claim_invoices(tx: Tx, *, now: datetime, config: Config, told: int) -> list[DueItem]:
     """Invoices still owed: once when due within `due_soon_days` (and not yet overdue), once
     when overdue. The due instant is the start of the due day in the user's zone."""
     tz = config.timezone
     today = local_today(now, tz)
     soon = config.money.due_soon_days
     params = {"now": now, "today": today, "soon": today + timedelta(days=soon)}
-    soon_ids = _claim(
+    soon_ids = notices.claim(
         tx,
-        "invoice",
-        "soon_notified_at",
-        f"{OWING_SQL} AND soon_notified_at IS NULL AND overdue_notified_at IS NULL "
-        "AND due_on >= :today AND due_on <= :soon",
+        "invoice-due-soon",
+        f"{OWING_SQL} AND due_on >= :today AND due_on <= :soon",
         params,
+        told=told,
+        now=now,
     )
-    overdue_ids = _claim(
-        tx,
-        "invoice",
-        "overdue_notified_at",
-        f"{OWING_SQL} AND overdue_notified_at IS NULL AND due_on < :today",
-        params,
+    overdue_ids = notices.claim(
+        tx, "invoice-overdue", f"{OWING_SQL} AND due_on < :today", params, told=told, now=now
     )
     found = records(
         tx, Invoice, "SELECT * FROM invoice WHERE id IN :ids", {"ids": (*soon_ids, *overdue_ids)}
@@ -148,11 +145,3 @@ def _known_zone(tx: Tx, lead: Lead) -> ZoneInfo | None:
         return ZoneInfo(lead.timezone)
     client = get(tx, Client, lead.client_id)
     return ZoneInfo(client.timezone) if client is not None and client.timezone else None
-
-
-def _claim(
-    tx: Tx, table: str, column: str, condition: str, params: Mapping[str, object]
-) -> list[int]:
-    """Set `column` to now where `condition` holds, atomically; return the ids it set."""
-    statement = f"UPDATE {table} SET {column} = :now WHERE {condition} RETURNING id"
-    return tx.column(statement, params)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from amtui.core import journal
+from amtui.core import journal, notices
 from amtui.core.activities import ActivityKind, add_effects, record_activity
 from amtui.core.clients import ensure_client
 from amtui.core.config import Config
@@ -174,7 +174,7 @@ def respond_lead(
                     "day in the client's time zone); promise that time or an earlier one"
                 )
             lead.answer_due_at = promised
-            lead.answer_notified_at = None
+            notices.forget(tx, lead, "answer_notified_at")
             add_effects(entry, answer_due_at=promised.isoformat())
             events.append("answer promised")
         lead.updated_at = now

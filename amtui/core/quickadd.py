@@ -5,7 +5,7 @@ text here and are resolved by the task service, which knows the client's time zo
 
 Tokens: `due:WHEN` (the longest run of words that reads as a date expression), `client:NAME`,
 `lead:L7`, `col:COLUMN`, `pri:low|normal|high|urgent`, `est:2h`, `parent:T3`, `rec:+1m` (a
-repeat: `amtui.core.recurrence`), `@assignee`,
+repeat: `amtui.core.recurrence`), `owner:anna` (the team member whose card it is), `@assignee`,
 `+tag`, and, when editing, `-tag` to remove a tag and `none` to clear a field (`due:none`).
 A value with spaces can be quoted: `client:"Granel Studio"`. Words that merely contain a colon
 (`http://…`, `10:30`) stay in the title, except right after a `due:` date: a word there that can
@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from amtui.core.errors import InputError
 from amtui.core.text import one_line
 
-FIELDS = ("due", "client", "lead", "col", "pri", "est", "parent", "rec")
-_FIELD = re.compile(r"(due|client|lead|col|pri|est|parent|rec):(.*)", re.IGNORECASE | re.DOTALL)
+FIELDS = ("due", "client", "lead", "col", "pri", "est", "parent", "rec", "owner")
+_FIELD = re.compile(
+    r"(due|client|lead|col|pri|est|parent|rec|owner):(.*)", re.IGNORECASE | re.DOTALL
+)
 _TAG = re.compile(r"([+-])([\w][\w.-]*)")
 _ASSIGNEE = re.compile(r"@([\w][\w.-]*)")
 _ACCEPTED = (
     "due:WHEN, client:NAME, lead:L7, col:COLUMN, pri:low|normal|high|urgent, est:2h, "
-    "parent:T3, rec:+1m, @assignee, +tag"
+    "parent:T3, rec:+1m, owner:anna, @assignee, +tag"
 )
 
 
@@ -171,4 +173,5 @@ def _example(key: str) -> str:
         "est": "est:2h",
         "parent": "parent:T3",
         "rec": "rec:+1m or rec:2w",
+        "owner": "owner:anna or owner:me",
     }[key]

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from amtui.core import journal
+from amtui.core import journal, notices
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
@@ -164,7 +164,7 @@ def snooze_reminder(
         zone = _subject_zone(tx, _subject(tx, reminder))
         moment = snooze_until(reminder.effective_due, until, now=now, config=config, zone=zone)
         reminder.snoozed_until = moment
-        reminder.notified_at = None
+        notices.forget(tx, reminder, "notified_at")
         save(tx, reminder)
         subject = _subject(tx, reminder)
         if subject is not None:
@@ -207,7 +207,7 @@ def edit_reminder(
             zone = _subject_zone(tx, _subject(tx, reminder))
             reminder.due_at = resolve_when(when, now=now, config=config, zone=zone)
             reminder.snoozed_until = None
-            reminder.notified_at = None
+            notices.forget(tx, reminder, "notified_at")
         save(tx, reminder)
         journal.note(tx, "remind edit", _said(reminder), now=now)
         (row,) = reminder_rows(tx, [reminder])

@@ -148,7 +148,8 @@ class Lead(SQLModel, table=True):
     client_id: int | None = _fk("client.id", "SET NULL")
     stage: str = Field(default=Stage.NEW.value, index=True)
     lost_reason: str | None = None
-    value_cents: int | None = None
+    # Minor units of `currency` (hundredths without one), as proposals and invoices keep money.
+    value_minor: int | None = Field(default=None, sa_type=sa.BigInteger)
     currency: str | None = None
     timezone: str | None = None
     received_at: datetime = _instant(nullable=False)
@@ -311,6 +312,17 @@ class ImapState(SQLModel, table=True):
     synced_at: datetime = _instant(nullable=False)
 
 
+class Notice(SQLModel, table=True):
+    """A member was told of a deadline (`amtui.core.notices`): by `remind due` or a toast."""
+
+    __tablename__ = "notice"
+
+    kind: str = Field(primary_key=True)  # reminder, first-response, answer, invoice-…
+    subject_id: int = Field(primary_key=True)  # the reminder's, lead's or invoice's id
+    member_id: int = Field(primary_key=True, index=True)  # 0: not a member (`NOT_A_MEMBER`)
+    notified_at: datetime = _instant(nullable=False)
+
+
 class Journal(SQLModel, table=True):
     """One change made through amtui, written in the same transaction as the change, so that
     `amtui undo` can take it back: what was done (`action`, `summary`) and every row it added,
@@ -328,6 +340,7 @@ class Journal(SQLModel, table=True):
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = _instant(nullable=False)
     undone_at: datetime | None = _instant()
+    actor: str | None = None  # the handle of the member who made the change (team mode)
 
 
 def _money() -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 from amtui.core import search_index
 from amtui.core.errors import InputError
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Database, Tx, contains_folded, like_pattern
 from amtui.core.vocabulary import CLOSED_STAGES
@@ -30,8 +31,10 @@ class SearchHit:
 _CLOSED = ", ".join(f"'{stage}'" for stage in CLOSED_STAGES)
 
 
-def search(db: Database, text: str, *, limit: int = 20) -> list[SearchHit]:
-    """Records whose title, name, notes or contact details contain `text`; open ones first."""
+def search(db: Database, text: str, *, limit: int = 20, scope: Scope = EVERYONE) -> list[SearchHit]:
+    """Records whose title, name, notes or contact details contain `text`; open ones first.
+    `scope`: only one member's tasks, leads and reminders (and nobody's); clients and
+    contacts are everyone's."""
     if not text.strip():
         raise InputError("search needs some text to look for")
     params: dict[str, Any] = {"text": like_pattern(text.strip())}
@@ -39,11 +42,16 @@ def search(db: Database, text: str, *, limit: int = 20) -> list[SearchHit]:
     with db.read() as tx:
         finder = _Finder(tx, text.strip(), params)
         tasks = finder.open_first(
-            'id, title, "column", done_at IS NULL AS is_open FROM task', "done_at IS NULL", limit
+            'id, title, "column", done_at IS NULL AS is_open FROM task',
+            "done_at IS NULL",
+            limit,
+            scope.owned(params),
         )
         for task_id, title, column, is_open in tx.tuples(tasks, params):
             hits.append(SearchHit(ref(Kind.TASK, task_id), "task", title, column, bool(is_open)))
-        leads = finder.open_first("id, title, stage FROM lead", f"stage NOT IN ({_CLOSED})", limit)
+        leads = finder.open_first(
+            "id, title, stage FROM lead", f"stage NOT IN ({_CLOSED})", limit, scope.owned(params)
+        )
         for lead_id, title, stage in tx.tuples(leads, params):
             hits.append(
                 SearchHit(ref(Kind.LEAD, lead_id), "lead", title, stage, stage not in CLOSED_STAGES)
@@ -59,7 +67,10 @@ def search(db: Database, text: str, *, limit: int = 20) -> list[SearchHit]:
         for client_id, name, client_name in tx.tuples(contacts, params):
             hits.append(SearchHit(ref(Kind.CLIENT, client_id), "contact", name, client_name, True))
         reminders = finder.open_first(
-            "id, text, kind, done_at IS NULL AS is_open FROM reminder", "done_at IS NULL", limit
+            "id, text, kind, done_at IS NULL AS is_open FROM reminder",
+            "done_at IS NULL",
+            limit,
+            scope.reminders(params),
         )
         for reminder_id, title, kind, is_open in tx.tuples(reminders, params):
             hits.append(
@@ -88,11 +99,11 @@ class _Finder:
         columns = tuple(f"{table}.{field}" for field in fields)
         return contains_folded(columns, "text", self.tx.dialect)
 
-    def open_first(self, columns_from: str, is_open: str, limit: int) -> str:
-        """`SELECT columns FROM table` where one searched field contains the text, open rows
-        first, newest first."""
+    def open_first(self, columns_from: str, is_open: str, limit: int, kept: str = "1 = 1") -> str:
+        """`SELECT columns FROM table` where one searched field contains the text (and `kept`
+        holds), open rows first, newest first."""
         table = columns_from.rsplit(" FROM ", 1)[1]
         return (
-            f"SELECT {columns_from} WHERE {self.matches(table)} "
+            f"SELECT {columns_from} WHERE {self.matches(table)} AND {kept} "
             f"ORDER BY CASE WHEN {is_open} THEN 0 ELSE 1 END, id DESC" + self.tx.page(limit)
         )

@@ -28,7 +28,7 @@ from amtui.core.drafts import (
 from amtui.core.errors import InputError
 from amtui.core.journal import note
 from amtui.core.lookup import fetch, fetch_each, find_client
-from amtui.core.members import default_owner
+from amtui.core.members import default_owner, named_owner
 from amtui.core.models import (
     Client,
     Lead,
@@ -95,8 +95,17 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         column = parent.column
     recur = _check_recur(draft.recur, due_date or due_at, subtask=parent is not None)
     column = column or config.new_task_column
-    # A subtask is its card owner's, a lead's task its lead owner's; else the user's own.
-    owner_id = (parent.owner_id if parent else None) or (lead.owner_id if lead else None)
+    # Whom the user named; else a subtask is its card owner's, a lead's task its lead
+    # owner's, and anything else the user's own.
+    if draft.owner:
+        named = named_owner(tx, draft.owner, config)
+        owner_id = named.id if named else None
+    else:
+        owner_id = (
+            (parent.owner_id if parent else None)
+            or (lead.owner_id if lead else None)
+            or default_owner(tx, config)
+        )
     task = Task(
         title=title,
         notes=draft.notes,
@@ -115,7 +124,7 @@ def create_task(tx: Tx, draft: TaskDraft, *, now: datetime, config: Config) -> T
         created_at=now,
         updated_at=now,
         recur=recur,
-        owner_id=owner_id or default_owner(tx, config),
+        owner_id=owner_id,
     )
     insert(tx, task)
     tx.insert_many("task_tag", [{"task_id": task.id, "tag": tag} for tag in tags])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 
 from amtui.core import currencies
 from amtui.core.dates import zone_from_name
@@ -69,35 +68,6 @@ def check_email(value: str | None) -> str | None:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
         raise InputError(f"{one_line(value)!r} is not an email address (name@example.com)")
     return value
-
-
-#: The largest amount amtui keeps: a trillion in major units (still exact in 64-bit cents).
-MAX_AMOUNT = 10**12
-_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_AMOUNT_HELP = "use e.g. 12000, 12 000, 12000.50 or 12k"
-
-
-def parse_money(text: str) -> int:
-    """An amount such as `12000`, `12 000`, `12,000.50` or `1.5k`, in minor units (cents).
-    Refused: negative amounts, fractions of a cent, more than MAX_AMOUNT, and anything that
-    is not plain digits (`1e5`, `NaN`, `inf`)."""
-    raw = text.strip().lower().replace(" ", "").replace("\u00a0", "").replace("_", "")
-    multiplier = 1
-    if raw.endswith("k"):
-        raw, multiplier = raw[:-1], 1000
-    if "," in raw and "." not in raw and re.fullmatch(r"\d+,\d{1,2}", raw):
-        raw = raw.replace(",", ".")  # 12,50 as a decimal comma
-    raw = raw.replace(",", "")
-    if raw.startswith("-") and _AMOUNT.fullmatch(raw[1:]):
-        raise InputError(f"{one_line(text)!r} is negative; an amount is 0 or more")
-    if not _AMOUNT.fullmatch(raw):
-        raise InputError(f"{one_line(text)!r} is not an amount; {_AMOUNT_HELP}")
-    cents = Decimal(raw) * multiplier * 100
-    if cents != cents.to_integral_value():
-        raise InputError(f"{one_line(text)!r} has fractions of a cent; {_AMOUNT_HELP}")
-    if cents > MAX_AMOUNT * 100:
-        raise InputError(f"{one_line(text)!r} is more than amtui keeps (up to {MAX_AMOUNT:,})")
-    return int(cents)
 
 
 def check_currency(text: str | None) -> str | None:

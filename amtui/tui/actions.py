@@ -229,14 +229,15 @@ class Actions:
         self.write("send", partial(proposal_forms.send, app.db, app.config, app.now, _ref(target)))
 
     def delete(self, target: Target) -> None:
-        db, ref = self.app.db, _ref(target)
+        app, ref = self.app, _ref(target)
         questions = {
             Kind.TASK.value: task_forms.delete_task_question,
             Kind.LEAD.value: lead_forms.delete_lead_question,
             Kind.REMINDER.value: reminder_forms.delete_reminder_question,
         }
         question = questions[ref[0]]
-        self.read_then(lambda: question(db, ref), partial(self.confirm, closes=ref, label="delete"))
+        ask = partial(self.confirm, closes=ref, label="delete")
+        self.read_then(lambda: question(app.db, app.now, ref), ask)
 
     def done(self, target: Target) -> None:
         app, ref = self.app, _ref(target)

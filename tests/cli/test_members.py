@@ -79,6 +79,13 @@ def test_agenda_and_remind_due_are_per_member(team: Cli, monkeypatch: pytest.Mon
     monkeypatch.setenv("AMTUI_ME", "ben")
     due = team.json("remind", "due")
     assert sorted(item["ref"] for item in due) == ["L1", "L3"]
+    assert team("remind", "due").exit_code == 1  # told once
+    # Anna's cron runs after Ben's: the lead nobody owns is reported to her too (per member).
+    monkeypatch.setenv("AMTUI_ME", "anna")
+    assert sorted(item["ref"] for item in team.json("remind", "due")) == ["L1", "L2"]
+    # Looking at Ben's deadlines tells Anna, once, of what she has not been told yet.
+    assert [item["ref"] for item in team.json("remind", "due", "--owner", "all")] == ["L3"]
+    assert team("remind", "due", "--owner", "all").exit_code == 1
 
 
 def test_owner_bad_input(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,3 +159,36 @@ def test_a_take_can_be_undone(team: Cli) -> None:
     team.ok("lead", "take", "L1")
     assert "L1" in team.ok("undo")
     assert [row["owner"] for row in team.json("lead", "list", "--owner", "none")] == [None]
+
+
+def test_owner_on_followups_pipeline_search_and_ics(team: Cli, tmp_path: Path) -> None:
+    def refs(*args: str, key: str = "ref") -> list[str]:
+        return sorted(row[key] for row in team.json(*args))
+
+    assert refs("followups", "--all", key="lead") == ["L1", "L2"]
+    assert refs("followups", "--all", "--owner", "ben", key="lead") == ["L1", "L3"]
+    assert refs("followups", "--all", "--owner", "all", key="lead") == ["L1", "L2", "L3"]
+    pipeline = team.json("pipeline", "--owner", "none")
+    assert [lead["ref"] for stage in pipeline["stages"] for lead in stage["leads"]] == ["L1"]
+    assert refs("search", "card") == ["T1", "T2"]  # search is everyone's unless narrowed
+    assert refs("search", "card", "--owner", "me") == ["T1"]
+    ics = tmp_path / "mine.ics"
+    team.ok("ics", "export", "--owner", "ben", "--out", str(ics))
+    text = ics.read_text()
+    assert "T2 Ben's card" in text and "T1 Anna's card" not in text
+    assert "no member 'zoe'" in team.fails(1, "pipeline", "--owner", "zoe")
+
+
+def test_task_add_owner(team: Cli, db_path: Path) -> None:
+    team.ok("task", "add", "For Ben", "--owner", "ben")
+    team.ok("add", "Quick for Ben owner:ben due:fri")
+    team.ok("add", "Up for grabs", "--owner", "none")
+    owners = query(
+        db_path,
+        "SELECT t.title, m.handle FROM task t LEFT JOIN member m ON m.id = t.owner_id "
+        "WHERE t.id > 2 ORDER BY t.id",
+    )
+    assert owners == [("For Ben", "ben"), ("Quick for Ben", "ben"), ("Up for grabs", None)]
+    assert "names no one owner" in team.fails(2, "add", "Nope", "--owner", "all")
+    assert "disagree" in team.fails(2, "add", "Two owner:ben", "--owner", "anna")
+    assert "task assign" in team.fails(2, "task", "edit", "T1", "owner:ben")

@@ -1,8 +1,9 @@
 """The hot commands and the app never load an ORM (issue 9): on an existing, current database,
 `add`, `agenda`, `remind due`, `lead add`, `lead list --waiting`, `task done`, `task list`,
 `search` and `show`, and the full-screen app through its first screen and a write, finish
-with none of sqlalchemy, sqlmodel or pydantic in `sys.modules`. Each runs in a fresh
-interpreter; what was loaded is read at exit."""
+with none of sqlalchemy, sqlmodel or pydantic in `sys.modules`; those the fast path runs
+(`amtui.cli.fast`: `add`, `agenda`, `remind due`, `task done`) load neither Typer nor Click
+either. Each runs in a fresh interpreter; what was loaded is read at exit."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from amtui.cli.fast import parse
 from amtui.core.clients import add_client
 from amtui.core.config import Config
 from amtui.core.db import Database
@@ -27,6 +29,8 @@ from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 ORM = ("sqlalchemy", "sqlmodel", "pydantic")
+#: What the fast path never loads.
+ARGUMENT_PARSERS = ("typer", "click")
 
 HOT = [
     ["add", "Send estimate due:fri 15:00 client:Granel +urgent @copywriter"],
@@ -97,8 +101,11 @@ def test_hot_commands_load_no_orm(current: Path, args: list[str], tmp_path: Path
 
         def report() -> None:  # at exit: amtui may end the process itself (os._exit after atexit)
             loaded = sorted(m for m in {ORM!r} if m in sys.modules)
+            parsers = sorted(
+                m for m in sys.modules if m.split(".")[0] in {ARGUMENT_PARSERS!r} or ".click" in m
+            )
             with open(os.environ["REPORT"], "w") as out:
-                json.dump({{"loaded": loaded}}, out)
+                json.dump({{"loaded": loaded, "parsers": parsers}}, out)
 
         atexit.register(report)
         sys.argv = ["amtui", *{args!r}]
@@ -108,6 +115,16 @@ def test_hot_commands_load_no_orm(current: Path, args: list[str], tmp_path: Path
     status, found = run_reporting(code, current, tmp_path / "report.json")
     assert status in (0, 1)  # 1: `remind due` with nothing new
     assert found["loaded"] == [], f"amtui {' '.join(args)} loaded {found['loaded']}"
+    if parse(args) is not None:  # the fast path: no Typer, no Click
+        assert found["parsers"] == [], f"amtui {' '.join(args)} loaded {found['parsers']}"
+    else:
+        assert "typer" in found["parsers"]  # the report is real
+
+
+def test_the_fast_path_takes_the_commands_it_should() -> None:
+    fast = [args for args in HOT if parse(args) is not None]
+    assert fast == [HOT[0], ["agenda"], ["agenda", "--format", "json"], ["remind", "due"],
+                    ["task", "done", "T1"]]  # fmt: skip
 
 
 def test_the_app_loads_no_orm_through_its_first_screen_and_a_write(current: Path) -> None:

@@ -10,7 +10,6 @@ import pytest
 from amtui.core.display import (
     client_local_time,
     format_countdown,
-    format_money,
     format_relative,
     format_span,
     format_when,
@@ -58,19 +57,6 @@ def test_relative_and_countdown() -> None:
     assert format_countdown(NOW + timedelta(minutes=14, seconds=32), NOW) == "14:32 left"
     assert format_countdown(NOW + timedelta(hours=2, minutes=5), NOW) == "2h 05m left"
     assert format_countdown(NOW - timedelta(minutes=3), NOW) == "late 3m"
-
-
-@pytest.mark.parametrize(
-    ("cents", "currency", "shown"),
-    [
-        (1_200_000, "EUR", "12 000 EUR"),
-        (125_050, "USD", "1 250.50 USD"),
-        (5, None, "0.05"),
-        (None, "EUR", ""),
-    ],
-)
-def test_format_money(cents: int | None, currency: str | None, shown: str) -> None:
-    assert format_money(cents, currency) == shown
 
 
 def test_client_local_time() -> None:

@@ -56,7 +56,7 @@ def test_add_lead_with_every_field(db: Database, config: Config, now: datetime) 
     assert lead.source == "partner"  # naming a partner says where it came from
     assert lead.partner == "Pixel Partners"
     assert lead.channel == "web-brief"
-    assert lead.value_cents == 1_200_050
+    assert lead.value_minor == 1_200_050
     assert lead.currency == "USD"
     assert lead.received_at == datetime(2026, 11, 25, 8, 30, tzinfo=UTC)  # 09:30 Berlin
     assert lead.brief == [{"q": "Budget", "a": "12k"}, {"q": "Deadline", "a": "March"}]
@@ -71,7 +71,7 @@ def test_defaults(db: Database, config: Config, now: datetime) -> None:
     lead = add(db, config, now).lead
     assert (lead.source, lead.partner, lead.channel) == ("client", None, "email")
     assert lead.received_at == now
-    assert lead.value_cents is None and lead.currency is None
+    assert lead.value_minor is None and lead.currency is None
 
 
 def test_a_date_alone_means_the_start_of_that_working_day(
@@ -146,11 +146,11 @@ def test_edit_lead(db: Database, config: Config, now: datetime) -> None:
     )
     assert result.lead.title == "Website redesign"
     assert (result.lead.source, result.lead.partner) == ("client", None)
-    assert result.lead.value_cents == 150_000
+    assert result.lead.value_minor == 150_000
     assert result.created_client
     assert result.lead.brief == [{"q": "Budget", "a": "15k"}]
     assert result.lead.updated_at == LATER
-    assert set(result.changed) >= {"title", "source", "partner", "value_cents", "client_id"}
+    assert set(result.changed) >= {"title", "source", "partner", "value_minor", "client_id"}
     details = get_lead_details(db, str(lead.id))
     assert details.row.client_name == "Granel"
     assert [a.kind for a in details.activities] == ["created", "edited"]
@@ -276,3 +276,25 @@ def test_show_lead_lists_tasks_and_reminders(
     assert [r.text for r in details.reminders] == ["Call back"]
     with pytest.raises(InputError, match="task"):
         get_lead_details(db, "T1")
+
+
+def test_a_value_is_kept_in_its_currencys_minor_unit(
+    db: Database, config: Config, now: datetime
+) -> None:
+    yen = add(db, config, now, value="150 000", currency="JPY").lead
+    assert (yen.value_minor, yen.currency) == (150_000, "JPY")
+    euro = add(db, config, now, value="1 200,50", currency="EUR").lead
+    # A corrected currency keeps the amount the user sees (1 200.50 EUR → 1 200.50 USD) …
+    fixed = edit_lead(db, euro.ref, now=LATER, config=config, currency="USD").lead
+    assert (fixed.value_minor, fixed.currency) == (120_050, "USD")
+    yen_fixed = edit_lead(db, yen.ref, now=LATER, config=config, currency="KWD").lead
+    assert yen_fixed.value_minor == 150_000_000  # 150 000.000 KWD
+    # … and what JPY cannot hold is refused, writing nothing.
+    with pytest.raises(InputError, match="more decimals than JPY allows"):
+        edit_lead(db, euro.ref, now=LATER, config=config, currency="JPY")
+    with pytest.raises(InputError, match="more decimals than JPY allows"):
+        add(db, config, now, title="Odd", value="10.5", currency="JPY")
+    assert one(db, Lead, "id = :id", {"id": euro.id}).currency == "USD"
+    assert count(db, Lead) == 2
+    both = edit_lead(db, euro.ref, now=LATER, config=config, value="90000", currency="JPY").lead
+    assert (both.value_minor, both.currency) == (90_000, "JPY")

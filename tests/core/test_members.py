@@ -28,7 +28,7 @@ from amtui.core.members import (
     resolve_scope,
     take,
 )
-from amtui.core.models import Activity, Lead, Member, Task
+from amtui.core.models import Activity, Lead, Member, Reminder, Task
 from amtui.core.notify import collect_due
 from amtui.core.pipeline import win_lead
 from amtui.core.reminders import add_reminder, list_reminders
@@ -191,6 +191,76 @@ def test_remind_due_reports_only_my_deadlines(
     ] == ["Ben's"]
 
 
+def due_titles(db: Database, config: Config, now: datetime, owner: str | None = None) -> list[str]:
+    """What one `remind due` run (as `config.me`) reports: lead titles and reminder texts."""
+    scope = resolve_scope(db, owner, config)
+    return sorted(
+        i.lead.lead.title if i.lead else i.reminder.reminder.text if i.reminder else i.ref
+        for i in collect_due(db, now=now, config=config, scope=scope)
+    )
+
+
+def test_each_member_is_told_of_their_own_and_of_nobodys_deadlines_once(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    """Being told is per member: whoever's cron runs first does not use up the others'."""
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    earlier = now - timedelta(minutes=20)
+    for title, owner in (("Anna's", "anna"), ("Ben's", "ben"), ("Nobody's", None)):
+        add_lead(db, LeadDraft(title, owner=owner, received=earlier), now=now, config=config)
+    add_reminder(db, "Team lunch", "today 08:00", now=earlier, config=config)
+
+    assert due_titles(db, anna, now) == ["Anna's", "Nobody's", "Team lunch"]
+    assert due_titles(db, anna, now) == []  # told once
+    # Ben's cron runs later: Anna's run did not tell him of the lead nobody owns, nor the lunch.
+    assert due_titles(db, ben, now) == ["Ben's", "Nobody's", "Team lunch"]
+    assert due_titles(db, ben, now) == []
+    # A run without `me` (a shared cron job) is told of everything once, by itself.
+    assert due_titles(db, as_member(config, None), now) == [
+        "Anna's",
+        "Ben's",
+        "Nobody's",
+        "Team lunch",
+    ]
+
+
+def test_looking_at_someone_elses_deadlines_does_not_use_up_their_notice(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    add_lead(db, LeadDraft("Ben's", owner="ben", received=now), now=now, config=config)
+    assert due_titles(db, anna, now, owner="ben") == ["Ben's"]  # Anna is told, as she asked
+    assert due_titles(db, anna, now, owner="all") == []  # …once
+    assert due_titles(db, ben, now) == ["Ben's"]  # and Ben still is
+
+
+def test_a_moved_deadline_is_told_to_everyone_again(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.reminders import snooze_reminder
+
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    ref = add_reminder(db, "Call", "today 08:00", now=now, config=config).reminder.ref
+    assert due_titles(db, anna, now) == due_titles(db, ben, now) == ["Call"]
+    snooze_reminder(db, ref, "+1h", now=now, config=anna)
+    later = now + timedelta(hours=1)
+    assert due_titles(db, anna, later) == due_titles(db, ben, later) == ["Call"]
+    assert due_titles(db, anna, later) == due_titles(db, ben, later) == []
+
+
+def test_what_was_told_is_no_change_to_undo(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.journal import undo_latest
+
+    anna = as_member(config, "anna")
+    add_reminder(db, "Call", "today 08:00", now=now, config=config)
+    assert due_titles(db, anna, now) == ["Call"]
+    undone = undo_latest(db, now=now)  # takes back the reminder, not the notice
+    assert undone.entry.action == "remind add"
+    assert count(db, Reminder) == 0
+
+
 # --- take, assign, hand over -------------------------------------------------------------------
 
 
@@ -341,3 +411,72 @@ def test_the_next_occurrence_of_a_recurring_card_keeps_its_owner(
     complete_task(db, card.task.ref, now=now, config=as_member(config, "anna"))
     (following,) = rows(db, Task, "done_at IS NULL AND title = 'Weekly report'")
     assert following.id != card.task.id and following.owner_id == team[1].id
+
+
+# --- --owner on the other views, and the owner of a new card ------------------------------------
+
+
+def test_followups_pipeline_search_and_calendar_take_a_scope(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.calendar import calendar_data
+    from amtui.core.followups import list_followups
+    from amtui.core.money_views import build_pipeline
+    from amtui.core.search import search
+
+    anna_cfg = as_member(config, "anna")
+    lead(db, config, now, "Site nobody's")
+    lead(db, config, now, "Site Anna's", owner="anna")
+    ben_ref = lead(db, config, now, "Site Ben's", owner="ben")
+    add_reminder(db, "Call about the site", "today 17:00", now=now, config=config, about=ben_ref)
+    mine = resolve_scope(db, None, anna_cfg)
+
+    def titles(rows: list[str]) -> list[str]:
+        return sorted(rows)
+
+    followups = list_followups(db, config=config, include_idle=True, scope=mine)
+    assert titles([s.row.lead.title for s in followups]) == ["Site Anna's", "Site nobody's"]
+    board = build_pipeline(db, now=now, config=config, scope=mine)
+    assert titles([r.lead.title for rows in board.columns.values() for r in rows]) == [
+        "Site Anna's",
+        "Site nobody's",
+    ]
+    assert board.summary.columns[0].count == 2
+    hits = search(db, "site", scope=mine)
+    assert titles([h.title for h in hits if h.kind == "lead"]) == ["Site Anna's", "Site nobody's"]
+    assert [h.title for h in search(db, "call", scope=mine)] == []  # Ben's lead's reminder
+    assert len(search(db, "site")) == 4  # everyone's without a scope (the reminder too)
+    events = calendar_data(db, config=config, now=now, scope=resolve_scope(db, "ben", anna_cfg))
+    assert {e.ref for e in events.events} == {ben_ref, "L1", "R1"}
+    assert {e.ref for e in calendar_data(db, config=config, now=now, scope=mine).events} == {
+        "L1",
+        "L2",
+    }
+
+
+def test_a_new_card_can_be_given_to_a_member_or_to_nobody(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member], quick
+) -> None:  # type: ignore[no-untyped-def]
+    anna_cfg = as_member(config, "anna")
+    handles = {m.id: m.handle for m in list_members(db)}
+
+    def owner(result) -> str | None:  # type: ignore[no-untyped-def]
+        return handles.get(result.task.owner_id)
+
+    assert owner(add_task(db, TaskDraft("Default"), now=now, config=anna_cfg)) == "anna"
+    assert owner(add_task(db, TaskDraft("Ben's", owner="ben"), now=now, config=anna_cfg)) == "ben"
+    assert owner(add_task(db, TaskDraft("Free", owner="none"), now=now, config=anna_cfg)) is None
+    assert owner(quick("Quoted owner:Ben due:fri", cfg=anna_cfg)) == "ben"
+    with pytest.raises(InputError, match="names no one owner"):
+        add_task(db, TaskDraft("Everyone's", owner="all"), now=now, config=anna_cfg)
+    with pytest.raises(NotFoundError, match="no member 'zoe'"):
+        quick("Zoe's owner:zoe", cfg=anna_cfg)
+    with pytest.raises(InputError, match="disagree"):
+        from amtui.core.drafts import TaskOptions, task_draft
+
+        task_draft("Two owner:ben", TaskOptions(owner="anna"), now=now, config=anna_cfg)
+    with pytest.raises(InputError, match="task assign"):
+        from amtui.core.drafts import patch_from_text
+
+        patch_from_text("owner:ben", now=now, config=anna_cfg)
+    assert count(db, Task) == 4

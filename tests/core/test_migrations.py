@@ -333,3 +333,131 @@ def test_a_foreign_database_is_refused_and_left_unchanged(tmp_path: Path) -> Non
 def test_read_version_of_an_empty_database_is_zero(fresh: Database) -> None:
     with fresh.read() as tx:
         assert read_version(tx) == 0
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_notices_from_before_count_as_told_to_every_member(tmp_path: Path, dialect: str) -> None:
+    """Migration 14: what `remind due` reported once for the team stays reported for every
+    member there is (and for a run without `me`), so the upgrade repeats nothing; a member
+    added later is told of what is still due."""
+    import os
+    from dataclasses import replace
+
+    from amtui.core.config import load_config
+    from amtui.core.members import add_member, resolve_scope
+    from amtui.core.migrations import MIGRATIONS
+    from amtui.core.notify import collect_due
+    from tests.conftest import wipe_postgres
+
+    url = os.environ.get("AMTUI_TEST_POSTGRES")
+    if dialect == "postgresql":
+        if not url:
+            pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+        wipe_postgres(url)
+    version = next(i for i, (name, _) in enumerate(MIGRATIONS, 1) if name == "notices per member")
+    database = Database(url if dialect == "postgresql" and url else tmp_path / "old.db")
+    try:
+        ensure_schema(database, target=version - 1)
+        stamp = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+        with database.write() as tx:
+            tx.run(
+                "INSERT INTO member (handle, name, created_at) VALUES ('anna', 'Anna', :t)",
+                {"t": stamp},
+            )
+            for reminder_id, notified in ((1, stamp), (2, None)):
+                tx.run(
+                    "INSERT INTO reminder (id, text, kind, due_at, notified_at, created_at) "
+                    "VALUES (:id, 'Call', 'call', :t, :n, :t)",
+                    {"id": reminder_id, "t": stamp, "n": notified},
+                )
+        ensure_schema(database)
+        config = load_config()
+
+        def told(handle: str | None) -> list[str]:
+            me = replace(config, me=handle)
+            scope = resolve_scope(database, None, me)
+            return [i.ref for i in collect_due(database, now=NOW, config=me, scope=scope)]
+
+        assert told("anna") == ["R2"]  # R1 was reported before the upgrade
+        assert told(None) == ["R2"]
+        add_member(database, "ben", "Ben", now=NOW)
+        assert told("ben") == ["R1", "R2"]  # he was not on the team then
+    finally:
+        database.dispose()
+        if dialect == "postgresql" and url:
+            wipe_postgres(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_lead_values_move_to_the_currencys_minor_unit(tmp_path: Path, backend: str) -> None:
+    """A lead's value was hundredths whatever the currency; the upgrade turns it into the
+    currency's minor unit (JPY has none, KWD three) and leaves two-decimal ones alone."""
+    import os
+
+    from amtui.core.models import Lead, records
+    from amtui.core.money import format_value
+    from amtui.core.sqltypes import Json
+    from tests.conftest import wipe_postgres
+
+    if backend == "postgresql":
+        url = os.environ.get("AMTUI_TEST_POSTGRES")
+        if not url:
+            pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+        wipe_postgres(url)
+        database = Database(url)
+    else:
+        database = Database(tmp_path / "old.db")
+    names = [name for name, _ in MIGRATIONS]
+    version = names.index("lead values in minor units") + 1
+    ensure_schema(database, target=version - 1)
+    stamp = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    old = [  # (title, hundredths as stored before, currency)
+        ("Yen deal", 100_000, "JPY"),  # 1 000 JPY
+        ("Yen half", 150, "JPY"),  # 1.50 JPY: rounds half up to 2
+        ("Euro deal", 1_250_050, "EUR"),  # 12 500.50 EUR
+        ("Rouble deal", 54_300_000, "RUB"),
+        ("Dinar deal", 125, "KWD"),  # 1.25 KWD
+        ("No currency", 1_200_000, None),
+        ("No value", None, "USD"),
+        ("Big yen", 2_000_000_000, "JPY"),  # near INTEGER's limit: fine once BIGINT
+    ]
+    with database.write() as tx:  # raw SQL: today's services write columns added since
+        for title, cents, currency in old:
+            tx.insert(
+                "lead",
+                {"title": title, "source": "client", "channel": "email", "stage": "new",
+                 "value_cents": cents, "currency": currency, "received_at": stamp,
+                 "brief": Json([]), "notes": "", "created_at": stamp, "updated_at": stamp},
+            )  # fmt: skip
+    try:
+        ensure_schema(database)
+        with database.read() as tx:
+            leads = {lead.title: lead for lead in records(tx, Lead, "SELECT * FROM lead")}
+        found = {title: leads[title].value_minor for title, _, _ in old}
+        assert found == {
+            "Yen deal": 1_000,
+            "Yen half": 2,
+            "Euro deal": 1_250_050,
+            "Rouble deal": 54_300_000,
+            "Dinar deal": 1_250,
+            "No currency": 1_200_000,
+            "No value": None,
+            "Big yen": 20_000_000,
+        }
+        shown = {t: format_value(leads[t].value_minor, leads[t].currency) for t, _, _ in old}
+        assert shown["Yen deal"] == "1 000 JPY"
+        assert shown["Euro deal"] == "12 500.50 EUR"
+        assert shown["Rouble deal"] == "543 000 RUB"
+        assert shown["Dinar deal"] == "1.250 KWD"
+        assert shown["No currency"] == "12 000"
+        from amtui.core.search import search
+
+        assert [hit.title for hit in search(database, "yen deal")] == ["Yen deal"]  # indexed
+        with database.write() as tx:  # and BIGINT holds what INTEGER could not
+            tx.run("UPDATE lead SET value_minor = :v WHERE title = 'Big yen'", {"v": 10**14})
+        with database.read() as tx:
+            assert tx.scalar("SELECT value_minor FROM lead WHERE title = 'Big yen'") == 10**14
+    finally:
+        database.dispose()
+        if backend == "postgresql":
+            wipe_postgres(os.environ["AMTUI_TEST_POSTGRES"])

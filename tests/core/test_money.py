@@ -13,13 +13,18 @@ from amtui.core.errors import InputError
 from amtui.core.estimates import LineItem, estimate_totals, make_line_item
 from amtui.core.money import (
     MAX_MINOR,
+    format_value,
     hours_decimal,
     line_amount,
     parse_amount,
     parse_hours,
+    parse_value,
     plain_amount,
+    plain_value,
+    rescale_value,
     round_half_up,
     to_decimal,
+    value_decimal,
 )
 
 
@@ -278,3 +283,45 @@ def test_totals_never_drift_and_never_mix_currencies(items: list[LineItem]) -> N
     assert sum(len(s.items) for s in totals.stages) == len(items)
     # Reordering the lines within their stages changes nothing.
     assert estimate_totals(list(reversed(items))).totals == totals.totals
+
+
+# --- a lead's value ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "shown"),
+    [
+        (1_200_000, "EUR", "12 000 EUR"),
+        (125_050, "USD", "1 250.50 USD"),
+        (54_300_000, "RUB", "543 000 RUB"),
+        (150_000, "JPY", "150 000 JPY"),
+        (1_250, "KWD", "1.250 KWD"),
+        (5, None, "0.05"),
+        (None, "EUR", ""),
+    ],
+)
+def test_format_value(minor: int | None, currency: str | None, shown: str) -> None:
+    assert format_value(minor, currency) == shown
+
+
+def test_a_value_is_read_in_its_currencys_minor_unit() -> None:
+    assert parse_value("1 000", "JPY") == 1_000
+    assert parse_value("12k", "EUR") == 1_200_000
+    assert parse_value("1,25", "KWD") == 1_250
+    assert parse_value("12 000,50", None) == 1_200_050  # hundredths without a currency
+    with pytest.raises(InputError, match="more decimals than JPY allows"):
+        parse_value("10.5", "JPY")
+    with pytest.raises(InputError, match="negative"):
+        parse_value("-5", "EUR")
+    assert plain_value(1_200_050, "EUR") == "12000.50"
+    assert plain_value(1_000, "JPY") == "1000"
+    assert value_decimal(1_250, "KWD") == Decimal("1.250")
+
+
+def test_a_corrected_currency_keeps_the_amount() -> None:
+    assert rescale_value(1_200_000, "EUR", "USD") == 1_200_000
+    assert rescale_value(1_200_000, "EUR", "JPY") == 12_000
+    assert rescale_value(12_000, "JPY", "KWD") == 12_000_000
+    assert rescale_value(1_200_000, None, "JPY") == 12_000
+    with pytest.raises(InputError, match="more decimals than JPY allows"):
+        rescale_value(1_250, "EUR", "JPY")

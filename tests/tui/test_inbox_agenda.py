@@ -58,7 +58,7 @@ def test_n_adds_a_lead_from_a_partner(make_app, seeded) -> None:
     hint, selected = drive(make_app(), scenario)
     assert hint == "→ 12 000"
     lead = lead_queries.get_lead_details(seeded, "L4").row.lead
-    assert (lead.title, lead.source, lead.partner, lead.value_cents) == (
+    assert (lead.title, lead.source, lead.partner, lead.value_minor) == (
         "Brand audit for a bakery",
         "partner",
         "Studio North",

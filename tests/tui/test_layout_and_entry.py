@@ -55,13 +55,13 @@ def test_amtui_and_amtui_tui_open_the_app_on_the_chosen_database(
 ) -> None:
     from typer.testing import CliRunner
 
-    import amtui.cli.main
-    from amtui.cli.main import app
+    import amtui.cli.root
+    from amtui.cli.root import app
     from amtui.tui.app import AmtuiApp
 
     opened = []
     monkeypatch.setattr(AmtuiApp, "run", lambda self: opened.append((self.db.path, self.config)))
-    monkeypatch.setattr(amtui.cli.main, "_on_terminal", lambda: True)
+    monkeypatch.setattr(amtui.cli.root, "_on_terminal", lambda: True)
     target = tmp_path / "chosen.db"
     result = CliRunner().invoke(app, ["--db", str(target), *args])
     assert result.exit_code == 0, result.output

@@ -18,10 +18,9 @@ from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from amtui.core.config import Config
-from amtui.core.display import format_money
 from amtui.core.drafts import draft_from_text
+from amtui.core.money import format_value, parse_value
 from amtui.core.refs import parse_ref
-from amtui.core.validate import parse_money
 
 Check = Callable[[str], str]
 """Turns a field's text into a preview line; raises an error (ValueError) for bad input."""
@@ -210,8 +209,10 @@ def quick_add_check(config: Config, now: Clock) -> Check:
 
 
 def money_check(currency: str | None) -> Check:
+    """`→ 12 000 EUR`: a lead's value as saving reads it (in `currency`'s minor units)."""
+
     def check(text: str) -> str:
-        return f"→ {format_money(parse_money(text), currency)}"
+        return f"→ {format_value(parse_value(text, currency), currency)}"
 
     return check
 

@@ -20,6 +20,7 @@ from amtui.core.describe_leads import stage_outcome
 from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
 from amtui.core.lead_queries import LeadDetails, get_lead_details
+from amtui.core.money import plain_value
 from amtui.core.pipeline import (
     StageResult,
     change_stage,
@@ -86,13 +87,6 @@ def lead_form(db: Database, config: Config, now: Clock, ref: str | None = None) 
     )
 
 
-def _amount(cents: int | None) -> str:
-    if cents is None:
-        return ""
-    whole, fraction = divmod(cents, 100)
-    return f"{whole}.{fraction:02d}" if fraction else str(whole)
-
-
 def lead_values(db: Database, ref: str) -> dict[str, str]:
     row = get_lead_details(db, ref).row
     lead = row.lead
@@ -104,7 +98,7 @@ def lead_values(db: Database, ref: str) -> dict[str, str]:
         "contact_email": shown(lead.contact_email),
         "contact_phone": shown(lead.contact_phone),
         "client": shown(row.client_name),
-        "value": _amount(lead.value_cents),
+        "value": plain_value(lead.value_minor, lead.currency),
         "currency": lead.currency or "",
     }
 
@@ -150,17 +144,19 @@ def save_lead(
     return Saved(f"Saved {ref}", ref)
 
 
-def delete_lead_question(db: Database, ref: str) -> ConfirmSpec:
+def delete_lead_question(db: Database, clock: Clock, ref: str) -> ConfirmSpec:
+    """Ask before deleting `ref`; the delete is journalled at `clock()` (the app's clock, as
+    the CLI passes its own)."""
     lead = get_lead_details(db, ref).row.lead
     return ConfirmSpec(
         f"Delete {ref} {safe(lead.title, 80)}?",
         "Its reminders and timeline go too; its tasks stay.",
-        partial(_delete_lead, db, ref),
+        partial(_delete_lead, db, clock, ref),
     )
 
 
-def _delete_lead(db: Database, ref: str) -> Saved:
-    leads.delete_lead(db, ref)
+def _delete_lead(db: Database, clock: Clock, ref: str) -> Saved:
+    leads.delete_lead(db, ref, now=clock())
     return Saved(f"Deleted {ref} (u undoes it)", None)
 
 

@@ -130,7 +130,7 @@ def pipeline_card(row: LeadRow, view: View) -> PipelineCard:
     deadline (`check receipt Thu 10:00`, `respond 12:04 left`), or for a won or lost lead
     when it closed (and why it was lost)."""
     lead = row.lead
-    value = lead_minor(lead.value_cents, lead.currency)
+    value = lead_minor(lead.value_minor, lead.currency)
     lines: list[Phrase] = [(Part(lead.ref, Tone.ACCENT), Part(f" {one_line(lead.title)}"))]
     money = amount_text(value, lead.currency) if value is not None and lead.currency else ""
     client = one_line(row.client_name) if row.client_name else ""

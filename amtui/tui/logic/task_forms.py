@@ -233,15 +233,17 @@ def reorder_task(db: Database, now: Clock, ref: str, offset: int) -> Saved:
     return Saved("", ref)
 
 
-def delete_task_question(db: Database, ref: str) -> ConfirmSpec:
+def delete_task_question(db: Database, clock: Clock, ref: str) -> ConfirmSpec:
+    """Ask before deleting `ref`; the delete is journalled at `clock()` (the app's clock, as
+    the CLI passes its own)."""
     row = task_queries.get_task_details(db, ref).row
     count = row.subtasks_total
     detail = f"Its {count} subtasks, reminders and timeline go too." if count else ""
     return ConfirmSpec(
-        f"Delete {ref} {safe(row.task.title, 80)}?", detail, partial(_delete_task, db, ref)
+        f"Delete {ref} {safe(row.task.title, 80)}?", detail, partial(_delete_task, db, clock, ref)
     )
 
 
-def _delete_task(db: Database, ref: str) -> Saved:
-    tasks.delete_task(db, ref)
+def _delete_task(db: Database, clock: Clock, ref: str) -> Saved:
+    tasks.delete_task(db, ref, now=clock())
     return Saved(f"Deleted {ref} (u undoes it)", None)
