@@ -28,7 +28,14 @@ from amtui.core.lookup import ClientName
 from amtui.core.pipeline_rules import plan_column_move
 from amtui.core.refs import Kind
 from amtui.core.vocabulary import Stage
-from amtui.tui.logic import lead_forms, proposal_forms, reminder_forms, task_forms, team
+from amtui.tui.logic import (
+    invoice_forms,
+    lead_forms,
+    proposal_forms,
+    reminder_forms,
+    task_forms,
+    team,
+)
 from amtui.tui.logic.clients import client_check, client_suggest, pick_client
 from amtui.tui.logic.data import ALL
 from amtui.tui.logic.fields import ConfirmSpec, FormSpec, PromptLoad, PromptSpec, Saved
@@ -120,12 +127,15 @@ class Actions:
             self.app.absorb_own_write()
             self.app.post_message(self.Finished(saved, closes, parts))
 
-    def form(self, spec: FormSpec) -> None:
-        """Open a form now; its save reports through `Finished`."""
+    def form(self, spec: FormSpec, *, opens: bool = False) -> None:
+        """Open a form now; its save reports through `Finished` (and, with `opens`, opens the
+        detail view of what it made: a new invoice, where its lines are added)."""
 
         def done(saved: Saved | None) -> None:
             if saved is not None:
                 self.app.post_message(self.Finished(saved))
+                if opens and saved.focus:
+                    self.open(Target(saved.focus, "form"))
 
         screen = FormScreen(spec)
         screen.after_save = self.app.absorb_own_write
@@ -203,6 +213,8 @@ class Actions:
             self.form(lead_forms.lead_form(app.db, app.config, app.now, ref))
         elif ref[0] == Kind.PROPOSAL.value:
             self.form(proposal_forms.edit_form(app.db, app.config, app.now, ref))
+        elif ref[0] == Kind.INVOICE.value:
+            self.form(invoice_forms.edit_form(app.db, app.config, app.now, ref))
         else:
             self.form(reminder_forms.edit_reminder_form(app.db, app.config, app.now, ref))
 
@@ -230,6 +242,10 @@ class Actions:
 
     def delete(self, target: Target) -> None:
         app, ref = self.app, _ref(target)
+        if ref[0] == Kind.INVOICE.value:
+            question = partial(invoice_forms.delete_question, app.db, app.config, app.now, ref)
+            self.read_then(question, partial(self.confirm, closes=ref, label="delete"))
+            return
         questions = {
             Kind.TASK.value: task_forms.delete_task_question,
             Kind.LEAD.value: lead_forms.delete_lead_question,
@@ -304,6 +320,47 @@ class Actions:
 
     def move_down(self, target: Target) -> None:
         self._reorder(target, 1)
+
+    # --- invoices ---------------------------------------------------------------------------------
+
+    def new_invoice(self, target: Target) -> None:
+        """A draft of the client (lead, proposal), then its detail view, where `a` adds lines."""
+        app = self.app
+        spec = invoice_forms.new_invoice_form(app.db, app.config, app.now, _ref(target))
+        self.form(spec, opens=True)
+
+    def invoice_line(self, target: Target) -> None:
+        app = self.app
+        self.form(invoice_forms.line_form(app.db, app.config, app.now, _ref(target)))
+
+    def remove_invoice_line(self, target: Target) -> None:
+        app, ref = self.app, _ref(target)
+
+        def apply(text: str) -> None:
+            save = partial(invoice_forms.save_remove_line, app.db, app.config, app.now, ref, text)
+            self.write("remove line", save)
+
+        self.prompt(invoice_forms.remove_line_prompt(app.db, app.config, app.now, ref), apply)
+
+    def issue_invoice(self, target: Target) -> None:
+        app = self.app
+        self.form(invoice_forms.issue_form(app.db, app.config, app.now, _ref(target)))
+
+    def pay_invoice(self, target: Target) -> None:
+        app = self.app
+        self.form(invoice_forms.payment_form(app.db, app.config, app.now, _ref(target)))
+
+    def void_invoice(self, target: Target) -> None:
+        """Why, then `y` to confirm (what core would refuse is said before asking)."""
+        app, ref = self.app, _ref(target)
+
+        def ask(reason: str) -> None:
+            question = partial(
+                invoice_forms.void_question, app.db, app.config, app.now, ref, reason.strip()
+            )
+            self.read_then(question, partial(self.confirm, label="void"))
+
+        self.prompt(invoice_forms.void_prompt(ref), ask)
 
     # --- the lead workflow ------------------------------------------------------------------------
 

@@ -7,35 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-
-from amtui.core.clients import edit_client
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.invoices import issue_invoice, new_invoice, record_payment
 from amtui.core.money_views import build_portfolio
-from amtui.core.proposals import add_item, new_proposal, send_proposal
+from amtui.core.proposals import new_proposal
 from amtui.tui.logic.money import portfolio_lines
 from tests.conftest import NOW
 from tests.tui.conftest import drive, settle
-
-
-@pytest.fixture
-def money(seeded: Database, config: Config) -> Database:
-    """L3 (Granel, 12k EUR) gets a sent proposal; Granel an invoice, half paid and overdue;
-    Granel and Sakura Foods their KAM scores."""
-    edit_client(seeded, "Granel", now=NOW, kam_attractiveness=5, kam_relationship=4)
-    edit_client(seeded, "Sakura Foods", now=NOW, kam_attractiveness=2, kam_relationship=4)
-    ref = new_proposal(seeded, "L3", now=NOW, today=date(2026, 11, 25)).proposal.ref
-    add_item(seeded, ref, stage="Design", who="designer", hours="40", rate="100", now=NOW,
-             config=config)  # fmt: skip
-    add_item(seeded, ref, stage="Build", who="developer", hours="80", rate="100", now=NOW,
-             config=config)  # fmt: skip
-    send_proposal(seeded, ref, now=NOW, config=config)
-    invoice = new_invoice(seeded, "Granel", now=NOW, config=config, lines=[("Design", "4 000")])
-    issue_invoice(seeded, invoice.ref, now=NOW, config=config, issued_on=date(2026, 11, 1))
-    record_payment(seeded, invoice.ref, "2 000", now=NOW, config=config)
-    return seeded
 
 
 def texts(lines: list[Any]) -> list[str]:
