@@ -21,10 +21,9 @@ InvoiceRef = Annotated[str, typer.Argument(help="An invoice: I4, or its number, 
 
 
 def _summary(row: InvoiceRow) -> str:
-    from amtui.core.describe_money import amount_text, invoice_state_part, invoice_title
+    from amtui.core.describe_money import invoice_brief
 
-    amount = amount_text(row.invoice.amount_minor, row.invoice.currency)
-    return f"{row.ref} {invoice_title(row)}: {amount}, {invoice_state_part(row).text}"
+    return invoice_brief(row)
 
 
 def _today(rt: Runtime):  # type: ignore[no-untyped-def]
@@ -63,7 +62,7 @@ def new(
     Example: amtui invoice new --proposal L7-v2 --percent 50
     """
     from amtui.core.errors import InputError
-    from amtui.core.invoices import invoice_from_proposal, new_invoice
+    from amtui.core.invoices import first_line, invoice_from_proposal, new_invoice
 
     rt = runtime(ctx)
     due_on = rt.config.read_day(due, now=rt.now) if due else None
@@ -85,11 +84,9 @@ def new(
     else:
         if client is None:
             raise InputError("name the client (or invoice a proposal with --proposal P3)")
-        if (text is None) != (amount is None):
-            raise InputError('give a first line as TEXT AMOUNT, e.g. "Design, November" 1200')
+        lines = first_line(text, amount)
         if percent != 100:
             raise InputError("--percent is for invoicing a proposal (--proposal)")
-        lines = [(text, amount)] if text is not None and amount is not None else []
         row = new_invoice(
             rt.db,
             client,

@@ -15,21 +15,32 @@ def undo(
     show_list: Annotated[
         bool, typer.Option("--list", "-l", help="Show the recent changes instead (newest first).")
     ] = False,
+    everyone: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            "-a",
+            help="Everyone's changes, not only yours (team mode: when `me` is a member).",
+        ),
+    ] = False,
     limit: int = limit_option(20, "With --list: at most this many changes.", minimum=1),
     fmt: Format = format_option(),
 ) -> None:
-    """Take back the latest change made through amtui (an import run as a whole), and say
-    what it was. A change that a later one built on, or that was changed since (here or in
-    another program), is refused with the reason and nothing is undone.
+    """Take back your latest change made through amtui (an import run as a whole), and say
+    what it was. In team mode (`me` names a member) that is your own latest change, not a
+    teammate's; --all takes back the latest of anyone's. Without `me`, the latest change of
+    anyone. A change that a later one built on, or that was changed since (by you, a teammate
+    or another program), is refused with the reason and nothing is undone.
 
-    Example: amtui undo   (or: amtui undo --list)
+    Example: amtui undo   (or: amtui undo --list, amtui undo --all)
     """
     from amtui.core.display import format_when
     from amtui.core.journal import entries, undo_latest
 
     rt = runtime(ctx)
+    actor = None if everyone else rt.db.actor
     if show_list:
-        found = entries(rt.db, limit=limit)
+        found = entries(rt.db, limit=limit, actor=actor)
         if fmt is Format.JSON:
             print_json(
                 [
@@ -44,6 +55,7 @@ def undo(
                         "added": e.added,
                         "changed": e.changed,
                         "removed": e.removed,
+                        "by": e.actor,
                     }
                     for e in found
                 ]
@@ -52,14 +64,20 @@ def undo(
         if not found:
             from amtui.core.errors import NotFoundError
 
+            if actor is not None:
+                raise NotFoundError(
+                    f"no changes of yours ({actor}) recorded yet; --all lists everyone's"
+                )
             raise NotFoundError("no changes recorded yet")
         tz, now = rt.config.timezone, rt.now
+        team = any(e.actor for e in found)  # who made each, once members made any
         print_table(
-            ["#", "WHEN", "CHANGE", "ROWS", ""],
+            ["#", "WHEN", *(["BY"] if team else []), "CHANGE", "ROWS", ""],
             [
                 [
                     e.ref,
                     format_when(e.created_at, tz, now),
+                    *([e.by] if team else []),
                     e.title,
                     e.size,
                     f"undone {format_when(e.undone_at, tz, now)}" if e.undone_at else "",
@@ -69,5 +87,6 @@ def undo(
             fmt,
         )
         return
-    done = undo_latest(rt.db, now=rt.now)
-    say(f"Undid {done.entry.ref} {done.entry.title} ({done.entry.size})")
+    done = undo_latest(rt.db, now=rt.now, actor=actor)
+    by = f" by {done.entry.actor}" if done.entry.actor and done.entry.actor != actor else ""
+    say(f"Undid {done.entry.ref} {done.entry.title}{by} ({done.entry.size})")

@@ -70,6 +70,12 @@ def invoice_title(row: InvoiceRow) -> str:
     return f"{head} · {one_line(row.client_name)}"
 
 
+def invoice_brief(row: InvoiceRow) -> str:
+    """`I4 2026-0003 · Гранель: 1 200.00 EUR, partly paid…`: what a change reports."""
+    amount = amount_text(row.invoice.amount_minor, row.invoice.currency)
+    return f"{row.ref} {invoice_title(row)}: {amount}, {invoice_state_part(row).text}"
+
+
 def invoice_summary(row: InvoiceRow) -> str:
     """One line for the agenda and `remind due`: `invoice 2026-0003 · Гранель · 600.00 EUR
     owed` (what is still owed, or the total when nothing is)."""

@@ -89,6 +89,41 @@ def _default_currency(tx: Tx, client: Client, config: Config) -> str | None:
     )
 
 
+def _billed_lead(tx: Tx, owner: Client, lead: str | None) -> Lead | None:
+    """The lead an invoice of `owner` bills (None: none named); one of another client is
+    refused."""
+    if lead is None:
+        return None
+    found = fetch(tx, Lead, lead)
+    if found.client_id != owner.id:
+        raise InputError(f"{found.ref} is not a lead of {one_line(owner.name)} ({owner.ref})")
+    return found
+
+
+def _currency_for(tx: Tx, owner: Client, lead: Lead | None, config: Config) -> str | None:
+    return (lead.currency if lead else None) or _default_currency(tx, owner, config)
+
+
+def invoice_defaults(
+    db: Database, client: str | None, *, config: Config, lead: str | None = None
+) -> tuple[Client, str | None]:
+    """Whom a new invoice is for (`client`, else the client of `lead`) and the currency it
+    gets when not told (`new_invoice`'s choice: the lead's, the client's last invoice's, its
+    leads', the config's)."""
+    with db.read() as tx:
+        if client is None:
+            if lead is None:
+                raise InputError("an invoice is of a client: name one (or its lead)")
+            found = fetch(tx, Lead, lead)
+            if found.client_id is None:
+                raise InputError(
+                    f"{found.ref} has no client yet; win it or link it to a client first"
+                )
+            client = f"C{found.client_id}"
+        owner = get_client(tx, client)
+        return owner, _currency_for(tx, owner, _billed_lead(tx, owner, lead), config)
+
+
 def _add_lines(tx: Tx, invoice: Invoice, lines: Sequence[tuple[str, int]]) -> None:
     start = int(
         tx.scalar(
@@ -122,6 +157,17 @@ def _retotal(tx: Tx, invoice: Invoice) -> None:
     save(tx, invoice)
 
 
+def first_line(text: str | None, amount: str | None) -> list[tuple[str, str]]:
+    """A new invoice's first line as typed: its description and its amount, or neither (a
+    draft may start empty); one without the other is refused."""
+    text, amount = (text or "").strip(), (amount or "").strip()
+    if bool(text) != bool(amount):
+        raise InputError(
+            'a first line needs a description and an amount, e.g. "Design, November" 1200'
+        )
+    return [(text, amount)] if text else []
+
+
 def _line_amount(text: str, currency: str) -> int:
     return parse_amount(text, currency, allow_zero=False)
 
@@ -143,16 +189,9 @@ def new_invoice(
     code = check_currency(currency) if currency else None
     with db.write() as tx:
         owner = get_client(tx, client)
-        lead_id = None
-        if lead is not None:
-            found = fetch(tx, Lead, lead)
-            if found.client_id != owner.id:
-                raise InputError(
-                    f"{found.ref} is not a lead of {one_line(owner.name)} ({owner.ref})"
-                )
-            lead_id = found.id
-            code = code or found.currency
-        code = code or _default_currency(tx, owner, config)
+        billed = _billed_lead(tx, owner, lead)
+        lead_id = billed.id if billed else None
+        code = code or _currency_for(tx, owner, billed, config)
         if code is None:
             raise InputError("which currency? give --currency EUR (or set default_currency)")
         parsed = [(text, _line_amount(amount, code)) for text, amount in lines]
@@ -254,13 +293,42 @@ def _saved(tx: Tx, invoice: Invoice, now: datetime, config: Config) -> InvoiceRo
     return _row(tx, invoice, local_today(now, config.timezone), config)
 
 
-def _draft(tx: Tx, reference: str) -> Invoice:
-    invoice = find_invoice(tx, reference)
+def check_draft(invoice: Invoice) -> None:
+    """Only a draft's lines change and only a draft is deleted (the app asks before offering)."""
     if invoice.status != InvoiceStatus.DRAFT:
         raise InputError(
             f"{invoice.ref} is {invoice.status} ({invoice.number}); an issued invoice stays as "
             "the client received it: void it and make a new one"
         )
+
+
+def check_voidable(invoice: Invoice, payments: int) -> None:
+    """Only an issued invoice without payments is voided (`void_invoice`'s rule; the app
+    checks it before asking)."""
+    if invoice.status == InvoiceStatus.DRAFT:
+        raise InputError(f"{invoice.ref} is a draft; delete it instead (amtui invoice rm)")
+    if invoice.status == InvoiceStatus.VOID:
+        raise InputError(f"{invoice.ref} is void already")
+    if payments:
+        raise InputError(
+            f"{invoice.ref} has payments against it; it cannot be voided (issue a credit note)"
+        )
+
+
+def read_percent(text: str) -> int:
+    """The share of a proposal to invoice as typed: `50`, `50%`."""
+    raw = text.strip().removesuffix("%").strip()
+    percent = int(raw) if raw.isdigit() else 0
+    if not 0 < percent <= 100:
+        raise InputError(
+            f"{one_line(text)!r}: the share to invoice must be a percent above 0 and at most 100"
+        )
+    return percent
+
+
+def _draft(tx: Tx, reference: str) -> Invoice:
+    invoice = find_invoice(tx, reference)
+    check_draft(invoice)
     return invoice
 
 
@@ -379,14 +447,10 @@ def void_invoice(
     reason = check_name(reason, "reason for voiding the invoice")
     with db.write() as tx:
         invoice = find_invoice(tx, reference)
-        if invoice.status == InvoiceStatus.DRAFT:
-            raise InputError(f"{invoice.ref} is a draft; delete it instead (amtui invoice rm)")
-        if invoice.status == InvoiceStatus.VOID:
-            raise InputError(f"{invoice.ref} is void already")
-        if tx.scalar("SELECT count(*) FROM payment WHERE invoice_id = :id", {"id": invoice.id}):
-            raise InputError(
-                f"{invoice.ref} has payments against it; it cannot be voided (issue a credit note)"
-            )
+        payments = tx.scalar(
+            "SELECT count(*) FROM payment WHERE invoice_id = :id", {"id": invoice.id}
+        )
+        check_voidable(invoice, int(payments or 0))
         invoice.status = InvoiceStatus.VOID.value
         journal.note(tx, "invoice void", f"{invoice.ref} {invoice.number}", now=now)
         invoice.updated_at = now

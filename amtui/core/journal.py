@@ -8,25 +8,33 @@ for a DELETE every row the foreign keys will cascade to or set to NULL), keeping
 image from the first time the transaction touched it. Rows a transaction adds are found by
 their keys, or as the ids above the table's highest id when it first added one (ids only grow:
 tables never reuse them). Just before commit it reads every touched row again and writes one
-`journal` row with the net changes, `{table, key, before, after}`, each image in the lossless
-encoding of `amtui.core.archive` (None: the row did not exist). So no service can change data
-without an undo record, whatever SQL it runs; a statement the recorder cannot read raises
-(a programming error, caught by the tests), it never guesses.
+`journal` row with the net changes, keeping what undo needs and no more (`Change.stored`),
+images in the lossless encoding of `amtui.core.archive`: a removed row's image; a changed
+row's image before and the columns set; an added row's key and a digest of the row (a bulk
+import keeps no second copy of what it wrote). Entries written before the "journal actor"
+migration keep whole images before and after; undo reads both. So no service can change
+data without an undo record, whatever SQL it runs; a statement the recorder cannot read
+raises (a programming error, caught by the tests), it never guesses. Each entry keeps who
+made it (`Tx.actor`, the member handle of `me` in team mode).
 
 What a change was is said by the service (`note(tx, "task done", "T12 Send estimate")`);
 a change no service described is named after the rows it touched. The entries of one
 import that commits in batches share a `Run`, and undo takes the run back whole.
 
-Undo takes back the latest entry (or run) not yet undone, in one write transaction, and
-refuses with one line (nothing written) when any row it would restore has changed since
-(a later change, another process: it compares the row as it is now with the entry's image)
-or when a row added since depends on one it would remove. Columns that only record that a
+Undo takes back the latest entry (or run) not yet undone, your own when given who you are
+(a teammate's later changes stay), in one write transaction, and refuses with one line
+(nothing written) when any row it would restore has changed since (a later change, another
+process, a teammate: it compares the row as it is now with the entry's image or digest, and
+names the later entry and its author when the journal has one) or when a row added since
+depends on one it would remove. Columns that only record that a
 notification went out (`notified_at`…) are bookkeeping: they neither make a change nor block
 an undo.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +99,9 @@ class Catalogue:
     tables: tuple[Table, ...]  # parents before children
     by_name: Mapping[str, Table]
     children: Mapping[str, tuple[ForeignKey, ...]]  # parent table → keys pointing at it
+    #: The journal says who made each change ("journal actor" migration; a database written through
+    #: before its upgrade, as a migration test does, has no such column yet).
+    with_actor: bool = True
 
 
 def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None:
@@ -117,9 +128,22 @@ def _catalogue(db: Database, tx: Tx, *, fresh: bool = False) -> Catalogue | None
             tables,
             {t.name: t for t in tables},
             {name: tuple(keys) for name, keys in children.items()},
+            with_actor=_has_column(tx, "journal", "actor"),
         )
         db.journal_cache[version] = found
     return found
+
+
+def _has_column(tx: Tx, table: str, column: str) -> bool:
+    if tx.sqlite:
+        return any(row["name"] == column for row in tx.all(f'PRAGMA table_info("{table}")'))
+    return bool(
+        tx.scalar(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = :t AND column_name = :c",
+            {"t": table, "c": column},
+        )
+    )
 
 
 def _by_key(table: Table) -> str:
@@ -465,8 +489,9 @@ class Recorder:
                 "action": action,
                 "summary": summary,
                 "run_id": run.first_id if run else None,
-                "changes": Json(changes),
+                "changes": Json([change.stored() for change in changes]),
                 "created_at": now,
+                **({"actor": tx.actor} if self.catalogue.with_actor else {}),
             },
         )
         if run is not None and run.first_id is None:
@@ -477,7 +502,9 @@ class Recorder:
             {"oldest": int(entry_id) - KEEP},
         )
 
-    def _changes(self, tx: Tx) -> list[dict[str, Any]]:
+    def _changes(self, tx: Tx) -> list[Change]:
+        """Every row the transaction touched whose image changed: (table, key, before, after),
+        images encoded, None where the row did not exist."""
         by_table: dict[str, list[Key]] = {}
         for name, key in self.order:
             by_table.setdefault(name, []).append(key)
@@ -496,15 +523,54 @@ class Recorder:
             now = None if after_row is None else encode_row(table, after_row)
             if _same(before, now):
                 continue
-            changes.append(
-                {
-                    "table": name,
-                    "key": encode_row(table, dict(zip(table.key, key, strict=True)), partial=True),
-                    "before": before,
-                    "after": now,
-                }
-            )
+            key_image = encode_row(table, dict(zip(table.key, key, strict=True)), partial=True)
+            changes.append(Change(name, key_image, before, now))
         return changes
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row's change as the recorder saw it, both images whole."""
+
+    table: str
+    key: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def stored(self) -> dict[str, Any]:
+        """What the journal keeps: what undo needs, no more. A removed row: its image (to put
+        it back). A changed row: its image before and the columns the change set (the image
+        after is the two together, so undo can name what changed since). An added row: its
+        key and a digest of it (enough to delete it, and to refuse when it changed since);
+        a bulk import no longer keeps a second copy of everything it wrote."""
+        head: dict[str, Any] = {"table": self.table, "key": self.key}
+        if self.before is None:
+            assert self.after is not None
+            return {**head, "before": None, "digest": digest(self.after)}
+        if self.after is None:
+            return {**head, "before": self.before, "after": None}
+        before = self.before
+        changed = {n: v for n, v in self.after.items() if n not in before or before[n] != v}
+        return {**head, "before": before, "set": changed}
+
+
+def digest(image: Mapping[str, Any]) -> str:
+    """A fingerprint of an encoded row, bookkeeping aside; a NULL column counts as absent, so
+    a column a later schema adds (NULL in old rows) leaves old fingerprints true."""
+    kept = {n: v for n, v in image.items() if v is not None and n not in BOOKKEEPING}
+    text = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _expected(change: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """What a stored change left: (the row's image, or None) and (its digest, or None); both
+    None: the change removed the row. Reads every format the journal has written (whole
+    images before and after, before the "journal actor" migration; `set` and `digest` since)."""
+    if "digest" in change:
+        return None, change["digest"]
+    if "set" in change:
+        return {**change["before"], **change["set"]}, None
+    return change["after"], None
 
 
 def _value(expression: str, params: Mapping[str, Any], sql: str) -> Any:
@@ -566,27 +632,27 @@ def describe_row(table: str, key: Mapping[str, Any], image: Mapping[str, Any] | 
     return f"{noun} of {owner}" if owner else noun
 
 
-def _main_change(changes: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+def _main_change(changes: Sequence[Change]) -> Change:
     for change in changes:
-        if change["table"] in _KIND_OF_TABLE:
+        if change.table in _KIND_OF_TABLE:
             return change
     return changes[0]
 
 
-def _guess_action(changes: Sequence[Mapping[str, Any]]) -> str:
+def _guess_action(changes: Sequence[Change]) -> str:
     change = _main_change(changes)
-    noun = change["table"].replace("_", " ")
-    if change["before"] is None:
+    noun = change.table.replace("_", " ")
+    if change.before is None:
         return f"{noun} add"
-    if change["after"] is None:
+    if change.after is None:
         return f"{noun} delete"
     return f"{noun} edit"
 
 
-def _guess_summary(changes: Sequence[Mapping[str, Any]]) -> str:
+def _guess_summary(changes: Sequence[Change]) -> str:
     change = _main_change(changes)
-    image = change["after"] or change["before"] or {}
-    name = describe_row(change["table"], change["key"], image)
+    image = change.after or change.before or {}
+    name = describe_row(change.table, change.key, image)
     title = image.get("title") or image.get("name") or image.get("text") or ""
     return f"{name} {title}".strip() if isinstance(title, str) else name
 
@@ -608,6 +674,13 @@ class Entry:
     removed: int = 0
     parts: int = 1  # journal rows (a run's batches)
     tables: dict[str, int] = field(default_factory=dict)
+    actor: str | None = None  # the member who made it (team mode)
+    last_id: int = 0  # its last journal row: what came after it came after this
+
+    @property
+    def by(self) -> str:
+        """Who made it, for lists: the member handle, or `-` (one person's database)."""
+        return self.actor or "-"
 
     @property
     def ref(self) -> str:
@@ -642,12 +715,15 @@ def _group_changes(rows: Sequence[Mapping[str, Any]]) -> Entry:
         created_at=first["created_at"],
         undone_at=rows[-1]["undone_at"],
         parts=len(rows),
+        actor=first.get("actor"),
+        last_id=int(rows[-1]["id"]),
     )
     for row in rows:
         for change in row["changes"]:
+            image, fingerprint = _expected(change)
             if change["before"] is None:
                 entry.added += 1
-            elif change["after"] is None:
+            elif image is None and fingerprint is None:
                 entry.removed += 1
             else:
                 entry.changed += 1
@@ -655,12 +731,19 @@ def _group_changes(rows: Sequence[Mapping[str, Any]]) -> Entry:
     return entry
 
 
-def entries(db: Database, *, limit: int = 20) -> list[Entry]:
-    """The latest changes, newest first (undone ones too, marked), a run as one."""
+def _mine(actor: str | None) -> str:
+    """The condition on journal rows that keeps `actor`'s changes (everyone's for None)."""
+    return "" if actor is None else " AND actor = :actor"
+
+
+def entries(db: Database, *, limit: int = 20, actor: str | None = None) -> list[Entry]:
+    """The latest changes, newest first (undone ones too, marked), a run as one; only those
+    `actor` made when given (everyone's for None)."""
     with db.read() as tx:
         groups = tx.column(
-            "SELECT coalesce(run_id, id) AS g FROM journal GROUP BY coalesce(run_id, id) "
-            f"ORDER BY g DESC{tx.page(limit)}"
+            f"SELECT coalesce(run_id, id) AS g FROM journal WHERE 1 = 1{_mine(actor)} "
+            f"GROUP BY coalesce(run_id, id) ORDER BY g DESC{tx.page(limit)}",
+            {"actor": actor},
         )
         if not groups:
             return []
@@ -682,18 +765,26 @@ class Undone:
     entry: Entry
 
 
-def undo_latest(db: Database, *, now: datetime) -> Undone:
-    """Take back the latest change not yet undone (an import run whole), in one transaction;
-    refuse with one line, changing nothing, when a row it touched has changed since or a row
-    added since depends on one it would remove."""
+def undo_latest(db: Database, *, now: datetime, actor: str | None = None) -> Undone:
+    """Take back the latest change not yet undone (an import run whole), in one transaction:
+    the latest that `actor` made when given (a teammate's later changes stay), anyone's for
+    None. Refuse with one line, changing nothing, when a row it touched has changed since
+    (naming the later change and who made it when the journal has it) or a row added since
+    depends on one it would remove."""
     with db.write(journal=False) as tx:
         catalogue = _catalogue_for_undo(db, tx)
         group = tx.scalar(
-            "SELECT coalesce(run_id, id) FROM journal WHERE undone_at IS NULL "
-            "ORDER BY id DESC LIMIT 1"
+            f"SELECT coalesce(run_id, id) FROM journal WHERE undone_at IS NULL{_mine(actor)} "
+            "ORDER BY id DESC LIMIT 1",
+            {"actor": actor},
         )
         if group is None:
-            raise NotFoundError("nothing to undo (amtui undo --list shows what was undone)")
+            if actor is None:
+                raise NotFoundError("nothing to undo (amtui undo --list shows what was undone)")
+            raise NotFoundError(
+                f"nothing of yours ({actor}) to undo; amtui undo --list --all shows everyone's "
+                "changes, amtui undo --all takes back the latest of anyone's"
+            )
         rows = tx.all(
             "SELECT * FROM journal WHERE undone_at IS NULL AND coalesce(run_id, id) = :g "
             "ORDER BY id",
@@ -701,9 +792,10 @@ def undo_latest(db: Database, *, now: datetime) -> Undone:
         )
         entry = _group_changes(rows)
         net = _net([change for row in rows for change in row["changes"]])
+        since = Since(tx, entry.last_id, actor)
         what = f"can't undo {entry.ref} ({entry.title})"
-        _check_current(tx, catalogue, net, what)
-        _check_dependents(tx, catalogue, net, what)
+        _check_current(tx, catalogue, net, what, since)
+        _check_dependents(tx, catalogue, net, what, since)
         _restore(tx, catalogue, net)
         tx.run(
             "UPDATE journal SET undone_at = :now WHERE coalesce(run_id, id) = :g "
@@ -714,6 +806,33 @@ def undo_latest(db: Database, *, now: datetime) -> Undone:
     return Undone(entry)
 
 
+class Since:
+    """The journal's entries after the one being undone (read only when a refusal needs
+    them): which later change touched a row, and who made it."""
+
+    def __init__(self, tx: Tx, after_id: int, actor: str | None) -> None:
+        self.tx, self.after_id, self.actor = tx, after_id, actor
+        self._rows: list[dict[str, Any]] | None = None
+
+    def touched(self, table: str, key: Mapping[str, Any]) -> str:
+        """` by bob in #15 (task edit: T1 Mine)` for the latest later change to this row
+        that is not undone; empty when none did (a program without the journal)."""
+        if self._rows is None:
+            self._rows = self.tx.all(
+                "SELECT id, run_id, action, summary, actor, changes FROM journal "
+                "WHERE id > :after AND undone_at IS NULL ORDER BY id DESC",
+                {"after": self.after_id},
+            )
+        wanted = dict(key)
+        for row in self._rows:
+            if any(c["table"] == table and c["key"] == wanted for c in row["changes"]):
+                who = row["actor"]
+                by = "" if who is None else " by you" if who == self.actor else f" by {who}"
+                title = f"{row['action']}: {row['summary']}" if row["summary"] else row["action"]
+                return f"{by} in #{row['run_id'] or row['id']} ({title})"
+        return ""
+
+
 def _catalogue_for_undo(db: Database, tx: Tx) -> Catalogue:
     catalogue = _catalogue(db, tx)
     if catalogue is None:
@@ -721,18 +840,41 @@ def _catalogue_for_undo(db: Database, tx: Tx) -> Catalogue:
     return catalogue
 
 
-_Net = dict[tuple[str, Key], list[Any]]  # (table, key) → [key dict, before, after]
+@dataclass
+class _Row:
+    """One row's net change in an entry: its key, its image before the first change, and
+    what the last change left (an image, or a digest of one; neither: the row is gone)."""
+
+    key: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    digest: str | None
+
+    @property
+    def gone(self) -> bool:
+        """The change left no row here."""
+        return self.after is None and self.digest is None
+
+    def matches(self, now: Mapping[str, Any] | None) -> bool:
+        """The row as it is now is what the change left (bookkeeping aside)."""
+        if self.digest is not None:
+            return now is not None and digest(now) == self.digest
+        return _same(now, self.after)
+
+
+_Net = dict[tuple[str, Key], _Row]
 
 
 def _net(changes: Sequence[Mapping[str, Any]]) -> _Net:
-    """Per row: its image before the first change and after the last."""
+    """Per row: its image before the first change and what the last one left."""
     net: _Net = {}
     for change in changes:
         key = (change["table"], tuple(change["key"].values()))
+        after, fingerprint = _expected(change)
         if key in net:
-            net[key][2] = change["after"]
+            net[key].after, net[key].digest = after, fingerprint
         else:
-            net[key] = [change["key"], change["before"], change["after"]]
+            net[key] = _Row(change["key"], change["before"], after, fingerprint)
     return net
 
 
@@ -747,7 +889,7 @@ def _current(tx: Tx, table: Table, keys: Sequence[Key]) -> dict[Key, dict[str, A
     return found
 
 
-def _check_current(tx: Tx, catalogue: Catalogue, net: _Net, what: str) -> None:
+def _check_current(tx: Tx, catalogue: Catalogue, net: _Net, what: str, since: Since) -> None:
     by_table: dict[str, list[Key]] = {}
     for name, key in net:
         by_table.setdefault(name, []).append(key)
@@ -757,28 +899,34 @@ def _check_current(tx: Tx, catalogue: Catalogue, net: _Net, what: str) -> None:
             raise InputError(f"{what}: table {name} is no longer in this database")
         current = _current(tx, table, keys)
         for key in keys:
-            key_dict, before, after = net[(name, key)]
+            change = net[(name, key)]
             now = current.get(key)
-            if _same(now, after):
+            if change.matches(now):
                 continue
-            row = describe_row(name, key_dict, after or before or now)
-            if after is None:
+            row = describe_row(name, change.key, change.after or change.before or now)
+            if change.gone:
                 problem = f"{row} was added again since"
             elif now is None:
                 problem = f"{row} was deleted since"
+            elif change.after is None:  # only its digest is kept: what changed is not known
+                problem = f"{row} was changed since"
             else:
+                after = change.after
                 fields = sorted(
-                    n for n in after if n not in BOOKKEEPING and after.get(n) != now.get(n)
+                    n
+                    for n in set(after) | set(now)
+                    if n not in BOOKKEEPING and after.get(n) != now.get(n)
                 )
                 problem = f"{row} was changed since ({', '.join(fields)})"
+            problem += since.touched(name, change.key)
             raise InputError(f"{what}: {problem}; nothing was undone")
 
 
-def _check_dependents(tx: Tx, catalogue: Catalogue, net: _Net, what: str) -> None:
+def _check_dependents(tx: Tx, catalogue: Catalogue, net: _Net, what: str, since: Since) -> None:
     """A row undo would remove must not have gained rows (added since) that point at it."""
     removing: dict[str, set[Key]] = {}
-    for (name, key), (_, before, after) in net.items():
-        if before is None and after is not None:
+    for (name, key), change in net.items():
+        if change.before is None and not change.gone:
             removing.setdefault(name, set()).add(key)
     for name, keys in removing.items():
         table = catalogue.by_name[name]
@@ -801,26 +949,31 @@ def _check_dependents(tx: Tx, catalogue: Catalogue, net: _Net, what: str) -> Non
                     if key in removing.get(child.name, set()):
                         continue
                     parent = describe_row(name, {table.key[0]: image[fk.column]})
-                    own = describe_row(child.name, {k: image[k] for k in child.key}, image)
+                    key_image = {k: image[k] for k in child.key}
+                    own = describe_row(child.name, key_image, image)
+                    who = since.touched(child.name, key_image)
                     raise InputError(
-                        f"{what}: {own} was added since and depends on {parent}; nothing was undone"
+                        f"{what}: {own} was added since{who} and depends on {parent}; "
+                        "nothing was undone"
                     )
 
 
 def _restore(tx: Tx, catalogue: Catalogue, net: _Net) -> None:
     inserts: dict[str, list[dict[str, Any]]] = {}
-    updates: list[tuple[Table, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+    updates: list[tuple[Table, dict[str, Any], dict[str, Any], dict[str, Any] | None]] = []
     deletes: dict[str, list[dict[str, Any]]] = {}
-    for (name, _), (key, before, after) in net.items():
+    for (name, _), change in net.items():
         table = catalogue.by_name[name]
-        if before is None and after is None:
+        before = change.before
+        if before is None and change.gone:
             continue
-        if after is None:
+        if change.gone:
+            assert before is not None
             inserts.setdefault(name, []).append(before)
         elif before is None:
-            deletes.setdefault(name, []).append(key)
+            deletes.setdefault(name, []).append(change.key)
         else:
-            updates.append((table, key, before, after))
+            updates.append((table, change.key, before, change.after))
     decoded = {
         table.name: decode_rows(table, inserts[table.name], f"journal {table.name}")
         for table in catalogue.tables
@@ -831,6 +984,8 @@ def _restore(tx: Tx, catalogue: Catalogue, net: _Net) -> None:
     )
     for table, key, before, after in updates:
         current = _current(tx, table, [tuple(key.values())]).get(tuple(key.values()), {})
+        if after is None:  # only a digest was kept, and the row matched it: it is as it was
+            after = current
         values = {
             name: value
             for name, value in before.items()

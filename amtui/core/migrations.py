@@ -597,7 +597,16 @@ def _v15_lead_value_minor(op: Operations) -> None:
         )
 
 
-def _v16_client_owners_are_members(op: Operations) -> None:
+def _v16_journal_actor(op: Operations) -> None:
+    """Each undo journal entry keeps who made the change (the member handle of `me`, NULL
+    alone), so that `amtui undo` takes back your own latest change, not a teammate's."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("journal") as batch:
+        batch.add_column(sa.Column("actor", sa.String()))
+
+
+def _v17_client_owners_are_members(op: Operations) -> None:
     """A client's owner is a member (`client.owner_id`), no longer free text. The text names a
     member when it is their handle or full name (any case, any script); text that names no
     member is kept at the end of the client's notes (`Owner before team members: …`), where
@@ -697,7 +706,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("who did it", _v13_who_did_it),
     ("notices per member", _v14_notices_per_member),
     ("lead values in minor units", _v15_lead_value_minor),
-    ("client owners are members", _v16_client_owners_are_members),
+    ("journal actor", _v16_journal_actor),
+    ("client owners are members", _v17_client_owners_are_members),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -460,6 +460,7 @@ class JournalEntry(Record):
     changes: list[dict[str, Any]] = field(default_factory=list)
     created_at: datetime
     undone_at: datetime | None = None
+    actor: str | None = None  # the handle of the member who made the change (team mode)
 
 
 @dataclass(kw_only=True, eq=True)

@@ -340,6 +340,7 @@ class Journal(SQLModel, table=True):
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = _instant(nullable=False)
     undone_at: datetime | None = _instant()
+    actor: str | None = None  # the handle of the member who made the change (team mode)
 
 
 def _money() -> Any:

@@ -20,12 +20,22 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
+from textual.screen import Screen
 
 from amtui.core import board
 from amtui.core.errors import AmtuiError
 from amtui.core.lookup import ClientName
+from amtui.core.pipeline_rules import plan_column_move
 from amtui.core.refs import Kind
-from amtui.tui.logic import lead_forms, proposal_forms, reminder_forms, task_forms, team
+from amtui.core.vocabulary import Stage
+from amtui.tui.logic import (
+    invoice_forms,
+    lead_forms,
+    proposal_forms,
+    reminder_forms,
+    task_forms,
+    team,
+)
 from amtui.tui.logic.clients import client_check, client_suggest, pick_client
 from amtui.tui.logic.data import ALL
 from amtui.tui.logic.fields import ConfirmSpec, FormSpec, PromptLoad, PromptSpec, Saved
@@ -117,12 +127,15 @@ class Actions:
             self.app.absorb_own_write()
             self.app.post_message(self.Finished(saved, closes, parts))
 
-    def form(self, spec: FormSpec) -> None:
-        """Open a form now; its save reports through `Finished`."""
+    def form(self, spec: FormSpec, *, opens: bool = False) -> None:
+        """Open a form now; its save reports through `Finished` (and, with `opens`, opens the
+        detail view of what it made: a new invoice, where its lines are added)."""
 
         def done(saved: Saved | None) -> None:
             if saved is not None:
                 self.app.post_message(self.Finished(saved))
+                if opens and saved.focus:
+                    self.open(Target(saved.focus, "form"))
 
         screen = FormScreen(spec)
         screen.after_save = self.app.absorb_own_write
@@ -200,6 +213,8 @@ class Actions:
             self.form(lead_forms.lead_form(app.db, app.config, app.now, ref))
         elif ref[0] == Kind.PROPOSAL.value:
             self.form(proposal_forms.edit_form(app.db, app.config, app.now, ref))
+        elif ref[0] == Kind.INVOICE.value:
+            self.form(invoice_forms.edit_form(app.db, app.config, app.now, ref))
         else:
             self.form(reminder_forms.edit_reminder_form(app.db, app.config, app.now, ref))
 
@@ -226,14 +241,19 @@ class Actions:
         self.write("send", partial(proposal_forms.send, app.db, app.config, app.now, _ref(target)))
 
     def delete(self, target: Target) -> None:
-        db, ref = self.app.db, _ref(target)
+        app, ref = self.app, _ref(target)
+        if ref[0] == Kind.INVOICE.value:
+            question = partial(invoice_forms.delete_question, app.db, app.config, app.now, ref)
+            self.read_then(question, partial(self.confirm, closes=ref, label="delete"))
+            return
         questions = {
             Kind.TASK.value: task_forms.delete_task_question,
             Kind.LEAD.value: lead_forms.delete_lead_question,
             Kind.REMINDER.value: reminder_forms.delete_reminder_question,
         }
         question = questions[ref[0]]
-        self.read_then(lambda: question(db, ref), partial(self.confirm, closes=ref, label="delete"))
+        ask = partial(self.confirm, closes=ref, label="delete")
+        self.read_then(lambda: question(app.db, app.now, ref), ask)
 
     def done(self, target: Target) -> None:
         app, ref = self.app, _ref(target)
@@ -260,10 +280,35 @@ class Actions:
         self.write("move", action, parts=BOARD_AND_AGENDA)
 
     def move_left(self, target: Target) -> None:
-        self._shift(target, -1)
+        self._move(target, -1)
 
     def move_right(self, target: Target) -> None:
-        self._shift(target, 1)
+        self._move(target, 1)
+
+    def _move(self, target: Target, step: int) -> None:
+        """H / L: a card to the next column of the board, a lead to the next stage of the
+        pipeline board."""
+        if _ref(target)[0] == Kind.LEAD.value:
+            self._move_lead(target, step)
+        else:
+            self._shift(target, step)
+
+    def _move_lead(self, target: Target, step: int) -> None:
+        """A lead one column along the pipeline board, by `amtui lead stage`'s rules: an open
+        stage moves it (from the stage the board showed: refused if it moved meanwhile);
+        won asks what `w` asks, and a cancelled question leaves the lead as it was."""
+        app, ref = self.app, _ref(target)
+        shown = target.column or ""
+        try:
+            stage = plan_column_move(ref, shown, step)
+        except AmtuiError as error:
+            app.notify(safe(str(error), 300), severity="warning", markup=False)
+            return
+        if stage == Stage.WON.value:
+            self.win(target)
+            return
+        save = partial(lead_forms.save_move, app.db, app.config, app.now, ref, shown, stage)
+        self.write("stage", save)
 
     def _reorder(self, target: Target, offset: int) -> None:
         app, ref = self.app, _ref(target)
@@ -275,6 +320,47 @@ class Actions:
 
     def move_down(self, target: Target) -> None:
         self._reorder(target, 1)
+
+    # --- invoices ---------------------------------------------------------------------------------
+
+    def new_invoice(self, target: Target) -> None:
+        """A draft of the client (lead, proposal), then its detail view, where `a` adds lines."""
+        app = self.app
+        spec = invoice_forms.new_invoice_form(app.db, app.config, app.now, _ref(target))
+        self.form(spec, opens=True)
+
+    def invoice_line(self, target: Target) -> None:
+        app = self.app
+        self.form(invoice_forms.line_form(app.db, app.config, app.now, _ref(target)))
+
+    def remove_invoice_line(self, target: Target) -> None:
+        app, ref = self.app, _ref(target)
+
+        def apply(text: str) -> None:
+            save = partial(invoice_forms.save_remove_line, app.db, app.config, app.now, ref, text)
+            self.write("remove line", save)
+
+        self.prompt(invoice_forms.remove_line_prompt(app.db, app.config, app.now, ref), apply)
+
+    def issue_invoice(self, target: Target) -> None:
+        app = self.app
+        self.form(invoice_forms.issue_form(app.db, app.config, app.now, _ref(target)))
+
+    def pay_invoice(self, target: Target) -> None:
+        app = self.app
+        self.form(invoice_forms.payment_form(app.db, app.config, app.now, _ref(target)))
+
+    def void_invoice(self, target: Target) -> None:
+        """Why, then `y` to confirm (what core would refuse is said before asking)."""
+        app, ref = self.app, _ref(target)
+
+        def ask(reason: str) -> None:
+            question = partial(
+                invoice_forms.void_question, app.db, app.config, app.now, ref, reason.strip()
+            )
+            self.read_then(question, partial(self.confirm, label="void"))
+
+        self.prompt(invoice_forms.void_prompt(ref), ask)
 
     # --- the lead workflow ------------------------------------------------------------------------
 
@@ -432,14 +518,25 @@ class Actions:
         self.app.main_screen.focus_region(2)
 
     def view_pipeline(self, target: Target) -> None:
-        from amtui.tui.screens.money import MoneyScreen
+        from amtui.tui.screens.pipeline import PipelineScreen
 
-        self.app.push_screen(MoneyScreen("pipeline"))
+        self._show_view(PipelineScreen())
 
     def view_accounts(self, target: Target) -> None:
         from amtui.tui.screens.money import MoneyScreen
 
-        self.app.push_screen(MoneyScreen("accounts"))
+        self._show_view(MoneyScreen())
+
+    def _show_view(self, screen: Screen[None]) -> None:
+        """Open a money view; from the other one (its Tab) it takes that one's place, so Esc
+        always goes back to where you were before either."""
+        from amtui.tui.screens.money import MoneyScreen
+        from amtui.tui.screens.pipeline import PipelineScreen
+
+        if isinstance(self.app.screen, MoneyScreen | PipelineScreen):
+            self.app.switch_screen(screen)
+        else:
+            self.app.push_screen(screen)
 
     def refresh(self, target: Target) -> None:
         self.app.main_screen.reload()

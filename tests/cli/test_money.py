@@ -93,7 +93,7 @@ def test_bad_money_input_is_one_line_exit_2_and_writes_nothing(seeded: Cli, db_p
         (("proposal", "render", "P1", "-o", "x.doc"), "cannot tell the format"),
         (("invoice", "new", "Гранель", "Work", "-5"), "No such option"),
         (("invoice", "new", "Гранель", "Work", "minus 5"), "not an amount"),
-        (("invoice", "new", "Гранель", "Work"), "TEXT AMOUNT"),
+        (("invoice", "new", "Гранель", "Work"), "a description and an amount"),
         (("invoice", "new", "--proposal", "P1", "--percent", "0"), "greater than or equal to 1"),
         (("invoice", "list", "--status", "late"), "unknown invoice status"),
         (("show", "X3"), "not a reference"),

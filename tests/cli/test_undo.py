@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Cli, count
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_undo_takes_back_a_delete_and_says_what_it_undid(cli: Cli, db_path: Path) -> None:
@@ -69,3 +76,56 @@ def test_an_import_is_undone_as_one_change(cli: Cli, tmp_path: Path) -> None:
     assert cli.ok("undo").startswith(f"Undid #1 import: taskwarrior {export} (")
     assert cli.json("task", "list") == []
     assert cli.json("client", "list") == []
+
+
+@pytest.fixture
+def team(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Anna (me) and Ben, members of the database."""
+    cli.ok("member", "add", "anna", "Anna Berg")
+    cli.ok("member", "add", "ben", "Ben Ode")
+    monkeypatch.setenv("AMTUI_ME", "anna")
+    return cli
+
+
+def test_in_team_mode_undo_is_yours_and_all_takes_anyones(
+    team: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = team
+    cli.ok("add", "Anna's card")
+    monkeypatch.setenv("AMTUI_ME", "ben")
+    cli.ok("add", "Ben's card")
+    monkeypatch.setenv("AMTUI_ME", "anna")
+    mine = cli.json("undo", "--list")
+    assert [(e["summary"], e["by"]) for e in mine] == [("T1 Anna's card", "anna")]
+    everyone = cli.ok("undo", "--list", "--all").splitlines()
+    assert everyone[0].split() == ["#", "WHEN", "BY", "CHANGE", "ROWS"]
+    assert everyone[1].split()[:6] == ["#4", "today", "10:00", "ben", "task", "add:"]
+    assert everyone[2].split()[:4] == ["#3", "today", "10:00", "anna"]
+    assert everyone[3].split()[:4] == ["#2", "today", "10:00", "-"]  # before anyone was `me`
+    assert cli.ok("undo") == "Undid #3 task add: T1 Anna's card (2 added)\n"
+    assert [t["ref"] for t in cli.json("task", "list", "--owner", "all")] == ["T2"]
+    message = cli.fails(1, "undo")
+    assert message.startswith("amtui: nothing of yours (anna) to undo; ")
+    assert cli.ok("undo", "--all") == "Undid #4 task add: T2 Ben's card by ben (2 added)\n"
+
+
+def test_undo_refuses_when_a_teammate_changed_the_row_since_in_another_process(
+    team: Cli,
+) -> None:
+    cli = team
+    cli.ok("add", "Send estimate")
+    cli.ok("task", "edit", "T1", "Send the estimate")
+    ben = subprocess.run(  # Ben's amtui, a process of its own, on the same database
+        [sys.executable, "-m", "amtui", "task", "edit", "T1", "--pri", "high"],
+        env=dict(os.environ, AMTUI_ME="ben", PYTHONPATH=str(ROOT), NO_COLOR="1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ben.returncode == 0, ben.stderr
+    assert cli.fails(2, "undo") == (
+        "amtui: can't undo #4 (task edit: T1 Send the estimate): T1 was changed since "
+        "(priority, updated_at) by ben in #5 (task edit: T1 Send the estimate); "
+        "nothing was undone"
+    )
+    assert cli.json("show", "T1")["title"] == "Send the estimate"

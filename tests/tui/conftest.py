@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from time import monotonic
 from typing import Any
@@ -20,9 +20,12 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from amtui.core import clients, drafts, leads, reminders, tasks
+from amtui.core.clients import edit_client
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.invoices import issue_invoice, new_invoice, record_payment
 from amtui.core.pipeline import respond_lead
+from amtui.core.proposals import add_item, new_proposal, send_proposal
 from tests.conftest import NOW
 
 SIZE = (120, 40)
@@ -80,6 +83,24 @@ def seed(db: Database, config: Config, now: datetime = NOW) -> None:
 def seeded(db: Database, config: Config) -> Database:
     seed(db, config)
     return db
+
+
+@pytest.fixture
+def money(seeded: Database, config: Config) -> Database:
+    """L3 (Granel, 12k EUR) gets a sent proposal; Granel an invoice, half paid and overdue;
+    Granel and Sakura Foods their KAM scores."""
+    edit_client(seeded, "Granel", now=NOW, kam_attractiveness=5, kam_relationship=4)
+    edit_client(seeded, "Sakura Foods", now=NOW, kam_attractiveness=2, kam_relationship=4)
+    ref = new_proposal(seeded, "L3", now=NOW, today=date(2026, 11, 25)).proposal.ref
+    add_item(seeded, ref, stage="Design", who="designer", hours="40", rate="100", now=NOW,
+             config=config)  # fmt: skip
+    add_item(seeded, ref, stage="Build", who="developer", hours="80", rate="100", now=NOW,
+             config=config)  # fmt: skip
+    send_proposal(seeded, ref, now=NOW, config=config)
+    invoice = new_invoice(seeded, "Granel", now=NOW, config=config, lines=[("Design", "4 000")])
+    issue_invoice(seeded, invoice.ref, now=NOW, config=config, issued_on=date(2026, 11, 1))
+    record_payment(seeded, invoice.ref, "2 000", now=NOW, config=config)
+    return seeded
 
 
 @pytest.fixture
@@ -251,6 +272,24 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     assert isinstance(focused, Input), f"no input has the focus ({focused!r})"
     focused.insert_text_at_cursor(text)
     await settle(pilot)
+
+
+def after_keys(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A snapshot's `run_before`: press `keys` one at a time, settled after each, with every
+    input's cursor steady (a blinking cursor would make the picture depend on the moment)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    return run_before
 
 
 def shown(app: Any) -> str:

@@ -28,6 +28,7 @@ LOGIC_MODULES = [
     "amtui.tui.logic.data",
     "amtui.tui.logic.fields",
     "amtui.tui.logic.history",
+    "amtui.tui.logic.invoice_forms",
     "amtui.tui.logic.lead_forms",
     "amtui.tui.logic.money",
     "amtui.tui.logic.proposal_forms",
@@ -92,8 +93,14 @@ def test_binding_ids_and_palette_names_are_unique_and_places_known() -> None:
 
 def test_one_key_per_place_except_where_only_one_verb_can_apply() -> None:
     """Two verbs share a key only when at most one of them applies at a time."""
-    # `a` on a card adds a subtask, on a draft proposal a line.
-    sharing = {("answer", "respond"), ("done", "step_done"), ("proposal_line", "subtask")}
+    # `a` on a card adds a subtask, on a draft proposal or invoice a line; `S` sends a
+    # proposal and issues an invoice (the kinds of record they act on differ).
+    sharing = {
+        ("answer", "respond"),
+        ("done", "step_done"),
+        ("invoice_line", "proposal_line", "subtask"),
+        ("issue_invoice", "send_proposal"),
+    }
     for place in PLACES:
         by_key: dict[str, list[str]] = {}
         for item, key in verbs_at(place):
@@ -117,6 +124,10 @@ def test_one_key_per_place_except_where_only_one_verb_can_apply() -> None:
         ("step_done", Facts("L1", pending_step=True), True),
         ("done", Facts("T1", last_column=True), False),
         ("move_left", Facts("T1", first_column=True), False),
+        # A lead on the pipeline board: where the pipeline rules let H and L take it.
+        ("move_left", Facts("L1", stage_moves=(None, "briefed")), False),
+        ("move_right", Facts("L1", stage_moves=(None, "briefed")), True),
+        ("move_right", Facts("L1"), False),
         ("edit", Facts("R1", done=True), False),
         ("edit", Facts("P1", done=True), False),  # a sent proposal
         ("proposal_line", Facts("P1"), True),

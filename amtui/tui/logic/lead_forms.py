@@ -144,17 +144,19 @@ def save_lead(
     return Saved(f"Saved {ref}", ref)
 
 
-def delete_lead_question(db: Database, ref: str) -> ConfirmSpec:
+def delete_lead_question(db: Database, clock: Clock, ref: str) -> ConfirmSpec:
+    """Ask before deleting `ref`; the delete is journalled at `clock()` (the app's clock, as
+    the CLI passes its own)."""
     lead = get_lead_details(db, ref).row.lead
     return ConfirmSpec(
         f"Delete {ref} {safe(lead.title, 80)}?",
         "Its reminders and timeline go too; its tasks stay.",
-        partial(_delete_lead, db, ref),
+        partial(_delete_lead, db, clock, ref),
     )
 
 
-def _delete_lead(db: Database, ref: str) -> Saved:
-    leads.delete_lead(db, ref)
+def _delete_lead(db: Database, clock: Clock, ref: str) -> Saved:
+    leads.delete_lead(db, ref, now=clock())
     return Saved(f"Deleted {ref} (u undoes it)", None)
 
 
@@ -351,6 +353,14 @@ def save_stage(db: Database, config: Config, now: Clock, ref: str, values: dict[
     result = change_stage(
         db, ref, values["stage"], now=at, config=config, note=values.get("note", "").strip()
     )
+    return Saved(pipeline_note(ref, result, config, at), ref)
+
+
+def save_move(db: Database, config: Config, now: Clock, ref: str, shown: str, stage: str) -> Saved:
+    """H / L on the pipeline board: `amtui lead stage` from the stage the board showed (a lead
+    moved meanwhile, by another terminal, is refused and left where it is)."""
+    at = now()
+    result = change_stage(db, ref, stage, now=at, config=config, expected=shown)
     return Saved(pipeline_note(ref, result, config, at), ref)
 
 

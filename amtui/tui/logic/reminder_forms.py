@@ -214,16 +214,20 @@ def complete(db: Database, config: Config, now: Clock, ref: str) -> Saved:
     return Saved(note, ref)
 
 
-def delete_reminder_question(db: Database, ref: str) -> ConfirmSpec:
+def delete_reminder_question(db: Database, clock: Clock, ref: str) -> ConfirmSpec:
+    """Ask before deleting `ref`; the delete is journalled at `clock()` (the app's clock, as
+    the CLI passes its own)."""
     reminder = reminders.get_reminder(db, ref).reminder
     detail = ""
     if reminder.kind in LADDER_KINDS and reminder.done_at is None:
         detail = "It is the pending follow-up step: the ladder stops there."
     return ConfirmSpec(
-        f"Delete {ref} {safe(reminder.text, 80)}?", detail, partial(_delete_reminder, db, ref)
+        f"Delete {ref} {safe(reminder.text, 80)}?",
+        detail,
+        partial(_delete_reminder, db, clock, ref),
     )
 
 
-def _delete_reminder(db: Database, ref: str) -> Saved:
-    reminders.delete_reminder(db, ref)
+def _delete_reminder(db: Database, clock: Clock, ref: str) -> Saved:
+    reminders.delete_reminder(db, ref, now=clock())
     return Saved(f"Deleted {ref} (u undoes it)", None)

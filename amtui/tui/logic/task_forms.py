@@ -207,14 +207,17 @@ def toggle_task(db: Database, config: Config, now: Clock, ref: str, *, reopen: b
     """Done (a card goes to the done column with its open subtasks); with `reopen` (the
     subtask checklist's tick) a done task is opened again instead."""
     if reopen and task_queries.get_task_details(db, ref).row.task.done_at is not None:
-        tasks.reopen_task(db, ref, now=now(), config=config)
-        return Saved(f"{ref} reopened", ref)
+        result = tasks.reopen_task(db, ref, now=now(), config=config)
+        return Saved(f"{ref} reopened{_repeats(result, config, now)}", ref)
     result = tasks.complete_task(db, ref, now=now(), config=config)
     extra = f" with {result.completed_subtasks} subtasks" if result.completed_subtasks else ""
     return Saved(f"{ref} done{extra}{_repeats(result, config, now)}", ref)
 
 
 def _repeats(result: tasks.TaskResult, config: Config, now: Clock) -> str:
+    """What a recurring card's done or reopen did with its next occurrence."""
+    if result.reopened_next is not None:
+        return f"; {result.reopened_next.said}"
     following = result.next_task
     if following is None or following.due is None:
         return ""
@@ -233,15 +236,17 @@ def reorder_task(db: Database, now: Clock, ref: str, offset: int) -> Saved:
     return Saved("", ref)
 
 
-def delete_task_question(db: Database, ref: str) -> ConfirmSpec:
+def delete_task_question(db: Database, clock: Clock, ref: str) -> ConfirmSpec:
+    """Ask before deleting `ref`; the delete is journalled at `clock()` (the app's clock, as
+    the CLI passes its own)."""
     row = task_queries.get_task_details(db, ref).row
     count = row.subtasks_total
     detail = f"Its {count} subtasks, reminders and timeline go too." if count else ""
     return ConfirmSpec(
-        f"Delete {ref} {safe(row.task.title, 80)}?", detail, partial(_delete_task, db, ref)
+        f"Delete {ref} {safe(row.task.title, 80)}?", detail, partial(_delete_task, db, clock, ref)
     )
 
 
-def _delete_task(db: Database, ref: str) -> Saved:
-    tasks.delete_task(db, ref)
+def _delete_task(db: Database, clock: Clock, ref: str) -> Saved:
+    tasks.delete_task(db, ref, now=clock())
     return Saved(f"Deleted {ref} (u undoes it)", None)

@@ -234,6 +234,14 @@ class DetailScreen(ModalScreen[None]):
             return Facts(self.ref, done=record.reminder.done_at is not None)
         if self.kind == Kind.PROPOSAL.value:
             return Facts(self.ref, done=record.proposal.status != "draft")
+        if self.kind == Kind.INVOICE.value:
+            invoice = record.invoice
+            return Facts(
+                self.ref,
+                done=invoice.status != "draft",
+                closed=invoice.status == "void",
+                owing=invoice.status == "issued" and record.state.outstanding_minor > 0,
+            )
         return Facts(self.ref)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
