@@ -122,6 +122,36 @@ def test_the_board_shows_what_amtui_pipeline_prints(make_app, pipeline, monkeypa
     assert f"weighted forecast {sums(printed['forecast'])}" in head
 
 
+def test_on_a_teams_database_the_board_shows_whose_leads_the_main_screen_does(
+    make_app, pipeline, config
+) -> None:
+    """Mine (and nobody's) by default, as `amtui pipeline` without --owner; `o` on the main
+    screen shows the team's here too. Ben's L3 (12k EUR) is in the new column only then."""
+    import dataclasses
+
+    from amtui.core.members import add_member, assign
+
+    add_member(pipeline, "anna", "Anna Berg", now=NOW)
+    add_member(pipeline, "ben", "Ben Ode", now=NOW)
+    anna = dataclasses.replace(config, me="anna")
+    assign(pipeline, "L3", "ben", now=NOW, config=anna)
+    app = make_app(cfg=anna)
+
+    async def scenario(pilot):
+        seen = []
+        for keys in (("4",), ("escape", "o", "4")):
+            await press(pilot, *keys)
+            new = board_of(app).columns[0]
+            seen.append((new.total, new.head.render().plain, app.screen.head.render().plain))
+        return seen
+
+    (mine_total, mine_head, mine_top), (team_total, team_head, team_top) = drive(app, scenario)
+    assert (mine_total, mine_head) == (1, "no value\n10% chance")
+    assert mine_top.startswith("Pipeline · mine  open ")
+    assert team_total == 2 and team_head.startswith("12 000.00 EUR")
+    assert team_top.startswith("Pipeline · whole team  open ")
+
+
 def test_L_moves_a_lead_to_proposal_sent_and_starts_its_ladder(make_app, pipeline) -> None:
     from amtui.tui.actions import Actions
 

@@ -41,6 +41,7 @@ from amtui.core.portfolio import StageColumn
 from amtui.core.proposals import ProposalDetails, list_client_proposals
 from amtui.core.text import one_line
 from amtui.core.vocabulary import CLOSED_STAGES
+from amtui.tui.logic.team import screen_scope
 
 #: The two money views and their titles (Tab goes from one to the other).
 VIEWS = {"pipeline": "Pipeline", "accounts": "Accounts"}
@@ -68,10 +69,15 @@ def load_accounts(db: Database, *, config: Config, now: datetime) -> list[Line]:
 # --- the pipeline board --------------------------------------------------------------------------
 
 
-def load_pipeline(db: Database, *, config: Config, now: datetime) -> PipelineBoard:
-    """The pipeline board as `amtui pipeline` reads it (`money_views.build_pipeline`): the
-    same leads, counts, totals and forecast, with the won and lost of `[money] closed_days`."""
-    return build_pipeline(db, now=now, config=config)
+def load_pipeline(
+    db: Database, *, config: Config, now: datetime, owner: str | None = None
+) -> tuple[PipelineBoard, str | None]:
+    """The pipeline board as `amtui pipeline [--owner OWNER]` reads it
+    (`money_views.build_pipeline`): the same leads, counts, totals and forecast, with the won
+    and lost of `[money] closed_days`; whose leads as the main screen shows them (mine by
+    default on a team's database, as the CLI), and what the screen says about that."""
+    scope, whose = screen_scope(db, owner, config)
+    return build_pipeline(db, now=now, config=config, scope=scope), whose
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class PipelineScreen(Screen[None]):
         board: PipelineData
         view: View
         keep: str | None
+        whose: str | None  # whose leads (None: one person's database)
 
     @dataclass
     class LoadFailed(Message):
@@ -75,15 +76,18 @@ class PipelineScreen(Screen[None]):
         self.reload()
 
     def reload(self, keep: str | None = None) -> None:
-        """Read the board again in a worker (a newer reload replaces an older one)."""
-        self._load(keep or self.board.current_ref)
+        """Read the board again in a worker (a newer reload replaces an older one), with
+        whose leads the main screen shows (`o` / `O` there)."""
+        main = self.amtui.find_main_screen()
+        owner = main.filters.owner if main is not None else None
+        self._load(keep or self.board.current_ref, owner)
 
     @work(thread=True, exclusive=True, group="pipeline", exit_on_error=False)
-    def _load(self, keep: str | None) -> None:
+    def _load(self, keep: str | None, owner: str | None) -> None:
         app = self.amtui
         now = app.now()
         try:
-            board = load_pipeline(app.db, config=app.config, now=now)
+            board, whose = load_pipeline(app.db, config=app.config, now=now, owner=owner)
         except AmtuiError as error:  # locked, unreadable
             self.post_message(self.LoadFailed(str(error)))
             return
@@ -91,12 +95,18 @@ class PipelineScreen(Screen[None]):
             self.post_message(self.LoadFailed(f"could not load: {type(error).__name__}: {error}"))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(board, View(app.config, now), keep))
+            self.post_message(self.Loaded(board, View(app.config, now), keep, whose))
 
     def on_pipeline_screen_loaded(self, message: Loaded) -> None:
         self.board.show_board(message.board, message.view, keep=message.keep)
+        whose = f" · {safe(message.whose, 30)}" if message.whose else ""
         self.head.update(
-            Content.assemble(("Pipeline", "bold"), "  ", phrase(forecast_line(message.board)))
+            Content.assemble(
+                ("Pipeline", "bold"),
+                (whose, "bold $text-accent"),
+                "  ",
+                phrase(forecast_line(message.board)),
+            )
         )
         self.loads_applied += 1
 
