@@ -271,6 +271,8 @@ def test_newer_schema_is_refused_untouched(cli: Cli, filled: Target, args: list[
     before = digest(filled)
     message = cli.fails(3, *args)
     assert "schema version 999" in message and "newer amtui" in message
+    where = "file" if isinstance(filled, Path) else "database"  # PostgreSQL has no file
+    assert message.endswith(f"; the {where} was not changed")
     assert_nothing_written(cli, filled, before)
 
 
