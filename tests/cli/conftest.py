@@ -134,8 +134,11 @@ def cli_database(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db_path(isolated: Path) -> Path:
-    """The SQLite file of a test about files (created by the first command that opens it);
-    AMTUI_DB points at it unless the suite runs on PostgreSQL."""
+    """The SQLite file of a test about files (created by the first command that opens it),
+    where AMTUI_DB points. Such a test is marked `only_on_sqlite(reason)`; any other test uses
+    `store`, which is this file or the PostgreSQL database."""
+    if ON_POSTGRES:
+        pytest.fail("db_path is an SQLite file: use `store`, or mark the test only_on_sqlite")
     return isolated / "amtui.db"
 
 

@@ -179,12 +179,12 @@ def test_owner_on_followups_pipeline_search_and_ics(team: Cli, tmp_path: Path) -
     assert "no member 'zoe'" in team.fails(1, "pipeline", "--owner", "zoe")
 
 
-def test_task_add_owner(team: Cli, db_path: Path) -> None:
+def test_task_add_owner(team: Cli, store: Target) -> None:
     team.ok("task", "add", "For Ben", "--owner", "ben")
     team.ok("add", "Quick for Ben owner:ben due:fri")
     team.ok("add", "Up for grabs", "--owner", "none")
     owners = query(
-        db_path,
+        store,
         "SELECT t.title, m.handle FROM task t LEFT JOIN member m ON m.id = t.owner_id "
         "WHERE t.id > 2 ORDER BY t.id",
     )
@@ -208,7 +208,7 @@ def test_client_owner_is_a_member(team: Cli) -> None:
     assert timeline[-1]["text"] == "owner anna (was nobody)"
 
 
-def test_member_edit_and_rm(team: Cli, db_path: Path) -> None:
+def test_member_edit_and_rm(team: Cli, store: Target) -> None:
     assert team.ok("member", "edit", "ben", "--name", "Ben Orlov", "--email", "b@x.example") == (
         "Updated ben: name, email\n"
     )
@@ -218,7 +218,7 @@ def test_member_edit_and_rm(team: Cli, db_path: Path) -> None:
     assert "refusing to delete" in team.fails(2, "member", "rm", "ben", "--handover", "anna")
     out = team.ok("member", "rm", "ben", "--handover", "anna", "--yes")
     assert out.splitlines()[-1] == "Removed member ben: Ben Orlov"
-    assert query(db_path, "SELECT count(*) FROM member") == [(1,)]
+    assert query(store, "SELECT count(*) FROM member") == [(1,)]
     assert [row["owner"] for row in team.json("task", "list", "--owner", "all")] == [
         "anna",
         "anna",
