@@ -96,7 +96,7 @@ def postgres_url() -> str:
 
 
 @pytest.fixture
-def db(isolated: Path, schema_template: Path) -> Iterator[object]:
+def db(isolated: Path, schema_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """A new database at the latest schema: an SQLite file (a copy of `schema_template`), or
     with AMTUI_TEST_DB=postgresql the AMTUI_TEST_POSTGRES database, reset to a new database's
     state (tests/pgdb.py: the core's tests then run on PostgreSQL)."""
@@ -107,6 +107,7 @@ def db(isolated: Path, schema_template: Path) -> Iterator[object]:
 
         url = postgres_url()
         postgres_database(url).reset()
+        monkeypatch.setenv("AMTUI_DB", url)  # a command the test runs uses it too, as on SQLite
         database = Database(url)
     else:
         copy_database(schema_template, isolated / "amtui.db")
