@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from amtui.core import journal
-from amtui.core.activities import ActivityKind, record_activity
+# The writes import the undo journal and the timeline themselves: every read of a member's
+# scope (the agenda, the lists) goes without them.
 from amtui.core.config import HANDLE, HANDLE_HINT, Config
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
 from amtui.core.lookup import fetch
@@ -63,6 +63,8 @@ def add_member(
     timezone: str | None = None,
 ) -> Member:
     """Add a team member; every value is checked before anything is written."""
+    from amtui.core import journal
+
     member = Member(
         handle=check_handle(handle),
         name=check_name(name, "member name"),
@@ -301,6 +303,8 @@ def _set_owner(
 ) -> OwnerChange:
     """Give `record` to `owner` with one timeline entry. `guard_free`: only if nobody has it
     (the UPDATE itself checks, so of two members taking a lead at once exactly one wins)."""
+    from amtui.core.activities import ActivityKind, record_activity
+
     previous_id = record.owner_id
     table = record.TABLE
     guard = " AND owner_id IS NULL" if guard_free else " AND owner_id IS NOT DISTINCT FROM :prev"
@@ -338,6 +342,8 @@ def _taken(tx: Tx, record: Lead | Task) -> TakenError:
 def take(db: Database, reference: str, *, now: datetime, config: Config) -> OwnerChange:
     """Take a lead or task nobody owns yet. Someone else's is refused (TakenError, exit 1),
     even when they took it a moment ago from another machine; one's own is nothing to do."""
+    from amtui.core import journal
+
     with db.write() as tx:
         record = _owned(tx, reference)
         mine = me(tx, config)
@@ -351,6 +357,8 @@ def take(db: Database, reference: str, *, now: datetime, config: Config) -> Owne
 
 def assign(db: Database, reference: str, who: str, *, now: datetime, config: Config) -> OwnerChange:
     """Hand a lead or task to a member (`me` included), whoever had it."""
+    from amtui.core import journal
+
     with db.write() as tx:
         record = _owned(tx, reference)
         owner = find_member(tx, who, config)
@@ -369,6 +377,8 @@ def hand_over(
 ) -> list[OwnerChange]:
     """Hand every open lead and open task of one member to another (a holiday, a leaver),
     in one transaction, with an entry on each record's timeline."""
+    from amtui.core import journal
+
     with db.write() as tx:
         source = find_member(tx, giver, config)
         target = find_member(tx, receiver, config)

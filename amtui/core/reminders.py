@@ -8,12 +8,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from amtui.core import journal, notices
+# The writes import the undo journal, notices and the follow-up ladder themselves: the agenda
+# reads reminders (`reminder_rows`) without loading them.
 from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.errors import InputError
-from amtui.core.followups import advance_ladder
 from amtui.core.lookup import fetch, fetch_any, fetch_each
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import (
@@ -64,6 +64,8 @@ def add_reminder(
     kind: str = ReminderKind.CUSTOM.value,
 ) -> ReminderRow:
     """Schedule a reminder, optionally about a lead, client or task (`about="L7"`)."""
+    from amtui.core import journal
+
     text = check_name(text, "reminder text")
     kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
     with db.write() as tx:
@@ -107,6 +109,9 @@ def complete_reminders(
 ) -> list[Completed]:
     """Mark several reminders done in one transaction: all or nothing. An unknown reference,
     one given twice or a reminder already done refuses the lot before anything changes."""
+    from amtui.core import journal
+    from amtui.core.followups import advance_ladder
+
     with db.write() as tx:
         reminders = fetch_each(tx, Reminder, references)
         done = [r.ref for r in reminders if r.done_at is not None]
@@ -157,6 +162,8 @@ def snooze_reminder(
 ) -> ReminderRow:
     """Put a reminder off (`+2h`, `tomorrow 9am`, see `snooze_until`); it will be notified
     again when due."""
+    from amtui.core import journal, notices
+
     with db.write() as tx:
         reminder = fetch(tx, Reminder, reference)
         if reminder.done_at is not None:
@@ -193,6 +200,8 @@ def edit_reminder(
     kind: str | None = None,
 ) -> ReminderRow:
     """Change what a reminder says, when it is due (clearing any snooze) or its kind."""
+    from amtui.core import journal, notices
+
     if text is None and when is None and kind is None:
         raise InputError("nothing to change; give new text, --at or --kind")
     with db.write() as tx:
@@ -217,6 +226,8 @@ def edit_reminder(
 def delete_reminder(db: Database, reference: str, *, now: datetime | None = None) -> ReminderRow:
     """Delete a reminder (callers confirm first). A pending follow-up step can be deleted too:
     the ladder then stops there. `now` dates the undo journal's entry."""
+    from amtui.core import journal
+
     with db.write() as tx:
         reminder = fetch(tx, Reminder, reference)
         (row,) = reminder_rows(tx, [reminder])

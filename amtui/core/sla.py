@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from dateutil.relativedelta import relativedelta
-
 from amtui.core.dates import add_business_days, localize, to_utc
 from amtui.core.errors import InputError
 from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
@@ -258,6 +256,8 @@ def step_due(previous: datetime, interval: Interval, zone: tzinfo, hours: Workin
         if interval.unit == "b":
             day = add_business_days(local.date(), interval.count, hours.days)
         else:
+            from dateutil.relativedelta import relativedelta  # not on the agenda's path
+
             delta = {
                 "d": relativedelta(days=interval.count),
                 "w": relativedelta(weeks=interval.count),

@@ -12,7 +12,6 @@ from typing import Any
 
 from amtui.core.activities import list_activities
 from amtui.core.config import Config
-from amtui.core.drafts import resolve_column
 from amtui.core.errors import NotFoundError
 from amtui.core.lookup import fetch, find_client
 from amtui.core.members import EVERYONE, Scope, member_handles
@@ -64,6 +63,8 @@ def list_tasks(
         where = ["parent_id IS NULL", scope.owned(params)]
         if column is not None:
             where.append('"column" = :column')
+            from amtui.core.drafts import resolve_column  # quick-add's parser: only here
+
             params["column"] = resolve_column(column, config)
         if client is not None:
             found = find_client(tx, client)
