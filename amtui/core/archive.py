@@ -511,8 +511,10 @@ def _is_bad_data(error: BaseException) -> bool:
 
 # --- one kind of record as CSV ---------------------------------------------------------------
 
-#: `--kind` → its table. A task's tags (table task_tag) travel in a `tags` column.
+#: `--kind` → its table. A task's tags (table task_tag) travel in a `tags` column. Members
+#: come first: clients, leads and tasks name their owner by member id.
 CSV_KINDS = {
+    "members": "member",
     "clients": "client",
     "contacts": "contact",
     "leads": "lead",

@@ -47,7 +47,7 @@ PICKS = [
     (["lead", "add", "Another", "--client", "{name}"], None),
     (["lead", "edit", "L2", "--client", "{name}"], "Updated L2: client_id"),
     (["lead", "win", "L2", "--client", "{name}"], "client {full}"),
-    (["client", "edit", "{name}", "--owner", "Maria"], "Updated C"),
+    (["client", "edit", "{name}", "--owner", "none"], "Updated C"),
 ]
 
 

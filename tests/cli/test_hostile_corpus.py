@@ -66,6 +66,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from amtui.core.config import load_config
     from amtui.core.db import Database
     from amtui.core.leads import LeadDraft, add_lead
+    from amtui.core.members import add_member
     from amtui.core.migrations import ensure_schema
     from amtui.core.pipeline import change_stage, log_lead
     from amtui.core.reminders import add_reminder
@@ -79,7 +80,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ensure_schema(db)
     earlier = NOW - timedelta(days=1)
     for index, text in enumerate(CORPUS):
-        client = add_client(db, f"{text} {index}", now=earlier, owner=text, notes=text)
+        # A client's owner is a member: the hostile text is the member's name.
+        add_member(db, f"m{index}", text, now=earlier)
+        client = add_client(db, f"{text} {index}", now=earlier, owner=f"m{index}", notes=text)
         add_contact(db, f"C{client.id}", text, now=earlier, phone=text, role=text)
         lead = add_lead(
             db,

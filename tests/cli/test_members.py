@@ -192,3 +192,38 @@ def test_task_add_owner(team: Cli, db_path: Path) -> None:
     assert "names no one owner" in team.fails(2, "add", "Nope", "--owner", "all")
     assert "disagree" in team.fails(2, "add", "Two owner:ben", "--owner", "anna")
     assert "task assign" in team.fails(2, "task", "edit", "T1", "owner:ben")
+
+
+def test_client_owner_is_a_member(team: Cli) -> None:
+    team.ok("client", "add", "Granel", "--owner", "ben")
+    team.ok("client", "add", "Kettle")
+    assert team.ok("client", "edit", "Kettle", "--owner", "me") == "Updated C2: Kettle\n"
+    assert [c["name"] for c in team.json("client", "list")] == ["Kettle"]  # mine (and nobody's)
+    rows = team.json("client", "list", "--owner", "all")
+    assert [(c["name"], c["owner"]) for c in rows] == [("Granel", "ben"), ("Kettle", "anna")]
+    assert [a["ref"] for a in team.json("accounts", "--owner", "ben")["accounts"]] == ["C1"]
+    assert "no member 'zoe'" in team.fails(1, "client", "edit", "Kettle", "--owner", "zoe")
+    assert "names no one owner" in team.fails(2, "client", "add", "X", "--owner", "all")
+    timeline = team.json("show", "C2")["timeline"]
+    assert timeline[-1]["text"] == "owner anna (was nobody)"
+
+
+def test_member_edit_and_rm(team: Cli, db_path: Path) -> None:
+    assert team.ok("member", "edit", "ben", "--name", "Ben Orlov", "--email", "b@x.example") == (
+        "Updated ben: name, email\n"
+    )
+    assert team("member", "edit", "ben", "--name", "Ben Orlov").exit_code == 1  # no change
+    assert "zone" in team.fails(2, "member", "edit", "ben", "--tz", "Nowhere/Land")
+    assert "ben owns 2 open records (L3, T2)" in team.fails(2, "member", "rm", "ben")
+    assert "refusing to delete" in team.fails(2, "member", "rm", "ben", "--handover", "anna")
+    out = team.ok("member", "rm", "ben", "--handover", "anna", "--yes")
+    assert out.splitlines()[-1] == "Removed member ben: Ben Orlov"
+    assert query(db_path, "SELECT count(*) FROM member") == [(1,)]
+    assert [row["owner"] for row in team.json("task", "list", "--owner", "all")] == [
+        "anna",
+        "anna",
+    ]
+    team.ok("undo")
+    assert [m["handle"] for m in team.json("member", "list")] == ["anna", "ben"]
+    owners = {row["ref"]: row["owner"] for row in team.json("task", "list", "--owner", "all")}
+    assert owners == {"T1": "anna", "T2": "ben"}
