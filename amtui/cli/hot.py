@@ -185,12 +185,15 @@ def done(rt: Runtime, *, references: Sequence[str]) -> None:
 
 
 def say_next(rt: Runtime, result: TaskResult) -> None:
-    """A recurring card was done: where its next occurrence is."""
+    """A recurring card was done: where its next occurrence is; reopened: what became of
+    that occurrence."""
     from amtui.core.recurrence import describe_next
 
     following = result.next_task
     if following is not None and following.due is not None:
         say(f"Repeats, {describe_next(following.ref, following.due, rt.config.timezone, rt.now)}")
+    if result.reopened_next is not None:
+        say(f"Repeats: {result.reopened_next.said}")
 
 
 # --- amtui remind due -------------------------------------------------------------------------

@@ -139,6 +139,7 @@ def list_(
     from amtui.cli.serialize import task_json
     from amtui.core.display import format_when
     from amtui.core.members import resolve_scope
+    from amtui.core.recurrence import repeat_mark
     from amtui.core.task_queries import list_tasks
 
     rt = runtime(ctx)
@@ -163,6 +164,9 @@ def list_(
     for row in rows:
         task = row.task
         due = format_when(task.due, tz, rt.now) if task.due else ""
+        repeats = repeat_mark(task.recur)
+        if repeats:  # the rule next to the date it moves
+            due = f"{due} {repeats}".strip()
         table.append(
             [
                 task.ref,
@@ -299,7 +303,8 @@ def done(
 
 @app.command("reopen")
 def reopen(ctx: typer.Context, reference: Ref) -> None:
-    """Undo done: the task is open again.
+    """Undo done: the task is open again. A recurring task's next occurrence, made when it
+    was done, is removed if nobody touched it since (else it stays, and the output says why).
 
     Example: amtui task reopen T12
     """
@@ -308,6 +313,7 @@ def reopen(ctx: typer.Context, reference: Ref) -> None:
     rt = runtime(ctx)
     result = reopen_task(rt.db, reference, now=rt.now, config=rt.config)
     say(f"Reopened {result.task.ref} in {result.task.column}: {result.task.title}")
+    _say_next(rt, result)
 
 
 @app.command("move")

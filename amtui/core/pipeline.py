@@ -191,12 +191,19 @@ def change_stage(
     now: datetime,
     config: Config,
     note: str | None = None,
+    expected: str | None = None,
 ) -> StageResult:
     """Move an open lead to another open stage (won and lost have their own commands); what a
-    move means is `pipeline_rules.plan_stage_move`."""
+    move means is `pipeline_rules.plan_stage_move`. `expected`: the stage the caller showed
+    (a move on the app's pipeline board); a lead that has moved since is refused, unchanged."""
     check_stage_target(stage)  # bad input is refused before anything is read
     with db.write() as tx:
         lead = fetch(tx, Lead, reference)
+        if expected is not None and lead.stage != expected:
+            raise InputError(
+                f"{lead.ref} is {lead.stage} now, not {expected}: it was moved meanwhile; "
+                "look again and move it from there"
+            )
         move = plan_stage_move(lead.ref, lead.stage, stage)
         target = move.target
         events: list[str] = []

@@ -6,7 +6,9 @@ first response; briefed and later stages mean the substantive answer was given;
 proposal-sent starts the follow-up ladder and leaving it for another open stage stops it (the
 client answered). A lead never goes back to new; won and lost have their own commands, and a
 closed lead is reopened first. `amtui.core.pipeline` applies these in a transaction; a second
-storage path can apply them too.
+storage path can apply them too. `plan_column_move` says where a lead goes one column left or
+right on the app's pipeline board (the stages in order, won and lost last), so that the app
+offers only the moves these rules allow.
 """
 
 from __future__ import annotations
@@ -85,6 +87,26 @@ def plan_stage_move(ref: str, current: str, target: str) -> StageMove:
         starts_ladder=target == proposal,
         stops_ladder=current == proposal,
     )
+
+
+def plan_column_move(ref: str, current: str, step: int) -> str:
+    """The stage a lead at `current` moves to one column left (`step` -1) or right (+1) on the
+    pipeline board, whose columns are the stages in order (new … negotiating, won, lost).
+    An open stage is a `lead stage` move (`plan_stage_move` says what it means); won is a win
+    (`lead win`, which asks for the client). A closed lead does not move (reopen it first), a
+    lead never goes back to new, and lost is never a neighbour of an open stage (`lead lose`
+    asks for the reason). A move that is not allowed raises InputError saying why."""
+    if step not in (-1, 1):
+        raise InputError("a lead moves one column left or right")
+    current = check_choice(current, STAGES, "stage")
+    check_open(ref, current)
+    index = STAGES.index(current) + step
+    if index < 0:
+        raise InputError(f"{ref} is at the first stage already")
+    target = STAGES[index]
+    if target == Stage.WON.value:  # the only closed stage next to an open one
+        return target
+    return plan_stage_move(ref, current, target).target
 
 
 def reopen_stage(closed_from: str | None, *, responded: bool) -> str:

@@ -65,6 +65,19 @@ class Rule:
         return f"{span} after it is done"
 
 
+#: What marks a repeating task in lists and on board cards.
+REPEAT_MARK = "↻"
+
+
+def repeat_mark(recur: str | None) -> str | None:
+    """`↻ every month`, `↻ 2 weeks after done`: a repeating task's mark on a card or in a
+    list (None for a task that does not repeat; the detail view says it in full)."""
+    if not recur:
+        return None
+    rule = parse_rule(recur)
+    return f"{REPEAT_MARK} {rule.label.replace(' it is done', ' done')}"
+
+
 def parse_rule(text: str) -> Rule:
     """`+1m`, `2w`, `1b`, `monthly` → a Rule; anything else is refused, saying what is."""
     cleaned = text.strip().lower()

@@ -57,6 +57,35 @@ class TaskResult:
     created_client: bool = False
     completed_subtasks: int = 0
     next_task: Task | None = None  # a recurring task's next occurrence, made when it was done
+    #: A finished recurring card was reopened: what became of the next occurrence that
+    #: finishing it made.
+    reopened_next: NextOccurrence | None = None
+
+
+@dataclass(frozen=True)
+class NextOccurrence:
+    """Reopening a finished recurring card takes back what finishing it did, so the series
+    does not end up with two open occurrences: the next occurrence it made is deleted when
+    nobody touched it since (journalled: `undo` brings it back), and kept, saying why, when
+    someone did (it is done, edited, moved, has timeline entries or reminders)."""
+
+    ref: str
+    removed: bool
+    reason: str = ""  # why it stays
+
+    @property
+    def said(self) -> str:
+        """`next occurrence T13 removed (untouched)`, or why it stays and what to do."""
+        if self.removed:
+            return f"next occurrence {self.ref} removed (untouched since it was made)"
+        return f"next occurrence {self.ref} kept: {self.reason}; delete it if it is not needed"
+
+
+@dataclass(frozen=True)
+class _Moved:
+    completed: int  # subtasks done with the card
+    following: Task | None  # the next occurrence made by finishing it
+    reopened_next: NextOccurrence | None  # what reopening it did with that one
 
 
 # --- services --------------------------------------------------------------------------------
@@ -204,14 +233,14 @@ def edit_task(
         if changed:
             task.updated_at = now
             record_activity(tx, task, ActivityKind.EDITED, ", ".join(changed), now=now)
-        completed, following = 0, None
+        moved = _Moved(0, None, None)
         if target_column is not None and target_column != task.column:
-            completed, following = _move(tx, task, target_column, now=now, config=config)
+            moved = _move(tx, task, target_column, now=now, config=config)
         elif not changed:
             raise InputError(f"{task.ref} already looks like that; nothing changed")
         save(tx, task)
         note(tx, "task edit", _said(task), now=now)
-    return TaskResult(task, sorted(tags), client, created, completed, following)
+    return _result(task, moved, sorted(tags), client, created)
 
 
 def move_task(
@@ -223,8 +252,8 @@ def move_task(
         task = _top_level(tx, reference, "moved between columns")
         if task.column == target:
             raise InputError(f"{task.ref} is already in {target}")
-        completed, following = _move(tx, task, target, now=now, config=config)
-    return TaskResult(task, [], None, completed_subtasks=completed, next_task=following)
+        moved = _move(tx, task, target, now=now, config=config)
+    return _result(task, moved)
 
 
 def shift_task(
@@ -239,8 +268,8 @@ def shift_task(
         if target == task.column:
             edge = "first" if steps < 0 else "last"
             raise InputError(f"{task.ref} is already in the {edge} column ({target})")
-        completed, following = _move(tx, task, target, now=now, config=config)
-    return TaskResult(task, [], None, completed_subtasks=completed, next_task=following)
+        moved = _move(tx, task, target, now=now, config=config)
+    return _result(task, moved)
 
 
 def reorder_task(db: Database, reference: str, offset: int, *, now: datetime) -> Task:
@@ -303,34 +332,35 @@ def complete_tasks(
                 task.updated_at = now
                 save(tx, task)
                 record_activity(tx, task, ActivityKind.DONE, now=now)
-                completed, following = 0, None
+                moved = _Moved(0, None, None)
             else:
-                completed, following = _move(tx, task, config.done_column, now=now, config=config)
+                moved = _move(tx, task, config.done_column, now=now, config=config)
                 for other in tasks:  # its subtasks were done in bulk: see that in this call
                     if other.parent_id == task.id:
                         refresh(tx, other)
-            results.append(
-                TaskResult(task, [], None, completed_subtasks=completed, next_task=following)
-            )
+            results.append(_result(task, moved))
         note(tx, "task done", ", ".join(_said(r.task) for r in results), now=now)
     return results
 
 
 def reopen_task(db: Database, reference: str, *, now: datetime, config: Config) -> TaskResult:
-    """Undo `done`: the task is open again (a card goes back to the new-task column)."""
+    """Undo `done`: the task is open again (a card goes back to the new-task column). A
+    recurring card's next occurrence, made when it was done, goes away if untouched
+    (`NextOccurrence`)."""
     with db.write() as tx:
         task = fetch(tx, Task, reference)
         if task.done_at is None:
             raise InputError(f"{task.ref} is not done")
+        moved = _Moved(0, None, None)
         if task.parent_id is not None:
             task.done_at = None
             task.updated_at = now
             save(tx, task)
             record_activity(tx, task, ActivityKind.REOPENED, now=now)
         else:
-            _move(tx, task, config.new_task_column, now=now, config=config)
+            moved = _move(tx, task, config.new_task_column, now=now, config=config)
         note(tx, "task reopen", _said(task), now=now)
-    return TaskResult(task, [], None)
+    return _result(task, moved)
 
 
 @dataclass(frozen=True)
@@ -385,11 +415,29 @@ def _edge_position(tx: Tx, column: str, parent_id: int | None, *, top: bool) -> 
     return int(edge) - 1 if top else int(edge) + 1
 
 
-def _move(
-    tx: Tx, task: Task, column: str, *, now: datetime, config: Config
-) -> tuple[int, Task | None]:
+def _result(
+    task: Task,
+    moved: _Moved,
+    tags: list[str] | None = None,
+    client: Client | None = None,
+    created: bool = False,
+) -> TaskResult:
+    return TaskResult(
+        task,
+        tags or [],
+        client,
+        created,
+        completed_subtasks=moved.completed,
+        next_task=moved.following,
+        reopened_next=moved.reopened_next,
+    )
+
+
+def _move(tx: Tx, task: Task, column: str, *, now: datetime, config: Config) -> _Moved:
     """Put a card at the top of `column`, keeping done_at in step with the done column; the
-    subtasks it completed, and a recurring card's next occurrence (made when it is done)."""
+    subtasks it completed, a recurring card's next occurrence (made when it is done), and
+    what became of that occurrence when the card is reopened (taken out of the done
+    column)."""
     before = task.column
     task.column = column
     # Stored before the top of the column is read, so the card itself counts among the cards
@@ -397,20 +445,66 @@ def _move(
     save(tx, task)
     task.position = _edge_position(tx, column, None, top=True)
     task.updated_at = now
-    completed, following = 0, None
+    completed, following, reopened_next = 0, None, None
     if column == config.done_column and task.done_at is None:
         task.done_at = now
         completed = _complete_subtasks(tx, task, now=now)
         record_activity(tx, task, ActivityKind.DONE, f"{before} → {column}", now=now)
         following = _next_occurrence(tx, task, now=now, config=config)
     elif column != config.done_column and task.done_at is not None:
-        task.done_at = None
+        finished, task.done_at = task.done_at, None
         record_activity(tx, task, ActivityKind.REOPENED, f"{before} → {column}", now=now)
+        reopened_next = _take_back_next_occurrence(tx, task, finished)
     else:
         record_activity(tx, task, ActivityKind.MOVED, f"{before} → {column}", now=now)
     save(tx, task)
     note(tx, "task move", f"{_said(task)}: {before} → {column}", now=now)
-    return completed, following
+    return _Moved(completed, following, reopened_next)
+
+
+def _take_back_next_occurrence(tx: Tx, task: Task, finished: datetime) -> NextOccurrence | None:
+    """The card, finished at `finished`, is open again: delete the next occurrence that
+    finishing it made (same series, made at that instant, its timeline says it repeats this
+    card) when nobody touched it since; else keep it and say why."""
+    if not (task.recur or task.series_id):
+        return None
+    following = first(
+        tx,
+        Task,
+        "SELECT * FROM task WHERE id > :id AND series_id = :series AND parent_id IS NULL "
+        "AND created_at = :finished ORDER BY id DESC LIMIT 1",
+        {"id": task.id, "series": task.series_id or task.id, "finished": finished},
+    )
+    if following is None or not tx.scalar(
+        "SELECT count(*) FROM activity WHERE task_id = :id AND kind = :kind AND text LIKE :text",
+        {"id": following.id, "kind": ActivityKind.CREATED.value, "text": f"repeats {task.ref} (%"},
+    ):
+        return None
+    reason = _touched_since_made(tx, following)
+    if reason is not None:
+        return NextOccurrence(following.ref, removed=False, reason=reason)
+    delete(tx, following)  # with its subtasks, tags and timeline entry
+    return NextOccurrence(following.ref, removed=True)
+
+
+def _touched_since_made(tx: Tx, task: Task) -> str | None:
+    """Why an occurrence counts as someone's work since it was made, or None: done, changed
+    (title, due, column, tags, owner…), subtasks added or changed, timeline entries or
+    reminders added."""
+    made = task.created_at
+    if task.done_at is not None:
+        return "it is done"
+    if task.updated_at != made:
+        return "it was changed since it was made"
+    subtasks = records(tx, Task, "SELECT * FROM task WHERE parent_id = :id", {"id": task.id})
+    if any(sub.created_at != made or sub.updated_at != made for sub in subtasks):
+        return "its subtasks were changed since it was made"
+    ids = (task.id, *(sub.id for sub in subtasks))
+    if int(tx.scalar("SELECT count(*) FROM activity WHERE task_id IN :ids", {"ids": ids})) > 1:
+        return "its timeline has entries since it was made"
+    if tx.scalar("SELECT count(*) FROM reminder WHERE task_id IN :ids", {"ids": ids}):
+        return "it has reminders"
+    return None
 
 
 def _check_recur(rule: str | None, due: object, *, subtask: bool) -> str | None:

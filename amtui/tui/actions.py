@@ -20,11 +20,14 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
+from textual.screen import Screen
 
 from amtui.core import board
 from amtui.core.errors import AmtuiError
 from amtui.core.lookup import ClientName
+from amtui.core.pipeline_rules import plan_column_move
 from amtui.core.refs import Kind
+from amtui.core.vocabulary import Stage
 from amtui.tui.logic import (
     invoice_forms,
     lead_forms,
@@ -277,10 +280,35 @@ class Actions:
         self.write("move", action, parts=BOARD_AND_AGENDA)
 
     def move_left(self, target: Target) -> None:
-        self._shift(target, -1)
+        self._move(target, -1)
 
     def move_right(self, target: Target) -> None:
-        self._shift(target, 1)
+        self._move(target, 1)
+
+    def _move(self, target: Target, step: int) -> None:
+        """H / L: a card to the next column of the board, a lead to the next stage of the
+        pipeline board."""
+        if _ref(target)[0] == Kind.LEAD.value:
+            self._move_lead(target, step)
+        else:
+            self._shift(target, step)
+
+    def _move_lead(self, target: Target, step: int) -> None:
+        """A lead one column along the pipeline board, by `amtui lead stage`'s rules: an open
+        stage moves it (from the stage the board showed: refused if it moved meanwhile);
+        won asks what `w` asks, and a cancelled question leaves the lead as it was."""
+        app, ref = self.app, _ref(target)
+        shown = target.column or ""
+        try:
+            stage = plan_column_move(ref, shown, step)
+        except AmtuiError as error:
+            app.notify(safe(str(error), 300), severity="warning", markup=False)
+            return
+        if stage == Stage.WON.value:
+            self.win(target)
+            return
+        save = partial(lead_forms.save_move, app.db, app.config, app.now, ref, shown, stage)
+        self.write("stage", save)
 
     def _reorder(self, target: Target, offset: int) -> None:
         app, ref = self.app, _ref(target)
@@ -490,14 +518,25 @@ class Actions:
         self.app.main_screen.focus_region(2)
 
     def view_pipeline(self, target: Target) -> None:
-        from amtui.tui.screens.money import MoneyScreen
+        from amtui.tui.screens.pipeline import PipelineScreen
 
-        self.app.push_screen(MoneyScreen("pipeline"))
+        self._show_view(PipelineScreen())
 
     def view_accounts(self, target: Target) -> None:
         from amtui.tui.screens.money import MoneyScreen
 
-        self.app.push_screen(MoneyScreen("accounts"))
+        self._show_view(MoneyScreen())
+
+    def _show_view(self, screen: Screen[None]) -> None:
+        """Open a money view; from the other one (its Tab) it takes that one's place, so Esc
+        always goes back to where you were before either."""
+        from amtui.tui.screens.money import MoneyScreen
+        from amtui.tui.screens.pipeline import PipelineScreen
+
+        if isinstance(self.app.screen, MoneyScreen | PipelineScreen):
+            self.app.switch_screen(screen)
+        else:
+            self.app.push_screen(screen)
 
     def refresh(self, target: Target) -> None:
         self.app.main_screen.reload()

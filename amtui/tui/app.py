@@ -161,9 +161,13 @@ class AmtuiApp(App[None]):
 
     def selected_ref(self) -> str | None:
         """The record a palette command acts on: the open detail view's, else the list's."""
+        from amtui.tui.screens.pipeline import PipelineScreen
+
         for screen in reversed(self.screen_stack):
             if isinstance(screen, DetailScreen):
                 return screen.ref
+            if isinstance(screen, PipelineScreen):
+                return screen.board.current_ref
         main = self.find_main_screen()
         return main.current_ref() if main is not None else None
 
@@ -285,9 +289,10 @@ class AmtuiApp(App[None]):
             return
         main.reload(keep, parts)
         from amtui.tui.screens.money import MoneyScreen
+        from amtui.tui.screens.pipeline import PipelineScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, DetailScreen | MoneyScreen):
+            if isinstance(screen, DetailScreen | MoneyScreen | PipelineScreen):
                 screen.reload()
 
     # --- due reminders and deadlines ----------------------------------------------------------

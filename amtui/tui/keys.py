@@ -15,6 +15,15 @@ from amtui.tui.logic.verbs import verbs_at
 KEY_DISPLAY = {"slash": "/"}
 
 
+def view_bindings(other: str) -> list[Binding]:
+    """The money views' own keys (the pipeline board, the accounts): Esc goes back, Tab shows
+    the `other` view in this one's place."""
+    return [
+        Binding("escape,q", "close", "Close", id="money.close"),
+        Binding("tab", "switch", other, id="money.switch"),
+    ]
+
+
 def verb_bindings(place: str, action: str = "verb") -> list[Binding]:
     """The bindings of every verb with a key in `place`, running `action_<action>(name)`."""
     return [

@@ -25,6 +25,7 @@ from amtui.core.display import (
 )
 from amtui.core.lead_queries import LeadRow
 from amtui.core.notify import DueItem
+from amtui.core.recurrence import repeat_mark
 from amtui.core.task_queries import TaskRow
 from amtui.tui.logic.text import MAX_CELL, safe, safe_block
 
@@ -129,6 +130,11 @@ def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     second: list[str | tuple[str, str]] = []
     if task.due is not None:
         second.append((format_when(task.due, config.timezone, now), _due_style(state)))
+    repeats = repeat_mark(task.recur)
+    if repeats:
+        if second:
+            second.append((" ", MUTED))
+        second.append((repeats, MUTED))
     if row.client_name:
         if second:
             second.append((" · ", MUTED))

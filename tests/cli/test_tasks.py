@@ -410,3 +410,26 @@ def test_task_commands_refuse_other_kinds(cli: Cli, ref: str) -> None:
             args.append("review")
         message = cli.fails(2, *args)
         assert "a task is needed here" in message
+
+
+def test_a_recurring_task_is_marked_and_reopening_it_takes_back_its_next_occurrence(
+    cli: Cli,
+) -> None:
+    cli.ok("add", "Monthly report due:2026-11-30 rec:+1m")
+    cli.ok("add", "Water plants rec:3d")
+    listed = cli.ok("task", "list").splitlines()  # newest on top
+    assert "↻ 3 days after done" in listed[1] and "Mon ↻ every month" in listed[2]
+    assert cli.ok("task", "done", "T1").splitlines()[1].startswith("Repeats, next: T3 due")
+    assert cli.ok("task", "reopen", "T1") == (
+        "Reopened T1 in To do: Monthly report\n"
+        "Repeats: next occurrence T3 removed (untouched since it was made)\n"
+    )
+    assert [t["ref"] for t in cli.json("task", "list")] == ["T1", "T2"]
+    cli.ok("task", "done", "T1")  # T4
+    # Edited at the instant it was made (the pinned clock): its timeline tells.
+    cli.ok("task", "edit", "T4", "due:2026-12-31")
+    assert cli.ok("task", "move", "T1", "To do").splitlines()[1] == (
+        "Repeats: next occurrence T4 kept: its timeline has entries since it was made; "
+        "delete it if it is not needed"
+    )
+    assert sorted(t["ref"] for t in cli.json("task", "list")) == ["T1", "T2", "T4"]

@@ -251,6 +251,23 @@ def test_invalid_transitions_are_clear_input_errors_and_write_nothing(
     assert lead_of(db, ref).stage == setup
 
 
+def test_a_move_from_a_stage_the_lead_has_left_is_refused_and_writes_nothing(
+    db: Database, config: Config, now: datetime
+) -> None:
+    """The app's pipeline board says which stage it showed: a lead moved meanwhile (by another
+    terminal) is not moved again from where it no longer is."""
+    ref = new_lead(db, config, now)
+    change_stage(db, ref, "negotiating", now=now, config=config)
+    before = activity_count(db)
+    with pytest.raises(InputError, match="is negotiating now, not briefed"):
+        change_stage(db, ref, "proposal-sent", now=now, config=config, expected="briefed")
+    assert activity_count(db) == before
+    assert lead_of(db, ref).stage == "negotiating"
+    assert pending(db, ref) is None  # no ladder was started
+    change_stage(db, ref, "briefed", now=now, config=config, expected="negotiating")
+    assert lead_of(db, ref).stage == "briefed"
+
+
 @pytest.mark.parametrize("closing", ["won", "lost"])
 def test_a_closed_lead_must_be_reopened_first(
     db: Database, config: Config, now: datetime, closing: str

@@ -10,6 +10,7 @@ from amtui.core.pipeline_rules import (
     REPLY_KINDS,
     StageMove,
     check_open,
+    plan_column_move,
     plan_stage_move,
     reopen_stage,
 )
@@ -65,3 +66,36 @@ def test_a_conversation_is_both_our_response_and_their_reply() -> None:
     assert set(REPLY_KINDS) & set(OUTBOUND_KINDS) == {"call", "meeting"}
     assert "call-out" not in REPLY_KINDS  # a call that did not get through stops nothing
     assert "email-in" not in OUTBOUND_KINDS
+
+
+@pytest.mark.parametrize(
+    ("current", "step", "target"),
+    [
+        ("new", 1, "contacted"),
+        ("contacted", 1, "briefed"),
+        ("briefed", 1, "proposal-sent"),
+        ("proposal-sent", 1, "negotiating"),
+        ("negotiating", 1, "won"),  # a win: the app asks what `lead win` asks
+        ("negotiating", -1, "proposal-sent"),
+        ("briefed", -1, "contacted"),
+    ],
+)
+def test_a_column_move_on_the_pipeline_board(current: str, step: int, target: str) -> None:
+    assert plan_column_move("L7", current, step) == target
+
+
+@pytest.mark.parametrize(
+    ("current", "step", "message"),
+    [
+        ("new", -1, "first stage already"),
+        ("contacted", -1, "cannot go back to new"),
+        ("won", 1, "is won; reopen it first"),
+        ("won", -1, "is won; reopen it first"),
+        ("lost", -1, "is lost; reopen it first"),
+        ("briefed", 2, "one column"),
+        ("archived", 1, "unknown stage"),
+    ],
+)
+def test_column_moves_that_are_refused(current: str, step: int, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        plan_column_move("L7", current, step)

@@ -13,9 +13,17 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.drafts import TaskOptions, task_draft, task_patch
 from amtui.core.errors import InputError
-from amtui.core.recurrence import Rule, next_due, parse_rule
+from amtui.core.recurrence import Rule, next_due, parse_rule, repeat_mark
+from amtui.core.reminders import add_reminder
 from amtui.core.task_queries import get_task_details, list_tasks
-from amtui.core.tasks import add_task, complete_task, edit_task, move_task
+from amtui.core.tasks import (
+    NextOccurrence,
+    add_task,
+    complete_task,
+    edit_task,
+    move_task,
+    reopen_task,
+)
 from tests.conftest import BERLIN
 from tests.core.conftest import QuickAdd
 
@@ -187,3 +195,82 @@ def test_editing_sets_changes_and_stops_a_repeat(
     assert edit("rec:none") is None
     done = complete_task(db, "T1", now=now + timedelta(hours=1), config=config)
     assert done.next_task is None
+
+
+def open_refs(db: Database, config: Config) -> list[str]:
+    return sorted(t.task.ref for t in list_tasks(db, config=config))
+
+
+def test_reopening_a_finished_recurring_card_takes_back_its_untouched_next_occurrence(
+    db: Database, quick: QuickAdd, config: Config, now: datetime
+) -> None:
+    """Done by mistake, reopened: one open report again, not two; the next occurrence (with
+    its subtasks and tags) goes, in the reopen's own journal entry, so undo brings it back."""
+    quick("Monthly report due:2026-11-30 rec:+1m client:Granel +report")
+    quick("Collect numbers parent:T1")
+    complete_task(db, "T1", now=now, config=config)  # T3, with its subtask T4
+    later = now + timedelta(hours=2)
+    result = reopen_task(db, "T1", now=later, config=config)
+    assert result.reopened_next == NextOccurrence("T3", removed=True)
+    assert result.reopened_next.said == ("next occurrence T3 removed (untouched since it was made)")
+    assert open_refs(db, config) == ["T1"]
+    with db.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM task WHERE id IN (3, 4)") == 0
+        assert tx.scalar("SELECT count(*) FROM task_tag WHERE task_id = 3") == 0
+    assert journal.undo_latest(db, now=later).entry.action == "task reopen"
+    assert open_refs(db, config) == ["T3"]  # done again, its next occurrence back
+    # Taken out of the done column on the board (H, `task move`): the same.
+    moved = move_task(db, "T1", "To do", now=later, config=config)
+    assert moved.reopened_next == NextOccurrence("T3", removed=True)
+    assert open_refs(db, config) == ["T1"]
+
+
+@pytest.mark.parametrize(
+    ("touch", "reason"),
+    [
+        ("edit", "it was changed since it was made"),
+        ("done", "it is done"),
+        ("subtask", "its subtasks were changed since it was made"),
+        ("reminder", "its timeline has entries since it was made"),  # "reminder R1: …"
+    ],
+)
+def test_a_next_occurrence_someone_touched_stays_and_the_reopen_says_why(
+    db: Database, quick: QuickAdd, config: Config, now: datetime, touch: str, reason: str
+) -> None:
+    quick("Monthly report due:2026-11-30 rec:+1m")
+    quick("Collect numbers parent:T1")
+    complete_task(db, "T1", now=now, config=config)  # T3, with its subtask T4
+    later = now + timedelta(hours=1)
+    other = Database(db.target)  # a colleague's amtui, its own connection
+    try:
+        if touch == "edit":
+            patch = task_patch("Report (Jan)", now=later, config=config)[0]
+            edit_task(other, "T3", patch, now=later, config=config)
+        elif touch == "done":
+            complete_task(other, "T3", now=later, config=config)
+        elif touch == "subtask":
+            complete_task(other, "T4", now=later, config=config)
+        else:
+            add_reminder(other, "Ask", "tomorrow 10:00", now=later, config=config, about="T3")
+    finally:
+        other.dispose()
+    result = reopen_task(db, "T1", now=later, config=config)
+    assert result.reopened_next == NextOccurrence("T3", removed=False, reason=reason)
+    assert result.reopened_next.said.endswith("; delete it if it is not needed")
+    assert "T3" in [t.task.ref for t in list_tasks(db, config=config, include_done=True)]
+
+
+def test_reopening_a_card_that_does_not_repeat_touches_nothing_else(
+    db: Database, quick: QuickAdd, config: Config, now: datetime
+) -> None:
+    quick("Send estimate")
+    quick("Send estimate")  # a twin made the same moment is not an occurrence
+    complete_task(db, "T1", now=now, config=config)
+    assert reopen_task(db, "T1", now=now, config=config).reopened_next is None
+    assert open_refs(db, config) == ["T1", "T2"]
+
+
+def test_a_repeating_task_is_marked_with_its_rule() -> None:
+    assert repeat_mark("+1m") == "↻ every month"
+    assert repeat_mark("2w") == "↻ 2 weeks after done"
+    assert repeat_mark(None) is None

@@ -274,6 +274,24 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await settle(pilot)
 
 
+def after_keys(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A snapshot's `run_before`: press `keys` one at a time, settled after each, with every
+    input's cursor steady (a blinking cursor would make the picture depend on the moment)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    return run_before
+
+
 def shown(app: Any) -> str:
     """The screen's lines, then every notification posted so far (a toast times out, and it
     wraps its text, so neither the screen nor the toast rack is a reliable record)."""

@@ -91,14 +91,17 @@ def test_every_binding_id_is_in_the_readme() -> None:
     from amtui.tui.screens.forms import FormScreen
     from amtui.tui.screens.main import MainScreen
     from amtui.tui.screens.money import MoneyList, MoneyScreen
+    from amtui.tui.screens.pipeline import PipelineScreen
     from amtui.tui.widgets.agenda import Agenda
     from amtui.tui.widgets.board import Board
     from amtui.tui.widgets.detail import SubtaskList
     from amtui.tui.widgets.inbox import Inbox
+    from amtui.tui.widgets.pipeline import PipelineBoard
     from amtui.tui.widgets.rows import Region
 
     classes = (AmtuiApp, MainScreen, Region, Inbox, Board, Agenda, SubtaskList, DetailScreen)
     classes += (FormScreen, ConfirmScreen, PromptScreen, MoneyScreen, MoneyList)
+    classes += (PipelineScreen, PipelineBoard)
     ids = {
         binding.id
         for cls in classes

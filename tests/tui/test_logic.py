@@ -124,6 +124,10 @@ def test_one_key_per_place_except_where_only_one_verb_can_apply() -> None:
         ("step_done", Facts("L1", pending_step=True), True),
         ("done", Facts("T1", last_column=True), False),
         ("move_left", Facts("T1", first_column=True), False),
+        # A lead on the pipeline board: where the pipeline rules let H and L take it.
+        ("move_left", Facts("L1", stage_moves=(None, "briefed")), False),
+        ("move_right", Facts("L1", stage_moves=(None, "briefed")), True),
+        ("move_right", Facts("L1"), False),
         ("edit", Facts("R1", done=True), False),
         ("edit", Facts("P1", done=True), False),  # a sent proposal
         ("proposal_line", Facts("P1"), True),

@@ -1,6 +1,6 @@
-"""The app's money views (issue 10): the pipeline and the accounts (`4`, `5`, Tab), a
-pipeline move with the lead workflow's rules, the client view's money, a proposal and an
-invoice in the detail view; snapshots of the three main money screens."""
+"""The app's money views (issue 10): the accounts (`5`, Tab to the pipeline board, whose own
+tests are in test_pipeline.py), the client view's money, a proposal and an invoice in the
+detail view; snapshots of the accounts and the client view."""
 
 from __future__ import annotations
 
@@ -9,27 +9,15 @@ from typing import Any
 
 from amtui.core.config import Config
 from amtui.core.db import Database
-from amtui.core.describe import View
-from amtui.core.money_views import build_pipeline, build_portfolio
+from amtui.core.money_views import build_portfolio
 from amtui.core.proposals import new_proposal
-from amtui.tui.logic.money import pipeline_lines, portfolio_lines
+from amtui.tui.logic.money import portfolio_lines
 from tests.conftest import NOW
 from tests.tui.conftest import drive, settle
 
 
 def texts(lines: list[Any]) -> list[str]:
     return [line.text for line in lines]
-
-
-def test_pipeline_lines_say_stage_totals_values_and_the_forecast(
-    money: Database, config: Config
-) -> None:
-    lines = pipeline_lines(build_pipeline(money, now=NOW, config=config), View(config, NOW))
-    text = texts(lines)
-    assert "proposal-sent 1  12 000.00 EUR · 50%" in text
-    lead = next(line for line in lines if line.key == "L3")
-    assert "12 000.00 EUR  Granel  check receipt" in lead.text
-    assert text[-1] == "open 12 000.00 EUR · weighted forecast 6 000.00 EUR"
 
 
 def test_portfolio_lines_mark_key_accounts(money: Database, config: Config) -> None:
@@ -39,42 +27,29 @@ def test_portfolio_lines_mark_key_accounts(money: Database, config: Config) -> N
     assert "Pareto by paid, EUR total 2 000.00 EUR" in text
 
 
-def test_keys_open_the_views_and_a_pipeline_move_follows_the_rules(make_app, money) -> None:
-    from amtui.core.lead_queries import get_lead_details
-    from amtui.tui.screens.forms import FormScreen
+def test_keys_open_the_accounts_and_tab_goes_to_the_pipeline_board(make_app, money) -> None:
     from amtui.tui.screens.money import MoneyList, MoneyScreen
+    from amtui.tui.screens.pipeline import PipelineScreen
 
     app = make_app()
 
     async def scenario(pilot) -> None:
-        await pilot.press("4")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MoneyScreen) and screen.view_name == "pipeline"
-        money_list = screen.query_one(MoneyList)
-        assert money_list.current_ref == "L2"  # the first lead, in the first stage
-        assert money_list.lines["L3"].text.startswith("L3  Website for a new residential")
-        await pilot.press("s")  # the stage form of `lead stage`: the next stage preselected
-        await settle(pilot)
-        assert isinstance(app.screen, FormScreen)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.screen is screen
-        assert get_lead_details(money, "L2").row.lead.stage == "contacted"
-        rows = [row.content.plain for row in money_list.row_list.rows]
-        contacted = next(i for i, row in enumerate(rows) if row.startswith("contacted"))
-        briefed = next(i for i, row in enumerate(rows) if row.startswith("briefed"))
-        moved = next(i for i, row in enumerate(rows) if row.startswith("L2  SEO audit"))
-        assert contacted < moved < briefed  # the view reloaded after the move
-        await pilot.press("tab")
-        await settle(pilot)
-        assert screen.view_name == "accounts"
-        assert "C1" in screen.query_one(MoneyList).lines
-        await pilot.press("escape")
-        await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        assert isinstance(app.screen, MoneyScreen) and app.screen.view_name == "accounts"
+        screen = app.screen
+        assert isinstance(screen, MoneyScreen)
+        assert "C1" in screen.query_one(MoneyList).lines
+        await pilot.press("tab")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert isinstance(app.screen, MoneyScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
 
     drive(app, scenario)
 
@@ -115,10 +90,6 @@ def _press(*keys: str):  # type: ignore[no-untyped-def]
         await settle(pilot)
 
     return run_before
-
-
-def test_snapshot_pipeline(snap_compare, make_app, money) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_press("4"))
 
 
 def test_snapshot_portfolio(snap_compare, make_app, money) -> None:

@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from amtui.core import task_queries
+from amtui.core.drafts import draft_from_text
+from amtui.core.tasks import add_task, complete_task
+from amtui.tui.render import card
+from tests.conftest import NOW
 from tests.tui.conftest import drive, notes, press, type_text
 
 
@@ -40,3 +44,28 @@ def test_the_repeat_field_previews_saves_and_x_makes_the_next_occurrence(make_ap
         None,
     )
     assert "T10 done; next: T11 due" in said
+
+
+def test_a_repeating_card_is_marked_and_taking_it_out_of_done_takes_back_its_next_one(
+    make_app, seeded, config
+) -> None:
+    draft = draft_from_text("Monthly report due:2026-11-30 rec:+1m", now=NOW, config=config)
+    add_task(seeded, draft, now=NOW, config=config)  # T10
+    complete_task(seeded, "T10", now=NOW, config=config)  # T11, its next occurrence
+
+    async def scenario(pilot):
+        app = pilot.app
+        rows = {row.task.ref: row for page in app.main_screen.snapshot.board for row in page.rows}
+        cards = {ref: card(row, now=NOW, config=config).content.plain for ref, row in rows.items()}
+        await press(pilot, "2", "end", "l", "l", "l", "l")  # the Done column, T10 on top
+        selected = app.screen.query_one("#board").current_ref
+        await press(pilot, "H")  # back to Review: reopened
+        return cards, selected, notes(app)
+
+    cards, selected, said = drive(make_app(), scenario)
+    assert "↻ every month" in cards["T11"].splitlines()[1]
+    assert "↻" not in cards["T2"]  # a task that does not repeat
+    assert selected == "T10"
+    assert "next occurrence T11 removed (untouched since it was made)" in said
+    refs = [r.task.ref for r in task_queries.list_tasks(seeded, config=config, include_done=True)]
+    assert "T11" not in refs and "T10" in refs

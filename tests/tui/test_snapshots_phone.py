@@ -6,22 +6,7 @@ Update after an intended visual change:
 
 from __future__ import annotations
 
-from tests.tui.conftest import settle
-
-
-def _after(*keys: str):  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:
-        from textual.widgets import Input
-
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await settle(pilot)
-
-    return run_before
+from tests.tui.conftest import after_keys as _after
 
 
 def test_inbox_at_45x30(snap_compare, make_app) -> None:

@@ -356,6 +356,14 @@ def save_stage(db: Database, config: Config, now: Clock, ref: str, values: dict[
     return Saved(pipeline_note(ref, result, config, at), ref)
 
 
+def save_move(db: Database, config: Config, now: Clock, ref: str, shown: str, stage: str) -> Saved:
+    """H / L on the pipeline board: `amtui lead stage` from the stage the board showed (a lead
+    moved meanwhile, by another terminal, is refused and left where it is)."""
+    at = now()
+    result = change_stage(db, ref, stage, now=at, config=config, expected=shown)
+    return Saved(pipeline_note(ref, result, config, at), ref)
+
+
 # --- win, lose, reopen --------------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
-"""The app's money views as lines (Textual-free): the pipeline by stage, the account
-portfolio (KAM quadrants and the Pareto view), and a client's money for its detail view.
+"""The app's money views (Textual-free): the pipeline board's columns and cards, the account
+portfolio (KAM quadrants and the Pareto view) as lines, and a client's money for its detail view.
 
-Each line is a reference (empty for a heading, which the cursor skips) and core's words as
-tone-marked parts (`amtui.core.describe`); the screen styles them. The data comes from core
-(`money_views`, `invoice_queries`, `proposals`), read in a worker by the screen.
+Everything is core's words as tone-marked parts (`amtui.core.describe`); the screens style
+them. A line is a reference (empty for a heading, which the cursor skips) and its parts. The
+data comes from core (`money_views`, `invoice_queries`, `proposals`), read in a worker by the
+screen; the pipeline board reads exactly what `amtui pipeline` prints (`build_pipeline`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from amtui.core.describe_money import (
     sums_text,
 )
 from amtui.core.invoice_queries import InvoiceRow, list_invoices
+from amtui.core.lead_queries import LeadRow
 from amtui.core.money_views import (
     ClientMoney,
     PipelineBoard,
@@ -35,11 +37,13 @@ from amtui.core.money_views import (
     client_money,
     lead_minor,
 )
+from amtui.core.portfolio import StageColumn
 from amtui.core.proposals import ProposalDetails, list_client_proposals
 from amtui.core.text import one_line
 from amtui.core.vocabulary import CLOSED_STAGES
+from amtui.tui.logic.team import screen_scope
 
-#: The two money views and their titles.
+#: The two money views and their titles (Tab goes from one to the other).
 VIEWS = {"pipeline": "Pipeline", "accounts": "Accounts"}
 
 
@@ -47,7 +51,6 @@ VIEWS = {"pipeline": "Pipeline", "accounts": "Accounts"}
 class Line:
     key: str  # a record's reference; "" for a heading
     parts: Phrase
-    closed: bool = False  # a won or lost lead (no pipeline moves)
 
     @property
     def heading(self) -> bool:
@@ -58,63 +61,103 @@ class Line:
         return "".join(part.text for part in self.parts)
 
 
-def load_view(db: Database, name: str, *, config: Config, now: datetime) -> list[Line]:
-    """The lines of view `name` (`pipeline` or `accounts`), read now."""
-    view = View(config, now)
-    if name == "pipeline":
-        return pipeline_lines(build_pipeline(db, now=now, config=config), view)
+def load_accounts(db: Database, *, config: Config, now: datetime) -> list[Line]:
+    """The account portfolio's lines, read now."""
     return portfolio_lines(build_portfolio(db, now=now, config=config))
 
 
-def pipeline_lines(board: PipelineBoard, view: View) -> list[Line]:
-    """A heading per stage (count, total per currency, chance) and its leads: reference,
-    title, value, client and the next deadline; then the open total and the forecast."""
-    lines: list[Line] = []
-    for column in board.summary.columns:
-        chance = f" · {column.probability}%" if column.probability is not None else ""
-        closed = column.stage in CLOSED_STAGES
-        since = f" (last {board.closed_days} days)" if closed else ""
+# --- the pipeline board --------------------------------------------------------------------------
+
+
+def load_pipeline(
+    db: Database, *, config: Config, now: datetime, owner: str | None = None
+) -> tuple[PipelineBoard, str | None]:
+    """The pipeline board as `amtui pipeline [--owner OWNER]` reads it
+    (`money_views.build_pipeline`): the same leads, counts, totals and forecast, with the won
+    and lost of `[money] closed_days`; whose leads as the main screen shows them (mine by
+    default on a team's database, as the CLI), and what the screen says about that."""
+    scope, whose = screen_scope(db, owner, config)
+    return build_pipeline(db, now=now, config=config, scope=scope), whose
+
+
+@dataclass(frozen=True)
+class StageHead:
+    """A pipeline column's title (stage and count) and what it is worth, per currency."""
+
+    title: Phrase
+    lines: tuple[Phrase, ...]
+
+
+def stage_head(column: StageColumn, closed_days: int) -> StageHead:
+    """`proposal-sent 2` over its total, one currency a line (`4 500.00 EUR`, `1 200.00 USD`:
+    never added across currencies, and a narrow column never breaks an amount), then the
+    weighted value (`50% → 2 250.00 EUR`, the other currencies under it); won and lost say
+    how far back they go (`last 30 days`) instead, as they count nothing towards the forecast."""
+    title = (Part(column.stage, Tone.STRONG), Part(f" {column.count}", Tone.MUTED))
+    lines: list[Phrase] = [
+        (Part(amount_text(amount, currency)),) for currency, amount in column.totals.items()
+    ] or [(Part("no value", Tone.MUTED),)]
+    if column.stage in CLOSED_STAGES:
+        lines.append((Part(f"last {closed_days} days", Tone.MUTED),))
+    elif column.probability is not None:
+        chance = f"{column.probability}% → "
+        for index, (currency, amount) in enumerate(column.weighted.items()):
+            lead_in = Part(chance if index == 0 else " " * len(chance), Tone.MUTED)
+            lines.append((lead_in, Part(amount_text(amount, currency), Tone.STRONG)))
+        if not column.weighted:
+            lines.append((Part(f"{column.probability}% chance", Tone.MUTED),))
+    return StageHead(title, tuple(lines))
+
+
+def forecast_line(board: PipelineBoard) -> Phrase:
+    """`open 49 500.00 EUR · weighted forecast 16 350.00 EUR` (what `amtui pipeline` ends with)."""
+    summary = board.summary
+    return (
+        Part("open ", Tone.MUTED),
+        Part(sums_text(summary.open_totals, "nothing")),
+        Part(" · weighted forecast ", Tone.MUTED),
+        Part(sums_text(summary.forecast, "nothing"), Tone.STRONG),
+    )
+
+
+@dataclass(frozen=True)
+class PipelineCard:
+    """A lead on the pipeline board: its lines, and how its next deadline stands (LATE past
+    it, WARNING while a response runs; the board marks the card with it)."""
+
+    key: str
+    stage: str
+    lines: tuple[Phrase, ...]
+    tone: Tone = Tone.NORMAL
+
+
+def pipeline_card(row: LeadRow, view: View) -> PipelineCard:
+    """`L3 Website for a new residential complex` / `12 000.00 EUR · Granel` / the next
+    deadline (`check receipt Thu 10:00`, `respond 12:04 left`), or for a won or lost lead
+    when it closed (and why it was lost)."""
+    lead = row.lead
+    value = lead_minor(lead.value_minor, lead.currency)
+    lines: list[Phrase] = [(Part(lead.ref, Tone.ACCENT), Part(f" {one_line(lead.title)}"))]
+    money = amount_text(value, lead.currency) if value is not None and lead.currency else ""
+    client = one_line(row.client_name) if row.client_name else ""
+    if money or client:
         lines.append(
-            Line(
-                "",
-                (
-                    Part(column.stage, Tone.STRONG),
-                    Part(f"{since} {column.count}", Tone.MUTED),
-                    Part(f"  {sums_text(column.totals)}" if column.totals else ""),
-                    Part(chance, Tone.MUTED),
-                ),
+            (
+                Part(money, Tone.STRONG),
+                Part(" · " if money and client else ""),
+                Part(client, Tone.MUTED),
             )
         )
-        for row in board.columns[column.stage]:
-            lead = row.lead
-            value = lead_minor(lead.value_minor, lead.currency)
-            parts = [
-                Part(lead.ref, Tone.ACCENT),
-                Part(f"  {one_line(lead.title)}"),
-                Part(
-                    f"  {amount_text(value, lead.currency)}"
-                    if value is not None and lead.currency
-                    else ""
-                ),
-                Part(f"  {one_line(row.client_name)}" if row.client_name else "", Tone.MUTED),
-            ]
-            if row.next_action is not None:
-                action = next_action(view, row.next_action)
-                parts.append(Part(f"  {action.text}", action.tone))
-            lines.append(Line(lead.ref, tuple(parts), closed=lead.stage in CLOSED_STAGES))
-    summary = board.summary
-    lines.append(
-        Line(
-            "",
-            (
-                Part("open ", Tone.STRONG),
-                Part(sums_text(summary.open_totals, "nothing")),
-                Part(" · weighted forecast ", Tone.STRONG),
-                Part(sums_text(summary.forecast, "nothing")),
-            ),
-        )
-    )
-    return lines
+    tone = Tone.NORMAL
+    if lead.stage in CLOSED_STAGES:
+        closed = f"{lead.stage} {view.when(lead.closed_at)}" if lead.closed_at else lead.stage
+        reason = f": {one_line(lead.lost_reason)}" if lead.lost_reason else ""
+        lines.append((Part(closed + reason, Tone.MUTED),))
+    elif row.next_action is not None:
+        action = next_action(view, row.next_action)
+        tone = action.tone
+        lines.append((action,))
+    return PipelineCard(lead.ref, lead.stage, tuple(lines), tone)
 
 
 def portfolio_lines(portfolio: Portfolio) -> list[Line]:

@@ -207,14 +207,17 @@ def toggle_task(db: Database, config: Config, now: Clock, ref: str, *, reopen: b
     """Done (a card goes to the done column with its open subtasks); with `reopen` (the
     subtask checklist's tick) a done task is opened again instead."""
     if reopen and task_queries.get_task_details(db, ref).row.task.done_at is not None:
-        tasks.reopen_task(db, ref, now=now(), config=config)
-        return Saved(f"{ref} reopened", ref)
+        result = tasks.reopen_task(db, ref, now=now(), config=config)
+        return Saved(f"{ref} reopened{_repeats(result, config, now)}", ref)
     result = tasks.complete_task(db, ref, now=now(), config=config)
     extra = f" with {result.completed_subtasks} subtasks" if result.completed_subtasks else ""
     return Saved(f"{ref} done{extra}{_repeats(result, config, now)}", ref)
 
 
 def _repeats(result: tasks.TaskResult, config: Config, now: Clock) -> str:
+    """What a recurring card's done or reopen did with its next occurrence."""
+    if result.reopened_next is not None:
+        return f"; {result.reopened_next.said}"
     following = result.next_task
     if following is None or following.due is None:
         return ""

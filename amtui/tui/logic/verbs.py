@@ -2,12 +2,13 @@
 palette command. The bindings (hence the footer and `?` help), the command
 palette and the dispatch all read this table; nothing else lists verbs.
 
-A verb's keys are given per place (`inbox`, `board`, `agenda`, `detail`, `subtasks`, `list`
-for every list region, `main` for the main screen, `app` everywhere), each with the binding id
-users remap in the `[keys]` table of the config (README "Your own keys"). The method of
-`amtui.tui.actions.Actions` named like the verb runs it, given a `Target`; a test checks that
-every verb has one. `applies` decides from plain facts about the selected record whether a
-verb is offered (hidden from the footer when not).
+A verb's keys are given per place (`inbox`, `board`, `agenda`, `detail`, `subtasks`, `money`
+(the accounts), `pipeline` (the pipeline board), `list` for every list region, `main` for the
+main screen, `app` everywhere), each with the binding id users remap in the `[keys]` table of
+the config (README "Your own keys"). The method of `amtui.tui.actions.Actions` named like the
+verb runs it, given a `Target`; a test checks that every verb has one. `applies` decides from
+plain facts about the selected record whether a verb is offered (hidden from the footer when
+not).
 """
 
 from __future__ import annotations
@@ -15,7 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Where keys are bound: the main screen's regions, the detail view, the subtask checklist.
-PLACES = ("inbox", "board", "agenda", "detail", "subtasks", "money", "list", "main", "app")
+PLACES = (
+    "inbox",
+    "board",
+    "agenda",
+    "detail",
+    "subtasks",
+    "money",
+    "pipeline",
+    "list",
+    "main",
+    "app",
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Facts:
     card: bool = True  # a task that is a card (not a subtask)
     first_column: bool = False  # the card is in the board's first column
     last_column: bool = False  # … in its last (done) column
+    #: A lead on the pipeline board: the stages H and L move it to (None: not allowed there).
+    stage_moves: tuple[str | None, str | None] = (None, None)
     team: bool = False  # the database has members (team mode: take, assign)
     owner: str | None = None  # the record's owner's handle, where the place knows it
     owing: bool = False  # an issued invoice not fully paid yet
@@ -137,16 +151,16 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "move_left",
         "Move left",
-        "Move the card to the previous column",
-        "T",
-        _at("board", "H", "move_left"),
+        "Move to the previous column or stage",
+        "TL",
+        _at("board pipeline", "H", "move_left"),
     ),
     Verb(
         "move_right",
         "Move right",
-        "Move the card to the next column",
-        "T",
-        _at("board", "L", "move_right"),
+        "Move to the next column or stage",
+        "TL",
+        _at("board pipeline", "L", "move_right"),
     ),
     Verb(
         "move_up",
@@ -213,7 +227,7 @@ VERBS: tuple[Verb, ...] = (
         "Make a draft invoice of the client (of a lead: its client; of a proposal: a line per "
         "stage)",
         "CLP",
-        _at("detail money", "I", "invoice"),
+        _at("detail money pipeline", "I", "invoice"),
         palette="client: new invoice",
         show=False,
     ),
@@ -292,7 +306,7 @@ VERBS: tuple[Verb, ...] = (
         "Stage",
         "Move to another stage (proposal-sent starts the ladder)",
         "L",
-        _at("inbox detail money", "s", "stage"),
+        _at("inbox detail pipeline", "s", "stage"),
         palette="lead: stage",
     ),
     Verb(
@@ -300,7 +314,7 @@ VERBS: tuple[Verb, ...] = (
         "Win",
         "Close as won: link the client, add the starter tasks",
         "L",
-        _at("inbox detail money", "w", "win"),
+        _at("inbox detail pipeline", "w", "win"),
         palette="lead: win",
     ),
     Verb(
@@ -308,7 +322,7 @@ VERBS: tuple[Verb, ...] = (
         "Lose",
         "Close as lost, with the reason",
         "L",
-        _at("inbox detail money", "W", "lose"),
+        _at("inbox detail pipeline", "W", "lose"),
         palette="lead: lose",
     ),
     Verb(
@@ -316,7 +330,7 @@ VERBS: tuple[Verb, ...] = (
         "Reopen",
         "Undo a win or a loss: back to the stage it was closed from",
         "L",
-        _at("detail", "o", "reopen"),
+        _at("detail pipeline", "o", "reopen"),
         palette="lead: reopen",
     ),
     Verb(
@@ -431,7 +445,7 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "view_pipeline",
         "Pipeline",
-        "Leads by stage with values, next deadlines and the weighted forecast",
+        "The pipeline board: leads by stage with values, next deadlines, the forecast",
         "",
         (Key("main", "4", "view.pipeline"),),
         palette="view: pipeline",
@@ -530,6 +544,8 @@ def applies(item: Verb, facts: Facts) -> bool:
         return not facts.done  # a sent proposal stays as the client received it
     if name == "subtask":
         return facts.card
+    if name in ("move_left", "move_right") and kind == "L":
+        return facts.stage_moves[0 if name == "move_left" else 1] is not None
     if name == "move_left":
         return facts.card and not facts.first_column
     if name == "move_right":

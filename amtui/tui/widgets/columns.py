@@ -1,0 +1,173 @@
+"""Columns of cards side by side, the keys and focus on the region around them: what the kanban
+board (`widgets.board`) and the pipeline board (`widgets.pipeline`) share.
+
+Only as many columns as fit at a readable width (`MIN_COLUMN_WIDTH`, per board) are shown, the
+current one kept towards the middle; a strip above them names every column with its count, so
+the hidden ones are still in view (`h` / `l` walk to them). When the strip itself is too
+narrow (a phone), it starts late enough to keep the current column's name in it.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from amtui.tui import render
+from amtui.tui.widgets.rows import Region, RowList
+
+
+class Column(Vertical):
+    """A titled column of cards (not focusable: the board holds the focus and the keys)."""
+
+    def __init__(self, name: str, index: int, *, first_mount: int = 8) -> None:
+        super().__init__(classes="board-column")
+        self.column_name = name
+        self.index = index
+        self.row_list = RowList(empty="Loading…", first_mount=first_mount)
+
+    def compose(self) -> ComposeResult:
+        yield self.row_list
+
+    @property
+    def count(self) -> int | None:
+        """How many cards the column holds (None until loaded): the strip shows it."""
+        return None
+
+
+ColumnT = TypeVar("ColumnT", bound=Column)
+
+
+class ColumnBoard(Region, Generic[ColumnT]):
+    """Cards by column: `column_index` is the current one, whose list has the cursor."""
+
+    MIN_COLUMN_WIDTH = 28  # cells: a card's title, due date and client stay readable
+
+    column_index: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, columns: list[ColumnT], *, id: str) -> None:
+        super().__init__(id=id, classes="region")
+        self._columns = columns
+        self.tabs = Static("", classes="board-tabs", markup=False)
+        self.window = (0, 0)  # the first column shown, and how many (set once laid out)
+
+    def compose(self) -> ComposeResult:
+        yield self.tabs
+        with Horizontal(classes="board-columns"):
+            yield from self._columns
+
+    def on_mount(self) -> None:
+        self.columns[0].add_class("-current")
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    @property
+    def columns(self) -> list[ColumnT]:
+        return self._columns
+
+    @property
+    def current_column(self) -> ColumnT:
+        return self.columns[self.column_index]
+
+    def current_list(self) -> RowList:
+        return self.current_column.row_list
+
+    def _fit_columns(self) -> None:
+        """Show the columns that fit at a readable width, the current one centred."""
+        count = len(self.columns)
+        width = self.content_size.width
+        shown = max(1, min(count, width // self.MIN_COLUMN_WIDTH)) if width else count
+        start = min(max(0, self.column_index - shown // 2), count - shown)
+        if (start, shown) != self.window or not self.is_mounted:
+            self.window = (start, shown)
+            for column in self.columns:
+                column.display = start <= column.index < start + shown
+        self.show_tabs()
+
+    def show_tabs(self) -> None:
+        """`‹ Backlog 2 · To do 5 · In progress 2 ›`: every column, the hidden ones muted."""
+        start, shown = self.window
+        self.tabs.display = shown < len(self.columns)
+        if not self.tabs.display:
+            return
+        labels: list[tuple[str, str]] = []
+        for column in self.columns:
+            count = column.count
+            label = render.safe(column.column_name, 30) + ("" if count is None else f" {count}")
+            if column.index == self.column_index:
+                labels.append((label, "bold reverse"))
+            elif start <= column.index < start + shown:
+                labels.append((label, ""))
+            else:
+                labels.append((label, render.MUTED))
+        first = self._first_tab(labels)
+        parts: list[str | tuple[str, str]] = [("‹ " if start or first else "  ", render.MUTED)]
+        for index, styled in enumerate(labels[first:], start=first):
+            if index > first:
+                parts.append((" · ", render.MUTED))
+            parts.append(styled)
+        parts.append((" ›" if start + shown < len(self.columns) else "", render.MUTED))
+        self.tabs.update(Content.assemble(*parts))
+
+    def _first_tab(self, labels: list[tuple[str, str]]) -> int:
+        """The first label the strip shows: 0, unless the current one would not fit then."""
+        room = self.tabs.content_size.width or self.content_size.width
+        if not room:
+            return 0
+        current = self.column_index
+        first = 0
+        while first < current:
+            # `‹ `, each label and its ` · `, and room for the ` ›` after the current one
+            used = 2 + sum(cell_len(text) + 3 for text, _ in labels[first : current + 1]) - 1
+            if used <= room:
+                break
+            first += 1
+        return first
+
+    def action_column(self, delta: int) -> None:
+        self.column_index = max(0, min(len(self.columns) - 1, self.column_index + delta))
+
+    def watch_column_index(self, old: int, new: int) -> None:
+        columns = self.columns
+        columns[old].remove_class("-current")
+        columns[new].add_class("-current")
+        self._fit_columns()
+        self.update_bindings()
+
+    def follow(self, key: str | None) -> None:
+        """Make the column holding `key` the current one (after a reload moved it)."""
+        if not key:
+            return
+        for column in self.columns:
+            if column.row_list.current_key == key:
+                self.column_index = column.index
+                return
+
+    def preview_shift(self, step: int) -> None:
+        """Move the selected card to the next column on screen before the write confirms it
+        (the reload that follows puts it where the database says)."""
+        source = self.current_column
+        target = self.columns[self.column_index + step]
+        row = source.row_list.current
+        if row is None:
+            return
+        rest = [r for r in source.row_list.rows if r.key != row.key]
+        source.row_list.show(rest, source.row_list.more)
+        target.row_list.show([row, *target.row_list.rows], target.row_list.more, keep=row.key)
+        self.column_index += step
+
+    def column_of(self, row_list: RowList) -> ColumnT | None:
+        return next((column for column in self._columns if column is row_list.parent), None)
+
+    def on_row_list_row_clicked(self, message: RowList.RowClicked) -> None:
+        column = self.column_of(message.row_list)
+        if column is not None:
+            self.column_index = column.index
+        super().on_row_list_row_clicked(message)
