@@ -169,6 +169,7 @@ class _Builder:
         self.tx, self.now, self.config = tx, now, config
         self.today = local_today(now, config.timezone)
         self.clients: dict[str, Client] = {}
+        self.client_owners: dict[str, str] = {}  # client name → its owner's first name
         self.counts = [0, 0, 0, 0]
 
     def at(self, days: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -206,7 +207,11 @@ class _Builder:
             )
             members[handle] = insert(self.tx, member)
         by_name = {member.name.split()[0]: member.id for member in members.values()}
-        owner_of = {client.id: by_name.get(client.owner or "") for client in self.clients.values()}
+        owner_of = {}
+        for client in self.clients.values():
+            client.owner_id = by_name.get(self.client_owners.get(client.name, ""))
+            save(self.tx, client)
+            owner_of[client.id] = client.owner_id
         leads = records(self.tx, Lead, "SELECT * FROM lead ORDER BY id")
         unassigned = self.leads["seo"].id
         for lead in leads:
@@ -295,7 +300,6 @@ class _Builder:
                 name_key=fold(name),
                 locale=locales.get(name),
                 timezone=zone,
-                owner=owner,
                 kam_attractiveness=attraction,
                 kam_relationship=relationship,
                 relationship_stage=stage,
@@ -304,6 +308,7 @@ class _Builder:
             )
             insert(self.tx, client)
             self.clients[name] = client
+            self.client_owners[name] = owner
             for person, email, phone, role in contacts:
                 insert(
                     self.tx,

@@ -99,7 +99,9 @@ def week(mbox: Path) -> list[Step]:
     mon, tue, wed, thu, fri = 0, 1, 2, 3, 4
     # fmt: off
     return [
-        # Monday: accounts, quick-adds, leads from every channel.
+        # Monday: the team, accounts, quick-adds, leads from every channel.
+        cli(at(mon, 7, 50), "member", "add", "maria", "Maria Ivanova"),
+        cli(at(mon, 7, 51), "member", "add", "tom", "Tom Walker"),
         cli(at(mon, 8), "client", "add", "Granel", "--tz", "Europe/Berlin", "--owner", "Maria"),
         cli(at(mon, 8), "client", "add", "Blue Harbor Hotels", "--tz", "America/New_York"),
         cli(at(mon, 8), "client", "add", "granel", code=2),  # exists already, in any case

@@ -9,7 +9,15 @@ import typer
 
 from amtui.cli import completion
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option, print_json, print_table, say
+from amtui.cli.output import (
+    Format,
+    format_option,
+    new_owner_option,
+    owner_option,
+    print_json,
+    print_table,
+    say,
+)
 
 app = typer.Typer(help="Clients (accounts): time zone, owner, KAM scores, relationship stage.")
 contacts = typer.Typer(help="Contacts: the people at a client.")
@@ -28,7 +36,7 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Client name (unique, any script).")],
     tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone, e.g. Asia/Tokyo.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Account owner.")] = None,
+    owner: str | None = new_owner_option("nobody (everyone's)"),
     attractiveness: Annotated[
         int | None, typer.Option(help="KAM: account attractiveness, 1–5.")
     ] = None,
@@ -55,6 +63,7 @@ def add(
         kam_attractiveness=attractiveness,
         kam_relationship=relationship,
         relationship_stage=stage,
+        config=rt.config,
     )
     say(f"Added {client.ref}: {client.name}")
 
@@ -63,17 +72,21 @@ def add(
 def list_(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Include archived clients.")] = False,
+    owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
-    """List clients with their open tasks and leads.
+    """List clients with their open tasks and leads (on a team: yours and nobody's, unless
+    --owner says whose).
 
     Example: amtui client list --format md
     """
     from amtui.cli.serialize import client_json
     from amtui.core.clients import list_clients
+    from amtui.core.members import resolve_scope
 
     rt = runtime(ctx)
-    summaries = list_clients(rt.db, include_archived=all_)
+    scope = resolve_scope(rt.db, owner, rt.config)
+    summaries = list_clients(rt.db, include_archived=all_, scope=scope)
     if fmt is Format.JSON:
         print_json([client_json(s.client, rt.config.timezone, s) for s in summaries])
         return
@@ -84,7 +97,7 @@ def list_(
                 s.client.ref,
                 s.client.name,
                 s.client.timezone,
-                s.client.owner,
+                s.owner,
                 s.quadrant,
                 s.client.relationship_stage,
                 str(s.open_tasks),
@@ -113,7 +126,10 @@ def edit(
     reference: ClientRef,
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone ('none' clears).")] = None,
-    owner: Annotated[str | None, typer.Option(help="Account owner ('none' clears).")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="The member who owns the account: a handle or name, me, or none."),
+    ] = None,
     attractiveness: Annotated[int | None, typer.Option(help="KAM attractiveness, 1–5.")] = None,
     relationship: Annotated[int | None, typer.Option(help="KAM relationship, 1–5.")] = None,
     stage: Annotated[str | None, typer.Option(help=f"Relationship stage: {STAGE_HELP}")] = None,
@@ -141,7 +157,7 @@ def edit(
     if tz is not None:
         changes["timezone"] = None if tz.lower() == "none" else tz
     if owner is not None:
-        changes["owner"] = None if owner.lower() == "none" else owner
+        changes["owner"] = owner
     if attractiveness is not None:
         changes["kam_attractiveness"] = attractiveness
     if relationship is not None:
@@ -154,7 +170,7 @@ def edit(
         changes["archived"] = archive
     if locale is not None:
         changes["locale"] = None if locale.lower() == "none" else locale
-    client = edit_client(rt.db, reference, now=rt.now, **changes)  # type: ignore[arg-type]
+    client = edit_client(rt.db, reference, now=rt.now, config=rt.config, **changes)  # type: ignore[arg-type]
     say(f"Updated {client.ref}: {client.name}")
 
 

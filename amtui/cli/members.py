@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from amtui.cli.context import runtime
-from amtui.cli.output import Format, format_option, print_json, print_table, say
+from amtui.cli.output import (
+    Format,
+    confirm,
+    format_option,
+    print_json,
+    print_table,
+    say,
+    undo_hint,
+)
 
 app = typer.Typer(help="Team members: who owns which leads and tasks on a shared database.")
 
@@ -102,3 +110,66 @@ def handover(
     for change in changes:
         say(f"  {change.ref} {change.title}")
     say(f"Handed {len(changes)} open records to {changes[0].owner.handle}")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(help="Whom: a handle, a full name, or me.")],
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    email: Annotated[str | None, typer.Option(help="Email address ('none' clears).")] = None,
+    role: Annotated[str | None, typer.Option(help="Role ('none' clears).")] = None,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="IANA time zone, e.g. Europe/Berlin ('none' clears).")
+    ] = None,
+) -> None:
+    """Change a member's name, email, role or time zone. The handle stays: timelines, configs
+    (`me`) and cron jobs name the member by it.
+
+    Example: amtui member edit anna --email anna.berg@agency.example --tz Europe/Lisbon
+    """
+    from amtui.core.members import edit_member
+
+    rt = runtime(ctx)
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = name
+    for key, value in (("email", email), ("role", role), ("timezone", tz)):
+        if value is not None:
+            changes[key] = None if value.strip().lower() == "none" else value
+    found, changed = edit_member(rt.db, member, now=rt.now, config=rt.config, **changes)  # type: ignore[arg-type]
+    if not changed:
+        say(f"{found.handle} has these values already; nothing changed")
+        raise typer.Exit(1)
+    say(f"Updated {found.handle}: {', '.join(changed)}")
+
+
+@app.command("rm")
+def rm(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(help="Whom: a handle, a full name, or me.")],
+    handover: Annotated[
+        str | None,
+        typer.Option(
+            "--handover", help="Who takes over their open leads, tasks and clients (handle, or me)."
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a team member. Refused while they own open leads, tasks or clients, unless
+    --handover names who takes them over (each record's timeline says so); their closed
+    records become nobody's. `amtui undo` brings the member back.
+
+    Example: amtui member rm ben --handover anna
+    """
+    from amtui.core.members import check_removal, remove_member
+
+    rt = runtime(ctx)
+    found = check_removal(rt.db, member, config=rt.config, handover=handover)
+    extra = f" and hand their open records to {handover}" if handover else ""
+    confirm(f"Remove member {found.handle} ({found.name}){extra}?", yes=yes)
+    removed = remove_member(rt.db, member, now=rt.now, config=rt.config, handover=handover)
+    for change in removed.handed:
+        say(f"  {change.ref} {change.title} → {change.owner.handle}")
+    say(f"Removed member {removed.member.handle}: {removed.member.name}")
+    undo_hint()

@@ -267,6 +267,7 @@ def _pipeline_json(rt: Runtime, board: Any) -> dict[str, Any]:
 def accounts(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Include archived clients.")] = False,
+    owner: str | None = owner_option(),
     fmt: Format = format_option(),
 ) -> None:
     """The account portfolio: every client on the KAM quadrant with its money, and the
@@ -276,10 +277,14 @@ def accounts(
     """
     from amtui.cli.output import heading, print_json, print_table
     from amtui.core.describe_money import amount_text, sums_text
+    from amtui.core.members import resolve_scope
     from amtui.core.money_views import build_portfolio
 
     rt = runtime(ctx)
-    portfolio = build_portfolio(rt.db, now=rt.now, config=rt.config, include_archived=all_)
+    scope = resolve_scope(rt.db, owner, rt.config)
+    portfolio = build_portfolio(
+        rt.db, now=rt.now, config=rt.config, include_archived=all_, scope=scope
+    )
     key = portfolio.key_accounts()
     if fmt is Format.JSON:
         print_json(

@@ -148,7 +148,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
     tz = rt.config.timezone
     client = details.client
     if fmt is Format.JSON:
-        data = client_json(client, tz)
+        data = client_json(client, tz, owner=details.owner)
         data["contacts"] = [contact_json(c, client) for c in details.contacts]
         data["open_tasks"] = [t.ref for t in details.open_tasks]
         data["open_leads"] = [lead.ref for lead in details.open_leads]

@@ -147,14 +147,17 @@ def followups_json(details: LeadDetails, config: Config, now: datetime) -> dict[
     }
 
 
-def client_json(client: Client, tz: tzinfo, summary: ClientSummary | None = None) -> dict[str, Any]:
+def client_json(
+    client: Client, tz: tzinfo, summary: ClientSummary | None = None, owner: str | None = None
+) -> dict[str, Any]:
+    """A client; `owner` (or the summary's) is its owner's member handle."""
     from amtui.core.clients import kam_quadrant
 
     data: dict[str, Any] = {
         "ref": client.ref,
         "name": client.name,
         "timezone": client.timezone,
-        "owner": client.owner,
+        "owner": summary.owner if summary is not None else owner,
         "kam": {
             "attractiveness": client.kam_attractiveness,
             "relationship": client.kam_relationship,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 import_app = typer.Typer(help="Bring data in: an amtui export, or what other tools exported.")
 
-KINDS = "clients, contacts, leads, tasks or reminders"
+KINDS = "members, clients, contacts, leads, tasks or reminders"
 
 
 class ExportFormat(StrEnum):

@@ -170,7 +170,9 @@ def build_agenda(
         )
         for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
             _attach_zones(tx, section.items)
-        invoices = _invoice_section(tx, day, today, config.money.due_soon_days, limit, client_id)
+        invoices = _invoice_section(
+            tx, day, today, config.money.due_soon_days, limit, client_id, scope
+        )
     owner = scope.member.handle if scope.member else None
     return Agenda(
         day,
@@ -189,7 +191,13 @@ def build_agenda(
 
 
 def _invoice_section(
-    tx: Tx, day: date, today: date, soon: int, limit: int | None, client_id: int | None
+    tx: Tx,
+    day: date,
+    today: date,
+    soon: int,
+    limit: int | None,
+    client_id: int | None,
+    scope: Scope,
 ) -> Section:
     """Invoices owed that are overdue on `day` or due within `soon` days of it, earliest
     first (their state as of `day`, so the agenda of another day reads as that day would)."""
@@ -200,6 +208,7 @@ def _invoice_section(
         until=day + timedelta(days=soon),
         client_id=client_id,
         limit=limit,
+        scope=scope,
     )
     items = []
     for row in rows:

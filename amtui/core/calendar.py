@@ -77,7 +77,7 @@ class Context:
 
     config: Config
     view: View
-    scope: Scope = EVERYONE  # whose deadlines (`--owner`); invoices are everyone's
+    scope: Scope = EVERYONE  # whose deadlines (`--owner`); an invoice is its client owner's
 
 
 Source = Callable[[Tx, Context], Iterable[CalendarEvent]]
@@ -247,7 +247,9 @@ def invoice_due_dates(tx: Tx, context: Context) -> Iterable[CalendarEvent]:
 
     config = context.config
     today = local_today(context.view.now, config.timezone)
-    _, rows = invoice_dues(tx, today=today, due_soon_days=config.money.due_soon_days)
+    _, rows = invoice_dues(
+        tx, today=today, due_soon_days=config.money.due_soon_days, scope=context.scope
+    )
     for row in rows:
         invoice = row.invoice
         reference = row.ref

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from amtui.core import journal
 from amtui.core.activities import ActivityKind, list_activities, record_activity
+from amtui.core.config import Config
 from amtui.core.errors import InputError
 from amtui.core.kam import RELATIONSHIP_STAGES, kam_quadrant
 from amtui.core.lookup import client_by_key, get_client
+from amtui.core.members import EVERYONE, Scope, member_handles, named_owner
 from amtui.core.models import Activity, Client, Contact, Lead, Task, insert, records, save
 from amtui.core.sql import Database, Tx
 from amtui.core.text import fold, one_line
@@ -57,8 +59,10 @@ def add_client(
     kam_attractiveness: int | None = None,
     kam_relationship: int | None = None,
     relationship_stage: str = "tactical",
+    config: Config | None = None,
 ) -> Client:
-    """Create a client; a name that exists already (in any case) is refused."""
+    """Create a client; a name that exists already (in any case) is refused. `owner`: the
+    member who owns the account (handle, name, `me` as `config` says, or `none`)."""
     name = check_client_name(name)
     zone = check_zone(timezone)
     stage = check_choice(relationship_stage, RELATIONSHIP_STAGES, "relationship stage")
@@ -68,11 +72,12 @@ def add_client(
         existing = client_by_key(tx, fold(name))
         if existing is not None:
             raise InputError(f"client {one_line(existing.name)!r} exists already as {existing.ref}")
+        found = named_owner(tx, owner, config or Config()) if owner else None
         client = Client(
             name=name,
             name_key=fold(name),
             timezone=zone,
-            owner=owner,
+            owner_id=found.id if found else None,
             notes=notes,
             kam_attractiveness=kam_attractiveness,
             kam_relationship=kam_relationship,
@@ -100,17 +105,17 @@ def edit_client(
     relationship_stage: str | object = UNSET,
     archived: bool | object = UNSET,
     locale: str | object | None = UNSET,
+    config: Config | None = None,
 ) -> Client:
     """Change the given fields of a client (by reference or name) in one transaction.
-    `locale` is how its documents write money and dates (`ru_RU`; None: the config's)."""
+    `locale` is how its documents write money and dates (`ru_RU`; None: the config's);
+    `owner` a member (handle, name, `me` as `config` says; None or `none`: nobody)."""
     changes: dict[str, object] = {}
     if isinstance(name, str):
         changes["name"] = check_client_name(name)
         changes["name_key"] = fold(changes["name"])  # type: ignore[arg-type]
     if timezone is not UNSET:
         changes["timezone"] = check_zone(timezone)  # type: ignore[arg-type]
-    if owner is not UNSET:
-        changes["owner"] = owner
     if notes is not UNSET:
         changes["notes"] = notes
     if kam_attractiveness is not UNSET:
@@ -127,21 +132,32 @@ def edit_client(
         from amtui.core.money_locale import check_locale  # Babel, only when a locale is set
 
         changes["locale"] = check_locale(locale) if isinstance(locale, str) else None
-    if not changes:
+    if not changes and owner is UNSET:
         raise InputError("nothing to change; give at least one field to edit")
     with db.write() as tx:
         client = get_client(tx, reference)
+        if owner is not UNSET:
+            found = named_owner(tx, owner, config or Config()) if isinstance(owner, str) else None
+            changes["owner_id"] = found.id if found else None
         if "name_key" in changes and changes["name_key"] != client.name_key:
             clash = client_by_key(tx, str(changes["name_key"]))
             if clash is not None:
                 raise InputError(f"another client is called {one_line(clash.name)!r} ({clash.ref})")
         changed = {k: v for k, v in changes.items() if getattr(client, k) != v}
+        # The timeline names the owners, as a handover's entry does.
+        new_owner = changes.get("owner_id")
+        new_id = new_owner if isinstance(new_owner, int) else None
+        handles = member_handles(tx, {client.owner_id, new_id})
+        was = handles.get(client.owner_id, "nobody") if client.owner_id else "nobody"
+        owner_text = f"owner {handles.get(new_id, 'nobody') if new_id else 'nobody'} (was {was})"
         for key, value in changed.items():
             setattr(client, key, value)
         if changed:
             client.updated_at = now
             save(tx, client)
-            fields = sorted(k for k in changed if k != "name_key")
+            fields = sorted(
+                owner_text if k == "owner_id" else k for k in changed if k != "name_key"
+            )
             record_activity(
                 tx,
                 client,
@@ -158,17 +174,28 @@ class ClientSummary:
     client: Client
     open_tasks: int
     open_leads: int
+    owner: str | None = None  # the owner's handle (team mode)
 
     @property
     def quadrant(self) -> str | None:
         return kam_quadrant(self.client.kam_attractiveness, self.client.kam_relationship)
 
 
-def list_clients(db: Database, *, include_archived: bool = False) -> list[ClientSummary]:
-    """Every client by name, with open task and lead counts (three queries, not one per row)."""
+def list_clients(
+    db: Database, *, include_archived: bool = False, scope: Scope = EVERYONE
+) -> list[ClientSummary]:
+    """Every client by name, with open task and lead counts (three queries, not one per row);
+    with `scope`, one member's accounts (and nobody's) only."""
     with db.read() as tx:
-        where = "" if include_archived else "WHERE NOT archived "
-        clients = records(tx, Client, f"SELECT * FROM client {where}ORDER BY name_key")
+        params: dict[str, object] = {}
+        where = [scope.owned(params)] + ([] if include_archived else ["NOT archived"])
+        clients = records(
+            tx,
+            Client,
+            f"SELECT * FROM client WHERE {' AND '.join(where)} ORDER BY name_key",
+            params,
+        )
+        owners = member_handles(tx, {client.owner_id for client in clients})
         tasks = _counts(
             tx,
             "SELECT client_id, count(*) FROM task WHERE done_at IS NULL AND parent_id IS NULL "
@@ -180,7 +207,12 @@ def list_clients(db: Database, *, include_archived: bool = False) -> list[Client
             {"closed": CLOSED_STAGES},
         )
     return [
-        ClientSummary(client, tasks.get(client.id or 0, 0), leads.get(client.id or 0, 0))
+        ClientSummary(
+            client,
+            tasks.get(client.id or 0, 0),
+            leads.get(client.id or 0, 0),
+            owners.get(client.owner_id or 0),
+        )
         for client in clients
     ]
 
@@ -250,6 +282,7 @@ class ClientDetails:
     open_tasks: list[Task]
     open_leads: list[Lead]
     activities: list[Activity]
+    owner: str | None = None  # the owner's handle (team mode)
 
 
 def get_client_details(db: Database, reference: str, *, limit: int = 50) -> ClientDetails:
@@ -274,4 +307,5 @@ def get_client_details(db: Database, reference: str, *, limit: int = 50) -> Clie
             "ORDER BY received_at DESC, id DESC LIMIT :limit",
             params,
         )
-        return ClientDetails(client, contacts, tasks, leads, list_activities(tx, client))
+        owner = member_handles(tx, {client.owner_id}).get(client.owner_id or 0)
+        return ClientDetails(client, contacts, tasks, leads, list_activities(tx, client), owner)

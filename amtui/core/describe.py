@@ -284,7 +284,7 @@ def client_fields(view: View, details: ClientDetails) -> list[Field]:
     )
     return fields(
         field("time zone", client_time(view, zone_named(client.timezone)) or None),
-        field("owner", one_line(client.owner) if client.owner else None),
+        field("owner", details.owner),
         field("KAM", kam_text(client)),
         field("relationship stage", relationship_text(client.relationship_stage)),
         field("documents in", one_line(client.locale) if client.locale else None),

@@ -18,6 +18,7 @@ from amtui.core.errors import InputError
 from amtui.core.invoicing import InvoiceState, PaymentState, invoice_state
 from amtui.core.invoicing import Payment as PaymentValue
 from amtui.core.lookup import fetch, get_client
+from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Invoice, InvoiceLine, Payment, records
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.sql import Database, Tx
@@ -182,6 +183,7 @@ def invoice_dues(
     until: date | None = None,
     client_id: int | None = None,
     limit: int | None = None,
+    scope: Scope = EVERYONE,
 ) -> tuple[int, list[InvoiceRow]]:
     """Issued invoices that still owe money and have a due date on or before `until` (every
     one without `until`), the earliest due first: (how many, the first `limit` of them).
@@ -194,6 +196,8 @@ def invoice_dues(
     if client_id is not None:
         where += " AND invoice.client_id = :client"
         params["client"] = client_id
+    if not scope.everyone:
+        where += f" AND {scope.invoices(params)}"
     total = int(tx.scalar(f"SELECT count(*) FROM invoice WHERE {where}", params))
     found = records(
         tx,

@@ -16,14 +16,27 @@ from typing import Any
 
 # The writes import the undo journal and the timeline themselves: every read of a member's
 # scope (the agenda, the lists) goes without them.
+from amtui.core import notices
 from amtui.core.config import HANDLE, HANDLE_HINT, Config
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
 from amtui.core.lookup import fetch
-from amtui.core.models import CLOSED_STAGES, Lead, Member, Task, first, insert, records, refresh
+from amtui.core.models import (
+    CLOSED_STAGES,
+    Client,
+    Lead,
+    Member,
+    Task,
+    delete,
+    first,
+    insert,
+    records,
+    refresh,
+    save,
+)
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.sql import Database, Tx
 from amtui.core.text import fold, one_line
-from amtui.core.validate import check_email, check_name, check_zone
+from amtui.core.validate import UNSET, check_email, check_name, check_zone
 
 #: What `--owner` (and the app's `O`) reads as everyone's records, and as only what nobody
 #: owns yet.
@@ -218,10 +231,16 @@ class Scope:
         params["scope_owner"] = self.member.id
         return f"({column} = :scope_owner OR {column} IS NULL)"
 
+    def invoices(self, params: dict[str, Any]) -> str:
+        """SQL that keeps the invoices of this scope: an invoice is its client's owner's."""
+        return self.owned(
+            params, "(SELECT client.owner_id FROM client WHERE client.id = invoice.client_id)"
+        )
+
     def reminders(self, params: dict[str, Any], table: str = "reminder") -> str:
         """SQL that keeps the reminders (`table`: the name or alias of the reminder table) of
-        this scope: those about a lead or task the scope keeps (a reminder about a client or
-        about nothing is everyone's)."""
+        this scope: those about a lead, task or client the scope keeps (a reminder about
+        nothing is everyone's)."""
         if self.everyone:
             return "1 = 1"
         if self.unowned_only:
@@ -232,7 +251,7 @@ class Scope:
         # NOT EXISTS, never NOT IN: a NULL lead_id must not turn the test into NULL.
         return " AND ".join(
             f"NOT EXISTS (SELECT 1 FROM {t} WHERE {t}.id = {table}.{t}_id AND {other.format(t=t)})"
-            for t in ("lead", "task")
+            for t in ("lead", "task", "client")
         )
 
 
@@ -283,6 +302,10 @@ class OwnerChange:
     previous: Member | None
 
 
+#: What a member can own.
+Owned = Lead | Task | Client
+
+
 def _owned(tx: Tx, reference: str) -> Lead | Task:
     found = parse_ref(reference)
     if found.kind is Kind.LEAD:
@@ -294,7 +317,7 @@ def _owned(tx: Tx, reference: str) -> Lead | Task:
 
 def _set_owner(
     tx: Tx,
-    record: Lead | Task,
+    record: Owned,
     owner: Member,
     *,
     now: datetime,
@@ -327,15 +350,16 @@ def _set_owner(
             text += f" by {by.handle}"
     data = {"owner": owner.handle, "previous": previous.handle if previous else None}
     record_activity(tx, record, ActivityKind.ASSIGNED, text, now=now, data=data)
-    return OwnerChange(record.ref, record.title, owner, previous)
+    title = record.name if isinstance(record, Client) else record.title
+    return OwnerChange(record.ref, title, owner, previous)
 
 
-def _taken(tx: Tx, record: Lead | Task) -> TakenError:
+def _taken(tx: Tx, record: Owned) -> TakenError:
     holder = first(tx, Member, "SELECT * FROM member WHERE id = :id", {"id": record.owner_id})
     who = describe_member(holder) if holder else "someone else"
     return TakenError(
         f"{record.ref} belongs to {who} already; ask them, or hand it over with "
-        f"`amtui {'lead' if isinstance(record, Lead) else 'task'} assign {record.ref} me`"
+        f"`amtui {record.TABLE} assign {record.ref} me`"
     )
 
 
@@ -375,30 +399,134 @@ def assign(db: Database, reference: str, who: str, *, now: datetime, config: Con
 def hand_over(
     db: Database, giver: str, receiver: str, *, now: datetime, config: Config
 ) -> list[OwnerChange]:
-    """Hand every open lead and open task of one member to another (a holiday, a leaver),
-    in one transaction, with an entry on each record's timeline."""
+    """Hand every open lead, open task and current client of one member to another (a
+    holiday, a leaver), in one transaction, with an entry on each record's timeline."""
     from amtui.core import journal
 
     with db.write() as tx:
         source = find_member(tx, giver, config)
         target = find_member(tx, receiver, config)
-        if source.id == target.id:
-            raise InputError(f"{source.handle} would hand over to themselves; name someone else")
-        by = member_by_handle(tx, config.me) if config.me else None
-        closed = tuple(CLOSED_STAGES)
-        leads = records(
-            tx,
-            Lead,
-            "SELECT * FROM lead WHERE owner_id = :id AND stage NOT IN :closed ORDER BY id",
-            {"id": source.id, "closed": closed},
-        )
-        owned: list[Lead | Task] = [*leads]
-        owned += records(
-            tx,
-            Task,
-            "SELECT * FROM task WHERE owner_id = :id AND done_at IS NULL ORDER BY id",
-            {"id": source.id},
-        )
-        summary = f"{len(owned)} open records of {source.handle} to {target.handle}"
+        summary = f"open records of {source.handle} to {target.handle}"
         journal.note(tx, "member handover", summary, now=now)
-        return [_set_owner(tx, item, target, now=now, by=by) for item in owned]
+        return _hand_over(tx, source, target, now=now, config=config)
+
+
+def _open_records(tx: Tx, member: Member) -> list[Owned]:
+    """What a member owns that is still open: leads not won or lost, tasks not done,
+    clients not archived."""
+    params = {"id": member.id, "closed": tuple(CLOSED_STAGES)}
+    owned: list[Owned] = []
+    owned += records(
+        tx,
+        Lead,
+        "SELECT * FROM lead WHERE owner_id = :id AND stage NOT IN :closed ORDER BY id",
+        params,
+    )
+    owned += records(
+        tx, Task, "SELECT * FROM task WHERE owner_id = :id AND done_at IS NULL ORDER BY id", params
+    )
+    owned += records(
+        tx, Client, "SELECT * FROM client WHERE owner_id = :id AND NOT archived ORDER BY id", params
+    )
+    return owned
+
+
+def _hand_over(
+    tx: Tx, source: Member, target: Member, *, now: datetime, config: Config
+) -> list[OwnerChange]:
+    if source.id == target.id:
+        raise InputError(f"{source.handle} would hand over to themselves; name someone else")
+    by = member_by_handle(tx, config.me) if config.me else None
+    return [_set_owner(tx, item, target, now=now, by=by) for item in _open_records(tx, source)]
+
+
+# --- editing and removing members ----------------------------------------------------------------
+
+
+def edit_member(
+    db: Database,
+    who: str,
+    *,
+    now: datetime,
+    config: Config,
+    name: str | object = UNSET,
+    email: str | object | None = UNSET,
+    role: str | object | None = UNSET,
+    timezone: str | object | None = UNSET,
+) -> tuple[Member, list[str]]:
+    """Change a member's name, email, role or time zone (None clears all but the name); the
+    handle stays, as timelines, configs and cron jobs name the member by it. (member, the
+    fields that changed)."""
+    changes: dict[str, object] = {}
+    if name is not UNSET:
+        changes["name"] = check_name(str(name), "member name")
+    if email is not UNSET:
+        changes["email"] = check_email(email if isinstance(email, str) else None)
+    if role is not UNSET:
+        changes["role"] = role.strip() or None if isinstance(role, str) else None
+    if timezone is not UNSET:
+        changes["timezone"] = check_zone(timezone if isinstance(timezone, str) else None)
+    if not changes:
+        raise InputError("nothing to change; give --name, --email, --role or --tz")
+    from amtui.core import journal
+
+    with db.write() as tx:
+        member = find_member(tx, who, config)
+        changed = [key for key, value in changes.items() if getattr(member, key) != value]
+        for key in changed:
+            setattr(member, key, changes[key])
+        if changed:
+            save(tx, member)
+            journal.note(tx, "member edit", f"{member.handle} {member.name}", now=now)
+    return member, changed
+
+
+@dataclass
+class Removed:
+    """What `remove_member` did: who left, and what was handed to whom."""
+
+    member: Member
+    handed: list[OwnerChange]
+
+
+def check_removal(db: Database, who: str, *, config: Config, handover: str | None = None) -> Member:
+    """What `remove_member` would refuse, refused now (before a front end asks to confirm);
+    the member it would remove."""
+    with db.read() as tx:
+        return _removal(tx, who, config, handover)[0]
+
+
+def _removal(
+    tx: Tx, who: str, config: Config, handover: str | None
+) -> tuple[Member, Member | None]:
+    member = find_member(tx, who, config)
+    target = find_member(tx, handover, config) if handover is not None else None
+    if target is not None and target.id == member.id:
+        raise InputError(f"{member.handle} would hand over to themselves; name someone else")
+    owned = _open_records(tx, member)
+    if owned and target is None:
+        refs = ", ".join(item.ref for item in owned[:5]) + (" …" if len(owned) > 5 else "")
+        raise InputError(
+            f"{member.handle} owns {len(owned)} open records ({refs}); hand them over "
+            f"with --handover MEMBER, or hand them over first (amtui member handover)"
+        )
+    return member, target
+
+
+def remove_member(
+    db: Database, who: str, *, now: datetime, config: Config, handover: str | None = None
+) -> Removed:
+    """Remove a member. While they own open records (leads, tasks, clients) it is refused
+    unless `handover` names who takes them over, in the same transaction; their closed
+    records become nobody's. One journal entry: `amtui undo` brings the member back with
+    every record as it was."""
+    from amtui.core import journal
+
+    with db.write() as tx:
+        member, target = _removal(tx, who, config, handover)
+        handed = _hand_over(tx, member, target, now=now, config=config) if target else []
+        notices.forget_member(tx, member.id or 0)
+        delete(tx, member)
+        summary = f"{member.handle} {member.name}" + (f" (to {target.handle})" if target else "")
+        journal.note(tx, "member rm", summary, now=now)
+    return Removed(member, handed)

@@ -606,6 +606,56 @@ def _v16_journal_actor(op: Operations) -> None:
         batch.add_column(sa.Column("actor", sa.String()))
 
 
+def _v17_client_owners_are_members(op: Operations) -> None:
+    """A client's owner is a member (`client.owner_id`), no longer free text. The text names a
+    member when it is their handle or full name (any case, any script); text that names no
+    member is kept at the end of the client's notes (`Owner before team members: …`), where
+    `amtui show` and the app show it, and the client is left without an owner."""
+    import sqlalchemy as sa
+
+    from amtui.core.text import fold
+
+    conn = op.get_bind()
+    members = conn.exec_driver_sql("SELECT id, handle, name FROM member ORDER BY id").all()
+    by_word: dict[str, int] = {}
+    for member_id, _handle, name in members:
+        by_word.setdefault(fold(name), member_id)
+    for member_id, handle, _name in members:  # a handle wins over another member's full name
+        by_word[fold(handle)] = member_id
+    owners: dict[int, int] = {}
+    client = sa.table(
+        "client",
+        sa.column("id", sa.Integer()),
+        sa.column("owner", sa.String()),
+        sa.column("notes", sa.String()),
+    )
+    rows = conn.execute(
+        sa.select(client.c.id, client.c.owner, client.c.notes).where(client.c.owner.is_not(None))
+    ).all()
+    for client_id, text, notes in rows:
+        if not text.strip():
+            continue
+        found = by_word.get(fold(text.strip()))
+        if found is not None:
+            owners[client_id] = found
+            continue
+        kept = f"Owner before team members: {text.strip()}"
+        notes = f"{notes.rstrip()}\n\n{kept}" if notes and notes.strip() else kept
+        conn.execute(sa.update(client).where(client.c.id == client_id).values(notes=notes))
+    # SQLite: a rebuild, as for the lead's and task's owners (migration 11).
+    with op.batch_alter_table("client", table_kwargs={"sqlite_autoincrement": True}) as batch:
+        batch.add_column(sa.Column("owner_id", sa.Integer()))
+        batch.create_foreign_key(
+            "fk_client_owner_id", "member", ["owner_id"], ["id"], ondelete="SET NULL"
+        )
+        batch.drop_column("owner")
+    op.create_index("ix_client_owner_id", "client", ["owner_id"])
+    owned = sa.table("client", sa.column("id", sa.Integer()), sa.column("owner_id", sa.Integer()))
+    for client_id, member_id in owners.items():
+        conn.execute(sa.update(owned).where(owned.c.id == client_id).values(owner_id=member_id))
+    _restore_search_triggers(op)
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -657,6 +707,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("notices per member", _v14_notices_per_member),
     ("lead values in minor units", _v15_lead_value_minor),
     ("journal actor", _v16_journal_actor),
+    ("client owners are members", _v17_client_owners_are_members),
 ]
 
 LATEST = len(MIGRATIONS)
@@ -721,7 +772,8 @@ def _refuse_newer(db: Database, version: int) -> None:
     if version > LATEST:
         raise NewerSchemaError(
             f"database {db.display} has schema version {version}, but this amtui knows only up "
-            f"to {LATEST}: it was written by a newer amtui. Upgrade amtui; the file was not changed"
+            f"to {LATEST}: it was written by a newer amtui. Upgrade amtui; the "
+            f"{'file' if db.is_sqlite else 'database'} was not changed"
         )
 
 

@@ -221,7 +221,6 @@ class Client(Record):
     name: str
     name_key: str  # text.fold(name): unique in any script and case
     timezone: str | None = None
-    owner: str | None = None
     kam_attractiveness: int | None = None  # 1–5
     kam_relationship: int | None = None  # 1–5
     relationship_stage: str = "tactical"
@@ -230,6 +229,7 @@ class Client(Record):
     created_at: datetime
     updated_at: datetime
     locale: str | None = None  # how its documents write money and dates (ru_RU)
+    owner_id: int | None = None  # the member who owns the account (team mode)
 
     @property
     def ref(self) -> str:

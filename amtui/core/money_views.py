@@ -227,12 +227,22 @@ class Portfolio:
 
 
 def build_portfolio(
-    db: Database, *, now: datetime, config: Config, include_archived: bool = False
+    db: Database,
+    *,
+    now: datetime,
+    config: Config,
+    include_archived: bool = False,
+    scope: Scope = EVERYONE,
 ) -> Portfolio:
+    """Every client on the KAM quadrant with its money, and who brings 80% of the revenue;
+    with `scope`, one member's accounts (and nobody's) only."""
     today = local_today(now, config.timezone)
     with db.read() as tx:
-        where = "1 = 1" if include_archived else "NOT archived"
-        clients = records(tx, Client, f"SELECT * FROM client WHERE {where} ORDER BY name_key")
+        params: dict[str, Any] = {}
+        where = scope.owned(params) + ("" if include_archived else " AND NOT archived")
+        clients = records(
+            tx, Client, f"SELECT * FROM client WHERE {where} ORDER BY name_key", params
+        )
         money = _money_by_client(tx, today=today)
     accounts = [
         AccountRow(

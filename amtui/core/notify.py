@@ -105,28 +105,36 @@ def collect_due(
             for kind, ids in (("first-response", waiting_ids), ("answer", answer_ids)):
                 if lead.id in ids:
                     items.append(DueItem(kind, deadlines.of(kind).due, zone, lead=row))
-        items.extend(_claim_invoices(tx, now=now, config=config, told=told))
+        items.extend(_claim_invoices(tx, now=now, config=config, told=told, scope=scope))
     items.sort(key=lambda item: (item.due, item.ref))
     return items
 
 
-def _claim_invoices(tx: Tx, *, now: datetime, config: Config, told: int) -> list[DueItem]:
+def _claim_invoices(
+    tx: Tx, *, now: datetime, config: Config, told: int, scope: Scope
+) -> list[DueItem]:
     """Invoices still owed: once when due within `due_soon_days` (and not yet overdue), once
     when overdue. The due instant is the start of the due day in the user's zone."""
     tz = config.timezone
     today = local_today(now, tz)
     soon = config.money.due_soon_days
-    params = {"now": now, "today": today, "soon": today + timedelta(days=soon)}
+    params: dict[str, Any] = {"now": now, "today": today, "soon": today + timedelta(days=soon)}
+    owned = scope.invoices(params)
     soon_ids = notices.claim(
         tx,
         "invoice-due-soon",
-        f"{OWING_SQL} AND due_on >= :today AND due_on <= :soon",
+        f"{OWING_SQL} AND due_on >= :today AND due_on <= :soon AND {owned}",
         params,
         told=told,
         now=now,
     )
     overdue_ids = notices.claim(
-        tx, "invoice-overdue", f"{OWING_SQL} AND due_on < :today", params, told=told, now=now
+        tx,
+        "invoice-overdue",
+        f"{OWING_SQL} AND due_on < :today AND {owned}",
+        params,
+        told=told,
+        now=now,
     )
     found = records(
         tx, Invoice, "SELECT * FROM invoice WHERE id IN :ids", {"ids": (*soon_ids, *overdue_ids)}

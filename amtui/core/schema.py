@@ -81,7 +81,6 @@ class Client(SQLModel, table=True):
     name: str
     name_key: str = Field(unique=True)  # text.fold(name): unique in any script and case
     timezone: str | None = None
-    owner: str | None = None
     kam_attractiveness: int | None = None  # 1–5
     kam_relationship: int | None = None  # 1–5
     relationship_stage: str = "tactical"
@@ -90,6 +89,7 @@ class Client(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     updated_at: datetime = _instant(nullable=False)
     locale: str | None = None  # how its documents write money and dates: ru_RU, de_DE (migration 9)
+    owner_id: int | None = _fk("member.id", "SET NULL")  # the account's owner (migration 15)
 
 
 class Contact(SQLModel, table=True):

@@ -33,8 +33,8 @@ _CLOSED = ", ".join(f"'{stage}'" for stage in CLOSED_STAGES)
 
 def search(db: Database, text: str, *, limit: int = 20, scope: Scope = EVERYONE) -> list[SearchHit]:
     """Records whose title, name, notes or contact details contain `text`; open ones first.
-    `scope`: only one member's tasks, leads and reminders (and nobody's); clients and
-    contacts are everyone's."""
+    `scope`: only one member's tasks, leads, clients and reminders (and nobody's); contacts
+    are everyone's."""
     if not text.strip():
         raise InputError("search needs some text to look for")
     params: dict[str, Any] = {"text": like_pattern(text.strip())}
@@ -56,7 +56,13 @@ def search(db: Database, text: str, *, limit: int = 20, scope: Scope = EVERYONE)
             hits.append(
                 SearchHit(ref(Kind.LEAD, lead_id), "lead", title, stage, stage not in CLOSED_STAGES)
             )
-        clients = finder.open_first("id, name, owner, archived FROM client", "NOT archived", limit)
+        clients = finder.open_first(
+            "id, name, (SELECT handle FROM member WHERE member.id = client.owner_id) AS owner, "
+            "archived FROM client",
+            "NOT archived",
+            limit,
+            scope.owned(params, "client.owner_id"),
+        )
         for client_id, name, owner, archived in tx.tuples(clients, params):
             hits.append(SearchHit(ref(Kind.CLIENT, client_id), "client", name, owner, not archived))
         contacts = (

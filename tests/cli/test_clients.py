@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.cli.conftest import Cli, count
+from tests.cli.conftest import Cli, Target, count
 
 
 def client(cli: Cli, ref: str = "C1") -> dict:  # type: ignore[type-arg]
@@ -14,8 +12,9 @@ def client(cli: Cli, ref: str = "C1") -> dict:  # type: ignore[type-arg]
 
 
 def test_add_and_show(cli: Cli) -> None:
+    cli.ok("member", "add", "maria", "Maria Ivanova")
     out = cli.ok(
-        "client", "add", "Гранель", "--tz", "Europe/Moscow", "--owner", "Maria",
+        "client", "add", "Гранель", "--tz", "Europe/Moscow", "--owner", "Maria Ivanova",
         "--attractiveness", "5", "--relationship", "4", "--stage", "strategic", "--notes", "VIP",
     )  # fmt: skip
     assert out == "Added C1: Гранель\n"
@@ -23,7 +22,7 @@ def test_add_and_show(cli: Cli) -> None:
     assert data["ref"] == "C1"
     assert data["name"] == "Гранель"
     assert data["timezone"] == "Europe/Moscow"
-    assert data["owner"] == "Maria"
+    assert data["owner"] == "maria"  # a member, by handle
     assert data["kam"] == {"attractiveness": 5, "relationship": 4, "quadrant": "Strategic"}
     assert data["relationship_stage"] == "strategic"
     assert data["notes"] == "VIP"
@@ -64,6 +63,7 @@ def test_show_by_name_in_any_case_and_script(cli: Cli) -> None:
 
 
 def test_list_with_counts_text_md_json(cli: Cli) -> None:
+    cli.ok("member", "add", "tom", "Tom Walker")
     cli.ok("client", "add", "Kettle & Co", "--tz", "Europe/London", "--owner", "Tom")
     cli.ok("client", "add", "Blue Harbor")
     cli.ok("add", 'One client:"Kettle & Co"')
@@ -76,14 +76,15 @@ def test_list_with_counts_text_md_json(cli: Cli) -> None:
     assert kettle["open_tasks"] == 1 and kettle["open_leads"] == 1
     text = cli.ok("client", "list").splitlines()
     assert text[0].split() == ["REF", "NAME", "TZ", "OWNER", "KAM", "STAGE", "TASKS", "LEADS"]
-    assert text[2].startswith("C1   Kettle & Co  Europe/London  Tom")
+    assert text[2].startswith("C1   Kettle & Co  Europe/London  tom")
     md = cli.ok("client", "list", "--format", "md").splitlines()
     assert md[0] == "| REF | NAME | TZ | OWNER | KAM | STAGE | TASKS | LEADS |"
-    assert md[3] == "| C1 | Kettle & Co | Europe/London | Tom |  | tactical | 1 | 1 |"
+    assert md[3] == "| C1 | Kettle & Co | Europe/London | tom |  | tactical | 1 | 1 |"
 
 
 def test_edit(cli: Cli) -> None:
-    cli.ok("client", "add", "Granel", "--owner", "Maria", "--tz", "Europe/Moscow")
+    cli.ok("member", "add", "maria", "Maria Ivanova")
+    cli.ok("client", "add", "Granel", "--owner", "maria", "--tz", "Europe/Moscow")
     out = cli.ok(
         "client", "edit", "granel", "--name", "Granel Group", "--tz", "Asia/Tokyo",
         "--owner", "none", "--attractiveness", "4", "--relationship", "1",
@@ -113,7 +114,7 @@ def test_archive_hides_from_the_list(cli: Cli) -> None:
     assert len(cli.json("client", "list")) == 2
 
 
-def test_add_errors_write_nothing(cli: Cli, db_path: Path) -> None:
+def test_add_errors_write_nothing(cli: Cli, store: Target) -> None:
     cli.ok("client", "add", "Гранель")
     assert "exists already as C1" in cli.fails(2, "client", "add", "гРАНЕЛЬ")
     assert "time zone" in cli.fails(2, "client", "add", "X", "--tz", "Mars/Base")
@@ -122,7 +123,7 @@ def test_add_errors_write_nothing(cli: Cli, db_path: Path) -> None:
     assert "relationship stage" in cli.fails(2, "client", "add", "X", "--stage", "friends")
     assert "empty" in cli.fails(2, "client", "add", " ")
     assert "one line" in cli.fails(2, "client", "add", "Two\nlines")
-    assert count(db_path, "client") == 1
+    assert count(store, "client") == 1
 
 
 def test_edit_errors(cli: Cli) -> None:

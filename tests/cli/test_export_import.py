@@ -83,7 +83,7 @@ def test_json_round_trip_of_the_demo_is_identical(cli: Cli, demo: Path, tmp_path
     source.write_bytes(exported)
     restored = tmp_path / "restored.db"
     message = ok(cli, restored, "import", "json", str(source)).decode()
-    assert message.startswith(f"Imported {rows_in(demo)} rows: 6 client, ")
+    assert message.startswith(f"Imported {rows_in(demo)} rows: 2 member, 6 client, ")
     assert ok(cli, restored, "export") == exported
     # The restored database works as the original does: the same references and agenda.
     assert ok(cli, restored, "show", "T1", "--format", "json") == ok(
@@ -301,6 +301,10 @@ def test_csv_refusals(cli: Cli, demo: Path, tmp_path: Path) -> None:
     tasks = tmp_path / "tasks.csv"
     tasks.write_bytes(ok(cli, demo, "export", "-f", "csv", "--kind", "tasks"))
     assert "do not fit this database" in refused(cli, target, "import", "csv", str(tasks))
+    assert "do not fit this database" in refused(cli, target, "import", "csv", str(file))
+    members = tmp_path / "members.csv"  # the clients' owners go in first
+    members.write_bytes(ok(cli, demo, "export", "-f", "csv", "--kind", "members"))
+    ok(cli, target, "import", "csv", str(members))
     ok(cli, target, "import", "csv", str(file))
     assert "already in this database" in refused(cli, target, "import", "csv", str(file))
     assert "add --kind" in refused(cli, target, "export", "-f", "csv")

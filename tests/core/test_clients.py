@@ -53,12 +53,15 @@ def test_names_are_unique_in_any_case_and_script(
 
 
 def test_add_client_keeps_every_field(db: Database, now: datetime) -> None:
+    from amtui.core.members import add_member
+
+    add_member(db, "mia", "Mia Sorensen", now=now)
     client = add_client(
         db,
         "  Granel  ",
         now=now,
         timezone="asia/tokyo",
-        owner="Mia",
+        owner="mia sorensen",  # a member, by handle or full name
         notes="Prefers calls",
         kam_attractiveness=5,
         kam_relationship=2,
@@ -69,7 +72,7 @@ def test_add_client_keeps_every_field(db: Database, now: datetime) -> None:
     assert client.relationship_stage == "operational"
     [summary] = list_clients(db)
     assert summary.quadrant == "Star"
-    assert summary.client.owner == "Mia"
+    assert summary.owner == "mia"
 
 
 @pytest.mark.parametrize(
@@ -121,16 +124,25 @@ def test_kam_quadrant(attractiveness: int | None, relationship: int | None, quad
 
 
 def test_edit_client_changes_fields_and_records_them(db: Database, now: datetime) -> None:
+    from amtui.core.members import add_member
+
+    ben = add_member(db, "ben", "Ben Ode", now=now)
     client = add_client(db, "Granel", now=now)
     edited = edit_client(
         db, "granel", now=LATER, owner="Ben", kam_attractiveness=2, kam_relationship=5
     )
-    assert edited.owner == "Ben"
+    assert edited.owner_id == ben.id
     assert kam_quadrant(edited.kam_attractiveness, edited.kam_relationship) == "Status"
     assert edited.updated_at == LATER
     details = get_client_details(db, f"C{client.id}")
     assert [a.kind for a in details.activities] == ["created", "edited"]
-    assert details.activities[-1].text == "kam_attractiveness, kam_relationship, owner"
+    assert details.activities[-1].text == (
+        "kam_attractiveness, kam_relationship, owner ben (was nobody)"
+    )
+    assert details.owner == "ben"
+    assert edit_client(db, "granel", now=LATER, owner="none").owner_id is None
+    with pytest.raises(NotFoundError, match="no member 'zoe'"):
+        edit_client(db, "granel", now=LATER, owner="zoe")
 
 
 def test_rename_to_another_clients_name_is_refused(db: Database, now: datetime) -> None:

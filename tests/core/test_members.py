@@ -480,3 +480,97 @@ def test_a_new_card_can_be_given_to_a_member_or_to_nobody(
 
         patch_from_text("owner:ben", now=now, config=anna_cfg)
     assert count(db, Task) == 4
+
+
+# --- clients are owned too ------------------------------------------------------------------------
+
+
+def test_a_clients_reminders_and_invoices_follow_its_owner(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.clients import add_client, list_clients
+
+    anna, ben = as_member(config, "anna"), as_member(config, "ben")
+    granel = add_client(db, "Granel", now=now, owner="ben", config=anna).ref
+    kettle = add_client(db, "Kettle", now=now, owner="me", config=anna).ref
+    add_client(db, "Harbor", now=now)
+    add_reminder(db, "Call Granel", "today 08:00", now=now, config=config, about=granel)
+    add_reminder(db, "Call Kettle", "today 08:00", now=now, config=config, about=kettle)
+    mine = resolve_scope(db, None, anna)
+    assert [s.client.name for s in list_clients(db, scope=mine)] == ["Harbor", "Kettle"]
+    assert [s.owner for s in list_clients(db)] == ["ben", None, "anna"]
+    assert [r.reminder.text for r in list_reminders(db, scope=mine)] == ["Call Kettle"]
+    assert due_titles(db, anna, now) == ["Call Kettle"]
+    assert due_titles(db, ben, now) == ["Call Granel"]
+    from amtui.core.invoices import issue_invoice, new_invoice
+
+    for client in (granel, kettle):
+        draft = new_invoice(
+            db, client, now=now, config=config, lines=[("Work", "100")], currency="EUR"
+        )
+        issue_invoice(db, draft.invoice.ref, now=now - timedelta(days=40), config=config)
+    items = collect_due(db, now=now, config=anna, scope=mine)
+    due = [i.invoice.invoice.client_id for i in items if i.invoice]
+    assert due == [int(kettle[1:])]  # an overdue invoice is its client's owner's
+    changes = hand_over(db, "ben", "anna", now=now, config=anna)
+    assert [c.ref for c in changes] == ["C1"]
+    assert [s.client.name for s in list_clients(db, scope=mine)] == ["Granel", "Harbor", "Kettle"]
+
+
+# --- editing and removing members -----------------------------------------------------------------
+
+
+def test_a_member_is_edited_but_keeps_their_handle(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.members import edit_member
+
+    member, changed = edit_member(
+        db, "ben", now=now, config=config, name="Ben Ode", email="ben@agency.example", timezone=None
+    )
+    assert (member.handle, member.name, member.email, member.timezone) == (
+        "ben",
+        "Ben Ode",
+        "ben@agency.example",
+        None,
+    )
+    assert changed == ["name", "email", "timezone"]
+    assert edit_member(db, "ben", now=now, config=config, name="Ben Ode")[1] == []
+    with pytest.raises(InputError, match="zone"):
+        edit_member(db, "ben", now=now, config=config, timezone="Mars/Olympus")
+    with pytest.raises(InputError, match="nothing to change"):
+        edit_member(db, "ben", now=now, config=config)
+    with pytest.raises(NotFoundError, match="no member 'carl'"):
+        edit_member(db, "carl", now=now, config=config, name="Carl")
+
+
+def test_removing_a_member_who_owns_open_records_needs_a_handover(
+    db: Database, config: Config, now: datetime, team: tuple[Member, Member]
+) -> None:
+    from amtui.core.journal import undo_latest
+    from amtui.core.members import remove_member
+
+    anna = as_member(config, "anna")
+    open_ref = lead(db, config, now, "Open", owner="ben")
+    won_ref = lead(db, config, now, "Won", owner="ben")
+    win_lead(db, won_ref, now=now, config=config, client="Granel")
+    with pytest.raises(InputError, match=r"ben owns \d+ open records \(L1"):
+        remove_member(db, "ben", now=now, config=anna)
+    assert count(db, Member) == 2
+    with pytest.raises(InputError, match="themselves"):
+        remove_member(db, "ben", now=now, config=anna, handover="ben")
+
+    removed = remove_member(db, "ben", now=now, config=anna, handover="me")
+    assert open_ref in [c.ref for c in removed.handed]
+    assert [m.handle for m in list_members(db)] == ["anna"]
+    owners = dict(rows_of(db, "SELECT id, owner_id FROM lead ORDER BY id"))
+    assert owners == {1: removed.handed[0].owner.id, 2: None}  # the won lead is nobody's now
+    undo_latest(db, now=now)
+    assert [m.handle for m in list_members(db)] == ["anna", "ben"]
+    ben_id = next(m.id for m in list_members(db) if m.handle == "ben")
+    assert dict(rows_of(db, "SELECT id, owner_id FROM lead ORDER BY id")) == {1: ben_id, 2: ben_id}
+
+
+def rows_of(db: Database, sql: str) -> list[tuple[object, ...]]:
+    with db.read() as tx:
+        return tx.tuples(sql)

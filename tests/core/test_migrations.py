@@ -461,3 +461,69 @@ def test_lead_values_move_to_the_currencys_minor_unit(tmp_path: Path, backend: s
         database.dispose()
         if backend == "postgresql":
             wipe_postgres(os.environ["AMTUI_TEST_POSTGRES"])
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_client_owner_text_becomes_a_member_or_a_note(tmp_path: Path, dialect: str) -> None:
+    """Migration 16: the free-text owner names a member by handle or full name (any case);
+    other text stays visible at the end of the client's notes, and the client is nobody's."""
+    import os
+
+    from amtui.core.migrations import MIGRATIONS
+    from tests.conftest import wipe_postgres
+
+    url = os.environ.get("AMTUI_TEST_POSTGRES")
+    if dialect == "postgresql":
+        if not url:
+            pytest.skip("AMTUI_TEST_POSTGRES is not set (no PostgreSQL server for the tests)")
+        wipe_postgres(url)
+    names = [name for name, _ in MIGRATIONS]
+    version = names.index("client owners are members") + 1
+    database = Database(url if dialect == "postgresql" and url else tmp_path / "old.db")
+    try:
+        ensure_schema(database, target=version - 1)
+        stamp = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+        with database.write() as tx:
+            for handle, name in (("anna", "Anna Berg"), ("ben", "Бен Орлов")):
+                tx.run(
+                    "INSERT INTO member (handle, name, created_at) VALUES (:h, :n, :t)",
+                    {"h": handle, "n": name, "t": stamp},
+                )
+            for client_id, owner, notes in (
+                (1, "ANNA", ""),
+                (2, "бен орлов", "Prefers calls"),
+                (3, "Maria (left)", "Prefers calls"),
+                (4, None, ""),
+            ):
+                tx.run(
+                    "INSERT INTO client (id, name, name_key, owner, relationship_stage, notes, "
+                    "archived, created_at, updated_at) VALUES (:id, :name, :key, :owner, "
+                    "'tactical', :notes, false, :t, :t)",
+                    {
+                        "id": client_id,
+                        "name": f"Client {client_id}",
+                        "key": f"client {client_id}",
+                        "owner": owner,
+                        "notes": notes,
+                        "t": stamp,
+                    },
+                )
+        ensure_schema(database)
+        with database.read() as tx:
+            rows = tx.tuples(
+                "SELECT c.id, m.handle, c.notes FROM client c "
+                "LEFT JOIN member m ON m.id = c.owner_id ORDER BY c.id"
+            )
+        assert rows == [
+            (1, "anna", ""),
+            (2, "ben", "Prefers calls"),
+            (3, None, "Prefers calls\n\nOwner before team members: Maria (left)"),
+            (4, None, ""),
+        ]
+        from amtui.core.search import search
+
+        assert [h.ref for h in search(database, "maria")] == ["C3"]  # the index saw the note
+    finally:
+        database.dispose()
+        if dialect == "postgresql" and url:
+            wipe_postgres(url)

@@ -122,8 +122,8 @@ def test_upgrading_indexes_the_rows_already_there(
         )  # no index yet: nothing to keep current
     with database.read() as tx:
         assert not search_index.exists(tx)
-    assert titles(database, "гранель") == ["Гранель Games"]  # folded in SQL meanwhile
-
+    # (Searching this old schema with today's code is not possible any more: a client's
+    # owner is a member since migration 16. Every command upgrades the database first.)
     ensure_schema(database)
 
     assert database.path is not None and pending(database.path) == 0

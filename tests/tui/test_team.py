@@ -176,3 +176,28 @@ def test_whose_prompt_reads_every_word_owner_reads(seeded, team) -> None:
     check = member_check(members, words=True)
     assert check("everyone") == "→ everyone's records"
     assert check("nobody") == "→ only what nobody owns yet"
+
+
+def test_take_is_offered_on_the_board_only_for_cards_nobody_owns(make_app, team) -> None:
+    async def scenario(pilot):
+        app = pilot.app
+        await press(pilot, "o", "2")  # the whole team's board
+        board = app.screen.query_one("#board")
+        offered: dict[str, tuple[bool, bool]] = {}
+        for _ in board.column_names:
+            seen = None
+            while board.current_ref is not None and board.current_ref != seen:
+                seen = board.current_ref
+                offered[seen] = (board.offers("take"), board.offers("assign"))
+                await press(pilot, "j")
+            await press(pilot, "l")
+        rows = [row for page in app.main_screen.snapshot.board for row in page.rows]
+        owners = {row.task.ref: row.owner for row in rows if row.task.done_at is None}
+        return offered, owners
+
+    offered, owners = drive(make_app(cfg=team), scenario)
+    assert owners["T1"] == "anna" and owners["T2"] == "ben"
+    assert offered["T1"] == (False, True)  # mine: nothing to take, still assignable
+    assert offered["T2"] == (False, True)  # Ben's: core would refuse a take
+    free = [ref for ref, owner in owners.items() if owner is None and ref in offered]
+    assert free and all(offered[ref] == (True, True) for ref in free), (free, offered)

@@ -14,6 +14,7 @@ from textual.content import Content
 
 from amtui.core.board import ColumnPage
 from amtui.core.config import Config
+from amtui.core.task_queries import TaskRow
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts, Target
@@ -43,6 +44,12 @@ class BoardColumn(Column):
         rows = [render.card(row, now=now, config=config) for row in page.rows]
         self.row_list.show(rows, page.more, keep=keep, empty="—")
         self._title()
+
+    def task_row(self, ref: str | None) -> TaskRow | None:
+        """The loaded card `ref` of this column (None: not on the loaded page)."""
+        if self.page is None or ref is None:
+            return None
+        return next((row for row in self.page.rows if row.task.ref == ref), None)
 
     def set_sort(self, sort: str) -> None:
         self.sort = sort
@@ -81,12 +88,14 @@ class Board(ColumnBoard[BoardColumn]):
     def facts(self) -> Facts:
         row = self.current_row
         last = len(self.column_names) - 1
+        card = self.current_column.task_row(self.current_ref)
         return Facts(
             self.current_ref,
             done=bool(row and "-done" in row.classes),
             first_column=self.column_index == 0,
             last_column=self.column_index == last,
             team=self.amtui.team_mode,
+            owner=card.owner if card is not None else None,
         )
 
     def target(self) -> Target:
