@@ -82,22 +82,32 @@ def copy_database(template: Path, target: Path) -> None:
             shutil.copyfile(source, f"{target}{suffix}")
 
 
+#: AMTUI_TEST_DB=postgresql: the core's, the app's and the CLI's tests run on the PostgreSQL
+#: database at AMTUI_TEST_POSTGRES instead of SQLite files.
+ON_POSTGRES = os.environ.get("AMTUI_TEST_DB") == "postgresql"
+
+
+def postgres_url() -> str:
+    """AMTUI_TEST_POSTGRES, which AMTUI_TEST_DB=postgresql needs (a database to wipe)."""
+    url = os.environ.get("AMTUI_TEST_POSTGRES")
+    if not url:
+        pytest.fail("AMTUI_TEST_DB=postgresql needs AMTUI_TEST_POSTGRES (a database to wipe)")
+    return url
+
+
 @pytest.fixture
 def db(isolated: Path, schema_template: Path) -> Iterator[object]:
     """A new database at the latest schema: an SQLite file (a copy of `schema_template`), or
-    with AMTUI_TEST_DB=postgresql the wiped AMTUI_TEST_POSTGRES database (the core's tests
-    then run on PostgreSQL)."""
+    with AMTUI_TEST_DB=postgresql the AMTUI_TEST_POSTGRES database, reset to a new database's
+    state (tests/pgdb.py: the core's tests then run on PostgreSQL)."""
     from amtui.core.db import Database
-    from amtui.core.migrations import ensure_schema
 
-    url = os.environ.get("AMTUI_TEST_POSTGRES")
-    on_postgres = os.environ.get("AMTUI_TEST_DB") == "postgresql"
-    if on_postgres and not url:
-        pytest.fail("AMTUI_TEST_DB=postgresql needs AMTUI_TEST_POSTGRES (a database to wipe)")
-    if on_postgres and url:
-        wipe_postgres(url)
+    if ON_POSTGRES:
+        from tests.pgdb import postgres_database
+
+        url = postgres_url()
+        postgres_database(url).reset()
         database = Database(url)
-        ensure_schema(database)
     else:
         copy_database(schema_template, isolated / "amtui.db")
         database = Database(isolated / "amtui.db")
@@ -107,9 +117,13 @@ def db(isolated: Path, schema_template: Path) -> Iterator[object]:
 
 #: For tests about SQLite files themselves (pragmas, file locks, raw bytes): skipped when the
 #: core's tests run on PostgreSQL (AMTUI_TEST_DB=postgresql), which has tests of its own.
-sqlite_only = pytest.mark.skipif(
-    os.environ.get("AMTUI_TEST_DB") == "postgresql", reason="about SQLite files"
-)
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about SQLite files")
+
+
+def only_on_sqlite(reason: str) -> pytest.MarkDecorator:
+    """Skip a test when the suite runs on PostgreSQL (AMTUI_TEST_DB=postgresql), saying why:
+    it is about SQLite files themselves (`reason` says how)."""
+    return pytest.mark.skipif(ON_POSTGRES, reason=f"about SQLite files: {reason}")
 
 
 def wipe_postgres(url: str) -> None:

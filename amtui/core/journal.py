@@ -355,7 +355,9 @@ class Recorder:
                 raise RuntimeError(f"the undo journal needs the key of rows added to {table.name}")
             return
         where = f" WHERE {statement.where}" if statement.where else ""
-        rows = tx.all(f'SELECT * FROM "{table.name}"{where}', params)
+        # In key order, as the cascade below reads: PostgreSQL returns rows in storage order,
+        # which an update changes, and an entry must be the same on both databases.
+        rows = tx.all(f'SELECT * FROM "{table.name}"{where}{_by_key(table)}', params)
         self._touch_rows(table, rows)
         if statement.verb == "DELETE":
             self._cascade(tx, table, rows)
@@ -466,7 +468,9 @@ class Recorder:
         tx.journal = None  # what follows is the journal's own bookkeeping
         for name, floor in self.floor.items():
             table = self._table(name)
-            new = tx.column(f'SELECT id FROM "{name}" WHERE id > :floor', {"floor": floor})
+            new = tx.column(
+                f'SELECT id FROM "{name}" WHERE id > :floor ORDER BY id', {"floor": floor}
+            )
             seen = self.before.setdefault(name, {})
             for row_id in new:
                 if (row_id,) not in seen:
@@ -940,7 +944,7 @@ def _check_dependents(tx: Tx, catalogue: Catalogue, net: _Net, what: str, since:
             )
             for start_at in range(0, len(ids), _CHUNK):
                 found = tx.all(
-                    f'SELECT * FROM "{child.name}" WHERE "{fk.column}" IN :ids',
+                    f'SELECT * FROM "{child.name}" WHERE "{fk.column}" IN :ids{_by_key(child)}',
                     {"ids": ids[start_at : start_at + _CHUNK]},
                 )
                 for row in found:

@@ -772,7 +772,8 @@ def _refuse_newer(db: Database, version: int) -> None:
     if version > LATEST:
         raise NewerSchemaError(
             f"database {db.display} has schema version {version}, but this amtui knows only up "
-            f"to {LATEST}: it was written by a newer amtui. Upgrade amtui; the file was not changed"
+            f"to {LATEST}: it was written by a newer amtui. Upgrade amtui; the "
+            f"{'file' if db.is_sqlite else 'database'} was not changed"
         )
 
 

@@ -4,6 +4,12 @@
 and returns stdout; `cli.json(...)` adds `--format json` and parses it; `cli.fails(code, ...)`
 asserts the exit code and the error contract of DESIGN §6: one line on stderr starting with
 "amtui:", nothing on stdout, never a traceback.
+
+Where the data is: AMTUI_DB names an SQLite file in the test's directory (created by the first
+command), or with AMTUI_TEST_DB=postgresql the AMTUI_TEST_POSTGRES database, reset to a new
+database's state before each test (tests/pgdb.py). The `store` fixture is that place (a `Path`
+or a URL); `query`, `count`, `digest`, `exists` and `use_template` take either. Tests about
+SQLite files themselves use `db_path` and are marked `only_on_sqlite(reason)`.
 """
 
 from __future__ import annotations
@@ -11,7 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -21,7 +26,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import NOW, copy_database, migrated_template
+from tests.conftest import NOW, ON_POSTGRES, copy_database, migrated_template, postgres_url
 
 #: Any escape or control sequence introducer: CSI/OSC/… (7-bit and C1 forms) and raw ESC.
 ANSI = re.compile("[\x1b\x9b\x9d]")
@@ -112,10 +117,57 @@ def cli(monkeypatch: pytest.MonkeyPatch, schema_template: Path) -> Cli:
     return Cli(monkeypatch, schema_template)
 
 
+#: Where a test's data is: an SQLite file, or a PostgreSQL URL (AMTUI_TEST_DB=postgresql).
+Target = Path | str
+
+
+@pytest.fixture(autouse=True)
+def cli_database(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL, point AMTUI_DB at the test database, reset to a new database's state."""
+    if ON_POSTGRES:
+        from tests.pgdb import postgres_database
+
+        url = postgres_url()
+        postgres_database(url).reset()
+        monkeypatch.setenv("AMTUI_DB", url)
+
+
 @pytest.fixture
 def db_path(isolated: Path) -> Path:
-    """The file AMTUI_DB points at (created by the first command that opens it)."""
-    return Path(os.environ["AMTUI_DB"])
+    """The SQLite file of a test about files (created by the first command that opens it),
+    where AMTUI_DB points. Such a test is marked `only_on_sqlite(reason)`; any other test uses
+    `store`, which is this file or the PostgreSQL database."""
+    if ON_POSTGRES:
+        pytest.fail("db_path is an SQLite file: use `store`, or mark the test only_on_sqlite")
+    return isolated / "amtui.db"
+
+
+@pytest.fixture
+def store(isolated: Path) -> Target:
+    """Where the commands keep this test's data (AMTUI_DB): the SQLite file `db_path`, created
+    by the first command, or the PostgreSQL test database's URL."""
+    return postgres_url() if ON_POSTGRES else isolated / "amtui.db"
+
+
+def _postgres(target: Target) -> Any:
+    """The `PostgresTestDatabase` behind `target`, or None for an SQLite file."""
+    if isinstance(target, Path) or not target.startswith(("postgresql", "postgres:")):
+        return None
+    from tests.pgdb import postgres_database
+
+    return postgres_database(target)
+
+
+def _file(target: Target) -> Path:
+    from amtui.core.db import Database
+
+    path = Database(target).path
+    assert path is not None
+    return path
+
+
+#: Templates built on PostgreSQL: their rows, by the path `build_template` returned.
+_SNAPSHOTS: dict[Path, Any] = {}
 
 
 def build_template(
@@ -123,7 +175,9 @@ def build_template(
 ) -> Path:
     """Build a database once (per module) through the CLI, in the same isolated setting as
     the `isolated` and `cli` fixtures; tests start from a copy (`use_template`). Every CLI
-    write syncs to disk, so a fixture of fifteen writes per test would dominate the suite."""
+    write syncs to disk, so a fixture of fifteen writes per test would dominate the suite.
+    On PostgreSQL the template is built in the test database and its rows are kept; the path
+    returned names them."""
     from amtui.cli.context import Runtime
 
     home = factory.mktemp(name)
@@ -136,31 +190,101 @@ def build_template(
         patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
         patch.delenv("NO_COLOR", raising=False)
         patch.setattr(Runtime, "now", NOW)
-        build(Cli(patch, migrated_template(factory)))
+        if ON_POSTGRES:
+            from tests.pgdb import postgres_database
+
+            database = postgres_database(postgres_url())
+            database.reset()
+            patch.setenv("AMTUI_DB", database.url)
+            build(Cli(patch, migrated_template(factory)))
+            _SNAPSHOTS[home / "amtui.db"] = database.snapshot()
+        else:
+            build(Cli(patch, migrated_template(factory)))
     return home / "amtui.db"
 
 
-#: Start a test from a copy of a template database.
-use_template = copy_database
+def use_template(template: Path, target: Target) -> None:
+    """Start a test from a copy of a template database (`build_template`)."""
+    database = _postgres(target)
+    if database is not None:
+        database.restore(_SNAPSHOTS[template])
+        return
+    if template in _SNAPSHOTS:
+        raise AssertionError(
+            "this template was built on PostgreSQL: use the test's database (`store`), or mark "
+            "the test only_on_sqlite"
+        )
+    copy_database(template, _file(target))
 
 
-def query(path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Read the database behind the CLI's back with plain sqlite3."""
-    conn = sqlite3.connect(path)
+def make_empty(target: Target) -> None:
+    """Make the test's database one amtui has never opened: on PostgreSQL, drop its schema (the
+    next test's reset creates it again); an SQLite file is absent until a command makes it."""
+    database = _postgres(target)
+    if database is not None:
+        database.wipe()
+    else:
+        assert not _file(target).exists()
+
+
+def exists(target: Target) -> bool:
+    """amtui has created its database there (an SQLite file; a schema on PostgreSQL)."""
+    database = _postgres(target)
+    return _file(target).exists() if database is None else not database.is_empty()
+
+
+def query(target: Target, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Read the database behind the CLI's back: plain sqlite3, or psycopg (`?` marks a
+    parameter either way)."""
+    database = _postgres(target)
+    if database is not None:
+        return database.query(sql, *params)  # type: ignore[no-any-return]
+    conn = sqlite3.connect(_file(target))
     try:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
 
 
-def count(path: Path, table: str) -> int:
-    return int(query(path, f"SELECT count(*) FROM {table}")[0][0])
+def records(target: Target, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows as dicts through amtui's storage layer (`:name` parameters): values come back with
+    the same Python types on both databases (aware UTC datetimes, dates, parsed JSON)."""
+    from amtui.core.db import Database
+
+    database = Database(target)
+    try:
+        with database.read() as tx:
+            return tx.all(sql, params)
+    finally:
+        database.dispose()
 
 
-def digest(path: Path) -> str:
-    """A checksum of a database file and its WAL (an empty WAL is no change), to prove a
-    command changed nothing."""
+def change_behind_amtuis_back(
+    target: Target, sql: str, params: dict[str, Any] | None = None
+) -> None:
+    """Write as another program would: one transaction, no undo journal entry."""
+    from amtui.core.db import Database
+
+    database = Database(target)
+    try:
+        with database.write(journal=False) as tx:
+            tx.run(sql, params)
+    finally:
+        database.dispose()
+
+
+def count(target: Target, table: str) -> int:
+    return int(query(target, f"SELECT count(*) FROM {table}")[0][0])
+
+
+def digest(target: Target) -> str:
+    """A checksum of a database, to prove a command changed nothing: of an SQLite file and
+    its WAL (an empty WAL is no change), or of every row on PostgreSQL."""
+    database = _postgres(target)
+    if database is not None:
+        return database.digest()  # type: ignore[no-any-return]
     parts = []
+    path = _file(target)
     for suffix in ("", "-wal"):
         file = Path(f"{path}{suffix}")
         data = file.read_bytes() if file.exists() else b""

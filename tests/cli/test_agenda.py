@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, documented_agenda, use_template
+from tests.cli.conftest import Cli, Target, build_template, documented_agenda, use_template
 
 
 def refs(section: dict[str, Any]) -> list[str]:
@@ -44,8 +44,8 @@ def day_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def day(cli: Cli, db_path: Path, day_template: Path) -> Cli:
-    use_template(day_template, db_path)
+def day(cli: Cli, store: Target, day_template: Path) -> Cli:
+    use_template(day_template, store)
     return cli
 
 

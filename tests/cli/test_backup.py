@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Cli, count
+from tests.conftest import only_on_sqlite
 
 #: A second process committing clients as fast as it can until told to stop (bounded: 60 s).
 WRITER = textwrap.dedent(
@@ -43,6 +44,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@only_on_sqlite("a backup through SQLite's backup API; PostgreSQL's is pg_dump (tested below)")
 def test_backups_taken_during_writes_are_whole(cli: Cli, db_path: Path, tmp_path: Path) -> None:
     cli.ok("add", "Send estimate client:Granel")
     stop = tmp_path / "stop"
@@ -83,6 +85,7 @@ def test_backups_taken_during_writes_are_whole(cli: Cli, db_path: Path, tmp_path
     assert "Send estimate" in cli.ok("--db", str(first), "task", "list")
 
 
+@only_on_sqlite("backup files next to the database file")
 def test_the_default_name_and_a_directory_and_no_overwrite(
     cli: Cli, db_path: Path, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, use_template
+from tests.cli.conftest import Cli, Target, build_template, use_template
 
 ROOT = Path(__file__).resolve().parents[2]
 READER = ROOT / "tests" / "io" / "ics_reader.mjs"
@@ -67,9 +67,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def data(template: Path, db_path: Path) -> Path:
-    use_template(template, db_path)
-    return db_path
+def data(template: Path, store: Target) -> Path:
+    use_template(template, store)
+    return store
 
 
 def export(cli: Cli, *args: str) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, count, digest, use_template
+from tests.cli.conftest import Cli, Target, build_template, count, digest, use_template
 
 CLIENTS = ("Blue Harbor Hotels", "Bluebird", "Kettle Studio", "Vistula Tours", "Гранель")
 
@@ -27,9 +27,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(template: Path, db_path: Path) -> Path:
-    use_template(template, db_path)
-    return db_path
+def db(template: Path, store: Target) -> Path:
+    use_template(template, store)
+    return store
 
 
 # Every command that takes a client, with the prefix/word it is given and what proves it.

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.cli.conftest import Cli, count
+from tests.cli.conftest import Cli, Target, count
 
 
 def client(cli: Cli, ref: str = "C1") -> dict:  # type: ignore[type-arg]
@@ -116,7 +114,7 @@ def test_archive_hides_from_the_list(cli: Cli) -> None:
     assert len(cli.json("client", "list")) == 2
 
 
-def test_add_errors_write_nothing(cli: Cli, db_path: Path) -> None:
+def test_add_errors_write_nothing(cli: Cli, store: Target) -> None:
     cli.ok("client", "add", "Гранель")
     assert "exists already as C1" in cli.fails(2, "client", "add", "гРАНЕЛЬ")
     assert "time zone" in cli.fails(2, "client", "add", "X", "--tz", "Mars/Base")
@@ -125,7 +123,7 @@ def test_add_errors_write_nothing(cli: Cli, db_path: Path) -> None:
     assert "relationship stage" in cli.fails(2, "client", "add", "X", "--stage", "friends")
     assert "empty" in cli.fails(2, "client", "add", " ")
     assert "one line" in cli.fails(2, "client", "add", "Two\nlines")
-    assert count(db_path, "client") == 1
+    assert count(store, "client") == 1
 
 
 def test_edit_errors(cli: Cli) -> None:

@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Cli, build_template, digest, use_template
+from tests.conftest import only_on_sqlite
+
+#: Completion reads references and client names from an SQLite file only, opened read-only and
+#: cheaply; with a PostgreSQL URL it completes commands and options (README), as
+#: `test_a_postgresql_url_completes_nothing` checks on either run.
+sqlite_fast_path = only_on_sqlite("completion reads records from an SQLite file only")
 
 
 def build(cli: Cli) -> None:
@@ -65,6 +71,7 @@ def values(cli: Cli, line: str) -> list[str]:
     return [value for value, _ in complete(cli, line)]
 
 
+@sqlite_fast_path
 def test_task_references_with_titles_as_help(cli: Cli, data: Path) -> None:
     items = complete(cli, "amtui task done T")
     assert [v for v, _ in items] == ["T3", "T1"]  # open ones only, newest first
@@ -75,6 +82,7 @@ def test_task_references_with_titles_as_help(cli: Cli, data: Path) -> None:
     assert values(cli, "amtui task done L") == []
 
 
+@sqlite_fast_path
 def test_every_kind_of_reference_where_it_is_expected(cli: Cli, data: Path) -> None:
     assert values(cli, "amtui show ") == [
         "T3",
@@ -118,6 +126,7 @@ def test_every_kind_of_reference_where_it_is_expected(cli: Cli, data: Path) -> N
         "amtui contact list ",
     ],
 )
+@sqlite_fast_path
 def test_client_names_where_a_client_is_asked_for(cli: Cli, data: Path, line: str) -> None:
     offered = complete(cli, line)
     # A word of each active client's name that picks it alone (Blue is not: Bluebird).
@@ -129,6 +138,7 @@ def test_client_names_where_a_client_is_asked_for(cli: Cli, data: Path, line: st
     ]
 
 
+@sqlite_fast_path
 def test_client_names_continue_what_was_typed_and_pick_what_they_say(cli: Cli, data: Path) -> None:
     assert complete(cli, "amtui agenda --client kett") == [("kettle", "Kettle Studio (C1)")]
     assert values(cli, "amtui agenda --client гр") == ["гранель"]
@@ -140,6 +150,7 @@ def test_client_names_continue_what_was_typed_and_pick_what_they_say(cli: Cli, d
         assert help_ == f"{shown['name']} ({shown['ref']})"
 
 
+@sqlite_fast_path
 def test_hostile_titles_reach_the_shell_as_one_safe_line(cli: Cli, data: Path) -> None:
     from amtui.cli.main import app
 
@@ -162,6 +173,7 @@ def test_hostile_titles_reach_the_shell_as_one_safe_line(cli: Cli, data: Path) -
     assert "[bold]markup[/" in help_ and "2J" in help_ and "u202eexe" in help_
 
 
+@sqlite_fast_path
 def test_completion_never_writes_nor_creates(cli: Cli, data: Path, tmp_path: Path) -> None:
     before = digest(data)
     siblings = sorted(p.name for p in data.parent.iterdir())
@@ -175,6 +187,7 @@ def test_completion_never_writes_nor_creates(cli: Cli, data: Path, tmp_path: Pat
     assert not missing.parent.exists()
 
 
+@sqlite_fast_path
 def test_completion_reads_the_database_the_command_line_names(
     cli: Cli, data: Path, tmp_path: Path
 ) -> None:
@@ -183,6 +196,7 @@ def test_completion_reads_the_database_the_command_line_names(
     assert complete(cli, f"amtui --db {other} task done T") == [("T1", "Elsewhere · To do")]
 
 
+@sqlite_fast_path
 @pytest.mark.parametrize("content", [b"not a database\n" * 100, b""])
 def test_an_unreadable_database_completes_nothing_quietly(
     cli: Cli, db_path: Path, content: bytes

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.cli.conftest import Cli, count
+from tests.cli.conftest import Cli, Target, count
 
 
 def test_add_and_list(cli: Cli) -> None:
@@ -57,7 +55,7 @@ def test_contacts_are_searchable_and_shown_with_the_client(cli: Cli) -> None:
     assert "Anna Petrova" in cli.ok("client", "show", "C1")
 
 
-def test_errors_write_nothing(cli: Cli, db_path: Path) -> None:
+def test_errors_write_nothing(cli: Cli, store: Target) -> None:
     cli.ok("client", "add", "Granel")
     assert "not an email address" in cli.fails(
         2, "contact", "add", "Granel", "Anna", "--email", "nope"
@@ -66,5 +64,5 @@ def test_errors_write_nothing(cli: Cli, db_path: Path) -> None:
     assert "no client named 'Nobody'" in cli.fails(1, "contact", "add", "Nobody", "Anna")
     assert cli.fails(1, "contact", "add", "C7", "Anna") == "amtui: no client C7"
     assert "no client named" in cli.fails(1, "contact", "list", "Nobody")
-    assert count(db_path, "contact") == 0
-    assert count(db_path, "client") == 1
+    assert count(store, "contact") == 0
+    assert count(store, "client") == 1

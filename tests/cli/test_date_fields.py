@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from amtui.core.config import load_config
-from tests.cli.conftest import Cli, build_template, readme, use_template
+from tests.cli.conftest import Cli, Target, build_template, readme, use_template
 from tests.conftest import BERLIN, NOW
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -62,9 +62,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def data(cli: Cli, db_path: Path, template: Path) -> Path:
-    use_template(template, db_path)
-    return db_path
+def data(cli: Cli, store: Target, template: Path) -> Path:
+    use_template(template, store)
+    return store
 
 
 def parse(form: str, client: bool) -> date | datetime:

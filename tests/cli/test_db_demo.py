@@ -8,15 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, count, digest, query
-from tests.conftest import NOW
+from tests.cli.conftest import Cli, Target, count, digest, exists, make_empty, query
+from tests.conftest import NOW, ON_POSTGRES, only_on_sqlite
 
 # --- db path -------------------------------------------------------------------------------------
 
 
-def test_db_path_from_amtui_db(cli: Cli, db_path: Path) -> None:
-    assert cli.ok("db", "path") == f"{db_path}\n"
-    assert not db_path.exists()  # saying where the data is creates nothing
+def test_db_path_from_amtui_db(cli: Cli, store: Target) -> None:
+    make_empty(store)
+    shown = cli.ok("db", "path")
+    if ON_POSTGRES:  # the URL, its password hidden
+        assert isinstance(store, str) and ":amtui_ci@" not in shown
+        assert shown.split("@")[1] == store.split("@")[1] + "\n"
+    else:
+        assert shown == f"{store}\n"
+    assert not exists(store)  # saying where the data is creates nothing
 
 
 def test_db_option_wins(cli: Cli, tmp_path: Path) -> None:
@@ -75,7 +81,8 @@ def test_db_path_relative_is_resolved(
 # --- demo ----------------------------------------------------------------------------------------
 
 
-def test_demo_creates_a_separate_database(cli: Cli, isolated: Path, db_path: Path) -> None:
+def test_demo_creates_a_separate_database(cli: Cli, isolated: Path, store: Target) -> None:
+    before = digest(store)
     out = cli.ok("demo")
     demo = isolated / "data" / "amtui" / "demo.db"
     assert out.splitlines()[0] == f"Demo database ready: {demo}"
@@ -87,7 +94,7 @@ def test_demo_creates_a_separate_database(cli: Cli, isolated: Path, db_path: Pat
     assert count(demo, "lead") == leads
     assert count(demo, "task") == tasks
     assert count(demo, "reminder") == reminders
-    assert not db_path.exists()  # the user's own data is untouched
+    assert digest(store) == before  # the user's own data is untouched
 
 
 def test_demo_week_is_relative_to_now(cli: Cli, tmp_path: Path) -> None:
@@ -126,6 +133,7 @@ def test_demo_refresh_replaces_only_a_demo(cli: Cli, tmp_path: Path) -> None:
     assert query(demo, "SELECT count(*) FROM task WHERE title = 'My experiment'") == [(0,)]
 
 
+@only_on_sqlite("`demo --path` takes a file, here the user's own")
 def test_demo_refuses_to_overwrite_real_data(cli: Cli, db_path: Path) -> None:
     cli.ok("add", "Real work")
     before = digest(db_path)
@@ -149,14 +157,15 @@ def test_demo_refuses_to_overwrite_any_other_file(cli: Cli, tmp_path: Path) -> N
 # --- an older database is upgraded, after a backup ----------------------------------------------
 
 
-def test_older_database_is_upgraded_with_a_backup(cli: Cli, db_path: Path) -> None:
+def test_older_database_is_upgraded_with_a_backup(cli: Cli, store: Target) -> None:
+    """An SQLite file is copied first (PostgreSQL's backups are pg_dump's business)."""
     from amtui.core.db import Database
     from amtui.core.migrations import LATEST, ensure_schema
 
-    if LATEST < 2:
-        pytest.skip("only one schema version so far")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    old = Database(db_path)
+    make_empty(store)
+    if isinstance(store, Path):
+        store.parent.mkdir(parents=True, exist_ok=True)
+    old = Database(store)
     try:
         ensure_schema(old, target=1)
     finally:
@@ -165,10 +174,13 @@ def test_older_database_is_upgraded_with_a_backup(cli: Cli, db_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Added T1: Card")
     [line] = result.stderr.splitlines()
-    assert line.startswith(f"amtui: upgraded database schema 1 → {LATEST} (backup: ")
-    [backup] = db_path.parent.glob("amtui.db.v1-*.bak")
-    assert str(backup) in line
-    assert query(backup, "SELECT max(version) FROM amtui_schema") == [(1,)]
-    assert query(db_path, "SELECT max(version) FROM amtui_schema") == [(LATEST,)]
+    if isinstance(store, Path):
+        assert line.startswith(f"amtui: upgraded database schema 1 → {LATEST} (backup: ")
+        [backup] = store.parent.glob("amtui.db.v1-*.bak")
+        assert str(backup) in line
+        assert query(backup, "SELECT max(version) FROM amtui_schema") == [(1,)]
+    else:
+        assert line == f"amtui: upgraded database schema 1 → {LATEST}"
+    assert query(store, "SELECT max(version) FROM amtui_schema") == [(LATEST,)]
     again = cli("task", "list")
     assert again.exit_code == 0 and again.stderr == ""  # upgraded once

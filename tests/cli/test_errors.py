@@ -7,11 +7,24 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, count, digest, use_template
+from tests.cli.conftest import (
+    Cli,
+    Target,
+    build_template,
+    count,
+    digest,
+    exists,
+    make_empty,
+    use_template,
+)
+from tests.conftest import only_on_sqlite
 
 #: Commands that read or write data; each must refuse a database it cannot use.
 DATA_COMMANDS = [
@@ -62,15 +75,16 @@ def filled_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def filled(cli: Cli, db_path: Path, filled_template: Path) -> Path:
+def filled(cli: Cli, store: Target, filled_template: Path) -> Target:
     """T1 for Granel (C1), lead L1 for Granel, reminder R1 about L1."""
-    use_template(filled_template, db_path)
-    return db_path
+    use_template(filled_template, store)
+    return store
 
 
-def assert_nothing_written(cli: Cli, db_path: Path, before: str) -> None:
-    assert digest(db_path) == before
-    assert not list(db_path.parent.glob("*.bak"))
+def assert_nothing_written(cli: Cli, store: Target, before: str) -> None:
+    assert digest(store) == before
+    if isinstance(store, Path):  # no schema upgrade began (it backs the file up first)
+        assert not list(store.parent.glob("*.bak"))
 
 
 # --- 2: bad dates --------------------------------------------------------------------------------
@@ -89,7 +103,7 @@ def assert_nothing_written(cli: Cli, db_path: Path, before: str) -> None:
         ["agenda", "--date", "frii"],
     ],
 )
-def test_bad_date(cli: Cli, filled: Path, args: list[str]) -> None:
+def test_bad_date(cli: Cli, filled: Target, args: list[str]) -> None:
     before = digest(filled)
     message = cli.fails(2, *args)
     assert message.startswith("amtui: can't read 'frii' as a date")
@@ -121,7 +135,7 @@ def test_bad_date(cli: Cli, filled: Path, args: list[str]) -> None:
         ("Two\nlines", "one line"),
     ],
 )
-def test_malformed_token_writes_nothing(cli: Cli, filled: Path, text: str, needle: str) -> None:
+def test_malformed_token_writes_nothing(cli: Cli, filled: Target, text: str, needle: str) -> None:
     before = digest(filled)
     message = cli.fails(2, "add", f"{text} client:Fresh" if "client:" not in text else text)
     assert needle in message
@@ -146,7 +160,7 @@ def test_malformed_token_writes_nothing(cli: Cli, filled: Path, text: str, needl
         ["remind", "done", "L1"],
     ],
 )
-def test_wrong_kind_of_reference(cli: Cli, filled: Path, args: list[str]) -> None:
+def test_wrong_kind_of_reference(cli: Cli, filled: Target, args: list[str]) -> None:
     before = digest(filled)
     message = cli.fails(2, *args)
     assert "is needed here" in message
@@ -174,7 +188,7 @@ def test_wrong_kind_of_reference(cli: Cli, filled: Path, args: list[str]) -> Non
         (["remind", "add", "Call", "--at", "tomorrow", "--about", "T99"], "amtui: no task T99"),
     ],
 )
-def test_unknown_reference(cli: Cli, filled: Path, args: list[str], message: str) -> None:
+def test_unknown_reference(cli: Cli, filled: Target, args: list[str], message: str) -> None:
     before = digest(filled)
     assert cli.fails(1, *args) == message
     assert_nothing_written(cli, filled, before)
@@ -185,7 +199,7 @@ def test_unknown_reference(cli: Cli, filled: Path, args: list[str], message: str
 
 
 @pytest.mark.parametrize("noun", ["task", "lead"])
-def test_rm_without_yes_when_stdin_is_not_a_terminal(cli: Cli, filled: Path, noun: str) -> None:
+def test_rm_without_yes_when_stdin_is_not_a_terminal(cli: Cli, filled: Target, noun: str) -> None:
     before = digest(filled)
     ref = "T1" if noun == "task" else "L1"
     message = cli.fails(2, noun, "rm", ref, input="y\n")
@@ -225,42 +239,51 @@ def test_usage_errors_are_one_line(cli: Cli, args: list[str], needle: str) -> No
         ('[board]\ncolumns = ["Only"]\n', "at least two"),
     ],
 )
-def test_bad_config_file(cli: Cli, isolated: Path, db_path: Path, config: str, needle: str) -> None:
+def test_bad_config_file(cli: Cli, isolated: Path, store: Target, config: str, needle: str) -> None:
+    make_empty(store)
     (isolated / "config.toml").write_text(config, encoding="utf-8")
     for args in (["add", "Card"], ["agenda"], ["task", "list"]):
         assert needle in cli.fails(2, *args)
-    assert not db_path.exists()
+    assert not exists(store)
 
 
 # --- 3: storage problems -------------------------------------------------------------------------
 
 
-def make_newer(path: Path) -> None:
-    conn = sqlite3.connect(path)
+def make_newer(store: Target) -> None:
+    from amtui.core.db import Database
+
+    database = Database(store)
     try:
-        conn.execute(
-            "INSERT INTO amtui_schema (version, name, applied_at) "
-            "VALUES (999, 'from the future', '2030-01-01 00:00:00')"
-        )
-        conn.commit()
+        with database.write(journal=False) as tx:
+            tx.run(
+                "INSERT INTO amtui_schema (version, name, applied_at) "
+                "VALUES (999, 'from the future', :at)",
+                {"at": datetime(2030, 1, 1, tzinfo=UTC)},
+            )
     finally:
-        conn.close()
+        database.dispose()
 
 
 @pytest.mark.parametrize("args", DATA_COMMANDS, ids=" ".join)
-def test_newer_schema_is_refused_untouched(cli: Cli, filled: Path, args: list[str]) -> None:
+def test_newer_schema_is_refused_untouched(cli: Cli, filled: Target, args: list[str]) -> None:
     make_newer(filled)
     before = digest(filled)
     message = cli.fails(3, *args)
     assert "schema version 999" in message and "newer amtui" in message
+    where = "file" if isinstance(filled, Path) else "database"  # PostgreSQL has no file
+    assert message.endswith(f"; the {where} was not changed")
     assert_nothing_written(cli, filled, before)
 
 
-def test_newer_schema_still_says_where_the_data_is(cli: Cli, filled: Path) -> None:
+def test_newer_schema_still_says_where_the_data_is(cli: Cli, filled: Target) -> None:
+    from amtui.core.db import Database
+
     make_newer(filled)
-    assert cli.ok("db", "path") == f"{filled}\n"
+    assert cli.ok("db", "path") == f"{Database(filled).display}\n"
 
 
+@only_on_sqlite("a file that is not SQLite's")
 @pytest.mark.parametrize("args", DATA_COMMANDS[:3] + DATA_COMMANDS[-4:], ids=" ".join)
 def test_not_a_database_file(cli: Cli, db_path: Path, args: list[str]) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,12 +294,14 @@ def test_not_a_database_file(cli: Cli, db_path: Path, args: list[str]) -> None:
     assert digest(db_path) == before
 
 
+@only_on_sqlite("a directory where the file should be")
 def test_database_path_is_a_directory(cli: Cli, db_path: Path) -> None:
     db_path.mkdir(parents=True)
     assert "cannot open database" in cli.fails(3, "task", "list")
     assert "cannot open database" in cli.fails(3, "add", "Card")
 
 
+@only_on_sqlite("another program's SQLite file")
 def test_another_programs_sqlite_database(cli: Cli, db_path: Path) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db_path)
@@ -289,22 +314,42 @@ def test_another_programs_sqlite_database(cli: Cli, db_path: Path) -> None:
     assert digest(db_path) == before
 
 
-def test_locked_database(cli: Cli, filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_database(cli: Cli, filled: Target, monkeypatch: pytest.MonkeyPatch) -> None:
     import amtui.core.sql
 
     monkeypatch.setattr(amtui.core.sql, "BUSY_TIMEOUT_MS", 50)
-    writer = sqlite3.connect(filled, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
+    with write_lock_held(filled):
         assert "locked by another program" in cli.fails(3, "add", "Card")
         assert "locked by another program" in cli.fails(3, "task", "done", "T1")
-        # WAL: readers are never blocked by a writer.
+        # Readers are never blocked by a writer (SQLite: WAL).
         assert [t["ref"] for t in cli.json("task", "list")] == ["T1"]
         cli.ok("agenda")
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
     cli.ok("task", "done", "T1")
+
+
+@contextmanager
+def write_lock_held(store: Target) -> Iterator[None]:
+    """Another program in the middle of a write transaction: SQLite's write lock, or on
+    PostgreSQL the advisory lock every amtui writer takes first."""
+    if isinstance(store, Path):
+        writer = sqlite3.connect(store, isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            yield
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        return
+    import psycopg
+
+    from amtui.core.db import WRITE_LOCK_KEY, Database
+
+    url = Database(store).url
+    assert url is not None
+    with psycopg.connect(url) as writer:  # a transaction until the block ends
+        writer.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        yield
+        writer.rollback()
 
 
 # --- text that is not UTF-8 ----------------------------------------------------------------------
@@ -325,7 +370,5 @@ def test_argument_that_is_not_utf8(tmp_path: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith("amtui: "), lines
     assert b"\x9b" not in result.stderr and b"\x1b" not in result.stderr
     assert b"Traceback" not in result.stderr
-    assert (
-        not Path(os.environ["AMTUI_DB"]).exists()
-        or count(Path(os.environ["AMTUI_DB"]), "task") == 0
-    )
+    store = os.environ["AMTUI_DB"]
+    assert not exists(store) or count(store, "task") == 0

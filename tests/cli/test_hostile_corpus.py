@@ -6,6 +6,7 @@ never as HTML, links, images, code or headings; JSON round-trips the exact data.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from datetime import timedelta
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.cli.conftest import ANSI, Cli, use_template
+from tests.cli.conftest import ANSI, Cli, Target, build_template, use_template
 from tests.conftest import NOW
 
 CORPUS = [
@@ -59,8 +60,7 @@ def forbidden(text: str) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build(cli: Cli) -> None:
     """Every corpus string in every text field, written through the core services."""
     from amtui.core.clients import add_client, add_contact
     from amtui.core.config import load_config
@@ -72,11 +72,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from amtui.core.reminders import add_reminder
     from amtui.core.tasks import TaskDraft, add_task
 
-    home = tmp_path_factory.mktemp("hostile")
-    config_file = home / "config.toml"
-    config_file.write_text('timezone = "Europe/Berlin"\n', encoding="utf-8")
-    config = load_config(config_file)
-    db = Database(home / "amtui.db")
+    config = load_config()
+    db = Database(os.environ["AMTUI_DB"])
     ensure_schema(db)
     earlier = NOW - timedelta(days=1)
     for index, text in enumerate(CORPUS):
@@ -110,12 +107,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         add_reminder(db, text, NOW - timedelta(minutes=5), now=earlier, config=config,
                      about=f"L{lead.id}")  # fmt: skip
     db.dispose()
-    return home / "amtui.db"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory, build, "hostile")
 
 
 @pytest.fixture
-def hostile(cli: Cli, db_path: Path, template: Path) -> Cli:
-    use_template(template, db_path)
+def hostile(cli: Cli, store: Target, template: Path) -> Cli:
+    use_template(template, store)
     return cli
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from amtui.io.ics_feed import FeedServer, etag_matches, load_token
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, Target
 from tests.conftest import http_request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def stop(process: subprocess.Popen[str]) -> str:
     return err
 
 
-def test_serve_binds_loopback_and_keeps_its_url(cli: Cli, db_path: Path) -> None:
+def test_serve_binds_loopback_and_keeps_its_url(cli: Cli, store: Target) -> None:
     cli.ok("add", "Send estimate due:2026-11-27 15:00")
     process, url = start_serve()
     try:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Cli, count, digest
+from tests.cli.conftest import Cli, Target, count, digest, exists, records
 
 TASK = shutil.which("task")
 pytestmark = pytest.mark.skipif(TASK is None, reason="Taskwarrior (`task`) is not installed")
@@ -81,34 +80,30 @@ def export(tmp_path: Path) -> Path:
     return path
 
 
-def tasks_of(db: Path) -> dict[str, dict[str, Any]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        rows = conn.execute(
-            "SELECT t.*, c.name AS client, (SELECT group_concat(tag, ' ') FROM"
-            " (SELECT tag FROM task_tag WHERE task_id = t.id ORDER BY tag)) AS tags"
-            " FROM task t LEFT JOIN client c ON c.id = t.client_id"
-        ).fetchall()
-        return {row["title"]: dict(row) for row in rows}
-    finally:
-        conn.close()
+def tasks_of(store: Target) -> dict[str, dict[str, Any]]:
+    tasks = records(
+        store, "SELECT t.*, c.name AS client FROM task t LEFT JOIN client c ON c.id = t.client_id"
+    )
+    tags = records(store, "SELECT task_id, tag FROM task_tag ORDER BY tag")
+    for task in tasks:
+        task["tags"] = " ".join(row["tag"] for row in tags if row["task_id"] == task["id"])
+    return {task["title"]: task for task in tasks}
 
 
-def stamp(value: str) -> str:
-    """Taskwarrior's `20261125T090000Z` as amtui's stored text."""
-    return datetime.strptime(value, "%Y%m%dT%H%M%SZ").strftime("%Y-%m-%d %H:%M:%S.%f")
+def stamp(value: str) -> datetime:
+    """Taskwarrior's `20261125T090000Z` as an instant."""
+    return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 def test_a_real_export_becomes_tasks_and_a_second_import_adds_nothing(
-    cli: Cli, db_path: Path, export: Path
+    cli: Cli, store: Target, export: Path
 ) -> None:
     exported = {t["description"]: t for t in json.loads(export.read_text(encoding="utf-8"))}
     out = cli.ok("import", "taskwarrior", str(export), "--dry-run")
     assert out.splitlines()[-1] == (
         "dry run, nothing written: would add 5 new tasks, 0 already seen, 2 skipped"
     )
-    assert not db_path.exists() or count(db_path, "task") == 0
+    assert not exists(store) or count(store, "task") == 0
     out = cli.ok("import", "taskwarrior", str(export))
     assert "skipped: Dropped idea (deleted in Taskwarrior)" in out
     assert (
@@ -117,39 +112,40 @@ def test_a_real_export_becomes_tasks_and_a_second_import_adds_nothing(
     )
     assert "new task T1: Send estimate (new client Granel)" in out
     assert out.splitlines()[-1] == "5 new tasks, 0 already seen, 2 skipped"
-    tasks = tasks_of(db_path)
+    tasks = tasks_of(store)
     assert set(tasks) == {"Send estimate", "Call Anna back", "Old brief", "Later", "Weekly report"}
     estimate = tasks["Send estimate"]
     assert estimate["client"] == "Granel" and estimate["tags"] == "seo urgent"
     assert estimate["priority"] == "high"
-    assert estimate["due_date"] == "2026-12-01" and estimate["due_at"] is None  # all day
+    assert estimate["due_date"] == date(2026, 12, 1) and estimate["due_at"] is None  # all day
     assert "Taskwarrior project: Granel.Website" in estimate["notes"]
     assert "Asked Anna; she agrees, see mail" in estimate["notes"]
     assert estimate["created_at"] == stamp(exported["Send estimate"]["entry"])
     call = tasks["Call Anna back"]
-    assert call["due_at"] == "2026-12-02 14:30:00.000000" and call["priority"] == "low"
+    assert call["due_at"] == datetime(2026, 12, 2, 14, 30, tzinfo=UTC)
+    assert call["priority"] == "low"
     done = tasks["Old brief"]
     assert done["done_at"] == stamp(exported["Old brief"]["end"]) and done["column"] == "Done"
     assert (
         tasks["Later"]["done_at"] is None and "Waiting until 2026-12-20" in tasks["Later"]["notes"]
     )
     weekly = tasks["Weekly report"]
-    assert (weekly["due_date"], weekly["recur"]) == ("2026-12-04", "+1w")  # a fixed schedule
-    before = digest(db_path)
+    assert (weekly["due_date"], weekly["recur"]) == (date(2026, 12, 4), "+1w")  # a fixed schedule
+    before = digest(store)
     again = cli("import", "taskwarrior", str(export))
     assert again.exit_code == 1  # nothing new: nothing to do
     assert again.stdout.splitlines()[-1] == "0 new tasks, 5 already seen, 2 skipped"
-    assert digest(db_path) == before
+    assert digest(store) == before
 
 
-def test_a_deleted_task_is_not_imported_again(cli: Cli, db_path: Path, export: Path) -> None:
+def test_a_deleted_task_is_not_imported_again(cli: Cli, store: Target, export: Path) -> None:
     cli.ok("import", "taskwarrior", str(export))
     cli.ok("task", "rm", "T1", "--yes")
     assert cli("import", "taskwarrior", str(export)).exit_code == 1
-    assert "Send estimate" not in tasks_of(db_path)
+    assert "Send estimate" not in tasks_of(store)
 
 
-def test_the_old_one_object_per_line_shape_and_stdin(cli: Cli, db_path: Path, export: Path) -> None:
+def test_the_old_one_object_per_line_shape_and_stdin(cli: Cli, store: Target, export: Path) -> None:
     lines = "\n".join(json.dumps(t) for t in json.loads(export.read_text(encoding="utf-8")))
     result = cli("import", "taskwarrior", "-", "--dry-run", input=lines)
     assert result.exit_code == 0
@@ -174,10 +170,10 @@ def test_the_old_one_object_per_line_shape_and_stdin(cli: Cli, db_path: Path, ex
     ],
 )
 def test_what_is_not_an_export_is_refused_whole(
-    cli: Cli, db_path: Path, tmp_path: Path, content: str, message: str
+    cli: Cli, store: Target, tmp_path: Path, content: str, message: str
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
     error = cli.fails(2, "import", "taskwarrior", str(bad))
     assert message in error
-    assert not db_path.exists() or count(db_path, "task") == 0
+    assert not exists(store) or count(store, "task") == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, count, digest
+from tests.cli.conftest import Cli, Target, count, digest, exists
 
 DATA = Path(__file__).resolve().parents[1] / "io" / "data" / "tools"
 
@@ -18,11 +18,11 @@ def show(cli: Cli, ref: str) -> dict:  # type: ignore[type-arg]
     return json.loads(cli.ok("show", ref, "--format", "json"))  # type: ignore[no-any-return]
 
 
-def test_amocrm_russian_export(cli: Cli, db_path: Path) -> None:
+def test_amocrm_russian_export(cli: Cli, store: Target) -> None:
     file = str(DATA / "amocrm_leads_ru.csv")
     dry = cli.ok("import", "kommo", file, "--dry-run", "--currency", "RUB", "--tz", "Europe/Moscow")
     assert dry.splitlines()[-1] == "dry run, nothing written: would add 4 new leads, 0 already seen"
-    assert not db_path.exists() or count(db_path, "lead") == 0
+    assert not exists(store) or count(store, "lead") == 0
     out = cli.ok("import", "kommo", file, "--currency", "RUB", "--tz", "Europe/Moscow")
     assert out.splitlines() == [
         "new lead L1: Сайт для сети кофеен (negotiating)",
@@ -51,13 +51,13 @@ def test_amocrm_russian_export(cli: Cli, db_path: Path) -> None:
     assert lost["contact"]["name"] == "\u202eэинелварпу\u202c Тест"  # kept exactly, shown escaped
     assert "\u202e" not in cli.ok("show", "L3")
     assert show(cli, "L4")["stage"] == "new"  # unsorted in amoCRM: still owed a first answer
-    before = digest(db_path)
+    before = digest(store)
     again = cli("import", "kommo", file)
     assert again.exit_code == 1 and again.stdout.splitlines()[-1] == "0 new leads, 4 already seen"
-    assert digest(db_path) == before
+    assert digest(store) == before
 
 
-def test_kommo_english_export(cli: Cli, db_path: Path) -> None:
+def test_kommo_english_export(cli: Cli, store: Target) -> None:
     out = cli.ok("import", "kommo", str(DATA / "kommo_leads_en.csv"), "--tz", "America/New_York")
     assert out.splitlines()[-1] == "2 new leads, 0 already seen"
     lead = show(cli, "L1")
@@ -67,7 +67,7 @@ def test_kommo_english_export(cli: Cli, db_path: Path) -> None:
     assert show(cli, "L2")["client"]["name"] == "Blue Harbor Hotels"
 
 
-def test_asana_export(cli: Cli, db_path: Path) -> None:
+def test_asana_export(cli: Cli, store: Target) -> None:
     file = str(DATA / "asana_tasks.csv")
     out = cli.ok("import", "asana", file)
     assert out.splitlines()[-1] == "4 new tasks, 0 already seen"
@@ -96,9 +96,9 @@ def test_asana_export(cli: Cli, db_path: Path) -> None:
     ],
 )
 def test_files_that_do_not_fit_are_refused_whole(
-    cli: Cli, db_path: Path, tmp_path: Path, command: str, content: str, message: str
+    cli: Cli, store: Target, tmp_path: Path, command: str, content: str, message: str
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(content, encoding="utf-8")
     assert message in cli.fails(2, "import", command, str(bad))
-    assert not db_path.exists() or count(db_path, "lead") + count(db_path, "task") == 0
+    assert not exists(store) or count(store, "lead") + count(store, "task") == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, count, query
+from tests.cli.conftest import Cli, Target, count, exists, query, records
 
 DATA = Path(__file__).parents[1] / "io" / "data"
 SAMPLES = DATA / "mail-parser"
@@ -47,9 +47,9 @@ def make_mbox(path: Path, items: list[bytes]) -> Path:
     return path
 
 
-def db_state(path: Path) -> str:
+def db_state(path: Target) -> str:
     """Everything in the database, to show a refused file changed nothing."""
-    if not path.exists():
+    if not exists(path):
         return ""
     rows = [
         query(path, f"SELECT * FROM {t} ORDER BY 1")
@@ -58,7 +58,7 @@ def db_state(path: Path) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def test_an_mbox_imports_and_a_rerun_adds_nothing(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+def test_an_mbox_imports_and_a_rerun_adds_nothing(cli: Cli, tmp_path: Path, store: Target) -> None:
     box = make_mbox(tmp_path / "in.mbox", [message(2, reply_to=1), message(1), message(3)])
     out = cli.ok("intake", "email", str(box))
     lines = out.splitlines()
@@ -66,17 +66,17 @@ def test_an_mbox_imports_and_a_rerun_adds_nothing(cli: Cli, tmp_path: Path, db_p
     assert lines[-1] == "2 new leads, 1 reply linked, 0 already seen"
     assert "new lead L1: Project 1" in lines
     assert "reply linked to L1: Project 1" in lines
-    assert count(db_path, "lead") == 2
-    assert query(db_path, "SELECT kind, text FROM activity WHERE kind = 'email-in'") == [
+    assert count(store, "lead") == 2
+    assert query(store, "SELECT kind, text FROM activity WHERE kind = 'email-in'") == [
         ("email-in", "Hello, we need project 2.")
     ]
     again = cli("intake", "email", str(box))
     assert again.exit_code == 1  # nothing new: cron-friendly
     assert again.stdout == "0 new leads, 0 replies linked, 3 already seen\n"
-    assert count(db_path, "lead") == 2
+    assert count(store, "lead") == 2
 
 
-def test_dry_run_shows_and_writes_nothing(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+def test_dry_run_shows_and_writes_nothing(cli: Cli, tmp_path: Path, store: Target) -> None:
     box = make_mbox(tmp_path / "in.mbox", [message(1), message(2, reply_to=1)])
     out = cli.ok("intake", "email", str(box), "--dry-run")
     assert out.splitlines() == [
@@ -84,7 +84,7 @@ def test_dry_run_shows_and_writes_nothing(cli: Cli, tmp_path: Path, db_path: Pat
         "would link reply to: Project 1",
         "dry run, nothing written: would add 1 new lead, 1 reply linked, 0 already seen",
     ]
-    assert count(db_path, "lead") == 0 and count(db_path, "intake_item") == 0
+    assert count(store, "lead") == 0 and count(store, "intake_item") == 0
 
 
 def test_json_output(cli: Cli, tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_json_output(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_real_mail_in_a_maildir_an_mbox_and_eml_files_is_the_same_mail(
-    cli: Cli, tmp_path: Path, db_path: Path
+    cli: Cli, tmp_path: Path, store: Target
 ) -> None:
     maildir = mailbox.Maildir(tmp_path / "Maildir")
     for path in REAL:
@@ -103,12 +103,12 @@ def test_real_mail_in_a_maildir_an_mbox_and_eml_files_is_the_same_mail(
     out = cli.ok("intake", "email", str(tmp_path / "Maildir"))
     # mail_test_1 and mail_test_11 are one mail (same Message-ID) with another attachment.
     assert out.splitlines()[-1] == f"{len(REAL) - 1} new leads, 0 replies linked, 1 already seen"
-    leads = count(db_path, "lead")
+    leads = count(store, "lead")
     box = make_mbox(tmp_path / "same.mbox", [p.read_bytes() for p in REAL])
     assert cli("intake", "email", str(box)).exit_code == 1
     assert cli("intake", "email", *map(str, REAL[:3])).exit_code == 1
-    assert count(db_path, "lead") == leads
-    titles = {t for (t,) in query(db_path, "SELECT title FROM lead")}
+    assert count(store, "lead") == leads
+    titles = {t for (t,) in query(store, "SELECT title FROM lead")}
     assert {"письмо уведом-е", "代开各地增值税发票", "Je prépare mon été zéro complexe !"} <= titles
 
 
@@ -122,19 +122,19 @@ def test_real_mail_in_a_maildir_an_mbox_and_eml_files_is_the_same_mail(
     ids=["random-bytes", "outlook-msg", "empty"],
 )
 def test_garbage_is_refused_whole(
-    cli: Cli, tmp_path: Path, db_path: Path, make: object, message_part: str
+    cli: Cli, tmp_path: Path, store: Target, make: object, message_part: str
 ) -> None:
     good = make_mbox(tmp_path / "good.mbox", [message(1)])
     bad = tmp_path / "bad.eml"
     make(bad)  # type: ignore[operator]
     cli.ok("intake", "email", str(make_mbox(tmp_path / "first.mbox", [message(9)])))
-    before = db_state(db_path)
+    before = db_state(store)
     line = cli.fails(2, "intake", "email", str(good), str(bad))
     assert message_part in line
-    assert db_state(db_path) == before  # the good file before it was not imported either
+    assert db_state(store) == before  # the good file before it was not imported either
 
 
-def test_a_truncated_mbox_is_refused_whole(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+def test_a_truncated_mbox_is_refused_whole(cli: Cli, tmp_path: Path, store: Target) -> None:
     data = make_mbox(tmp_path / "in.mbox", [message(1), message(2)]).read_bytes()
     (tmp_path / "cut.mbox").write_bytes(data[: len(data) - 25])
     multipart = EmailMessage()
@@ -147,7 +147,7 @@ def test_a_truncated_mbox_is_refused_whole(cli: Cli, tmp_path: Path, db_path: Pa
     for name in ("cut.mbox", "cut2.mbox"):
         line = cli.fails(2, "intake", "email", str(tmp_path / name))
         assert "looks truncated" in line and "nothing was imported" in line
-    assert count(db_path, "lead") == 0
+    assert count(store, "lead") == 0
 
 
 def test_missing_path_and_empty_folder(cli: Cli, tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_hostile_subjects_are_shown_as_data(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_mail_from_a_partner_domain_and_own_sent_mail(
-    cli: Cli, tmp_path: Path, db_path: Path, isolated: Path
+    cli: Cli, tmp_path: Path, store: Target, isolated: Path
 ) -> None:
     (isolated / "config.toml").write_text(
         'timezone = "Europe/Berlin"\n[intake]\nme = ["me@agency.example"]\n'
@@ -177,7 +177,7 @@ def test_mail_from_a_partner_domain_and_own_sent_mail(
     )
     inbox = make_mbox(tmp_path / "in.mbox", [message(1, sender="bob@pixel.example")])
     cli.ok("intake", "email", str(inbox))
-    assert query(db_path, "SELECT source, partner FROM lead") == [("partner", "Pixel Partners")]
+    assert query(store, "SELECT source, partner FROM lead") == [("partner", "Pixel Partners")]
     sent = EmailMessage()
     sent["From"], sent["Subject"] = "Me <me@agency.example>", "Re: Project 1"
     sent["Date"] = "Tue, 24 Nov 2026 12:00:00 +0000"
@@ -187,7 +187,7 @@ def test_mail_from_a_partner_domain_and_own_sent_mail(
         "intake", "email", "--sent", str(make_mbox(tmp_path / "sent.mbox", [sent.as_bytes()]))
     )
     assert "your mail linked to L1" in out and "1 sent mail linked" in out
-    assert query(db_path, "SELECT first_response_at IS NOT NULL, stage FROM lead") == [
+    assert query(store, "SELECT first_response_at IS NOT NULL, stage FROM lead") == [
         (1, "contacted")
     ]
 
@@ -215,7 +215,7 @@ def test_intake_run_reads_the_configured_sources(cli: Cli, tmp_path: Path, isola
 
 @pytest.mark.processes
 def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
-    tmp_path: Path, isolated: Path
+    tmp_path: Path, store: Target
 ) -> None:
     """kill -9 part-way: every lead has its timeline entry and its intake row, and the next
     run adds exactly the rest.
@@ -230,7 +230,7 @@ def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
     mails = [message(n).replace(f"Project {n}".encode(), f"Project {n}{pad}".encode(), 1)
              for n in range(total)]  # fmt: skip
     box = make_mbox(tmp_path / "big.mbox", mails)
-    db = isolated / "amtui.db"
+    db = store
     env = {
         **os.environ,
         "PYTHONPATH": str(Path(__file__).parents[2]),
@@ -243,8 +243,8 @@ def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
     committed = 0
     for _line in process.stdout:
         read += 1
-        if db.exists():
-            with contextlib.suppress(sqlite3.Error):  # the schema may not be there yet
+        if exists(db):
+            with contextlib.suppress(sqlite3.Error):  # the file's schema may not be there yet
                 committed = count(db, "intake_item")
         if committed:
             break
@@ -256,7 +256,8 @@ def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
     assert 0 < committed < total
     leads = count(db, "lead")
     assert committed <= leads < total  # later batches may have committed since
-    assert query(db, "PRAGMA integrity_check") == [("ok",)]
+    if isinstance(db, Path):
+        assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert count(db, "intake_item") == leads
     assert count(db, "activity") == leads  # one "created" entry per lead, none half-written
     finish = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
@@ -267,7 +268,7 @@ def test_a_killed_import_leaves_whole_messages_and_the_rerun_finishes(
 
 
 def test_contact_import_dedupes_and_exports_losslessly(
-    cli: Cli, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, store: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.io.test_vcard import PHONE_21
 
@@ -290,7 +291,7 @@ def test_contact_import_dedupes_and_exports_losslessly(
     exported = (tmp_path / "out.vcf").read_bytes()
     assert exported.count(b"BEGIN:VCARD") == 2 and "ORG:Гранель\r\n".encode() in exported
     assert cli.ok("contact", "export").count("BEGIN:VCARD") == 2  # stdout by default
-    before = query(db_path, "SELECT c.name, c.email, c.phone, c.role, k.name FROM contact c "
+    before = query(store, "SELECT c.name, c.email, c.phone, c.role, k.name FROM contact c "
                    "JOIN client k ON k.id = c.client_id ORDER BY c.name")  # fmt: skip
     monkeypatch.setenv("AMTUI_DB", str(tmp_path / "second.db"))
     cli.ok("contact", "import", str(tmp_path / "out.vcf"))
@@ -301,30 +302,30 @@ def test_contact_import_dedupes_and_exports_losslessly(
     assert (tmp_path / "again.vcf").read_bytes() == exported
 
 
-def test_a_bad_vcard_file_changes_nothing(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+def test_a_bad_vcard_file_changes_nothing(cli: Cli, tmp_path: Path, store: Target) -> None:
     bad = tmp_path / "bad.vcf"
     bad.write_bytes(os.urandom(2000))
     assert "vCard" in cli.fails(2, "contact", "import", str(bad))
-    assert count(db_path, "contact") == 0 if db_path.exists() else True
+    assert count(store, "contact") == 0 if exists(store) else True
 
 
-def test_form_import_dry_run_rerun_and_refusals(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+def test_form_import_dry_run_rerun_and_refusals(cli: Cli, tmp_path: Path, store: Target) -> None:
     forms = DATA / "forms"
     out = cli.ok("intake", "form", str(forms / "google-forms-ru-cp1251.csv"), "--dry-run")
     assert out.splitlines() == [
         "would create lead: Web brief from Пекарня «Хлеб»",
         "dry run, nothing written: would add 1 new lead, 0 already seen",
     ]
-    assert count(db_path, "lead") == 0
+    assert count(store, "lead") == 0
     out = cli.ok("intake", "form", str(forms / "tally.csv"), "--preset", "tally")
     assert out.splitlines()[-1] == "2 new leads, 0 already seen"
-    assert query(db_path, "SELECT channel, contact_email, brief FROM lead ORDER BY id")[0] == (
-        "web-brief",
-        "ira@school.example",
-        '[{"q": "Budget", "a": "5000"}]',
-    )
+    assert records(store, "SELECT channel, contact_email, brief FROM lead ORDER BY id")[0] == {
+        "channel": "web-brief",
+        "contact_email": "ira@school.example",
+        "brief": [{"q": "Budget", "a": "5000"}],
+    }
     assert cli("intake", "form", str(forms / "tally.csv")).exit_code == 1  # nothing new
-    before = db_state(db_path)
+    before = db_state(store)
     line = cli.fails(2, "intake", "form", str(forms / "tally.csv"), "--preset", "typeform")
     assert "does not fit the typeform form: no column 'Submit Date (UTC)'" in line
     bad = tmp_path / "utf32.csv"
@@ -332,21 +333,21 @@ def test_form_import_dry_run_rerun_and_refusals(cli: Cli, tmp_path: Path, db_pat
     assert "not a CSV file in a known encoding" in cli.fails(2, "intake", "form", str(bad))
     tally = str(forms / "tally.csv")
     assert "unknown form preset" in cli.fails(2, "intake", "form", tally, "-p", "nope")
-    assert db_state(db_path) == before
+    assert db_state(store) == before
 
 
-def test_since_leaves_older_mail_out(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+def test_since_leaves_older_mail_out(cli: Cli, tmp_path: Path, store: Target) -> None:
     box = make_mbox(tmp_path / "in.mbox", [message(1), message(2)])  # 24 Nov, 09:01 and 10:02
     out = cli.ok("intake", "email", str(box), "--since", "2026-11-24 10:30")  # Berlin: 09:30Z
     assert out.splitlines()[-1] == (
         "1 new lead, 0 replies linked, 0 already seen, 1 older than --since"
     )
-    assert query(db_path, "SELECT title FROM lead") == [("Project 2",)]
+    assert query(store, "SELECT title FROM lead") == [("Project 2",)]
     assert "can't read" in cli.fails(2, "intake", "email", str(box), "--since", "someday")
 
 
 def test_intake_run_goes_on_past_a_failing_source(
-    cli: Cli, tmp_path: Path, isolated: Path, db_path: Path
+    cli: Cli, tmp_path: Path, isolated: Path, store: Target
 ) -> None:
     form = tmp_path / "brief.csv"
     form.write_text(
@@ -365,11 +366,11 @@ def test_intake_run_goes_on_past_a_failing_source(
     assert result.stderr.startswith("amtui: mail ") and "no such file or folder" in result.stderr
     again = cli("intake", "run")
     assert again.exit_code == 2  # nothing new, and a source failed
-    assert count(db_path, "lead") == 1
+    assert count(store, "lead") == 1
 
 
 def test_real_address_books_import_once_and_skip_what_is_not_a_person(
-    cli: Cli, tmp_path: Path, db_path: Path
+    cli: Cli, tmp_path: Path, store: Target
 ) -> None:
     """Address books nobody on the project wrote (Evolution and Gmail exports, vobject's 2.1
     and 4.0 samples): people become contacts, group and location cards are skipped saying
@@ -389,7 +390,7 @@ def test_real_address_books_import_once_and_skip_what_is_not_a_person(
     assert "skipped: The Doe Family (a group card, not a person)" in out
     assert "skipped: Empire State Building (a location card, not a person)" in out
     # --client wins over the card's ORG, so everyone lands at Granel.
-    assert query(db_path, "SELECT c.name, c.email, c.phone FROM contact c ORDER BY c.id") == [
+    assert query(store, "SELECT c.name, c.email, c.phone FROM contact c ORDER BY c.id") == [
         ("Mr. John Richter, James Doe Sr.", "john.doe@ibm.com", "905-666-1234"),
         ("Arnold Smith", "asmithk@gmail.com", None),
         ("Chris Beatle", "chrisy55d@yahoo.com", None),
@@ -401,7 +402,7 @@ def test_real_address_books_import_once_and_skip_what_is_not_a_person(
     for path in files:
         again = cli("contact", "import", str(path), "--client", "Granel")
         assert again.exit_code == 1, (path.name, again.stdout)
-    assert count(db_path, "contact") == 7
+    assert count(store, "contact") == 7
     # Without --client, the ORG names the client (its name alone, not its units).
     second = tmp_path / "second.db"
     cli.ok("--db", str(second), "contact", "import", str(files[0]))
@@ -409,7 +410,7 @@ def test_real_address_books_import_once_and_skip_what_is_not_a_person(
 
 
 def test_cpythons_own_test_mails_import_whole_and_once(
-    cli: Cli, tmp_path: Path, db_path: Path
+    cli: Cli, tmp_path: Path, store: Target
 ) -> None:
     """CPython's test_email data (where this Python ships it): mails saved from an mbox
     with their `From ` line, bare MIME parts without a sender (skipped, saying why),
@@ -426,15 +427,15 @@ def test_cpythons_own_test_mails_import_whole_and_once(
         shutil.copy(path, folder / f"{path.stem}.eml")
     line = cli.fails(2, "intake", "email", str(folder))
     assert line.endswith("msg_19.eml is not an email message; nothing was imported")
-    assert not db_path.exists() or count(db_path, "lead") == 0
+    assert not exists(store) or count(store, "lead") == 0
     (folder / "msg_19.eml").unlink()
     out = cli.ok("intake", "email", str(folder))
     assert "\ufffd" not in out
     new, _, seen, skipped = (int(w) for w in re.findall(r"\d+", out.splitlines()[-1]))
     assert new + seen + skipped == len(files) - 1
-    assert new == count(db_path, "lead") and skipped >= 1
+    assert new == count(store, "lead") and skipped >= 1
     assert "no sender (From header): not a lead" in out
-    titles = {t for (t,) in query(db_path, "SELECT title FROM lead")}
+    titles = {t for (t,) in query(store, "SELECT title FROM lead")}
     assert {"I-D ACTION:draft-ietf-mboned-mix-00.txt", "Here is your dingus fish"} <= titles
     again = cli("intake", "email", str(folder))
     assert again.exit_code == 1

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, count, query
+from tests.cli.conftest import Cli, Target, change_behind_amtuis_back, count, exists, query
 
 PASSWORD = "s3cret pass"
 
@@ -188,9 +188,9 @@ def account(isolated: Path, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_imap_fetches_new_mail_only_and_marks_nothing_read(
-    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+    cli: Cli, store: Target, server: imaplib.IMAP4, account: str, isolated: Path
 ) -> None:
-    db = isolated / "amtui.db"
+    db = store
     for item in (mail(1), mail(2, reply_to=1), mail(3)):
         server.append("INBOX", None, None, item)
     out = cli.ok("intake", "imap", account)
@@ -212,15 +212,12 @@ def test_imap_fetches_new_mail_only_and_marks_nothing_read(
 
 
 def test_a_changed_uidvalidity_reads_again_without_duplicates(
-    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+    cli: Cli, store: Target, server: imaplib.IMAP4, account: str, isolated: Path
 ) -> None:
-    db = isolated / "amtui.db"
+    db = store
     server.append("INBOX", None, None, mail(1))
     cli.ok("intake", "imap", account)
-    conn = __import__("sqlite3").connect(db)
-    conn.execute("UPDATE imap_state SET uidvalidity = uidvalidity + 1")
-    conn.commit()
-    conn.close()
+    change_behind_amtuis_back(db, "UPDATE imap_state SET uidvalidity = uidvalidity + 1")
     result = cli("intake", "imap", account)
     assert result.exit_code == 1
     assert result.stdout == "0 new leads, 0 replies linked, 1 already seen\n"
@@ -228,7 +225,7 @@ def test_a_changed_uidvalidity_reads_again_without_duplicates(
 
 
 def test_the_same_mail_from_a_file_and_the_server_is_one_lead(
-    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path, tmp_path: Path
+    cli: Cli, store: Target, server: imaplib.IMAP4, account: str, isolated: Path, tmp_path: Path
 ) -> None:
     raw = mail(7)
     # The same mail without a Message-ID: recognised by its sender, date, subject and text.
@@ -243,7 +240,7 @@ def test_the_same_mail_from_a_file_and_the_server_is_one_lead(
     result = cli("intake", "imap", account)
     assert result.exit_code == 1, result.stdout
     assert result.stdout == "0 new leads, 0 replies linked, 2 already seen\n"
-    assert count(isolated / "amtui.db", "lead") == 2
+    assert count(store, "lead") == 2
 
 
 def test_bad_login_and_missing_password_are_one_line(
@@ -295,6 +292,7 @@ def tls_account(isolated: Path, dovecot: Dovecot, extra: str, port: int | None =
 
 def test_tls_by_default_with_the_servers_own_ca(
     cli: Cli,
+    store: Target,
     server: imaplib.IMAP4,
     dovecot: Dovecot,
     isolated: Path,
@@ -309,7 +307,7 @@ def test_tls_by_default_with_the_servers_own_ca(
     line = cli.fails(2, "intake", "imap", "tls")
     assert line.startswith(f"amtui: IMAP server 127.0.0.1:{dovecot.tls_port}: its certificate")
     assert "not trusted" in line and "ca_file" in line
-    assert count(isolated / "amtui.db", "lead") == 0 if (isolated / "amtui.db").exists() else True
+    assert count(store, "lead") == 0 if exists(store) else True
     tls_account(isolated, dovecot, f'ca_file = "{dovecot.ca_file}"\n')
     out = cli.ok("intake", "imap", "tls")
     assert out.splitlines()[-1] == "1 new lead, 0 replies linked, 0 already seen"
@@ -341,7 +339,7 @@ def test_tls_refusals_are_one_line(
 
 
 def test_a_dry_run_reads_the_server_and_writes_nothing(
-    cli: Cli, server: imaplib.IMAP4, account: str, isolated: Path
+    cli: Cli, store: Target, server: imaplib.IMAP4, account: str, isolated: Path
 ) -> None:
     server.append("INBOX", None, None, mail(1))
     server.append("INBOX", None, None, mail(2, reply_to=1))
@@ -351,7 +349,7 @@ def test_a_dry_run_reads_the_server_and_writes_nothing(
         "would link reply to: Site 1",
         "dry run, nothing written: would add 1 new lead, 1 reply linked, 0 already seen",
     ]
-    db = isolated / "amtui.db"
+    db = store
     assert count(db, "lead") == 0 and count(db, "imap_state") == 0
     assert cli.ok("intake", "imap", account).splitlines()[-1] == (
         "1 new lead, 1 reply linked, 0 already seen"  # the dry run moved no sync state

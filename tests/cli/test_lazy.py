@@ -23,7 +23,7 @@ import amtui.cli
 from amtui.cli.fast import parse
 from amtui.cli.lazy import LazyGroup, LightCommand
 from amtui.cli.root import COMMANDS, app
-from tests.cli.conftest import Cli, build_template, click_command, use_template
+from tests.cli.conftest import Cli, Target, build_template, click_command, use_template
 
 #: The modules the table points into: a command line imports at most the one it names.
 NOUN_MODULES = sorted({entry.module for entry in COMMANDS} - {"amtui.cli.root"})
@@ -164,7 +164,7 @@ def test_unknown_commands_still_get_a_hint(isolated: Path) -> None:
 # --- in a real process: what a command line imports ----------------------------------------------
 
 
-def imported(argv: list[str], db: Path, config: Path) -> tuple[int, set[str]]:
+def imported(argv: list[str], db: Target, config: Path) -> tuple[int, set[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMTUI_")}
     env.update(AMTUI_DB=str(db), AMTUI_CONFIG=str(config), PYTHONPROFILEIMPORTTIME="1")
     env.pop("NO_COLOR", None)  # colour is off because stdout is a pipe, not because of this
@@ -203,12 +203,12 @@ HOT = [
 
 @pytest.mark.parametrize("argv", HOT, ids=" ".join)
 def test_a_hot_command_imports_its_noun_only_and_no_ui(
-    argv: list[str], template: Path, tmp_path: Path
+    argv: list[str], template: Path, tmp_path: Path, store: Target
 ) -> None:
-    db, config = tmp_path / "amtui.db", tmp_path / "config.toml"
-    use_template(template, db)
+    config = tmp_path / "config.toml"
+    use_template(template, store)
     config.write_text('timezone = "Europe/Berlin"\n', encoding="utf-8")
-    code, modules = imported(argv, db, config)
+    code, modules = imported(argv, store, config)
     assert code == 0
     entry = next(e for e in COMMANDS if e.name == argv[0])
     nouns = {m for m in NOUN_MODULES if m in modules}

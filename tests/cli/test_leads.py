@@ -6,11 +6,9 @@ was received.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.cli.conftest import Cli, count, documented_agenda
+from tests.cli.conftest import Cli, Target, count, documented_agenda
 
 #: The lead record as the README documents it (fields are only ever added).
 LEAD_KEYS = documented_agenda()["records"]["lead"]
@@ -96,12 +94,12 @@ def test_add_quiet(cli: Cli) -> None:
     assert cli.ok("lead", "add", "Quiet", "-q", "--client", "New") == "L1\n"
 
 
-def test_duplicate_external_id_is_nothing_to_do(cli: Cli, db_path: Path) -> None:
+def test_duplicate_external_id_is_nothing_to_do(cli: Cli, store: Target) -> None:
     cli.ok("lead", "add", "First", "--external-id", "m1")
     message = cli.fails(1, "lead", "add", "Again", "--external-id", "m1", "--client", "Fresh")
     assert "exists already: L1" in message
-    assert count(db_path, "lead") == 1
-    assert count(db_path, "client") == 0
+    assert count(store, "lead") == 1
+    assert count(store, "client") == 0
 
 
 @pytest.mark.parametrize(
@@ -120,13 +118,13 @@ def test_duplicate_external_id_is_nothing_to_do(cli: Cli, db_path: Path) -> None
     ],
 )
 def test_add_bad_input_writes_nothing(
-    cli: Cli, db_path: Path, args: list[str], needle: str
+    cli: Cli, store: Target, args: list[str], needle: str
 ) -> None:
     message = cli.fails(2, "lead", "add", "Website", "--client", "Fresh", *args)
     assert needle in message
     assert cli.json("lead", "list", "--all") == []
     assert cli.json("client", "list", "--all") == []
-    assert count(db_path, "activity") == 0
+    assert count(store, "activity") == 0
 
 
 def test_add_title_must_be_one_line(cli: Cli) -> None:
@@ -244,7 +242,7 @@ def test_edit(cli: Cli) -> None:
     )
 
 
-def test_edit_errors(cli: Cli, db_path: Path) -> None:
+def test_edit_errors(cli: Cli, store: Target) -> None:
     cli.ok("lead", "add", "Website")
     assert "nothing to change" in cli.fails(2, "lead", "edit", "L1")
     assert "unknown channel" in cli.fails(2, "lead", "edit", "L1", "--channel", "fax")
@@ -252,24 +250,24 @@ def test_edit_errors(cli: Cli, db_path: Path) -> None:
     assert "a lead is needed" in cli.fails(2, "lead", "edit", "T1", "--title", "x")
     # A bad value next to a new client name: nothing is written, not even the client.
     cli.fails(2, "lead", "edit", "L1", "--client", "Fresh", "--received", "frii")
-    assert count(db_path, "client") == 0
+    assert count(store, "client") == 0
 
 
-def test_rm_keeps_tasks_unlinked(cli: Cli, db_path: Path) -> None:
+def test_rm_keeps_tasks_unlinked(cli: Cli, store: Target) -> None:
     cli.ok("lead", "add", "Website")
     cli.ok("add", "Estimate lead:L1")
     cli.ok("remind", "add", "Call", "--at", "tomorrow", "--about", "L1")
     assert cli.ok("lead", "rm", "L1", "--yes") == "Deleted L1: Website\n"
     assert cli.json("lead", "list", "--all") == []
     assert cli.json("task", "show", "T1")["lead"] is None
-    assert count(db_path, "reminder") == 0
+    assert count(store, "reminder") == 0
     assert cli.fails(1, "lead", "rm", "L1", "--yes") == "amtui: no lead L1"
 
 
-def test_rm_without_yes_off_a_terminal_refuses(cli: Cli, db_path: Path) -> None:
+def test_rm_without_yes_off_a_terminal_refuses(cli: Cli, store: Target) -> None:
     cli.ok("lead", "add", "Website")
     assert "--yes" in cli.fails(2, "lead", "rm", "L1", input="y\n")
-    assert count(db_path, "lead") == 1
+    assert count(store, "lead") == 1
 
 
 @pytest.mark.parametrize("args", [["show", "T1"], ["rm", "C1", "--yes"], ["show", "R1"]])

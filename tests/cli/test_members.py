@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, query
+from tests.cli.conftest import Cli, Target, query
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def test_member_add_and_list(team: Cli) -> None:
     ],
 )
 def test_member_add_bad_input(
-    team: Cli, db_path: Path, args: tuple[str, ...], message: str
+    team: Cli, store: Target, args: tuple[str, ...], message: str
 ) -> None:
     assert message in team.fails(2, "member", "add", *args)
-    assert query(db_path, "SELECT count(*) FROM member") == [(2,)]
+    assert query(store, "SELECT count(*) FROM member") == [(2,)]
 
 
 def test_lists_show_mine_by_default_and_take_owner(team: Cli) -> None:
@@ -98,7 +98,7 @@ def test_owner_bad_input(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "who you are is not set" in team.fails(2, "lead", "take", "L1")
 
 
-def test_take_and_assign_leave_one_entry_each(team: Cli, db_path: Path) -> None:
+def test_take_and_assign_leave_one_entry_each(team: Cli, store: Target) -> None:
     assert team.ok("lead", "take", "L1") == "L1 is yours now: Nobody's\n"
     message = team.fails(1, "lead", "take", "L3")
     assert "L3 belongs to Ben Ode (ben) already" in message
@@ -114,7 +114,7 @@ def test_take_and_assign_leave_one_entry_each(team: Cli, db_path: Path) -> None:
     assert timeline[0]["kind"] == "created" and timeline[0]["by"] == "anna"  # who made it
     assert "owner" in team.ok("lead", "show", "L1")
     assert team.ok("task", "assign", "T1", "ben").startswith("T1 is ben's now (was anna)")
-    assert query(db_path, "SELECT count(*) FROM activity WHERE kind = 'assigned'") == [(3,)]
+    assert query(store, "SELECT count(*) FROM activity WHERE kind = 'assigned'") == [(3,)]
 
 
 def test_handover(team: Cli) -> None:
@@ -179,12 +179,12 @@ def test_owner_on_followups_pipeline_search_and_ics(team: Cli, tmp_path: Path) -
     assert "no member 'zoe'" in team.fails(1, "pipeline", "--owner", "zoe")
 
 
-def test_task_add_owner(team: Cli, db_path: Path) -> None:
+def test_task_add_owner(team: Cli, store: Target) -> None:
     team.ok("task", "add", "For Ben", "--owner", "ben")
     team.ok("add", "Quick for Ben owner:ben due:fri")
     team.ok("add", "Up for grabs", "--owner", "none")
     owners = query(
-        db_path,
+        store,
         "SELECT t.title, m.handle FROM task t LEFT JOIN member m ON m.id = t.owner_id "
         "WHERE t.id > 2 ORDER BY t.id",
     )
@@ -208,7 +208,7 @@ def test_client_owner_is_a_member(team: Cli) -> None:
     assert timeline[-1]["text"] == "owner anna (was nobody)"
 
 
-def test_member_edit_and_rm(team: Cli, db_path: Path) -> None:
+def test_member_edit_and_rm(team: Cli, store: Target) -> None:
     assert team.ok("member", "edit", "ben", "--name", "Ben Orlov", "--email", "b@x.example") == (
         "Updated ben: name, email\n"
     )
@@ -218,7 +218,7 @@ def test_member_edit_and_rm(team: Cli, db_path: Path) -> None:
     assert "refusing to delete" in team.fails(2, "member", "rm", "ben", "--handover", "anna")
     out = team.ok("member", "rm", "ben", "--handover", "anna", "--yes")
     assert out.splitlines()[-1] == "Removed member ben: Ben Orlov"
-    assert query(db_path, "SELECT count(*) FROM member") == [(1,)]
+    assert query(store, "SELECT count(*) FROM member") == [(1,)]
     assert [row["owner"] for row in team.json("task", "list", "--owner", "all")] == [
         "anna",
         "anna",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, query, use_template
+from tests.cli.conftest import Cli, Target, build_template, query, use_template
 
 
 def build(cli: Cli) -> None:
@@ -30,12 +30,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def seeded(cli: Cli, db_path: Path, template: Path) -> Cli:
-    use_template(template, db_path)
+def seeded(cli: Cli, store: Target, template: Path) -> Cli:
+    use_template(template, store)
     return cli
 
 
-def counts(path: Path) -> list[tuple[int, ...]]:
+def counts(path: Target) -> list[tuple[int, ...]]:
     return query(
         path,
         "SELECT (SELECT count(*) FROM proposal), (SELECT count(*) FROM proposal_item), "
@@ -54,7 +54,7 @@ def test_a_proposal_is_shown_with_its_totals(seeded: Cli) -> None:
     assert "198 500.00 RUB" in text and "stage total" in text
 
 
-def test_send_then_invoice_issue_and_pay(seeded: Cli, db_path: Path) -> None:
+def test_send_then_invoice_issue_and_pay(seeded: Cli, store: Target) -> None:
     out = seeded.ok("proposal", "send", "P1")
     assert "stage contacted → proposal-sent" in out and "ladder started" in out
     [lead] = [x for x in seeded.json("lead", "list") if x["ref"] == "L1"]
@@ -83,8 +83,8 @@ def test_send_then_invoice_issue_and_pay(seeded: Cli, db_path: Path) -> None:
     assert "I1" not in seeded("remind", "due").stdout
 
 
-def test_bad_money_input_is_one_line_exit_2_and_writes_nothing(seeded: Cli, db_path: Path) -> None:
-    before = counts(db_path)
+def test_bad_money_input_is_one_line_exit_2_and_writes_nothing(seeded: Cli, store: Target) -> None:
+    before = counts(store)
     for args, needle in [
         (("proposal", "add", "P1", "QA", "tester", "0", "50"), "no time at all"),
         (("proposal", "add", "P1", "QA", "tester", "2", "50", "--currency", "XYZ"), "ISO 4217"),
@@ -101,13 +101,13 @@ def test_bad_money_input_is_one_line_exit_2_and_writes_nothing(seeded: Cli, db_p
         message = seeded.fails(2, *args)
         assert needle in message, (args, message)
     seeded.ok("invoice", "new", "Гранель", "Work", "100")
-    before = counts(db_path)
+    before = counts(store)
     seeded.fails(2, "invoice", "pay", "I1", "50")  # a draft takes no payments
     seeded.ok("invoice", "issue", "I1")
     message = seeded.fails(2, "invoice", "pay", "I1", "100.01")
     assert "more than the 100.00 RUB still owed" in message
     assert seeded.fails(1, "invoice", "show", "I9") == "amtui: no invoice I9"
-    assert counts(db_path)[0][:5] == (before[0][0], before[0][1], 1, 1, 0)
+    assert counts(store)[0][:5] == (before[0][0], before[0][1], 1, 1, 0)
 
 
 def test_a_template_that_fails_to_render_writes_nothing(
@@ -175,7 +175,7 @@ def test_report_has_the_money_by_client(seeded: Cli) -> None:
 
 
 def test_a_payment_is_undone_whole_and_remind_due_is_no_change_of_its_own(
-    seeded: Cli, db_path: Path
+    seeded: Cli, store: Target
 ) -> None:
     seeded.ok("invoice", "new", "Гранель", "Work", "1 000")
     seeded.ok("invoice", "issue", "I1", "--on", "2026-11-01")
@@ -183,5 +183,5 @@ def test_a_payment_is_undone_whole_and_remind_due_is_no_change_of_its_own(
     seeded.ok("remind", "due")  # tells the overdue invoice once: bookkeeping, not a change
     out = seeded.ok("undo")
     assert "invoice pay" in out
-    assert query(db_path, "SELECT count(*) FROM payment") == [(0,)]
+    assert query(store, "SELECT count(*) FROM payment") == [(0,)]
     assert seeded.json("invoice", "show", "I1")["outstanding"]["amount"] == "1000.00"

@@ -26,6 +26,7 @@ from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.migrations import ensure_schema
 from amtui.core.reminders import add_reminder
 from amtui.core.tasks import add_task
+from tests.cli.conftest import Cli, Target, build_template, use_template
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,24 +50,35 @@ HOT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def current(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database at the latest schema, with a little of everything (made in this process:
-    the children only open it)."""
-    path = tmp_path_factory.mktemp("no-orm") / "amtui.db"
+def build(cli: Cli) -> None:
+    """A little of everything, written through the core in this process (the children only
+    open the database)."""
     config = Config()
-    db = Database(path)
-    ensure_schema(db)
-    add_client(db, "Granel", now=NOW, timezone="Europe/Berlin")
-    for text in ("Brief call client:Granel due:today", "Storyboard +video col:backlog"):
-        add_task(db, draft_from_text(text, now=NOW, config=config), now=NOW, config=config)
-    add_lead(db, LeadDraft("Website", client="Granel"), now=NOW, config=config)
-    add_reminder(db, "Call Anna", "today 08:00", now=NOW, config=config, about="L1")
-    db.dispose()
-    return path
+    db = Database(os.environ["AMTUI_DB"])
+    try:
+        ensure_schema(db)
+        add_client(db, "Granel", now=NOW, timezone="Europe/Berlin")
+        for text in ("Brief call client:Granel due:today", "Storyboard +video col:backlog"):
+            add_task(db, draft_from_text(text, now=NOW, config=config), now=NOW, config=config)
+        add_lead(db, LeadDraft("Website", client="Granel"), now=NOW, config=config)
+        add_reminder(db, "Call Anna", "today 08:00", now=NOW, config=config, about="L1")
+    finally:
+        db.dispose()
 
 
-def loaded_by(code: str, database: Path) -> dict[str, object]:
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory, build, "no-orm")
+
+
+@pytest.fixture
+def current(template: Path, store: Target) -> Target:
+    """A database at the latest schema, with a little of everything."""
+    use_template(template, store)
+    return store
+
+
+def loaded_by(code: str, database: Target) -> dict[str, object]:
     """Run `code` in a fresh interpreter (this checkout first on the path); it prints JSON."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), AMTUI_DB=str(database), NO_COLOR="1")
     result = subprocess.run(
@@ -80,7 +92,7 @@ def loaded_by(code: str, database: Path) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_reporting(code: str, database: Path, report: Path) -> tuple[int, dict[str, object]]:
+def run_reporting(code: str, database: Target, report: Path) -> tuple[int, dict[str, object]]:
     """Run `code` (an amtui command line that writes what it loaded to $REPORT at exit) in a
     fresh interpreter; its exit status and the report."""
     env = dict(
@@ -98,7 +110,7 @@ def run_reporting(code: str, database: Path, report: Path) -> tuple[int, dict[st
 
 
 @pytest.mark.parametrize("args", HOT, ids=" ".join)
-def test_hot_commands_load_no_orm(current: Path, args: list[str], tmp_path: Path) -> None:
+def test_hot_commands_load_no_orm(current: Target, args: list[str], tmp_path: Path) -> None:
     code = f"""
         import atexit, json, os, sys
 
@@ -133,7 +145,7 @@ def test_the_fast_path_takes_the_commands_it_should() -> None:
                     ["task", "done", "T1"]]  # fmt: skip
 
 
-def test_the_app_loads_no_orm_through_its_first_screen_and_a_write(current: Path) -> None:
+def test_the_app_loads_no_orm_through_its_first_screen_and_a_write(current: Target) -> None:
     code = """
         import asyncio, json, os, sys
         from datetime import UTC, datetime

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,16 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import ANSI, UNSAFE, Cli, build_template, use_template
+from tests.cli.conftest import (
+    ANSI,
+    UNSAFE,
+    Cli,
+    Target,
+    build_template,
+    change_behind_amtuis_back,
+    use_template,
+)
+from tests.conftest import NOW
 
 ESC = "\x1b[31m"
 CSI = "\x9b"
@@ -62,8 +70,8 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def hostile(cli: Cli, db_path: Path, hostile_template: Path) -> Cli:
-    use_template(hostile_template, db_path)
+def hostile(cli: Cli, store: Target, hostile_template: Path) -> Cli:
+    use_template(hostile_template, store)
     return cli
 
 
@@ -175,12 +183,14 @@ def test_errors_escape_hostile_text_too(hostile: Cli) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo week, read-only here."""
+    """The demo week, read-only here (`amtui demo` makes an SQLite file on either run)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
 
     def build(cli: Cli) -> None:
-        cli.ok("demo", "--path", os.environ["AMTUI_DB"])
+        cli.ok("demo", "--path", str(path))
 
-    return build_template(tmp_path_factory, build, "demo")
+    build_template(tmp_path_factory, build, "demo")
+    return path
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -278,17 +288,17 @@ def test_rm_asks_on_a_terminal(cli: Cli) -> None:
     assert [t["title"] for t in cli.json("task", "list")] == ["Keep me"]
 
 
-def test_no_traceback_for_a_broken_pipe(cli: Cli, db_path: Path) -> None:
+def test_no_traceback_for_a_broken_pipe(cli: Cli, store: Target) -> None:
     """`amtui task list | head -c 10` must not end in a traceback when head stops reading."""
     cli.ok("add", "First")
-    conn = sqlite3.connect(db_path)
-    conn.executemany(
+    change_behind_amtuis_back(  # 2000 cards: well over a pipe's 64 KiB
+        store,
         'INSERT INTO task (title, notes, "column", position, priority, created_at, updated_at) '
-        "VALUES (?, '', 'To do', 0, 'normal', '2026-11-25 09:00:00', '2026-11-25 09:00:00')",
-        [(f"Task {i} {'x' * 100}",) for i in range(2000)],  # well over a pipe's 64 KiB
+        "SELECT 'Task ' || n || ' ' || :x, '', 'To do', 0, 'normal', :at, :at "
+        "FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 2000) "
+        "SELECT n FROM s) AS numbers",
+        {"x": "x" * 100, "at": NOW},
     )
-    conn.commit()
-    conn.close()
     for fmt in ("text", "json"):
         script = (
             f"{sys.executable} -m amtui task list --limit 0 --format {fmt} | head -c 10 "

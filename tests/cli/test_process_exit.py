@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, use_template
+from tests.cli.conftest import Cli, Target, build_template, use_template
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def amtui(
-    args: list[str], db: Path, *, fast: bool, stdout: int | None = subprocess.PIPE, shell: str = ""
+    args: list[str],
+    place: Place,
+    *,
+    fast: bool,
+    stdout: int | None = subprocess.PIPE,
+    shell: str = "",
 ) -> subprocess.CompletedProcess[str]:
     """`amtui ARGS` as the console script runs it (fast) or ending as Typer alone would."""
     script = (
@@ -43,7 +48,8 @@ def amtui(
     if shell:  # e.g. `>&-`: the shell closes stdout before amtui starts
         argv = ["sh", "-c", f'exec "$@" {shell}', "sh", *argv]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMTUI_")}
-    env.update(AMTUI_DB=str(db), AMTUI_CONFIG=str(db.with_name("config.toml")), NO_COLOR="1")
+    db, config = place
+    env.update(AMTUI_DB=str(db), AMTUI_CONFIG=str(config), NO_COLOR="1")
     return subprocess.run(
         argv, env=env, stdout=stdout, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         text=True, timeout=120, cwd=ROOT,
@@ -66,25 +72,32 @@ COMMAND_LINES = [
 ]
 
 
-def copy_of(template: Path, directory: Path) -> Path:
+#: A database and the config file beside it.
+Place = tuple[Target, Path]
+
+
+def copy_of(template: Path, directory: Path, store: Target) -> Place:
+    """A new copy of `template`: a file in `directory`, or the PostgreSQL test database put
+    back to the template's rows."""
     directory.mkdir(exist_ok=True)
-    db = directory / "amtui.db"
+    db = directory / "amtui.db" if isinstance(store, Path) else store
     use_template(template, db)
-    db.with_name("config.toml").write_text('timezone = "Europe/Berlin"\n', encoding="utf-8")
-    return db
+    config = directory / "config.toml"
+    config.write_text('timezone = "Europe/Berlin"\n', encoding="utf-8")
+    return db, config
 
 
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
-    return copy_of(template, tmp_path)
+def db(template: Path, tmp_path: Path, store: Target) -> Place:
+    return copy_of(template, tmp_path, store)
 
 
 @pytest.mark.parametrize("args", COMMAND_LINES, ids=" ".join)
 def test_the_same_output_and_status_as_a_normal_exit(
-    args: list[str], template: Path, tmp_path: Path
+    args: list[str], template: Path, tmp_path: Path, store: Target
 ) -> None:
-    fast = amtui(args, copy_of(template, tmp_path / "fast"), fast=True)
-    slow = amtui(args, copy_of(template, tmp_path / "slow"), fast=False)
+    fast = amtui(args, copy_of(template, tmp_path / "fast", store), fast=True)
+    slow = amtui(args, copy_of(template, tmp_path / "slow", store), fast=False)
     assert (fast.returncode, fast.stdout, fast.stderr) == (
         slow.returncode,
         slow.stdout,
@@ -94,7 +107,7 @@ def test_the_same_output_and_status_as_a_normal_exit(
 
 
 @pytest.mark.parametrize("args", [["agenda"], ["task", "list", "--format", "json"], ["--version"]])
-def test_a_closed_pipe_or_stdout_ends_the_same_way(args: list[str], db: Path) -> None:
+def test_a_closed_pipe_or_stdout_ends_the_same_way(args: list[str], db: Place) -> None:
     for fast in (True, False):
         read, write = os.pipe()
         os.close(read)  # nobody will read: every write fails (`amtui … | true`, at its worst)

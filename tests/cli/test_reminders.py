@@ -6,11 +6,10 @@ NOW is Wednesday 2026-11-25 10:00 in Berlin; the working day starts at 09:00.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, count, documented_agenda
+from tests.cli.conftest import Cli, Target, count, documented_agenda
 
 
 def reminder(cli: Cli, ref: str = "R1") -> dict:  # type: ignore[type-arg]
@@ -104,11 +103,11 @@ def test_show_text(cli: Cli) -> None:
     ],
 )
 def test_add_errors_write_nothing(
-    cli: Cli, db_path: Path, args: list[str], code: int, needle: str
+    cli: Cli, store: Target, args: list[str], code: int, needle: str
 ) -> None:
     cli.ok("lead", "add", "Website")  # no client, so no client zone
     assert needle in cli.fails(code, "remind", "add", "Call", *args)
-    assert count(db_path, "reminder") == 0
+    assert count(store, "reminder") == 0
 
 
 def test_add_needs_at(cli: Cli) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, build_template, use_template
+from tests.cli.conftest import Cli, Target, build_template, use_template
 
 
 def build_records(cli: Cli) -> None:
@@ -24,9 +24,9 @@ def records_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def records(cli: Cli, db_path: Path, records_template: Path) -> Cli:
+def records(cli: Cli, store: Target, records_template: Path) -> Cli:
     """C1 Гранель with a contact, lead L1, task T1 and reminder R1, all in Cyrillic."""
-    use_template(records_template, db_path)
+    use_template(records_template, store)
     return cli
 
 

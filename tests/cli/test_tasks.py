@@ -5,11 +5,9 @@ NOW is Wednesday 2026-11-25 10:00 in Berlin (09:00Z); Friday is 2026-11-27.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.cli.conftest import Cli, count, documented_agenda, query
+from tests.cli.conftest import Cli, Target, count, documented_agenda, query
 
 
 def one(cli: Cli, ref: str = "T1") -> dict:  # type: ignore[type-arg]
@@ -381,23 +379,23 @@ def test_move_up_and_down(cli: Cli) -> None:
 # --- rm ------------------------------------------------------------------------------------------
 
 
-def test_rm_with_yes_deletes_card_and_subtasks(cli: Cli, db_path: Path) -> None:
+def test_rm_with_yes_deletes_card_and_subtasks(cli: Cli, store: Target) -> None:
     cli.ok("add", "Card")
     cli.ok("add", "Sub parent:T1")
     cli.ok("remind", "add", "Ping", "--at", "tomorrow", "--about", "T1")
     out = cli.ok("task", "rm", "T1", "--yes")
     assert out == "Deleted T1: Card and its 1 subtask(s)\n"
-    assert count(db_path, "task") == 0
-    assert count(db_path, "reminder") == 0
-    assert query(db_path, "SELECT count(*) FROM activity WHERE task_id IS NOT NULL") == [(0,)]
+    assert count(store, "task") == 0
+    assert count(store, "reminder") == 0
+    assert query(store, "SELECT count(*) FROM activity WHERE task_id IS NOT NULL") == [(0,)]
     assert cli.fails(1, "task", "rm", "T1", "-y") == "amtui: no task T1"
 
 
-def test_rm_without_yes_off_a_terminal_refuses(cli: Cli, db_path: Path) -> None:
+def test_rm_without_yes_off_a_terminal_refuses(cli: Cli, store: Target) -> None:
     cli.ok("add", "Card")
     message = cli.fails(2, "task", "rm", "T1", input="y\n")
     assert "--yes" in message
-    assert count(db_path, "task") == 1
+    assert count(store, "task") == 1
 
 
 @pytest.mark.parametrize("ref", ["L1", "C1", "R1"])

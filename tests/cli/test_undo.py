@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, count
+from tests.cli.conftest import Cli, Target, change_behind_amtuis_back, count
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_undo_takes_back_a_delete_and_says_what_it_undid(cli: Cli, db_path: Path) -> None:
+def test_undo_takes_back_a_delete_and_says_what_it_undid(cli: Cli, store: Target) -> None:
     cli.ok("add", "Send estimate due:fri client:Granel +urgent")
     cli.ok("add", "Draft brief parent:T1")
     assert cli.ok("task", "rm", "T1", "--yes") == "Deleted T1: Send estimate and its 1 subtask(s)\n"
-    assert count(db_path, "task") == 0
+    assert count(store, "task") == 0
     out = cli.ok("undo")
     assert out == "Undid #3 task delete: T1 Send estimate (5 removed)\n"
     assert [t["ref"] for t in cli.json("task", "list")] == ["T1"]
@@ -46,15 +45,12 @@ def test_undo_list_shows_the_latest_changes_newest_first(cli: Cli) -> None:
 
 
 def test_nothing_to_undo_exits_1_and_a_refusal_exits_2_writing_nothing(
-    cli: Cli, db_path: Path
+    cli: Cli, store: Target
 ) -> None:
     assert "nothing to undo" in cli.fails(1, "undo")
     cli.ok("add", "One")
     cli.ok("task", "edit", "T1", "Renamed")
-    conn = sqlite3.connect(db_path)  # another program changes the task behind amtui's back
-    with conn:
-        conn.execute("UPDATE task SET priority = 'high' WHERE id = 1")
-    conn.close()
+    change_behind_amtuis_back(store, "UPDATE task SET priority = 'high' WHERE id = 1")
     message = cli.fails(2, "undo")
     assert message == (
         "amtui: can't undo #2 (task edit: T1 Renamed): T1 was changed since (priority); "

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.conftest import Cli, count, query
+from tests.cli.conftest import Cli, Target, count, query
 from tests.conftest import NOW
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,9 +53,9 @@ def reminders(cli: Cli, *options: str) -> list[dict[str, Any]]:
     return cli.json("remind", "list", *options)
 
 
-def stage_changes(db_path: Path, lead_id: int = 1) -> list[str]:
+def stage_changes(store: Target, lead_id: int = 1) -> list[str]:
     rows = query(
-        db_path,
+        store,
         "SELECT text FROM activity WHERE lead_id = ? AND kind IN ('stage-change', 'proposal-sent')"
         " ORDER BY id",
         lead_id,
@@ -113,7 +113,7 @@ def test_respond_errors(cli: Cli) -> None:
 # --- lead stage --------------------------------------------------------------------------------
 
 
-def test_stage_proposal_sent_starts_the_ladder(cli: Cli, db_path: Path) -> None:
+def test_stage_proposal_sent_starts_the_ladder(cli: Cli, store: Target) -> None:
     add_lead(cli, "Website", "--client", "Harbor")
     cli.ok("client", "edit", "Harbor", "--tz", "America/New_York")
     cli.ok("lead", "respond", "L1")
@@ -127,7 +127,7 @@ def test_stage_proposal_sent_starts_the_ladder(cli: Cli, db_path: Path) -> None:
     assert (step["kind"], step["step"]) == ("check-receipt", 1)
     assert step["due"] == "2026-11-26T15:00:00+01:00"
     assert step["about"] == {"ref": "L1", "title": "Website"}
-    assert stage_changes(db_path) == ["contacted → proposal-sent: v1, 4 500 EUR"]
+    assert stage_changes(store) == ["contacted → proposal-sent: v1, 4 500 EUR"]
     timeline = [(a["kind"], a["summary"]) for a in lead(cli)["timeline"]]
     assert timeline[1:] == [
         ("responded", "first response · new → contacted"),
@@ -139,12 +139,12 @@ def test_stage_proposal_sent_starts_the_ladder(cli: Cli, db_path: Path) -> None:
     ]
 
 
-def test_stage_walks_the_pipeline(cli: Cli, db_path: Path) -> None:
+def test_stage_walks_the_pipeline(cli: Cli, store: Target) -> None:
     add_lead(cli)
     for target in ("contacted", "briefed", "proposal-sent", "negotiating"):
         cli.ok("lead", "stage", "L1", target)
         assert lead(cli)["stage"] == target
-    assert stage_changes(db_path) == [
+    assert stage_changes(store) == [
         "new → contacted",
         "contacted → briefed",
         "briefed → proposal-sent",
@@ -162,12 +162,12 @@ def test_stage_walks_the_pipeline(cli: Cli, db_path: Path) -> None:
         ("done", "stage"),
     ],
 )
-def test_stage_refuses_invalid_moves(cli: Cli, db_path: Path, target: str, message: str) -> None:
+def test_stage_refuses_invalid_moves(cli: Cli, store: Target, target: str, message: str) -> None:
     add_lead(cli)
     cli.ok("lead", "stage", "L1", "contacted")
-    before = count(db_path, "activity")
+    before = count(store, "activity")
     assert message in cli.fails(2, "lead", "stage", "L1", target)
-    assert count(db_path, "activity") == before
+    assert count(store, "activity") == before
 
 
 def test_stage_of_a_closed_lead_needs_reopen(cli: Cli) -> None:
@@ -181,17 +181,17 @@ def test_stage_of_a_closed_lead_needs_reopen(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize("kind", ["email-in", "call", "meeting"])
-def test_log_a_reply_stops_the_ladder(cli: Cli, clock: Clock, db_path: Path, kind: str) -> None:
+def test_log_a_reply_stops_the_ladder(cli: Cli, clock: Clock, store: Target, kind: str) -> None:
     add_lead(cli)
     cli.ok("lead", "stage", "L1", "proposal-sent")
     clock.set(NOW + timedelta(days=1, hours=2))
     cli.ok("remind", "done", "R1")
     assert [r["step"] for r in reminders(cli)] == [2]
     clock.set(NOW + timedelta(days=2))
-    before = count(db_path, "activity")
+    before = count(store, "activity")
     out = cli.ok("lead", "log", "L1", kind, "Looks good, let's talk Monday")
     assert out == "L1 [proposal-sent] Website: ladder stopped at step 2\n"
-    assert count(db_path, "activity") == before + 1  # one logged contact, one timeline entry
+    assert count(store, "activity") == before + 1  # one logged contact, one timeline entry
     assert reminders(cli) == []  # the pending step is gone
     assert [r["ref"] for r in reminders(cli, "--all")] == ["R1"]  # the done one stays
     assert cli.json("followups") == []
@@ -240,11 +240,11 @@ def test_log_at_an_earlier_time(cli: Cli, clock: Clock) -> None:
         (("call", "x", "--at", "today 09:00"), "before L1 arrived"),
     ],
 )
-def test_log_errors(cli: Cli, db_path: Path, args: tuple[str, ...], message: str) -> None:
+def test_log_errors(cli: Cli, store: Target, args: tuple[str, ...], message: str) -> None:
     add_lead(cli)
-    before = count(db_path, "activity")
+    before = count(store, "activity")
     assert message in cli.fails(2, "lead", "log", "L1", *args)
-    assert count(db_path, "activity") == before
+    assert count(store, "activity") == before
 
 
 # --- lead win, lose, reopen ----------------------------------------------------------------------
@@ -316,7 +316,7 @@ def test_lose_needs_a_reason(cli: Cli) -> None:
     assert reminders(cli) == []
 
 
-def test_reopen_returns_to_the_previous_stage(cli: Cli, db_path: Path) -> None:
+def test_reopen_returns_to_the_previous_stage(cli: Cli, store: Target) -> None:
     add_lead(cli)
     cli.ok("lead", "stage", "L1", "negotiating")
     cli.ok("lead", "lose", "L1", "--reason", "timing")
@@ -324,7 +324,7 @@ def test_reopen_returns_to_the_previous_stage(cli: Cli, db_path: Path) -> None:
     assert out == "L1 [negotiating] Website: stage lost → negotiating\n"
     data = lead(cli)
     assert (data["stage"], data["lost_reason"]) == ("negotiating", None)
-    assert stage_changes(db_path)[-1] == "lost → negotiating: reopened"
+    assert stage_changes(store)[-1] == "lost → negotiating: reopened"
     assert "nothing to reopen" in cli.fails(2, "lead", "reopen", "L1")
 
 
@@ -404,7 +404,7 @@ def _due_setup(cli: Cli, clock: Clock) -> None:
     add_lead(cli, "Hotel SEO", "--tz", "America/New_York", "--partner", "Pixel")
 
 
-def test_due_prints_once_and_exits_0_then_1(cli: Cli, clock: Clock, db_path: Path) -> None:
+def test_due_prints_once_and_exits_0_then_1(cli: Cli, clock: Clock, store: Target) -> None:
     _due_setup(cli, clock)
     out = cli.ok("remind", "due")
     assert out.splitlines() == [
@@ -412,7 +412,7 @@ def test_due_prints_once_and_exits_0_then_1(cli: Cli, clock: Clock, db_path: Pat
         "L1      first response due today 10:15 (client today 04:15 America/New_York): "
         "Hotel SEO · email from partner Pixel",
     ]
-    assert query(db_path, "SELECT id FROM reminder WHERE notified_at IS NOT NULL") == [(1,)]
+    assert query(store, "SELECT id FROM reminder WHERE notified_at IS NOT NULL") == [(1,)]
     # Nothing new: exit 1 with nothing on stdout (made for cron).
     result = cli("remind", "due")
     assert (result.exit_code, result.stdout) == (1, "")

@@ -387,3 +387,22 @@ def test_an_insert_is_read_for_its_columns_and_a_statement_it_cannot_read_raises
     assert statement.values == (":a", "coalesce(:f, 'x')")
     with pytest.raises(RuntimeError, match="cannot read"):
         journal.parse_statement("WITH x AS (SELECT 1) UPDATE task SET title = 'a'")
+
+
+def test_row_images_are_kept_in_key_order_whatever_the_storage_order(
+    db: Database, quick: QuickAdd
+) -> None:
+    """An entry lists the rows a statement touched by key, not in the order the database
+    happens to store them (on PostgreSQL an updated row moves to the end of its table), so the
+    same change is journalled the same way on SQLite and PostgreSQL and in every copy."""
+    for title in ("One", "Two", "Three"):
+        quick(title)
+    with db.write() as tx:
+        tx.run("UPDATE task SET notes = 'first edit' WHERE id = 1")  # its row now stored last
+    with db.write() as tx:
+        tx.run("UPDATE task SET priority = 'high' WHERE id > 0")
+        touched = [key for table, key in tx.journal.order if table == "task"]
+        tx.run("DELETE FROM task WHERE id > 0")
+        deleted = [key for table, key in tx.journal.order if table == "task"]
+    assert touched == [(1,), (2,), (3,)]
+    assert deleted == [(1,), (2,), (3,)]

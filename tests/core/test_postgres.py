@@ -178,3 +178,43 @@ def test_foreign_keys_read_from_the_catalogue_match_the_schema(pg: Database) -> 
     assert found == declared
     assert ("task", "parent_id", "task", "id", "CASCADE") in found
     assert ("lead", "client_id", "client", "id", "SET NULL") in found
+
+
+def test_tables_read_from_the_catalogue_match_information_schema(pg: Database) -> None:
+    """The undo journal's and the archive's reading of the tables comes from pg_catalog (fast);
+    it must say what information_schema (the standard's views) says: each table's columns in
+    order, their kinds, nullability and primary-key positions."""
+    from amtui.core.archive import _PG_KINDS, read_tables
+
+    with pg.read() as tx:
+        rows = tx.all(
+            "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable,"
+            " coalesce(k.ordinal_position, 0) AS position"
+            " FROM information_schema.columns c"
+            " JOIN information_schema.tables t ON t.table_schema = c.table_schema"
+            "  AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'"
+            " LEFT JOIN (information_schema.key_column_usage k"
+            "  JOIN information_schema.table_constraints tc"
+            "  ON tc.constraint_name = k.constraint_name AND tc.table_schema = k.table_schema"
+            "  AND tc.constraint_type = 'PRIMARY KEY')"
+            " ON k.table_schema = c.table_schema AND k.table_name = c.table_name"
+            "  AND k.column_name = c.column_name"
+            " WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position"
+        )
+        tables = {t.name: t for t in read_tables(tx)}
+    expected: dict[str, list[tuple[str, str, int, bool]]] = {}
+    for r in rows:
+        expected.setdefault(r["table_name"], []).append(
+            (
+                r["column_name"],
+                _PG_KINDS.get(r["data_type"], "text"),
+                r["position"],
+                r["is_nullable"] == "YES",
+            )
+        )
+    assert set(tables) <= set(expected) and {"task", "lead", "activity"} <= set(tables)
+    for name, table in tables.items():
+        found = [(c.name, c.kind, c.primary, c.nullable) for c in table.columns]
+        assert found == expected[name], name
+    kinds = {c.kind for t in tables.values() for c in t.columns}
+    assert {"datetime", "date", "json", "bool", "int", "text"} <= kinds
