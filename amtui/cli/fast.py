@@ -27,9 +27,8 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 #: An integer as a command line usually writes one (Typer's coercion says the same for these:
 #: `amtui.cli.coercion`); anything else (`+5`, ` 12 `, `1_000`, other scripts' digits, huge
@@ -40,8 +39,11 @@ PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
 COMPLETE_VAR = "_AMTUI_COMPLETE"
 
 
-@dataclass(frozen=True)
-class Option:
+# Named tuples, not dataclasses: a frozen dataclass compiles six methods when this module is
+# imported, and every command line imports it (`--help` included).
+
+
+class Option(NamedTuple):
     """One option of a hot command, as its Typer command declares it (`name` is the Python
     parameter's name, `flags` its long and short spellings)."""
 
@@ -75,15 +77,13 @@ class Option:
         return False, None
 
 
-@dataclass(frozen=True)
-class Argument:
+class Argument(NamedTuple):
     """The positional arguments of a hot command: one or more words (Typer's `list[str]`)."""
 
     name: str
 
 
-@dataclass(frozen=True)
-class Hot:
+class Hot(NamedTuple):
     """A hot command: the words that name it, its options and arguments, and its body
     (`module:function`, called with a `Runtime` and the parameters by name; it returns the
     exit code, or None for 0)."""
@@ -92,15 +92,13 @@ class Hot:
     body: str
     options: tuple[Option, ...] = ()
     argument: Argument | None = None
-    spellings: dict[str, Option] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        spelled = {flag: option for option in self.options for flag in option.flags}
-        object.__setattr__(self, "spellings", spelled)
+    def spelled(self, flag: str) -> Option | None:
+        """The option `flag` spells (`--format`, `-f`), if this command has it."""
+        return next((option for option in self.options if flag in option.flags), None)
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """A command line the fast path runs: the command, `--db`, and the body's parameters."""
 
     hot: Hot
@@ -116,10 +114,6 @@ def parse(argv: Sequence[str], commands: Sequence[Hot] | None = None) -> Call | 
     """The call `argv` makes, or None when Typer must read it."""
     if os.environ.get(COMPLETE_VAR):
         return None
-    if commands is None:
-        from amtui.cli.hot import HOT
-
-        commands = HOT
     args = list(argv)
     db = None
     while args and _looks_like_option(args[0]):  # the root's options: --db only
@@ -129,7 +123,11 @@ def parse(argv: Sequence[str], commands: Sequence[Hot] | None = None) -> Call | 
         elif token == "--db" and args and not _looks_like_option(args[0]):
             db = args.pop(0)
         else:
-            return None
+            return None  # `--help`, `--version`, …: decided before loading any declaration
+    if commands is None:
+        from amtui.cli.hot import HOT
+
+        commands = HOT
     hot, rest = _command(args, commands)
     if hot is None:
         return None
@@ -143,7 +141,7 @@ def parse(argv: Sequence[str], commands: Sequence[Hot] | None = None) -> Call | 
             words.append(token)
             continue
         name, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
-        option = hot.spellings.get(name)
+        option = hot.spelled(name)
         if option is None:
             return None
         if option.type is bool:

@@ -1,4 +1,5 @@
-"""`amtui member …`: the team sharing this database, and handing one member's work over."""
+"""`amtui member …`: the team sharing this database: add, list, edit and remove members, and
+hand one member's work over."""
 
 from __future__ import annotations
 

@@ -148,7 +148,7 @@ COMMANDS = (
         "undo",
         _CLI + "undo",
         "undo",
-        "Take back the latest change made through amtui (an import run as a whole), and say "
+        "Take back your latest change made through amtui (an import run as a whole), and say "
         "what it was.",
     ),
     Entry("db", _CLI + "misc", "db_app", "Where the data lives."),

@@ -1,11 +1,13 @@
-"""Team mode: members, who owns a lead or a task, and whose records a list shows.
+"""Team mode: members, who owns a lead, a task or a client, and whose records a list shows.
 
 A database without members is one person's: nothing here changes what anyone sees. Once the
 team has members, `me` in the config (or AMTUI_ME) names the member running amtui, and lists,
 the agenda and `remind due` show that member's records by default (`Scope`). A record nobody
 owns yet is everyone's: a new lead waits in everyone's inbox for triage until someone takes it
-(`take`) or it is handed to someone (`assign`, `hand_over`). Reminders follow what they are
-about. Each change of owner is one entry on the record's timeline.
+(`take`) or it is handed to someone (`assign`, `hand_over`). Reminders and invoices follow what
+they are about. Each change of owner is one entry on the record's timeline. Members are edited
+(`edit_member`; the handle stays) and removed (`remove_member`, refused while they own open
+records unless someone takes them over).
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
 
 
 def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
-    """Board card: title, then client and due, then assignee, tags and subtask progress."""
+    """Board card: title, then due and client, then the repeat mark, subtask progress,
+    assignee and tags."""
     task = row.task
     state = None if task.done_at else due_state(task.due, now, config)
     classes = {state} if state else set()
@@ -130,16 +131,14 @@ def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     second: list[str | tuple[str, str]] = []
     if task.due is not None:
         second.append((format_when(task.due, config.timezone, now), _due_style(state)))
-    repeats = repeat_mark(task.recur)
-    if repeats:
-        if second:
-            second.append((" ", MUTED))
-        second.append((repeats, MUTED))
     if row.client_name:
         if second:
             second.append((" · ", MUTED))
         second.append((safe(row.client_name, 60), MUTED))
     third = []
+    repeats = repeat_mark(task.recur)  # here, not beside the due: the client stays in view
+    if repeats:
+        third.append(repeats)
     if row.subtasks_total:
         third.append(f"{row.subtasks_done}/{row.subtasks_total}")
     if task.assignee:

@@ -53,11 +53,13 @@ def test_an_invoice_is_made_lined_issued_and_paid_from_the_client_view(
         assert isinstance(app.screen, FormScreen)
         assert "'-5' is negative" in form_error(app)
         assert count(money, Invoice) == 1
-        await pilot.press("backspace", "backspace", *"1 200,50", "tab", *"XYZ", "ctrl+s")
+        assert app.screen.values()["currency"] == "EUR"  # the client's, as core picks it
+        await pilot.press("backspace", "backspace", *"1 200,50", "tab", "ctrl+u", *"XYZ")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "'XYZ' is not an ISO 4217 currency code" in form_error(app)
         assert count(money, Invoice) == 1
-        await pilot.press("backspace", "backspace", "backspace", "ctrl+s")
+        await pilot.press("ctrl+u", "ctrl+s")  # empty: the client's currency
         await settle(pilot)
         # The new draft opens in its detail view, where its keys are.
         assert isinstance(app.screen, DetailScreen) and app.screen.ref == "I2"
@@ -221,3 +223,25 @@ def test_a_lead_without_a_client_cannot_be_invoiced_and_a_lines_text_is_data(
         and made.invoice.lead_id == 3
         and made.invoice.amount_minor == 1_000
     )
+
+
+def test_a_leads_value_previews_in_its_own_currency(seeded, config) -> None:
+    """Lead values are in their currency's minor unit (JPY has none): the edit form's preview
+    reads the value as saving will, in the lead's currency."""
+    import pytest
+
+    from amtui.core.errors import InputError
+    from amtui.core.leads import LeadDraft, add_lead
+    from amtui.tui.logic.lead_forms import lead_form
+
+    lead = add_lead(
+        seeded, LeadDraft(title="Menu app", value="150 000", currency="JPY"), now=NOW, config=config
+    ).lead
+    spec = lead_form(seeded, config, lambda: NOW, lead.ref)
+    assert spec.load is not None
+    loaded = spec.load()
+    assert (loaded.values["value"], loaded.values["currency"]) == ("150000", "JPY")
+    value = next(field for field in loaded.fields if field.name == "value")
+    assert value.check is not None and value.check("150000") == "→ 150 000 JPY"
+    with pytest.raises(InputError, match="more decimals than JPY allows"):
+        value.check("10.5")

@@ -63,7 +63,7 @@ def test_a_repeating_card_is_marked_and_taking_it_out_of_done_takes_back_its_nex
         return cards, selected, notes(app)
 
     cards, selected, said = drive(make_app(), scenario)
-    assert "↻ every month" in cards["T11"].splitlines()[1]
+    assert cards["T11"].splitlines()[2] == "↻ every month"
     assert "↻" not in cards["T2"]  # a task that does not repeat
     assert selected == "T10"
     assert "next occurrence T11 removed (untouched since it was made)" in said

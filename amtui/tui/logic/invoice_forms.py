@@ -97,10 +97,8 @@ def new_invoice_form(db: Database, config: Config, now: Clock, reference: str) -
         billing = f" (billing {lead})" if lead else ""
         return FormLoad(
             title=f"New invoice for {one_line(owner.name)} {owner.ref}{billing}",
-            fields=(
-                _amount_field(code),
-                FieldSpec("currency", "Currency", f"{code or 'EUR'} (or another ISO code)"),
-            ),
+            values={"currency": code} if code else {},
+            fields=(_amount_field(code),),
         )
 
     def save(values: dict[str, str]) -> Saved:

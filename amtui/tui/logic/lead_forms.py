@@ -60,11 +60,14 @@ def lead_fields(config: Config) -> list[FieldSpec]:
         FieldSpec("contact_email", "Email", "name@example.com"),
         FieldSpec("contact_phone", "Phone", "+49 …"),
         client_field(),
-        FieldSpec(
-            "value", "Value", "12000, 12k, 1 250.50", check=money_check(config.default_currency)
-        ),
+        value_field(config.default_currency),
         FieldSpec("currency", "Currency", config.default_currency or "EUR"),
     ]
+
+
+def value_field(currency: str | None) -> FieldSpec:
+    """The value, previewed in `currency`'s unit (an edit: the lead's; else the default)."""
+    return FieldSpec("value", "Value", "12000, 12k, 1 250.50", check=money_check(currency))
 
 
 def lead_form(db: Database, config: Config, now: Clock, ref: str | None = None) -> FormSpec:
@@ -76,7 +79,10 @@ def lead_form(db: Database, config: Config, now: Clock, ref: str | None = None) 
         names = board.client_choices(db)
         loaded = lead_values(db, ref) if ref is not None else {}
         original.update(loaded)
-        return FormLoad(values=loaded, fields=(client_field(names),), replace=ref is not None)
+        fields = [client_field(names)]
+        if loaded.get("currency"):
+            fields.append(value_field(loaded["currency"]))
+        return FormLoad(values=loaded, fields=tuple(fields), replace=ref is not None)
 
     def save(values: dict[str, str]) -> Saved:
         return save_lead(db, config, now, ref, original, values)

@@ -463,7 +463,7 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "undo",
         "Undo",
-        "Take back the latest change (an import as a whole); refused if changed since",
+        "Take back your latest change (an import as a whole); refused if changed since",
         "",
         (Key("app", "u", "app.undo"),),
         palette="edit: undo",
