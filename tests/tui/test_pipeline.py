@@ -10,6 +10,7 @@ contacted L1 (Sakura Foods); negotiating L4 (Sakura, 8 000 USD) and L8 (no clien
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -311,8 +312,15 @@ def test_a_change_from_another_terminal_reaches_the_open_board(make_app, pipelin
     async def scenario(pilot):
         await press(pilot, "4")
         board = board_of(app)
-        leads.add_lead(pipeline, leads.LeadDraft(title="Walk-in", value="700", currency="EUR"),
-                       now=NOW, config=config)  # fmt: skip
+        token = app.db.change_token()
+        other = Database(pipeline.target)  # another terminal: its own connections
+        try:
+            leads.add_lead(other, leads.LeadDraft(title="Walk-in", value="700", currency="EUR"),
+                           now=NOW, config=config)  # fmt: skip
+        finally:
+            other.dispose()
+        # PostgreSQL hears of it by a notification, a moment after the commit
+        await asyncio.to_thread(app.db.wait_for_change, token, 60)
         app.main_screen._poll()  # the main screen's look for changes (its timer is off here)
         await settle(pilot)
         return board.columns[0].total, [row.key for row in board.columns[0].row_list.rows]
