@@ -29,6 +29,7 @@ from amtui.core.pipeline_rules import plan_column_move
 from amtui.core.refs import Kind
 from amtui.core.vocabulary import Stage
 from amtui.tui.logic import (
+    client_forms,
     invoice_forms,
     lead_forms,
     proposal_forms,
@@ -215,6 +216,8 @@ class Actions:
             self.form(proposal_forms.edit_form(app.db, app.config, app.now, ref))
         elif ref[0] == Kind.INVOICE.value:
             self.form(invoice_forms.edit_form(app.db, app.config, app.now, ref))
+        elif ref[0] == Kind.CLIENT.value:
+            self.form(client_forms.client_form(app.db, app.config, app.now, ref))
         else:
             self.form(reminder_forms.edit_reminder_form(app.db, app.config, app.now, ref))
 

@@ -24,6 +24,7 @@ from tests.conftest import NOW
 
 LOGIC_MODULES = [
     "amtui.tui.logic",
+    "amtui.tui.logic.client_forms",
     "amtui.tui.logic.clients",
     "amtui.tui.logic.data",
     "amtui.tui.logic.fields",

@@ -128,9 +128,9 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "edit",
         "Edit",
-        "Edit the selected lead, task, reminder, draft proposal or invoice",
-        "TLRPI",
-        _at("inbox board agenda detail", "e", "edit"),
+        "Edit the selected record (a client: its KAM scores and stage)",
+        "TLRPIC",
+        _at("inbox board agenda detail money", "e", "edit"),
         palette="record: edit",
     ),
     Verb(
