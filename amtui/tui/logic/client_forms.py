@@ -45,7 +45,7 @@ def _score_field(name: str, label: str) -> FieldSpec:
         score = read_score(text, _SCORES[name])
         return "→ not scored" if score is None else f"→ {score} of 5"
 
-    return FieldSpec(name, label, "1–5 (empty: not scored)", check=check)
+    return FieldSpec(name, label, f"KAM {_SCORES[name]}, 1–5 (empty: not scored)", check=check)
 
 
 def _zone_check(text: str) -> str:
@@ -72,8 +72,8 @@ def client_form(db: Database, config: Config, now: Clock, reference: str) -> For
             "Europe/Paris, Asia/Tokyo (empty: none)",
             check=_zone_check,
         ),
-        _score_field("attractiveness", "Attractiveness"),
-        _score_field("relationship", "Relationship"),
+        _score_field("attractiveness", "Attraction"),
+        _score_field("relationship", "Strength"),
         FieldSpec(
             "stage",
             "Stage",
@@ -81,7 +81,9 @@ def client_form(db: Database, config: Config, now: Clock, reference: str) -> For
             check=lambda stage: _STAGE_HINTS.get(stage, ""),
             primary=True,
         ),
-        FieldSpec("locale", "Documents in", "ru_RU, de_DE (empty: the config's)"),
+        FieldSpec(
+            "locale", "Locale", "its documents' money and dates: ru_RU, de_DE (empty: the config's)"
+        ),
     ]
 
     def load() -> FormLoad:
