@@ -3,7 +3,8 @@
 `write_atomically` renames a finished temporary file over the target. Done naively, a rename
 replaces a symbolic link with a plain file (a calendar linked into a synced folder stops
 syncing), resets a private file's mode to the umask's, and, run as root with `-o /dev/stdout`
-or `-o /dev/null`, replaces the device node itself. Every test here works in a folder of its own under `tmp_path`.
+or `-o /dev/null`, replaces the device node itself. Every test here works in a folder of
+its own under `tmp_path`.
 """
 
 from __future__ import annotations
