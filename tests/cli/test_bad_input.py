@@ -179,17 +179,32 @@ LOCATIONS = [
     ("sqlite://", 2, "in-memory"),
     ("sqlite:///:memory:", 2, "in-memory"),
     ("://nothing", 2, "not a database URL"),
+    (":memory:", 2, "in-memory"),  # SQLite's name for it, not a file called ':memory:'
+    (" :memory: ", 2, "in-memory"),
+    ("~no-such-user-amtui/x.db", 2, "no such user"),
+    ("sqlite:///~no-such-user-amtui/x.db", 2, "no such user"),
+    ("new\nline.db", 2, "control character"),
+    ("tab\there.db", 2, "control character"),
+    ("sqlite:///tmp/new\rline.db", 2, "control character"),
 ]
 
 
 @pytest.mark.parametrize(("where", "code", "needle"), LOCATIONS)
 @pytest.mark.parametrize("args", [["add", "Card"], ["agenda"], ["task", "list"], ["db", "path"]])
 def test_odd_database_locations(  # type: ignore[no-untyped-def]
-    cli: Cli, odd: Path, where: str, code: int, needle: str, args: list[str]
+    cli: Cli,
+    odd: Path,
+    where: str,
+    code: int,
+    needle: str,
+    args: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(odd)  # a relative name would be created here
     if args == ["db", "path"] and (code == 3 or needle == "in-memory"):
         return  # `db path` only says where the data would be; it opens nothing
-    target = where if "://" in where or where.startswith("/") or not where.strip() else odd / where
+    as_typed = "://" in where or where.strip().startswith(("/", ":", "~")) or not where.strip()
+    target = where if as_typed else odd / where
     before = sorted(p.name for p in odd.rglob("*"))
     assert needle in cli.fails(code, "--db", str(target), *args)
     assert sorted(p.name for p in odd.rglob("*")) == before  # nothing created
