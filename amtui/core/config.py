@@ -369,7 +369,7 @@ def _zone(name: str, path: Path) -> ZoneInfo:
 
 
 def _work_hours(text: str, path: Path) -> tuple[time, time]:
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text, re.ASCII)
     try:
         if not match:
             raise ValueError

@@ -87,7 +87,8 @@ AMOUNTS = ["-5", "-0.01", "NaN", "nan", "inf", "-inf", "1e400", "1e3", "12.3456"
            "99999999999999999999", "10000000000000", "12k34", "1..2", "--3", "0x10", "€",
            ""]  # fmt: skip
 ESTIMATES = ["0", "-1", "-2h", "0.001h", "0.004", "10001", "10000.5h", "1e5", "nan", "inf",
-             "99999999999999999999d", "2x", "h", "1h-30m", "1251d"]  # fmt: skip
+             "99999999999999999999d", "2x", "h", "1h-30m", "1251d",
+             "٣", "١h", "３h", "2h٣٠m"]  # fmt: skip
 
 
 @pytest.mark.parametrize("value", AMOUNTS)
@@ -108,6 +109,32 @@ def test_estimates_out_of_range(cli: Cli, data: Target, value: str) -> None:
 def test_priorities_out_of_range(cli: Cli, data: Target, value: str) -> None:
     refused(cli, data, 2, "add", f"Card pri:{value}")
     refused(cli, data, 2, "task", "edit", "T1", "--pri", value)
+
+
+# Digits are ASCII wherever amtui reads a number, as they are in amounts and dates: `T٣`,
+# `est:٣` or three hours written `٣` are refused, never read as 3.
+NON_ASCII_DIGITS = ["٣", "３", "۳", "३", "T٣", "Ｔ3", "1٣"]
+
+
+@pytest.mark.parametrize("value", NON_ASCII_DIGITS)
+@pytest.mark.parametrize(
+    "args",
+    [["show"], ["task", "done"], ["task", "done", "T1"], ["remind", "done"], ["task", "show"]],
+    ids=" ".join,
+)
+def test_references_take_ascii_digits_only(
+    cli: Cli, data: Target, args: list[str], value: str
+) -> None:
+    assert "not a reference" in refused(cli, data, 2, *args, value)
+
+
+def test_hours_of_a_proposal_line_take_ascii_digits_only(cli: Cli, data: Target) -> None:
+    cli.ok("proposal", "new", "L1")
+    for hours in ("٣", "١.٥", "٢h", "１:３０", "3h٣٠m"):
+        assert "not a number of hours" in refused(
+            cli, data, 2, "proposal", "add", "P1", "Design", "designer", hours, "60",
+            "--currency", "EUR",
+        )  # fmt: skip
 
 
 # --- dates out of range, in every field that reads one ------------------------------------------
