@@ -28,6 +28,9 @@ def build(cli: Cli) -> None:
     cli.ok("lead", "add", "Website", "--client", "Granel", "--received", "today 08:00")  # L1
     cli.ok("remind", "add", "Call", "--at", "tomorrow 10:00", "--about", "L1")  # R1
     cli.ok("remind", "add", "Mail", "--at", "tomorrow 11:00")  # R2
+    cli.ok("invoice", "new", "Granel", "Design", "100", "--currency", "EUR")  # I1: a draft
+    cli.ok("invoice", "new", "Granel", "Hosting", "45", "--currency", "EUR")  # I2
+    cli.ok("invoice", "issue", "I2")
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +140,13 @@ def test_hours_of_a_proposal_line_take_ascii_digits_only(cli: Cli, data: Target)
         )  # fmt: skip
 
 
+@pytest.mark.parametrize("text", [[], [""], ["   "], ["\t"]], ids=repr)
+def test_a_note_without_text_is_refused(cli: Cli, data: Target, text: list[str]) -> None:
+    """A call or mail logged without words still happened; a note without words says nothing
+    (the first-hour defect: a log entry saved empty while its text was lost)."""
+    assert "a note needs its text" in refused(cli, data, 2, "lead", "log", "L1", "note", *text)
+
+
 # --- dates out of range, in every field that reads one ------------------------------------------
 
 DATE_FIELDS = [
@@ -152,6 +162,12 @@ DATE_FIELDS = [
     ["agenda", "--date"],
     ["report", "--from"],
     ["report", "--to"],
+    ["proposal", "new", "L1", "--valid-until"],
+    ["invoice", "new", "Granel", "Hosting", "45", "--currency", "EUR", "--due"],
+    ["invoice", "issue", "I1", "--on"],
+    ["invoice", "issue", "I1", "--due"],
+    ["invoice", "edit", "I1", "--due"],
+    ["invoice", "pay", "I2", "10", "--on"],
 ]
 BAD_DATES = ["0000-01-01", "10000-01-01", "1899-12-31", "3000-01-01", "9999-12-31",
              "+99999999999d", "-99999y", "+1000y", "in 999999999999 days", "+9999999999999h",
