@@ -147,6 +147,34 @@ def test_a_note_without_text_is_refused(cli: Cli, data: Target, text: list[str])
     assert "a note needs its text" in refused(cli, data, 2, "lead", "log", "L1", "note", *text)
 
 
+EMPTY_TASK_OPTIONS = [
+    ["add", "Card", "--client"],
+    ["add", "Card", "--lead"],
+    ["add", "Card", "--parent"],
+    ["add", "Card", "--col"],
+    ["add", "Card", "--assignee"],
+    ["add", "Card", "--owner"],
+    ["add", "Card", "--rec"],
+    ["task", "add", "Card", "--client"],
+    ["task", "edit", "T1", "--client"],
+    ["task", "edit", "T1", "--assignee"],
+    ["task", "edit", "T1", "--due"],
+    ["task", "edit", "T1", "--rec"],
+]
+
+
+@pytest.mark.parametrize("value", ["", "  ", "@"], ids=repr)
+@pytest.mark.parametrize("args", EMPTY_TASK_OPTIONS, ids=" ".join)
+def test_an_empty_task_option_is_refused_not_taken_as_left_out(
+    cli: Cli, data: Target, args: list[str], value: str
+) -> None:
+    """`--client "$CLIENT"` with the variable unset made a card without a client, exit 0."""
+    if value == "@" and args[-1] != "--assignee":
+        return  # only an assignee drops a leading @
+    message = refused(cli, data, 2, *args, value)
+    assert "is empty" in message or "the expression is empty" in message
+
+
 # --- dates out of range, in every field that reads one ------------------------------------------
 
 DATE_FIELDS = [
