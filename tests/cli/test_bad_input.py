@@ -175,6 +175,39 @@ def test_an_empty_task_option_is_refused_not_taken_as_left_out(
     assert "is empty" in message or "the expression is empty" in message
 
 
+FILE_READERS = [
+    ["import", "json"],
+    ["import", "csv"],
+    ["import", "taskwarrior"],
+    ["import", "kommo"],
+    ["import", "asana"],
+    ["intake", "email"],
+    ["intake", "form"],
+    ["contact", "import"],
+]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("args", FILE_READERS, ids=" ".join)
+def test_a_device_given_as_a_file_is_refused_not_read_forever(
+    cli: Cli, data: Target, args: list[str], device: str
+) -> None:
+    """`/dev/zero` was read into memory until the process died (a MemoryError traceback)."""
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    assert "is a device" in refused(cli, data, 2, *args, device)
+
+
+@pytest.mark.processes
+def test_an_import_from_a_closed_stdin_is_refused(data: Target) -> None:
+    before = digest(data)
+    result = run(["import", "csv", "-"], data, preexec_fn=closed(0))
+    assert result.returncode == 2, result.stderr
+    assert b"standard input is closed" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert digest(data) == before
+
+
 # --- dates out of range, in every field that reads one ------------------------------------------
 
 DATE_FIELDS = [
