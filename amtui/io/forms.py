@@ -41,6 +41,14 @@ _COMMON = {
     "last_name": ("last name", "surname", "family name", "фамилия"),
 }  # fmt: skip
 
+#: How a question asking for an email address or a phone number is worded when no header
+#: above names it exactly (forms ask in their own words: "What's your email?", "Email
+#: (Gitstart mail)", "Ваш номер телефона для связи").
+_ASKED = {
+    "email": re.compile(r"\be-?mail\b|электронн\w* почт|\bпочт[аыу]\b"),
+    "phone": re.compile(r"\b(?:phone|telephone|mobile|whatsapp)\b|телефон"),
+}
+
 PRESETS: dict[str, FormMapping] = {
     "google-forms": FormMapping(
         name="google-forms",
@@ -169,8 +177,23 @@ def resolve_mapping(form: str | None, headers: Sequence[str], config: Config) ->
     return PRESETS[form]
 
 
-def _columns(mapping: FormMapping, headers: Sequence[str], shown: str) -> dict[str, int]:
-    """The column index of each field the file has; a required one missing is refused."""
+def _answers_look_like(field: str, cells: Sequence[str]) -> bool:
+    """True when most non-empty answers read as email addresses (or phone numbers)."""
+    given = [c.strip() for c in cells if c.strip()]
+    if not given:
+        return False
+    if field == "email":
+        fit = sum(1 for c in given if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", c))
+    else:
+        fit = sum(1 for c in given if re.fullmatch(r"'?\+?[\d\s().-]{6,}", c))
+    return fit * 2 >= len(given)
+
+
+def _columns(
+    mapping: FormMapping, headers: Sequence[str], shown: str, rows: Sequence[Sequence[str]] = ()
+) -> dict[str, int]:
+    """The column index of each field the file has; a required one missing is refused.
+    `rows` (the answers) let an email or phone question worded in the form's own way count."""
     found: dict[str, int] = {}
     normalized = [_norm(h) for h in headers]
     fields = ("received", "row_id", "email", "phone", "name", "company", "title")
@@ -182,6 +205,17 @@ def _columns(mapping: FormMapping, headers: Sequence[str], shown: str) -> dict[s
             if name in normalized and normalized.index(name) not in found.values():
                 found[field] = normalized.index(name)
                 break
+        if field not in found and field in _ASKED and field not in mapping.required:
+            # A question in the form's own words ("What's your email?", "Email (work)"),
+            # whose answers read as addresses or numbers ("Join our email list?" does not).
+            for index, header in enumerate(normalized):
+                if (
+                    _ASKED[field].search(header)
+                    and index not in found.values()
+                    and _answers_look_like(field, [r[index] for r in rows if index < len(r)])
+                ):
+                    found[field] = index
+                    break
         if field in mapping.required and field not in found:
             wanted = " or ".join(repr(n) for n in mapping.columns.get(field, ()))
             raise InputError(
@@ -209,6 +243,25 @@ _ABBREVIATIONS = {
     "NZDT": 780, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360,
     "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
 }  # fmt: skip
+
+
+_SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_SLASH_TIMES = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")
+
+
+def _with_slash_dates(formats: Sequence[str], cells: Sequence[str]) -> tuple[str, ...]:
+    """The formats for a file's `4/27/2021 11:02:10`-style times, in the order its rows show:
+    day first when a first number is over 12 (a form in a British, French or Russian
+    spreadsheet locale writes `27/04/2021`), else month first (Google's US default, which
+    the google-forms preset always read). Without slash dates, `formats` as they are."""
+    pairs = [(int(m.group(1)), int(m.group(2))) for c in cells if (m := _SLASH_DATE.match(c))]
+    if not pairs:
+        return tuple(formats)
+    day_first = any(first > 12 for first, _ in pairs)
+    date = "%d/%m/%Y" if day_first else "%m/%d/%Y"
+    other = "%m/%d/%Y" if day_first else "%d/%m/%Y"
+    kept = [f for f in formats if not f.startswith(other)]  # one order for the whole file
+    return (*kept, *(f"{date} {time}" for time in _SLASH_TIMES), date)
 
 
 def parse_timestamp(text: str, formats: Sequence[str], zone: ZoneInfo) -> datetime | None:
@@ -275,12 +328,18 @@ def read_form(
     rows = _rows(decode_csv(data, shown), shown)
     headers = [h.strip() for h in rows[0]]
     mapping = resolve_mapping(form, headers, config)
-    columns = _columns(mapping, headers, shown)
+    columns = _columns(mapping, headers, shown, rows[1:])
     configured = config.intake.forms.get(form or "")
     zone_name = timezone or mapping.timezone or (configured.timezone if configured else None)
     zone = ZoneInfo(zone_name) if zone_name else config.timezone
     used = set(columns.values())
     key_name = form if configured and form else mapping.name
+    formats = mapping.received_formats
+    own_order = any("%m/%d" in f or "%d/%m" in f for f in formats)
+    if "received" in columns and (mapping is PRESETS.get(mapping.name) or not own_order):
+        # A config's own `%d/%m/%Y` (or `%m/%d/%Y`) is the user's word and is kept as given.
+        column = columns["received"]
+        formats = _with_slash_dates(formats, [r[column] for r in rows[1:] if column < len(r)])
     briefs = []
     for number, row in enumerate(rows[1:], 2):
         cells = [*row, *[""] * (len(headers) - len(row))]
@@ -300,7 +359,7 @@ def read_form(
         values["phone"] = values.get("phone", "").lstrip("'")
         received = None
         if values.get("received"):
-            received = parse_timestamp(values["received"], mapping.received_formats, zone)
+            received = parse_timestamp(values["received"], formats, zone)
             if received is None:
                 raise InputError(
                     f"{shown} line {number}: can't read {one_line(values['received'])!r} as the "
