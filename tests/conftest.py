@@ -35,7 +35,10 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     if not config.pluginmanager.has_plugin("xdist") or hasattr(config, "workerinput"):
         return
     option = config.option
-    if option.numprocesses is None and not option.tx:
+    # --snapshot-update stays on one process: under xdist syrupy neither finds nor deletes the
+    # snapshots no test uses any more (tests/tui/test_snapshot_files.py checks those instead).
+    updating = getattr(option, "update_snapshots", False)
+    if option.numprocesses is None and not option.tx and not updating:
         option.numprocesses = "auto"
 
 
