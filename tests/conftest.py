@@ -19,8 +19,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 
 from tests.workers import drop_worker_database, use_worker_database
+
+# No time limit on one Hypothesis example: its first call may import a library or wait for a
+# core on a loaded machine (700 ms seen against the default 200 ms), and speed is bench/'s
+# business, not the tests' (DESIGN §9).
+settings.register_profile("amtui", deadline=None)
+settings.load_profile("amtui")
 
 #: Wednesday 25 November 2026, 10:00 in Berlin: a working day, mid-morning.
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
