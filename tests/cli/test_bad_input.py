@@ -199,6 +199,23 @@ def test_a_device_given_as_a_file_is_refused_not_read_forever(
 
 
 @pytest.mark.processes
+@pytest.mark.parametrize("host", ["", "   "], ids=repr)
+def test_an_empty_host_is_refused_before_anything_listens(data: Target, host: str) -> None:
+    """`ics serve --host ""` listened on every interface (a socket bound to "" does), with the
+    feed's token the only guard; leaving --host out means 127.0.0.1. A subprocess with a
+    timeout: a regression would serve forever instead of failing."""
+    for args in (["ics", "serve", "--port", "0"], ["web", "--port", "0"]):
+        try:
+            result = run([*args, "--host", host], data, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:  # pragma: no cover - the defect itself
+            pytest.fail(f"{' '.join(args)} --host {host!r} started serving")
+        if b"web extra" in result.stderr:
+            continue  # `amtui web` needs its extra; the check is the same function
+        assert result.returncode == 2, (args, result.stderr)
+        assert b"--host is empty" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.processes
 def test_an_import_from_a_closed_stdin_is_refused(data: Target) -> None:
     before = digest(data)
     result = run(["import", "csv", "-"], data, preexec_fn=closed(0))
