@@ -14,11 +14,11 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from amtui.core.errors import AmtuiError, InputError
+from amtui.core.structs import struct
 from amtui.core.text import UNSAFE_IN_JSON, clean, markdown, one_line
 
 
@@ -78,7 +78,7 @@ def limit_option(
     return typer.Option(default, "--limit", help=help, min=minimum, max=MAX_LIMIT)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Cell:
     """A table cell with an optional Rich style name used only on a colour terminal."""
 

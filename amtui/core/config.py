@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,6 +19,7 @@ from amtui.core.currencies import EXPONENTS
 from amtui.core.errors import InputError
 from amtui.core.intake_config import IntakeSettings, read_intake
 from amtui.core.money_config import MoneySettings, read_money
+from amtui.core.structs import field, struct
 
 if TYPE_CHECKING:
     from amtui.core.sla import ResponseRule, WorkingHours
@@ -37,7 +37,7 @@ class ConfigError(InputError):
     """The config file is unreadable or holds a value amtui cannot use."""
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Config:
     """Settings with their defaults; `load_config` fills it from the TOML file."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from amtui.core.errors import InputError
+from amtui.core.structs import struct
 
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
 
@@ -299,7 +299,7 @@ def _trailing_zone(token: str, zones: Mapping[str, tzinfo] | None) -> tzinfo | N
     return ZoneInfo(iana) if iana else None
 
 
-@dataclass
+@struct
 class _Context:
     """One parse: the clock, the zone the text is read in, and the user's conventions."""
 
