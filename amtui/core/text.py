@@ -41,11 +41,17 @@ def _escape(match: re.Match[str]) -> str:
 def clean(text: str) -> str:
     """Return `text` with every control, format or invisible character (but newline and tab)
     as a visible escape."""
+    if text.isascii() and text.isprintable():  # nothing to escape (most text): no regex run
+        return text
     return _UNSAFE.sub(_escape, text)
 
 
 def one_line(text: str) -> str:
     """Like `clean`, but newlines and tabs become spaces: for list rows and table cells."""
+    # Printable ASCII has no control character, newline, tab or invisible one (all of
+    # `_INVISIBLE` lies beyond ASCII): most text, returned as it is, costs no regex run.
+    if text.isascii() and text.isprintable():
+        return text
     text = text.replace("\r\n", "\n")
     text = re.sub(r"[\n\t]+", " ", text)
     return _UNSAFE_ONE_LINE.sub(_escape, text)
