@@ -155,6 +155,11 @@ def _read_spec(cls: type, kw_only: bool) -> _Spec:
 def _init(self: Any, /, *args: Any, **kwargs: Any) -> None:
     spec: _Spec = type(self).__struct__
     if args:
+        if not kwargs and len(args) == len(spec.names) and not spec.kw_only:  # all, in order
+            self.__dict__.update(zip(spec.names, args, strict=True))
+            if spec.post_init:
+                self.__post_init__()
+            return
         _take_positional(type(self), spec, args, kwargs)
     if not spec.name_set.issuperset(kwargs):
         unknown = next(name for name in kwargs if name not in spec.name_set)
