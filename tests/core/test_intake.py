@@ -230,6 +230,38 @@ def test_partner_and_client_matching(db: Database, cfg: Config) -> None:
     assert leads[3].client_id is None  # gmail says nothing about the company
 
 
+def test_client_matching_within_one_run(db: Database, cfg: Config) -> None:
+    """The client of a sender, decided from one read of contacts and leads a run: a known
+    contact's exact address wins (even at a free-mail domain), then a contact's company
+    domain (the earliest contact), then a lead's; a lead this run made for a client
+    (a brief naming it) brings later senders from its domain to that client."""
+    add_client(db, "Granel", now=NOW)
+    add_client(db, "Bakery", now=NOW)
+    add_contact(db, "Granel", "Zoe", now=NOW, email="ZOE.private@gmail.com")
+    add_contact(db, "Bakery", "Ivan", now=NOW, email="ivan@bakery.example")
+    add_contact(db, "Granel", "Olga", now=NOW, email="olga@bakery.example")
+    brief = IncomingBrief(
+        row_key="form:tally:1",
+        received=NOW - timedelta(hours=1),
+        name="Pat",
+        email="pat@newco.example",
+        company="Granel",
+        answers=[("Budget", "5k")],
+        form="tally",
+    )
+    with Intake(db, now=NOW, config=cfg) as intake:
+        assert intake.receive_brief(brief).ref == "L1"
+        outcomes = [
+            intake.receive_mail(mail(message_id=f"<{n}@x>", sender_email=address))
+            for n, address in enumerate(
+                ("zoe.private@gmail.com", "anna@bakery.example", "sam@newco.example"), 2
+            )
+        ]
+    assert [o.note for o in outcomes] == ["client Granel", "client Bakery", "client Granel"]
+    leads = {lead.id: lead.client_id for lead in rows(db, Lead)}
+    assert leads == {1: 1, 2: 1, 3: 2, 4: 1}
+
+
 def test_a_dry_run_writes_nothing_but_shows_replies(db: Database, cfg: Config) -> None:
     reply = mail(message_id="<m2@x>", references=("<m1@client.example>",))
     assert run(db, cfg, mail(), reply, mail(), dry_run=True) == [
