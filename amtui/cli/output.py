@@ -19,7 +19,7 @@ from typing import Any
 
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.structs import struct
-from amtui.core.text import UNSAFE_IN_JSON, clean, markdown, one_line
+from amtui.core.text import clean, markdown, one_line, unsafe_in_json
 
 
 class Format(StrEnum):
@@ -177,7 +177,9 @@ def to_json(data: Any) -> str:
     import json  # only for --format json
 
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return UNSAFE_IN_JSON.sub(_json_escape, text)
+    if text.isascii() and "\x7f" not in text:  # nothing to escape: no regex to compile or run
+        return text
+    return unsafe_in_json().sub(_json_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:
