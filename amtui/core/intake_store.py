@@ -407,7 +407,7 @@ class Intake:
         own: bool,
         notes: list[str],
     ) -> Outcome:
-        from amtui.core.pipeline import LogKind, log_contact
+        from amtui.core.pipeline import LADDER_GOES_ON, LogKind, log_contact
 
         kind = "sent" if own else "reply"
         occurred = max(when, lead.received_at)  # a skewed clock must not predate the lead
@@ -422,7 +422,7 @@ class Intake:
             record_activity(tx, lead, log_kind, text, now=self.now, occurred_at=occurred, data=data)
             notes.append(f"the lead is {lead.stage}")
         else:
-            log_contact(
+            result = log_contact(
                 tx,
                 lead,
                 log_kind,
@@ -432,6 +432,8 @@ class Intake:
                 occurred=occurred,
                 data=data,
             )
+            if LADDER_GOES_ON in result.events:
+                notes.append("sent before the follow-up ladder began: it goes on")
         self._record(
             tx,
             key,

@@ -26,7 +26,13 @@ from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
-from amtui.core.followups import lead_zone, start_ladder, stop_ladder
+from amtui.core.followups import (
+    lead_zone,
+    pending_step,
+    start_ladder,
+    stop_ladder,
+    stop_ladder_on_reply,
+)
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import Activity, Client, Lead, Reminder, Task, first, get, save
 from amtui.core.pipeline_rules import (
@@ -44,6 +50,10 @@ from amtui.core.sql import Database, Tx
 from amtui.core.tasks import create_task
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import CLOSED_STAGES, STAGES, Stage
+
+#: The event a reply logs when it came before the running ladder began (it does not answer
+#: the proposal, so the ladder goes on).
+LADDER_GOES_ON = "ladder goes on: this reply came before it began"
 
 
 @dataclass
@@ -316,6 +326,9 @@ def log_contact(
         )
     if awaits_reply and kind != LogKind.EMAIL_OUT.value:
         raise InputError("--awaits-reply goes with an outgoing message (email-out)")
+    if kind == LogKind.NOTE.value and not text.strip():
+        # A call or a mail happened even unworded; a note without text says nothing at all.
+        raise InputError(f'a note needs its text, e.g. amtui lead log {lead.ref} note "…"')
     events: list[str] = []
     result = StageResult(lead, lead.stage, events=events)
     entry = record_activity(tx, lead, kind, text, now=now, occurred_at=occurred, data=data)
@@ -323,10 +336,11 @@ def log_contact(
         _record_first_response(lead, now=occurred, entry=entry, events=events)
     if kind in REPLY_KINDS:
         add_effects(entry, reply=True)
-        reason = "reply"
-        result.stopped = stop_ladder(tx, lead, now=now, reason=reason, entry=entry)
+        result.stopped = stop_ladder_on_reply(tx, lead, now=now, occurred=occurred, entry=entry)
         if result.stopped is not None:
             events.append("follow-up ladder stopped")
+        elif pending_step(tx, lead) is not None:
+            events.append(LADDER_GOES_ON)
         if lead.cold_at is not None:
             lead.cold_at = None
             add_effects(entry, warm=True)

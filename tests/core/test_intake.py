@@ -41,6 +41,11 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
         ("RE: FW: Fwd: website", "website"),
         ("Ответ: Отв: Пересл: Сайт для пекарни", "Сайт для пекарни"),
         ("AW: WG: Angebot", "Angebot"),
+        ("I: R: Ordine", "Ordine"),
+        ("RV: ENC: Odp: PD: Presupuesto", "Presupuesto"),
+        ("I:Ordine", "Ordine"),
+        ("Item: Ordine", "Item: Ordine"),
+        ("IR: spectrum", "IR: spectrum"),
         ("[EXT] [ticket #42] Re[2]: Re(3): SEO audit", "SEO audit"),
         ("Re：fullwidth colon", "fullwidth colon"),
         ("  spaced\t\tout\n subject ", "spaced out subject"),
@@ -123,6 +128,16 @@ def test_quoted_history_is_trimmed() -> None:
     assert trim_quoted("Text\n-- \nAnna, CMO") == "Text"
     assert trim_quoted("> all quoted") == "> all quoted"  # never trimmed to nothing
     assert trim_quoted("From: the start we wanted\nmore") == "From: the start we wanted\nmore"
+    gmail_ru = "Да, давайте.\n\nпн, 30 нояб. 2026 г. в 10:00, Анна <anna@x.example>:\n\n> раньше\n"
+    assert trim_quoted(gmail_ru) == "Да, давайте."
+    wrapped = (
+        "Sounds good.\n\nOn Mon, Nov 30, 2026 at 10:00 AM Anna Petrova <anna@x.example>\n"
+        "wrote:\n\n> old"
+    )
+    assert trim_quoted(wrapped) == "Sounds good."
+    # An address with a colon in the text itself is not history when no quote follows.
+    asked = "Please write to Ivan <ivan@x.example>:\nhe decides.\n"
+    assert trim_quoted(asked) == "Please write to Ivan <ivan@x.example>:\nhe decides."
 
 
 def test_summary_line() -> None:
@@ -189,6 +204,39 @@ def test_a_reply_is_logged_on_its_lead_and_stops_the_ladder(db: Database, cfg: C
     # A reply to the reply still finds the lead, through the chain of Message-IDs.
     again = mail(message_id="<m3@x>", references=("<m2@client.example>",), subject="Re: Re:")
     assert run(db, cfg, again) == ["reply L1"]
+
+
+def test_a_reply_sent_before_the_proposal_does_not_stop_its_ladder(
+    db: Database, cfg: Config
+) -> None:
+    """Mail imported late (cron every ten minutes, a mailbox read days later) can predate the
+    proposal: it goes on the timeline but does not answer the proposal, so the ladder goes
+    on, and the line says so. A reply sent after the proposal stops it."""
+    run(db, cfg, mail(date=NOW - timedelta(hours=5)))
+    change_stage(db, "L1", "proposal-sent", now=NOW - timedelta(hours=1), config=cfg)
+    early = mail(
+        message_id="<m2@client.example>",
+        references=("<m1@client.example>",),
+        date=NOW - timedelta(hours=3),
+        body="Also, a logo?",
+    )
+    with Intake(db, now=NOW, config=cfg) as intake:
+        outcome = intake.receive_mail(early)
+    assert (outcome.kind, outcome.ref) == ("reply", "L1")
+    assert outcome.note == "sent before the follow-up ladder began: it goes on"
+    pending = [r for r in rows(db, Reminder) if r.done_at is None]
+    assert [r.kind for r in pending] == ["check-receipt"]
+    late = mail(
+        message_id="<m3@client.example>",
+        references=("<m2@client.example>",),
+        date=NOW - timedelta(minutes=10),
+        body="Got the proposal, thanks",
+    )
+    with Intake(db, now=NOW, config=cfg) as intake:
+        assert intake.receive_mail(late).note == ""
+    assert [r for r in rows(db, Reminder) if r.done_at is None] == []
+    timeline = get_lead_details(db, "L1").activities
+    assert [a.kind for a in timeline if a.kind == "email-in"] == ["email-in", "email-in"]
 
 
 def test_your_own_mail_in_a_thread_is_your_answer(db: Database, cfg: Config) -> None:
