@@ -99,7 +99,7 @@ def _read_datetime(raw: bytes) -> datetime:
     # with or without the fraction or an offset) ~100x faster than strptime, which was a third
     # of `amtui agenda`'s own time at 100k (and imported _strptime, locale and calendar).
     text = raw.decode()
-    if len(text) == 26 and text[19] == "." and text[20:].isdigit():
+    if len(text) == 26 and text[19] == "." and text.isascii() and text[20:].isdigit():
         # What `_to_sqlite` writes: UTC, no offset. Saying so is 5x faster than a replace().
         return datetime.fromisoformat(text + "+00:00")
     value = datetime.fromisoformat(text)
