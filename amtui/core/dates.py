@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from amtui.core.errors import InputError
@@ -82,6 +82,7 @@ def local_today(now: datetime, tz: tzinfo) -> date:
     return ensure_aware(now).astimezone(tz).date()
 
 
+@lru_cache(maxsize=1024)  # pure; the agenda asks for the same few days once per all-day item
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """[start, end) of the local day `day` in `tz` as aware UTC datetimes (23h/25h on DST days)."""
     start, end = (localize(datetime.combine(day + timedelta(days=i), time()), tz) for i in (0, 1))
