@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from amtui.core import search_index
@@ -62,7 +63,7 @@ class Table:
     parents: tuple[str, ...]  # tables its foreign keys point at
     self_references: tuple[str, ...]  # its columns that point at its own rows
 
-    @property
+    @cached_property  # the undo journal asks for it on every row a write touches
     def key(self) -> tuple[str, ...]:
         primary = sorted((c for c in self.columns if c.primary), key=lambda c: c.primary)
         return tuple(c.name for c in primary) or tuple(c.name for c in self.columns)

@@ -11,9 +11,22 @@ from amtui.core.activities import ActivityKind, list_activities, record_activity
 from amtui.core.config import Config
 from amtui.core.errors import InputError
 from amtui.core.kam import RELATIONSHIP_STAGES, kam_quadrant
-from amtui.core.lookup import client_by_key, get_client
+from amtui.core.lookup import client_by_key, fetch_any, get_client
 from amtui.core.members import EVERYONE, Scope, member_handles, named_owner
-from amtui.core.models import Activity, Client, Contact, Lead, Task, insert, records, save
+from amtui.core.models import (
+    Activity,
+    Client,
+    Contact,
+    Lead,
+    Proposal,
+    Record,
+    Reminder,
+    Task,
+    get,
+    insert,
+    records,
+    save,
+)
 from amtui.core.sql import Database, Tx
 from amtui.core.text import fold, one_line
 from amtui.core.validate import (
@@ -215,6 +228,32 @@ def list_clients(
         )
         for client in clients
     ]
+
+
+def client_of(db: Database, reference: str) -> Client | None:
+    """The client a record belongs to, for "open its client" from any record: a lead's or
+    an invoice's own, a proposal's lead's, a task's (else its lead's, else its parent
+    card's), a reminder's (else what it is about). None when the record has no client yet;
+    an unknown reference raises NotFoundError."""
+    with db.read() as tx:
+        return _client_of(tx, fetch_any(tx, reference))
+
+
+def _client_of(tx: Tx, record: Record | None) -> Client | None:
+    if record is None or isinstance(record, Client):
+        return record
+    client_id = getattr(record, "client_id", None)
+    if client_id is not None:
+        return get(tx, Client, client_id)
+    if isinstance(record, Proposal):
+        return _client_of(tx, get(tx, Lead, record.lead_id))
+    if isinstance(record, Task):
+        owner = get(tx, Lead, record.lead_id) or get(tx, Task, record.parent_id)
+        return _client_of(tx, owner)
+    if isinstance(record, Reminder):
+        about = get(tx, Lead, record.lead_id) or get(tx, Task, record.task_id)
+        return _client_of(tx, about)
+    return None  # a lead not linked to a client yet
 
 
 def _counts(tx: Tx, sql: str, params: dict[str, object] | None = None) -> dict[int, int]:

@@ -105,6 +105,33 @@ def stop_ladder(
     return pending
 
 
+def ladder_started_at(tx: Tx, lead: Lead) -> datetime | None:
+    """When the running ladder began: the time of the action that started it (the proposal
+    or the message sent awaiting a reply); None when no ladder has run."""
+    for entry in records(
+        tx,
+        Activity,
+        "SELECT * FROM activity WHERE lead_id = :id AND data IS NOT NULL ORDER BY id DESC",
+        {"id": lead.id},
+    ):
+        if "ladder_started" in (entry.data or {}).get("effects", {}):
+            return entry.occurred_at
+    return None
+
+
+def stop_ladder_on_reply(
+    tx: Tx, lead: Lead, *, now: datetime, occurred: datetime, entry: Activity
+) -> Reminder | None:
+    """A reply stops the running ladder, unless it was received before the ladder began: a
+    mail imported late, or logged afterwards, that predates the proposal does not answer it."""
+    if pending_step(tx, lead) is None:
+        return None
+    started = ladder_started_at(tx, lead)
+    if started is not None and occurred < started:
+        return None
+    return stop_ladder(tx, lead, now=now, reason="reply", entry=entry)
+
+
 def advance_ladder(tx: Tx, done: Reminder, *, now: datetime, config: Config) -> Reminder | None:
     """A ladder step was done without a reply: schedule the next, or mark the lead cold."""
     lead = get(tx, Lead, done.lead_id)

@@ -29,7 +29,10 @@ BODY_MAX = 20_000
 # Reply and forward prefixes in the languages account managers meet, with counters
 # (`Re[2]:`, `Re(3):`), fullwidth colons, and `[list tags]`: removed again and again.
 _PREFIX = re.compile(
-    r"^\s*(?:(?:re|fwd?|fw|aw|wg|sv|vs|tr|rif|antw|ответ|отв|пересл|переслать|рев)"
+    # Outlook writes them in its own language: Italian R:/I: (one real mail in
+    # tests/io/data/mail-parser is "I: Ordine"), Spanish RV:, Portuguese ENC:, Polish Odp:/PD:.
+    r"^\s*(?:(?:re|fwd?|fw|aw|wg|sv|vs|tr|rif|antw|ответ|отв|пересл|переслать|рев"
+    r"|r|i|rv|enc|odp|pd|doorst)"
     r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]|\[[^\]\n]*\])\s*",
     re.IGNORECASE,
 )

@@ -26,7 +26,13 @@ from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.drafts import draft_from_text
 from amtui.core.errors import InputError
-from amtui.core.followups import lead_zone, start_ladder, stop_ladder
+from amtui.core.followups import (
+    lead_zone,
+    pending_step,
+    start_ladder,
+    stop_ladder,
+    stop_ladder_on_reply,
+)
 from amtui.core.lookup import fetch, find_client
 from amtui.core.models import Activity, Client, Lead, Reminder, Task, first, get, save
 from amtui.core.pipeline_rules import (
@@ -44,6 +50,10 @@ from amtui.core.sql import Database, Tx
 from amtui.core.tasks import create_task
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import CLOSED_STAGES, STAGES, Stage
+
+#: The event a reply logs when it came before the running ladder began (it does not answer
+#: the proposal, so the ladder goes on).
+LADDER_GOES_ON = "ladder goes on: this reply came before it began"
 
 
 @dataclass
@@ -323,10 +333,11 @@ def log_contact(
         _record_first_response(lead, now=occurred, entry=entry, events=events)
     if kind in REPLY_KINDS:
         add_effects(entry, reply=True)
-        reason = "reply"
-        result.stopped = stop_ladder(tx, lead, now=now, reason=reason, entry=entry)
+        result.stopped = stop_ladder_on_reply(tx, lead, now=now, occurred=occurred, entry=entry)
         if result.stopped is not None:
             events.append("follow-up ladder stopped")
+        elif pending_step(tx, lead) is not None:
+            events.append(LADDER_GOES_ON)
         if lead.cold_at is not None:
             lead.cold_at = None
             add_effects(entry, warm=True)

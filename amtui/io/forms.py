@@ -41,6 +41,14 @@ _COMMON = {
     "last_name": ("last name", "surname", "family name", "фамилия"),
 }  # fmt: skip
 
+#: How a question asking for an email address or a phone number is worded when no header
+#: above names it exactly (forms ask in their own words: "What's your email?", "Email
+#: (Gitstart mail)", "Ваш номер телефона для связи").
+_ASKED = {
+    "email": re.compile(r"\be-?mail\b|электронн\w* почт|\bпочт[аыу]\b"),
+    "phone": re.compile(r"\b(?:phone|telephone|mobile|whatsapp)\b|телефон"),
+}
+
 PRESETS: dict[str, FormMapping] = {
     "google-forms": FormMapping(
         name="google-forms",
@@ -169,8 +177,23 @@ def resolve_mapping(form: str | None, headers: Sequence[str], config: Config) ->
     return PRESETS[form]
 
 
-def _columns(mapping: FormMapping, headers: Sequence[str], shown: str) -> dict[str, int]:
-    """The column index of each field the file has; a required one missing is refused."""
+def _answers_look_like(field: str, cells: Sequence[str]) -> bool:
+    """True when most non-empty answers read as email addresses (or phone numbers)."""
+    given = [c.strip() for c in cells if c.strip()]
+    if not given:
+        return False
+    if field == "email":
+        fit = sum(1 for c in given if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", c))
+    else:
+        fit = sum(1 for c in given if re.fullmatch(r"'?\+?[\d\s().-]{6,}", c))
+    return fit * 2 >= len(given)
+
+
+def _columns(
+    mapping: FormMapping, headers: Sequence[str], shown: str, rows: Sequence[Sequence[str]] = ()
+) -> dict[str, int]:
+    """The column index of each field the file has; a required one missing is refused.
+    `rows` (the answers) let an email or phone question worded in the form's own way count."""
     found: dict[str, int] = {}
     normalized = [_norm(h) for h in headers]
     fields = ("received", "row_id", "email", "phone", "name", "company", "title")
@@ -182,6 +205,17 @@ def _columns(mapping: FormMapping, headers: Sequence[str], shown: str) -> dict[s
             if name in normalized and normalized.index(name) not in found.values():
                 found[field] = normalized.index(name)
                 break
+        if field not in found and field in _ASKED and field not in mapping.required:
+            # A question in the form's own words ("What's your email?", "Email (work)"),
+            # whose answers read as addresses or numbers ("Join our email list?" does not).
+            for index, header in enumerate(normalized):
+                if (
+                    _ASKED[field].search(header)
+                    and index not in found.values()
+                    and _answers_look_like(field, [r[index] for r in rows if index < len(r)])
+                ):
+                    found[field] = index
+                    break
         if field in mapping.required and field not in found:
             wanted = " or ".join(repr(n) for n in mapping.columns.get(field, ()))
             raise InputError(
@@ -275,7 +309,7 @@ def read_form(
     rows = _rows(decode_csv(data, shown), shown)
     headers = [h.strip() for h in rows[0]]
     mapping = resolve_mapping(form, headers, config)
-    columns = _columns(mapping, headers, shown)
+    columns = _columns(mapping, headers, shown, rows[1:])
     configured = config.intake.forms.get(form or "")
     zone_name = timezone or mapping.timezone or (configured.timezone if configured else None)
     zone = ZoneInfo(zone_name) if zone_name else config.timezone

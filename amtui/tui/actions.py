@@ -25,6 +25,7 @@ from textual.screen import Screen
 from amtui.core import board
 from amtui.core.errors import AmtuiError
 from amtui.core.lookup import ClientName
+from amtui.core.models import Client
 from amtui.core.pipeline_rules import plan_column_move
 from amtui.core.refs import Kind
 from amtui.core.vocabulary import Stage
@@ -189,6 +190,29 @@ class Actions:
     def open_record(self, ref: str) -> None:
         """Open `ref`'s detail view (the palette's `T12`, a search hit)."""
         self.open(Target(ref, "palette"))
+
+    def client_view(self, target: Target) -> None:
+        """`C`: the view of the record's client (back to it when it is the view underneath,
+        as when an invoice was opened from it); one line when the record has no client."""
+        from amtui.core.clients import client_of
+        from amtui.tui.screens.detail import DetailScreen
+
+        app, ref = self.app, _ref(target)
+
+        def show(client: Client | None) -> None:
+            if client is None:
+                app.drop_keys()
+                app.notify(f"{ref} has no client", severity="warning", markup=False)
+                return
+            stack = app.screen_stack
+            below = stack[-2] if len(stack) > 1 else None
+            if isinstance(below, DetailScreen) and below.ref == client.ref:
+                app.pop_screen()
+            else:
+                self.open(Target(client.ref, target.place))
+            app.release_keys()
+
+        self.read_then(partial(client_of, app.db, ref), show)
 
     def new_lead(self, target: Target) -> None:
         app = self.app

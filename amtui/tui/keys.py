@@ -31,7 +31,7 @@ def verb_bindings(place: str, action: str = "verb") -> list[Binding]:
             key.keys,
             f"{action}('{item.name}')",
             key.label or item.label,
-            show=item.show,
+            show=item.show if key.show is None else key.show,
             key_display=KEY_DISPLAY.get(key.keys),
             tooltip=item.help,
             id=key.id,

@@ -237,3 +237,46 @@ def test_client_details_list_open_work(
     details = get_client_details(db, "granel")
     assert [t.title for t in details.open_tasks] == ["Open"]
     assert [lead.title for lead in details.open_leads] == ["Website"]
+
+
+def test_client_of_finds_the_client_of_any_record(
+    db: Database, now: datetime, config: Config, quick: QuickAdd
+) -> None:
+    """`C` in the app opens the client of the selected record, whatever its kind: its own
+    client, else through its lead, its parent card or what a reminder is about."""
+    from datetime import date
+
+    from amtui.core.clients import client_of
+    from amtui.core.drafts import draft_from_text
+    from amtui.core.invoices import new_invoice
+    from amtui.core.proposals import new_proposal
+    from amtui.core.reminders import add_reminder
+    from amtui.core.tasks import add_task
+
+    add_client(db, "Granel", now=now)
+    add_client(db, "Kettle & Co", now=now)
+    add_lead(db, LeadDraft(title="Website", client="Granel"), now=now, config=config)
+    add_lead(db, LeadDraft(title="SEO audit", partner="Pixel"), now=now, config=config)
+    card = quick("Brief client:Kettle").task.ref
+    draft = draft_from_text("Outline", now=now, config=config)
+    draft.parent = card
+    subtask = add_task(db, draft, now=now, config=config).task.ref
+    of_lead = quick("Call back lead:L1").task.ref
+    proposal = new_proposal(db, "L1", now=now, today=date(2026, 11, 25)).proposal.ref
+    lines = [("Design", "400")]
+    invoice = new_invoice(db, "Kettle", now=now, config=config, lines=lines, currency="EUR").ref
+    about_lead = add_reminder(db, "Chase", "+1d", now=now, config=config, about="L1")
+    about_card = add_reminder(db, "Check", "+1d", now=now, config=config, about=subtask)
+
+    def client(ref: str) -> str | None:
+        found = client_of(db, ref)
+        return None if found is None else found.name
+
+    assert client("L1") == client(proposal) == client(of_lead) == "Granel"
+    assert client(about_lead.reminder.ref) == "Granel"
+    assert client(card) == client(subtask) == client(invoice) == client(about_card.reminder.ref)
+    assert client(invoice) == "Kettle & Co"
+    assert client("C2") == "Kettle & Co"
+    assert client("L2") is None  # a partner's lead not linked to a client yet
+    with pytest.raises(NotFoundError):
+        client_of(db, "I99")

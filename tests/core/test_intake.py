@@ -41,6 +41,11 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
         ("RE: FW: Fwd: website", "website"),
         ("Ответ: Отв: Пересл: Сайт для пекарни", "Сайт для пекарни"),
         ("AW: WG: Angebot", "Angebot"),
+        ("I: R: Ordine", "Ordine"),
+        ("RV: ENC: Odp: PD: Presupuesto", "Presupuesto"),
+        ("I:Ordine", "Ordine"),
+        ("Item: Ordine", "Item: Ordine"),
+        ("IR: spectrum", "IR: spectrum"),
         ("[EXT] [ticket #42] Re[2]: Re(3): SEO audit", "SEO audit"),
         ("Re：fullwidth colon", "fullwidth colon"),
         ("  spaced\t\tout\n subject ", "spaced out subject"),
@@ -191,6 +196,39 @@ def test_a_reply_is_logged_on_its_lead_and_stops_the_ladder(db: Database, cfg: C
     assert run(db, cfg, again) == ["reply L1"]
 
 
+def test_a_reply_sent_before_the_proposal_does_not_stop_its_ladder(
+    db: Database, cfg: Config
+) -> None:
+    """Mail imported late (cron every ten minutes, a mailbox read days later) can predate the
+    proposal: it goes on the timeline but does not answer the proposal, so the ladder goes
+    on, and the line says so. A reply sent after the proposal stops it."""
+    run(db, cfg, mail(date=NOW - timedelta(hours=5)))
+    change_stage(db, "L1", "proposal-sent", now=NOW - timedelta(hours=1), config=cfg)
+    early = mail(
+        message_id="<m2@client.example>",
+        references=("<m1@client.example>",),
+        date=NOW - timedelta(hours=3),
+        body="Also, a logo?",
+    )
+    with Intake(db, now=NOW, config=cfg) as intake:
+        outcome = intake.receive_mail(early)
+    assert (outcome.kind, outcome.ref) == ("reply", "L1")
+    assert outcome.note == "sent before the follow-up ladder began: it goes on"
+    pending = [r for r in rows(db, Reminder) if r.done_at is None]
+    assert [r.kind for r in pending] == ["check-receipt"]
+    late = mail(
+        message_id="<m3@client.example>",
+        references=("<m2@client.example>",),
+        date=NOW - timedelta(minutes=10),
+        body="Got the proposal, thanks",
+    )
+    with Intake(db, now=NOW, config=cfg) as intake:
+        assert intake.receive_mail(late).note == ""
+    assert [r for r in rows(db, Reminder) if r.done_at is None] == []
+    timeline = get_lead_details(db, "L1").activities
+    assert [a.kind for a in timeline if a.kind == "email-in"] == ["email-in", "email-in"]
+
+
 def test_your_own_mail_in_a_thread_is_your_answer(db: Database, cfg: Config) -> None:
     run(db, cfg, mail())
     ours = mail(
@@ -228,6 +266,38 @@ def test_partner_and_client_matching(db: Database, cfg: Config) -> None:
     )
     assert leads[2].client_id == 1  # same company domain as a known contact
     assert leads[3].client_id is None  # gmail says nothing about the company
+
+
+def test_client_matching_within_one_run(db: Database, cfg: Config) -> None:
+    """The client of a sender, decided from one read of contacts and leads a run: a known
+    contact's exact address wins (even at a free-mail domain), then a contact's company
+    domain (the earliest contact), then a lead's; a lead this run made for a client
+    (a brief naming it) brings later senders from its domain to that client."""
+    add_client(db, "Granel", now=NOW)
+    add_client(db, "Bakery", now=NOW)
+    add_contact(db, "Granel", "Zoe", now=NOW, email="ZOE.private@gmail.com")
+    add_contact(db, "Bakery", "Ivan", now=NOW, email="ivan@bakery.example")
+    add_contact(db, "Granel", "Olga", now=NOW, email="olga@bakery.example")
+    brief = IncomingBrief(
+        row_key="form:tally:1",
+        received=NOW - timedelta(hours=1),
+        name="Pat",
+        email="pat@newco.example",
+        company="Granel",
+        answers=[("Budget", "5k")],
+        form="tally",
+    )
+    with Intake(db, now=NOW, config=cfg) as intake:
+        assert intake.receive_brief(brief).ref == "L1"
+        outcomes = [
+            intake.receive_mail(mail(message_id=f"<{n}@x>", sender_email=address))
+            for n, address in enumerate(
+                ("zoe.private@gmail.com", "anna@bakery.example", "sam@newco.example"), 2
+            )
+        ]
+    assert [o.note for o in outcomes] == ["client Granel", "client Bakery", "client Granel"]
+    leads = {lead.id: lead.client_id for lead in rows(db, Lead)}
+    assert leads == {1: 1, 2: 1, 3: 2, 4: 1}
 
 
 def test_a_dry_run_writes_nothing_but_shows_replies(db: Database, cfg: Config) -> None:

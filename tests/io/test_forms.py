@@ -222,3 +222,86 @@ def test_typeform_contact_block_first_and_last_name_and_quoted_phone(tmp_path: P
     )
     assert brief.received == datetime(2026, 2, 10, 7, 54, 20, tzinfo=UTC)
     assert brief.answers == [("What do you need?", "A landing page")]
+
+
+def test_a_real_typeform_export_is_recognised_and_its_rows_read(tmp_path: Path) -> None:
+    """The first rows of a real Typeform export (freeCodeCamp's 2017 New Coder Survey, "the
+    raw CSV dump exported directly from Typeform", ODbL 1.0 / DbCL 1.0): `#` with a response
+    token, a question header that appears three times, UTC submit times after the answers. It asks
+    for no email or phone, so as a lead source it is refused whole, by its preset and by a
+    config mapping alike, with the reason and nothing else read."""
+    from amtui.io.forms import PRESETS, _rows, decode_csv
+
+    path = REAL / "fcc-2017-new-coder-survey-typeform.csv"
+    rows = _rows(decode_csv(path.read_bytes(), path.name), path.name)
+    header = rows[0]
+    assert detect_preset(header) == "typeform"
+    assert len(rows) == 11 and all(len(row) == len(header) == 53 for row in rows)
+    assert header.count("Other") == 3
+    preset = PRESETS["typeform"]
+    submit = header.index("Submit Date (UTC)")
+    utc = ZoneInfo("UTC")
+    times = [parse_timestamp(r[submit], preset.received_formats, utc) for r in rows[1:]]
+    assert times[0] == datetime(2017, 3, 9, 0, 38, 59, tzinfo=UTC)
+    assert all(t is not None and t.tzinfo is UTC for t in times)
+    assert [r[0] for r in rows[1:3]] == [
+        "21db37adb60cdcafadfa7dca1b13b6b1",
+        "e0b92236ac53b58f079231e014748dc3",
+    ]
+    for form in (None, "typeform"):
+        with pytest.raises(InputError, match="typeform form: no email or phone column"):
+            read(path, form)
+    mapping = FormMapping(
+        name="survey",
+        columns={"row_id": ("#",), "received": ("Submit Date (UTC)",)},
+        received_formats=preset.received_formats,
+        timezone="UTC",
+        required=("row_id", "received"),
+    )
+    cfg = dataclasses.replace(
+        CFG, intake=IntakeSettings(forms={"survey": FormSource("survey", None, mapping)})
+    )
+    with pytest.raises(InputError, match="survey form: no email or phone column"):
+        read(path, "survey", cfg)
+
+
+def test_contact_questions_in_the_forms_own_words(tmp_path: Path) -> None:
+    """Forms ask for the address and the number in their own words ("What's your email?",
+    "Email (Gitstart mail)", as in public Tally exports; "Ваш номер телефона для связи"):
+    such a column counts when its answers read as addresses or numbers, and a question that
+    merely mentions email ("Join our email list?") stays an answer."""
+    path = tmp_path / "tally.csv"
+    path.write_text(
+        '"Submission ID","Respondent ID","Submitted at","What\'s your name?",'
+        '"Join our email list?","Email (Gitstart mail)","Ваш номер телефона для связи"\n'
+        '"X51KPE4","rjpPDQp","2026-08-06 05:56:31","Jojo","Yes","jojo@studio.example",'
+        '"+7 (912) 345-67-89"\n',
+        encoding="utf-8",
+    )
+    (brief,) = read(path)
+    assert brief.form == "tally" and brief.row_key == "form:tally:X51KPE4"
+    assert (brief.email, brief.phone) == ("jojo@studio.example", "+7 (912) 345-67-89")
+    assert brief.received == datetime(2026, 8, 6, 5, 56, 31, tzinfo=UTC)
+    assert brief.answers == [("What's your name?", "Jojo"), ("Join our email list?", "Yes")]
+    path.write_text(
+        "Timestamp,Join our email list?,Anything else?\n4/27/2021 11:02:10,Yes,No\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="no email or phone column"):
+        read(path)
+
+
+def test_russian_google_forms_with_a_us_time_and_an_offset(tmp_path: Path) -> None:
+    """A Russian-language Google Form whose owner's locale writes US-style times with an
+    offset (`12/15/2025 10:18:29 GMT+7`, seen in a public export)."""
+    path = tmp_path / "ответы.csv"
+    path.write_text(
+        '"Отметка времени","Адрес электронной почты","Ваше имя","Что нужно сделать?"\n'
+        '"12/15/2025 10:18:29 GMT+7","olga@bakery.example","Ольга","Сайт, логотип"\n',
+        encoding="utf-8",
+    )
+    (brief,) = read(path)
+    assert brief.form == "google-forms"
+    assert brief.received == datetime(2025, 12, 15, 3, 18, 29, tzinfo=UTC)
+    assert (brief.name, brief.email) == ("Ольга", "olga@bakery.example")
+    assert brief.answers == [("Что нужно сделать?", "Сайт, логотип")]

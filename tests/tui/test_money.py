@@ -11,9 +11,10 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.money_views import build_portfolio
 from amtui.core.proposals import new_proposal
+from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.money import portfolio_lines
 from tests.conftest import NOW
-from tests.tui.conftest import drive, settle
+from tests.tui.conftest import detail_fields, drive, notes, press, settle
 
 
 def texts(lines: list[Any]) -> list[str]:
@@ -66,10 +67,10 @@ def test_the_client_view_has_its_money_invoices_and_proposals(make_app, money) -
         assert isinstance(screen, DetailScreen)
         related = str(screen.query_one("#detail-related").render())
         assert "Money" in related and "outstanding 2 000.00 EUR" in related
-        assert "I1  invoice 2026-0001 · Granel  4 000.00 EUR  overdue 10 days" in related
-        assert (
-            "P1  L3-v1  Website for a new residential complex  12 000.00 EUR  sent today" in related
-        )
+        lines = "\n".join(records(app))
+        assert "\nI1  invoice 2026-0001 · Granel  4 000.00 EUR  overdue 10 days" in lines
+        proposal = "P1  L3-v1  Website for a new residential complex  12 000.00 EUR  sent today"
+        assert f"\n{proposal}" in lines
         await pilot.press("escape")
         app.actions.open_record("I1")
         await settle(pilot)
@@ -81,6 +82,77 @@ def test_the_client_view_has_its_money_invoices_and_proposals(make_app, money) -
         assert app.screen.query_one("#detail-fields").text()["total"] == "12 000.00 EUR"
 
     drive(app, scenario)
+
+
+def records(app: Any) -> list[str]:
+    """The client view's record lines (headings too), as they read."""
+    from amtui.tui.widgets.detail import RecordList
+
+    return [row.content.plain for row in app.screen.query_one(RecordList).row_list.rows]
+
+
+def test_the_client_views_records_are_rows_that_open(make_app, money) -> None:
+    """Enter on an invoice (a proposal, a lead, a task) of the client view opens it; `C`
+    there goes back to the client underneath instead of stacking another view of it."""
+    from amtui.tui.screens.detail import DetailScreen
+
+    app = make_app()
+
+    async def scenario(pilot) -> None:
+        app.actions.open_record("C1")
+        await settle(pilot)
+        lines = records(app)
+        assert lines[0] == "Open leads 1" and lines[1].startswith("L3  proposal-sent  Website")
+        assert "Invoices 1" in lines and "Proposals 1" in lines
+        screen = app.screen
+        # The cursor starts on L3; j goes down the records, over the headings: T4, T2, I1.
+        await press(pilot, "j", "j", "j")
+        assert screen.focused is not None and screen.focused.current_ref == "I1"
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DetailScreen) and app.screen.ref == "I1"
+        await press(pilot, "C")
+        assert app.screen is screen and len(app.screen_stack) == 2
+        await press(pilot, "G", "enter")
+        assert app.screen.ref == "P1"
+
+    drive(app, scenario)
+
+
+def test_c_opens_the_client_of_a_lead_task_proposal_or_invoice(make_app, money) -> None:
+    """The same key on a record's detail view, a board card, an inbox lead; a record with no
+    client says so in one line and opens nothing."""
+    from amtui.tui.screens.detail import DetailScreen
+
+    app = make_app()
+
+    async def scenario(pilot) -> None:
+        for ref, client in (("L3", "C1"), ("T2", "C1"), ("P1", "C1"), ("I1", "C1"), ("T3", "C2")):
+            app.actions.open_record(ref)
+            await settle(pilot)
+            offered = app.screen.active_bindings["C"]  # in the footer
+            assert offered.enabled and offered.binding.show
+            assert offered.binding.id == "detail.client"
+            await press(pilot, "C")
+            assert isinstance(app.screen, DetailScreen) and app.screen.ref == client, ref
+            assert detail_fields(app)["time zone"].startswith(
+                {"C1": "Europe/Berlin", "C2": "America/New_York"}[client]
+            )
+            await press(pilot, "escape", "escape")
+        assert len(app.screen_stack) == 1
+        main = app.main_screen
+        await press(pilot, "1")
+        main.inbox.row_list.select_key("L2")
+        await press(pilot, "C")
+        assert len(app.screen_stack) == 1
+        assert "L2 has no client" in notes(app).splitlines()
+        main.inbox.row_list.select_key("L3")
+        await press(pilot, "C")
+        assert app.screen.ref == "C1"
+
+    drive(app, scenario)
+    for place in ("inbox", "board", "agenda", "pipeline", "detail"):
+        keys = {binding.id: binding.key for binding in verb_bindings(place)}
+        assert keys[f"{place}.client"] == "C", place
 
 
 def _press(*keys: str):  # type: ignore[no-untyped-def]

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from amtui.core.clients import ClientDetails
 from amtui.core.config import Config
 from amtui.core.dates import local_today
 from amtui.core.db import Database
-from amtui.core.describe import Part, Phrase, Tone, View
+from amtui.core.describe import Part, Phrase, Tone, View, lead_item, task_item
 from amtui.core.describe_leads import next_action
 from amtui.core.describe_money import (
     amount_text,
@@ -229,38 +230,53 @@ def load_client_money(
     )
 
 
-def client_money_lines(data: ClientMoneyView, view: View) -> dict[str, list[Phrase]]:
-    """Sections for a client's detail view: Money, Invoices, Proposals (empty ones left out)."""
-    money = data.money
-    sections: dict[str, list[Phrase]] = {}
-    figures: list[Phrase] = [
-        (Part(f"{label:<12}", Tone.MUTED), Part(text)) for label, text in money_figures(money)
+def client_money_lines(data: ClientMoneyView) -> list[Phrase]:
+    """A client's money for its view: won, invoiced, paid, outstanding, overdue (per
+    currency; nothing when it has none)."""
+    return [
+        (Part(f"{label:<12}", Tone.MUTED), Part(text)) for label, text in money_figures(data.money)
     ]
-    if figures:
-        sections["Money"] = figures
-    if data.invoices:
-        sections["Invoices"] = [
-            (
-                Part(row.ref, Tone.ACCENT),
-                Part(f"  {invoice_title(row)}  "),
-                Part(amount_text(row.invoice.amount_minor, row.invoice.currency)),
-                Part("  "),
-                invoice_state_part(row),
+
+
+def client_record_lines(details: ClientDetails, data: ClientMoneyView, view: View) -> list[Line]:
+    """The records of a client's view, each a line the cursor selects and Enter opens, under
+    its heading: open leads, open tasks, invoices, proposals (empty ones left out)."""
+    sections = {
+        "Open leads": [Line(lead.ref, lead_item(lead)) for lead in details.open_leads],
+        "Open tasks": [Line(task.ref, task_item(view, task)) for task in details.open_tasks],
+        "Invoices": [
+            Line(
+                row.ref,
+                (
+                    Part(row.ref, Tone.ACCENT),
+                    Part(f"  {invoice_title(row)}  "),
+                    Part(amount_text(row.invoice.amount_minor, row.invoice.currency)),
+                    Part("  "),
+                    invoice_state_part(row),
+                ),
             )
             for row in data.invoices
-        ]
-    if data.proposals:
-        sections["Proposals"] = [
-            (
-                Part(d.proposal.ref, Tone.ACCENT),
-                Part(f"  {d.proposal.number}  {one_line(d.proposal.title)}  "),
-                Part(sums_text(d.totals.totals, "no lines")),
-                Part("  "),
-                proposal_status(view, d),
+        ],
+        "Proposals": [
+            Line(
+                d.proposal.ref,
+                (
+                    Part(d.proposal.ref, Tone.ACCENT),
+                    Part(f"  {d.proposal.number}  {one_line(d.proposal.title)}  "),
+                    Part(sums_text(d.totals.totals, "no lines")),
+                    Part("  "),
+                    proposal_status(view, d),
+                ),
             )
             for d in data.proposals
-        ]
-    return sections
+        ],
+    }
+    lines: list[Line] = []
+    for heading, rows in sections.items():
+        if rows:
+            lines.append(Line("", (Part(heading, Tone.STRONG), Part(f" {len(rows)}", Tone.MUTED))))
+            lines.extend(rows)
+    return lines
 
 
 def proposal_lines(details: ProposalDetails) -> list[Phrase]:

@@ -36,6 +36,7 @@ class Key:
     keys: str  # default keys, comma-separated (`x,space`)
     id: str  # the binding id (`board.done`)
     label: str = ""  # the footer's word here, when it differs from the verb's
+    show: bool | None = None  # in the footer here (None: as the verb says)
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,11 @@ class Facts:
     owing: bool = False  # an issued invoice not fully paid yet
 
 
-def _at(places: str, keys: str, suffix: str, label: str = "") -> tuple[Key, ...]:
+def _at(
+    places: str, keys: str, suffix: str, label: str = "", show: bool | None = None
+) -> tuple[Key, ...]:
     """The same keys in several places, with ids `<place>.<suffix>`."""
-    return tuple(Key(place, keys, f"{place}.{suffix}", label) for place in places.split())
+    return tuple(Key(place, keys, f"{place}.{suffix}", label, show) for place in places.split())
 
 
 VERBS: tuple[Verb, ...] = (
@@ -100,6 +103,20 @@ VERBS: tuple[Verb, ...] = (
         "TLRCPI",
         (Key("list", "enter", "record.open"),),
         show=True,
+    ),
+    Verb(
+        "client_view",
+        "Client",
+        "Open its client",
+        "TLRPI",
+        # The footer of a record's detail view shows it; the lists' footers are full (their
+        # `?` help and the palette list it).
+        (
+            *_at("inbox board agenda pipeline", "C", "client", show=False),
+            Key("detail", "C", "detail.client", show=True),
+        ),
+        palette="record: open its client",
+        show=False,
     ),
     Verb(
         "new_lead",

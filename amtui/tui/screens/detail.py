@@ -44,6 +44,7 @@ from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.money import (
     ClientMoneyView,
     client_money_lines,
+    client_record_lines,
     invoice_lines,
     load_client_money,
     proposal_lines,
@@ -105,6 +106,8 @@ class DetailScreen(ModalScreen[None]):
                 yield Static("", id="subtasks-title", markup=False)
                 yield parts.SubtaskList(id="subtasks")
             yield Static("", id="detail-related", markup=False)
+            if self.kind == Kind.CLIENT.value:
+                yield parts.RecordList(id="detail-records")
             yield Static("", id="timeline-title", markup=False)
             yield parts.FieldTable(id="timeline")
         yield FittedFooter()
@@ -175,10 +178,13 @@ class DetailScreen(ModalScreen[None]):
             assert isinstance(record, ClientRecord)
             client = record.details
             title, body = client.client.name, client_fields(view, client)
-            related.append(parts.section("Open leads", parts.lead_lines(client.open_leads)))
-            related.append(parts.section("Open tasks", parts.task_lines(client.open_tasks, view)))
-            for heading, lines in client_money_lines(record.money, view).items():
-                related.append(parts.section(heading, [phrase(line) for line in lines]))
+            money = client_money_lines(record.money)
+            related.append(parts.section("Money", [phrase(line) for line in money]))
+            records = parts.RecordList
+            lines = client_record_lines(client, record.money, view)
+            self.query_one(records).show_lines([(line.key, phrase(line.parts)) for line in lines])
+            if lines and not isinstance(self.focused, records):
+                self.query_one(records).focus()
         elif self.kind == Kind.PROPOSAL.value:
             title, body = record.proposal.title, proposal_fields(view, record)
             related.append(parts.section("Lines", [phrase(p) for p in proposal_lines(record)]))

@@ -19,12 +19,11 @@ from amtui.core.config import Config
 from amtui.core.describe import (
     Field,
     View,
-    lead_item,
     reminder_item,
     subtask_item,
     task_item,
 )
-from amtui.core.models import Activity, Lead, Reminder, Task
+from amtui.core.models import Activity, Reminder, Task
 from amtui.core.task_queries import TaskRow
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
@@ -121,16 +120,36 @@ def task_lines(tasks: list[Task], view: View) -> list[Content]:
     return [phrase(task_item(view, t)) for t in tasks]
 
 
-def lead_lines(leads: list[Lead]) -> list[Content]:
-    return [phrase(lead_item(lead)) for lead in leads]
-
-
 def subtask_row(row: TaskRow, *, now: datetime, config: Config) -> RowData:
     task = row.task
     state = None if task.done_at else render.due_state(task.due, now, config)
     classes = {"-done"} if task.done_at else ({state} if state else set())
     content = phrase(subtask_item(View(config, now), task))
     return RowData(task.ref, content, frozenset(classes))
+
+
+class RecordList(Region):
+    """A client's records in its view (leads, tasks, invoices, proposals) under their
+    headings: the cursor picks one and Enter opens it; the view's own keys act on the client."""
+
+    PLACE = "records"
+    LIST_VERBS = ("open",)
+    BINDING_GROUP_TITLE = "Records"
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield RowList(empty="No leads, tasks, invoices or proposals yet")
+
+    def show_lines(self, lines: Sequence[tuple[str, Content]]) -> None:
+        """`(reference, content)` per line; an empty reference is a heading."""
+        rows = [
+            RowData(key, content)
+            if key
+            else RowData("", content, frozenset({"-section"}), selectable=False)
+            for key, content in lines
+        ]
+        self.display = bool(rows)
+        self.current_list().show(rows)
+        self.update_bindings()
 
 
 class SubtaskList(Region):

@@ -28,7 +28,8 @@ def key_width(key: FooterKey) -> int:
 
 def fitting(keys: list[FooterKey], room: int) -> list[FooterKey]:
     """The keys, in order, that fit whole in `room` cells, help always among them."""
-    helper = next((key for key in keys if key.action == HELP_ACTION), None)
+    # `app.toggle_help` in a modal screen (whose bindings hide the app's own).
+    helper = next((key for key in keys if key.action.split(".")[-1] == HELP_ACTION), None)
     budget = room - (key_width(helper) if helper is not None else 0)
     kept: list[FooterKey] = []
     for key in keys:
