@@ -14,6 +14,7 @@ saved (the database) or on the app's state; nothing here waits for time.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from amtui.core.invoice_queries import get_invoice
 from amtui.core.invoices import new_invoice
 from amtui.core.proposals import get_proposal, new_proposal
 from amtui.tui.screens.detail import DetailScreen
+from amtui.tui.screens.forms import FormScreen
 from tests.conftest import NOW
 from tests.tui.conftest import drive, notes, settle
 
@@ -120,6 +122,43 @@ def test_the_kind_strip_and_a_later_field_in_one_burst(make_app, seeded) -> None
     (entry,) = [a for a in activities if a.kind == "call"]
     assert entry.text == "Talked"
     assert entry.occurred_at == NOW - timedelta(minutes=20)
+
+
+def test_a_stage_chosen_with_down_before_the_stages_load_counts_from_the_preselected_one(
+    make_app, seeded, monkeypatch
+) -> None:
+    """`s ↓`: the stage after the one `s` preselects (L1 is contacted: briefed, then
+    proposal-sent), as typed slowly, not a step through the stages shown while they load.
+    The load is held back until ↓ has either waited for it or been used without it."""
+    from amtui.tui.logic import lead_forms
+
+    read = lead_forms.open_lead
+    release = threading.Event()
+
+    def slow_open(db, ref):
+        assert release.wait(60), "the test never released the load"
+        return read(db, ref)
+
+    monkeypatch.setattr(lead_forms, "open_lead", slow_open)
+
+    async def scenario(pilot):
+        app = pilot.app
+        burst(app, "G", "s", "down", "from the call", "enter")
+
+        def down_waits() -> bool:
+            return bool(app.keys.waiting) and getattr(app.keys.waiting[0], "key", "") == "down"
+
+        while not (
+            isinstance(app.screen, FormScreen) and (app.screen.save_pending or down_waits())
+        ):
+            await pilot.pause()
+        release.set()
+        await settle(pilot)
+        return notes(app)
+
+    said = drive(make_app(), scenario)
+    assert "L1: stage contacted → proposal-sent" in said
+    assert lead(seeded, "L1").stage == "proposal-sent"
 
 
 def test_keys_after_enter_in_a_prompt_go_to_what_comes_next(make_app, seeded) -> None:

@@ -116,6 +116,11 @@ class ChoiceStrip(Static):
         self.move(1)
 
 
+#: Keys that wait for a form's load (`FormScreen.key_waits`); Enter and Ctrl+S save once it
+#: is in anyway.
+WAIT_FOR_LOAD_KEYS = frozenset({"tab", "shift+tab", "up", "down", "enter"})
+
+
 class FormScreen(ModalScreen[Saved | None]):
     """One form (`FormSpec`); `save(values)` runs in a thread and may raise AmtuiError."""
 
@@ -255,6 +260,16 @@ class FormScreen(ModalScreen[Saved | None]):
             self.post_message(self.LoadFailed(f"could not load: {type(error).__name__}: {error}"))
         else:
             self.post_message(self.Loaded(loaded))
+
+    def key_waits(self, typed: events.Key | events.Paste) -> bool:
+        """While the load is out, keys that move between fields or choices wait for it (the
+        typeahead gate asks): the load may bring the choices and the preselected one (the
+        stage form's), or add fields. Text goes on into the field it is typed in."""
+        return (
+            self.waiting_for_load
+            and isinstance(typed, events.Key)
+            and typed.key in WAIT_FOR_LOAD_KEYS
+        )
 
     def on_form_screen_load_failed(self, message: LoadFailed) -> None:
         self.amtui.drop_keys()
