@@ -138,6 +138,11 @@ class Config:
         value = self.read_when(text, now=now)
         return local_today(value, self.timezone) if isinstance(value, datetime) else value
 
+    def read_optional_day(self, text: str | None, *, now: datetime) -> date | None:
+        """`read_day` for an option that may be left out (None); given empty (`--on ""`), it
+        is refused as every empty date is, never read as "not given"."""
+        return None if text is None else self.read_day(text, now=now)
+
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     """Where the config file is read from (it need not exist)."""
@@ -369,7 +374,7 @@ def _zone(name: str, path: Path) -> ZoneInfo:
 
 
 def _work_hours(text: str, path: Path) -> tuple[time, time]:
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text, re.ASCII)
     try:
         if not match:
             raise ValueError

@@ -187,6 +187,15 @@ _ANCHORS: dict[str, Callable[[date, frozenset[int]], date]] = {
 }
 
 
+#: Words that can mean nothing but a part of a date: right after a `due:` date that does not
+#: read with them (`due:3pm tomorrow`, `due:10:00 fri`), quick-add refuses the line rather than
+#: fold them into the title. Abbreviations that are also everyday English words (sat, sun,
+#: wed, may, mar, march) are left out: `due:fri may slip` keeps "may slip" as title words.
+DATE_ONLY_WORDS: frozenset[str] = frozenset(
+    {*_ANCHORS, *_WEEKDAYS, *_MONTHS} - {"sat", "sun", "wed", "may", "mar", "march"}
+)
+
+
 def _add_months(start: date, months: int, **fields: int) -> date:
     """dateutil's month arithmetic, which clamps (Jan 31 + 1m = Feb 28/29, no drift); `fields`
     set absolute parts (`day=31`: the month's last day)."""

@@ -270,13 +270,27 @@ _OUTLOOK_NEXT = re.compile(
 )
 
 
+# Gmail in Russian (and Yandex, Mail.ru) names the author without a verb:
+# `пн, 30 нояб. 2026 г. в 10:00, Анна <anna@x.example>:`, then the quoted lines.
+_ADDRESS_COLON = re.compile(r".*<[^<>\s]+@[^<>\s]+>\s*:$")
+
+
+def _next_text(lines: list[str], index: int) -> str:
+    return next((x.strip() for x in lines[index + 1 :] if x.strip()), "")
+
+
 def _starts_quote(lines: list[str], index: int) -> bool:
     line = lines[index].strip()
     if line == "--" or _QUOTE_HEADER.match(line):
         return True
+    if _ADDRESS_COLON.match(line) and _next_text(lines, index).startswith(">"):
+        return True
+    # Gmail wraps a long "On …, Anna <anna@x.example>" / "wrote:" over two lines.
+    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    if re.match(r"(?i)on\b|am\b|le\b|el\b", line) and _QUOTE_HEADER.match(following):
+        return bool(re.fullmatch(r"(?i)\S*\s*(?:wrote|schrieb|a écrit|escribió)\s*:", following))
     if _OUTLOOK_FROM.match(line):
-        following = next((x.strip() for x in lines[index + 1 :] if x.strip()), "")
-        return bool(_OUTLOOK_NEXT.match(following))
+        return bool(_OUTLOOK_NEXT.match(_next_text(lines, index)))
     return False
 
 

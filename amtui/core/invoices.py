@@ -21,6 +21,7 @@ from amtui.core.activities import record_activity
 from amtui.core.config import Config
 from amtui.core.currencies import check_currency
 from amtui.core.dates import local_today
+from amtui.core.describe import zone_named
 from amtui.core.documents import InvoiceDoc, Party, agency_party
 from amtui.core.documents import InvoiceLine as DocLine
 from amtui.core.errors import InputError
@@ -35,6 +36,7 @@ from amtui.core.invoice_queries import (
 from amtui.core.invoice_queries import invoice_row as _row
 from amtui.core.invoicing import (
     InvoiceStatus,
+    check_issue_date,
     check_payment,
     next_invoice_number,
 )
@@ -404,7 +406,8 @@ def issue_invoice(
     due_on: date | None = None,
 ) -> InvoiceRow:
     """Issue a draft: it gets the next number (gapless, see the module doc), its issue date
-    (default: the user's today) and a due date (its own, else `due_on`, else net 14 days)."""
+    (default: the user's today; never later than today, `check_issue_date`) and a due date
+    (its own, else `due_on`, else net 14 days)."""
     today = local_today(now, config.timezone)
     issued = issued_on or today
     with db.write() as tx:
@@ -414,6 +417,10 @@ def issue_invoice(
                 f"{invoice.ref} has no lines yet; add one: "
                 f"amtui invoice add {invoice.ref} TEXT AMOUNT"
             )
+        owner = get(tx, Client, invoice.client_id)
+        assert owner is not None
+        zone = zone_named(owner.timezone)
+        check_issue_date(issued, today=today, client_today=local_today(now, zone) if zone else None)
         due = due_on or invoice.due_on or issued + timedelta(days=DEFAULT_TERMS_DAYS)
         if due < issued:
             raise InputError(f"the due date {due} is before the issue date {issued}")
@@ -425,8 +432,6 @@ def issue_invoice(
         invoice.due_on = due
         invoice.updated_at = now
         save(tx, invoice)
-        owner = get(tx, Client, invoice.client_id)
-        assert owner is not None
         total = format_amount(invoice.amount_minor, invoice.currency)
         record_activity(
             tx,

@@ -167,6 +167,23 @@ def check_payment(
     return amount_minor
 
 
+def check_issue_date(issued_on: date, *, today: date, client_today: date | None = None) -> None:
+    """An invoice is dated the day it is issued, or earlier (one entered late); never later.
+
+    A post-dated invoice claims money before the work or the date it bills, and its number
+    would sit among later ones out of order. `today` is the user's local day; a client whose
+    zone is already on the next day may get that day's date (`client_today`): it is today
+    where the invoice is received. Earlier dates are fine (an invoice issued on paper last
+    week, entered now).
+    """
+    latest = max(today, client_today or today)
+    if issued_on > latest:
+        raise InputError(
+            f"an invoice cannot be dated after today: {issued_on} is later than {latest}; "
+            "issue it on the day it goes out (today or an earlier date)"
+        )
+
+
 def _number_regex(pattern: str, year: int) -> re.Pattern[str]:
     parts: list[str] = []
     position = 0

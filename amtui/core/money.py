@@ -223,7 +223,8 @@ _HOURS = re.compile(
     r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?|ч)?)"
     r"|(?:(?P<h>\d+)\s*(?:h|ч)\s*(?P<m>\d+)\s*(?:m|min|мин)?)"
     r"|(?:(?P<mins>\d+)\s*(?:m|min|мин))"
-    r"|(?:(?P<hh>\d+):(?P<mm>[0-5]\d))"
+    r"|(?:(?P<hh>\d+):(?P<mm>[0-5]\d))",
+    re.ASCII,  # digits as amounts take them: `٣` is no number of hours
 )
 
 

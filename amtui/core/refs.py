@@ -34,7 +34,7 @@ _NOUNS = {
     "P": "proposal",
     "I": "invoice",
 }
-_REF = re.compile(r"\s*([TtLlCcRrPpIi])?\s*#?(\d{1,18})\s*")
+_REF = re.compile(r"\s*([TtLlCcRrPpIi])?\s*#?(\d{1,18})\s*", re.ASCII)  # T٣ is no T3
 _ACCEPTED = "T12 (task), L7 (lead), C3 (client), R5 (reminder), P2 (proposal) or I4 (invoice)"
 
 

@@ -208,7 +208,7 @@ def next_action(deadlines: LeadDeadlines | None, reminder: NextAction | None) ->
 
 # --- the follow-up ladder ---------------------------------------------------------------------
 
-_STEP = re.compile(r"\s*(\d{1,3})\s*(h|b|d|w|m)\s*")
+_STEP = re.compile(r"\s*(\d{1,3})\s*(h|b|d|w|m)\s*", re.ASCII)
 _UNIT_NAMES = {"h": "hour", "b": "working day", "d": "day", "w": "week", "m": "month"}
 
 

@@ -245,6 +245,25 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 
 
+_SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_SLASH_TIMES = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")
+
+
+def _with_slash_dates(formats: Sequence[str], cells: Sequence[str]) -> tuple[str, ...]:
+    """The formats for a file's `4/27/2021 11:02:10`-style times, in the order its rows show:
+    day first when a first number is over 12 (a form in a British, French or Russian
+    spreadsheet locale writes `27/04/2021`), else month first (Google's US default, which
+    the google-forms preset always read). Without slash dates, `formats` as they are."""
+    pairs = [(int(m.group(1)), int(m.group(2))) for c in cells if (m := _SLASH_DATE.match(c))]
+    if not pairs:
+        return tuple(formats)
+    day_first = any(first > 12 for first, _ in pairs)
+    date = "%d/%m/%Y" if day_first else "%m/%d/%Y"
+    other = "%m/%d/%Y" if day_first else "%d/%m/%Y"
+    kept = [f for f in formats if not f.startswith(other)]  # one order for the whole file
+    return (*kept, *(f"{date} {time}" for time in _SLASH_TIMES), date)
+
+
 def parse_timestamp(text: str, formats: Sequence[str], zone: ZoneInfo) -> datetime | None:
     """A form's timestamp: ISO 8601, or one of the preset's formats, with a trailing
     `GMT+3` / `UTC-05:00` read as the offset; a time without one is in `zone`."""
@@ -315,6 +334,12 @@ def read_form(
     zone = ZoneInfo(zone_name) if zone_name else config.timezone
     used = set(columns.values())
     key_name = form if configured and form else mapping.name
+    formats = mapping.received_formats
+    own_order = any("%m/%d" in f or "%d/%m" in f for f in formats)
+    if "received" in columns and (mapping is PRESETS.get(mapping.name) or not own_order):
+        # A config's own `%d/%m/%Y` (or `%m/%d/%Y`) is the user's word and is kept as given.
+        column = columns["received"]
+        formats = _with_slash_dates(formats, [r[column] for r in rows[1:] if column < len(r)])
     briefs = []
     for number, row in enumerate(rows[1:], 2):
         cells = [*row, *[""] * (len(headers) - len(row))]
@@ -334,7 +359,7 @@ def read_form(
         values["phone"] = values.get("phone", "").lstrip("'")
         received = None
         if values.get("received"):
-            received = parse_timestamp(values["received"], mapping.received_formats, zone)
+            received = parse_timestamp(values["received"], formats, zone)
             if received is None:
                 raise InputError(
                     f"{shown} line {number}: can't read {one_line(values['received'])!r} as the "

@@ -17,7 +17,7 @@ from email import policy
 from email.header import decode_header
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesHeaderParser, BytesParser, Parser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from amtui.core.intake import (
@@ -297,6 +297,32 @@ def _size(part: Message) -> int:
     return len(_payload(part))
 
 
+def _smuggled(message: Message) -> list[Attachment]:
+    """Parts after a multipart's closing boundary (the stdlib keeps them as its epilogue):
+    a part nested under its parent's own boundary by a broken mailer (CPython's msg_15.txt,
+    an Outlook Express mail), or a trick to hide an attachment that some mail programs still
+    show (mail-parser's mail_malformed_1.eml hides a .zip so). Listed, and marked."""
+    found: list[Attachment] = []
+    for part in message.walk():
+        epilogue = part.epilogue if part.is_multipart() else None
+        boundary = part.get_boundary() if epilogue else None
+        if not epilogue or not boundary or f"--{boundary}" not in epilogue:
+            continue
+        for chunk in epilogue.split(f"--{boundary}")[1:]:
+            if chunk.startswith("--") or not chunk.strip():
+                continue
+            try:
+                hidden = Parser(policy=POLICY).parsestr(chunk.lstrip("\r\n"))
+                if hidden.get_content_maintype() == "multipart":
+                    continue  # its parts follow in the same epilogue (the same boundary)
+                name = _filename(hidden) or f"unnamed {hidden.get_content_type()}"
+                size = _size(hidden)
+            except (ValueError, TypeError, LookupError):
+                continue
+            found.append(Attachment(f"{name} (found after the end of the mail)", size))
+    return found
+
+
 def _body(message: EmailMessage) -> tuple[str, list[Attachment]]:
     """The text of a mail (its inline text/plain parts, else its first HTML part as text) and
     the list of its attachments (name and decoded size)."""
@@ -322,6 +348,7 @@ def _body(message: EmailMessage) -> tuple[str, list[Attachment]]:
                 plain.append(text.strip("\n"))
         elif html is None:
             html = text
+    attachments.extend(_smuggled(message))
     if plain:
         return "\n\n".join(plain), attachments
     if html is not None:

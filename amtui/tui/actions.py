@@ -202,7 +202,7 @@ class Actions:
         def show(client: Client | None) -> None:
             if client is None:
                 app.drop_keys()
-                app.notify(f"{ref} has no client", severity="warning", markup=False)
+                app.notify(f"{ref} has no client yet", severity="warning", markup=False)
                 return
             stack = app.screen_stack
             below = stack[-2] if len(stack) > 1 else None

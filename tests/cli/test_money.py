@@ -103,6 +103,12 @@ def test_bad_money_input_is_one_line_exit_2_and_writes_nothing(seeded: Cli, stor
     seeded.ok("invoice", "new", "Гранель", "Work", "100")
     before = counts(store)
     seeded.fails(2, "invoice", "pay", "I1", "50")  # a draft takes no payments
+    message = seeded.fails(2, "invoice", "issue", "I1", "--on", "tomorrow")
+    assert message == (
+        "amtui: an invoice cannot be dated after today: 2026-11-26 is later than 2026-11-25; "
+        "issue it on the day it goes out (today or an earlier date)"
+    )
+    assert seeded.json("invoice", "show", "I1")["status"] == "draft"
     seeded.ok("invoice", "issue", "I1")
     message = seeded.fails(2, "invoice", "pay", "I1", "100.01")
     assert "more than the 100.00 RUB still owed" in message

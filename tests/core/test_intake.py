@@ -128,6 +128,16 @@ def test_quoted_history_is_trimmed() -> None:
     assert trim_quoted("Text\n-- \nAnna, CMO") == "Text"
     assert trim_quoted("> all quoted") == "> all quoted"  # never trimmed to nothing
     assert trim_quoted("From: the start we wanted\nmore") == "From: the start we wanted\nmore"
+    gmail_ru = "Да, давайте.\n\nпн, 30 нояб. 2026 г. в 10:00, Анна <anna@x.example>:\n\n> раньше\n"
+    assert trim_quoted(gmail_ru) == "Да, давайте."
+    wrapped = (
+        "Sounds good.\n\nOn Mon, Nov 30, 2026 at 10:00 AM Anna Petrova <anna@x.example>\n"
+        "wrote:\n\n> old"
+    )
+    assert trim_quoted(wrapped) == "Sounds good."
+    # An address with a colon in the text itself is not history when no quote follows.
+    asked = "Please write to Ivan <ivan@x.example>:\nhe decides.\n"
+    assert trim_quoted(asked) == "Please write to Ivan <ivan@x.example>:\nhe decides."
 
 
 def test_summary_line() -> None:

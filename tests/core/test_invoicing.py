@@ -12,6 +12,7 @@ from amtui.core.errors import InputError
 from amtui.core.invoicing import (
     Payment,
     PaymentState,
+    check_issue_date,
     check_payment,
     describe_invoice_state,
     invoice_state,
@@ -135,3 +136,16 @@ def test_invoice_numbers_restart_each_year_and_skip_nothing() -> None:
 def test_bad_number_patterns(pattern: str) -> None:
     with pytest.raises(InputError, match="must contain"):
         check_number_pattern(pattern)
+
+
+def test_an_invoice_is_dated_today_or_earlier_where_it_is_issued_or_received() -> None:
+    check_issue_date(TODAY, today=TODAY)
+    check_issue_date(TODAY - timedelta(days=40), today=TODAY)  # entered late: fine
+    with pytest.raises(InputError, match="cannot be dated after today: 2026-11-26 is later"):
+        check_issue_date(TODAY + timedelta(days=1), today=TODAY)
+    # A client already on tomorrow (Tokyo, while it is still today here) may get its date…
+    check_issue_date(TODAY + timedelta(days=1), today=TODAY, client_today=TODAY + timedelta(1))
+    # …but not the day after, and a client still on yesterday does not hold today back.
+    with pytest.raises(InputError, match="2026-11-27 is later than 2026-11-26"):
+        check_issue_date(TODAY + timedelta(2), today=TODAY, client_today=TODAY + timedelta(1))
+    check_issue_date(TODAY, today=TODAY, client_today=TODAY - timedelta(days=1))

@@ -321,6 +321,33 @@ def test_an_issued_invoice_is_frozen_but_its_due_date_may_move(
         edit_invoice(db, row.ref, now=now, config=config, due_on=date(2026, 1, 1))
 
 
+def test_an_invoice_cannot_be_issued_with_a_later_date(
+    db: Database, now: datetime, config: Config, lead: str
+) -> None:
+    """Today in the user's zone, or the client's when it is already tomorrow there; a refused
+    issue gives no number and leaves the draft as it was."""
+    from amtui.core.clients import add_client
+
+    afternoon = now.replace(hour=15)  # 2026-11-25 15:00 UTC: the 26th in Tokyo
+    add_client(db, "Sakura Foods", now=now, timezone="Asia/Tokyo")
+    refs = []
+    for client in ("Гранель", "Sakura Foods"):
+        lines = [("Work", "100")]
+        row = new_invoice(db, client, now=now, config=config, lines=lines, currency="EUR")
+        before = counts(db)
+        with pytest.raises(InputError, match="cannot be dated after today"):
+            issue_invoice(db, row.ref, now=afternoon, config=config, issued_on=date(2026, 11, 27))
+        assert counts(db) == before
+        refs.append(row.ref)
+    gr, sakura = refs
+    with pytest.raises(InputError, match="2026-11-26 is later than 2026-11-25"):
+        issue_invoice(db, gr, now=afternoon, config=config, issued_on=date(2026, 11, 26))
+    issued = issue_invoice(db, sakura, now=afternoon, config=config, issued_on=date(2026, 11, 26))
+    assert issued.invoice.issued_on == date(2026, 11, 26) and issued.invoice.number
+    early = issue_invoice(db, gr, now=afternoon, config=config, issued_on=date(2026, 11, 2))
+    assert early.invoice.issued_on == date(2026, 11, 2)
+
+
 def test_an_invoice_line_amount_is_checked(
     db: Database, now: datetime, config: Config, lead: str
 ) -> None:

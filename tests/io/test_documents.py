@@ -259,6 +259,54 @@ def hostile_proposal() -> ProposalDoc:
     )
 
 
+@pytest.mark.parametrize("agency", [Party(""), Party("", email="hello@kettle.example")])
+def test_an_empty_agency_leaves_no_empty_sender_line(tmp_path: Path, agency: Party) -> None:
+    """Without an `[agency]` section (or with only some of it) every format leaves out what
+    is empty: no `From:` with nothing after it, no `, ` after the signer, no ` · ` opening
+    the page footer; what there is still shows."""
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    calamine = pytest.importorskip("python_calamine")
+    english = {"locale": "en_US", "agency": agency}
+    docs = {"p": proposal(**english), "i": invoice(**english)}
+    texts: dict[str, str] = {}
+    for name, doc in docs.items():
+        for kind in ("md", "html", "xlsx", "pdf"):
+            path = tmp_path / f"{name}.{kind}"
+            if isinstance(doc, ProposalDoc):
+                write_proposal(doc, path)
+            else:
+                write_invoice(doc, path, today=TODAY)
+            if kind == "pdf":
+                text = "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+            elif kind == "xlsx":
+                rows = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+                text = "\n".join(str(cell) for row in rows.to_python() for cell in row if cell)
+            else:
+                text = path.read_text(encoding="utf-8")
+            texts[f"{name}.{kind}"] = text
+    for name, text in texts.items():
+        lines = [line.strip() for line in text.splitlines()]
+        assert not [line for line in lines if re.fullmatch(r"(\*\*)?From:(\*\*)?", line)], name
+        assert "Анна Петрова," not in text, name  # the signer, with no agency after her
+        assert not any(line.startswith("· ") for line in lines), name  # the page footer
+        if agency.email:
+            assert "hello@kettle.example" in text, name
+    assert "Prepared by: Анна Петрова" in texts["p.md"]
+    html = texts["i.html"]
+    assert 'class="agency-name"' not in html and '<meta name="author"' not in html
+    assert 'content: "Invoice 2026-0007"' in html
+    if agency.email:
+        assert "From: hello@kettle.example" in texts["i.xlsx"]
+        assert "**From:** hello@kettle.example" in texts["i.md"]
+    else:
+        assert "From" not in texts["i.xlsx"] + texts["i.md"] + texts["i.pdf"]
+    # With the agency named, it is all there (the same checks would catch a lost line).
+    named = tmp_path / "named.md"
+    write_invoice(invoice(locale="en_US"), named, today=TODAY)
+    assert "**From:** Kettle Studio" in named.read_text(encoding="utf-8")
+
+
 def test_html_shows_hostile_text_as_text(tmp_path: Path) -> None:
     html = (write_proposal(hostile_proposal(), tmp_path / "h.html")).read_text(encoding="utf-8")
     body = html.split("</style>", 1)[1]  # the data after the stylesheet

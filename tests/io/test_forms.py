@@ -305,3 +305,40 @@ def test_russian_google_forms_with_a_us_time_and_an_offset(tmp_path: Path) -> No
     assert brief.received == datetime(2025, 12, 15, 3, 18, 29, tzinfo=UTC)
     assert (brief.name, brief.email) == ("Ольга", "olga@bakery.example")
     assert brief.answers == [("Что нужно сделать?", "Сайт, логотип")]
+
+
+def test_slash_dates_follow_the_order_the_file_shows(tmp_path: Path) -> None:
+    """Google Forms writes the spreadsheet locale's dates: `4/27/2021` (US, as in the real
+    export above) or `27/04/2021` (British, French, Russian…). A first number over 12 anywhere
+    in the file makes the whole file day-first; otherwise month-first, as before. A file that
+    shows both orders is refused whole; a config's own format is kept as given."""
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "Timestamp,Email Address\n"
+        "01/10/2026 10:30:00,a@x.example\n27/10/2026 09:00:00,b@x.example\n",
+        encoding="utf-8",
+    )
+    first, second = read(path)
+    assert first.received == datetime(2026, 10, 1, 8, 30, tzinfo=UTC)  # 1 October, Berlin
+    assert second.received == datetime(2026, 10, 27, 8, 0, tzinfo=UTC)
+    path.write_text("Timestamp,Email Address\n01/10/2026 10:30:00,a@x.example\n", encoding="utf-8")
+    (us,) = read(path)
+    assert us.received == datetime(2026, 1, 10, 9, 30, tzinfo=UTC)  # 10 January
+    path.write_text(
+        "Timestamp,Email Address\n"
+        "27/10/2026 10:30:00,a@x.example\n10/27/2026 9:00:00,b@x.example\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="line 3: can't read '10/27/2026 9:00:00'"):
+        read(path)
+    mapping = FormMapping(
+        name="site",
+        columns={"received": ("Когда",), "email": ("Почта",)},
+        received_formats=("%d/%m/%Y %H:%M",),
+    )
+    cfg = dataclasses.replace(
+        CFG, intake=IntakeSettings(forms={"site": FormSource("site", None, mapping)})
+    )
+    path.write_text("Когда;Почта\n01/10/2026 10:30;a@x.example\n", encoding="utf-8")
+    (site,) = read(path, "site", cfg)
+    assert site.received == datetime(2026, 10, 1, 8, 30, tzinfo=UTC)

@@ -180,3 +180,23 @@ def test_no_mail_can_make_the_parser_raise(headers: list[tuple[str, bytes]], bod
        payload=st.binary(max_size=200))  # fmt: skip
 def test_any_labelled_body_decodes(charset: str, payload: bytes) -> None:
     assert isinstance(decode_bytes(payload, charset), str)
+
+
+def test_a_part_after_the_end_of_the_mail_is_listed_and_marked() -> None:
+    """mail-parser's mail_malformed_1.eml ends its multipart, then puts a .zip after the end
+    (a trick to hide an attachment that some mail programs still show): the stdlib keeps it
+    as the epilogue, so it used to vanish from the lead. It is listed, and marked."""
+    mail = parse_mail((SAMPLES / "mail_malformed_1.eml").read_bytes())
+    assert mail.body == "--Sent from my iPhone"
+    assert [a.name for a in mail.attachments] == [
+        "20160523_916527.jpg_.zip (found after the end of the mail)"
+    ]
+
+
+@needs_cpython
+def test_a_part_nested_under_its_parents_own_boundary_is_listed() -> None:
+    """CPython's msg_15.txt (Outlook Express for Mac) nests a multipart under its parent's own
+    boundary, so its GIF lands after the end of the mail: listed, not lost."""
+    assert CPYTHON is not None
+    mail = parse_mail((CPYTHON / "msg_15.txt").read_bytes())
+    assert [a.name for a in mail.attachments] == ["xx.gif (found after the end of the mail)"]

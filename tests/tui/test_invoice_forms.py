@@ -119,6 +119,37 @@ def test_an_invoice_is_made_lined_issued_and_paid_from_the_client_view(
     drive(app, scenario)
 
 
+async def open_then(pilot: Any, ref: str, key: str) -> None:
+    """Open `ref`'s detail view and press `key` there."""
+    pilot.app.actions.open_record(ref)
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+
+
+def test_an_invoice_dated_after_today_is_refused_in_the_issue_form(make_app, money, config) -> None:
+    """Core's rule (`check_issue_date`), in the form as in `amtui invoice issue --on`: one
+    line, the form stays open with what was typed, the draft keeps no number."""
+    draft = new_invoice(money, "Granel", now=NOW, config=config, lines=[("Audit", "900")])
+    app = make_app()
+
+    async def scenario(pilot) -> None:
+        await open_then(pilot, draft.ref, "S")
+        await pilot.press(*"tomorrow", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        error = form_error(app)
+        assert error.startswith("an invoice cannot be dated after today: 2026-11-26")
+        assert "\n" not in error.strip()
+        assert invoice(money, config, draft.ref).invoice.status == "draft"
+        await pilot.press(*["backspace"] * len("tomorrow"), *"yesterday", "enter")
+        await settle(pilot)
+        issued = invoice(money, config, draft.ref).invoice
+        assert (issued.status, issued.issued_on) == ("issued", date(2026, 11, 24))
+
+    drive(app, scenario)
+
+
 def test_voiding_and_deleting_ask_with_y(make_app, money, config) -> None:
     issued = new_invoice(money, "Granel", now=NOW, config=config, lines=[("Audit", "900")])
     issue_invoice(money, issued.ref, now=NOW, config=config)
@@ -126,10 +157,7 @@ def test_voiding_and_deleting_ask_with_y(make_app, money, config) -> None:
     app = make_app()
 
     async def scenario(pilot) -> None:
-        app.actions.open_record(draft.ref)
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await open_then(pilot, draft.ref, "d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # kept
         await settle(pilot)

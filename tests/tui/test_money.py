@@ -144,7 +144,7 @@ def test_c_opens_the_client_of_a_lead_task_proposal_or_invoice(make_app, money) 
         main.inbox.row_list.select_key("L2")
         await press(pilot, "C")
         assert len(app.screen_stack) == 1
-        assert "L2 has no client" in notes(app).splitlines()
+        assert "L2 has no client yet" in notes(app).splitlines()
         main.inbox.row_list.select_key("L3")
         await press(pilot, "C")
         assert app.screen.ref == "C1"

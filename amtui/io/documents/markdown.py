@@ -13,8 +13,12 @@ def _cell(text: str) -> str:
 
 
 def _party(label: str, party: PartyView) -> list[str]:
-    lines = [f"**{md(label)}:** {md(party.name)}"]
-    lines += [md(line) for line in party.lines]
+    """`**From:** name` and its lines (no name: the first line takes its place); nothing at
+    all for a party with nothing to say."""
+    if not party.summary:
+        return []
+    first, *rest = (party.name, *party.lines) if party.name else party.lines
+    lines = [f"**{md(label)}:** {md(first)}", *(md(line) for line in rest)]
     return ["  \n".join(lines), ""]
 
 
@@ -57,7 +61,8 @@ def proposal_markdown(doc: ProposalView) -> str:
     if doc.notes:
         out += [f"## {md(t['notes'])}", "", *_paragraphs(doc.notes)]
     if doc.prepared_by:
-        out += [f"{md(t['prepared_by'])}: {md(doc.prepared_by)}, {md(doc.agency.name)}", ""]
+        agency = f", {md(doc.agency.name)}" if doc.agency.name else ""
+        out += [f"{md(t['prepared_by'])}: {md(doc.prepared_by)}{agency}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -38,6 +38,12 @@ class PartyView:
     lines: tuple[str, ...]  # contact, address lines, email, phone, website, tax id
     details: tuple[str, ...]  # e.g. bank details (shown on invoices)
 
+    @property
+    def summary(self) -> str:
+        """The party in one line: its name, else its other lines ("" when `[agency]` names
+        nothing: a document then leaves the sender out instead of printing an empty one)."""
+        return self.name or " · ".join(self.lines)
+
 
 def party_view(party: Party, labels: Mapping[str, str]) -> PartyView:
     lines = [party.contact, *party.address.splitlines(), party.email, party.phone, party.website]

@@ -65,7 +65,8 @@ def _open(path: Path, title: str, author: str) -> tuple[Workbook, _Styles]:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": title, "author": author, "company": author})
+    sender = {"author": author, "company": author} if author else {}
+    book.set_properties({"title": title, **sender})
     return book, _Styles(book)
 
 
@@ -85,7 +86,8 @@ def write_proposal_xlsx(doc: ProposalView, path: Path) -> None:
     if doc.valid_until:
         meta.append(f"{t['valid_until']} {doc.valid_until}")
     meta.append(f"{t['prepared_for']}: {doc.client.name}")
-    meta.append(f"{t['from']}: {doc.agency.name}")
+    if doc.agency.summary:
+        meta.append(f"{t['from']}: {doc.agency.summary}")
     row = _header(sheet, styles, doc.title, meta)
     columns = [t["stage"], t["work"], t["description"], t["hours"], t["rate"], t["currency"]]
     for col, name in enumerate([*columns, t["amount"]]):
@@ -173,7 +175,9 @@ def write_invoice_xlsx(doc: InvoiceView, path: Path) -> None:
     book, styles = _open(path, f"{t['invoice']} {doc.number}", doc.agency.name)
     sheet = book.add_worksheet(t["invoice"][:31])
     meta = [f"{t['date']} {doc.issued}" + (f" · {t['due']} {doc.due}" if doc.due else "")]
-    meta += [f"{t['bill_to']}: {doc.client.name}", f"{t['from']}: {doc.agency.name}"]
+    meta.append(f"{t['bill_to']}: {doc.client.name}")
+    if doc.agency.summary:
+        meta.append(f"{t['from']}: {doc.agency.summary}")
     if doc.status:
         meta.append(doc.status)
     row = _header(sheet, styles, f"{t['invoice']} {doc.number}", meta)
