@@ -16,16 +16,21 @@ it: a marker (`call_later`) follows it up the same chain of queues, twice; then,
 at most, until what was queued on the top screen and the app when the marker looked has run
 (what a key sets off away from its own path: the palette's list picking a command, which
 then opens a screen from the app's queue). Only then does the next key go out, to whatever
-has the focus by then. A key typed alone goes out at once; in a burst each waits for those
-few dozen queue hops (MEASURED). A marker queued at a widget removed before it runs is
-noticed (`LIVENESS_SECONDS`), so the keyboard never stays stuck.
+has the focus by then. A key typed alone goes out at once. Characters for the focused input
+go straight on (they move no focus and run no binding; a key after them queues behind them
+in that input), so a burst of text costs what it did: 300 characters in 0.40 s against 0.37 s
+without the gate, on this 2-core machine at load 13. Every other key of a burst waits for its
+few dozen queue hops, about 18 ms at that load, and repaints wait until the burst is through.
+A marker queued at a widget removed before it runs is noticed (`LIVENESS_SECONDS`), so the
+keyboard never stays stuck.
 
 Keys also wait while the top screen is still being mounted (a dialog just pushed: the
 command palette) and while the app holds them (`hold`: a dialog reads what it needs first, a
 form is saving); `release` lets them go on, `drop` forgets them (the dialog could not open).
 A screen may also keep the next key back while it works out what that key will act on
 (`key_waits(key)`, then `resume`: the command palette while it searches, so Enter picks what
-the typed text finds, not an earlier list).
+the typed text finds, not an earlier list; a form while its load is out, for the keys that
+move between fields and choices).
 """
 
 from __future__ import annotations
