@@ -72,6 +72,35 @@ def _write_through(path: Path, write: Callable[[Path], None]) -> None:
             raise InputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+#: The most an input file (an export, a form, a vCard, one mail) may hold: far above any real
+#: one, and a bound on what a stream (`<(…)`, a pipe) can make amtui hold in memory.
+MAX_INPUT_BYTES = 1 << 30
+
+
+def read_input_file(path: Path, shown: str | None = None) -> bytes:
+    """The bytes of a file given to import: a regular file or a pipe (`<(curl …)`, `/dev/stdin`).
+
+    A device (`/dev/zero`, `/dev/urandom`, a terminal) would be read forever, and a directory
+    is not a file: both are refused with one line (InputError), as are a missing or unreadable
+    file and anything larger than MAX_INPUT_BYTES."""
+    shown = shown or str(path)
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{shown} is a directory; give a file")
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise InputError(f"{shown} is a device, not a file; give a file (or a pipe)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"cannot read {shown}: no such file") from None
+    except OSError as error:
+        raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{shown} is larger than {MAX_INPUT_BYTES >> 20} MiB; split it")
+    return data
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """`data` into `path`, whole or not at all (exports, the calendar file): a reader (a
     calendar, a cron job) never sees half a file. A directory or an unwritable place is an

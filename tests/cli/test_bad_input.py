@@ -147,6 +147,67 @@ def test_a_note_without_text_is_refused(cli: Cli, data: Target, text: list[str])
     assert "a note needs its text" in refused(cli, data, 2, "lead", "log", "L1", "note", *text)
 
 
+EMPTY_TASK_OPTIONS = [
+    ["add", "Card", "--client"],
+    ["add", "Card", "--lead"],
+    ["add", "Card", "--parent"],
+    ["add", "Card", "--col"],
+    ["add", "Card", "--assignee"],
+    ["add", "Card", "--owner"],
+    ["add", "Card", "--rec"],
+    ["task", "add", "Card", "--client"],
+    ["task", "edit", "T1", "--client"],
+    ["task", "edit", "T1", "--assignee"],
+    ["task", "edit", "T1", "--due"],
+    ["task", "edit", "T1", "--rec"],
+]
+
+
+@pytest.mark.parametrize("value", ["", "  ", "@"], ids=repr)
+@pytest.mark.parametrize("args", EMPTY_TASK_OPTIONS, ids=" ".join)
+def test_an_empty_task_option_is_refused_not_taken_as_left_out(
+    cli: Cli, data: Target, args: list[str], value: str
+) -> None:
+    """`--client "$CLIENT"` with the variable unset made a card without a client, exit 0."""
+    if value == "@" and args[-1] != "--assignee":
+        return  # only an assignee drops a leading @
+    message = refused(cli, data, 2, *args, value)
+    assert "is empty" in message or "the expression is empty" in message
+
+
+FILE_READERS = [
+    ["import", "json"],
+    ["import", "csv"],
+    ["import", "taskwarrior"],
+    ["import", "kommo"],
+    ["import", "asana"],
+    ["intake", "email"],
+    ["intake", "form"],
+    ["contact", "import"],
+]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("args", FILE_READERS, ids=" ".join)
+def test_a_device_given_as_a_file_is_refused_not_read_forever(
+    cli: Cli, data: Target, args: list[str], device: str
+) -> None:
+    """`/dev/zero` was read into memory until the process died (a MemoryError traceback)."""
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    assert "is a device" in refused(cli, data, 2, *args, device)
+
+
+@pytest.mark.processes
+def test_an_import_from_a_closed_stdin_is_refused(data: Target) -> None:
+    before = digest(data)
+    result = run(["import", "csv", "-"], data, preexec_fn=closed(0))
+    assert result.returncode == 2, result.stderr
+    assert b"standard input is closed" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert digest(data) == before
+
+
 # --- dates out of range, in every field that reads one ------------------------------------------
 
 DATE_FIELDS = [
