@@ -2,6 +2,11 @@
 
 The autouse fixture points AMTUI_DB, AMTUI_CONFIG and the XDG directories at `tmp_path`, so
 no test can read or write the developer's own data (DESIGN §9).
+
+Both cores: a plain `pytest` runs the tests in one worker process per CPU core (pytest-xdist,
+`-n auto`) unless told otherwise (`-n 0`, `-n 3`, `-p no:xdist`): `pytest_cmdline_main` below.
+Each worker has its own temporary directory (so its own migrated template and module-level
+databases) and, with AMTUI_TEST_POSTGRES, its own PostgreSQL database: `pytest_configure`.
 """
 
 from __future__ import annotations
@@ -14,10 +19,42 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
+
+from tests.workers import drop_worker_database, use_worker_database
+
+# No time limit on one Hypothesis example: its first call may import a library or wait for a
+# core on a loaded machine (700 ms seen against the default 200 ms), and speed is bench/'s
+# business, not the tests' (DESIGN §9).
+settings.register_profile("amtui", deadline=None)
+settings.load_profile("amtui")
 
 #: Wednesday 25 November 2026, 10:00 in Berlin: a working day, mid-morning.
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """`-n auto` unless the command line chose (`-n N`, `--tx`, `-p no:xdist`): the suite takes
+    about twice as long on one core of a two-core machine. Not in `addopts`, where `-n` would
+    be an unknown option to `pytest -p no:xdist` or to an install without pytest-xdist."""
+    if not config.pluginmanager.has_plugin("xdist") or hasattr(config, "workerinput"):
+        return
+    option = config.option
+    # --snapshot-update stays on one process: under xdist syrupy neither finds nor deletes the
+    # snapshots no test uses any more (tests/tui/test_snapshot_files.py checks those instead).
+    updating = getattr(option, "update_snapshots", False)
+    if option.numprocesses is None and not option.tx and not updating:
+        option.numprocesses = "auto"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    use_worker_database(config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    drop_worker_database()
 
 
 @pytest.fixture(autouse=True)

@@ -65,7 +65,7 @@ def new(
     from amtui.core.invoices import first_line, invoice_from_proposal, new_invoice
 
     rt = runtime(ctx)
-    due_on = rt.config.read_day(due, now=rt.now) if due else None
+    due_on = rt.config.read_optional_day(due, now=rt.now)
     if proposal is not None:
         if client is not None or lead is not None:
             raise InputError(
@@ -186,8 +186,8 @@ def issue(
         invoice,
         now=rt.now,
         config=rt.config,
-        issued_on=rt.config.read_day(on, now=rt.now) if on else None,
-        due_on=rt.config.read_day(due, now=rt.now) if due else None,
+        issued_on=rt.config.read_optional_day(on, now=rt.now),
+        due_on=rt.config.read_optional_day(due, now=rt.now),
     )
     say(f"Issued {_summary(row)}")
 
@@ -213,7 +213,7 @@ def pay(
         amount,
         now=rt.now,
         config=rt.config,
-        paid_on=rt.config.read_day(on, now=rt.now) if on else None,
+        paid_on=rt.config.read_optional_day(on, now=rt.now),
         note=reference,
     )
     say(f"Paid {_summary(row)}")

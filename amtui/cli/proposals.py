@@ -53,7 +53,7 @@ def new(
     from amtui.core.proposals import new_proposal
 
     rt = runtime(ctx)
-    until = rt.config.read_day(valid_until, now=rt.now) if valid_until else None
+    until = rt.config.read_optional_day(valid_until, now=rt.now)
     details = new_proposal(
         rt.db,
         lead,

@@ -29,15 +29,13 @@ class ExportFormat(StrEnum):
 def read_input(path: str) -> bytes:
     """A file's bytes, or standard input for `-`; an unreadable file is bad input (exit 2)."""
     from amtui.core.errors import InputError
+    from amtui.io.files import read_input_file
 
     if path == "-":
+        if sys.stdin is None:  # `<&-`: no standard input at all
+            raise InputError("standard input is closed; give a file, or pipe the data in")
         return sys.stdin.buffer.read()
-    try:
-        return Path(path).expanduser().read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory; give a file") from None
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    return read_input_file(Path(path).expanduser(), path)
 
 
 def write_output(data: bytes, out: Path | None, what: str) -> None:

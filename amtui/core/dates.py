@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from amtui.core.errors import InputError
+from amtui.core.structs import struct
 
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
 
@@ -82,6 +82,7 @@ def local_today(now: datetime, tz: tzinfo) -> date:
     return ensure_aware(now).astimezone(tz).date()
 
 
+@lru_cache(maxsize=1024)  # pure; the agenda asks for the same few days once per all-day item
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """[start, end) of the local day `day` in `tz` as aware UTC datetimes (23h/25h on DST days)."""
     start, end = (localize(datetime.combine(day + timedelta(days=i), time()), tz) for i in (0, 1))
@@ -185,6 +186,15 @@ _ANCHORS: dict[str, Callable[[date, frozenset[int]], date]] = {
     "eom": lambda d, w: _add_months(d, 0, day=31),
     "eoq": lambda d, w: _add_months(date(d.year, (d.month + 2) // 3 * 3, 1), 0, day=31),
 }
+
+
+#: Words that can mean nothing but a part of a date: right after a `due:` date that does not
+#: read with them (`due:3pm tomorrow`, `due:10:00 fri`), quick-add refuses the line rather than
+#: fold them into the title. Abbreviations that are also everyday English words (sat, sun,
+#: wed, may, mar, march) are left out: `due:fri may slip` keeps "may slip" as title words.
+DATE_ONLY_WORDS: frozenset[str] = frozenset(
+    {*_ANCHORS, *_WEEKDAYS, *_MONTHS} - {"sat", "sun", "wed", "may", "mar", "march"}
+)
 
 
 def _add_months(start: date, months: int, **fields: int) -> date:
@@ -299,7 +309,7 @@ def _trailing_zone(token: str, zones: Mapping[str, tzinfo] | None) -> tzinfo | N
     return ZoneInfo(iana) if iana else None
 
 
-@dataclass
+@struct
 class _Context:
     """One parse: the clock, the zone the text is read in, and the user's conventions."""
 

@@ -135,6 +135,10 @@ _OPTION_NAMES = {
 }
 
 
+#: The fields `none` clears when editing (`due:none`, `--client none`, `@none`).
+_CLEARABLE = frozenset({"due", "client", "lead", "estimate", "recur", "assignee"})
+
+
 def date_checker(config: Config, now: datetime) -> Callable[[str], bool]:
     """A predicate for the quick-add parser: does this phrase read as a date expression?"""
     zones = {"client": ZoneInfo("UTC")}  # a stand-in: only the shape is checked here
@@ -168,6 +172,9 @@ def _merged(tokens: Tokens, options: TaskOptions) -> dict[str, str | None]:
         if given is None:
             continue
         given = given.strip().lstrip("@") if name == "assignee" else given.strip()
+        if not given:  # `--client "$CLIENT"` with the variable unset: never "not given"
+            clears = f" (when editing, {flag} none clears it)" if name in _CLEARABLE else ""
+            raise InputError(f"{flag} is empty; give a value or leave the option out{clears}")
         token = values[name]
         if token is not None and fold(token) != fold(given):
             shown = f"@{token}" if name == "assignee" else f"{_token_of(name)}:{token}"

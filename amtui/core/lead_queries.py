@@ -6,7 +6,6 @@ Rows are decorated in batches (client names, next actions: one query each for a 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from amtui.core.activities import list_activities
@@ -25,6 +24,7 @@ from amtui.core.models import (
 )
 from amtui.core.sla import NextAction, ResponseRule, deadlines_of, next_action
 from amtui.core.sql import Database, Tx, contains_folded, like_pattern
+from amtui.core.structs import struct
 from amtui.core.text import one_line
 from amtui.core.validate import check_choice
 from amtui.core.vocabulary import (
@@ -37,7 +37,7 @@ from amtui.core.vocabulary import (
 )
 
 
-@dataclass
+@struct
 class LeadRow:
     lead: Lead
     client_name: str | None = None
@@ -45,7 +45,7 @@ class LeadRow:
     owner: str | None = None  # the owner's handle (team mode)
 
 
-@dataclass
+@struct
 class LeadDetails:
     row: LeadRow
     tasks: list[Task]

@@ -326,6 +326,9 @@ def log_contact(
         )
     if awaits_reply and kind != LogKind.EMAIL_OUT.value:
         raise InputError("--awaits-reply goes with an outgoing message (email-out)")
+    if kind == LogKind.NOTE.value and not text.strip():
+        # A call or a mail happened even unworded; a note without text says nothing at all.
+        raise InputError(f'a note needs its text, e.g. amtui lead log {lead.ref} note "…"')
     events: list[str] = []
     result = StageResult(lead, lead.stage, events=events)
     entry = record_activity(tx, lead, kind, text, now=now, occurred_at=occurred, data=data)

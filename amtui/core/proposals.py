@@ -37,7 +37,7 @@ class ProposalStatus:
 
 
 #: `L7-v2`: a lead's reference and a version, the number a client reads.
-_NUMBER = re.compile(r"\s*[Ll]\s*(\d{1,18})\s*-\s*[vV](\d{1,9})\s*")
+_NUMBER = re.compile(r"\s*[Ll]\s*(\d{1,18})\s*-\s*[vV](\d{1,9})\s*", re.ASCII)
 
 
 @dataclass

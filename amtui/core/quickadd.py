@@ -9,8 +9,9 @@ repeat: `amtui.core.recurrence`), `owner:anna` (the team member whose card it is
 `+tag`, and, when editing, `-tag` to remove a tag and `none` to clear a field (`due:none`).
 A value with spaces can be quoted: `client:"Granel Studio"`. Words that merely contain a colon
 (`http://…`, `10:30`) stay in the title, except right after a `due:` date: a word there that can
-only be part of a date (`due:fri 25:00`, `due:tomorrow 3pmm`, `due:fri +2h`) makes the line
-refused, never silently split into a date and a title or tag.
+only be part of a date (`due:fri 25:00`, `due:tomorrow 3pmm`, `due:fri +2h`, `due:3pm
+tomorrow`, `due:10:00 fri`) makes the line refused, never silently split into a date and a
+title or tag.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from amtui.core.dates import DATE_ONLY_WORDS
 from amtui.core.errors import InputError
 from amtui.core.text import one_line
 
@@ -65,12 +67,17 @@ def _split(text: str) -> list[str]:
 
 
 #: A word that can only be meant as more of a `due:` date: a time (`25:00`, `3pmm`), a number,
-#: an offset (`+2h`), `at`/`am`/`pm`/`noon`/`midnight`, or a zone (`Europe/Berlinn`). When the
-#: date with it does not read, the line is refused rather than the word folded into the title.
+#: an offset (`+2h`), `at`/`am`/`pm`/`noon`/`midnight`, a zone (`Europe/Berlinn`), or a day or
+#: month word (`tomorrow`, `fri`, `dec`: `dates.DATE_ONLY_WORDS`). When the date with it does
+#: not read, the line is refused rather than the word folded into the title.
 _DATE_PART = re.compile(
     r"[+-]?[0-9][\w:.]*|at|[ap]\.?m\.?|noon|midnight|[a-z_]+(?:/[a-z0-9_+-]+)+",
     re.IGNORECASE,
 )
+
+
+def _is_date_part(word: str) -> bool:
+    return bool(_DATE_PART.fullmatch(word)) or word.lower() in DATE_ONLY_WORDS
 
 
 def parse_tokens(
@@ -113,7 +120,7 @@ def parse_tokens(
                         best, taken = phrase, extra
                 value = best
                 index += taken
-                if index < len(words) and _DATE_PART.fullmatch(words[index]):
+                if index < len(words) and _is_date_part(words[index]):
                     _refuse_half_date(value, words[index:], is_date, read_date)
             if not value.strip():
                 raise InputError(
@@ -151,7 +158,7 @@ def _refuse_half_date(
     part of it. Say why with the parser's own message (or a generic one), never fold it."""
     parts = [value]
     for word in rest[:3]:
-        if not _DATE_PART.fullmatch(word):
+        if not _is_date_part(word):
             break
         parts.append(word)
     phrase = " ".join(parts)

@@ -57,6 +57,7 @@ WRITE_LOCK_KEY = 0x616D747569
 CHANGES_CHANNEL = "amtui_changes"
 _URL_EXAMPLES = "a file path, sqlite:///path/to/amtui.db or postgresql+psycopg://user@host/db"
 _SCHEME = re.compile(r"([A-Za-z][\w+.-]*)://(.*)", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PG_CHANGES = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
 
 Params = Mapping[str, Any]
@@ -69,11 +70,9 @@ def _to_sqlite(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime refused: {value.isoformat()} has no time zone")
-        v = value.astimezone(UTC)  # the text SQLAlchemy writes (strftime drops a year's zeros)
-        return (
-            f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-        )
+        # The text SQLAlchemy writes, "2026-11-27 15:00:00.000000" (strftime would drop a
+        # year's leading zeros; isoformat pads it).
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Json):
@@ -99,7 +98,11 @@ def _read_datetime(raw: bytes) -> datetime:
     # fromisoformat reads what SQLAlchemy and `_to_sqlite` write ("2026-11-27 15:00:00.000000",
     # with or without the fraction or an offset) ~100x faster than strptime, which was a third
     # of `amtui agenda`'s own time at 100k (and imported _strptime, locale and calendar).
-    value = datetime.fromisoformat(raw.decode())
+    text = raw.decode()
+    if len(text) == 26 and text[19] == "." and text.isascii() and text[20:].isdigit():
+        # What `_to_sqlite` writes: UTC, no offset. Saying so is 5x faster than a replace().
+        return datetime.fromisoformat(text + "+00:00")
+    value = datetime.fromisoformat(text)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -352,8 +355,17 @@ class Database:
         self._target = text
         if not text.strip():
             raise InputError(f"the database location is empty; give {_URL_EXAMPLES}")
+        if _CONTROL.search(text):
+            raise InputError(
+                f"the database location {one_line(_hide_password(text))!r} holds a control "
+                f"character (a newline?); give {_URL_EXAMPLES}"
+            )
         if "://" not in text:
-            self.path = Path(text).expanduser().resolve()
+            if text.strip() == ":memory:":  # SQLite's own name for it; never a file here
+                raise InputError(
+                    "an in-memory database would vanish when the command ends; give a file"
+                )
+            self.path = _local_path(text)
             self.is_sqlite = True
         else:
             match = _SCHEME.fullmatch(text.strip())
@@ -370,7 +382,7 @@ class Database:
                     raise InputError(
                         "an in-memory database would vanish when the command ends; give a file"
                     )
-                self.path = Path(location).expanduser().resolve()
+                self.path = _local_path(location)
                 self.is_sqlite = True
             elif backend in ("postgresql", "postgres"):
                 self.url = "postgresql://" + rest
@@ -634,6 +646,18 @@ class Database:
             if _is_pg_error(error) and not _is_pg_integrity(error):
                 raise storage_error(str(error), self.display) from None
             raise
+
+
+def _local_path(text: str) -> Path:
+    """A database file's absolute path; `~user` naming nobody is bad input, not a crash."""
+    try:
+        return Path(text).expanduser().resolve()
+    except RuntimeError:  # pathlib: "Could not determine home directory."
+        user = text.split("/", 1)[0]
+        raise InputError(
+            f"cannot expand {one_line(user)!r} in the database location: no such user "
+            "or home directory; give the full path"
+        ) from None
 
 
 def open_sqlite(path: Path, *, typed: bool = True) -> sqlite3.Connection:

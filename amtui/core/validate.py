@@ -77,11 +77,17 @@ def check_currency(text: str | None) -> str | None:
     return currencies.check_currency(text)
 
 
+#: Digits are ASCII, as in every number amtui reads (`est:٣` is refused, not 3 hours).
+_ESTIMATE = re.compile(
+    r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)(?:h|$))?(?:(\d+)m(?:in)?)?", re.ASCII
+)
+
+
 def parse_hours(text: str) -> float:
     """An estimate: `3`, `2.5`, `2h`, `90m`, `1h30m`, `1d` (a working day of 8 hours)."""
     raw = text.strip().lower().replace(",", ".")
     # A bare number is hours only at the end: "90m" is 90 minutes, never 9 h + 0 m.
-    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)(?:h|$))?(?:(\d+)m(?:in)?)?", raw)
+    match = _ESTIMATE.fullmatch(raw)
     if not raw or not match or not any(match.groups()):
         raise InputError(f"{one_line(text)!r} is not an estimate; use e.g. 3, 2.5h, 90m, 1h30m, 1d")
     days, hours, minutes = match.groups()

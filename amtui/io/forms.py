@@ -23,6 +23,7 @@ from amtui.core.errors import InputError
 from amtui.core.intake import IncomingBrief, row_key
 from amtui.core.intake_config import FormMapping
 from amtui.core.text import one_line
+from amtui.io.files import read_input_file
 
 #: Header names of the contact fields that any preset recognises (compared case-insensitively,
 #: without surrounding spaces and a trailing colon or asterisk).
@@ -317,14 +318,9 @@ def read_form(
 ) -> list[IncomingBrief]:
     """Every row of a form export as a brief; refused as a whole if the file does not fit."""
     shown = one_line(str(path))
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {shown}") from None
-    except IsADirectoryError:
-        raise InputError(f"{shown} is a folder; give the form's CSV export") from None
-    except OSError as error:
-        raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
+    if path.is_dir():
+        raise InputError(f"{shown} is a folder; give the form's CSV export")
+    data = read_input_file(path, shown)
     rows = _rows(decode_csv(data, shown), shown)
     headers = [h.strip() for h in rows[0]]
     mapping = resolve_mapping(form, headers, config)

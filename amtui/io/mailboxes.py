@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mailbox
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
@@ -104,6 +105,8 @@ def open_mail_path(text: str) -> MailSource:
     try:
         if path.is_dir():
             return _folder(path, shown)
+        if not path.is_file() and not stat.S_ISFIFO(path.stat().st_mode):
+            raise InputError(f"{shown} is a device, not a file; {ACCEPTED}")
         with path.open("rb") as file:
             head = file.read(5)
         if head == b"From ":

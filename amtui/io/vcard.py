@@ -20,6 +20,7 @@ from typing import Any
 from amtui.core.errors import InputError
 from amtui.core.intake import IncomingContact
 from amtui.core.text import one_line
+from amtui.io.files import read_input_file
 
 _QP_PROPERTY = re.compile(r"^[^:]*ENCODING=QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
 
@@ -101,12 +102,7 @@ def read_vcards(path: Path) -> list[IncomingContact]:
     import vobject  # ~60 ms with its imports: only when contacts are imported
 
     shown = one_line(str(path))
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {shown}") from None
-    except OSError as error:
-        raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
+    data = read_input_file(path, shown)
     text = _decode(data, shown)
     if not re.search(r"(?im)^BEGIN:VCARD\s*$", text):
         raise InputError(f"{shown} holds no vCard (no BEGIN:VCARD line); nothing was imported")

@@ -28,6 +28,9 @@ def build(cli: Cli) -> None:
     cli.ok("lead", "add", "Website", "--client", "Granel", "--received", "today 08:00")  # L1
     cli.ok("remind", "add", "Call", "--at", "tomorrow 10:00", "--about", "L1")  # R1
     cli.ok("remind", "add", "Mail", "--at", "tomorrow 11:00")  # R2
+    cli.ok("invoice", "new", "Granel", "Design", "100", "--currency", "EUR")  # I1: a draft
+    cli.ok("invoice", "new", "Granel", "Hosting", "45", "--currency", "EUR")  # I2
+    cli.ok("invoice", "issue", "I2")
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +90,8 @@ AMOUNTS = ["-5", "-0.01", "NaN", "nan", "inf", "-inf", "1e400", "1e3", "12.3456"
            "99999999999999999999", "10000000000000", "12k34", "1..2", "--3", "0x10", "€",
            ""]  # fmt: skip
 ESTIMATES = ["0", "-1", "-2h", "0.001h", "0.004", "10001", "10000.5h", "1e5", "nan", "inf",
-             "99999999999999999999d", "2x", "h", "1h-30m", "1251d"]  # fmt: skip
+             "99999999999999999999d", "2x", "h", "1h-30m", "1251d",
+             "٣", "١h", "３h", "2h٣٠m"]  # fmt: skip
 
 
 @pytest.mark.parametrize("value", AMOUNTS)
@@ -110,6 +114,100 @@ def test_priorities_out_of_range(cli: Cli, data: Target, value: str) -> None:
     refused(cli, data, 2, "task", "edit", "T1", "--pri", value)
 
 
+# Digits are ASCII wherever amtui reads a number, as they are in amounts and dates: `T٣`,
+# `est:٣` or three hours written `٣` are refused, never read as 3.
+NON_ASCII_DIGITS = ["٣", "３", "۳", "३", "T٣", "Ｔ3", "1٣"]
+
+
+@pytest.mark.parametrize("value", NON_ASCII_DIGITS)
+@pytest.mark.parametrize(
+    "args",
+    [["show"], ["task", "done"], ["task", "done", "T1"], ["remind", "done"], ["task", "show"]],
+    ids=" ".join,
+)
+def test_references_take_ascii_digits_only(
+    cli: Cli, data: Target, args: list[str], value: str
+) -> None:
+    assert "not a reference" in refused(cli, data, 2, *args, value)
+
+
+def test_hours_of_a_proposal_line_take_ascii_digits_only(cli: Cli, data: Target) -> None:
+    cli.ok("proposal", "new", "L1")
+    for hours in ("٣", "١.٥", "٢h", "１:３０", "3h٣٠m"):
+        assert "not a number of hours" in refused(
+            cli, data, 2, "proposal", "add", "P1", "Design", "designer", hours, "60",
+            "--currency", "EUR",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("text", [[], [""], ["   "], ["\t"]], ids=repr)
+def test_a_note_without_text_is_refused(cli: Cli, data: Target, text: list[str]) -> None:
+    """A call or mail logged without words still happened; a note without words says nothing
+    (the first-hour defect: a log entry saved empty while its text was lost)."""
+    assert "a note needs its text" in refused(cli, data, 2, "lead", "log", "L1", "note", *text)
+
+
+EMPTY_TASK_OPTIONS = [
+    ["add", "Card", "--client"],
+    ["add", "Card", "--lead"],
+    ["add", "Card", "--parent"],
+    ["add", "Card", "--col"],
+    ["add", "Card", "--assignee"],
+    ["add", "Card", "--owner"],
+    ["add", "Card", "--rec"],
+    ["task", "add", "Card", "--client"],
+    ["task", "edit", "T1", "--client"],
+    ["task", "edit", "T1", "--assignee"],
+    ["task", "edit", "T1", "--due"],
+    ["task", "edit", "T1", "--rec"],
+]
+
+
+@pytest.mark.parametrize("value", ["", "  ", "@"], ids=repr)
+@pytest.mark.parametrize("args", EMPTY_TASK_OPTIONS, ids=" ".join)
+def test_an_empty_task_option_is_refused_not_taken_as_left_out(
+    cli: Cli, data: Target, args: list[str], value: str
+) -> None:
+    """`--client "$CLIENT"` with the variable unset made a card without a client, exit 0."""
+    if value == "@" and args[-1] != "--assignee":
+        return  # only an assignee drops a leading @
+    message = refused(cli, data, 2, *args, value)
+    assert "is empty" in message or "the expression is empty" in message
+
+
+FILE_READERS = [
+    ["import", "json"],
+    ["import", "csv"],
+    ["import", "taskwarrior"],
+    ["import", "kommo"],
+    ["import", "asana"],
+    ["intake", "email"],
+    ["intake", "form"],
+    ["contact", "import"],
+]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("args", FILE_READERS, ids=" ".join)
+def test_a_device_given_as_a_file_is_refused_not_read_forever(
+    cli: Cli, data: Target, args: list[str], device: str
+) -> None:
+    """`/dev/zero` was read into memory until the process died (a MemoryError traceback)."""
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    assert "is a device" in refused(cli, data, 2, *args, device)
+
+
+@pytest.mark.processes
+def test_an_import_from_a_closed_stdin_is_refused(data: Target) -> None:
+    before = digest(data)
+    result = run(["import", "csv", "-"], data, preexec_fn=closed(0))
+    assert result.returncode == 2, result.stderr
+    assert b"standard input is closed" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert digest(data) == before
+
+
 # --- dates out of range, in every field that reads one ------------------------------------------
 
 DATE_FIELDS = [
@@ -125,6 +223,12 @@ DATE_FIELDS = [
     ["agenda", "--date"],
     ["report", "--from"],
     ["report", "--to"],
+    ["proposal", "new", "L1", "--valid-until"],
+    ["invoice", "new", "Granel", "Hosting", "45", "--currency", "EUR", "--due"],
+    ["invoice", "issue", "I1", "--on"],
+    ["invoice", "issue", "I1", "--due"],
+    ["invoice", "edit", "I1", "--due"],
+    ["invoice", "pay", "I2", "10", "--on"],
 ]
 BAD_DATES = ["0000-01-01", "10000-01-01", "1899-12-31", "3000-01-01", "9999-12-31",
              "+99999999999d", "-99999y", "+1000y", "in 999999999999 days", "+9999999999999h",
@@ -179,17 +283,32 @@ LOCATIONS = [
     ("sqlite://", 2, "in-memory"),
     ("sqlite:///:memory:", 2, "in-memory"),
     ("://nothing", 2, "not a database URL"),
+    (":memory:", 2, "in-memory"),  # SQLite's name for it, not a file called ':memory:'
+    (" :memory: ", 2, "in-memory"),
+    ("~no-such-user-amtui/x.db", 2, "no such user"),
+    ("sqlite:///~no-such-user-amtui/x.db", 2, "no such user"),
+    ("new\nline.db", 2, "control character"),
+    ("tab\there.db", 2, "control character"),
+    ("sqlite:///tmp/new\rline.db", 2, "control character"),
 ]
 
 
 @pytest.mark.parametrize(("where", "code", "needle"), LOCATIONS)
 @pytest.mark.parametrize("args", [["add", "Card"], ["agenda"], ["task", "list"], ["db", "path"]])
 def test_odd_database_locations(  # type: ignore[no-untyped-def]
-    cli: Cli, odd: Path, where: str, code: int, needle: str, args: list[str]
+    cli: Cli,
+    odd: Path,
+    where: str,
+    code: int,
+    needle: str,
+    args: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(odd)  # a relative name would be created here
     if args == ["db", "path"] and (code == 3 or needle == "in-memory"):
         return  # `db path` only says where the data would be; it opens nothing
-    target = where if "://" in where or where.startswith("/") or not where.strip() else odd / where
+    as_typed = "://" in where or where.strip().startswith(("/", ":", "~")) or not where.strip()
+    target = where if as_typed else odd / where
     before = sorted(p.name for p in odd.rglob("*"))
     assert needle in cli.fails(code, "--db", str(target), *args)
     assert sorted(p.name for p in odd.rglob("*")) == before  # nothing created

@@ -91,6 +91,7 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0  # Dovecot waits 2 s before refusing a bad login (against guessing)
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd

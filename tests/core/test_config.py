@@ -103,6 +103,7 @@ def test_new_task_column_defaults_to_the_first_when_there_is_no_to_do(tmp_path: 
         ('[leads]\nwork_hours = "18:00-09:00"', "leads.work_hours"),
         ('[leads]\nwork_hours = "9-18"', "leads.work_hours"),
         ('[leads]\nwork_hours = "25:00-26:00"', "leads.work_hours"),
+        ('[leads]\nwork_hours = "٠٩:٠٠-18:00"', "leads.work_hours"),
         ('[leads]\nwork_days = ["funday"]', "leads.work_days"),
         ('[leads]\nwork_days = "mon-fri"', "leads.work_days"),
         ('[leads]\nfollowup_ladder = "every now and then"', "leads.followup_ladder"),

@@ -264,6 +264,18 @@ def test_edit_title_twice_is_refused(config: Config, now: datetime) -> None:
         ("Call due:+2d 7", "'7' is not a time"),
         ("Call due:fri 2 copies", "'2' is not a time"),
         ("Call due:eod 5p.m.x", "not a time"),
+        # A time first, then the day: the day is not silently left in the title.
+        ("Call due:3pm tomorrow", "unexpected 'tomorrow' after the time"),
+        ("Call due:10:00 fri", "unexpected 'fri' after the time"),
+        ("Call due:noon friday", "unexpected 'friday' after the time"),
+        ("Call due:15:00 3 dec", "unexpected '3 dec' after the time"),
+        # Two days, or a day and a month that do not make one date.
+        ("Call due:today tomorrow", "tomorrow"),
+        ("Call due:fri mon", "mon"),
+        ("Call due:eod fri", "fri"),
+        ("Call due:fri dec", "dec"),
+        ("Call due:now Tomorrow", "nothing but a zone may follow 'now'"),
+        ("Call due:+3d eom", "eom"),
     ],
 )
 def test_a_half_read_date_is_refused_with_the_reason(draft, text: str, reason: str) -> None:  # type: ignore[no-untyped-def]
@@ -282,6 +294,11 @@ def test_a_half_read_date_is_refused_with_the_reason(draft, text: str, reason: s
         ("Read due:mon http://example.com/a:b", "mon", "Read http://example.com/a:b", []),
         ("Call due:fri at 9:30", "fri at 9:30", "Call", []),
         ("Call due:3 dec", "3 dec", "Call", []),
+        # Abbreviations that are also English words stay title words.
+        ("Call due:fri may slip", "fri", "Call may slip", []),
+        ("Plan due:mon sun deck", "mon", "Plan sun deck", []),
+        ("Call due:fri now", "fri", "Call now", []),
+        ("Call due:3 dec next steps", "3 dec", "Call next steps", []),
     ],
 )
 def test_what_reads_as_a_date_is_taken_and_the_rest_kept(  # type: ignore[no-untyped-def]

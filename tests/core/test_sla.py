@@ -358,6 +358,8 @@ def test_parse_ladder_accepts(text: str, expected: tuple[Interval, ...]) -> None
         "1b 3d",
         "1min",
         "1B",
+        "٣d",  # digits are ASCII, as everywhere amtui reads a number
+        "1b,３d",
     ],
 )
 def test_parse_ladder_rejects_with_a_message_listing_what_is_accepted(text: str) -> None:
