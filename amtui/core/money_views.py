@@ -109,7 +109,8 @@ def build_pipeline(
             params,
         )
         deals = [
-            Deal(stage, lead_minor(total, currency), currency, leads=count)
+            # int(): PostgreSQL's sum of a bigint is a numeric (Decimal in Python).
+            Deal(stage, lead_minor(_whole(total), currency), currency, leads=int(count))
             for stage, currency, count, total in groups
         ]
         leads = records(tx, Lead, _pipeline_cards_sql(wanted, params, limit, limits), params)
@@ -119,6 +120,10 @@ def build_pipeline(
         columns[row.lead.stage].append(row)
     summary = pipeline_summary(deals, config.money.probabilities)
     return PipelineBoard(summary, columns, days, since)
+
+
+def _whole(total: Any) -> int | None:
+    return None if total is None else int(total)
 
 
 #: A lead's place in its column: biggest value first (none counts as 0), then oldest.
