@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+from amtui.core.structs import field, struct
 
 if TYPE_CHECKING:
     import typer
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from amtui.core.sql import Database
 
 
-@dataclass
+@struct
 class Runtime:
     """Built from `--db` by the root callback (commands reach it through `typer.Context`) or
     by the fast path (`amtui.cli.fast`), which hands it to the command's body."""

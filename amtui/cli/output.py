@@ -14,12 +14,12 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from amtui.core.errors import AmtuiError, InputError
-from amtui.core.text import UNSAFE_IN_JSON, clean, markdown, one_line
+from amtui.core.structs import struct
+from amtui.core.text import clean, markdown, one_line, unsafe_in_json
 
 
 class Format(StrEnum):
@@ -78,7 +78,7 @@ def limit_option(
     return typer.Option(default, "--limit", help=help, min=minimum, max=MAX_LIMIT)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Cell:
     """A table cell with an optional Rich style name used only on a colour terminal."""
 
@@ -177,7 +177,9 @@ def to_json(data: Any) -> str:
     import json  # only for --format json
 
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return UNSAFE_IN_JSON.sub(_json_escape, text)
+    if text.isascii() and "\x7f" not in text:  # nothing to escape: no regex to compile or run
+        return text
+    return unsafe_in_json().sub(_json_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -13,7 +13,6 @@ the size of the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +26,7 @@ from amtui.core.models import REMINDER_DUE_SQL, Lead, Reminder, Task, records
 from amtui.core.reminders import ReminderRow, reminder_rows
 from amtui.core.sla import ResponseRule, deadlines_of
 from amtui.core.sql import Database, Tx
+from amtui.core.structs import field, struct
 from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
@@ -34,7 +34,7 @@ from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 _DUE = REMINDER_DUE_SQL
 
 
-@dataclass
+@struct
 class AgendaItem:
     """One line of the agenda: a task, a lead deadline, or a reminder."""
 
@@ -59,7 +59,7 @@ class AgendaItem:
         return self.reminder.reminder.ref
 
 
-@dataclass
+@struct
 class Section:
     total: int = 0
     items: list[AgendaItem] = field(default_factory=list)
@@ -70,7 +70,7 @@ class Section:
         return self.total - len(self.items)
 
 
-@dataclass
+@struct
 class Agenda:
     day: date
     now: datetime

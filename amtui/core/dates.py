@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from amtui.core.errors import InputError
+from amtui.core.structs import struct
 
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
 
@@ -82,6 +82,7 @@ def local_today(now: datetime, tz: tzinfo) -> date:
     return ensure_aware(now).astimezone(tz).date()
 
 
+@lru_cache(maxsize=1024)  # pure; the agenda asks for the same few days once per all-day item
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """[start, end) of the local day `day` in `tz` as aware UTC datetimes (23h/25h on DST days)."""
     start, end = (localize(datetime.combine(day + timedelta(days=i), time()), tz) for i in (0, 1))
@@ -308,7 +309,7 @@ def _trailing_zone(token: str, zones: Mapping[str, tzinfo] | None) -> tzinfo | N
     return ZoneInfo(iana) if iana else None
 
 
-@dataclass
+@struct
 class _Context:
     """One parse: the clock, the zone the text is read in, and the user's conventions."""
 

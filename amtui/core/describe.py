@@ -14,7 +14,6 @@ every part is safe to print as it is, and is never markup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from amtui.core.dates import is_overdue, local_today
 from amtui.core.display import client_local_time, format_relative, format_when
 from amtui.core.kam import QUADRANTS, RELATIONSHIP_STAGES, kam_quadrant
 from amtui.core.refs import Kind, ref
+from amtui.core.structs import struct
 from amtui.core.text import clean, one_line
 from amtui.core.vocabulary import LADDER_KINDS
 
@@ -47,7 +47,7 @@ class Tone(StrEnum):
     LATE = "late"  # missed, overdue, gone cold
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Part:
     text: str
     tone: Tone = Tone.NORMAL
@@ -56,7 +56,7 @@ class Part:
 Phrase = tuple[Part, ...]
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Field:
     """One line of a record's detail: `label` and what it says."""
 
@@ -92,7 +92,7 @@ def fields(*items: Field | None) -> list[Field]:
     return [item for item in items if item is not None]
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class View:
     """What wording depends on: the user's zone, the clock, the rules of the config."""
 

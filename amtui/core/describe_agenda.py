@@ -8,7 +8,6 @@ like `describe`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from amtui.core.describe import (
 from amtui.core.describe_leads import countdown, lead_origin
 from amtui.core.describe_money import invoice_state_part, invoice_summary
 from amtui.core.display import format_when
+from amtui.core.structs import struct
 from amtui.core.text import one_line
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from amtui.core.notify import DueItem
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class AgendaSection:
     """One section of the agenda: `key` names it in JSON, `title` on screen."""
 
@@ -70,7 +70,7 @@ def client_when(view: View, moment: date | datetime, zone: tzinfo | None) -> str
     return f"client {theirs} {one_line(str(zone))}" if theirs else None
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class AgendaLine:
     """An agenda item: its reference, when (toned), what it is, and the client's time."""
 

@@ -9,16 +9,16 @@ is refused with a message saying so.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from amtui.core.errors import InputError
+from amtui.core.structs import field, struct
 
 #: Which parts of a form row a mapping names; every other non-empty column is a brief answer.
 FORM_FIELDS = ("name", "email", "phone", "company", "title", "received", "row_id")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class FormMapping:
     """Which column of a form export is what. Each field lists the header names it accepts
     (a preset accepts a form's English and Russian headers); `received_formats` are strptime
@@ -31,7 +31,7 @@ class FormMapping:
     required: tuple[str, ...] = ()  # fields whose column must be in the file
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ImapAccount:
     name: str
     host: str
@@ -45,7 +45,7 @@ class ImapAccount:
     ca_file: str | None = None  # PEM certificates to trust besides the system's (own server)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class FormSource:
     """A form export read on every `intake run`, with its preset or its own mapping."""
 
@@ -56,7 +56,7 @@ class FormSource:
     timezone: str | None = None  # for times without an offset (default: yours)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class IntakeSettings:
     me: tuple[str, ...] = ()  # your own addresses (`@agency.example` for a whole domain)
     partners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name → domains

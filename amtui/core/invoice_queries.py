@@ -9,7 +9,6 @@ Light on purpose (no pipeline or document code): the agenda imports it. Writing 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Invoice, InvoiceLine, Payment, records
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.sql import Database, Tx
+from amtui.core.structs import field, struct
 from amtui.core.text import one_line
 
 #: SQL: what the payments of `invoice` add up to.
@@ -33,7 +33,7 @@ PAID_SQL = (
 OWING_SQL = f"invoice.status = 'issued' AND invoice.amount_minor > {PAID_SQL}"
 
 
-@dataclass
+@struct
 class InvoiceRow:
     """An invoice with what its state depends on and what lists show next to it."""
 

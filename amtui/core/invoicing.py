@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from amtui.core.errors import InputError
 from amtui.core.money import format_amount
 from amtui.core.money_config import NUMBER_FIELD, check_number_pattern
+from amtui.core.structs import struct
 
 
 class InvoiceStatus(StrEnum):
@@ -42,7 +42,7 @@ class PaymentState(StrEnum):
     OPEN = "open"  # issued, not fully paid, due later (or no due date)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Payment:
     """One payment received against an invoice, in the invoice's currency."""
 
@@ -50,7 +50,7 @@ class Payment:
     paid_on: date
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class InvoiceState:
     state: PaymentState
     amount_minor: int

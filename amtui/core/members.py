@@ -12,7 +12,6 @@ records unless someone takes them over).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +36,7 @@ from amtui.core.models import (
 )
 from amtui.core.refs import Kind, parse_ref
 from amtui.core.sql import Database, Tx
+from amtui.core.structs import struct
 from amtui.core.text import fold, one_line
 from amtui.core.validate import UNSET, check_email, check_name, check_zone
 
@@ -202,7 +202,7 @@ def describe_member(member: Member) -> str:
 # --- whose records a list shows ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Scope:
     """Whose records a list shows: everyone's (`member` None, `unowned_only` False), one
     member's (and nobody's: those are everyone's), or only nobody's (`--owner none`)."""
@@ -294,7 +294,7 @@ def default_owner(tx: Tx, config: Config) -> int | None:
 # --- taking and handing over -------------------------------------------------------------------
 
 
-@dataclass
+@struct
 class OwnerChange:
     """What `take`, `assign` and `hand_over` did to one record."""
 
@@ -483,7 +483,7 @@ def edit_member(
     return member, changed
 
 
-@dataclass
+@struct
 class Removed:
     """What `remove_member` did: who left, and what was handed to whom."""
 

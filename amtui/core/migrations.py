@@ -22,7 +22,6 @@ import sqlite3
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from amtui.core.sql import (
     open_sqlite,
     storage_error,
 )
+from amtui.core.structs import struct
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -713,7 +713,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 LATEST = len(MIGRATIONS)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class SchemaReport:
     """What `ensure_schema` did: nothing, created the schema, or upgraded it (with a backup)."""
 

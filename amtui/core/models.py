@@ -1,10 +1,11 @@
 """The data model (DESIGN §4) as plain records: what every service reads, writes and returns.
 
-Each record is a dataclass with exactly the columns of its table (same names, same order, same
+Each record is a `struct` (`amtui.core.structs`: what a dataclass does, without compiling
+code per class at import) with exactly the columns of its table (same names, same order, same
 Python types; tests/core/test_schema.py holds them to the SQLModel declaration in
 `amtui.core.schema` and to the database the migrations build). The table definitions live
 there, imported only to create or upgrade a database; this module costs no more than the
-standard library's dataclasses, so a quick-add never loads an ORM.
+standard library, so a quick-add never loads an ORM.
 
 Reading and writing, inside a transaction of `amtui.core.sql` (`with db.write() as tx:`):
 - `get(tx, Task, 12)`, `records(tx, Task, "SELECT * FROM task WHERE …", params)`, `first(…)`
@@ -23,12 +24,12 @@ in `amtui.core.vocabulary` and is re-exported here.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Json
+from amtui.core.structs import field, from_values, struct, struct_fields
 
 # The vocabulary is defined once, in `amtui.core.vocabulary`; re-exported here.
 from amtui.core.vocabulary import CLOSED_STAGES as CLOSED_STAGES
@@ -63,21 +64,18 @@ class Record:
     KEY: ClassVar[tuple[str, ...]] = ("id",)
     #: Columns holding JSON (bound through `sql.Json`, compared by value).
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ()
-    _names: ClassVar[tuple[str, ...]] = ()
     # The stored values, as last read or written in a write transaction (None: not known).
     _stored: dict[str, Any] | None = None
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
         """The columns, in the table's order."""
-        if not cls._names:
-            cls._names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-        return cls._names
+        return struct_fields(cls)
 
     @classmethod
     def from_row(cls: type[R], row: Mapping[str, Any]) -> R:
         """The record of one row (`SELECT *` of its table)."""
-        return cls(**row)
+        return from_values(cls, row)
 
     def values(self) -> dict[str, Any]:
         """Every column's value, by name."""
@@ -213,7 +211,7 @@ def delete(tx: Tx, record: Record) -> None:
 # --- the records -----------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Client(Record):
     TABLE: ClassVar[str] = "client"
 
@@ -237,7 +235,7 @@ class Client(Record):
         return ref(Kind.CLIENT, self.id)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Contact(Record):
     TABLE: ClassVar[str] = "contact"
 
@@ -250,7 +248,7 @@ class Contact(Record):
     created_at: datetime
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Member(Record):
     """A person on the team; see `amtui.core.schema.Member` and `amtui.core.members`."""
 
@@ -270,7 +268,7 @@ class Member(Record):
         return self.handle
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Lead(Record):
     TABLE: ClassVar[str] = "lead"
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("brief",)
@@ -312,7 +310,7 @@ class Lead(Record):
         return ref(Kind.LEAD, self.id)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Task(Record):
     TABLE: ClassVar[str] = "task"
 
@@ -346,7 +344,7 @@ class Task(Record):
         return ref(Kind.TASK, self.id)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class TaskTag(Record):
     TABLE: ClassVar[str] = "task_tag"
     KEY: ClassVar[tuple[str, ...]] = ("task_id", "tag")
@@ -355,7 +353,7 @@ class TaskTag(Record):
     tag: str
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Reminder(Record):
     TABLE: ClassVar[str] = "reminder"
 
@@ -383,7 +381,7 @@ class Reminder(Record):
         return ref(Kind.REMINDER, self.id)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Activity(Record):
     TABLE: ClassVar[str] = "activity"
     JSON_FIELDS: ClassVar[tuple[str, ...]] = ("data",)
@@ -400,7 +398,7 @@ class Activity(Record):
     actor: str | None = None  # the handle of the member who did it (team mode)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class IntakeItem(Record):
     """One thing intake has read (a mail, a form row, another tool's record), by its
     de-duplication key; see `amtui.core.schema.IntakeItem`."""
@@ -418,7 +416,7 @@ class IntakeItem(Record):
     imported_at: datetime
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class ImapState(Record):
     """Where the last IMAP sync of a folder stopped; see `amtui.core.schema.ImapState`."""
 
@@ -432,7 +430,7 @@ class ImapState(Record):
     synced_at: datetime
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Notice(Record):
     """A member was told of a deadline; see `amtui.core.schema.Notice`."""
 
@@ -445,7 +443,7 @@ class Notice(Record):
     notified_at: datetime
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class JournalEntry(Record):
     """One change made through amtui, with the row images that undo it; see
     `amtui.core.schema.Journal` and `amtui.core.journal`."""
@@ -463,7 +461,7 @@ class JournalEntry(Record):
     actor: str | None = None  # the handle of the member who made the change (team mode)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Proposal(Record):
     """One version of a costed proposal of a lead; see `amtui.core.schema.Proposal`."""
 
@@ -492,7 +490,7 @@ class Proposal(Record):
         return f"{ref(Kind.LEAD, self.lead_id)}-v{self.version}"
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class ProposalItem(Record):
     TABLE: ClassVar[str] = "proposal_item"
 
@@ -507,7 +505,7 @@ class ProposalItem(Record):
     currency: str
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Invoice(Record):
     """An invoice of a client; see `amtui.core.schema.Invoice`."""
 
@@ -535,7 +533,7 @@ class Invoice(Record):
         return ref(Kind.INVOICE, self.id)
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class InvoiceLine(Record):
     TABLE: ClassVar[str] = "invoice_line"
 
@@ -546,7 +544,7 @@ class InvoiceLine(Record):
     amount_minor: int
 
 
-@dataclass(kw_only=True, eq=True)
+@struct(kw_only=True)
 class Payment(Record):
     TABLE: ClassVar[str] = "payment"
 

@@ -26,11 +26,16 @@ Decisions (README "Proposals" describes them for users):
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from amtui.core.currencies import EXPONENTS, check_currency, exponent
 from amtui.core.errors import InputError
 from amtui.core.text import one_line
+
+# `decimal` is imported by the functions that make a Decimal: ~5 M instructions (with
+# `numbers`) that the agenda, which only formats amounts, does not pay.
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 #: The largest amount accepted, in minor units: below 2**53, so JSON readers that use doubles
 #: (JavaScript, spreadsheets) and PostgreSQL BIGINT hold it exactly.
@@ -65,6 +70,8 @@ def percent_of(amount_minor: int, percent: int) -> int:
 
 def to_decimal(minor: int, currency: str) -> Decimal:
     """The exact major-unit value: 123450 EUR → Decimal('1234.50'), 1234 JPY → Decimal('1234')."""
+    from decimal import Decimal
+
     return Decimal(minor).scaleb(-exponent(currency))
 
 
@@ -88,6 +95,8 @@ def format_amount(minor: int, currency: str) -> str:
 def parse_amount(text: str, currency: str | None, *, allow_zero: bool = True) -> int:
     """What a person typed → minor units of `currency` (see the module doc for the forms);
     without a currency (a lead's value), hundredths."""
+    from decimal import Decimal
+
     code = check_currency(currency) if currency is not None else None
     shown = one_line(text)
     raw = text.strip()
@@ -155,6 +164,8 @@ def format_value(minor: int | None, currency: str | None) -> str:
 
 def value_decimal(minor: int, currency: str | None) -> Decimal:
     """A lead's value in major units, exact: 125050 EUR → Decimal('1250.50')."""
+    from decimal import Decimal
+
     return Decimal(minor).scaleb(-value_exponent(currency))
 
 
@@ -185,6 +196,8 @@ def rescale_value(minor: int, old: str | None, new: str | None) -> int:
 def _read_number(raw: str, shown: str, digits: int, *, scaled: bool) -> Decimal:
     """Digits with grouping and one decimal separator → an exact Decimal (module doc rules).
     Before a `k` or `m` (`scaled`) a lone `,` or `.` is always the decimal separator."""
+    from decimal import Decimal
+
     marks = [ch for ch in raw if ch in ",."]
     decimal_mark: str | None = None
     if len(set(marks)) == 2:
@@ -230,6 +243,8 @@ _HOURS = re.compile(
 
 def parse_hours(text: str) -> int:
     """Hours as typed (`1.5`, `1,5`, `2h`, `90m`, `1h30m`, `1:30`) → hundredths of an hour."""
+    from decimal import Decimal
+
     shown = one_line(text)
     raw = text.strip().lower()
     if raw.startswith(("-", "−")):
@@ -268,5 +283,7 @@ def parse_hours(text: str) -> int:
 
 def hours_decimal(centihours: int) -> Decimal:
     """Hundredths of an hour → hours without trailing zeros: 150 → Decimal('1.5')."""
+    from decimal import Decimal
+
     value = Decimal(centihours).scaleb(-2)
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from amtui.core.errors import InputError
+from amtui.core.structs import field, struct
 from amtui.core.vocabulary import OPEN_STAGES, Stage
 
 #: Chance (percent) that a lead at each open stage is won; `[money.probabilities]` overrides.
@@ -85,7 +85,7 @@ def check_number_pattern(pattern: str) -> str:
     return pattern
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class MoneySettings:
     probabilities: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PROBABILITIES))
     due_soon_days: int = 7

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from amtui.core.errors import InputError
 from amtui.core.refs import Kind, looks_like_ref, parse_ref, ref
+from amtui.core.structs import struct
 from amtui.core.text import fold, one_line
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ClientName:
     """What the matcher needs of a client (the TUI keeps a list of these to match per key)."""
 
@@ -39,7 +39,7 @@ class ClientName:
         return f"{one_line(self.name)} ({self.ref})"
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ClientMatch:
     """What a typed client name picks: one client, several (ambiguous), or none."""
 

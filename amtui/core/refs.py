@@ -7,10 +7,10 @@ A stored record says its own (`task.ref`, a property of the record); `ref` forma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 
 from amtui.core.errors import InputError
+from amtui.core.structs import struct
 
 
 class Kind(StrEnum):
@@ -38,7 +38,7 @@ _REF = re.compile(r"\s*([TtLlCcRrPpIi])?\s*#?(\d{1,18})\s*", re.ASCII)  # T٣ is
 _ACCEPTED = "T12 (task), L7 (lead), C3 (client), R5 (reminder), P2 (proposal) or I4 (invoice)"
 
 
-@dataclass(frozen=True, order=True)
+@struct(frozen=True, order=True)
 class Ref:
     kind: Kind
     id: int

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,11 +29,12 @@ from amtui.core.models import (
 )
 from amtui.core.refs import Kind, parse_ref, ref
 from amtui.core.sql import Database, Tx
+from amtui.core.structs import struct
 from amtui.core.validate import check_choice, check_name
 from amtui.core.vocabulary import LADDER_KINDS, MANUAL_KINDS, ReminderKind
 
 
-@dataclass
+@struct
 class ReminderRow:
     reminder: Reminder
     subject_ref: str | None = None
@@ -92,7 +92,7 @@ def add_reminder(
     return row
 
 
-@dataclass
+@struct
 class Completed:
     row: ReminderRow
     next_step: Reminder | None = None  # the follow-up ladder's next step, if one was scheduled

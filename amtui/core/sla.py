@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from amtui.core.dates import add_business_days, localize, to_utc
 from amtui.core.errors import InputError
+from amtui.core.structs import replace, struct
 from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class LeadTimes(Protocol):
     def answered_at(self) -> datetime | None: ...
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class WorkingHours:
     """When a client's (or the user's) working day runs: `start`–`end` on `days` (0 = Monday)."""
 
@@ -93,7 +93,7 @@ def add_working_time(
         moment = next_working_moment(closes + timedelta(microseconds=1), zone, hours)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ResponseRule:
     """When a first response is due: `minutes` after arrival, around the clock, or (with
     `hours`) counted in the user's own working hours in `zone`."""
@@ -114,7 +114,7 @@ def answer_due(received_at: datetime, zone: tzinfo, hours: WorkingHours) -> date
     return add_working_time(received_at, hours.day_length, zone, hours)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Deadline:
     kind: str  # "first-response" or "answer"
     due: datetime
@@ -125,7 +125,7 @@ class Deadline:
         return (self.met_at or now) > self.due
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class LeadDeadlines:
     first_response: Deadline
     answer: Deadline
@@ -179,7 +179,7 @@ def response_owed(lead: LeadTimes, rule: ResponseRule) -> str | None:
     return "answer" if deadlines.answer.met_at is None else None
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class NextAction:
     """What an open lead needs next, and by when: its first response, its answer, or the
     earliest open reminder about it (a follow-up step among them)."""
@@ -212,7 +212,7 @@ _STEP = re.compile(r"\s*(\d{1,3})\s*(h|b|d|w|m)\s*", re.ASCII)
 _UNIT_NAMES = {"h": "hour", "b": "working day", "d": "day", "w": "week", "m": "month"}
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Interval:
     """One rung of the ladder: `count` units of h(ours), b(usiness days), d, w or m(onths)."""
 
@@ -286,7 +286,7 @@ def step_text(step: int, ladder: tuple[Interval, ...]) -> str:
     return f"Follow up: no reply after {ladder[step - 1].describe()}"
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class PlannedStep:
     step: int  # 1-based
     kind: str  # "check-receipt" or "follow-up"
@@ -336,7 +336,7 @@ class ColdLead(Protocol):
 R = TypeVar("R", bound=StepReminder)
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class LadderState(Generic[R]):
     """Where one lead stands on its follow-up ladder (`amtui show`, the TUI's detail view)."""
 

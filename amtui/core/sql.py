@@ -70,11 +70,9 @@ def _to_sqlite(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime refused: {value.isoformat()} has no time zone")
-        v = value.astimezone(UTC)  # the text SQLAlchemy writes (strftime drops a year's zeros)
-        return (
-            f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-        )
+        # The text SQLAlchemy writes, "2026-11-27 15:00:00.000000" (strftime would drop a
+        # year's leading zeros; isoformat pads it).
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Json):
@@ -100,7 +98,11 @@ def _read_datetime(raw: bytes) -> datetime:
     # fromisoformat reads what SQLAlchemy and `_to_sqlite` write ("2026-11-27 15:00:00.000000",
     # with or without the fraction or an offset) ~100x faster than strptime, which was a third
     # of `amtui agenda`'s own time at 100k (and imported _strptime, locale and calendar).
-    value = datetime.fromisoformat(raw.decode())
+    text = raw.decode()
+    if len(text) == 26 and text[19] == "." and text.isascii() and text[20:].isdigit():
+        # What `_to_sqlite` writes: UTC, no offset. Saying so is 5x faster than a replace().
+        return datetime.fromisoformat(text + "+00:00")
+    value = datetime.fromisoformat(text)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

@@ -7,7 +7,6 @@ whole page), never one query per card.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from amtui.core.activities import list_activities
@@ -17,10 +16,11 @@ from amtui.core.lookup import fetch, find_client
 from amtui.core.members import EVERYONE, Scope, member_handles
 from amtui.core.models import Activity, Client, Lead, Reminder, Task, get, records
 from amtui.core.sql import Database, Tx, folded
+from amtui.core.structs import field, struct
 from amtui.core.text import fold, one_line
 
 
-@dataclass
+@struct
 class TaskRow:
     """A task with what a list or a card shows next to it (loaded in batches, not per row)."""
 
@@ -32,7 +32,7 @@ class TaskRow:
     owner: str | None = None  # the owner's handle (team mode)
 
 
-@dataclass
+@struct
 class TaskDetails:
     row: TaskRow
     lead: Lead | None

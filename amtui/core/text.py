@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # What is shown as a visible escape (`\x1b`, `\u202e`, `\U000e0041`):
 # - C0 controls (but tab and newline in `clean`), DEL and C1 controls: they drive terminals;
@@ -25,10 +26,25 @@ _INVISIBLE = (
     "\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f"
 )
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
-_UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
-#: What must be escaped in JSON beyond what json.dumps escapes itself (C0 controls).
-UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
+# Each class costs ~4 M instructions (~1 ms) to compile, and most commands never need one
+# (printable ASCII is returned as it is), so they are compiled on first use.
+
+
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+@cache
+def _unsafe_one_line() -> re.Pattern[str]:
+    return re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+@cache
+def unsafe_in_json() -> re.Pattern[str]:
+    """What must be escaped in JSON beyond what json.dumps escapes itself (C0 controls): all
+    of it but DEL lies beyond ASCII."""
+    return re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -38,17 +54,35 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+#: The only characters of the classes above that `str.isprintable` calls printable (letters
+#: of category Lo that draw nothing); every other one is a control (Cc), a format character
+#: (Cf) or a line or paragraph separator, which it does not.
+_PRINTABLE_INVISIBLE = ("\u115f", "\u1160", "\u3164", "\uffa0")
+
+
+def _nothing_to_escape(text: str) -> bool:
+    """True when `clean` and `one_line` would return `text` unchanged (most text): checked in
+    C, without a regex run."""
+    return text.isprintable() and (
+        text.isascii() or not any(filler in text for filler in _PRINTABLE_INVISIBLE)
+    )
+
+
 def clean(text: str) -> str:
     """Return `text` with every control, format or invisible character (but newline and tab)
     as a visible escape."""
-    return _UNSAFE.sub(_escape, text)
+    if _nothing_to_escape(text):
+        return text
+    return _unsafe().sub(_escape, text)
 
 
 def one_line(text: str) -> str:
     """Like `clean`, but newlines and tabs become spaces: for list rows and table cells."""
+    if _nothing_to_escape(text):
+        return text
     text = text.replace("\r\n", "\n")
     text = re.sub(r"[\n\t]+", " ", text)
-    return _UNSAFE_ONE_LINE.sub(_escape, text)
+    return _unsafe_one_line().sub(_escape, text)
 
 
 def fold(text: str) -> str:

@@ -80,6 +80,8 @@ class _Headers(HeaderRegistry):
         return found
 
     def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > 2000:  # a hostile giant header is parsed each time, never kept
+            return self[name](name, value)
         key = (name, value)
         header = self._made.get(key)
         if header is None:

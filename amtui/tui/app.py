@@ -6,9 +6,11 @@ temporary database and a fixed clock. The main screen owns the timers that touch
 other connection commits, e.g. `amtui add` in another terminal; every second the countdowns),
 so they stop with it and never fire at a screen that is gone while the app shuts down.
 
-Keys run verbs through `actions.Actions`. A verb that opens a dialog asks the app to hold the
-keys typed meanwhile (`hold_keys`); the dialog hands them over once its input has the focus
-(`release_keys`), so type-ahead lands in the prompt, never on the screen behind it.
+Keys run verbs through `actions.Actions`. Keys are handled one at a time, each once the one
+before it is done (`typeahead.KeyGate`), so a burst lands where slow typing would. A verb that
+opens a dialog asks the app to hold the keys typed meanwhile (`hold_keys`); the dialog hands
+them over once its input has the focus (`release_keys`), so type-ahead lands in the prompt,
+never on the screen behind it.
 
 On start and every `due_seconds` (15) a worker runs `notify.collect_due`, the same claim
 `amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from textual import events, work
@@ -37,7 +40,7 @@ from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
 from amtui.core.notify import DueItem, collect_due
 from amtui.tui.actions import Actions
-from amtui.tui.commands import ActionCommands, RecordCommands
+from amtui.tui.commands import ActionCommands, Palette, RecordCommands
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.data import ALL, ChangeWatch
 from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
@@ -46,6 +49,7 @@ from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
 from amtui.tui.screens.detail import DetailScreen
 from amtui.tui.screens.main import MainScreen
+from amtui.tui.typeahead import KeyGate
 
 Clock = Callable[[], datetime]
 
@@ -137,7 +141,7 @@ class AmtuiApp(App[None]):
         self._checking_due = False
         self._clashes_reported: set[str] = set()
         self._intake_running = False
-        self._held_keys: list[events.Key] | None = None
+        self.keys = KeyGate(self, partial(App.on_event, self))
         self._hold_timer: Timer | None = None
 
     def now(self) -> datetime:
@@ -181,6 +185,11 @@ class AmtuiApp(App[None]):
         except OSError as error:  # a read-only home: the app works, it just forgets
             self.log.warning(f"could not save {self.state_file}: {error}")
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, whose Enter waits for the search the typed text started."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def action_verb(self, name: str) -> None:
         self.actions.run(name, Target(self.selected_ref(), "app"))
 
@@ -197,40 +206,33 @@ class AmtuiApp(App[None]):
 
     def hold_keys(self) -> None:
         """Keep the keys typed from now on until `release_keys` (a dialog is opening)."""
-        if self._held_keys is None:
-            self._held_keys = []
+        if not self.keys.held:
+            self.keys.hold()
+            self._stop_hold_timer()
             self._hold_timer = self.set_timer(
                 HOLD_KEYS_SECONDS, self.release_keys, name="held keys"
             )
 
     def release_keys(self) -> None:
-        """Hand the held keys to whatever has the focus now (the dialog's input), in order,
-        before any key typed after them."""
+        """Hand the held keys, in order, to whatever has the focus now (the dialog's input),
+        one at a time, before any key typed after them."""
         self._stop_hold_timer()
-        if self._held_keys is not None:
-            self.call_later(self._replay_held_keys)
+        self.keys.release()
 
     def drop_keys(self) -> None:
         """Forget the held keys (the dialog could not open): typed for a prompt that is not
         there, they must not run commands on the screen behind it."""
         self._stop_hold_timer()
-        self._held_keys = None
+        self.keys.drop()
 
     def _stop_hold_timer(self) -> None:
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
 
-    async def _replay_held_keys(self) -> None:
-        held, self._held_keys = self._held_keys or [], None
-        for key in held:
-            if not await self._check_bindings(key.key, priority=True):
-                (self.focused or self.screen)._forward_event(key)
-
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and self._held_keys is not None:
-            # A fresh copy: the original may have been forwarded (marked) on its way here.
-            self._held_keys.append(events.Key(event.key, event.character))
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            await self.keys.take(event)  # one at a time, in order (`typeahead`)
             return
         await super().on_event(event)
 

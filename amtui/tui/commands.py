@@ -11,9 +11,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import events
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.worker import Worker
 
 from amtui.core.errors import AmtuiError
 from amtui.core.refs import parse_ref
@@ -105,3 +107,25 @@ class ActionCommands(Provider):
                     text=name,
                     help=Content(help_text),
                 )
+
+
+class Palette(CommandPalette):
+    """Textual's palette, except that keys which act on the list (Enter, ↑/↓, Page Up/Down)
+    wait while a search is running: typed in one burst (`T12` Enter), Enter picks what the
+    text finds, as it does typed slowly, not whatever the list showed before."""
+
+    LIST_KEYS = frozenset({"enter", "up", "down", "pageup", "pagedown", "tab", "shift+tab"})
+
+    def key_waits(self, typed: events.Key | events.Paste) -> bool:
+        return isinstance(typed, events.Key) and typed.key in self.LIST_KEYS and self._searching()
+
+    def _searching(self) -> bool:
+        return any(
+            worker.group == self._GATHER_COMMANDS_GROUP and not worker.is_finished
+            for worker in self.workers
+            if worker.node is self
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == self._GATHER_COMMANDS_GROUP and event.worker.is_finished:
+            cast("AmtuiApp", self.app).keys.resume()

@@ -4,7 +4,8 @@
 with none of sqlalchemy, sqlmodel or pydantic in `sys.modules`; those the fast path runs
 (`amtui.cli.fast`: `add`, `agenda`, `remind due`, `task done`) load neither Typer nor Click
 either, and the agenda loads nothing only writes need (the undo journal, quick-add's parser,
-dateutil). Each runs in a fresh interpreter; what was loaded is read at exit."""
+dateutil), nor `dataclasses` with `inspect`. Each runs in a fresh interpreter; what was loaded
+is read at exit."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ORM = ("sqlalchemy", "sqlmodel", "pydantic")
 #: What the fast path never loads.
 ARGUMENT_PARSERS = ("typer", "click")
-#: What the agenda, a read, does not load (writes, quick-add's parser, ladder steps' months).
-NOT_FOR_READS = ("amtui.core.journal", "amtui.core.drafts", "dateutil")
+#: What the agenda, a read, does not load (writes, quick-add's parser, ladder steps' months;
+#: `dataclasses`, which imports `inspect`: its records are `amtui.core.structs` classes).
+NOT_FOR_READS = ("amtui.core.journal", "amtui.core.drafts", "dateutil", "dataclasses", "inspect")
 
 HOT = [
     ["add", "Send estimate due:fri 15:00 client:Granel +urgent @copywriter"],

@@ -167,3 +167,19 @@ def test_notification_text_is_plain() -> None:
         notification("<b>x</b> & <a href='y'>\x1b")
         == "&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href='y'&gt;\\x1b"
     )
+
+
+def test_text_that_needs_no_escape_is_known_without_a_regex() -> None:
+    """`clean` and `one_line` skip their regex for text `str.isprintable` accepts, unless it
+    holds one of the few printable characters they escape: every character they escape is
+    either not printable or one of those."""
+    from amtui.core.text import _PRINTABLE_INVISIBLE, _unsafe_one_line
+
+    pattern = _unsafe_one_line()
+    escaped = [chr(c) for c in range(0x110000) if pattern.match(chr(c))]
+    assert len(escaped) > 200
+    assert [c for c in escaped if c.isprintable()] == list(_PRINTABLE_INVISIBLE)
+    for text in ("Гранель · Straße", "a\u3164b", "x\u202ey", "tab\there", "plain"):
+        assert one_line(text) == _unsafe_one_line().sub(
+            lambda m: f"\\u{ord(m.group()):04x}", text.replace("\t", " ")
+        )

@@ -191,5 +191,4 @@ class PromptScreen(ModalScreen[str | None]):
             self.dismiss(text)
 
     def action_cancel(self) -> None:
-        self.amtui.drop_keys()
-        self.dismiss(None)
+        self.dismiss(None)  # keys typed after Esc are for the screen behind

@@ -6,7 +6,8 @@ cursor in its first text field (or the spec's `focus`) in the key handler that a
 what needs the database (a lead's title and stage, an edit's values, the client names) loads
 in a worker afterwards. Keys typed in the meantime wait for the form (the app holds them) and
 land in it; an edit form holds them until its values are in. Saving before the load is back
-waits for it.
+waits for it, and keys typed after a save wait for its outcome. However fast keys come, each
+goes to the field the keys before it left the cursor in (`amtui.tui.typeahead`).
 
 Fields with a `check` show what the text means right under them (`→ Fri 27 Nov 15:00`), or
 the one-line error. A `primary` choice (the log's kind, the stage) is a strip of its options
@@ -113,6 +114,11 @@ class ChoiceStrip(Static):
     def on_click(self, event: events.Click) -> None:
         event.stop()
         self.move(1)
+
+
+#: Keys that wait for a form's load (`FormScreen.key_waits`); Enter and Ctrl+S save once it
+#: is in anyway.
+WAIT_FOR_LOAD_KEYS = frozenset({"tab", "shift+tab", "up", "down", "enter"})
 
 
 class FormScreen(ModalScreen[Saved | None]):
@@ -254,6 +260,16 @@ class FormScreen(ModalScreen[Saved | None]):
             self.post_message(self.LoadFailed(f"could not load: {type(error).__name__}: {error}"))
         else:
             self.post_message(self.Loaded(loaded))
+
+    def key_waits(self, typed: events.Key | events.Paste) -> bool:
+        """While the load is out, keys that move between fields or choices wait for it (the
+        typeahead gate asks): the load may bring the choices and the preselected one (the
+        stage form's), or add fields. Text goes on into the field it is typed in."""
+        return (
+            self.waiting_for_load
+            and isinstance(typed, events.Key)
+            and typed.key in WAIT_FOR_LOAD_KEYS
+        )
 
     def on_form_screen_load_failed(self, message: LoadFailed) -> None:
         self.amtui.drop_keys()
@@ -407,7 +423,8 @@ class FormScreen(ModalScreen[Saved | None]):
     # --- saving ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        self.amtui.drop_keys()
+        # Keys typed after Esc are for the screen behind (held keys never get here: Esc
+        # typed while the form loads waits with them).
         self.dismiss(None)
 
     def action_save(self) -> None:
@@ -430,6 +447,9 @@ class FormScreen(ModalScreen[Saved | None]):
             return
         self.saving = True
         error.update("")
+        # Keys typed after Ctrl+S wait for the outcome: the form again if the save fails,
+        # the screen behind once it has closed.
+        self.amtui.hold_keys()
         self._save(values)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
@@ -449,6 +469,8 @@ class FormScreen(ModalScreen[Saved | None]):
     def on_form_screen_save_failed(self, message: SaveFailed) -> None:
         self.saving = False
         self.query_one("#form-error", Static).update(Content(safe(message.error, 500)))
+        self.amtui.release_keys()
 
     def on_form_screen_save_succeeded(self, message: SaveSucceeded) -> None:
         self.dismiss(message.saved)
+        self.amtui.release_keys()
