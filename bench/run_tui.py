@@ -13,6 +13,8 @@ database has a card to move), and a fresh interpreter runs this file with `--chi
   the frame showing the card, selected, in its new column is drawn (the board moves the card
   at once); "confirmed": until the write and the reload from the database are on screen too;
 - open detail: `enter` on that card: until the detail view shows the loaded record;
+- pipeline: `4` on the main screen: until the pipeline board shows its columns and numbers
+  (each column reads its first 100 leads; the counts and totals are of all of them);
 - peak memory: the child's peak RSS (VmHWM, read by the child at the end), the whole process;
 - idle CPU: after all that, the app is left alone on its main screen for `--idle-seconds`
   (default 60, in the first timed round of each scale only; 0 skips it) and the parent reads
@@ -68,6 +70,7 @@ def child(db_path: str, idle: bool) -> None:
     from amtui.core.db import Database
     from amtui.tui.app import AmtuiApp
     from amtui.tui.screens.detail import DetailScreen
+    from amtui.tui.screens.pipeline import PipelineScreen
     from amtui.tui.widgets.board import Board
 
     results: dict[str, float | str | None] = {}
@@ -136,6 +139,13 @@ def child(db_path: str, idle: bool) -> None:
         (results["detail"],) = await shown_after(
             "enter",
             lambda: isinstance(app.screen, DetailScreen) and app.screen.record is not None,
+        )
+        await pilot.press("escape")
+        await until(lambda: app.screen is main)
+        await pilot.pause()
+        (results["pipeline"],) = await shown_after(
+            "4",
+            lambda: isinstance(app.screen, PipelineScreen) and app.screen.loads_applied > 0,
         )
         await pilot.press("escape")
         await until(lambda: app.screen is main)
@@ -222,6 +232,7 @@ def run_once(db: Path, env: dict[str, str], idle_seconds: float) -> dict[str, fl
         "confirmed": float(result["confirmed"]),
         "key": float(result["key"]),
         "detail": float(result["detail"]),
+        "pipeline": float(result["pipeline"]),
         "rss_mb": float(result["hwm_kb"]) / 1024,
     }
     if idle_cpu is not None:
@@ -245,6 +256,7 @@ MEASURES = (
     ("move", "move a card, H/L, ms (key → card drawn in its new column)", 1000, 0),
     ("confirmed", "… and confirmed, ms (written, board and agenda reloaded and drawn)", 1000, 0),
     ("detail", "open the detail view, `enter`, ms (key → record shown)", 1000, 0),
+    ("pipeline", "open the pipeline board, `4`, ms (key → columns and numbers shown)", 1000, 0),
     ("rss_mb", "peak memory, MiB (VmHWM: peak RSS of the process)", 1, 0),
     ("idle_cpu", "idle CPU, % of one core (main screen, untouched)", 1, 2),
 )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.core.agenda import Agenda, AgendaItem, Section
 from amtui.core.config import Config
 from amtui.core.errors import NotFoundError
-from amtui.core.lead_queries import LeadRow, inbox_leads, lead_rows
+from amtui.core.lead_queries import LeadRow, inbox_leads, lead_filters, lead_rows
 from amtui.core.lookup import ClientName, find_client, load_client_names
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Client, Task, get, records
@@ -268,13 +268,7 @@ def inbox_page(
     with db.read() as tx:
         params: dict[str, Any] = {}
         extra: list[str] = [] if scope.everyone else [scope.owned(params)]
-        if client is not None:
-            extra.append("client_id = :client")
-            params["client"] = client
-        if text and text.strip():
-            fields = ("title", "partner", "contact_name", "contact_email", "notes")
-            extra.append(contains_folded(fields, "text", tx.dialect))
-            params["text"] = like_pattern(text.strip())
+        extra += lead_filters(tx, params, client=client, text=text)
         (waiting, rest), leads = inbox_leads(
             tx, extra, params, offset=offset, limit=limit, count=True
         )

@@ -23,7 +23,7 @@ from amtui.core.models import (
     records,
 )
 from amtui.core.sla import NextAction, ResponseRule, deadlines_of, next_action
-from amtui.core.sql import Database, Tx
+from amtui.core.sql import Database, Tx, contains_folded, like_pattern
 from amtui.core.structs import struct
 from amtui.core.text import one_line
 from amtui.core.validate import check_choice
@@ -173,6 +173,25 @@ def inbox_leads(
         leads.extend(records(tx, Lead, sql, params))
         skip = 0
     return counts, leads
+
+
+#: The words a lead filter (`/` in the inbox, the pipeline board) looks in.
+LEAD_TEXT_FIELDS = ("title", "partner", "contact_name", "contact_email", "notes")
+
+
+def lead_filters(
+    tx: Tx, params: dict[str, Any], *, client: int | None = None, text: str | None = None
+) -> list[str]:
+    """SQL conditions on `lead` for one client and for `text` anywhere in its words (any
+    case, any script), binding their values in `params`."""
+    where = []
+    if client is not None:
+        where.append("client_id = :client")
+        params["client"] = client
+    if text and text.strip():
+        where.append(contains_folded(LEAD_TEXT_FIELDS, "text", tx.dialect))
+        params["text"] = like_pattern(text.strip())
+    return where
 
 
 def lead_rows(tx: Tx, leads: list[Lead], rule: ResponseRule | None = None) -> list[LeadRow]:

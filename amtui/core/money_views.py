@@ -9,7 +9,7 @@ invoices keep theirs, so it adds up with them; one without a currency counts now
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from amtui.core.dates import day_bounds, local_today
 from amtui.core.errors import InputError
 from amtui.core.invoice_queries import PAID_SQL
 from amtui.core.kam import kam_quadrant
-from amtui.core.lead_queries import LeadRow, lead_rows
+from amtui.core.lead_queries import LeadRow, lead_filters, lead_rows
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Client, Lead, records
 from amtui.core.portfolio import (
@@ -58,9 +58,15 @@ class PipelineBoard:
     and totals per currency, and the weighted forecast (`portfolio.pipeline_summary`)."""
 
     summary: PipelineSummary
-    columns: dict[str, list[LeadRow]]  # every stage in pipeline order → its leads
+    #: Every stage in pipeline order → its leads, biggest value first (the first `limit` of
+    #: them when one was given; `summary` counts them all).
+    columns: dict[str, list[LeadRow]]
     closed_days: int
     since: datetime  # won and lost leads closed from this instant on are shown
+
+    def more(self, stage: str) -> int:
+        """How many leads of `stage` are counted but not in `columns` (a bounded read)."""
+        return self.summary.column(stage).count - len(self.columns[stage])
 
 
 def build_pipeline(
@@ -70,36 +76,85 @@ def build_pipeline(
     config: Config,
     closed_days: int | None = None,
     scope: Scope = EVERYONE,
+    client: int | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+    limits: Mapping[str, int] | None = None,
 ) -> PipelineBoard:
     """The pipeline board: open leads by stage (biggest value first, then oldest), with each
     one's next action, and the won and lost leads closed in the last `closed_days` days;
-    with `scope`, one member's leads (and nobody's) only."""
+    with `scope`, one member's leads (and nobody's) only; with `client` and `text`, the
+    leads of one client and those whose words contain `text` (as the inbox filters them).
+
+    `limit` (per stage; `limits` per named stage) reads only the first leads of each column,
+    so a database of 100 000 leads reads a few hundred; the counts, totals and forecast are
+    summed by the database over all of them (`PipelineBoard.more` says how many were left).
+    """
     days = config.money.closed_days if closed_days is None else closed_days
     if days < 0:
         raise InputError("the number of days of won and lost leads must be 0 or more")
     since = now - timedelta(days=days)
     params: dict[str, Any] = {"open": OPEN_STAGES, "closed": CLOSED_STAGES, "since": since}
-    owned = scope.owned(params)
     with db.read() as tx:
-        leads = records(
-            tx,
-            Lead,
-            "SELECT * FROM lead WHERE (stage IN :open OR (stage IN :closed "
-            f"AND closed_at >= :since)) AND {owned} ORDER BY received_at, id",
+        where = [
+            "(stage IN :open OR (stage IN :closed AND closed_at >= :since))",
+            scope.owned(params),
+            *lead_filters(tx, params, client=client, text=text),
+        ]
+        wanted = " AND ".join(where)
+        groups = tx.tuples(
+            # In the order each currency first came in (as a list of the leads would sum them).
+            f"SELECT stage, currency, count(*), sum(value_minor) FROM lead WHERE {wanted} "
+            "GROUP BY stage, currency ORDER BY min(received_at), min(id)",
             params,
         )
+        deals = [
+            # int(): PostgreSQL's sum of a bigint is a numeric (Decimal in Python).
+            Deal(stage, lead_minor(_whole(total), currency), currency, leads=int(count))
+            for stage, currency, count, total in groups
+        ]
+        leads = records(tx, Lead, _pipeline_cards_sql(wanted, params, limit, limits), params)
         rows = lead_rows(tx, leads, config.response_rule)
     columns: dict[str, list[LeadRow]] = {stage: [] for stage in STAGES}
     for row in rows:
         columns[row.lead.stage].append(row)
-    for stage_rows in columns.values():
-        stage_rows.sort(key=lambda r: -(lead_minor(r.lead.value_minor, r.lead.currency) or 0))
-    deals = [
-        Deal(r.lead.stage, lead_minor(r.lead.value_minor, r.lead.currency), r.lead.currency)
-        for r in rows
-    ]
     summary = pipeline_summary(deals, config.money.probabilities)
     return PipelineBoard(summary, columns, days, since)
+
+
+def _whole(total: Any) -> int | None:
+    return None if total is None else int(total)
+
+
+#: A lead's place in its column: biggest value first (none counts as 0), then oldest.
+_CARD_ORDER = (
+    "CASE WHEN value_minor IS NULL OR currency IS NULL THEN 0 ELSE value_minor END DESC, "
+    "received_at, id"
+)
+
+
+def _pipeline_cards_sql(
+    wanted: str, params: dict[str, Any], limit: int | None, limits: Mapping[str, int] | None
+) -> str:
+    """The cards' leads in column order: all of them, or each stage's first `limit` (its own
+    in `limits`), numbered per stage by the database (a window function: one query)."""
+    if limit is None and not limits:
+        return f"SELECT * FROM lead WHERE {wanted} ORDER BY {_CARD_ORDER}"
+    cases = []
+    for index, stage in enumerate(STAGES):
+        bound = (limits or {}).get(stage, limit)
+        params[f"stage_{index}"] = stage
+        params[f"limit_{index}"] = bound if bound is not None else 2**62
+        cases.append(f"WHEN :stage_{index} THEN :limit_{index}")
+    ranked = (
+        f"SELECT id, stage, row_number() OVER (PARTITION BY stage ORDER BY {_CARD_ORDER}) "
+        f"AS card_rank FROM lead WHERE {wanted}"
+    )
+    return (
+        f"SELECT lead.* FROM lead JOIN ({ranked}) ranked ON ranked.id = lead.id "
+        f"WHERE ranked.card_rank <= CASE ranked.stage {' '.join(cases)} END "
+        "ORDER BY ranked.card_rank"
+    )
 
 
 # --- a client's money ------------------------------------------------------------------------

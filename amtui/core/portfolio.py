@@ -30,6 +30,7 @@ class Deal:
     stage: str
     amount_minor: int | None = None
     currency: str | None = None
+    leads: int = 1  # how many leads it stands for (a database sums them per stage, currency)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def pipeline_summary(
     for deal in deals:
         if deal.stage not in counts:
             raise InputError(f"unknown pipeline stage {deal.stage!r}")
-        counts[deal.stage] += 1
+        counts[deal.stage] += deal.leads
         if deal.amount_minor is not None and deal.currency:
             sums = totals[deal.stage]
             sums[deal.currency] = sums.get(deal.currency, 0) + deal.amount_minor

@@ -406,3 +406,44 @@ def test_the_agenda_and_remind_due_show_invoices_owed(
     after = now + timedelta(days=5)
     due = [(i.ref, i.kind) for i in collect_due(db, now=after, config=config) if i.invoice]
     assert due == [(soon, "invoice-overdue")]
+
+
+def test_the_pipeline_reads_a_bounded_page_and_filters_by_client_and_text(
+    db: Database, now: datetime, config: Config
+) -> None:
+    """Each column's first leads (biggest value first, then oldest), the rest counted in
+    `more`; the counts, totals and forecast are of every lead, whatever the limit; a client
+    or a text narrows all of it, as in the inbox."""
+    from amtui.core.clients import add_client
+    from amtui.core.money_views import build_pipeline
+
+    add_client(db, "Kettle & Co", now=now)
+    values = ["300", "100", None, "900", "100"]
+    for number, value in enumerate(values):
+        draft = LeadDraft(
+            title=f"Лендинг {number}" if number % 2 else f"Site {number}",
+            value=value,
+            currency="EUR" if value else None,
+            client="Kettle & Co" if number < 2 else None,
+            received=now - timedelta(hours=10 - number),
+        )
+        add_lead(db, draft, now=now, config=config)
+
+    def titles(**options: object) -> list[str]:
+        board = build_pipeline(db, now=now, config=config, **options)  # type: ignore[arg-type]
+        return [row.lead.title for row in board.columns["new"]]
+
+    everything = build_pipeline(db, now=now, config=config)
+    assert titles() == ["Лендинг 3", "Site 0", "Лендинг 1", "Site 4", "Site 2"]
+    bounded = build_pipeline(db, now=now, config=config, limit=2)
+    assert [row.lead.title for row in bounded.columns["new"]] == ["Лендинг 3", "Site 0"]
+    assert bounded.more("new") == 3 and everything.more("new") == 0
+    assert bounded.summary == everything.summary
+    new = bounded.summary.column("new")
+    assert (new.count, dict(new.totals)) == (5, {"EUR": 140_000})
+    assert titles(limits={"new": 4}, limit=1) == titles()[:4]
+    assert titles(client=1) == ["Site 0", "Лендинг 1"]
+    assert titles(text="лЕНДИНГ") == ["Лендинг 3", "Лендинг 1"]
+    narrowed = build_pipeline(db, now=now, config=config, text="site", limit=1)
+    assert narrowed.summary.column("new").count == 3 and narrowed.more("new") == 2
+    assert dict(narrowed.summary.column("new").totals) == {"EUR": 40_000}

@@ -306,6 +306,74 @@ def test_enter_opens_the_lead_tab_shows_the_accounts_and_esc_closes(make_app, pi
     ]
 
 
+def test_slash_and_c_filter_the_board_and_e_edits_the_selected_lead(make_app, pipeline) -> None:
+    """`/` narrows the board to leads with the words (its numbers too), `c` to one client (the
+    main screen's filter: it shows there as well), the cursor goes to the first stage with
+    a lead; `e` edits that lead as in the inbox."""
+    from amtui.tui.screens.forms import FormScreen
+
+    app = make_app()
+
+    def shown() -> dict[str, list[str | None]]:
+        return {
+            column.column_name: [row.key for row in column.row_list.rows]
+            for column in board_of(app).columns
+            if column.row_list.rows
+        }
+
+    async def scenario(pilot):
+        await press(pilot, "4", "slash")
+        await pilot.press(*"BOOK", "enter")
+        await settle(pilot)
+        board = board_of(app)
+        assert shown() == {"negotiating": ["L4"]} and board.current_ref == "L4"
+        assert "filter: BOOK" in str(app.screen.head.render())
+        assert "open 8 000.00 USD" in str(app.screen.head.render())  # the EUR leads left
+        await press(pilot, "slash")
+        await pilot.press(*["backspace"] * 4, "enter")  # an empty filter: every lead again
+        await settle(pilot)
+        await press(pilot, "c")
+        await pilot.press(*"sakura", "enter")
+        await settle(pilot)
+        assert shown() == {"contacted": ["L1"], "negotiating": ["L4"]}
+        assert "client: Sakura Foods" in str(app.screen.head.render())
+        assert app.main_screen.filters.client.name == "Sakura Foods"
+        await press(pilot, "e")
+        assert isinstance(app.screen, FormScreen) and app.screen.spec.title == "Edit L4"
+
+    drive(app, scenario)
+
+
+def test_a_column_reads_a_page_of_leads_and_the_next_at_its_end(
+    make_app, pipeline, config, monkeypatch
+) -> None:
+    """A bounded read (100 leads a column; 2 here): the column's count is of every lead, and
+    moving past its last card reads the next page."""
+    from amtui.tui.logic import money
+    from amtui.tui.screens import pipeline as screen
+
+    monkeypatch.setattr(money, "PIPELINE_PAGE", 2)
+    monkeypatch.setattr(screen, "PIPELINE_PAGE", 2)
+    for number in range(3):
+        _lead(pipeline, config, f"Banner {number}", 1, value=f"{number + 1}00", currency="EUR")
+    app = make_app()
+
+    async def scenario(pilot):
+        await press(pilot, "4")
+        column = board_of(app).current_column
+        assert column.column_name == "new" and column.total == 5
+        assert [row.key for row in column.row_list.rows] == ["L3", "L11"]
+        assert column.row_list.more == 3
+        await press(pilot, "j", "j")  # past the last card: the next page
+        assert [row.key for row in column.row_list.rows] == ["L3", "L11", "L10", "L9"]
+        await press(pilot, "j", "j", "j")
+        assert len(column.row_list.rows) == 5 and column.row_list.more == 0
+        await press(pilot, "j")  # the cursor stayed on L9 while the page came
+        assert board_of(app).current_ref == "L2"  # no value: the last
+
+    drive(app, scenario)
+
+
 def test_a_change_from_another_terminal_reaches_the_open_board(make_app, pipeline, config) -> None:
     app = make_app()
 

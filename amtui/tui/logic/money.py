@@ -70,15 +70,39 @@ def load_accounts(db: Database, *, config: Config, now: datetime) -> list[Line]:
 # --- the pipeline board --------------------------------------------------------------------------
 
 
+#: Cards read per column at first (and added each time the end of a column is reached): the
+#: board of a database with 100 000 leads reads a few hundred (the numbers count them all).
+PIPELINE_PAGE = 100
+
+
 def load_pipeline(
-    db: Database, *, config: Config, now: datetime, owner: str | None = None
+    db: Database,
+    *,
+    config: Config,
+    now: datetime,
+    owner: str | None = None,
+    client: int | None = None,
+    text: str | None = None,
+    limits: dict[str, int] | None = None,
 ) -> tuple[PipelineBoard, str | None]:
     """The pipeline board as `amtui pipeline [--owner OWNER]` reads it
-    (`money_views.build_pipeline`): the same leads, counts, totals and forecast, with the won
-    and lost of `[money] closed_days`; whose leads as the main screen shows them (mine by
-    default on a team's database, as the CLI), and what the screen says about that."""
+    (`money_views.build_pipeline`): the same counts, totals and forecast, with the won and
+    lost of `[money] closed_days`, and each column's first `PIPELINE_PAGE` leads (more where
+    `limits` says); whose leads as the main screen shows them (mine by default on a team's
+    database, as the CLI), and what the screen says about that; with the main screen's
+    client filter (`c`) and the board's own text filter (`/`)."""
     scope, whose = screen_scope(db, owner, config)
-    return build_pipeline(db, now=now, config=config, scope=scope), whose
+    board = build_pipeline(
+        db,
+        now=now,
+        config=config,
+        scope=scope,
+        client=client,
+        text=text,
+        limit=PIPELINE_PAGE,
+        limits=limits,
+    )
+    return board, whose
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ VERBS: tuple[Verb, ...] = (
         "Edit",
         "Edit the selected record (a client: its KAM scores and stage)",
         "TLRPIC",
-        _at("inbox board agenda detail money", "e", "edit"),
+        _at("inbox board agenda detail money pipeline", "e", "edit"),
         palette="record: edit",
     ),
     Verb(
@@ -413,7 +413,7 @@ VERBS: tuple[Verb, ...] = (
         "Client",
         "Show one client everywhere (name, part of it, or C3)",
         "",
-        (Key("main", "c", "filter.client"),),
+        (Key("main", "c", "filter.client"), Key("pipeline", "c", "pipeline.client_filter")),
         palette="client: filter",
     ),
     Verb(

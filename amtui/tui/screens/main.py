@@ -419,6 +419,11 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self._update_bars()
         self.reload()
+        from amtui.tui.screens.pipeline import PipelineScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, PipelineScreen):  # it shows the same client and whose
+                screen.reload()
 
     def set_owner(self, owner: str | None) -> None:
         """Show whose records: None (mine by default), `all`, `none` or a member's handle."""

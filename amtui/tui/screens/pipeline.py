@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
@@ -26,12 +26,14 @@ from amtui.core.describe import View
 from amtui.core.errors import AmtuiError
 from amtui.core.money_views import PipelineBoard as PipelineData
 from amtui.tui.keys import view_bindings
-from amtui.tui.logic.money import VIEWS, forecast_line, load_pipeline
+from amtui.tui.logic.data import Filters
+from amtui.tui.logic.money import PIPELINE_PAGE, VIEWS, forecast_line, load_pipeline
 from amtui.tui.logic.text import safe
 from amtui.tui.logic.verbs import Target
 from amtui.tui.render import phrase
 from amtui.tui.widgets.footer import FittedFooter
-from amtui.tui.widgets.pipeline import PipelineBoard
+from amtui.tui.widgets.pipeline import PipelineBoard, StageColumn
+from amtui.tui.widgets.rows import RowList
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
@@ -51,6 +53,7 @@ class PipelineScreen(Screen[None]):
         view: View
         keep: str | None
         whose: str | None  # whose leads (None: one person's database)
+        filters: Filters  # the client and text filters it was read with
 
     @dataclass
     class LoadFailed(Message):
@@ -61,6 +64,9 @@ class PipelineScreen(Screen[None]):
         self.board = PipelineBoard()
         self.head = Static(Content.styled("Pipeline", "bold"), id="pipeline-head", markup=False)
         self.loads_applied = 0  # tests wait on it, as on the main screen's
+        #: Cards read per stage beyond the first page (the end of a column reached asks more).
+        self.limits: dict[str, int] = {}
+        self.shown_filters: Filters | None = None  # what the board on screen was read with
 
     @property
     def amtui(self) -> AmtuiApp:
@@ -79,15 +85,34 @@ class PipelineScreen(Screen[None]):
         """Read the board again in a worker (a newer reload replaces an older one), with
         whose leads the main screen shows (`o` / `O` there)."""
         main = self.amtui.find_main_screen()
-        owner = main.filters.owner if main is not None else None
-        self._load(keep or self.board.current_ref, owner)
+        filters = main.filters if main is not None else Filters()
+        self._load(keep or self.board.current_ref, filters, dict(self.limits))
+
+    @on(RowList.EndReached)
+    def load_more(self, message: RowList.EndReached) -> None:
+        """The end of a column: read its next page of leads."""
+        message.stop()
+        column = message.row_list.parent
+        if isinstance(column, StageColumn):
+            stage = column.column_name
+            shown = len(column.row_list.rows)
+            self.limits[stage] = max(self.limits.get(stage, 0), shown + PIPELINE_PAGE)
+            self.reload()
 
     @work(thread=True, exclusive=True, group="pipeline", exit_on_error=False)
-    def _load(self, keep: str | None, owner: str | None) -> None:
+    def _load(self, keep: str | None, filters: Filters, limits: dict[str, int]) -> None:
         app = self.amtui
         now = app.now()
         try:
-            board, whose = load_pipeline(app.db, config=app.config, now=now, owner=owner)
+            board, whose = load_pipeline(
+                app.db,
+                config=app.config,
+                now=now,
+                owner=filters.owner,
+                client=filters.client_id,
+                text=filters.for_region(self.board.PLACE),
+                limits=limits,
+            )
         except AmtuiError as error:  # locked, unreadable
             self.post_message(self.LoadFailed(str(error)))
             return
@@ -95,15 +120,22 @@ class PipelineScreen(Screen[None]):
             self.post_message(self.LoadFailed(f"could not load: {type(error).__name__}: {error}"))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(board, View(app.config, now), keep, whose))
+            self.post_message(self.Loaded(board, View(app.config, now), keep, whose, filters))
 
     def on_pipeline_screen_loaded(self, message: Loaded) -> None:
-        self.board.show_board(message.board, message.view, keep=message.keep)
+        fresh = message.filters != self.shown_filters
+        self.shown_filters = message.filters
+        self.board.show_board(message.board, message.view, keep=message.keep, fresh=fresh)
         whose = f" · {safe(message.whose, 30)}" if message.whose else ""
+        filters = message.filters
+        client = filters.client.name if filters.client else ""
+        text = filters.for_region(self.board.PLACE) or ""
         self.head.update(
             Content.assemble(
                 ("Pipeline", "bold"),
                 (whose, "bold $text-accent"),
+                (f"  client: {safe(client, 40)}" if client else "", "bold $text-warning"),
+                (f"  filter: {safe(text, 40)}" if text else "", "bold $text-warning"),
                 "  ",
                 phrase(forecast_line(message.board)),
             )

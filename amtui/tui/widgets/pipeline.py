@@ -61,7 +61,7 @@ class PipelineBoard(ColumnBoard[StageColumn]):
     """Leads by stage: h/l pick a column, H/L move the lead, Enter opens it."""
 
     PLACE = "pipeline"
-    LIST_VERBS = ("open",)
+    LIST_VERBS = ("open", "filter")
     BINDING_GROUP_TITLE = "Pipeline"
     #: Narrower than the kanban board's: five of seven stages fit at 120 columns, all at 160.
     MIN_COLUMN_WIDTH = 22
@@ -82,9 +82,12 @@ class PipelineBoard(ColumnBoard[StageColumn]):
         """The current column's stage (the selected lead's, as the board shows it)."""
         return self.current_column.column_name
 
-    def show_board(self, data: PipelineData, view: View, *, keep: str | None = None) -> None:
+    def show_board(
+        self, data: PipelineData, view: View, *, keep: str | None = None, fresh: bool = False
+    ) -> None:
         """Show every column's head and cards; the cursor stays on the selected lead (or
-        `keep`), into whichever column it is in now."""
+        `keep`), into whichever column it is in now. The first time, and when the filters
+        changed (`fresh`), an empty current column gives way to the first one with leads."""
         keep = keep or self.current_ref
         for column, summary in zip(self.columns, data.summary.columns, strict=True):
             head = stage_head(summary, data.closed_days)
@@ -92,9 +95,9 @@ class PipelineBoard(ColumnBoard[StageColumn]):
             column.border_title = phrase(head.title)
             column.head.update(Content("\n").join(phrase(line) for line in head.lines))
             rows = [card_row(pipeline_card(row, view)) for row in data.columns[column.column_name]]
-            column.row_list.show(rows, keep=keep, empty="—")
-        if not self.loaded and not self.current_column.row_list.rows:
-            # The first time: start on the first stage that has leads.
+            more = data.more(column.column_name)
+            column.row_list.show(rows, more, keep=keep, empty="—")
+        if (fresh or not self.loaded) and not self.current_column.row_list.rows:
             self.column_index = next((c.index for c in self.columns if c.row_list.rows), 0)
         self.loaded = True
         self.follow(keep)
