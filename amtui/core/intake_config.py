@@ -197,7 +197,7 @@ def _received_formats(table: _Table) -> tuple[str, ...]:
             raise table.fail(
                 "received_formats",
                 f"strptime formats with a year, a month and a day ({form!r} has no "
-                f"{' and no '.join(missing)}; e.g. \"%d.%m.%Y %H:%M\")",
+                f'{" and no ".join(missing)}; e.g. "%d.%m.%Y %H:%M")',
             )
     return formats
 
