@@ -163,6 +163,13 @@ class AmtuiApp(App[None]):
         that finish then, such as a write, must not touch a screen that is gone)."""
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
+    def expect_selection(self, ref: str | None) -> None:
+        """A write just made will select `ref` on the main screen (its reload is on the way):
+        keys wait for that selection rather than act on the row selected before."""
+        main = self.find_main_screen()
+        if main is not None and ref is not None:
+            main.expect_selection(ref)
+
     def selected_ref(self) -> str | None:
         """The record a palette command acts on: the open detail view's, else the list's."""
         from amtui.tui.screens.pipeline import PipelineScreen

@@ -261,3 +261,24 @@ def test_region_filter_prompts_in_one_burst(make_app, seeded) -> None:
     screen, filters = drive(make_app(), scenario)
     assert screen == "MainScreen"
     assert (filters.get("inbox"), filters.get("board")) == ("hotel", "estimate")
+
+
+def test_a_key_after_ctrl_s_moves_on_from_the_saved_record(make_app, seeded) -> None:
+    """`e … Ctrl+S j` on L2: the reload selects L2 again (the record just saved) and `j`
+    moves from there, as typed slowly; before, `j` moved first and the reload pulled the
+    cursor back to L2."""
+
+    async def scenario(pilot):
+        inbox = pilot.app.main_screen.inbox
+        first = inbox.current_ref
+        await pilot.press("j")  # the row after L2, typed slowly
+        after = inbox.current_ref
+        await pilot.press("k")
+        burst(pilot.app, "e", "tab", "ctrl+u", "Pixel", "ctrl+s", "j")
+        await settle(pilot)
+        return first, after, inbox.current_ref
+
+    first, after, now_on = drive(make_app(), scenario)
+    assert first == "L2" and after not in (None, "L2")
+    assert now_on == after
+    assert lead(seeded, "L2").partner == "Pixel"

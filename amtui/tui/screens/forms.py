@@ -472,5 +472,8 @@ class FormScreen(ModalScreen[Saved | None]):
         self.amtui.release_keys()
 
     def on_form_screen_save_succeeded(self, message: SaveSucceeded) -> None:
+        # The screen behind will select the saved record: keys typed after Ctrl+S act there
+        # once it has (the reload comes after this dialog's callback, which runs later).
+        self.amtui.expect_selection(message.saved.focus)
         self.dismiss(message.saved)
         self.amtui.release_keys()

@@ -195,6 +195,21 @@ class MainScreen(Screen[None]):
             self._pending_keep, self.inbox.loaded, sizes, self.agenda_rows, self._pending_parts
         )
 
+    def key_waits(self, typed: events.Key | events.Paste) -> bool:
+        """While a reload that selects the record just changed is out, the next key waits
+        for it (`amtui.tui.typeahead`): `Ctrl+S j` moves on from the saved record, as typed
+        slowly, instead of moving first and being pulled back by the reload."""
+        return self._pending_keep is not None
+
+    def expect_selection(self, ref: str) -> None:
+        """The reload a write asks for will select `ref`; keys wait for it from now on."""
+        self._pending_keep = ref
+
+    def _keep_done(self) -> None:
+        if self._pending_keep is not None:
+            self._pending_keep = None
+            self.amtui.keys.resume()
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(
         self,
@@ -225,6 +240,8 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_loaded(self, message: Loaded) -> None:
         snapshot, keep = message.snapshot, message.keep
+        # Keys typed after a save go on once this has run (the record selected), not before.
+        self._keep_done()
         self.snapshot = snapshot
         config = self.amtui.config
         now = snapshot.now
@@ -232,7 +249,6 @@ class MainScreen(Screen[None]):
         active = self.active_region()
         # Only the region the user is working in follows `keep` (the record just changed).
         self._pending_parts = frozenset()
-        self._pending_keep = None
         self.loads_applied += 1
         if self.amtui.team_mode != (snapshot.whose is not None):
             self.amtui.team_mode = snapshot.whose is not None
@@ -257,6 +273,7 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         self._loading_more.clear()
+        self._keep_done()
         self.notify(render.safe(message.error, 300), severity="error", markup=False)
 
     @on(RowList.EndReached)
