@@ -102,8 +102,9 @@ def serve(
     from amtui.core.members import resolve_scope
     from amtui.io.ics import build_ics
     from amtui.io.ics_feed import FeedServer, load_token
-    from amtui.io.serving import warn_exposed
+    from amtui.io.serving import check_host, warn_exposed
 
+    host = check_host(host) or "127.0.0.1"  # "" would listen on every interface
     rt = runtime(ctx)
     chosen = _zone(zone, utc)
     database = rt.db  # opened (and the schema checked) before anything listens

@@ -18,6 +18,7 @@ from amtui.cli.output import (
     print_table,
     say,
 )
+from amtui.core.validate import refuse_empty
 
 app = typer.Typer(help="Clients (accounts): time zone, owner, KAM scores, relationship stage.")
 contacts = typer.Typer(help="Contacts: the people at a client.")
@@ -52,6 +53,7 @@ def add(
     """
     from amtui.core.clients import add_client
 
+    refuse_empty({"--tz": tz, "--owner": owner})
     rt = runtime(ctx)
     client = add_client(
         rt.db,
@@ -150,6 +152,10 @@ def edit(
     """
     from amtui.core.clients import edit_client
 
+    refuse_empty(
+        {"--name": name, "--tz": tz, "--owner": owner, "--stage": stage, "--locale": locale},
+        clearable=("--tz", "--owner", "--locale"),
+    )
     rt = runtime(ctx)
     changes: dict[str, object] = {}
     if name is not None:
@@ -189,6 +195,7 @@ def add_contact(
     """
     from amtui.core.clients import add_contact as add
 
+    refuse_empty({"--email": email, "--phone": phone, "--role": role})
     rt = runtime(ctx)
     contact, found = add(rt.db, client, name, now=rt.now, email=email, phone=phone, role=role)
     say(f"Added {contact.name} to {found.name} ({found.ref})")

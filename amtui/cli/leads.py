@@ -24,6 +24,7 @@ from amtui.cli.output import (
 from amtui.cli.owners import owner_commands
 from amtui.core import vocabulary
 from amtui.core.refs import Kind
+from amtui.core.validate import refuse_empty
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
@@ -88,6 +89,20 @@ def add(
     from amtui.core.display import format_when
     from amtui.core.leads import LeadDraft, add_lead, parse_brief
 
+    refuse_empty(
+        {
+            "--partner": partner,
+            "--contact": contact,
+            "--email": email,
+            "--phone": phone,
+            "--client": client,
+            "--currency": currency,
+            "--received": received,
+            "--tz": tz,
+            "--external-id": external_id,
+            "--owner": owner,
+        }
+    )
     rt = runtime(ctx)
     draft = LeadDraft(
         title=title,
@@ -251,6 +266,23 @@ def edit(
     """
     from amtui.core.leads import edit_lead, parse_brief
 
+    refuse_empty(
+        {
+            "--title": title,
+            "--source": source,
+            "--partner": partner,
+            "--channel": channel,
+            "--contact": contact,
+            "--email": email,
+            "--phone": phone,
+            "--client": client,
+            "--value": value,
+            "--currency": currency,
+            "--received": received,
+            "--tz": tz,
+        },
+        clearable=("--partner", "--contact", "--email", "--phone", "--client", "--value", "--tz"),
+    )
     rt = runtime(ctx)
     changes: dict[str, object] = {}
     for name, raw in (

@@ -49,7 +49,7 @@ def web(
     """
     from amtui.core.config import config_path
     from amtui.core.errors import InputError
-    from amtui.io.serving import is_loopback, load_token, new_token, warn_exposed
+    from amtui.io.serving import check_host, is_loopback, load_token, new_token, warn_exposed
 
     try:
         from amtui.web.server import (
@@ -61,8 +61,7 @@ def web(
     except ImportError as error:  # the web extra is not installed
         raise InputError(f"{WEB_EXTRA} ({error.name or error} is missing)") from None
 
-    if host is not None and not host.strip():
-        raise InputError("--host is empty; give an address such as 127.0.0.1 or leave it out")
+    host = check_host(host)
     rt = runtime(ctx)
     database = rt.db  # opened (created or upgraded, and checked) before anything listens
     target = database.target  # the file's absolute path, or the URL with its password

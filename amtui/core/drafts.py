@@ -22,7 +22,7 @@ from amtui.core.dates import DateParseError, to_utc
 from amtui.core.errors import InputError
 from amtui.core.quickadd import Tokens, parse_tokens
 from amtui.core.text import fold, one_line
-from amtui.core.validate import UNSET, check_choice, parse_hours
+from amtui.core.validate import UNSET, check_choice, parse_hours, refuse_empty
 from amtui.core.vocabulary import PRIORITIES
 
 if TYPE_CHECKING:
@@ -172,9 +172,8 @@ def _merged(tokens: Tokens, options: TaskOptions) -> dict[str, str | None]:
         if given is None:
             continue
         given = given.strip().lstrip("@") if name == "assignee" else given.strip()
-        if not given:  # `--client "$CLIENT"` with the variable unset: never "not given"
-            clears = f" (when editing, {flag} none clears it)" if name in _CLEARABLE else ""
-            raise InputError(f"{flag} is empty; give a value or leave the option out{clears}")
+        # `--client "$CLIENT"` with the variable unset: never "not given"
+        refuse_empty({flag: given}, clearable=[flag] if name in _CLEARABLE else [])
         token = values[name]
         if token is not None and fold(token) != fold(given):
             shown = f"@{token}" if name == "assignee" else f"{_token_of(name)}:{token}"

@@ -180,6 +180,28 @@ def _imap(name: str, raw: Any, where: str) -> ImapAccount:
     )
 
 
+#: strptime directives a form's timestamp needs: a year, a month and a day (without a year
+#: strptime reads 1900, a date a lead can never have been received on).
+_DATE_PARTS = {"year": ("%Y", "%y"), "month": ("%m", "%b", "%B"), "day": ("%d",)}
+
+
+def _received_formats(table: _Table) -> tuple[str, ...]:
+    formats = table.strings("received_formats")
+    for form in formats:
+        missing = [
+            part
+            for part, directives in _DATE_PARTS.items()
+            if not any(directive in form for directive in directives)
+        ]
+        if missing:
+            raise table.fail(
+                "received_formats",
+                f"strptime formats with a year, a month and a day ({form!r} has no "
+                f'{" and no ".join(missing)}; e.g. "%d.%m.%Y %H:%M")',
+            )
+    return formats
+
+
 def _form(name: str, raw: Any, where: str) -> FormSource:
     table = _Table(raw, f"intake.forms.{name}", where, _FORM_KEYS)
     preset = table.string("preset")
@@ -201,7 +223,7 @@ def _form(name: str, raw: Any, where: str) -> FormSource:
         mapping = FormMapping(
             name=name,
             columns=columns,
-            received_formats=table.strings("received_formats"),
+            received_formats=_received_formats(table),
             timezone=zone,
             required=tuple(columns),
         )

@@ -46,7 +46,10 @@ DEFAULT_PROBABILITIES: Mapping[str, int] = {
 #: The default invoice number: the issue year and a sequence that restarts every year.
 DEFAULT_NUMBER_PATTERN = "{year}-{seq:04d}"
 #: A field of an invoice number pattern: `{year}`, `{seq}`, `{seq:04d}`.
-NUMBER_FIELD = re.compile(r"\{(year|seq)(?::0?(\d+)d)?\}")
+NUMBER_FIELD = re.compile(r"\{(year|seq)(?::0?(\d+)d)?\}", re.ASCII)
+#: An invoice number is printed on documents, in lists and in a bank transfer's reference:
+#: `{seq:099999d}` made 100 000-digit numbers.
+MAX_NUMBER_WIDTH, MAX_NUMBER_TEXT = 12, 40
 
 #: Used when neither the client nor the config names a locale.
 DEFAULT_LOCALE = "en_US"
@@ -81,6 +84,13 @@ def check_number_pattern(pattern: str) -> str:
         raise InputError(
             f"invoice number pattern {pattern!r} must contain {{seq}} once (e.g. {{seq:04d}}) "
             'and may contain {year}; e.g. "{year}-{seq:04d}" or "INV-{seq:05d}"'
+        )
+    widths = [int(m.group(2)) for m in NUMBER_FIELD.finditer(pattern) if m.group(2)]
+    if any(width > MAX_NUMBER_WIDTH for width in widths) or len(leftover) > MAX_NUMBER_TEXT:
+        raise InputError(
+            f"invoice number pattern {pattern!r} is too long: a field is at most "
+            f"{MAX_NUMBER_WIDTH} digits wide ({{seq:04d}}) and the text around the fields at "
+            f"most {MAX_NUMBER_TEXT} characters"
         )
     return pattern
 

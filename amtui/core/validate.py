@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from amtui.core import currencies
 from amtui.core.dates import zone_from_name
@@ -18,6 +18,16 @@ class _Unset:
 
 UNSET: object = _Unset()
 """Default of every `edit_*` keyword: the field is left as it is."""
+
+
+def refuse_empty(options: Mapping[str, str | None], *, clearable: Iterable[str] = ()) -> None:
+    """Refuse an option given with nothing in it (`--tz "$ZONE"` with the variable unset): it
+    is never read as "not given", nor as "clear it" (`none` clears). Keys are the flags."""
+    cleared = set(clearable)
+    for flag, value in options.items():
+        if value is not None and not value.strip():
+            clears = f" (when editing, {flag} none clears it)" if flag in cleared else ""
+            raise InputError(f"{flag} is empty; give a value or leave the option out{clears}")
 
 
 def check_line(owner: str, line: int, count: int) -> int:

@@ -78,6 +78,16 @@ def _private(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
+def check_host(host: str | None) -> str | None:
+    """`--host` as given (None: left out). Empty or blank is refused: a socket bound to "" listens
+    on every interface, the opposite of what leaving the option out does (127.0.0.1 only)."""
+    if host is None:
+        return None
+    if not host.strip():
+        raise InputError("--host is empty; give an address such as 127.0.0.1 or leave it out")
+    return host.strip()
+
+
 def is_loopback(address: str) -> bool:
     try:
         return ipaddress.ip_address(address).is_loopback

@@ -430,6 +430,9 @@ name = "Name"
         ('[intake.forms.f]\nfile="x.csv"', "preset"),
         ('[intake.forms.f]\nname="Name"', "email"),
         ('[intake.forms.f]\npreset="tally"\ntimezone="Mars/Base"', "timezone"),
+        ('[intake.forms.f]\nemail="E"\nreceived_formats="%d.%m %H:%M"', "has no year"),
+        ('[intake.forms.f]\nemail="E"\nreceived_formats=["%Y-%m-%d", "%H:%M"]', "no year"),
+        ('[intake.forms.f]\nemail="E"\nreceived_formats="%Y %B"', "has no day"),
         ("[intake]\nbogus = 1", "unknown setting intake.bogus"),
     ],
 )
