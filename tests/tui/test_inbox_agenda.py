@@ -67,6 +67,37 @@ def test_n_adds_a_lead_from_a_partner(make_app, seeded) -> None:
     assert selected == "L4"  # a new lead waits for its response: it is on top, selected
 
 
+def test_the_value_is_previewed_in_the_currency_typed_beside_it(make_app, seeded) -> None:
+    """The preview is what saving reads: 12 345.5 has too many decimals for yen, three are
+    shown for dinars; before, it kept the default currency whatever was typed."""
+
+    async def scenario(pilot):
+        await press(pilot, "1", "n")
+        await type_text(pilot, "Rebrand")
+        for _ in range(7):
+            await press(pilot, "tab")
+        await type_text(pilot, "12 345.5")
+        hints = [pilot.app.screen.query_one("#hint-value").content.plain]
+        await press(pilot, "tab")
+        for code in ("jpy", "KW", "D"):
+            await type_text(pilot, code)
+            hints.append(pilot.app.screen.query_one("#hint-value").content.plain)
+            if code == "jpy":
+                await press(pilot, "ctrl+u")
+        hints.append(pilot.app.screen.query_one("#hint-currency").content.plain)
+        await press(pilot, "ctrl+s")
+        return hints
+
+    hints = drive(make_app(), scenario)
+    assert hints[0] == "→ 12 345.50"  # no currency typed, none by default in these tests
+    assert "more decimals than JPY allows" in hints[1]
+    assert hints[2] == "→ 12 345.50"  # 'KW' is not a code yet: the currency's own hint says
+    assert hints[3] == "→ 12 345.500 KWD"
+    assert hints[4] == "→ KWD"
+    lead = lead_queries.get_lead_details(seeded, "L4").row.lead
+    assert (lead.value_minor, lead.currency) == (12_345_500, "KWD")
+
+
 def test_e_edits_a_lead_and_d_deletes_one(make_app, seeded) -> None:
     async def scenario(pilot):
         await press(pilot, "e")

@@ -12,7 +12,7 @@ A field with a `check` shows what its text means right under it while typing
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
@@ -43,6 +43,11 @@ class FieldSpec:
     primary: bool = False
     #: Saving with this field empty asks once (this text) and saves on the second try.
     confirm_empty: str | None = None
+    #: Fields whose value changes what this one's check says (the value's preview follows
+    #: the currency typed): a change there checks this field again.
+    depends_on: tuple[str, ...] = ()
+    #: The check, made from the form's current values (used instead of `check` when set).
+    check_with: Callable[[Mapping[str, str]], Check] | None = None
 
 
 @dataclass(frozen=True)

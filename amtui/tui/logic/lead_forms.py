@@ -8,6 +8,7 @@ untrusted text goes through `safe`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -32,6 +33,7 @@ from amtui.core.pipeline import (
 )
 from amtui.core.pipeline_rules import LogKind
 from amtui.core.sla import response_owed
+from amtui.core.validate import check_currency
 from amtui.core.vocabulary import CHANNELS, CLOSED_STAGES, OPEN_STAGES, Stage
 from amtui.tui.logic.clients import CLIENT_PLACEHOLDER, client_check, client_field, client_suggest
 from amtui.tui.logic.fields import (
@@ -61,13 +63,36 @@ def lead_fields(config: Config) -> list[FieldSpec]:
         FieldSpec("contact_phone", "Phone", "+49 …"),
         client_field(),
         value_field(config.default_currency),
-        FieldSpec("currency", "Currency", config.default_currency or "EUR"),
+        currency_field(config.default_currency),
     ]
 
 
 def value_field(currency: str | None) -> FieldSpec:
-    """The value, previewed in `currency`'s unit (an edit: the lead's; else the default)."""
-    return FieldSpec("value", "Value", "12000, 12k, 1 250.50", check=money_check(currency))
+    """The value, previewed in the currency typed beside it, else `currency` (the lead's
+    when editing, else the default): what saving will read."""
+    return FieldSpec(
+        "value",
+        "Value",
+        "12000, 12k, 1 250.50",
+        check=money_check(currency),
+        depends_on=("currency",),
+        check_with=lambda values: money_check(_typed_currency(values) or currency),
+    )
+
+
+def _typed_currency(values: Mapping[str, str]) -> str | None:
+    """The currency field's code as saving reads it; None while it is empty or not yet a
+    code (its own hint says why), so the value's preview keeps the form's currency."""
+    try:
+        return check_currency(values.get("currency", "").strip() or None)
+    except InputError:
+        return None
+
+
+def currency_field(default: str | None) -> FieldSpec:
+    return FieldSpec(
+        "currency", "Currency", default or "EUR", check=lambda text: f"→ {check_currency(text)}"
+    )
 
 
 def lead_form(db: Database, config: Config, now: Clock, ref: str | None = None) -> FormSpec:

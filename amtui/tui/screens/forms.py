@@ -366,9 +366,10 @@ class FormScreen(ModalScreen[Saved | None]):
     def _check(self, spec: FieldSpec, text: str) -> None:
         hint = self.query_one(f"#hint-{spec.name}", Static)
         ok = True
-        if spec.check is not None:
+        check = spec.check_with(self.values()) if spec.check_with is not None else spec.check
+        if check is not None:
             try:
-                preview = spec.check(text) if text.strip() else ""
+                preview = check(text) if text.strip() else ""
             except (AmtuiError, ValueError) as error:
                 preview, ok = str(error), False
         elif spec.primary:
@@ -377,7 +378,7 @@ class FormScreen(ModalScreen[Saved | None]):
             preview = ""
         hint.update(Content(safe(preview, 400)))
         hint.set_class(not ok, "-error")
-        hint.display = bool(preview) or spec.check is not None or spec.primary
+        hint.display = bool(preview) or check is not None or spec.primary
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -386,6 +387,11 @@ class FormScreen(ModalScreen[Saved | None]):
         if spec is not None:
             self.asked_empty.discard(name)
             self._check(spec, event.value)
+            values = None
+            for other in self.fields:
+                if name in other.depends_on:  # its check reads this field: say it again
+                    values = values or self.values()
+                    self._check(other, values[other.name])
 
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
