@@ -36,9 +36,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """`-n auto` unless the command line chose (`-n N`, `--tx`, `-p no:xdist`): the suite takes
-    about twice as long on one core of a two-core machine. Not in `addopts`, where `-n` would
-    be an unknown option to `pytest -p no:xdist` or to an install without pytest-xdist."""
+    """One worker per core plus one, unless the command line chose (`-n N`, `--tx`,
+    `-p no:xdist`): the suite takes about twice as long on one core of a two-core machine, and
+    the app's tests wait on the app a quarter of their time (a pytest process of them uses ~75%
+    of a core), which the extra worker fills (figures: bench/RESULTS.md, "Issue 7: the whole suite").
+    Not in `addopts`, where `-n` would be an unknown option to `pytest -p no:xdist` or to an
+    install without pytest-xdist."""
     if not config.pluginmanager.has_plugin("xdist") or hasattr(config, "workerinput"):
         return
     option = config.option
@@ -46,7 +49,7 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     # snapshots no test uses any more (tests/tui/test_snapshot_files.py checks those instead).
     updating = getattr(option, "update_snapshots", False)
     if option.numprocesses is None and not option.tx and not updating:
-        option.numprocesses = "auto"
+        option.numprocesses = (os.cpu_count() or 1) + 1
 
 
 def pytest_configure(config: pytest.Config) -> None:

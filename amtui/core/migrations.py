@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.core.errors import StorageError
 from amtui.core.sql import (
-    BUSY_TIMEOUT_MS,
     CHANGES_CHANNEL,
     WRITE_LOCK_KEY,
     Database,
@@ -777,6 +776,12 @@ def _refuse_newer(db: Database, version: int) -> None:
         )
 
 
+#: How long a command waits for another to finish creating or upgrading the schema (the
+#: first use of a new database by several commands at once; an upgrade of a big database):
+#: longer than a write's BUSY_TIMEOUT_MS, since the schema is needed before anything else.
+SCHEMA_WAIT_MS = 60_000
+
+
 @contextmanager
 def _engine(db: Database) -> Iterator[sa.Engine]:
     """An SQLAlchemy engine on the same database, with amtui's connection settings, whose
@@ -797,9 +802,10 @@ def _engine(db: Database) -> Iterator[sa.Engine]:
 
     def begin(conn: sa.Connection) -> None:
         if db.is_sqlite:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {SCHEMA_WAIT_MS}")
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {SCHEMA_WAIT_MS}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     sa.event.listen(engine, "begin", begin)

@@ -53,7 +53,7 @@ ROUNDS = 2
 #: How often, while keys wait behind one, to look whether the widget its marker is queued at
 #: was removed before it ran the marker (then the key is done). Not a timeout: a slow machine
 #: only makes the keys wait longer, never sends one early.
-LIVENESS_SECONDS = 0.5
+LIVENESS_SECONDS = 0.1
 #: Then the marker waits, this many times at most, for whatever is queued on the top screen
 #: and the app (a bound: a screen that never stops posting cannot hold the keys forever).
 DRAIN_PASSES = 6

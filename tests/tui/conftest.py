@@ -209,6 +209,11 @@ async def settle(pilot: Pilot[Any], timeout: float = SETTLE_TIMEOUT) -> None:
                     await worker.wait()
         elif _queued(app):
             quiet = 0
+        elif _keys_waiting(app):
+            # Keys the gate still holds wait on no message: a marker lost with a closed
+            # dialog is noticed by its timer (amtui.tui.typeahead.LIVENESS_SECONDS).
+            quiet = 0
+            await pilot.pause(0.05)
         else:
             quiet += 1
         if monotonic() > deadline:
@@ -229,6 +234,13 @@ def _busy_nodes(app: Any) -> list[Any]:
         for node in _nodes(app)
         if node.is_running and (not node._message_queue.empty() or node._next_callbacks)
     ]
+
+
+def _keys_waiting(app: Any) -> bool:
+    """Typed keys the app has not handed out yet (`amtui.tui.typeahead.KeyGate`), other than
+    those held for a dialog the test has not opened."""
+    gate = getattr(app, "keys", None)
+    return gate is not None and bool(gate.waiting or gate.busy) and not gate.held
 
 
 def _queued(app: Any) -> bool:
