@@ -39,7 +39,7 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     """One worker per core plus one, unless the command line chose (`-n N`, `--tx`,
     `-p no:xdist`): the suite takes about twice as long on one core of a two-core machine, and
     the app's tests wait on the app a quarter of their time (a pytest process of them uses ~75%
-    of a core), which the extra worker fills (figures: bench/RESULTS.md, "Issue 7: the whole suite").
+    of a core), which the extra worker fills (bench/RESULTS.md, "Issue 7: the whole suite").
     Not in `addopts`, where `-n` would be an unknown option to `pytest -p no:xdist` or to an
     install without pytest-xdist."""
     if not config.pluginmanager.has_plugin("xdist") or hasattr(config, "workerinput"):
