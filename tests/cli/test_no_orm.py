@@ -28,7 +28,7 @@ from amtui.core.migrations import ensure_schema
 from amtui.core.reminders import add_reminder
 from amtui.core.tasks import add_task
 from tests.cli.conftest import Cli, Target, build_template, use_template
-from tests.conftest import NOW
+from tests.conftest import NOW, ON_POSTGRES
 
 ROOT = Path(__file__).resolve().parents[2]
 ORM = ("sqlalchemy", "sqlmodel", "pydantic")
@@ -137,7 +137,7 @@ def test_hot_commands_load_no_orm(current: Target, args: list[str], tmp_path: Pa
         assert found["parsers"] == [], f"amtui {' '.join(args)} loaded {found['parsers']}"
     else:
         assert "typer" in found["parsers"]  # the report is real
-    if args[0] == "agenda":
+    if args[0] == "agenda" and not ON_POSTGRES:  # psycopg itself imports dataclasses
         assert found["spared"] == [], f"amtui {' '.join(args)} loaded {found['spared']}"
 
 
