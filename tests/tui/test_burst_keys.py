@@ -282,3 +282,73 @@ def test_a_key_after_ctrl_s_moves_on_from_the_saved_record(make_app, seeded) -> 
     assert first == "L2" and after not in (None, "L2")
     assert now_on == after
     assert lead(seeded, "L2").partner == "Pixel"
+
+
+def test_keys_after_an_enter_that_waits_for_the_client_names_go_to_what_comes_next(
+    make_app, seeded, monkeypatch
+) -> None:
+    """`c sak Enter c gra Enter` while the first prompt's client names are still loading (as
+    on a busy PostgreSQL server): its Enter waits for them, and the keys after it wait too,
+    for the second prompt; before, they were typed into the first prompt's input."""
+    from amtui.core import board
+    from amtui.tui.screens.confirm import PromptScreen
+
+    read = board.client_choices
+    release = threading.Event()
+
+    def slow_choices(db):
+        assert release.wait(60), "the test never released the load"
+        return read(db)
+
+    monkeypatch.setattr(board, "client_choices", slow_choices)
+
+    async def scenario(pilot):
+        app = pilot.app
+        burst(app, "c", "sak", "enter", "c", "gra", "enter")
+        while not (isinstance(app.screen, PromptScreen) and app.screen.submit_pending):
+            await pilot.pause()
+        for _ in range(5):  # time for the keys after Enter to land wherever they go
+            await pilot.pause()
+        typed = app.screen.query_one("#prompt-input").value
+        release.set()
+        await settle(pilot)
+        return typed, type(app.screen).__name__, app.main_screen.filters.client
+
+    typed, screen, client = drive(make_app(), scenario)
+    assert typed == "sak"
+    assert screen == "MainScreen"
+    assert client is not None and client.name == "Granel"
+
+
+def test_keys_after_a_ctrl_s_that_waits_for_the_load_are_not_saved(
+    make_app, seeded, monkeypatch
+) -> None:
+    """`n Site audit Ctrl+S 2` while the new-lead form's client names load: the lead is saved
+    as typed before Ctrl+S and `2` reaches the screen behind (the board); before, `2` went into
+    the title the pending save then saved."""
+    from amtui.core import board
+
+    read = board.client_choices
+    release = threading.Event()
+
+    def slow_choices(db):
+        assert release.wait(60), "the test never released the load"
+        return read(db)
+
+    monkeypatch.setattr(board, "client_choices", slow_choices)
+
+    async def scenario(pilot):
+        app = pilot.app
+        main = app.main_screen
+        burst(app, "n", "Site audit", "ctrl+s", "2")
+        while not (isinstance(app.screen, FormScreen) and app.screen.save_pending):
+            await pilot.pause()
+        for _ in range(5):  # time for the key after Ctrl+S to land wherever it goes
+            await pilot.pause()
+        title = app.screen.query_one("#field-title").value
+        release.set()
+        await settle(pilot)
+        return title, type(app.screen).__name__, main.active_region() is main.board
+
+    assert drive(make_app(), scenario) == ("Site audit", "MainScreen", True)
+    assert lead(seeded, "L4").title == "Site audit"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -131,7 +131,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_prompt_screen_load_failed(self, message: LoadFailed) -> None:
         self.notify(safe(message.error, 300), severity="warning", markup=False)
+        self.submit_pending = None
         self.dismiss(None)
+        self.amtui.keys.resume()
 
     def on_prompt_screen_loaded(self, message: Loaded) -> None:
         load = message.load
@@ -156,6 +158,12 @@ class PromptScreen(ModalScreen[str | None]):
         if self.submit_pending is not None:
             text, self.submit_pending = self.submit_pending, None
             self._submit(text)
+            self.amtui.keys.resume()  # the keys typed after Enter go on (see `key_waits`)
+
+    def key_waits(self, typed: events.Key | events.Paste) -> bool:
+        """Keys typed after an Enter that waits for the load belong to what comes after this
+        prompt (it closes once the load is back), not to its input (the typeahead gate asks)."""
+        return self.submit_pending is not None
 
     def _preview(self, text: str, *, submitting: bool = False) -> bool:
         """Show what `text` means; False when it cannot be used (the reason is shown; that

@@ -264,7 +264,11 @@ class FormScreen(ModalScreen[Saved | None]):
     def key_waits(self, typed: events.Key | events.Paste) -> bool:
         """While the load is out, keys that move between fields or choices wait for it (the
         typeahead gate asks): the load may bring the choices and the preselected one (the
-        stage form's), or add fields. Text goes on into the field it is typed in."""
+        stage form's), or add fields. Text goes on into the field it is typed in, unless
+        Ctrl+S is waiting for the load: then every key waits (the save, then the screen
+        behind it or the form again, takes it), so nothing typed after Ctrl+S is saved."""
+        if self.save_pending:
+            return True
         return (
             self.waiting_for_load
             and isinstance(typed, events.Key)
