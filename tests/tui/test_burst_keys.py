@@ -284,14 +284,10 @@ def test_a_key_after_ctrl_s_moves_on_from_the_saved_record(make_app, seeded) -> 
     assert lead(seeded, "L2").partner == "Pixel"
 
 
-def test_keys_after_an_enter_that_waits_for_the_client_names_go_to_what_comes_next(
-    make_app, seeded, monkeypatch
-) -> None:
-    """`c sak Enter c gra Enter` while the first prompt's client names are still loading (as
-    on a busy PostgreSQL server): its Enter waits for them, and the keys after it wait too,
-    for the second prompt; before, they were typed into the first prompt's input."""
+def held_client_names(monkeypatch) -> threading.Event:
+    """Hold every read of the client names (what `c` and the lead form load) until the
+    returned event is set: a slow database read, made deterministic."""
     from amtui.core import board
-    from amtui.tui.screens.confirm import PromptScreen
 
     read = board.client_choices
     release = threading.Event()
@@ -301,6 +297,18 @@ def test_keys_after_an_enter_that_waits_for_the_client_names_go_to_what_comes_ne
         return read(db)
 
     monkeypatch.setattr(board, "client_choices", slow_choices)
+    return release
+
+
+def test_keys_after_an_enter_that_waits_for_the_client_names_go_to_what_comes_next(
+    make_app, seeded, monkeypatch
+) -> None:
+    """`c sak Enter c gra Enter` while the first prompt's client names are still loading (as
+    on a busy PostgreSQL server): its Enter waits for them, and the keys after it wait too,
+    for the second prompt; before, they were typed into the first prompt's input."""
+    from amtui.tui.screens.confirm import PromptScreen
+
+    release = held_client_names(monkeypatch)
 
     async def scenario(pilot):
         app = pilot.app
@@ -326,16 +334,7 @@ def test_keys_after_a_ctrl_s_that_waits_for_the_load_are_not_saved(
     """`n Site audit Ctrl+S 2` while the new-lead form's client names load: the lead is saved
     as typed before Ctrl+S and `2` reaches the screen behind (the board); before, `2` went into
     the title the pending save then saved."""
-    from amtui.core import board
-
-    read = board.client_choices
-    release = threading.Event()
-
-    def slow_choices(db):
-        assert release.wait(60), "the test never released the load"
-        return read(db)
-
-    monkeypatch.setattr(board, "client_choices", slow_choices)
+    release = held_client_names(monkeypatch)
 
     async def scenario(pilot):
         app = pilot.app
