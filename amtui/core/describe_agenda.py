@@ -22,7 +22,13 @@ from amtui.core.describe import (
 )
 from amtui.core.describe_leads import countdown, lead_origin
 from amtui.core.describe_money import invoice_state_part, invoice_summary
-from amtui.core.display import format_when
+from amtui.core.display import (
+    clock_changes,
+    countdown_changes,
+    earliest,
+    format_when,
+    passes,
+)
 from amtui.core.structs import struct
 from amtui.core.text import one_line
 
@@ -108,6 +114,16 @@ def agenda_line(view: View, item: AgendaItem) -> AgendaLine:
         return AgendaLine(item.ref, when, text, zone)
     assert item.reminder is not None
     return AgendaLine(item.ref, when, reminder_line(view, item.reminder), zone)
+
+
+def agenda_line_changes(view: View, item: AgendaItem) -> datetime | None:
+    """When `agenda_line` may next read differently with the clock alone: a deadline's
+    countdown at its next turn; anything else when it turns late or the day changes (the
+    invoice's state and an item's section are what the agenda was read with)."""
+    if item.invoice is None and item.deadline is not None and isinstance(item.due, datetime):
+        return countdown_changes(item.due, view.now)
+    late = passes(item.due, view.now) if isinstance(item.due, datetime) else None
+    return earliest(late, clock_changes(view.now))
 
 
 def due_line(view: View, item: DueItem) -> str:

@@ -23,10 +23,14 @@ from amtui.core.describe import (
     zone_named,
 )
 from amtui.core.display import (
+    clock_changes,
+    countdown_changes,
+    earliest,
     format_countdown,
     format_relative,
     format_span,
     format_when,
+    passes,
 )
 from amtui.core.money import format_value
 from amtui.core.refs import Kind, ref
@@ -84,6 +88,14 @@ def next_action(view: View, action: NextAction) -> Part:
     when = format_when(action.due, view.tz, view.now)
     text = f"{KIND_WORDS.get(action.kind, action.kind)}{step} {when}"
     return Part(text, Tone.LATE if late else Tone.NORMAL)
+
+
+def next_action_changes(view: View, action: NextAction) -> datetime | None:
+    """When `next_action` may next read differently with the clock alone: its countdown's
+    next turn, else the moment it turns late or the day changes (`tomorrow 10:00`)."""
+    if action.kind in _ACTION_VERBS:
+        return countdown_changes(action.due, view.now)
+    return earliest(passes(action.due, view.now), clock_changes(view.now))
 
 
 def _open_deadline(

@@ -52,6 +52,61 @@ def format_span(delta: timedelta) -> str:
     return f"{days // 7}w"
 
 
+#: `format_span`'s units: below so many seconds, its text moves every so many seconds (a
+#: week's "3w" moves every 7 days; once a day is a safe bound). Each limit is a whole number
+#: of the units on both sides of it, so the wording switches only where a unit turns.
+_SPAN_UNITS = ((60, 1), (86_400, 60), (14 * 86_400, 3600))
+_DAY_SECONDS = 86_400
+_AFTER = timedelta(microseconds=1)
+
+
+def _unit(span: timedelta) -> timedelta:
+    seconds = abs(span).total_seconds()
+    return timedelta(seconds=next((u for limit, u in _SPAN_UNITS if seconds < limit), _DAY_SECONDS))
+
+
+def span_changes(anchor: datetime, now: datetime) -> datetime:
+    """The first moment after `now` at which `format_span` of the time between `anchor` and
+    `now` may read differently (it may still read the same then: ask again). A list that
+    shows such a span redraws it then, not every second: `3h 05m` once a minute.
+
+    Time since `anchor` (`now` past it) shows whole units passed, so its text turns at
+    `anchor` + n units. Time until it shows whole units left, which drops just after
+    `anchor` - n units: the moment itself still shows the larger number."""
+    since = now - anchor
+    if since >= timedelta(0):
+        unit = _unit(since)
+        return anchor + (since // unit + 1) * unit
+    left = -since
+    unit = _unit(left)
+    return anchor - (left // unit) * unit + _AFTER
+
+
+def countdown_changes(deadline: datetime, now: datetime) -> datetime:
+    """The first moment after `now` at which `format_countdown(deadline, …)` may read
+    differently: every second under an hour (`14:32 left`), else as `span_changes`."""
+    left = deadline - now
+    if timedelta(0) <= left < timedelta(hours=1):
+        return deadline - (left // timedelta(seconds=1)) * timedelta(seconds=1) + _AFTER
+    return span_changes(deadline, now)
+
+
+def passes(moment: datetime, now: datetime) -> datetime | None:
+    """When `moment < now` first holds (a deadline turns late), or None if it holds already."""
+    return moment + _AFTER if moment >= now else None
+
+
+def clock_changes(now: datetime) -> datetime:
+    """The next turn of the minute: when a wall clock (`15:04`) or a day (`today` becomes
+    `yesterday` at midnight, in any zone of whole-minute offset) may read differently."""
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def earliest(*moments: datetime | None) -> datetime | None:
+    """The first of `moments` that is set (None when none is)."""
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 def format_relative(target: datetime, now: datetime) -> str:
     """`in 12m` or `12m ago`."""
     span = format_span(target - now)

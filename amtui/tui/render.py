@@ -17,11 +17,13 @@ from textual.content import Content
 from amtui.core.agenda import AgendaItem
 from amtui.core.config import Config
 from amtui.core.describe import Part, Tone, View
-from amtui.core.describe_agenda import agenda_line, due_line
-from amtui.core.describe_leads import lead_origin, next_action
+from amtui.core.describe_agenda import agenda_line, agenda_line_changes, due_line
+from amtui.core.describe_leads import lead_origin, next_action, next_action_changes
 from amtui.core.display import (
+    earliest,
     format_span,
     format_when,
+    span_changes,
 )
 from amtui.core.lead_queries import LeadRow
 from amtui.core.notify import DueItem
@@ -54,12 +56,15 @@ def phrase(parts: Iterable[Part]) -> Content:
 
 @dataclass(frozen=True)
 class RowData:
-    """One row of a list: `key` is the record's reference (empty for a section heading)."""
+    """One row of a list: `key` is the record's reference (empty for a section heading);
+    `changes`: when its words may next change with the clock alone (a countdown's next turn;
+    None: only when the record does), so that a tick redraws only the rows due for it."""
 
     key: str
     content: Content
     classes: frozenset[str] = frozenset()
     selectable: bool = True
+    changes: datetime | None = None
 
 
 def due_state(due: date | datetime | None, now: datetime, config: Config) -> str | None:
@@ -85,12 +90,15 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
     `follow-up 2 Mon 10:00`), red once it is late; a lead with nothing due shows its stage.
     """
     lead = row.lead
+    view = View(config, now)
     classes = set()
     if lead.first_response_at is None:
         classes.add("-waiting")
     action = row.next_action
+    changes = span_changes(lead.received_at, now)  # "received 40m" ago
     if action is not None:
-        status = next_action(View(config, now), action).text
+        status = next_action(view, action).text
+        changes = earliest(changes, next_action_changes(view, action))
         late = action.due < now
         if late:
             classes.add("-overdue")
@@ -115,7 +123,7 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
         "\n",
         (" · ".join(details), MUTED),
     )
-    return RowData(lead.ref, content, frozenset(classes))
+    return RowData(lead.ref, content, frozenset(classes), changes=changes)
 
 
 def card(row: TaskRow, *, now: datetime, config: Config) -> RowData:
@@ -163,7 +171,8 @@ def heading(title: str, total: int, shown: int) -> RowData:
 def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
     """Agenda line in core's words (`amtui agenda` says the same): reference, when (a
     countdown for a lead's deadline), what, and the client's time when it differs."""
-    line = agenda_line(View(config, now), item)
+    view = View(config, now)
+    line = agenda_line(view, item)
     classes = set()
     if item.overdue or line.when.tone is Tone.LATE:
         classes.add("-overdue")
@@ -179,7 +188,7 @@ def agenda_row(item: AgendaItem, *, now: datetime, config: Config) -> RowData:
         safe(line.what),
         (f" · {line.client_time}" if line.client_time else "", MUTED),
     )
-    return RowData(item.ref, content, frozenset(classes))
+    return RowData(item.ref, content, frozenset(classes), changes=agenda_line_changes(view, item))
 
 
 def due_text(item: DueItem, config: Config, now: datetime) -> str:

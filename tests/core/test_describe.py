@@ -6,7 +6,9 @@ NOW is Wednesday 2026-11-25 10:00 in Berlin (09:00Z); the user's zone is Europe/
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from amtui.core.agenda import build_agenda
@@ -24,15 +26,26 @@ from amtui.core.describe import (
     reminder_text,
     task_fields,
 )
-from amtui.core.describe_agenda import agenda_line, agenda_sections, due_line
-from amtui.core.describe_leads import lead_fields, next_action, stage_outcome
+from amtui.core.describe_agenda import (
+    agenda_line,
+    agenda_line_changes,
+    agenda_sections,
+    due_line,
+)
+from amtui.core.describe_leads import (
+    lead_fields,
+    next_action,
+    next_action_changes,
+    stage_outcome,
+)
 from amtui.core.lead_queries import get_lead_details
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.models import Client
 from amtui.core.notify import collect_due
 from amtui.core.pipeline import change_stage, respond_lead
-from amtui.core.reminders import get_reminder
+from amtui.core.reminders import add_reminder, get_reminder
 from amtui.core.sla import NextAction
+from amtui.core.structs import replace
 from amtui.core.task_queries import get_task_details
 from tests.core.conftest import QuickAdd
 
@@ -240,3 +253,75 @@ def test_related_records_say_one_line_each_with_their_due_tone(
     assert plain(done).endswith("  done") and done[2].tone is Tone.MUTED
     lead = add_lead(db, LeadDraft("Hotel\u202eSEO"), now=now, config=config).lead
     assert plain(lead_item(lead)) == "L1  new  Hotel\\u202eSEO"
+
+
+# --- words that change with the clock: asked again only when they may -------------------------
+
+
+def shown_by_ticks(
+    words: Callable[[datetime], Any],
+    changes: Callable[[datetime], datetime | None],
+    start: datetime,
+    end: datetime,
+    step: timedelta,
+) -> list[tuple[datetime, Any, Any]]:
+    """A tick every `step` from `start` to `end` that asks for the words again only once
+    `changes` says they may have changed (as the app's lists do): the moments where what
+    it shows differs from the words asked afresh at that moment."""
+    shown, due = words(start), changes(start)
+    wrong = []
+    moment = start
+    while moment <= end:
+        if due is not None and due <= moment:
+            shown, due = words(moment), changes(moment)
+        if shown != words(moment):
+            wrong.append((moment, shown, words(moment)))
+        moment += step
+    return wrong
+
+
+def test_a_next_action_is_asked_again_only_when_its_words_may_change(config: Config) -> None:
+    start = datetime(2026, 11, 25, 9, 0, 0, 250_000, tzinfo=UTC)
+    actions = [
+        NextAction("first-response", start + timedelta(minutes=12, seconds=4)),  # 12:04 left
+        NextAction("answer", start + timedelta(hours=1, minutes=2, seconds=30)),  # 1h 02m left
+        NextAction("answer", start - timedelta(hours=2, minutes=10, seconds=7)),  # late 2h 10m
+        NextAction("follow-up", start + timedelta(minutes=40), reminder=9, step=2),  # turns late
+        NextAction("call", start + timedelta(days=1)),  # tomorrow 10:00, today after midnight
+    ]
+    for action in actions:
+
+        def words(moment: datetime, action: NextAction = action) -> Part:
+            return next_action(View(config, moment), action)
+
+        def changes(moment: datetime, action: NextAction = action) -> datetime | None:
+            return next_action_changes(View(config, moment), action)
+
+        # Every 7.3 s for 16 hours: past the deadlines, the hour and Berlin's midnight.
+        step = timedelta(seconds=7, milliseconds=300)
+        assert shown_by_ticks(words, changes, start, start + timedelta(hours=16), step) == []
+
+
+def test_an_agenda_line_is_asked_again_only_when_its_words_may_change(
+    quick: QuickAdd, db: Database, config: Config, now: datetime
+) -> None:
+    add_lead(db, LeadDraft("Hotel SEO", timezone="America/New_York"), now=now, config=config)
+    quick("Send estimate due:today 10:40")  # turns late at 10:40 Berlin
+    quick("Write the brief due:tomorrow")  # a date: tomorrow, then today at midnight
+    add_reminder(db, "Call back", "today 11:00", now=now, config=config)
+    agenda = build_agenda(db, now=now, config=config)
+    items = [item for part in agenda_sections(agenda) for item in part.section.items]
+    assert {item.ref for item in items} >= {"L1", "T1", "T2", "R1"}
+    # A due between two minutes (an imported one) turns late at its own second.
+    [task] = [item for item in items if item.ref == "T1"]
+    items.append(replace(task, due=task.due + timedelta(seconds=17, milliseconds=500)))
+    for item in items:
+        step = timedelta(seconds=3, milliseconds=700)
+        wrong = shown_by_ticks(
+            lambda moment, item=item: agenda_line(View(config, moment), item),
+            lambda moment, item=item: agenda_line_changes(View(config, moment), item),
+            now,
+            now + timedelta(hours=15, minutes=30),
+            step,
+        )
+        assert wrong == [], item.ref

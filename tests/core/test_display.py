@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from amtui.core.display import (
     client_local_time,
+    clock_changes,
+    countdown_changes,
     format_countdown,
     format_relative,
     format_span,
     format_when,
+    passes,
+    span_changes,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -62,3 +69,67 @@ def test_relative_and_countdown() -> None:
 def test_client_local_time() -> None:
     assert client_local_time(ZoneInfo("Asia/Tokyo"), NOW) == "Wed 18:00 (UTC+09:00)"
     assert client_local_time(ZoneInfo("America/St_Johns"), NOW) == "Wed 05:30 (UTC-03:30)"
+
+
+# --- when a shown span or countdown may next change -------------------------------------------
+
+MICROSECOND = timedelta(microseconds=1)
+#: Anchors up to 40 days either side of NOW, to the microsecond (the weeks' wording included).
+OFFSETS = st.timedeltas(min_value=-timedelta(days=40), max_value=timedelta(days=40))
+FRACTIONS = st.floats(min_value=0, max_value=1, exclude_max=True)
+
+
+def span_words(anchor: datetime, now: datetime) -> str:
+    return format_span(now - anchor)
+
+
+@pytest.mark.parametrize(
+    ("words", "changes"), [(span_words, span_changes), (format_countdown, countdown_changes)]
+)
+@given(offset=OFFSETS, fraction=FRACTIONS)
+def test_a_span_or_countdown_reads_the_same_until_the_moment_it_may_change(
+    words: Callable[[datetime, datetime], str],
+    changes: Callable[[datetime, datetime], datetime],
+    offset: timedelta,
+    fraction: float,
+) -> None:
+    anchor = NOW + offset
+    turn = changes(anchor, NOW)
+    assert turn > NOW
+    last = turn - MICROSECOND
+    between = min(NOW + (turn - NOW) * fraction, last)
+    assert {words(anchor, moment) for moment in (NOW, between, last)} == {words(anchor, NOW)}
+
+
+@pytest.mark.parametrize(
+    ("anchor", "turn"),
+    [
+        # Seconds while they show: "12:04 left", "late 45s", "received 45s".
+        (NOW + timedelta(minutes=12, seconds=4, microseconds=500), NOW + 501 * MICROSECOND),
+        (NOW - timedelta(seconds=45, microseconds=200), NOW + timedelta(microseconds=999_800)),
+        # Minutes at the anchor's own second: "late 3m" turns "late 4m" 40 s from now.
+        (NOW - timedelta(minutes=3, seconds=20), NOW + timedelta(seconds=40)),
+        # Hours past a day: "2d 4h".
+        (NOW - timedelta(days=2, hours=4, minutes=10), NOW + timedelta(minutes=50)),
+    ],
+)
+def test_the_next_change_is_the_next_turn_of_the_unit_shown(
+    anchor: datetime, turn: datetime
+) -> None:
+    assert countdown_changes(anchor, NOW) == turn
+
+
+def test_an_hour_left_turns_into_seconds_just_after_the_hour() -> None:
+    deadline = NOW + timedelta(hours=1, minutes=1)
+    turn = countdown_changes(deadline, NOW)  # "1h 01m left" until just after 1h 01m left
+    assert turn == NOW + MICROSECOND
+    again = countdown_changes(deadline, turn)
+    assert again == deadline - timedelta(hours=1) + MICROSECOND  # then "59:59 left"
+    assert format_countdown(deadline, again - MICROSECOND) == "1h 00m left"
+    assert format_countdown(deadline, again) == "59:59 left"
+
+
+def test_a_deadline_passes_just_after_it_and_the_clock_at_the_next_minute() -> None:
+    assert passes(NOW, NOW) == NOW + MICROSECOND
+    assert passes(NOW - MICROSECOND, NOW) is None
+    assert clock_changes(NOW + timedelta(seconds=59, microseconds=9)) == NOW + timedelta(minutes=1)

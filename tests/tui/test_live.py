@@ -18,7 +18,7 @@ from amtui.core import drafts, leads, tasks
 from amtui.core.db import Database
 from tests.conftest import NOW, sqlite_only
 from tests.storage import settled_change_token
-from tests.tui.conftest import drive, screen_text, settle
+from tests.tui.conftest import drive, posted, screen_text, settle
 
 
 async def poll(pilot) -> None:
@@ -78,6 +78,33 @@ def test_amtui_add_in_another_process_appears(make_app, seeded) -> None:
     assert "Shell task" in drive(make_app(), scenario)
 
 
+@sqlite_only  # PostgreSQL looks in a worker (a socket, maybe a reconnect)
+def test_on_sqlite_the_look_for_changes_needs_no_worker(make_app, seeded, config, now) -> None:
+    from textual.worker import Worker
+
+    other = Database(seeded.path)
+
+    async def scenario(pilot):
+        await poll(pilot)  # the first look opens the watching connection (in a worker)
+        looks = len(polls(pilot.app))
+        before = pilot.app.main_screen.loads_applied
+        for _ in range(3):
+            await poll(pilot)
+        tasks.add_task(other, drafts.TaskDraft("Card", column="Backlog"), now=now, config=config)
+        await poll(pilot)
+        return looks, len(polls(pilot.app)), before, pilot.app.main_screen.loads_applied
+
+    def polls(app) -> list[Worker]:  # type: ignore[type-arg]
+        return [m for m in posted(app, Worker.StateChanged) if m.worker.group == "poll"]
+
+    try:
+        looks, later, before, after = drive(make_app(), scenario)
+    finally:
+        other.dispose()
+    assert looks > 0 and later == looks  # four more looks, no worker among them
+    assert after == before + 1  # the change was seen and shown, once
+
+
 def test_nothing_reloads_when_nothing_changed(make_app, seeded) -> None:
     settled_change_token(seeded)  # the seed's writes have reached PostgreSQL's counters
 
@@ -114,3 +141,46 @@ def test_countdowns_tick_and_the_day_rolls_over(seeded, config) -> None:
     assert "L3 10:00 left" in before
     assert "L3 09:30 left" in ticked
     assert "3 Agenda Thu 26 Nov" in rolled
+
+
+def test_a_countdown_is_redrawn_when_its_words_change_not_every_second(
+    seeded, config, monkeypatch
+) -> None:
+    from amtui.tui import render
+    from amtui.tui.app import AmtuiApp
+
+    clock = {"now": NOW}
+    app = AmtuiApp(seeded, config, clock=lambda: clock["now"], due_seconds=None, live=False)
+    rendered: list[str] = []  # the inbox rows rendered by the ticks, by reference
+    lead_row = render.lead_row
+
+    def counting(row, **kw):  # type: ignore[no-untyped-def]
+        rendered.append(row.lead.ref)
+        return lead_row(row, **kw)
+
+    async def scenario(pilot):
+        screen = pilot.app.main_screen
+        rows = screen.inbox.row_list
+
+        def row(ref: str):  # type: ignore[no-untyped-def]
+            return next(row for row in rows.rows if row.key == ref)
+
+        monkeypatch.setattr(render, "lead_row", counting)
+        seen = [(row("L2"), row("L3"), screen_text(pilot.app), list(rendered))]
+        for seconds in (1, 59, 60):
+            clock["now"] = NOW + timedelta(seconds=seconds)
+            screen._tick()
+            await settle(pilot)
+            seen.append((row("L2"), row("L3"), screen_text(pilot.app), list(rendered)))
+        return seen
+
+    start, one, fifty_nine, sixty = drive(app, scenario)
+    late, running = start[0].content.plain, start[1].content.plain
+    assert "L2 respond late 25m" in late and "L3 respond 10:00 left" in running
+    # L3's 15 minutes count down by the second, on screen.
+    assert "L3 respond 09:59 left" in one[1].content.plain and "09:59 left" in one[2]
+    # L2 is 25 minutes late: its row is not even rendered again until the minute turns (L1's
+    # answer, days away, not at all).
+    assert one[3] == ["L3"] and fifty_nine[3] == ["L3", "L3"]
+    assert sixty[3] == ["L3", "L3", "L2", "L3"]
+    assert "L2 respond late 26m" in sixty[0].content.plain and "late 26m" in sixty[2]

@@ -209,6 +209,11 @@ class ChangeWatch:
             self._token = token
             return moved
 
+    @property
+    def at_hand(self) -> bool:
+        """Whether a look is cheap enough for the UI thread (`Database.change_token_at_hand`)."""
+        return self.db.change_token_at_hand
+
     def absorb(self) -> None:
         with self._lock:
             token = self._read()

@@ -34,7 +34,7 @@ from amtui.tui.widgets.agenda import Agenda
 from amtui.tui.widgets.board import Board
 from amtui.tui.widgets.footer import FittedFooter
 from amtui.tui.widgets.inbox import Inbox
-from amtui.tui.widgets.rows import Region, RowList
+from amtui.tui.widgets.rows import Region, RowList, same_content
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
@@ -152,10 +152,18 @@ class MainScreen(Screen[None]):
     # --- live refresh ------------------------------------------------------------------------
 
     def _poll(self) -> None:
-        """One look at a time, and none while the app shuts down (the screens are going).
-        Not an exclusive worker: cancelling a look that already took the new token would
-        drop the change it saw."""
+        """Look for another connection's commit; none while the app shuts down (the screens
+        are going). On SQLite the look is a counter read on a connection of its own (~0.01
+        ms): it runs here, not in a thread and a Worker twice a second. PostgreSQL's (and
+        SQLite's first, which opens that connection) runs in a worker, one at a time; not an
+        exclusive one: cancelling a look that already took the new token would drop the
+        change it saw."""
         if not self.app.is_running:
+            return
+        changes = self.amtui.changes
+        if changes.at_hand:
+            if changes.changed():
+                self.post_message(self.ChangedElsewhere())
             return
         if self._poller is None or self._poller.is_finished:
             self._poller = self._look_for_changes()
@@ -382,7 +390,7 @@ class MainScreen(Screen[None]):
                 (f"  client: {render.safe(self.filters.client.name, 40)}", "bold $text-warning")
             )
             parts.append(("  (esc clears)", render.MUTED))
-        self.topbar.update(Content.assemble(*parts))
+        _update(self.topbar, Content.assemble(*parts))
         active = self.active_region()
         tabs: list[tuple[str, str]] = []
         self._tab_spans.clear()
@@ -392,7 +400,7 @@ class MainScreen(Screen[None]):
             start = sum(len(text) for text, _ in tabs)
             self._tab_spans.append((start, start + len(label), index))
             tabs.extend([(label, style), (" ", "")])
-        self.tabbar.update(Content.assemble(*tabs))
+        _update(self.tabbar, Content.assemble(*tabs))
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -454,6 +462,14 @@ class MainScreen(Screen[None]):
 
     def current_ref(self) -> str | None:
         return self.active_region().current_ref
+
+
+def _update(bar: Static, content: Content) -> None:
+    """Show `content` unless the bar shows it already: the tick asks every second, the clock
+    changes once a minute (each update lays out the whole screen)."""
+    shown = bar.content
+    if not (isinstance(shown, Content) and same_content(shown, content)):
+        bar.update(content)
 
 
 def _if(condition: bool, value: str | None) -> str | None:

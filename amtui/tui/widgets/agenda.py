@@ -31,6 +31,7 @@ class Agenda(Region):
         super().__init__(id=id, classes="region")
         self.agenda: AgendaData | None = None
         self._items: dict[str, AgendaItem] = {}
+        self._row_items: list[AgendaItem | None] = []
         self.border_title = Content.assemble(("3 ", render.MUTED), ("Agenda", "bold"))
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -65,16 +66,23 @@ class Agenda(Region):
         self.border_title = Content.assemble(*parts)
 
     def tick(self, now: datetime, config: Config) -> None:
-        """Keep the lead deadlines' countdowns moving (other rows are unchanged)."""
-        agenda = self.agenda
-        if agenda is not None and (agenda.waiting.items or agenda.answers.items):
-            self.current_list().update_contents(self._rows(now, config))
+        """Keep the lead deadlines' countdowns moving and mark what turns late or changes day
+        (only the rows due for it; headings and the other rows are unchanged)."""
+        items = self._row_items
+
+        def redraw(index: int) -> RowData:
+            item = items[index]
+            assert item is not None  # a heading never changes with the clock
+            return render.agenda_row(item, now=now, config=config)
+
+        self.current_list().redraw_due(now, redraw)
 
     def _rows(self, now: datetime, config: Config) -> list[RowData]:
         """The sections in core's order and words (`amtui agenda` shows the same)."""
         agenda = self.agenda
         assert agenda is not None
         rows: list[RowData] = []
+        self._row_items = []  # the item of each row (None: a heading), for the tick
         for part in agenda_sections(agenda):
             section = part.section
             items = [render.agenda_row(item, now=now, config=config) for item in section.items]
@@ -82,4 +90,5 @@ class Agenda(Region):
                 continue
             rows.append(render.heading(part.title, section.total, len(items)))
             rows.extend(items)
+            self._row_items += [None, *section.items]
         return rows

@@ -71,15 +71,13 @@ class Inbox(Region):
         return len(self.page.rows) if self.page else 0
 
     def tick(self, now: datetime, config: Config) -> None:
-        """Countdowns move every second: re-render the leads that have a next action."""
-        if self.page is None:
-            return
-        rows = self.current_list().rows
-        fresh = [
-            render.lead_row(row, now=now, config=config) if row.next_action is not None else old
-            for row, old in zip(self.page.rows, rows, strict=False)
-        ]
-        self.current_list().update_contents(fresh)
+        """Countdowns move: redraw the leads whose words change by now (a running deadline
+        every second, `late 2h 10m` once a minute), not every lead every second."""
+        page = self.page
+        if page is not None:
+            self.current_list().redraw_due(
+                now, lambda index: render.lead_row(page.rows[index], now=now, config=config)
+            )
 
     def _title(self) -> None:
         page = self.page

@@ -12,8 +12,9 @@ is already there for the keys typed right after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
@@ -30,6 +31,12 @@ from amtui.tui.render import RowData
 
 if TYPE_CHECKING:
     from amtui.tui.app import AmtuiApp
+
+
+def same_content(one: Content, other: Content) -> bool:
+    """The same words in the same styles (`Content`'s own `==` compares the words only, so a
+    countdown turning red at the same text would not be redrawn)."""
+    return one.plain == other.plain and one.spans == other.spans
 
 
 class Row(Static):
@@ -49,8 +56,14 @@ class Row(Static):
         return " ".join(names)
 
     def show(self, data: RowData, selected: bool) -> None:
-        if data.content != self.data.content:
-            self.update(data.content)
+        if not same_content(data.content, self.data.content):
+            # Same lines, unwrapped: the row keeps its size, so only it is redrawn (a layout
+            # of the whole screen for a countdown's new second was most of an idle tick).
+            lines = data.content.plain.count("\n")
+            same_size = self.styles.text_wrap == "nowrap" and (
+                lines == self.data.content.plain.count("\n")
+            )
+            self.update(data.content, layout=not same_size)
         if data.classes != self.data.classes or data.selectable != self.data.selectable:
             self.set_classes(self._class_names(data, selected))
         else:
@@ -178,10 +191,16 @@ class RowList(VerticalScroll, can_focus=False):
         if pending:
             self.mount_all(pending, before=self._more)
 
-    def update_contents(self, rows: Sequence[RowData]) -> None:
-        """Refresh the text of rows in place (the countdown tick); keys must not change."""
-        for index, (widget, data) in enumerate(zip(self._widgets, rows, strict=False)):
-            if widget.data.key == data.key and widget.data != data:
+    def redraw_due(self, now: datetime, render_row: Callable[[int], RowData]) -> None:
+        """The countdown tick: redraw, in place, the rows whose words may have changed by
+        `now` (`RowData.changes`: a countdown's next second or minute, the next day) with
+        `render_row(index)`; the others cost a comparison. The keys must not change."""
+        for index, widget in enumerate(self._widgets):
+            changes = widget.data.changes
+            if changes is None or changes > now:
+                continue
+            data = render_row(index)
+            if data.key == widget.data.key:
                 widget.show(data, index == self.cursor)
                 self.rows[index] = data
 
