@@ -176,10 +176,20 @@ def to_json(data: Any) -> str:
     zero-width and other format characters are escaped here (the data decodes unchanged)."""
     from amtui.cli.json_text import dumps  # only for --format json
 
-    text = dumps(data, indent=2)  # json.dumps(data, ensure_ascii=False, indent=2), faster
-    if not json_needs_escapes(text):  # most text: no regex to compile or run
-        return text
-    return unsafe_in_json().sub(_json_escape, text)
+    # json.dumps(data, ensure_ascii=False, indent=2), faster; what is not ASCII is checked
+    # string by string (most need nothing: no regex to compile or run), and DEL, which is
+    # ASCII, in the whole text at once.
+    text = dumps(data, indent=2, wide=_escape_wide)
+    if "\x7f" in text:
+        return unsafe_in_json().sub(_json_escape, text)
+    return text
+
+
+def _escape_wide(encoded: str) -> str:
+    """A JSON string that is not ASCII, with the characters `unsafe_in_json` names escaped."""
+    if json_needs_escapes(encoded):
+        return unsafe_in_json().sub(_json_escape, encoded)
+    return encoded
 
 
 def _json_escape(match: re.Match[str]) -> str:
