@@ -10,6 +10,7 @@ import re
 from enum import StrEnum
 
 from amtui.core.errors import InputError
+from amtui.core.patterns import lazy
 from amtui.core.structs import struct
 
 
@@ -34,7 +35,7 @@ _NOUNS = {
     "P": "proposal",
     "I": "invoice",
 }
-_REF = re.compile(r"\s*([TtLlCcRrPpIi])?\s*#?(\d{1,18})\s*", re.ASCII)  # T٣ is no T3
+_REF = lazy(r"\s*([TtLlCcRrPpIi])?\s*#?(\d{1,18})\s*", re.ASCII)  # T٣ is no T3
 _ACCEPTED = "T12 (task), L7 (lead), C3 (client), R5 (reminder), P2 (proposal) or I4 (invoice)"
 
 
