@@ -24,9 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
-
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
