@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import cache
 
+from amtui.core.patterns import lazy
+
 # What is shown as a visible escape (`\x1b`, `\u202e`, `\U000e0041`):
 # - C0 controls (but tab and newline in `clean`), DEL and C1 controls: they drive terminals;
 # - every format character (Unicode category Cf, as of Unicode 14): bidi embeddings, overrides
@@ -45,6 +47,16 @@ def unsafe_in_json() -> re.Pattern[str]:
     """What must be escaped in JSON beyond what json.dumps escapes itself (C0 controls): all
     of it but DEL lies beyond ASCII."""
     return re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
+
+
+def json_needs_escapes(text: str) -> bool:
+    """Whether JSON text may hold a character `unsafe_in_json` matches. False (most text) is
+    decided in C, without compiling or running that regex: the text's own line breaks are its
+    only controls (a string's are escaped), and every character the pattern matches is either
+    not printable or one of the printable fillers."""
+    if text.isascii():
+        return "\x7f" in text
+    return not _nothing_to_escape(text.replace("\n", " "))
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -113,10 +125,10 @@ def csv_restore(cell: str) -> str:
 # images, raw HTML and autolinks, tables, strikethrough, math), and `&` where it would begin
 # an entity (`&#106;`, `&lt;`), is backslash-escaped, which CommonMark and GitHub render as
 # the plain character.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()<>|~$!{}#]|&(?=#|[A-Za-z0-9]+;))")
+_MARKDOWN_INLINE = lazy(r"([\\`*_\[\]()<>|~$!{}#]|&(?=#|[A-Za-z0-9]+;))")
 # At the start of a line these would open a block: a list, a rule, a setext underline, an
 # ordered list (`1.` → `1\.`); headings and quotes are covered by the inline escapes above.
-_MARKDOWN_BLOCK = re.compile(r"^(\s*)([-+=:]|\d+(?=[.)]))")
+_MARKDOWN_BLOCK = lazy(r"^(\s*)([-+=:]|\d+(?=[.)]))")
 
 
 def markdown(text: str) -> str:

@@ -116,8 +116,8 @@ class MainScreen(Screen[None]):
         yield self.footer
 
     @property
-    def regions(self) -> list[Region]:
-        return [self.inbox, self.board, self.agenda]
+    def regions(self) -> tuple[Inbox, Board, Agenda]:
+        return (self.inbox, self.board, self.agenda)
 
     def on_click(self, event: events.Click) -> None:
         """A click on a tab (a tap in `amtui web` on a phone) goes to that region."""
@@ -278,6 +278,7 @@ class MainScreen(Screen[None]):
 
     def _painted(self) -> None:
         self.first_paint = time.time()  # read by bench/run_tui.py
+        self.amtui.warm_up()  # what the first frame did without, before a key needs it
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         self._loading_more.clear()
