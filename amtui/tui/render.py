@@ -98,7 +98,7 @@ def lead_row(row: LeadRow, *, now: datetime, config: Config) -> RowData:
     if lead.first_response_at is None:
         classes.add("-waiting")
     action = row.next_action
-    changes = span_changes(lead.received_at, now)  # "received 40m" ago
+    changes: datetime | None = span_changes(lead.received_at, now)  # "received 40m" ago
     if action is not None:
         status = next_action(view, action).text
         changes = earliest(changes, next_action_changes(view, action))
