@@ -12,7 +12,7 @@ opens a dialog asks the app to hold the keys typed meanwhile (`hold_keys`); the 
 them over once its input has the focus (`release_keys`), so type-ahead lands in the prompt,
 never on the screen behind it.
 
-On start and every `due_seconds` (15) a worker runs `notify.collect_due`, the same claim
+Once the first data is on screen, and then every `due_seconds` (15), a worker runs `notify.collect_due`, the same claim
 `amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
 toast, with one terminal bell per batch; a claimed item is not reported to cron again. That
 timer stays on the app: it only notifies, whatever screens there are.
@@ -175,8 +175,15 @@ class AmtuiApp(App[None]):
             self._actions = Actions(self)
         return self._actions
 
+    def first_frame_drawn(self) -> None:
+        """The main screen drew its first data: import what that frame did without
+        (`DEFERRED`), and take the first look for what came due."""
+        self.warm_up()
+        if self.due_seconds:
+            self.check_due()
+
     def warm_up(self) -> None:
-        """Import what the first frame did without (`DEFERRED`), now that it is drawn."""
+        """Import what the first frame did without (`DEFERRED`)."""
         self._warm_up()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -300,10 +307,9 @@ class AmtuiApp(App[None]):
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
         if self.due_seconds:
+            # The first look waits for the first frame with data (`first_frame_drawn`): it is
+            # a write (BEGIN IMMEDIATE and an fsync) that would compete with the first read.
             self.set_interval(self.due_seconds, self.check_due, name="due")
-            # The first look waits for the first frame: it is a write (BEGIN IMMEDIATE and an
-            # fsync) that would otherwise compete with the first page loads.
-            self.call_after_refresh(self.check_due)
 
     def watch_app_focus(self, focus: bool) -> None:
         """Under `amtui web` the app starts without the page's focus, so the main screen's
