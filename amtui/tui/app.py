@@ -12,10 +12,11 @@ opens a dialog asks the app to hold the keys typed meanwhile (`hold_keys`); the 
 them over once its input has the focus (`release_keys`), so type-ahead lands in the prompt,
 never on the screen behind it.
 
-Once the first data is on screen, and then every `due_seconds` (15), a worker runs `notify.collect_due`, the same claim
-`amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
-toast, with one terminal bell per batch; a claimed item is not reported to cron again. That
-timer stays on the app: it only notifies, whatever screens there are.
+Once the first data is on screen, and then every `due_seconds` (15), a worker runs
+`notify.collect_due`, the same claim `amtui remind due` makes: each reminder or lead deadline
+that came due is shown once, as a toast, with one terminal bell per batch; a claimed item is
+not reported to cron again. That timer stays on the app: it only notifies, whatever screens
+there are.
 """
 
 from __future__ import annotations
