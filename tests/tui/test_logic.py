@@ -387,9 +387,7 @@ def test_the_early_load_is_the_first_reload_and_only_that(seeded, config) -> Non
         assert asked.take(**{**first, **other}) is None, other
 
 
-def test_a_commit_made_while_the_early_load_reads_is_seen_by_the_first_look(
-    seeded, config
-) -> None:
+def test_a_commit_made_while_the_early_load_reads_is_seen_by_the_first_look(seeded, config) -> None:
     """The first look for changes compares with the token taken before the early read, so a
     task added from the shell while the app starts reaches the screen at once (without it,
     the first look only takes a token, and the change waits for the next full reload)."""
