@@ -8,6 +8,8 @@ paint reads one page each. `ChangeWatch` tells the poll whether another connecti
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -106,6 +108,78 @@ def load_snapshot(
             db, config=config, now=now, filters=filters, limit=agenda_rows, scope=scope
         )
     return Snapshot(now, inbox, board, agenda, whose)
+
+
+class EarlyLoad:
+    """The main screen's first snapshot, read in a thread from the moment the app starts, so
+    the SQL (which runs without the GIL) overlaps Textual building the screen instead of
+    starting once the screen is mounted (issue 9: first paint at 100 000 records).
+
+    It reads what a new main screen asks for first (no filters, one page of each list) in the
+    remembered column sorts; `take` hands it over once, and only for exactly that request.
+    `before` runs in the reader's thread just before the read: the app takes the change token
+    there (`ChangeWatch.start`), so a commit made by another process while (or after) the first
+    data is read is seen by the first look for changes, not missed until the next full reload.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        config: Config,
+        now: datetime,
+        sorts: dict[str, str],
+        before: Callable[[], object] | None = None,
+    ) -> None:
+        self.sorts = dict(sorts)
+        self._snapshot: Future[Snapshot] = Future()
+        self._taken = False
+        reader = threading.Thread(
+            target=self._read,
+            args=(db, config, now, before),
+            name="amtui first snapshot",
+            daemon=True,
+        )
+        reader.start()
+
+    def _read(
+        self, db: Database, config: Config, now: datetime, before: Callable[[], object] | None
+    ) -> None:
+        if before is not None:
+            before()
+        try:
+            snapshot = load_snapshot(
+                db, config=config, now=now, filters=Filters(), sorts=self.sorts
+            )
+        except BaseException as error:  # the screen's worker re-raises it as its own
+            self._snapshot.set_exception(error)
+        else:
+            self._snapshot.set_result(snapshot)
+
+    def take(
+        self,
+        *,
+        filters: Filters,
+        inbox_rows: int,
+        column_rows: dict[str, int],
+        agenda_rows: int,
+        parts: frozenset[str],
+        sorts: dict[str, str],
+    ) -> Future[Snapshot] | None:
+        """The early read if it is what these `load_snapshot` arguments ask for (the first
+        time only: later reloads must read afresh), else None."""
+        if self._taken:
+            return None
+        self._taken = True
+        same = (
+            filters == Filters()
+            and inbox_rows <= INBOX_PAGE
+            and all(rows <= BOARD_PAGE for rows in column_rows.values())
+            and agenda_rows == AGENDA_PAGE
+            and parts == ALL
+            and sorts == self.sorts
+        )
+        return self._snapshot if same else None
 
 
 def load_agenda(
@@ -213,6 +287,13 @@ class ChangeWatch:
     def at_hand(self) -> bool:
         """Whether a look is cheap enough for the UI thread (`Database.change_token_at_hand`)."""
         return self.db.change_token_at_hand
+
+    def start(self) -> None:
+        """Take the token now unless a look took one already: what is read after this is
+        compared with it by the first look (`EarlyLoad` calls it before the first read)."""
+        with self._lock:
+            if self._token is None:
+                self._token = self._read()
 
     def absorb(self) -> None:
         with self._lock:
