@@ -210,11 +210,19 @@ class RowList(VerticalScroll, can_focus=False):
         self.post_message(self.Highlighted(self, self.current_key))
 
     def _window(self) -> int:
-        """Rows to mount past the cursor: a screenful (a row is at least one line high)."""
+        """Lines to fill past the cursor: a screenful (`first_mount` before the first layout,
+        and while the list is hidden)."""
         return max(self.first_mount, self.scrollable_content_region.height)
 
-    def _wanted(self) -> int:
-        return min(len(self.rows), max(self.cursor, 0) + self._window())
+    def _wanted(self, start: int | None = None) -> int:
+        """How many rows (from the top) to mount: up to a screenful of lines past `start`
+        (the cursor), each row as high as its lines at least (a pipeline card has three)."""
+        lines, end = self._window(), max(self.cursor if start is None else start, 0)
+        rows = self.rows
+        while end < len(rows) and lines > 0:
+            lines -= 1 + rows[end].content.plain.count("\n")
+            end += 1
+        return end
 
     def _fill(self) -> None:
         """Mount the rows from the cursor to a screenful past it (those not mounted yet)."""
@@ -234,7 +242,7 @@ class RowList(VerticalScroll, can_focus=False):
     def reveal_more(self) -> None:
         """The next screenful of rows; past the loaded ones, ask for the next page."""
         if len(self._widgets) < len(self.rows):
-            self._mount_to(len(self._widgets) + self._window())
+            self._mount_to(self._wanted(len(self._widgets)))
         elif self.more:
             self.post_message(self.EndReached(self))
 
@@ -331,7 +339,7 @@ class RowList(VerticalScroll, can_focus=False):
             return
         if len(self._widgets) < len(self.rows):
             if new >= self.max_scroll_y - self.scrollable_content_region.height:
-                self._mount_to(len(self._widgets) + self._window())
+                self._mount_to(self._wanted(len(self._widgets)))
         elif self.more and new >= self.max_scroll_y:
             self.post_message(self.EndReached(self))
 
