@@ -5,10 +5,10 @@ title cannot run an action or break the screen. A list holds one page of records
 cursor reaches the end (or the user scrolls there) it asks for the next page. Widgets are
 reused on reload, so a refresh every second costs a few `update` calls, not a re-mount.
 
-Only the rows near what is shown have widgets: a screenful past the cursor (more as the cursor
-or the scroll gets there). Textual lays out and styles every mounted widget on each frame that
-changes layout, so at 100 000 records a board of 5 × 100 loaded cards, all mounted, made a card
-move cost ~85 ms; one move shifts one row widget from column to column (`take`, `put_first`).
+Only the rows near what is shown have widgets: one or two screenfuls past the cursor (more as
+the cursor or the scroll gets there). Textual lays out and styles every mounted widget on each
+frame that changes layout, and the pipeline's seven columns of 100 loaded leads were all
+mounted. A card moving to another column moves as one widget (`take`, `put_first`).
 
 A region's verb keys come from the registry (`logic.verbs`) for its place; a key runs the
 verb through the app's action layer at once, in the key's own handler, so a dialog it opens
@@ -225,8 +225,12 @@ class RowList(VerticalScroll, can_focus=False):
         return end
 
     def _fill(self) -> None:
-        """Mount the rows from the cursor to a screenful past it (those not mounted yet)."""
-        self._mount_to(self._wanted())
+        """Once the rows mounted no longer reach a screenful past the cursor, mount up to two
+        screenfuls past it: a mount (and the layout it costs) every screenful the cursor
+        moves, not at every key."""
+        wanted = self._wanted()
+        if wanted >= len(self._widgets) and len(self._widgets) < len(self.rows):
+            self._mount_to(self._wanted(wanted))
 
     def _mount_to(self, count: int) -> None:
         start = len(self._widgets)
@@ -338,7 +342,9 @@ class RowList(VerticalScroll, can_focus=False):
         if new <= old:
             return
         if len(self._widgets) < len(self.rows):
-            if new >= self.max_scroll_y - self.scrollable_content_region.height:
+            # Within half a screen of the last row mounted (the cursor's own fill keeps a
+            # screenful past it, so moving the cursor does not get here).
+            if new >= self.max_scroll_y - self.scrollable_content_region.height // 2:
                 self._mount_to(self._wanted(len(self._widgets)))
         elif self.more and new >= self.max_scroll_y:
             self.post_message(self.EndReached(self))
