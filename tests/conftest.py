@@ -21,7 +21,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings
 
-from tests.workers import drop_worker_database, use_worker_database
+from tests.workers import (
+    VARIABLE,
+    check_worker_databases,
+    drop_worker_database,
+    use_worker_database,
+)
 
 # No time limit on one Hypothesis example: its first call may import a library or wait for a
 # core on a loaded machine (700 ms seen against the default 200 ms), and speed is bench/'s
@@ -53,7 +58,24 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    url = os.environ.get(VARIABLE)
+    workers = _workers(config)
+    if url and workers and not hasattr(config, "workerinput"):
+        check_worker_databases(url, workers)
     use_worker_database(config)
+
+
+def _workers(config: pytest.Config) -> int:
+    """How many xdist workers this run starts (0: none), from the specs xdist will use
+    (`-n N` becomes N `popen` specs; `--tx 3*popen` stands for three)."""
+    option = config.option
+    if getattr(option, "dist", "no") == "no":
+        return 0
+    count = 0
+    for spec in getattr(option, "tx", None) or []:
+        times, star, _ = spec.partition("*")
+        count += int(times) if star and times.isdigit() else 1
+    return count
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -7,6 +7,10 @@ e.g. `gw0`) points AMTUI_TEST_POSTGRES at a database of its own named after the 
 (`amtui_ci` → `amtui_ci_gw0`), before any test module reads the variable: created when missing
 (the role needs CREATEDB, or the database made beforehand), and dropped when the worker ends.
 Run without workers (`-n 0`, `-p no:xdist`), the tests use AMTUI_TEST_POSTGRES itself.
+
+The controller checks first that the workers will manage (`check_worker_databases`): a worker
+that fails at start is restarted by xdist again and again before the run gives up, so a role
+without CREATEDB is told once, at once, what to do.
 """
 
 from __future__ import annotations
@@ -44,6 +48,49 @@ def _libpq(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
+def _reason(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _cannot_make(worker: str, name: str, base: str, reason: str) -> pytest.UsageError:
+    return pytest.UsageError(
+        f"{VARIABLE}: worker {worker} needs a database of its own, {name!r} next to "
+        f"{base!r}, and could not make it ({reason}); let the role create databases "
+        f"(CREATEDB), create {name!r} beforehand, or run on one process with -n 0"
+    )
+
+
+def check_worker_databases(url: str, workers: int) -> None:
+    """In the controller, before any worker starts: each of `workers` workers can have its
+    database (it exists already, or the role may create databases); else one UsageError."""
+    import psycopg
+
+    names = [worker_url(url, f"gw{index}")[1:] for index in range(workers)]
+    try:
+        with psycopg.connect(_libpq(url), autocommit=True) as connection:
+            row = connection.execute(
+                "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+            ).fetchone()
+            if row is not None and row[0]:
+                return
+            existing = {
+                found
+                for (found,) in connection.execute(
+                    "SELECT datname FROM pg_database WHERE datname = ANY(%s)",
+                    ([name for _, name in names],),
+                )
+            }
+    except psycopg.Error as error:
+        raise pytest.UsageError(
+            f"{VARIABLE}: cannot connect to {url!r} ({_reason(error)}); start the server or "
+            "correct the URL"
+        ) from None
+    for index, (base, name) in enumerate(names):
+        if name not in existing:
+            raise _cannot_make(f"gw{index}", name, base, "the role may not create databases")
+
+
 def use_worker_database(config: pytest.Config) -> None:
     """In an xdist worker with AMTUI_TEST_POSTGRES set, switch it to the worker's own database
     (creating it when missing); elsewhere leave it alone."""
@@ -64,12 +111,7 @@ def use_worker_database(config: pytest.Config) -> None:
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 _CREATED.append((url, name))
     except psycopg.Error as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise pytest.UsageError(
-            f"{VARIABLE}: worker {worker} needs a database of its own, {name!r} next to "
-            f"{base!r}, and could not make it ({reason}); let the role create databases "
-            f"(CREATEDB), create {name!r} beforehand, or run on one process with -n 0"
-        ) from None
+        raise _cannot_make(worker, name, base, _reason(error)) from None
     os.environ[VARIABLE] = own
 
 

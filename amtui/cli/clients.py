@@ -176,7 +176,7 @@ def edit(
         changes["archived"] = archive
     if locale is not None:
         changes["locale"] = None if locale.lower() == "none" else locale
-    client = edit_client(rt.db, reference, now=rt.now, config=rt.config, **changes)  # type: ignore[arg-type]
+    client = edit_client(rt.db, reference, now=rt.now, config=rt.config, **changes)
     say(f"Updated {client.ref}: {client.name}")
 
 

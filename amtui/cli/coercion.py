@@ -27,7 +27,7 @@ from amtui.cli.fast import PLAIN_INT
 try:  # Typer ≥ 0.25 vendors Click
     from typer._click.exceptions import BadParameter
 except ImportError:  # pragma: no cover
-    from click.exceptions import BadParameter  # type: ignore[assignment,no-redef]
+    from click.exceptions import BadParameter  # type: ignore[assignment]
 
 
 #: The fast coercion of one value: `(True, result)`, or `(False, None)` for "ask Typer".

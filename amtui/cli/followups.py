@@ -60,9 +60,10 @@ def followups(
             ]
         )
         return
-    rows = []
+    rows: list[list[str | Cell | None]] = []
     for s in states:
         lead = s.row.lead
+        next_text: Cell | str
         if s.pending is not None:
             due = s.pending.effective_due
             step = f"{s.pending.step}/{s.steps}"

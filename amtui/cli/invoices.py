@@ -12,6 +12,8 @@ from amtui.cli.context import runtime
 from amtui.cli.output import Format, format_option, say
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from amtui.cli.context import Runtime
     from amtui.core.invoices import InvoiceRow
 
@@ -26,7 +28,7 @@ def _summary(row: InvoiceRow) -> str:
     return invoice_brief(row)
 
 
-def _today(rt: Runtime):  # type: ignore[no-untyped-def]
+def _today(rt: Runtime) -> date:
     from amtui.core.dates import local_today
 
     return local_today(rt.now, rt.config.timezone)
@@ -161,7 +163,7 @@ def edit(
         changes["notes"] = notes
     if not changes:
         raise InputError("nothing to change; give --due or --notes")
-    row = edit_invoice(rt.db, invoice, now=rt.now, config=rt.config, **changes)  # type: ignore[arg-type]
+    row = edit_invoice(rt.db, invoice, now=rt.now, config=rt.config, **changes)
     say(f"Updated {_summary(row)}")
 
 

@@ -39,10 +39,10 @@ try:  # Typer ≥ 0.25 vendors Click
     from typer._click.shell_completion import CompletionItem
     from typer._click.utils import make_default_short_help
 except ImportError:  # pragma: no cover
-    from click import Command, Context, HelpFormatter  # type: ignore[assignment,no-redef]
-    from click.exceptions import UsageError  # type: ignore[assignment,no-redef]
-    from click.shell_completion import CompletionItem  # type: ignore[assignment,no-redef]
-    from click.utils import make_default_short_help  # type: ignore[no-redef]
+    from click import Command, Context, HelpFormatter  # type: ignore[assignment]
+    from click.exceptions import UsageError  # type: ignore[assignment]
+    from click.shell_completion import CompletionItem  # type: ignore[assignment]
+    from click.utils import make_default_short_help
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ def edit(
         now=rt.now,
         config=rt.config,
         add_brief=parse_brief(brief or []),
-        **changes,  # type: ignore[arg-type]
+        **changes,
     )
     lead = result.lead
     if result.changed:

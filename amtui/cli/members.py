@@ -138,7 +138,7 @@ def edit(
     for key, value in (("email", email), ("role", role), ("timezone", tz)):
         if value is not None:
             changes[key] = None if value.strip().lower() == "none" else value
-    found, changed = edit_member(rt.db, member, now=rt.now, config=rt.config, **changes)  # type: ignore[arg-type]
+    found, changed = edit_member(rt.db, member, now=rt.now, config=rt.config, **changes)
     if not changed:
         say(f"{found.handle} has these values already; nothing changed")
         raise typer.Exit(1)

@@ -19,7 +19,7 @@ from typing import Any
 
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.structs import struct
-from amtui.core.text import clean, markdown, one_line, unsafe_in_json
+from amtui.core.text import clean, json_needs_escapes, markdown, one_line, unsafe_in_json
 
 
 class Format(StrEnum):
@@ -174,12 +174,22 @@ def to_json(data: Any) -> str:
     """JSON that keeps any script readable yet can never carry a terminal control sequence
     or an invisible character: json.dumps escapes C0 controls, and DEL, C1, bidi controls,
     zero-width and other format characters are escaped here (the data decodes unchanged)."""
-    import json  # only for --format json
+    from amtui.cli.json_text import dumps  # only for --format json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if text.isascii() and "\x7f" not in text:  # nothing to escape: no regex to compile or run
-        return text
-    return unsafe_in_json().sub(_json_escape, text)
+    # json.dumps(data, ensure_ascii=False, indent=2), faster; what is not ASCII is checked
+    # string by string (most need nothing: no regex to compile or run), and DEL, which is
+    # ASCII, in the whole text at once.
+    text = dumps(data, indent=2, wide=_escape_wide)
+    if "\x7f" in text:
+        return unsafe_in_json().sub(_json_escape, text)
+    return text
+
+
+def _escape_wide(encoded: str) -> str:
+    """A JSON string that is not ASCII, with the characters `unsafe_in_json` names escaped."""
+    if json_needs_escapes(encoded):
+        return unsafe_in_json().sub(_json_escape, encoded)
+    return encoded
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -155,7 +155,7 @@ def edit(
     if not changes:
         raise InputError("nothing to change; give --title, --valid-until, --intro or --notes")
     today = local_today(rt.now, rt.config.timezone)
-    details = edit_proposal(rt.db, proposal, now=rt.now, today=today, **changes)  # type: ignore[arg-type]
+    details = edit_proposal(rt.db, proposal, now=rt.now, today=today, **changes)
     say(f"Updated {_summary(details)}")
 
 

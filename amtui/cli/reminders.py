@@ -97,7 +97,7 @@ def list_(
     if fmt is Format.JSON:
         print_json([reminder_json(row, tz) for row in rows])
         return
-    table = []
+    table: list[list[str | Cell | None]] = []
     for row in rows:
         reminder = row.reminder
         due = reminder.effective_due

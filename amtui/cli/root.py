@@ -24,7 +24,7 @@ from amtui.core.errors import AmtuiError
 try:  # Typer ≥ 0.25 vendors Click; older versions use the click package.
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover
-    from click import ClickException  # type: ignore[no-redef]
+    from click import ClickException  # type: ignore[assignment]
 
 
 _CLI = "amtui.cli."

@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import Self
 
 from amtui.core import journal
 from amtui.core.activities import record_activity
@@ -192,7 +193,7 @@ class Intake:
         self._opened = 0.0
         self._clients: _ClientMap | None = None
 
-    def __enter__(self) -> Intake:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -169,6 +169,13 @@ def value_decimal(minor: int, currency: str | None) -> Decimal:
     return Decimal(minor).scaleb(-value_exponent(currency))
 
 
+def value_number(minor: int, currency: str | None) -> float:
+    """A lead's value in major units as the JSON number it has always been,
+    `float(value_decimal(minor, currency))`: both are the float nearest the exact quotient
+    (int true division rounds correctly), without importing decimal (~6 M instructions)."""
+    return minor / 10 ** value_exponent(currency)
+
+
 def plain_value(minor: int | None, currency: str | None) -> str:
     """A lead's value as a form shows it for editing: `12000`, `1250.50` (no grouping)."""
     if minor is None:

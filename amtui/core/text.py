@@ -47,6 +47,16 @@ def unsafe_in_json() -> re.Pattern[str]:
     return re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
 
 
+def json_needs_escapes(text: str) -> bool:
+    """Whether JSON text may hold a character `unsafe_in_json` matches. False (most text) is
+    decided in C, without compiling or running that regex: the text's own line breaks are its
+    only controls (a string's are escaped), and every character the pattern matches is either
+    not printable or one of the printable fillers."""
+    if text.isascii():
+        return "\x7f" in text
+    return not _nothing_to_escape(text.replace("\n", " "))
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code <= 0xFF:

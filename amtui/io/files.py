@@ -12,7 +12,7 @@ from pathlib import Path
 from amtui.core.errors import InputError
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Let `write` fill a temporary file next to `path`, then rename it over `path`.
 
     If `write` raises, the temporary file is removed and `path` is untouched (a reader never
@@ -60,7 +60,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _write_through(path: Path, write: Callable[[Path], None]) -> None:
+def _write_through(path: Path, write: Callable[[Path], object]) -> None:
     """A device or pipe: render into a private scratch file, then copy it in."""
     with tempfile.TemporaryDirectory(prefix="amtui-") as scratch:
         temporary = Path(scratch) / (path.name or "output")

@@ -16,9 +16,13 @@ library escapes `,` `;` `\\` and newlines and folds long lines.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from amtui import __version__
 from amtui.core.calendar import CalendarData, CalendarEvent
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 #: What a subscribing calendar is asked to wait between two fetches (RFC 7986 and the
 #: older X-PUBLISHED-TTL that Outlook and Apple Calendar read; keep the two equal).
@@ -48,7 +52,7 @@ def build_ics(data: CalendarData, *, zone: tzinfo | None = None, name: str = "am
     return bytes(calendar.to_ical())
 
 
-def _event(data: CalendarData, event: CalendarEvent, zone: tzinfo | None) -> object:
+def _event(data: CalendarData, event: CalendarEvent, zone: tzinfo | None) -> Event:
     from icalendar import Alarm, Event
 
     item = Event()

@@ -155,7 +155,7 @@ def decode_header_value(value: str | None) -> str:
 
 def _raw_header(message: Message, name: str) -> str | None:
     """A header's value as stored (before the policy's decoding), the first of its name."""
-    for key, value in message.raw_items():  # type: ignore[attr-defined]
+    for key, value in message.raw_items():
         if key.lower() == name:
             return str(value)
     return None
@@ -287,7 +287,7 @@ def _leaves(part: Message) -> list[Message]:
     payload = part.get_payload()
     if not isinstance(payload, list):
         return [part]
-    return [leaf for child in payload for leaf in _leaves(child)]
+    return [leaf for child in payload if isinstance(child, Message) for leaf in _leaves(child)]
 
 
 def _size(part: Message) -> int:

@@ -164,7 +164,12 @@ def tasks_from_export(
             continue
         parent = item.get("parent")
         template = templates.get(parent) if isinstance(parent, str) else None
-        if template is not None and status != "completed" and current[parent] != item["uuid"]:
+        if (
+            template is not None
+            and isinstance(parent, str)
+            and status != "completed"
+            and current[parent] != item["uuid"]
+        ):
             skipped.append(
                 (title, "a later occurrence of a recurring task (amtui adds each next one)")
             )

@@ -147,7 +147,8 @@ def escape_component(value: str) -> str:
 
 def fold_line(line: str) -> str:
     """Fold a content line at 75 octets, never inside a UTF-8 character; CRLF endings."""
-    out, current, size = [], "", 0
+    out: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = 75 if not out else 74  # continuation lines start with a space

@@ -278,9 +278,9 @@ class Actions:
             Kind.LEAD.value: lead_forms.delete_lead_question,
             Kind.REMINDER.value: reminder_forms.delete_reminder_question,
         }
-        question = questions[ref[0]]
+        delete_question = questions[ref[0]]
         ask = partial(self.confirm, closes=ref, label="delete")
-        self.read_then(lambda: question(app.db, app.now, ref), ask)
+        self.read_then(lambda: delete_question(app.db, app.now, ref), ask)
 
     def done(self, target: Target) -> None:
         app, ref = self.app, _ref(target)

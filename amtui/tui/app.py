@@ -32,6 +32,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import HelpPanel
 from textual.widgets._toast import Toast
@@ -215,7 +216,8 @@ class AmtuiApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Textual's palette, whose Enter waits for the search the typed text started."""
-        if self.use_command_palette and not Palette.is_open(self):
+        # Textual annotates `is_open(app: App[object])`, and App is invariant in its result.
+        if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(Palette(id="--command-palette"))
 
     def action_verb(self, name: str) -> None:
@@ -418,7 +420,7 @@ class AmtuiApp(App[None]):
         if message.error is not None:
             self.notify(safe(message.error, 300), title="Intake", severity="warning", markup=False)
             return
-        severity = "warning" if message.failed else "information"
+        severity: SeverityLevel = "warning" if message.failed else "information"
         self.notify(safe(message.summary, 600), title="Intake", severity=severity, markup=False)
         if message.new:
             self.data_changed()

@@ -74,7 +74,9 @@ class RecordCommands(Provider):
             Content.assemble((hit.ref, "bold"), " ", title, (f"  {hit.kind}", "dim")),
             partial(app.actions.open_record, hit.ref),
             text=label,
-            help=Content(f"{hit.kind} · {detail}" if detail else hit.kind),
+            # Content, so the record's text is never read as markup: Textual passes `help`
+            # through Content.from_markup, which keeps a Content as it is (annotated as str).
+            help=Content(f"{hit.kind} · {detail}" if detail else hit.kind),  # type: ignore[arg-type]
         )
 
 
@@ -93,7 +95,8 @@ class ActionCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self.commands():
-            yield DiscoveryHit(Content(name), callback, text=name, help=Content(help_text))
+            described = Content(help_text)  # text, not markup (see `search` above)
+            yield DiscoveryHit(Content(name), callback, text=name, help=described)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -105,7 +108,7 @@ class ActionCommands(Provider):
                     safe_highlight(matcher, name),
                     callback,
                     text=name,
-                    help=Content(help_text),
+                    help=Content(help_text),  # type: ignore[arg-type]
                 )
 
 

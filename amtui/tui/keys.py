@@ -7,7 +7,7 @@ config remaps it), its label for the footer and its help as the tooltip.
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from amtui.tui.logic.verbs import verbs_at
 
@@ -15,7 +15,7 @@ from amtui.tui.logic.verbs import verbs_at
 KEY_DISPLAY = {"slash": "/"}
 
 
-def view_bindings(other: str) -> list[Binding]:
+def view_bindings(other: str) -> list[BindingType]:
     """The money views' own keys (the pipeline board, the accounts): Esc goes back, Tab shows
     the `other` view in this one's place."""
     return [
@@ -24,7 +24,7 @@ def view_bindings(other: str) -> list[Binding]:
     ]
 
 
-def verb_bindings(place: str, action: str = "verb") -> list[Binding]:
+def verb_bindings(place: str, action: str = "verb") -> list[BindingType]:
     """The bindings of every verb with a key in `place`, running `action_<action>(name)`."""
     return [
         Binding(

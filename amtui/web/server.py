@@ -291,7 +291,7 @@ class WebServer(Server):
     async def handle_bare(self, request: web.Request) -> web.StreamResponse:
         return web.Response(status=302, headers={"Location": f"/{self.token}/"})
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         host = request.headers["Host"]  # checked by `guard`
         scheme = "wss" if request.secure else "ws"
         try:
@@ -333,11 +333,15 @@ class WebServer(Server):
         await websocket.prepare(request)
         self.sockets.add(websocket)
         self.say(f"amtui web: app opened for {remote}")
+
+        async def close() -> None:
+            await websocket.close()
+
         service = AppProcess(
             self.command,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=close,
             download_manager=self.download_manager,
             debug=self.debug,
         )

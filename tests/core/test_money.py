@@ -25,6 +25,7 @@ from amtui.core.money import (
     round_half_up,
     to_decimal,
     value_decimal,
+    value_number,
 )
 
 
@@ -325,3 +326,15 @@ def test_a_corrected_currency_keeps_the_amount() -> None:
     assert rescale_value(1_200_000, None, "JPY") == 12_000
     with pytest.raises(InputError, match="more decimals than JPY allows"):
         rescale_value(1_250, "EUR", "JPY")
+
+
+@given(
+    minor=st.one_of(
+        st.integers(min_value=-(10**20), max_value=10**20),
+        st.integers(min_value=-(2**80), max_value=2**80),
+    ),
+    currency=st.sampled_from([None, "EUR", "JPY", "KWD", "XXQ", *sorted(EXPONENTS)[:40]]),
+)
+def test_value_number_is_the_float_of_the_exact_value(minor: int, currency: str | None) -> None:
+    """The agenda's JSON `value` reads the same as it did through Decimal."""
+    assert value_number(minor, currency) == float(value_decimal(minor, currency))

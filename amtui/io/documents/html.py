@@ -114,7 +114,7 @@ def write_pdf(html: str, base: Path, target: Path) -> None:
 
     allowed = [base.resolve(), FONTS.resolve(), TEMPLATES.resolve()]
 
-    class LocalFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+    class LocalFetcher(weasyprint.URLFetcher):
         """Only our fonts and files next to the template; never the network."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

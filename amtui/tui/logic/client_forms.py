@@ -116,7 +116,7 @@ def client_form(db: Database, config: Config, now: Clock, reference: str) -> For
             changes["locale"] = field.get("locale") or None
         if not changes:
             raise InputError("nothing changed; change a field, or Esc")
-        client = edit_client(db, reference, now=now(), config=config, **changes)  # type: ignore[arg-type]
+        client = edit_client(db, reference, now=now(), config=config, **changes)
         quadrant = quadrant_text(client.kam_attractiveness, client.kam_relationship)
         return Saved(f"Updated {client.ref} {safe(client.name, 60)}: {quadrant}", client.ref)
 

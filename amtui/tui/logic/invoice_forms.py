@@ -248,7 +248,7 @@ def edit_form(db: Database, config: Config, now: Clock, reference: str) -> FormS
             changes["notes"] = values.get("notes", "")
         if not changes:
             raise InputError("nothing changed; change the due date or the notes, or Esc")
-        row = invoices.edit_invoice(db, reference, now=now(), config=config, **changes)  # type: ignore[arg-type]
+        row = invoices.edit_invoice(db, reference, now=now(), config=config, **changes)
         return Saved(f"Updated {_summary(row)}", row.ref)
 
     return FormSpec(f"Edit {reference}", fields, {}, save, load=load, wait_for_load=True)

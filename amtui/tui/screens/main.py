@@ -116,8 +116,8 @@ class MainScreen(Screen[None]):
         yield self.footer
 
     @property
-    def regions(self) -> list[Region]:
-        return [self.inbox, self.board, self.agenda]
+    def regions(self) -> tuple[Inbox, Board, Agenda]:
+        return (self.inbox, self.board, self.agenda)
 
     def on_click(self, event: events.Click) -> None:
         """A click on a tab (a tap in `amtui web` on a phone) goes to that region."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual.app import ComposeResult
 from textual.content import Content
 
 from amtui.core.agenda import Agenda as AgendaData
@@ -33,7 +34,7 @@ class Agenda(Region):
         self._items: dict[str, AgendaItem] = {}
         self.border_title = Content.assemble(("3 ", render.MUTED), ("Agenda", "bold"))
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield RowList(empty="Loading the agenda…", id="agenda-list", first_mount=30)
 
     def item(self, ref: str | None) -> AgendaItem | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
@@ -136,7 +137,7 @@ class RecordList(Region):
     LIST_VERBS = ("open",)
     BINDING_GROUP_TITLE = "Records"
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield RowList(empty="No leads, tasks, invoices or proposals yet")
 
     def show_lines(self, lines: Sequence[tuple[str, Content]]) -> None:
@@ -160,7 +161,7 @@ class SubtaskList(Region):
     BINDING_GROUP_TITLE = "Subtasks"
     BINDINGS = verb_bindings(PLACE)
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield RowList(empty="No subtasks: press a to add one")
 
     def show_rows(self, rows: list[TaskRow], *, now: datetime, config: Config) -> None:

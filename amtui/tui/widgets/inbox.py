@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual.app import ComposeResult
 from textual.content import Content
 
 from amtui.core.board import InboxPage
@@ -31,7 +32,7 @@ class Inbox(Region):
         self._rows: dict[str, LeadRow] = {}
         self.border_title = Content.assemble(("1 ", render.MUTED), ("Inbox", "bold"))
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield RowList(empty="Loading leads…", id="inbox-list", first_mount=8)
 
     def lead_row(self, ref: str | None) -> LeadRow | None:

@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -119,7 +120,7 @@ class RowList(VerticalScroll, can_focus=False):
         self._empty = Static(Content(empty), classes="empty")
         self._more = MoreIndicator("", classes="more")
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._empty
         yield self._more
 
