@@ -66,12 +66,11 @@ def child(db_path: str, idle: bool) -> None:
     """Run the app once on `db_path` and print what the auto-pilot measured as JSON."""
     import asyncio
 
+    # What `amtui` imports, no more: the app defers what the first frame does not need
+    # (`amtui.tui.app.DEFERRED`), so the screens the pilot looks for are imported after it.
     from amtui.core.config import load_config
     from amtui.core.db import Database
     from amtui.tui.app import AmtuiApp
-    from amtui.tui.screens.detail import DetailScreen
-    from amtui.tui.screens.pipeline import PipelineScreen
-    from amtui.tui.widgets.board import Board
 
     results: dict[str, float | str | None] = {}
     app = AmtuiApp(Database(db_path), load_config())
@@ -108,6 +107,10 @@ def child(db_path: str, idle: bool) -> None:
         main = app.main_screen
         await until(lambda: main.first_paint is not None)
         results["paint_wall"] = main.first_paint
+        from amtui.tui.screens.detail import DetailScreen
+        from amtui.tui.screens.pipeline import PipelineScreen
+        from amtui.tui.widgets.board import Board
+
         await pilot.pause()
         board = main.query_one(Board)
         await pilot.press("2", "g")

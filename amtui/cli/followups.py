@@ -92,7 +92,8 @@ def report(
     Example: amtui report --from som --to today --format md
     """
 
-    from amtui.cli.money import MONEY_REPORT_HEADERS, money_report_json, money_report_rows
+    from amtui.cli.money import MONEY_REPORT_HEADERS, money_report_rows
+    from amtui.cli.money_json import money_report_json
     from amtui.cli.output import heading
     from amtui.cli.serialize import report_json
     from amtui.core.money_views import money_report

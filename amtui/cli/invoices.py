@@ -268,7 +268,7 @@ def show(ctx: typer.Context, invoice: InvoiceRef, fmt: Format = format_option())
 
 def show_invoice(rt: Runtime, reference: str, fmt: Format) -> None:
     """`invoice show` and `show I4`."""
-    from amtui.cli.money import invoice_json
+    from amtui.cli.money_json import invoice_json
     from amtui.cli.output import heading, print_json, print_table, toned
     from amtui.core.describe_money import amount_text, invoice_fields, invoice_title
     from amtui.core.invoices import get_invoice
@@ -295,7 +295,7 @@ def show_invoice(rt: Runtime, reference: str, fmt: Format) -> None:
 
 
 def _print_rows(rt: Runtime, rows: list[InvoiceRow], fmt: Format) -> None:
-    from amtui.cli.money import invoice_json
+    from amtui.cli.money_json import invoice_json
     from amtui.cli.output import print_json, print_table, toned
     from amtui.core.describe_money import amount_text, invoice_state_part
 

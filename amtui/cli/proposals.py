@@ -170,7 +170,7 @@ def show(ctx: typer.Context, proposal: ProposalRef, fmt: Format = format_option(
 
 def show_proposal(rt: Runtime, reference: str, fmt: Format) -> None:
     """`proposal show` and `show P3`."""
-    from amtui.cli.money import proposal_json
+    from amtui.cli.money_json import proposal_json
     from amtui.cli.output import heading, print_json, print_table, toned
     from amtui.core.describe_money import amount_text, hours_text, proposal_fields
     from amtui.core.proposals import get_proposal
@@ -224,7 +224,7 @@ def list_(
 
     Example: amtui proposal list --lead L7
     """
-    from amtui.cli.money import proposal_json
+    from amtui.cli.money_json import proposal_json
     from amtui.cli.output import print_json, print_table, toned
     from amtui.core.describe_money import proposal_status, sums_text
     from amtui.core.proposals import list_proposals

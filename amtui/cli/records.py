@@ -187,7 +187,7 @@ def show_client(rt: Runtime, reference: str, fmt: Format) -> None:
 
 
 def _client_money_json(rt: Runtime, client_id: int) -> dict[str, object]:
-    from amtui.cli.money import client_money_json, invoice_json
+    from amtui.cli.money_json import client_money_json, invoice_json
     from amtui.core.dates import local_today
     from amtui.core.invoices import list_invoices
     from amtui.core.money_views import client_money

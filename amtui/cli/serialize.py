@@ -266,7 +266,7 @@ def agenda_item_json(item: AgendaItem, tz: tzinfo, rule: ResponseRule) -> dict[s
         data.update(type="reminder", all_day=False)
         data["reminder"] = reminder_json(item.reminder, tz)
     elif item.invoice is not None:
-        from amtui.cli.money import invoice_json
+        from amtui.cli.money_json import invoice_json
 
         data.update(type="invoice", all_day=True)
         data["invoice"] = invoice_json(item.invoice)
@@ -319,7 +319,7 @@ def due_json(item: DueItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     if item.lead is not None:
         data["lead"] = lead_json(item.lead, tz, rule)
     if item.invoice is not None:
-        from amtui.cli.money import invoice_json
+        from amtui.cli.money_json import invoice_json
 
         data["invoice"] = invoice_json(item.invoice)
     return data

@@ -25,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
@@ -34,14 +36,11 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widgets import HelpPanel
 from textual.widgets._toast import Toast
 
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
-from amtui.core.notify import DueItem, collect_due
-from amtui.tui.actions import Actions
 from amtui.tui.commands import ActionCommands, Palette, RecordCommands
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.data import ALL, ChangeWatch
@@ -49,9 +48,12 @@ from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
 from amtui.tui.logic.team import screen_scope
 from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
-from amtui.tui.screens.detail import DetailScreen
 from amtui.tui.screens.main import MainScreen
 from amtui.tui.typeahead import KeyGate
+
+if TYPE_CHECKING:
+    from amtui.core.notify import DueItem
+    from amtui.tui.actions import Actions
 
 Clock = Callable[[], datetime]
 
@@ -62,6 +64,19 @@ DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
 #: ready (a bug: a failed load drops them, a finished one releases them). A safety net, not how
 #: keys normally arrive, so long enough that a slow read on a busy machine never races it.
 HOLD_KEYS_SECONDS = 30
+#: Not needed for the first frame, so not imported before it (bench/RESULTS.md, issue 9: ~100–
+#: 150 ms of a ~650 ms start): the verbs' handlers with every form, dialog and save logic they
+#: open; the detail, pipeline and accounts screens; `?` help (Textual's HelpPanel brings
+#: markdown-it and Pygments). Once the first frame is drawn, `warm_up` imports them in a
+#: thread, so the first key that needs one (Enter, `n`, `4`, `?`) does not pay for it either.
+DEFERRED = (
+    "amtui.tui.actions",
+    "amtui.tui.screens.detail",
+    "amtui.tui.screens.pipeline",
+    "amtui.tui.screens.money",
+    "amtui.core.notify",
+    "textual.widgets._help_panel",
+)
 
 
 def system_clock() -> datetime:
@@ -129,7 +144,7 @@ class AmtuiApp(App[None]):
         self.db = db
         self.config = config
         self.clock: Clock = clock or system_clock
-        self.actions = Actions(self)
+        self._actions: Actions | None = None
         # How you look at things (each board column's sort), remembered between runs.
         self.state_file = state_file or state_path()
         self.view_state = load_state(self.state_file)
@@ -169,6 +184,31 @@ class AmtuiApp(App[None]):
             self._heap_frozen = False
             gc.unfreeze()  # a finished app (and what it froze) can be freed again
 
+    @property
+    def actions(self) -> Actions:
+        """The verbs' handlers (`amtui.tui.actions`), made on the first verb: the module and
+        the forms it opens are not needed for the first frame (`DEFERRED`)."""
+        if self._actions is None:
+            from amtui.tui.actions import Actions
+
+            self._actions = Actions(self)
+        return self._actions
+
+    def warm_up(self) -> None:
+        """Import what the first frame did without (`DEFERRED`), now that it is drawn."""
+        self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        # A thread: an import holds the GIL a few ms at a time, so keys typed meanwhile are
+        # still handled at once (on the main thread it would hold a key back for the whole
+        # module, up to ~70 ms). A module a key needs first is simply imported by that key.
+        for name in DEFERRED:
+            try:
+                import_module(name)
+            except Exception as error:  # a bug: the key that needs it will say so
+                self.log.error(f"warm-up: importing {name} failed: {error!r}")
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
 
@@ -194,6 +234,7 @@ class AmtuiApp(App[None]):
 
     def selected_ref(self) -> str | None:
         """The record a palette command acts on: the open detail view's, else the list's."""
+        from amtui.tui.screens.detail import DetailScreen
         from amtui.tui.screens.pipeline import PipelineScreen
 
         for screen in reversed(self.screen_stack):
@@ -320,6 +361,7 @@ class AmtuiApp(App[None]):
         if main is None or not self.is_running:
             return
         main.reload(keep, parts)
+        from amtui.tui.screens.detail import DetailScreen
         from amtui.tui.screens.money import MoneyScreen
         from amtui.tui.screens.pipeline import PipelineScreen
 
@@ -337,6 +379,8 @@ class AmtuiApp(App[None]):
 
     @work(thread=True, group="due", exit_on_error=False)
     def _collect_due(self) -> None:
+        from amtui.core.notify import collect_due  # after the first frame (`DEFERRED`)
+
         items: list[DueItem] = []
         try:
             # My deadlines (and nobody's), whatever the screen shows: a colleague's are
@@ -428,6 +472,8 @@ class AmtuiApp(App[None]):
     # --- results of writes ---------------------------------------------------------------------
 
     def on_actions_finished(self, message: Actions.Finished) -> None:
+        from amtui.tui.screens.detail import DetailScreen
+
         if message.saved.note:
             self.notify(message.saved.note, markup=False, timeout=3)
         if message.closes:
@@ -443,6 +489,8 @@ class AmtuiApp(App[None]):
     # --- help -----------------------------------------------------------------------------------
 
     def action_toggle_help(self) -> None:
+        from textual.widgets import HelpPanel  # markdown-it and Pygments: not at start-up
+
         if self.screen.query(HelpPanel):
             self.action_hide_help_panel()
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
@@ -24,10 +25,12 @@ from amtui.core.display import (
     format_when,
 )
 from amtui.core.lead_queries import LeadRow
-from amtui.core.notify import DueItem
 from amtui.core.recurrence import repeat_mark
 from amtui.core.task_queries import TaskRow
 from amtui.tui.logic.text import MAX_CELL, safe, safe_block
+
+if TYPE_CHECKING:
+    from amtui.core.notify import DueItem  # after the first frame (`amtui.tui.app.DEFERRED`)
 
 __all__ = ["MAX_CELL", "RowData", "safe", "safe_block"]
 

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from amtui.core.clients import add_client
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.drafts import draft_from_text
+from amtui.core.invoices import issue_invoice, new_invoice
 from amtui.core.leads import LeadDraft, add_lead
 from amtui.core.migrations import ensure_schema
 from amtui.core.reminders import add_reminder
@@ -43,6 +45,7 @@ HOT = [
     ["agenda"],
     ["agenda", "--format", "json"],
     ["remind", "due"],
+    ["remind", "due", "--format", "json"],
     ["lead", "add", "Landing page for spring sale", "--partner", "Studio North"],
     ["lead", "list", "--waiting"],
     ["task", "done", "T1"],
@@ -64,6 +67,11 @@ def build(cli: Cli) -> None:
             add_task(db, draft_from_text(text, now=NOW, config=config), now=NOW, config=config)
         add_lead(db, LeadDraft("Website", client="Granel"), now=NOW, config=config)
         add_reminder(db, "Call Anna", "today 08:00", now=NOW, config=config, about="L1")
+        # Overdue from 15 November on, so in every agenda and `remind due` after it: the
+        # JSON shape of an invoice must not bring Typer in (`amtui.cli.money_json`).
+        lines = [("Design", "4 000")]
+        invoice = new_invoice(db, "Granel", now=NOW, config=config, lines=lines, currency="EUR")
+        issue_invoice(db, invoice.ref, now=NOW, config=config, issued_on=date(2026, 11, 1))
     finally:
         db.dispose()
 
@@ -144,7 +152,7 @@ def test_hot_commands_load_no_orm(current: Target, args: list[str], tmp_path: Pa
 def test_the_fast_path_takes_the_commands_it_should() -> None:
     fast = [args for args in HOT if parse(args) is not None]
     assert fast == [HOT[0], ["agenda"], ["agenda", "--format", "json"], ["remind", "due"],
-                    ["task", "done", "T1"]]  # fmt: skip
+                    ["remind", "due", "--format", "json"], ["task", "done", "T1"]]  # fmt: skip
 
 
 def test_the_app_loads_no_orm_through_its_first_screen_and_a_write(current: Target) -> None:

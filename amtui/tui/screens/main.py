@@ -271,6 +271,7 @@ class MainScreen(Screen[None]):
     def _painted(self) -> None:
         self.first_paint = time.time()  # read by bench/run_tui.py
         self.amtui.settle_heap()
+        self.amtui.warm_up()  # what the first frame did without, before a key needs it
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         self._loading_more.clear()
