@@ -25,18 +25,18 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
+from amtui.core.patterns import lazy
 from amtui.core.structs import struct
 
 #: An integer as a command line usually writes one (Typer's coercion says the same for these:
 #: `amtui.cli.coercion`); anything else (`+5`, ` 12 `, `1_000`, other scripts' digits, huge
 #: numbers) is Typer's to read or refuse.
-PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
+PLAIN_INT = lazy(r"-?[0-9]{1,18}")
 
 #: The environment variable of Typer's shell completion (`amtui.cli.lazy.RootGroup`).
 COMPLETE_VAR = "_AMTUI_COMPLETE"

@@ -16,7 +16,9 @@ trees): one ends in `RecursionError` instead of `ValueError`.
 tests/cli/test_json_text.py holds the output to `json.dumps` over arbitrary values.
 
 (The C encoder is no shortcut on 3.11 even for the flat dicts: called once per container it
-costs more than this whole writer.)
+costs more than this whole writer. orjson writes the same text for the agenda ~20× faster, but
+importing it loads `dataclasses`, `inspect`, `uuid` and `json`: 17–50 ms here, several times
+this writer's 2.5 ms on the 100k agenda, on commands that avoid those imports on purpose.)
 """
 
 from __future__ import annotations

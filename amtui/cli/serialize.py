@@ -16,12 +16,12 @@ if TYPE_CHECKING:
     from amtui.core.clients import ClientSummary
     from amtui.core.config import Config
     from amtui.core.lead_queries import LeadDetails, LeadRow
-    from amtui.core.models import Activity, Client, Contact, Lead, Reminder
+    from amtui.core.models import Activity, Client, Contact, Reminder
     from amtui.core.notify import DueItem
     from amtui.core.reminders import ReminderRow
     from amtui.core.report import LeadReport
     from amtui.core.search import SearchHit
-    from amtui.core.sla import ResponseRule
+    from amtui.core.sla import LeadDeadlines, ResponseRule
     from amtui.core.task_queries import TaskRow
 
 
@@ -86,7 +86,11 @@ def task_json(row: TaskRow, tz: tzinfo) -> dict[str, Any]:
 
 
 def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
+    from amtui.core.sla import deadlines_of
+
     lead = row.lead
+    deadlines = deadlines_of(lead, rule)  # None once the lead is closed
+    respond_by = deadlines.first_response.due if deadlines else rule.due(lead.received_at)
     return {
         "ref": lead.ref,
         "title": lead.title,
@@ -107,11 +111,11 @@ def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
         "currency": lead.currency,
         "timezone": lead.timezone,
         "received_at": iso(lead.received_at, tz),
-        "respond_by": iso(rule.due(lead.received_at), tz),
+        "respond_by": iso(respond_by, tz),
         "first_response_at": iso(lead.first_response_at, tz),
         "answer_due_at": iso(lead.answer_due_at, tz),
         "answered_at": iso(lead.answered_at, tz),
-        "next_deadline": _next_deadline(lead, rule, tz),
+        "next_deadline": _next_deadline(deadlines, tz),
         "cold_at": iso(lead.cold_at, tz),
         "lost_reason": lead.lost_reason,
         "brief": lead.brief,
@@ -122,10 +126,7 @@ def lead_json(row: LeadRow, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
     }
 
 
-def _next_deadline(lead: Lead, rule: ResponseRule, tz: tzinfo) -> dict[str, Any] | None:
-    from amtui.core.sla import deadlines_of
-
-    deadlines = deadlines_of(lead, rule)
+def _next_deadline(deadlines: LeadDeadlines | None, tz: tzinfo) -> dict[str, Any] | None:
     upcoming = deadlines.next() if deadlines else None
     return None if upcoming is None else {"kind": upcoming.kind, "due": iso(upcoming.due, tz)}
 
@@ -247,28 +248,29 @@ def search_json(hit: SearchHit) -> dict[str, Any]:
 
 
 def agenda_item_json(item: AgendaItem, tz: tzinfo, rule: ResponseRule) -> dict[str, Any]:
+    due, zone = iso(item.due, tz), item.zone
     data: dict[str, Any] = {
         "ref": item.ref,
-        "due": iso(item.due, tz),
+        "due": due,
         "overdue": item.overdue,
-        "client_zone": str(item.zone) if item.zone else None,
-        "client_due": iso(item.due, item.zone)
-        if item.zone and isinstance(item.due, datetime)
+        "client_zone": str(zone) if zone else None,
+        "client_due": (due if zone is tz else iso(item.due, zone))
+        if zone and isinstance(item.due, datetime)
         else None,
     }
     if item.task is not None:
-        data.update(type="task", all_day=item.task.task.due_at is None)
+        data["type"], data["all_day"] = "task", item.task.task.due_at is None
         data["task"] = task_json(item.task, tz)
     elif item.lead is not None:
-        data.update(type="lead", all_day=False, deadline=item.deadline)
+        data["type"], data["all_day"], data["deadline"] = "lead", False, item.deadline
         data["lead"] = lead_json(item.lead, tz, rule)
     elif item.reminder is not None:
-        data.update(type="reminder", all_day=False)
+        data["type"], data["all_day"] = "reminder", False
         data["reminder"] = reminder_json(item.reminder, tz)
     elif item.invoice is not None:
         from amtui.cli.money_json import invoice_json
 
-        data.update(type="invoice", all_day=True)
+        data["type"], data["all_day"] = "invoice", True
         data["invoice"] = invoice_json(item.invoice)
     return data
 

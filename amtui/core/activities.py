@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from amtui.core.models import Activity, Client, Lead, Task, insert, records
+from amtui.core.patterns import lazy
 from amtui.core.sql import Tx
 
 
@@ -82,7 +83,7 @@ def add_effects(entry: Activity, **effects: Any) -> None:
 
 
 #: A time older versions wrote into an entry's text, in UTC (`snoozed until 2026-11-25 17:00 UTC`).
-_UTC_IN_TEXT = re.compile(r"\b(\d{4}-\d\d-\d\d \d\d:\d\d) UTC\b")
+_UTC_IN_TEXT = lazy(r"\b(\d{4}-\d\d-\d\d \d\d:\d\d) UTC\b")
 
 
 def _local(text: str, tz: tzinfo) -> str:

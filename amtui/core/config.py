@@ -19,6 +19,7 @@ from amtui.core.currencies import EXPONENTS
 from amtui.core.errors import InputError
 from amtui.core.intake_config import IntakeSettings, read_intake
 from amtui.core.money_config import MoneySettings, read_money
+from amtui.core.patterns import lazy
 from amtui.core.structs import field, struct
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ DEFAULT_COLUMNS = ("Backlog", "To do", "In progress", "Review", "Done")
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEK_MINUTES = 7 * 24 * 60
 #: A team member's handle: how commands, `me` and `--owner` name a person.
-HANDLE = re.compile(r"[a-z][a-z0-9._-]{0,31}")
+HANDLE = lazy(r"[a-z][a-z0-9._-]{0,31}")
 HANDLE_HINT = "a lower-case word such as anna or j.smith: letters, digits, . _ -, up to 32"
 
 

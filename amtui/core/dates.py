@@ -7,13 +7,13 @@ a one-line message listing what is accepted. Nothing here reads the clock; calle
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from amtui.core.errors import InputError
+from amtui.core.patterns import lazy
 from amtui.core.structs import struct
 
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
@@ -123,7 +123,7 @@ def _check_workdays(workdays: frozenset[int]) -> None:
 #: The shape of an IANA zone name (tz's Theory file: ASCII letters, digits, `.` `-` `_` `+`,
 #: components joined by `/`, starting with a letter). A word of another shape (`client:Granel`,
 #: `+urgent`, `@copywriter`, `15:00`) is no zone, without asking the zone index.
-_ZONE_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9._+-]*(?:/[A-Za-z0-9._+-]+)*")
+_ZONE_SHAPE = lazy(r"[A-Za-z][A-Za-z0-9._+-]*(?:/[A-Za-z0-9._+-]+)*")
 
 
 @cache
@@ -215,16 +215,16 @@ _INSTANT_UNITS = {"h": timedelta(hours=1), "min": timedelta(minutes=1)}
 _NAMED_TIMES = {"noon": time(12), "midnight": time(0)}
 
 # [0-9], not \d: \d also matches other scripts' digits, which int() would quietly accept.
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_DATETIME = re.compile(
+_ISO_DATE = lazy(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = lazy(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[t ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(z|[+-][0-9]{2}:[0-9]{2})?"
 )
-_NUMERIC_DATE = re.compile(r"([0-9]{1,2})([/.])([0-9]{1,2})(?:\2([0-9]+))?")
-_ISO_MONTH_DAY = re.compile(r"[0-9]{2}-[0-9]{2}")
-_OFFSET = re.compile(r"([+-])([0-9]+)([a-z]*)")
-_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
-_TWELVE_HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)")
-_NUMBER = re.compile(r"[0-9]+")
+_NUMERIC_DATE = lazy(r"([0-9]{1,2})([/.])([0-9]{1,2})(?:\2([0-9]+))?")
+_ISO_MONTH_DAY = lazy(r"[0-9]{2}-[0-9]{2}")
+_OFFSET = lazy(r"([+-])([0-9]+)([a-z]*)")
+_CLOCK = lazy(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+_TWELVE_HOUR = lazy(r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)")
+_NUMBER = lazy(r"[0-9]+")
 
 
 def parse_when(

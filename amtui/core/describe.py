@@ -13,7 +13,6 @@ every part is safe to print as it is, and is never markup.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 from amtui.core.dates import is_overdue, local_today
 from amtui.core.display import client_local_time, format_relative, format_when
 from amtui.core.kam import QUADRANTS, RELATIONSHIP_STAGES, kam_quadrant
+from amtui.core.patterns import lazy
 from amtui.core.refs import Kind, ref
 from amtui.core.structs import struct
 from amtui.core.text import clean, one_line
@@ -297,7 +297,7 @@ def client_fields(view: View, details: ClientDetails) -> list[Field]:
 # --- reminders --------------------------------------------------------------------------------
 
 #: Ladder steps created before the step number moved out of the text said it twice.
-_OLD_STEP_SUFFIX = re.compile(r"\s*\(step \d+ of \d+\)\s*$")
+_OLD_STEP_SUFFIX = lazy(r"\s*\(step \d+ of \d+\)\s*$")
 
 
 def step_label(view: View, step: int | None) -> str:

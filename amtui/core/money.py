@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from amtui.core.currencies import EXPONENTS, check_currency, exponent
 from amtui.core.errors import InputError
+from amtui.core.patterns import lazy
 from amtui.core.text import one_line
 
 # `decimal` is imported by the functions that make a Decimal: ~5 M instructions (with
@@ -45,8 +46,8 @@ MAX_CENTIHOURS = 10_000_000
 
 _GROUP_SPACES = " \u00a0\u202f\u2009'’_"
 _AMOUNT_EXAMPLES = "e.g. 12000, 12 000, 1,234.50, 1.234,50 or 12k"
-_NUMBER = re.compile(rf"[0-9][0-9{re.escape(_GROUP_SPACES)},.]*")
-_CODE_AROUND = re.compile(r"(?:([A-Za-z]{3})\s*)?(.*?)(?:\s*\b([A-Za-z]{3}))?", re.S)
+_NUMBER = lazy(rf"[0-9][0-9{re.escape(_GROUP_SPACES)},.]*")
+_CODE_AROUND = lazy(r"(?:([A-Za-z]{3})\s*)?(.*?)(?:\s*\b([A-Za-z]{3}))?", re.S)
 _MULTIPLIERS = {"k": 1000, "m": 1_000_000}
 
 
@@ -239,7 +240,7 @@ def _read_number(raw: str, shown: str, digits: int, *, scaled: bool) -> Decimal:
     return Decimal("".join(groups) + ("." + fraction if fraction else ""))
 
 
-_HOURS = re.compile(
+_HOURS = lazy(
     r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?|ч)?)"
     r"|(?:(?P<h>\d+)\s*(?:h|ч)\s*(?P<m>\d+)\s*(?:m|min|мин)?)"
     r"|(?:(?P<mins>\d+)\s*(?:m|min|мин))"

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from amtui.core.errors import InputError
+from amtui.core.patterns import lazy
 from amtui.core.structs import field, struct
 from amtui.core.vocabulary import OPEN_STAGES, Stage
 
@@ -46,7 +47,7 @@ DEFAULT_PROBABILITIES: Mapping[str, int] = {
 #: The default invoice number: the issue year and a sequence that restarts every year.
 DEFAULT_NUMBER_PATTERN = "{year}-{seq:04d}"
 #: A field of an invoice number pattern: `{year}`, `{seq}`, `{seq:04d}`.
-NUMBER_FIELD = re.compile(r"\{(year|seq)(?::0?(\d+)d)?\}", re.ASCII)
+NUMBER_FIELD = lazy(r"\{(year|seq)(?::0?(\d+)d)?\}", re.ASCII)
 #: An invoice number is printed on documents, in lists and in a bank transfer's reference:
 #: `{seq:099999d}` made 100 000-digit numbers.
 MAX_NUMBER_WIDTH, MAX_NUMBER_TEXT = 12, 40
@@ -55,7 +56,7 @@ MAX_NUMBER_WIDTH, MAX_NUMBER_TEXT = 12, 40
 DEFAULT_LOCALE = "en_US"
 #: What a locale tag looks like (`ru`, `ru_RU`, `de-DE`, `sr_Latn_RS`): checked when the config
 #: is read, without loading Babel; whether Babel knows it is checked on first use.
-LOCALE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z]{4})?(?:[_-](?:[A-Za-z]{2}|\d{3}))?")
+LOCALE_TAG = lazy(r"[A-Za-z]{2,3}(?:[_-][A-Za-z]{4})?(?:[_-](?:[A-Za-z]{2}|\d{3}))?")
 
 AGENCY_FIELDS = ("name", "contact", "address", "email", "phone", "website", "tax_id", "details")
 _MONEY_KEYS = {"due_soon_days", "closed_days", "invoice_number", "probabilities"}

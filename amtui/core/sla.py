@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from amtui.core.dates import add_business_days, localize, to_utc
 from amtui.core.errors import InputError
+from amtui.core.patterns import lazy
 from amtui.core.structs import replace, struct
 from amtui.core.vocabulary import CLOSED_STAGES, LADDER_KINDS
 
@@ -208,7 +209,7 @@ def next_action(deadlines: LeadDeadlines | None, reminder: NextAction | None) ->
 
 # --- the follow-up ladder ---------------------------------------------------------------------
 
-_STEP = re.compile(r"\s*(\d{1,3})\s*(h|b|d|w|m)\s*", re.ASCII)
+_STEP = lazy(r"\s*(\d{1,3})\s*(h|b|d|w|m)\s*", re.ASCII)
 _UNIT_NAMES = {"h": "hour", "b": "working day", "d": "day", "w": "week", "m": "month"}
 
 

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import cache
 
+from amtui.core.patterns import lazy
+
 # What is shown as a visible escape (`\x1b`, `\u202e`, `\U000e0041`):
 # - C0 controls (but tab and newline in `clean`), DEL and C1 controls: they drive terminals;
 # - every format character (Unicode category Cf, as of Unicode 14): bidi embeddings, overrides
@@ -123,10 +125,10 @@ def csv_restore(cell: str) -> str:
 # images, raw HTML and autolinks, tables, strikethrough, math), and `&` where it would begin
 # an entity (`&#106;`, `&lt;`), is backslash-escaped, which CommonMark and GitHub render as
 # the plain character.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()<>|~$!{}#]|&(?=#|[A-Za-z0-9]+;))")
+_MARKDOWN_INLINE = lazy(r"([\\`*_\[\]()<>|~$!{}#]|&(?=#|[A-Za-z0-9]+;))")
 # At the start of a line these would open a block: a list, a rule, a setext underline, an
 # ordered list (`1.` → `1\.`); headings and quotes are covered by the inline escapes above.
-_MARKDOWN_BLOCK = re.compile(r"^(\s*)([-+=:]|\d+(?=[.)]))")
+_MARKDOWN_BLOCK = lazy(r"^(\s*)([-+=:]|\d+(?=[.)]))")
 
 
 def markdown(text: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from amtui.core import currencies
 from amtui.core.dates import zone_from_name
 from amtui.core.errors import InputError
+from amtui.core.patterns import lazy
 from amtui.core.text import one_line
 
 
@@ -88,9 +89,7 @@ def check_currency(text: str | None) -> str | None:
 
 
 #: Digits are ASCII, as in every number amtui reads (`est:٣` is refused, not 3 hours).
-_ESTIMATE = re.compile(
-    r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)(?:h|$))?(?:(\d+)m(?:in)?)?", re.ASCII
-)
+_ESTIMATE = lazy(r"(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)(?:h|$))?(?:(\d+)m(?:in)?)?", re.ASCII)
 
 
 def parse_hours(text: str) -> float:
