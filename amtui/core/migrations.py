@@ -655,7 +655,14 @@ def _v17_client_owners_are_members(op: Operations) -> None:
     _restore_search_triggers(op)
 
 
-def _v18_pipeline_closed_index(op: Operations) -> None:
+def _v18_open_board_index(op: Operations) -> None:
+    """Index top-level cards by column and whether they are done, so the board counts each
+    column's open cards from the index alone instead of reading every card's row (at 100 000
+    records: ~0.6 ms for the four open columns instead of ~24, on every reload)."""
+    op.create_index("ix_task_open_board", "task", ["parent_id", "column", "done_at", "position"])
+
+
+def _v19_pipeline_closed_index(op: Operations) -> None:
     """Index leads by stage and when they closed, so the pipeline board (its counts, totals
     and first cards) reads the won and lost of the last `closed_days` as a range instead of
     every lead ever won or lost (at 100 000 leads: ~5 ms instead of ~35 for the totals)."""
@@ -714,7 +721,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("lead values in minor units", _v15_lead_value_minor),
     ("journal actor", _v16_journal_actor),
     ("client owners are members", _v17_client_owners_are_members),
-    ("pipeline closed leads index", _v18_pipeline_closed_index),
+    ("open board cards index", _v18_open_board_index),
+    ("pipeline closed leads index", _v19_pipeline_closed_index),
 ]
 
 LATEST = len(MIGRATIONS)
