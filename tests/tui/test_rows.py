@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -51,12 +52,15 @@ def test_a_long_list_mounts_a_screenful_past_the_cursor_and_more_as_it_moves() -
         await settle(pilot)
         seen["last"] = (len(shown(left)), left.current_key, selected(left))
         right = pilot.app.query_one("#right", RowList)
-        right.show(rows("T", 200))
+        counting = rows("T", 200)
+        turn = datetime(2026, 11, 25, 9, 4, tzinfo=UTC)  # a countdown, not mounted, turns
+        counting[150] = RowData("T150", Content("T150 in 5 min"), changes=turn)
+        right.show(counting)
         await settle(pilot)
         ticked = rows("T", 200)
-        ticked[150] = RowData("T150", Content("T150 in 4 min"))  # a countdown, not mounted
+        ticked[150] = RowData("T150", Content("T150 in 4 min"))
         seen["unmounted"] = len(shown(right)) < 150
-        right.update_contents(ticked)
+        right.redraw_due(turn, lambda index: ticked[index])
         seen["tick"] = right.rows[150].content.plain
         right.move(150)
         await settle(pilot)
