@@ -12,10 +12,11 @@ opens a dialog asks the app to hold the keys typed meanwhile (`hold_keys`); the 
 them over once its input has the focus (`release_keys`), so type-ahead lands in the prompt,
 never on the screen behind it.
 
-On start and every `due_seconds` (15) a worker runs `notify.collect_due`, the same claim
-`amtui remind due` makes: each reminder or lead deadline that came due is shown once, as a
-toast, with one terminal bell per batch; a claimed item is not reported to cron again. That
-timer stays on the app: it only notifies, whatever screens there are.
+Once the first data is on screen, and then every `due_seconds` (15), a worker runs
+`notify.collect_due`, the same claim `amtui remind due` makes: each reminder or lead deadline
+that came due is shown once, as a toast, with one terminal bell per batch; a claimed item is
+not reported to cron again. That timer stays on the app: it only notifies, whatever screens
+there are.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
 from amtui.tui.commands import ActionCommands, Palette, RecordCommands
 from amtui.tui.keys import verb_bindings
-from amtui.tui.logic.data import ALL, ChangeWatch
+from amtui.tui.logic.data import ALL, ChangeWatch, EarlyLoad
 from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
 from amtui.tui.logic.team import screen_scope
 from amtui.tui.logic.verbs import Target
@@ -158,6 +159,8 @@ class AmtuiApp(App[None]):
         self._clashes_reported: set[str] = set()
         self._intake_running = False
         self.keys = KeyGate(self, partial(App.on_event, self))
+        #: The main screen's first data, read from the start (`on_load`).
+        self.early_load: EarlyLoad | None = None
         self._hold_timer: Timer | None = None
 
     def now(self) -> datetime:
@@ -173,8 +176,15 @@ class AmtuiApp(App[None]):
             self._actions = Actions(self)
         return self._actions
 
+    def first_frame_drawn(self) -> None:
+        """The main screen drew its first data: import what that frame did without
+        (`DEFERRED`), and take the first look for what came due."""
+        self.warm_up()
+        if self.due_seconds:
+            self.check_due()
+
     def warm_up(self) -> None:
-        """Import what the first frame did without (`DEFERRED`), now that it is drawn."""
+        """Import what the first frame did without (`DEFERRED`)."""
         self._warm_up()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -286,14 +296,21 @@ class AmtuiApp(App[None]):
             return
         await super().on_event(event)
 
+    def on_load(self) -> None:
+        """Begin reading the main screen's first data now: Textual still has the screen to
+        build and lay out, and the read (at 100k records, ~50 ms of SQL that runs without the
+        GIL) overlaps it instead of waiting for the screen to be mounted."""
+        self.early_load = EarlyLoad(
+            self.db, config=self.config, now=self.now(), sorts=self.view_state.board_sort
+        )
+
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
         if self.due_seconds:
+            # The first look waits for the first frame with data (`first_frame_drawn`): it is
+            # a write (BEGIN IMMEDIATE and an fsync) that would compete with the first read.
             self.set_interval(self.due_seconds, self.check_due, name="due")
-            # The first look waits for the first frame: it is a write (BEGIN IMMEDIATE and an
-            # fsync) that would otherwise compete with the first page loads.
-            self.call_after_refresh(self.check_due)
 
     def watch_app_focus(self, focus: bool) -> None:
         """Under `amtui web` the app starts without the page's focus, so the main screen's

@@ -354,3 +354,57 @@ def test_the_timeline_shows_every_time_in_the_users_zone(seeded, config) -> None
     assert "R9 snoozed until 2026-11-25 18:00" in texts  # 17:00 UTC is 18:00 in Berlin
     assert not any("UTC" in text for text in texts)
     assert datetime(2026, 11, 25, 17, tzinfo=UTC).astimezone(config.timezone).hour == 18
+
+
+def test_the_early_load_is_the_first_reload_and_only_that(seeded, config) -> None:
+    from amtui.core.board import ClientChoice
+    from amtui.tui.logic.data import AGENDA_PAGE, ALL, EarlyLoad, Filters, load_snapshot
+
+    first = {
+        "filters": Filters(),
+        "inbox_rows": 0,
+        "column_rows": dict.fromkeys(config.columns, 0),
+        "agenda_rows": AGENDA_PAGE,
+        "parts": ALL,
+        "sorts": {"To do": "due"},
+    }
+    early = EarlyLoad(seeded, config=config, now=NOW, sorts={"To do": "due"})
+    read = early.take(**first)
+    assert read is not None
+    snapshot = read.result(timeout=30)
+    fresh = load_snapshot(seeded, config=config, now=NOW, filters=Filters(), sorts=first["sorts"])
+    assert snapshot == fresh  # what a reload would have read, in the remembered sort
+    assert early.take(**first) is None  # later reloads read afresh
+    for other in (
+        {"filters": Filters(client=ClientChoice(1, "Granel"))},
+        {"filters": Filters(text={"board": "seo"})},
+        {"column_rows": {**first["column_rows"], "To do": 80}},
+        {"agenda_rows": 2 * AGENDA_PAGE},
+        {"parts": frozenset({"board"})},
+        {"sorts": {}},
+    ):
+        asked = EarlyLoad(seeded, config=config, now=NOW, sorts={"To do": "due"})
+        assert asked.take(**{**first, **other}) is None, other
+
+
+def test_a_failed_early_load_fails_the_reload_that_takes_it(tmp_path, config) -> None:
+    """The screen's worker takes the early read's error as its own (a toast, as for any load)."""
+    from amtui.core.db import Database
+    from amtui.tui.logic.data import AGENDA_PAGE, ALL, EarlyLoad, Filters
+
+    broken = Database(tmp_path / "no-schema.db")  # no tables: the read fails
+    try:
+        early = EarlyLoad(broken, config=config, now=NOW, sorts={})
+        read = early.take(
+            filters=Filters(),
+            inbox_rows=0,
+            column_rows={},
+            agenda_rows=AGENDA_PAGE,
+            parts=ALL,
+            sorts={},
+        )
+        assert read is not None
+        with pytest.raises(Exception, match=r"task|lead|member|table"):
+            read.result(timeout=30)
+    finally:
+        broken.dispose()

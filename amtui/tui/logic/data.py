@@ -8,6 +8,7 @@ paint reads one page each. `ChangeWatch` tells the poll whether another connecti
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -106,6 +107,62 @@ def load_snapshot(
             db, config=config, now=now, filters=filters, limit=agenda_rows, scope=scope
         )
     return Snapshot(now, inbox, board, agenda, whose)
+
+
+class EarlyLoad:
+    """The main screen's first snapshot, read in a thread from the moment the app starts, so
+    the SQL (which runs without the GIL) overlaps Textual building the screen instead of
+    starting once the screen is mounted (issue 9: first paint at 100 000 records).
+
+    It reads what a new main screen asks for first (no filters, one page of each list) in the
+    remembered column sorts; `take` hands it over once, and only for exactly that request.
+    """
+
+    def __init__(
+        self, db: Database, *, config: Config, now: datetime, sorts: dict[str, str]
+    ) -> None:
+        self.sorts = dict(sorts)
+        self._snapshot: Future[Snapshot] = Future()
+        self._taken = False
+        reader = threading.Thread(
+            target=self._read, args=(db, config, now), name="amtui first snapshot", daemon=True
+        )
+        reader.start()
+
+    def _read(self, db: Database, config: Config, now: datetime) -> None:
+        try:
+            snapshot = load_snapshot(
+                db, config=config, now=now, filters=Filters(), sorts=self.sorts
+            )
+        except BaseException as error:  # the screen's worker re-raises it as its own
+            self._snapshot.set_exception(error)
+        else:
+            self._snapshot.set_result(snapshot)
+
+    def take(
+        self,
+        *,
+        filters: Filters,
+        inbox_rows: int,
+        column_rows: dict[str, int],
+        agenda_rows: int,
+        parts: frozenset[str],
+        sorts: dict[str, str],
+    ) -> Future[Snapshot] | None:
+        """The early read if it is what these `load_snapshot` arguments ask for (the first
+        time only: later reloads must read afresh), else None."""
+        if self._taken:
+            return None
+        self._taken = True
+        same = (
+            filters == Filters()
+            and inbox_rows <= INBOX_PAGE
+            and all(rows <= BOARD_PAGE for rows in column_rows.values())
+            and agenda_rows == AGENDA_PAGE
+            and parts == ALL
+            and sorts == self.sorts
+        )
+        return self._snapshot if same else None
 
 
 def load_agenda(

@@ -9,6 +9,7 @@ is in, every region says it is loading (never "No open leads" before the data wa
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
@@ -191,8 +192,24 @@ class MainScreen(Screen[None]):
         self._pending_keep = keep or self._pending_keep
         board = self.board
         sizes = {column.column_name: column.loaded for column in board.columns}
+        early = self.amtui.early_load
+        read = None
+        if early is not None:  # the first reload: the app began reading it as it started
+            read = early.take(
+                filters=self.filters,
+                inbox_rows=self.inbox.loaded,
+                column_rows=sizes,
+                agenda_rows=self.agenda_rows,
+                parts=self._pending_parts,
+                sorts=dict(self.amtui.view_state.board_sort),
+            )
         self._load(
-            self._pending_keep, self.inbox.loaded, sizes, self.agenda_rows, self._pending_parts
+            self._pending_keep,
+            self.inbox.loaded,
+            sizes,
+            self.agenda_rows,
+            self._pending_parts,
+            read,
         )
 
     def key_waits(self, typed: events.Key | events.Paste) -> bool:
@@ -218,20 +235,24 @@ class MainScreen(Screen[None]):
         column_rows: dict[str, int],
         agenda_rows: int,
         parts: frozenset[str],
+        early: Future[data.Snapshot] | None = None,
     ) -> None:
         app = self.amtui
         try:
-            snapshot = data.load_snapshot(
-                app.db,
-                config=app.config,
-                now=app.now(),
-                filters=self.filters,
-                inbox_rows=inbox_rows,
-                column_rows=column_rows,
-                sorts=dict(app.view_state.board_sort),
-                agenda_rows=agenda_rows,
-                parts=parts,
-            )
+            if early is not None:  # read since the app started (`data.EarlyLoad`)
+                snapshot = early.result()
+            else:
+                snapshot = data.load_snapshot(
+                    app.db,
+                    config=app.config,
+                    now=app.now(),
+                    filters=self.filters,
+                    inbox_rows=inbox_rows,
+                    column_rows=column_rows,
+                    sorts=dict(app.view_state.board_sort),
+                    agenda_rows=agenda_rows,
+                    parts=parts,
+                )
         except Exception as error:  # AmtuiError (locked, unreadable), or a bug: say so
             self.post_message(self.LoadFailed(_describe(error)))
             return
@@ -270,7 +291,7 @@ class MainScreen(Screen[None]):
 
     def _painted(self) -> None:
         self.first_paint = time.time()  # read by bench/run_tui.py
-        self.amtui.warm_up()  # what the first frame did without, before a key needs it
+        self.amtui.first_frame_drawn()  # what waited for it: imports, the due reminders
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:
         self._loading_more.clear()
