@@ -174,6 +174,8 @@ class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
         sa.Index("ix_task_board", "parent_id", "column", "position"),
+        # A column's open cards counted from the index alone (and listed in hand order).
+        sa.Index("ix_task_open_board", "parent_id", "column", "done_at", "position"),
         sa.Index(
             "ix_task_done",
             "column",

@@ -301,7 +301,11 @@ class AmtuiApp(App[None]):
         build and lay out, and the read (at 100k records, ~50 ms of SQL that runs without the
         GIL) overlaps it instead of waiting for the screen to be mounted."""
         self.early_load = EarlyLoad(
-            self.db, config=self.config, now=self.now(), sorts=self.view_state.board_sort
+            self.db,
+            config=self.config,
+            now=self.now(),
+            sorts=self.view_state.board_sort,
+            before=self.changes.start,
         )
 
     def on_mount(self) -> None:

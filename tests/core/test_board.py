@@ -86,3 +86,34 @@ def test_filter_agenda_by_text_keeps_matching_items(quick, db, config, now) -> N
     assert [i.ref for i in granel.today.items] == ["T1"]
     assert granel.waiting.total == 1 and granel.reminders.total == 1
     assert board.filter_agenda(agenda, text=" ") is agenda
+
+
+def test_open_columns_are_counted_from_an_index_alone(db, config, now, monkeypatch) -> None:
+    """Every reload counts each column's cards: at 100 000 records the open columns hold
+    thousands, and reading each card's row to check `done_at` cost ~24 ms a reload. The count
+    reads `ix_task_open_board` only (SQLite's plan: a covering index; PostgreSQL plans by its
+    own statistics)."""
+    import pytest
+
+    from amtui.core.sql import Tx
+
+    if not db.is_sqlite:
+        pytest.skip("the query plan checked is SQLite's")
+    seen: list[tuple[str, object]] = []
+    execute = Tx._execute
+
+    def recorded(self: Tx, sql: str, params: object) -> object:
+        seen.append((sql, params))
+        return execute(self, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Tx, "_execute", recorded)
+    board.load_board(db, config=config, now=now)
+    monkeypatch.undo()
+    counts = [
+        (sql, params) for sql, params in seen if "count(*)" in sql and "done_at IS NULL" in sql
+    ]
+    assert len(counts) == len(config.columns) - 1  # every column but Done
+    for sql, params in counts:
+        with db.read() as tx:
+            plan = " | ".join(row[-1] for row in tx.tuples(f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+        assert "COVERING INDEX ix_task_open_board" in plan, plan

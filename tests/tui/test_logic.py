@@ -387,6 +387,26 @@ def test_the_early_load_is_the_first_reload_and_only_that(seeded, config) -> Non
         assert asked.take(**{**first, **other}) is None, other
 
 
+def test_a_commit_made_while_the_early_load_reads_is_seen_by_the_first_look(seeded, config) -> None:
+    """The first look for changes compares with the token taken before the early read, so a
+    task added from the shell while the app starts reaches the screen at once (without it,
+    the first look only takes a token, and the change waits for the next full reload)."""
+    from amtui.core.drafts import TaskDraft
+    from amtui.core.tasks import add_task
+    from amtui.tui.logic.data import ChangeWatch, EarlyLoad
+
+    watch = ChangeWatch(seeded)
+    early = EarlyLoad(seeded, config=config, now=NOW, sorts={}, before=watch.start)
+    early._snapshot.result(timeout=30)
+    other = type(seeded)(seeded._target)  # another connection, as `amtui add` in a shell
+    try:
+        add_task(other, TaskDraft(title="Added while the app started"), now=NOW, config=config)
+    finally:
+        other.dispose()
+    assert watch.changed()  # the first look: the screen reloads
+    assert not watch.changed()  # and only once
+
+
 def test_a_failed_early_load_fails_the_reload_that_takes_it(tmp_path, config) -> None:
     """The screen's worker takes the early read's error as its own (a toast, as for any load)."""
     from amtui.core.db import Database

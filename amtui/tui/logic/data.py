@@ -8,6 +8,7 @@ paint reads one page each. `ChangeWatch` tells the poll whether another connecti
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -116,20 +117,36 @@ class EarlyLoad:
 
     It reads what a new main screen asks for first (no filters, one page of each list) in the
     remembered column sorts; `take` hands it over once, and only for exactly that request.
+    `before` runs in the reader's thread just before the read: the app takes the change token
+    there (`ChangeWatch.start`), so a commit made by another process while (or after) the first
+    data is read is seen by the first look for changes, not missed until the next full reload.
     """
 
     def __init__(
-        self, db: Database, *, config: Config, now: datetime, sorts: dict[str, str]
+        self,
+        db: Database,
+        *,
+        config: Config,
+        now: datetime,
+        sorts: dict[str, str],
+        before: Callable[[], object] | None = None,
     ) -> None:
         self.sorts = dict(sorts)
         self._snapshot: Future[Snapshot] = Future()
         self._taken = False
         reader = threading.Thread(
-            target=self._read, args=(db, config, now), name="amtui first snapshot", daemon=True
+            target=self._read,
+            args=(db, config, now, before),
+            name="amtui first snapshot",
+            daemon=True,
         )
         reader.start()
 
-    def _read(self, db: Database, config: Config, now: datetime) -> None:
+    def _read(
+        self, db: Database, config: Config, now: datetime, before: Callable[[], object] | None
+    ) -> None:
+        if before is not None:
+            before()
         try:
             snapshot = load_snapshot(
                 db, config=config, now=now, filters=Filters(), sorts=self.sorts
@@ -265,6 +282,13 @@ class ChangeWatch:
             moved = self._token is not None and token != self._token
             self._token = token
             return moved
+
+    def start(self) -> None:
+        """Take the token now unless a look took one already: what is read after this is
+        compared with it by the first look (`EarlyLoad` calls it before the first read)."""
+        with self._lock:
+            if self._token is None:
+                self._token = self._read()
 
     def absorb(self) -> None:
         with self._lock:
