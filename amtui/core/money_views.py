@@ -88,7 +88,8 @@ def build_pipeline(
 
     `limit` (per stage; `limits` per named stage) reads only the first leads of each column,
     so a database of 100 000 leads reads a few hundred; the counts, totals and forecast are
-    summed by the database over all of them (`PipelineBoard.more` says how many were left).
+    summed by the database over all of them (`PipelineBoard.more` says how many were left),
+    the won and lost of the last days read as a range of `ix_lead_stage_closed`.
     """
     days = config.money.closed_days if closed_days is None else closed_days
     if days < 0:

@@ -134,6 +134,8 @@ class Lead(SQLModel, table=True):
             "answer_due_at",
             sqlite_where=sa.text(LEAD_ANSWER_PENDING_SQL),
         ),
+        # The pipeline's won and lost of the last days: a range, not every lead ever closed.
+        sa.Index("ix_lead_stage_closed", "stage", "closed_at"),
         NEVER_REUSE_IDS,
     )
 

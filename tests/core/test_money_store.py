@@ -447,3 +447,32 @@ def test_the_pipeline_reads_a_bounded_page_and_filters_by_client_and_text(
     narrowed = build_pipeline(db, now=now, config=config, text="site", limit=1)
     assert narrowed.summary.column("new").count == 3 and narrowed.more("new") == 2
     assert dict(narrowed.summary.column("new").totals) == {"EUR": 40_000}
+
+
+def test_the_pipeline_reads_recent_won_and_lost_as_a_range_of_an_index(
+    db: Database, now: datetime, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100 000 leads nearly all are won or lost long ago: the board's totals and cards read
+    the last `closed_days` of them through `ix_lead_stage_closed` (a range of the index), not
+    every lead ever closed (SQLite's plan; PostgreSQL plans by its own statistics)."""
+    from amtui.core.money_views import build_pipeline
+    from amtui.core.sql import Tx
+
+    if not db.is_sqlite:
+        pytest.skip("the query plan checked is SQLite's")
+    seen: list[tuple[str, object]] = []
+    execute = Tx._execute
+
+    def recorded(self: Tx, sql: str, params: object) -> object:
+        seen.append((sql, params))
+        return execute(self, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Tx, "_execute", recorded)
+    build_pipeline(db, now=now, config=config, limit=100)
+    monkeypatch.undo()
+    reads = [(sql, params) for sql, params in seen if "closed_at >=" in sql]
+    assert len(reads) == 2  # the totals and the cards
+    for sql, params in reads:
+        with db.read() as tx:
+            plan = " | ".join(row[-1] for row in tx.tuples(f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+        assert "ix_lead_stage_closed (stage=? AND closed_at>?)" in plan, plan

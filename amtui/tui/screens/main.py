@@ -291,6 +291,7 @@ class MainScreen(Screen[None]):
 
     def _painted(self) -> None:
         self.first_paint = time.time()  # read by bench/run_tui.py
+        self.amtui.settle_heap()
         self.amtui.first_frame_drawn()  # what waited for it: imports, the due reminders
 
     def on_main_screen_load_failed(self, message: LoadFailed) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container
 from textual.content import Content
 from textual.widgets import Static
 
@@ -38,17 +38,20 @@ def head(ref: str, title: str) -> Content:
     return Content.assemble((ref, REF), "  ", (safe(title, 500), "bold"))
 
 
-class FieldTable(Vertical):
+class FieldTable(Container):
     """A record's fields as two columns: the labels as wide as the longest, each value
-    wrapping under itself (a long ladder plan or note stays readable at 80 columns)."""
+    wrapping under itself (a long ladder plan or note stays readable at 80 columns).
+
+    A grid of two cells a field: a row of its own for each field (a `Horizontal` of the two)
+    made the detail view's frame lay out one more widget a field, ~30% of opening the view."""
 
     DEFAULT_CSS = """
     FieldTable {
+        layout: grid;
+        grid-size: 2;
+        grid-rows: auto;
         height: auto;
         margin-bottom: 1;
-    }
-    FieldTable > .field-row {
-        height: auto;
     }
     FieldTable .field-name {
         color: $text-muted;
@@ -68,12 +71,11 @@ class FieldTable(Vertical):
 
     async def show_rows(self, rows: Sequence[tuple[str, Content]]) -> None:
         width = max([MIN_LABEL_WIDTH - 1, *(len(label) for label, _ in rows)]) + 1
-        widgets = []
+        self.styles.grid_columns = f"{width} 1fr"
+        widgets: list[Static] = []
         for label, content in rows:
-            name = Static(Content(label), classes="field-name", markup=False)
-            name.styles.width = width
-            value = Static(content, classes="field-value", markup=False)
-            widgets.append(Horizontal(name, value, classes="field-row"))
+            widgets.append(Static(Content(label), classes="field-name", markup=False))
+            widgets.append(Static(content, classes="field-value", markup=False))
         async with self.batch():
             await self.remove_children()
             await self.mount_all(widgets)

@@ -5,6 +5,11 @@ title cannot run an action or break the screen. A list holds one page of records
 cursor reaches the end (or the user scrolls there) it asks for the next page. Widgets are
 reused on reload, so a refresh every second costs a few `update` calls, not a re-mount.
 
+Only the rows near what is shown have widgets: one or two screenfuls past the cursor (more as
+the cursor or the scroll gets there). Textual lays out and styles every mounted widget on each
+frame that changes layout, and the pipeline's seven columns of 100 loaded leads were all
+mounted. A card moving to another column moves as one widget (`take`, `put_first`).
+
 A region's verb keys come from the registry (`logic.verbs`) for its place; a key runs the
 verb through the app's action layer at once, in the key's own handler, so a dialog it opens
 is already there for the keys typed right after it.
@@ -66,13 +71,13 @@ class Row(Static):
 
 
 class MoreIndicator(Static):
-    """`… 120 more`: clicking it (or reaching it with the cursor) loads the next page."""
+    """`… 120 more`: clicking it (or reaching it with the cursor) shows the next rows."""
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
         parent = self.parent
         if isinstance(parent, RowList):
-            parent.post_message(RowList.EndReached(parent))
+            parent.reveal_more()
 
 
 class RowList(VerticalScroll, can_focus=False):
@@ -103,15 +108,15 @@ class RowList(VerticalScroll, can_focus=False):
         self, *, empty: str = "nothing here", id: str | None = None, first_mount: int = 10
     ) -> None:
         super().__init__(id=id)
-        #: Rows mounted at once: what fits on screen; the rest right after the first paint.
+        #: Rows mounted at once: what fits on screen; the rest of the window after the frame.
         self.first_mount = first_mount
         self.rows: list[RowData] = []
         self.cursor = -1
         self.more = 0
         # Direct references, not DOM queries: a query walks every widget on the screen, and a
         # reload touches hundreds of rows (measured: queries were 30% of a card move).
+        # `_widgets[i]` shows `rows[i]`; rows past the last widget have none yet.
         self._widgets: list[Row] = []
-        self._pending: list[Row] = []  # created, to be mounted after the first paint
         self._empty = Static(Content(empty), classes="empty")
         self._more = MoreIndicator("", classes="more")
 
@@ -141,7 +146,6 @@ class RowList(VerticalScroll, can_focus=False):
         `empty`: what the list says when it has no rows (it says "Loading…" until then)."""
         if empty is not None:
             self._empty.update(Content(empty))
-        self._mount_pending()
         old_key, old_index = self.current_key, self.cursor
         self.rows = list(rows)
         self.more = more
@@ -157,34 +161,108 @@ class RowList(VerticalScroll, can_focus=False):
         extra = widgets[len(self.rows) :]
         if extra:
             self.remove_children(extra)
-        new = [Row(data) for data in self.rows[len(widgets) :]]
-        for offset, widget in enumerate(new, start=len(widgets)):
-            if offset == cursor:
-                widget.add_class("-selected")
-        self._widgets = widgets[: len(self.rows)] + new
-        if new:
-            # What fits on screen now; the rest right after the first paint (a row costs
-            # ~1.5 ms to mount, so 400 rows at once held the first screen back by 0.6 s).
-            self.mount_all(new[: self.first_mount], before=self._more)
-            self._pending = new[self.first_mount :]
-            if self._pending:
-                self.call_after_refresh(self._mount_pending)
+        self._widgets = widgets[: len(self.rows)]
+        # What fits on screen now; the rest of the window right after the frame (a row costs
+        # ~1.5 ms to mount, so 400 rows at once held the first screen back by 0.6 s).
+        self._mount_to(min(self._wanted(), max(len(self._widgets), self.first_mount)))
         self._update_footer()
+        self.call_after_refresh(self._fill)
         self.call_after_refresh(self._scroll_to_cursor)
         if self.current_key != old_key:
             self.post_message(self.Highlighted(self, self.current_key))
 
-    def _mount_pending(self) -> None:
-        pending, self._pending = self._pending, []
-        if pending:
-            self.mount_all(pending, before=self._more)
+    def take(self, key: str) -> RowData | None:
+        """Remove row `key` (a card moving to another list) and its widget only; the cursor
+        goes to the row that takes its place."""
+        index = self._index_of(key)
+        if index < 0:
+            return None
+        old_key = self.current_key
+        data = self.rows.pop(index)
+        if index < len(self._widgets):
+            self._widgets.pop(index).remove()
+        if self.cursor > index:
+            self.cursor -= 1
+        elif self.cursor == index:
+            self.cursor = -1
+            if self.rows:
+                self.cursor = self._nearest_selectable(min(index, len(self.rows) - 1))
+            if 0 <= self.cursor < len(self._widgets):
+                self._widgets[self.cursor].add_class("-selected")
+        self._fill()
+        self._update_footer()
+        if self.current_key != old_key:
+            self.post_message(self.Highlighted(self, self.current_key))
+        return data
+
+    def put_first(self, data: RowData) -> None:
+        """Add `data` as the first row, selected (a card moved here), mounting one widget."""
+        widgets = self._widgets
+        if 0 <= self.cursor < len(widgets):
+            widgets[self.cursor].remove_class("-selected")
+        widget = Row(data)
+        widget.add_class("-selected")
+        self.mount(widget, before=widgets[0] if widgets else self._more)
+        self.rows.insert(0, data)
+        widgets.insert(0, widget)
+        self.cursor = 0
+        self._update_footer()
+        self.call_after_refresh(self._scroll_to_cursor)
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def _window(self) -> int:
+        """Lines to fill past the cursor: a screenful (`first_mount` before the first layout,
+        and while the list is hidden)."""
+        return max(self.first_mount, self.scrollable_content_region.height)
+
+    def _wanted(self, start: int | None = None) -> int:
+        """How many rows (from the top) to mount: up to a screenful of lines past `start`
+        (the cursor), each row as high as its lines at least (a pipeline card has three)."""
+        lines, end = self._window(), max(self.cursor if start is None else start, 0)
+        rows = self.rows
+        while end < len(rows) and lines > 0:
+            lines -= 1 + rows[end].content.plain.count("\n")
+            end += 1
+        return end
+
+    def _fill(self) -> None:
+        """Once the rows mounted no longer reach a screenful past the cursor, mount up to two
+        screenfuls past it: a mount (and the layout it costs) every screenful the cursor
+        moves, not at every key."""
+        wanted = self._wanted()
+        if wanted >= len(self._widgets) and len(self._widgets) < len(self.rows):
+            self._mount_to(self._wanted(wanted))
+
+    def _mount_to(self, count: int) -> None:
+        start = len(self._widgets)
+        if count <= start:
+            return
+        new = [Row(data) for data in self.rows[start:count]]
+        if start <= self.cursor < count:
+            new[self.cursor - start].add_class("-selected")
+        self._widgets.extend(new)
+        self.mount_all(new, before=self._more)
+        self._update_footer()
+
+    def reveal_more(self) -> None:
+        """The next screenful of rows; past the loaded ones, ask for the next page."""
+        if len(self._widgets) < len(self.rows):
+            self._mount_to(self._wanted(len(self._widgets)))
+        elif self.more:
+            self.post_message(self.EndReached(self))
+
+    def on_resize(self) -> None:
+        self._fill()
 
     def update_contents(self, rows: Sequence[RowData]) -> None:
         """Refresh the text of rows in place (the countdown tick); keys must not change."""
-        for index, (widget, data) in enumerate(zip(self._widgets, rows, strict=False)):
-            if widget.data.key == data.key and widget.data != data:
-                widget.show(data, index == self.cursor)
-                self.rows[index] = data
+        widgets = self._widgets
+        for index, data in enumerate(rows[: len(self.rows)]):
+            if self.rows[index].key != data.key or self.rows[index] == data:
+                continue
+            if index < len(widgets):
+                widgets[index].show(data, index == self.cursor)
+            self.rows[index] = data
 
     def move(self, delta: int) -> None:
         """Move the cursor by `delta` selectable rows; past the end asks for more."""
@@ -226,7 +304,11 @@ class RowList(VerticalScroll, can_focus=False):
         self.cursor = index
         if index < len(widgets):
             widgets[index].add_class("-selected")
-        self._scroll_to_cursor()
+        self._fill()
+        if widgets[index].is_mounted:
+            self._scroll_to_cursor()
+        else:  # mounted just now: scroll once it is laid out
+            self.call_after_refresh(self._scroll_to_cursor)
         self.post_message(self.Highlighted(self, self.current_key))
 
     def _index_of(self, key: str | None) -> int:
@@ -246,9 +328,10 @@ class RowList(VerticalScroll, can_focus=False):
     def _update_footer(self) -> None:
         self._empty.display = not self.rows
         more = self._more
-        more.display = self.more > 0
-        if self.more:
-            more.update(Content(f"… {self.more} more"))
+        hidden = self.more + len(self.rows) - len(self._widgets)
+        more.display = hidden > 0
+        if hidden:
+            more.update(Content(f"… {hidden} more"))
 
     def _scroll_to_cursor(self) -> None:
         widgets = self._widgets
@@ -257,7 +340,14 @@ class RowList(VerticalScroll, can_focus=False):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if self.more and new > old and new >= self.max_scroll_y:
+        if new <= old:
+            return
+        if len(self._widgets) < len(self.rows):
+            # Within half a screen of the last row mounted (the cursor's own fill keeps a
+            # screenful past it, so moving the cursor does not get here).
+            if new >= self.max_scroll_y - self.scrollable_content_region.height // 2:
+                self._mount_to(self._wanted(len(self._widgets)))
+        elif self.more and new >= self.max_scroll_y:
             self.post_message(self.EndReached(self))
 
 
