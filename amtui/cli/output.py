@@ -19,7 +19,14 @@ from typing import Any
 
 from amtui.core.errors import AmtuiError, InputError
 from amtui.core.structs import struct
-from amtui.core.text import clean, json_needs_escapes, markdown, one_line, unsafe_in_json
+from amtui.core.text import (
+    clean,
+    is_plain,
+    json_needs_escapes,
+    markdown,
+    one_line,
+    unsafe_in_json,
+)
 
 
 class Format(StrEnum):
@@ -155,10 +162,25 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]], fmt:
             )
         _console().print(table)
         return
-    texts = [[_text(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in texts]) for i, h in enumerate(headers)]
-    for line in [list(headers), *texts]:
-        print("  ".join(t.ljust(w) for t, w in zip(line, widths, strict=True)).rstrip())
+    texts = _cell_texts(rows)
+    widths = [max(map(len, column)) for column in zip(headers, *texts, strict=True)]
+    print(
+        "\n".join(
+            "  ".join([t.ljust(w) for t, w in zip(line, widths, strict=True)]).rstrip()
+            for line in [list(headers), *texts]
+        )
+    )
+
+
+def _cell_texts(rows: Sequence[Sequence[CellLike]]) -> list[list[str]]:
+    """Each cell's text as `one_line` makes it; when the whole table has nothing to escape
+    (the usual case), that is checked once rather than per cell (`task list` has 1 600)."""
+    raw = [["" if c is None else c.text if isinstance(c, Cell) else c for c in row] for row in rows]
+    # A tab or newline inside a cell is not printable, so joining cells with a space hides
+    # nothing that one_line would change in one of them.
+    if is_plain(" ".join([" ".join(row) for row in raw])):
+        return raw
+    return [[one_line(t) for t in row] for row in raw]
 
 
 def print_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[CellLike]]) -> None:

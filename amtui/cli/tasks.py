@@ -27,7 +27,6 @@ from amtui.core.refs import Kind
 
 if TYPE_CHECKING:
     from amtui.cli.context import Runtime
-    from amtui.core.task_queries import TaskRow
     from amtui.core.tasks import TaskResult
 
 app = typer.Typer(help="Tasks: kanban cards with subtasks, due dates, tags and assignees.")
@@ -137,6 +136,7 @@ def list_(
     Example: amtui task list --client Granel --format json
     """
     from amtui.cli.serialize import task_json
+    from amtui.core.dates import is_overdue
     from amtui.core.display import format_when
     from amtui.core.members import resolve_scope
     from amtui.core.recurrence import repeat_mark
@@ -161,18 +161,21 @@ def list_(
         return
     table = []
     team = any(row.owner for row in rows) or not scope.everyone
+    now = rt.now
     for row in rows:
         task = row.task
-        due = format_when(task.due, tz, rt.now) if task.due else ""
+        when = task.due
+        due = format_when(when, tz, now) if when else ""
         repeats = repeat_mark(task.recur)
         if repeats:  # the rule next to the date it moves
             due = f"{due} {repeats}".strip()
+        overdue = task.done_at is None and is_overdue(when, now, tz)
         table.append(
             [
                 task.ref,
                 task.column,
                 task.title,
-                Cell(due, "bold red" if _overdue(row, rt) else None),
+                Cell(due, "bold red") if overdue else due,
                 row.client_name,
                 f"@{task.assignee}" if task.assignee else "",
                 " ".join(f"+{t}" for t in row.tags),
@@ -182,12 +185,6 @@ def list_(
         )
     headers = ["REF", "COLUMN", "TITLE", "DUE", "CLIENT", "WHO", "TAGS", "SUB"]
     print_table([*headers, *(["OWNER"] if team else [])], table, fmt)
-
-
-def _overdue(row: TaskRow, rt: Runtime) -> bool:
-    from amtui.core.dates import is_overdue
-
-    return row.task.done_at is None and is_overdue(row.task.due, rt.now, rt.config.timezone)
 
 
 @app.command("show")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 APP_NAME = "amtui"
 DEFAULT_COLUMNS = ("Backlog", "To do", "In progress", "Review", "Done")
+DEFAULT_WORK_HOURS = (time(9), time(18))  # "09:00-18:00"
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEK_MINUTES = 7 * 24 * 60
 #: A team member's handle: how commands, `me` and `--owner` name a person.
@@ -251,13 +252,18 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     values["first_response_clock"] = leads.choice(
         "first_response_clock", ("always", "working-hours"), "always"
     )
-    hours = leads.string("work_hours") or "09:00-18:00"
-    values["work_start"], values["work_end"] = _work_hours(hours, path)
+    # The defaults are not run through the checks (each compiles a regex, for every command);
+    # tests/core/test_config.py holds them to what the checks make of them.
+    hours = leads.string("work_hours")
+    values["work_start"], values["work_end"] = (
+        _work_hours(hours, path) if hours else DEFAULT_WORK_HOURS
+    )
     days = leads.string_list("work_days")
     values["work_days"] = _work_days(days, path) if days is not None else frozenset(range(5))
-    ladder = leads.string("followup_ladder") or Config.followup_ladder
-    _ladder(ladder, path)
-    values["followup_ladder"] = ladder
+    ladder = leads.string("followup_ladder")
+    if ladder:
+        _ladder(ladder, path)
+    values["followup_ladder"] = ladder or Config.followup_ladder
     values["answer_warning_minutes"] = leads.integer(
         "answer_warning_minutes", 60, minimum=0, maximum=WEEK_MINUTES
     )

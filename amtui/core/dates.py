@@ -79,7 +79,16 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
 
 def local_today(now: datetime, tz: tzinfo) -> date:
     """The calendar date in `tz` at the instant `now`."""
-    return ensure_aware(now).astimezone(tz).date()
+    global _last_today
+    last = _last_today  # one tuple, read and replaced whole: safe across threads
+    if last[0] is now and last[1] is tz:  # a command asks for its one `now` per row
+        return last[2]
+    today = ensure_aware(now).astimezone(tz).date()
+    _last_today = (now, tz, today)
+    return today
+
+
+_last_today: tuple[datetime | None, tzinfo | None, date] = (None, None, date.min)
 
 
 @lru_cache(maxsize=1024)  # pure; the agenda asks for the same few days once per all-day item

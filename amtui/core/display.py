@@ -10,13 +10,18 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from amtui.core.dates import local_today
 
+# English names, as strftime's %a and %b write them in the C locale (amtui never changes
+# LC_TIME): indexing is ~10x cheaper than strftime, and `task list` words up to 200 dates.
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 def format_when(value: date | datetime, tz: tzinfo, now: datetime) -> str:
     """`today 15:00`, `tomorrow`, `Fri 15:00` (this week), `Mon 7 Dec`, `7 Dec 2027`."""
     today = local_today(now, tz)
     if isinstance(value, datetime):
         local = value.astimezone(tz)
-        day, clock = local.date(), f" {local:%H:%M}"
+        day, clock = local.date(), f" {local.hour:02d}:{local.minute:02d}"
     else:
         day, clock = value, ""
     delta = (day - today).days
@@ -27,11 +32,11 @@ def format_when(value: date | datetime, tz: tzinfo, now: datetime) -> str:
     elif delta == -1:
         label = "yesterday"
     elif 1 < delta < 7:
-        label = f"{day:%a}"
+        label = _DAYS[day.weekday()]
     elif day.year == today.year:
-        label = f"{day:%a} {day.day} {day:%b}"
+        label = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month]}"
     else:
-        label = f"{day.day} {day:%b} {day.year}"
+        label = f"{day.day} {_MONTHS[day.month]} {day.year}"
     return label + clock
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Json
-from amtui.core.structs import field, from_values, struct, struct_fields
+from amtui.core.structs import field, from_rows, from_values, struct, struct_fields
 
 # The vocabulary is defined once, in `amtui.core.vocabulary`; re-exported here.
 from amtui.core.vocabulary import CLOSED_STAGES as CLOSED_STAGES
@@ -134,7 +134,11 @@ def get(tx: Tx, model: type[R], record_id: int | None) -> R | None:
 
 def records(tx: Tx, model: type[R], sql: str, params: Params | None = None) -> list[R]:
     """The records a query returns (`SELECT * FROM task WHERE …`, or `SELECT task.* …`)."""
-    return [_track(tx, model.from_row(row)) for row in tx.all(sql, params)]
+    found = from_rows(model, tx.all(sql, params))
+    if tx.writing:
+        for record in found:
+            _track(tx, record)
+    return found
 
 
 def first(tx: Tx, model: type[R], sql: str, params: Params | None = None) -> R | None:

@@ -147,11 +147,13 @@ def read_money(raw: Mapping[str, Any], where: str) -> MoneySettings:
         raise fail("money.probabilities", "a table of stage = percent")
     try:
         checked = check_probabilities(probabilities)
-        pattern = check_number_pattern(text("money", money, "invoice_number") or "{seq}")
+        # Only a pattern the user wrote is checked (a regex compiled for every command)
+        given = text("money", money, "invoice_number")
+        pattern = check_number_pattern(given) if given else "{seq}"
     except InputError as error:
         raise InputError(f"{where}: money: {error}") from None
     locale = text("documents", documents, "locale") or DEFAULT_LOCALE
-    if not LOCALE_TAG.fullmatch(locale):
+    if locale != DEFAULT_LOCALE and not LOCALE_TAG.fullmatch(locale):
         raise fail("documents.locale", "a locale such as en_US, de_DE or ru_RU")
     return MoneySettings(
         probabilities=checked,

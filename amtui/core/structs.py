@@ -352,6 +352,30 @@ def from_values(cls: type[T], values: Mapping[str, Any]) -> T:
     return made
 
 
+def from_rows(cls: type[T], rows: list[dict[str, Any]]) -> list[T]:
+    """Instances of a struct class from the rows of one query (dicts with the same keys in the
+    same order), each dict becoming its instance's attributes: `from_values` for each row,
+    the keys checked once and no row copied (`task list` reads 200 cards)."""
+    if not rows:
+        return []
+    spec: _Spec = cls.__struct__  # type: ignore[attr-defined]
+    first = rows[0]
+    if (
+        spec.post_init
+        or cls.__setattr__ is not object.__setattr__  # frozen: __dict__ cannot be assigned
+        or len(first) != len(spec.names)
+        or not spec.name_set.issuperset(first)
+    ):
+        return [from_values(cls, row) for row in rows]
+    new = cls.__new__
+    made = []
+    for row in rows:
+        instance = new(cls)
+        instance.__dict__ = row
+        made.append(instance)
+    return made
+
+
 def replace(obj: T, /, **changes: Any) -> T:
     """A copy of a struct with some fields changed (`dataclasses.replace`, without importing
     `dataclasses`)."""

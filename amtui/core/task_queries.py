@@ -132,13 +132,14 @@ def rows_for(tx: Tx, tasks: list[Task]) -> list[TaskRow]:
     for parent_id, done, total in tx.tuples(query, {"ids": tuple(ids)}):
         progress[parent_id or 0] = (done, total)
     owners = member_handles(tx, {task.owner_id for task in tasks})
+    # Every field by position: the struct's quick path (with a keyword it names each one).
     return [
         TaskRow(
             task,
             names.get(task.client_id) if task.client_id else None,
             tags.get(task.id or 0, []),
             *progress.get(task.id or 0, (0, 0)),
-            owner=owners.get(task.owner_id or 0),
+            owners.get(task.owner_id or 0),
         )
         for task in tasks
     ]

@@ -80,6 +80,13 @@ def _nothing_to_escape(text: str) -> bool:
     )
 
 
+def is_plain(text: str) -> bool:
+    """True when `clean` and `one_line` would both return `text` unchanged. The property
+    holds for a concatenation exactly when it holds for each part, so one call can vouch
+    for many strings joined with a space (`cli.output.print_table`)."""
+    return _nothing_to_escape(text)
+
+
 def clean(text: str) -> str:
     """Return `text` with every control, format or invisible character (but newline and tab)
     as a visible escape."""

@@ -307,3 +307,30 @@ def test_no_traceback_for_a_broken_pipe(cli: Cli, store: Target) -> None:
         result = subprocess.run(["bash", "-c", script], capture_output=True, timeout=60)
         assert b"Traceback" not in result.stderr, result.stderr.decode()
         assert b"Exception ignored" not in result.stderr, result.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["plain", "Гранель", None],
+        ["a\nb", "tab\there", "ok"],
+        ["ok", "esc \x1b[31m", "ok"],
+        ["ok", "filler \u3164", "ok"],
+        ["ok", "bidi \u202e", "del \x7f"],
+    ],
+)
+def test_table_cells_are_one_line_whether_checked_at_once_or_each(
+    cells: list[str | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from amtui.cli.output import Cell, Format, print_table
+    from amtui.core.text import one_line
+
+    rows: list[list[Any]] = [["T1", "clean", "row"], [cells[0], Cell(cells[1] or ""), cells[2]]]
+    print_table(["A", "B", "C"], rows, Format.TEXT)
+    texts = [["A", "B", "C"], ["T1", "clean", "row"]]
+    texts.append([one_line(c.text if isinstance(c, Cell) else c or "") for c in rows[1]])
+    widths = [max(len(row[i]) for row in texts) for i in range(3)]
+    expected = [
+        "  ".join(t.ljust(w) for t, w in zip(row, widths, strict=True)).rstrip() for row in texts
+    ]
+    assert capsys.readouterr().out == "\n".join(expected) + "\n"

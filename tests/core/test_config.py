@@ -163,3 +163,21 @@ def test_without_amtui_config_the_user_config_directory_is_used(
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert config_path({}) == tmp_path / "xdg" / "amtui" / "config.toml"
+
+
+def test_defaults_taken_without_their_checks_are_what_the_checks_make_of_them() -> None:
+    from amtui.core.money_config import (
+        DEFAULT_LOCALE,
+        LOCALE_TAG,
+        check_number_pattern,
+    )
+    from amtui.core.sla import parse_ladder
+
+    path = Path("config.toml")
+    assert config_module._work_hours("09:00-18:00", path) == config_module.DEFAULT_WORK_HOURS
+    assert parse_ladder(config_module.Config.followup_ladder)
+    assert check_number_pattern("{seq}") == "{seq}"
+    assert LOCALE_TAG.fullmatch(DEFAULT_LOCALE)
+    config = load_config(Path("/nonexistent/amtui-config.toml"))
+    assert (config.work_start, config.work_end) == (time(9), time(18))
+    assert config.followup_ladder == "1b,3d,1w,2w,1m,3m"

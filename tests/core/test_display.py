@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amtui.core.display import (
@@ -42,6 +42,47 @@ def test_format_when_in_the_users_zone(value: date | datetime, shown: str) -> No
     assert format_when(value, BERLIN, NOW) == shown
 
 
+def _format_when_by_strftime(value: date | datetime, tz: ZoneInfo, now: datetime) -> str:
+    """What format_when wrote through strftime before it indexed its own names (issue 9)."""
+    today = now.astimezone(tz).date()
+    if isinstance(value, datetime):
+        local = value.astimezone(tz)
+        day, clock = local.date(), f" {local:%H:%M}"
+    else:
+        day, clock = value, ""
+    delta = (day - today).days
+    labels = {0: "today", 1: "tomorrow", -1: "yesterday"}
+    if delta in labels:
+        label = labels[delta]
+    elif 1 < delta < 7:
+        label = f"{day:%a}"
+    elif day.year == today.year:
+        label = f"{day:%a} {day.day} {day:%b}"
+    else:
+        label = f"{day.day} {day:%b} {day.year}"
+    return label + clock
+
+
+@settings(max_examples=300)
+@given(
+    value=st.one_of(
+        st.dates(min_value=date(1, 1, 2), max_value=date(9999, 12, 30)),
+        st.datetimes(
+            min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=st.just(UTC)
+        ),
+    ),
+    now=st.datetimes(
+        min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(["Europe/Berlin", "Pacific/Kiritimati", "America/St_Johns", "UTC"]),
+)
+def test_format_when_writes_what_strftime_wrote(
+    value: date | datetime, now: datetime, zone: str
+) -> None:
+    tz = ZoneInfo(zone)
+    assert format_when(value, tz, now) == _format_when_by_strftime(value, tz, now)
+
+
 @pytest.mark.parametrize(
     ("delta", "shown"),
     [
@@ -69,6 +110,14 @@ def test_relative_and_countdown() -> None:
 def test_client_local_time() -> None:
     assert client_local_time(ZoneInfo("Asia/Tokyo"), NOW) == "Wed 18:00 (UTC+09:00)"
     assert client_local_time(ZoneInfo("America/St_Johns"), NOW) == "Wed 05:30 (UTC-03:30)"
+
+
+def test_format_when_near_now_writes_what_strftime_wrote() -> None:
+    # Every day of two years around NOW, all-day and at a time, in a zone far from UTC.
+    tz = ZoneInfo("Pacific/Kiritimati")
+    for days in range(-400, 400):
+        for value in (NOW.date() + timedelta(days=days), NOW + timedelta(days=days, minutes=47)):
+            assert format_when(value, tz, NOW) == _format_when_by_strftime(value, tz, NOW)
 
 
 # --- when a shown span or countdown may next change -------------------------------------------

@@ -90,6 +90,21 @@ def test_tuples_expand_for_in_and_an_empty_one_matches_nothing(store: Database) 
         picked = tx.column("SELECT n FROM t WHERE id IN :ids ORDER BY n", {"ids": tuple(ids[1:3])})
         assert picked == [1, 2]
         assert tx.column("SELECT n FROM t WHERE id IN :ids", {"ids": ()}) == []
+        # Integers are written into the SQL, anything else is bound; both select the same.
+        query = "SELECT n FROM t WHERE n IN :ns ORDER BY n"
+        assert tx.column(query, {"ns": (4, 0, -1, 2**62)}) == [0, 4]
+        assert tx.column('SELECT n FROM t WHERE "column" IN :c', {"c": ("x", "1")}) == []
+
+
+def test_integer_tuples_are_written_into_the_sql_and_the_rest_bound() -> None:
+    from amtui.core.sql import _expand
+
+    sql, values = _expand(
+        "x IN :ids AND y IN :names AND z = :z", {"ids": (3, -1), "names": ("a", 1), "z": 5}
+    )
+    assert sql == "x IN (3, -1) AND y IN (:names_0, :names_1) AND z = :z"
+    assert values == {"names_0": "a", "names_1": 1, "z": 5}
+    assert _expand("x IN :b", {"b": (True, 2)}) == ("x IN (:b_0, :b_1)", {"b_0": True, "b_1": 2})
 
 
 def test_update_changes_one_row_and_says_when_it_was_gone(store: Database) -> None:

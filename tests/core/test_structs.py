@@ -15,6 +15,7 @@ from amtui.core import models
 from amtui.core.structs import (
     FrozenInstanceError,
     field,
+    from_rows,
     from_values,
     replace,
     struct,
@@ -169,3 +170,16 @@ def test_from_values_is_the_constructor_given_every_field() -> None:
         from_values(Point, {"y": 2, "tags": []})
     with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
         from_values(Point, {"x": 1, "y": 2, "z": []})
+
+
+def test_from_rows_makes_what_from_values_makes() -> None:
+    rows = [{"id": 1, "title": "a", "done": False}, {"id": 2, "title": "b", "done": True}]
+    made = from_rows(Row, [dict(row) for row in rows])
+    assert made == [from_values(Row, row) for row in rows]
+    assert [list(vars(r)) for r in made] == [["id", "title", "done"]] * 2
+    assert from_rows(Row, []) == []
+    # Frozen classes and __post_init__ go the long way; so do rows with other keys.
+    assert from_rows(Version, [{"major": 1, "minor": 2}]) == [Version(1, 2)]
+    assert from_rows(Span, [{"start": 1, "end": 4}])[0].length == 3
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+        from_rows(Row, [{"id": 1, "title": "a", "nope": 1}])
