@@ -2,12 +2,14 @@
 
 `count(db, Task)`, `count(db, Activity, "lead_id = :id", {"id": 7})`, `rows(db, Reminder,
 "done_at IS NULL")`: records of a table, in id order (or `order`), with an optional condition.
+`sqlite_plans(db, run)`: each statement `run` sent, with SQLite's query plan of it (an index
+a query must use).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from amtui.core.models import Record, records
@@ -62,3 +64,28 @@ def settled_change_token(db: Database) -> int:
             return token
         token = again
     raise AssertionError("PostgreSQL's change counters never settled")
+
+
+def sqlite_plans(db: Database, run: Callable[[], object]) -> list[tuple[str, str]]:
+    """Call `run`, then give each statement it executed with SQLite's `EXPLAIN QUERY PLAN` of
+    it (the plan's details joined by " | "), with the same parameters."""
+    from amtui.core.sql import Tx
+
+    seen: list[tuple[str, Any]] = []
+    execute = Tx._execute
+
+    def recorded(self: Tx, sql: str, params: Any) -> Any:
+        seen.append((sql, params))
+        return execute(self, sql, params)
+
+    Tx._execute = recorded  # type: ignore[method-assign]
+    try:
+        run()
+    finally:
+        Tx._execute = execute  # type: ignore[method-assign]
+    plans = []
+    with db.read() as tx:
+        for sql, params in seen:
+            steps = tx.tuples(f"EXPLAIN QUERY PLAN {sql}", params)
+            plans.append((sql, " | ".join(str(step[-1]) for step in steps)))
+    return plans

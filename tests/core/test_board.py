@@ -88,32 +88,19 @@ def test_filter_agenda_by_text_keeps_matching_items(quick, db, config, now) -> N
     assert board.filter_agenda(agenda, text=" ") is agenda
 
 
-def test_open_columns_are_counted_from_an_index_alone(db, config, now, monkeypatch) -> None:
+def test_open_columns_are_counted_from_an_index_alone(db, config, now) -> None:
     """Every reload counts each column's cards: at 100 000 records the open columns hold
     thousands, and reading each card's row to check `done_at` cost ~24 ms a reload. The count
     reads `ix_task_open_board` only (SQLite's plan: a covering index; PostgreSQL plans by its
     own statistics)."""
     import pytest
 
-    from amtui.core.sql import Tx
+    from tests.storage import sqlite_plans
 
     if not db.is_sqlite:
         pytest.skip("the query plan checked is SQLite's")
-    seen: list[tuple[str, object]] = []
-    execute = Tx._execute
-
-    def recorded(self: Tx, sql: str, params: object) -> object:
-        seen.append((sql, params))
-        return execute(self, sql, params)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Tx, "_execute", recorded)
-    board.load_board(db, config=config, now=now)
-    monkeypatch.undo()
-    counts = [
-        (sql, params) for sql, params in seen if "count(*)" in sql and "done_at IS NULL" in sql
-    ]
+    run = sqlite_plans(db, lambda: board.load_board(db, config=config, now=now))
+    counts = [plan for sql, plan in run if "count(*)" in sql and "done_at IS NULL" in sql]
     assert len(counts) == len(config.columns) - 1  # every column but Done
-    for sql, params in counts:
-        with db.read() as tx:
-            plan = " | ".join(row[-1] for row in tx.tuples(f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+    for plan in counts:
         assert "COVERING INDEX ix_task_open_board" in plan, plan

@@ -450,29 +450,18 @@ def test_the_pipeline_reads_a_bounded_page_and_filters_by_client_and_text(
 
 
 def test_the_pipeline_reads_recent_won_and_lost_as_a_range_of_an_index(
-    db: Database, now: datetime, config: Config, monkeypatch: pytest.MonkeyPatch
+    db: Database, now: datetime, config: Config
 ) -> None:
     """At 100 000 leads nearly all are won or lost long ago: the board's totals and cards read
     the last `closed_days` of them through `ix_lead_stage_closed` (a range of the index), not
     every lead ever closed (SQLite's plan; PostgreSQL plans by its own statistics)."""
     from amtui.core.money_views import build_pipeline
-    from amtui.core.sql import Tx
+    from tests.storage import sqlite_plans
 
     if not db.is_sqlite:
         pytest.skip("the query plan checked is SQLite's")
-    seen: list[tuple[str, object]] = []
-    execute = Tx._execute
-
-    def recorded(self: Tx, sql: str, params: object) -> object:
-        seen.append((sql, params))
-        return execute(self, sql, params)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Tx, "_execute", recorded)
-    build_pipeline(db, now=now, config=config, limit=100)
-    monkeypatch.undo()
-    reads = [(sql, params) for sql, params in seen if "closed_at >=" in sql]
-    assert len(reads) == 2  # the totals and the cards
-    for sql, params in reads:
-        with db.read() as tx:
-            plan = " | ".join(row[-1] for row in tx.tuples(f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+    run = sqlite_plans(db, lambda: build_pipeline(db, now=now, config=config, limit=100))
+    plans = [plan for sql, plan in run if "closed_at >=" in sql]
+    assert len(plans) == 2  # the totals and the cards
+    for plan in plans:
         assert "ix_lead_stage_closed (stage=? AND closed_at>?)" in plan, plan
