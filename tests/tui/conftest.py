@@ -7,6 +7,7 @@ needs no async plugin and `snap_compare` (which calls `app.run()`) works next to
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import suppress
 from datetime import date, datetime, timedelta
@@ -323,3 +324,22 @@ def timeline(app: Any) -> list[str]:
 
     table = app.screen.query_one("#timeline")
     return [value.content.plain for value in table.query(".field-value").results(Static)]
+
+
+@pytest.fixture
+def held_read(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any, str], threading.Event]:
+    """`held_read(module, "name")`: every call of `module.name` (a read the app makes in a
+    worker) waits until the returned event is set: a slow database read, made deterministic."""
+
+    def hold(module: Any, name: str) -> threading.Event:
+        read = getattr(module, name)
+        release = threading.Event()
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            assert release.wait(60), "the test never released the load"
+            return read(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, held)
+        return release
+
+    return hold

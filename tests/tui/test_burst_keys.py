@@ -14,14 +14,13 @@ saved (the database) or on the app's state; nothing here waits for time.
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
 from textual import events
 from textual.keys import _character_to_key
 
-from amtui.core import lead_queries
+from amtui.core import board, lead_queries
 from amtui.core.clients import get_client_details
 from amtui.core.invoice_queries import get_invoice
 from amtui.core.invoices import new_invoice
@@ -125,21 +124,14 @@ def test_the_kind_strip_and_a_later_field_in_one_burst(make_app, seeded) -> None
 
 
 def test_a_stage_chosen_with_down_before_the_stages_load_counts_from_the_preselected_one(
-    make_app, seeded, monkeypatch
+    make_app, seeded, held_read
 ) -> None:
     """`s ↓`: the stage after the one `s` preselects (L1 is contacted: briefed, then
     proposal-sent), as typed slowly, not a step through the stages shown while they load.
     The load is held back until ↓ has either waited for it or been used without it."""
     from amtui.tui.logic import lead_forms
 
-    read = lead_forms.open_lead
-    release = threading.Event()
-
-    def slow_open(db, ref):
-        assert release.wait(60), "the test never released the load"
-        return read(db, ref)
-
-    monkeypatch.setattr(lead_forms, "open_lead", slow_open)
+    release = held_read(lead_forms, "open_lead")
 
     async def scenario(pilot):
         app = pilot.app
@@ -284,31 +276,15 @@ def test_a_key_after_ctrl_s_moves_on_from_the_saved_record(make_app, seeded) -> 
     assert lead(seeded, "L2").partner == "Pixel"
 
 
-def held_client_names(monkeypatch) -> threading.Event:
-    """Hold every read of the client names (what `c` and the lead form load) until the
-    returned event is set: a slow database read, made deterministic."""
-    from amtui.core import board
-
-    read = board.client_choices
-    release = threading.Event()
-
-    def slow_choices(db):
-        assert release.wait(60), "the test never released the load"
-        return read(db)
-
-    monkeypatch.setattr(board, "client_choices", slow_choices)
-    return release
-
-
 def test_keys_after_an_enter_that_waits_for_the_client_names_go_to_what_comes_next(
-    make_app, seeded, monkeypatch
+    make_app, seeded, held_read
 ) -> None:
     """`c sak Enter c gra Enter` while the first prompt's client names are still loading (as
     on a busy PostgreSQL server): its Enter waits for them, and the keys after it wait too,
     for the second prompt; before, they were typed into the first prompt's input."""
     from amtui.tui.screens.confirm import PromptScreen
 
-    release = held_client_names(monkeypatch)
+    release = held_read(board, "client_choices")  # what `c` and the lead form load
 
     async def scenario(pilot):
         app = pilot.app
@@ -329,12 +305,12 @@ def test_keys_after_an_enter_that_waits_for_the_client_names_go_to_what_comes_ne
 
 
 def test_keys_after_a_ctrl_s_that_waits_for_the_load_are_not_saved(
-    make_app, seeded, monkeypatch
+    make_app, seeded, held_read
 ) -> None:
     """`n Site audit Ctrl+S 2` while the new-lead form's client names load: the lead is saved
     as typed before Ctrl+S and `2` reaches the screen behind (the board); before, `2` went into
     the title the pending save then saved."""
-    release = held_client_names(monkeypatch)
+    release = held_read(board, "client_choices")  # what `c` and the lead form load
 
     async def scenario(pilot):
         app = pilot.app

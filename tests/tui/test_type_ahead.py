@@ -163,21 +163,12 @@ def test_keys_held_for_a_dialog_survive_a_background_result(make_app, seeded) ->
 
 
 def test_text_typed_before_the_client_names_load_gets_its_suggestion(
-    make_app, seeded, monkeypatch
+    make_app, seeded, held_read
 ) -> None:
     """The names arrive after the typing (a slow database): the suggestion still comes."""
-    import threading
-
     from amtui.core import board
 
-    loaded = board.client_choices
-    release = threading.Event()
-
-    def slow_choices(db):
-        assert release.wait(60), "the test never released the load"
-        return loaded(db)
-
-    monkeypatch.setattr(board, "client_choices", slow_choices)
+    release = held_read(board, "client_choices")
 
     async def scenario(pilot):
         from textual.widgets import Input
