@@ -263,6 +263,8 @@ EVERYONE = Scope()
 def resolve_scope(db: Database, owner: str | None, config: Config) -> Scope:
     """`--owner NAME|me|all|none`. Without one: the member running amtui once the team has
     members and `me` is set; everyone's otherwise (one person's database)."""
+    if owner is None and config.me is None:
+        return EVERYONE  # what `scope_in` answers first, without a transaction to ask in
     with db.read() as tx:
         return scope_in(tx, owner, config)
 
