@@ -17,10 +17,8 @@ from typing import Any
 
 # The writes import the undo journal and the timeline themselves: every read of a member's
 # scope (the agenda, the lists) goes without them.
-from amtui.core import notices
 from amtui.core.config import HANDLE, HANDLE_HINT, Config
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
-from amtui.core.lookup import fetch
 from amtui.core.models import (
     CLOSED_STAGES,
     Client,
@@ -311,6 +309,8 @@ Owned = Lead | Task | Client
 
 
 def _owned(tx: Tx, reference: str) -> Lead | Task:
+    from amtui.core.lookup import fetch
+
     found = parse_ref(reference)
     if found.kind is Kind.LEAD:
         return fetch(tx, Lead, found)
@@ -524,7 +524,7 @@ def remove_member(
     unless `handover` names who takes them over, in the same transaction; their closed
     records become nobody's. One journal entry: `amtui undo` brings the member back with
     every record as it was."""
-    from amtui.core import journal
+    from amtui.core import journal, notices
 
     with db.write() as tx:
         member, target = _removal(tx, who, config, handover)

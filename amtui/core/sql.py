@@ -45,7 +45,6 @@ from urllib.parse import unquote, urlsplit
 
 from amtui.core.errors import InputError, StorageError
 from amtui.core.patterns import lazy
-from amtui.core.search_index import flush_if_pending as flush_search_index
 from amtui.core.sqltypes import Json as Json
 from amtui.core.text import fold, one_line
 
@@ -527,7 +526,9 @@ class Database:
                     tx.journal.finish(tx)
                 if self.is_sqlite:
                     if write:  # rows changed in this transaction reach the search index
-                        flush_search_index(connection)
+                        from amtui.core.search_index import flush_if_pending  # writes only
+
+                        flush_if_pending(connection)
                     connection.execute("COMMIT")
                 else:
                     connection.commit()
