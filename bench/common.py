@@ -16,6 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 CHECKOUT = BENCH.parent  # the amtui every child runs (see amtui_env)
@@ -233,3 +234,20 @@ def read_section(start: str, end: str) -> str | None:
     if start not in current or end not in current:
         return None
     return current.split(start, 1)[1].split(end, 1)[0]
+
+
+async def pick_board_card(pilot: Any, main: Any) -> Any:
+    """The app benches' starting point: the board focused (`2`, `g`) on its first column with
+    more than one card loaded; returns the board."""
+    from amtui.tui.widgets.board import Board
+
+    await pilot.pause()
+    board = main.query_one(Board)
+    await pilot.press("2", "g")
+    await pilot.pause()
+    for index, column in enumerate(board.columns[:-1]):
+        if column.loaded > 1:
+            board.column_index = index
+            break
+    await pilot.pause()
+    return board

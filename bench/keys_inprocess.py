@@ -17,8 +17,13 @@ import cProfile
 import gc
 import pstats
 import statistics
+import sys
 import time
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import pick_board_card  # bench/ is not a package: its own directory is on the path
 
 FULL_PASSES: list[float] = []  # CPU ms of each full collection
 _started = [0.0]
@@ -81,19 +86,10 @@ def main() -> None:
     async def script(pilot: Any) -> None:
         from amtui.tui.screens.detail import DetailScreen
         from amtui.tui.screens.pipeline import PipelineScreen
-        from amtui.tui.widgets.board import Board
 
         main = app.main_screen
         await until(lambda: main.first_paint is not None)
-        await pilot.pause()
-        board = main.query_one(Board)
-        await pilot.press("2", "g")
-        await pilot.pause()
-        for index, column in enumerate(board.columns[:-1]):
-            if column.loaded > 1:
-                board.column_index = index
-                break
-        await pilot.pause()
+        await pick_board_card(pilot, main)
         FULL_PASSES.clear()
         for _ in range(args.rounds):
             if "detail" in keys:

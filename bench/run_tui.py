@@ -51,6 +51,7 @@ from common import (  # bench/ is not a package: its own directory is on the pat
     DATA,
     amtui_env,
     generate_command,
+    pick_board_card,
     remove_database,
     replace_section,
     write_config,
@@ -109,17 +110,8 @@ def child(db_path: str, idle: bool) -> None:
         results["paint_wall"] = main.first_paint
         from amtui.tui.screens.detail import DetailScreen
         from amtui.tui.screens.pipeline import PipelineScreen
-        from amtui.tui.widgets.board import Board
 
-        await pilot.pause()
-        board = main.query_one(Board)
-        await pilot.press("2", "g")
-        await pilot.pause()
-        for index, column in enumerate(board.columns[:-1]):
-            if column.loaded > 1:
-                board.column_index = index
-                break
-        await pilot.pause()
+        board = await pick_board_card(pilot, main)
         cursor = board.current_list().cursor
         (results["key"],) = await shown_after("j", lambda: board.current_list().cursor != cursor)
         await pilot.press("g")
