@@ -168,8 +168,7 @@ def build_agenda(
             limit,
             tz,
         )
-        for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
-            _attach_zones(tx, section.items)
+        shown = _decorate(tx, [overdue, due_today, waiting, answers, reminders_today, upcoming])
         invoices = _invoice_section(
             tx, day, today, config.money.due_soon_days, limit, client_id, scope
         )
@@ -179,13 +178,13 @@ def build_agenda(
         now,
         tz,
         days,
-        overdue,
-        due_today,
-        waiting,
-        answers,
-        reminders_today,
-        upcoming,
-        invoices,
+        overdue=shown[0],
+        today=shown[1],
+        waiting=shown[2],
+        answers=shown[3],
+        reminders=shown[4],
+        upcoming=shown[5],
+        invoices=invoices,
         owner=owner,
     )
 
@@ -239,13 +238,33 @@ def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
     return day_bounds(value, tz)[1] - timedelta(microseconds=1)
 
 
+@struct
+class _Pending:
+    """An item a window found, not yet decorated (client names, tags, what a reminder is
+    about, zones): sections are merged and cut to their limit first, so that only what the
+    agenda shows is decorated, in one batch of queries for all sections."""
+
+    due: date | datetime
+    overdue: bool
+    record: Task | Reminder | Lead
+    deadline: str | None = None  # for a lead: "first-response" or "answer"
+
+
+@struct
+class _Found:
+    """A section before decoration: its count and its first `limit` pending items."""
+
+    total: int
+    items: list[_Pending]
+
+
 class _TaskWindow:
     """Open tasks due in a window: timed and all-day deadlines come from separate indexes."""
 
     def __init__(self, tx: Tx, limit: int | None, scope: str, params: dict[str, Any]) -> None:
         self.tx, self.limit, self.scope, self.params = tx, limit, scope, params
 
-    def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> Section:
+    def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> _Found:
         total = 0
         tasks: list[Task] = []
         for condition, order in ((timed, "due_at"), (all_day, "due_date")):
@@ -253,33 +272,27 @@ class _TaskWindow:
             total += int(self.tx.scalar(f"SELECT count(*) FROM task WHERE {where}", self.params))
             query = f"SELECT * FROM task WHERE {where} ORDER BY {order}, id"
             tasks.extend(records(self.tx, Task, query + self.tx.page(self.limit), self.params))
-        # Merge the two index walks and keep the first `limit` before decorating them.
+        # Merge the two index walks and keep the first `limit`.
         tasks.sort(key=lambda task: sort_key(task.due or cutoff, tz))
         if self.limit is not None:
             tasks = tasks[: self.limit]
         items = [
-            AgendaItem(row.task.due or cutoff, is_overdue(row.task.due, cutoff, tz), task=row)
-            for row in rows_for(self.tx, tasks)
+            _Pending(task.due or cutoff, is_overdue(task.due, cutoff, tz), task) for task in tasks
         ]
-        return Section(total, items)
+        return _Found(total, items)
 
 
 class _ReminderWindow:
     def __init__(self, tx: Tx, limit: int | None, scope: str, params: dict[str, Any]) -> None:
         self.tx, self.limit, self.scope, self.params = tx, limit, scope, params
 
-    def section(self, condition: str, cutoff: datetime) -> Section:
+    def section(self, condition: str, cutoff: datetime) -> _Found:
         where = f"done_at IS NULL AND {condition} AND {self.scope}"
         total = int(self.tx.scalar(f"SELECT count(*) FROM reminder WHERE {where}", self.params))
         query = f"SELECT * FROM reminder WHERE {where} ORDER BY {_DUE}, id"
         found = records(self.tx, Reminder, query + self.tx.page(self.limit), self.params)
-        items = [
-            AgendaItem(
-                row.reminder.effective_due, row.reminder.effective_due < cutoff, reminder=row
-            )
-            for row in reminder_rows(self.tx, found)
-        ]
-        return Section(total, items)
+        items = [_Pending(r.effective_due, r.effective_due < cutoff, r) for r in found]
+        return _Found(total, items)
 
 
 class _LeadWindow:
@@ -297,21 +310,53 @@ class _LeadWindow:
         self.tx, self.limit, self.rule, self.cutoff = tx, limit, rule, cutoff
         self.params = params
 
-    def section(self, where: str, order: str, kind: str) -> Section:
+    def section(self, where: str, order: str, kind: str) -> _Found:
         total = int(self.tx.scalar(f"SELECT count(*) FROM lead WHERE {where}", self.params))
         query = f"SELECT * FROM lead WHERE {where} ORDER BY {order}, id"
         found = records(self.tx, Lead, query + self.tx.page(self.limit), self.params)
         items = []
-        for row in lead_rows(self.tx, found):
-            deadlines = deadlines_of(row.lead, self.rule)
+        for lead in found:
+            deadlines = deadlines_of(lead, self.rule)
             assert deadlines is not None  # the conditions select open leads only
             due = deadlines.of(kind).due
-            items.append(AgendaItem(due, due < self.cutoff, lead=row, deadline=kind))
-        return Section(total, items)
+            items.append(_Pending(due, due < self.cutoff, lead, kind))
+        return _Found(total, items)
+
+
+def _decorate(tx: Tx, found: list[_Found]) -> list[Section]:
+    """The sections as the agenda shows them: every task, reminder and lead they kept
+    decorated in one batch per kind (`rows_for`, `reminder_rows`, `lead_rows`), and every
+    item given its client's zone."""
+    pending = [item for part in found for item in part.items]
+    tasks = [item.record for item in pending if isinstance(item.record, Task)]
+    reminders = [item.record for item in pending if isinstance(item.record, Reminder)]
+    leads = [item.record for item in pending if isinstance(item.record, Lead)]
+    rows: dict[int, TaskRow | ReminderRow | LeadRow] = {}
+    rows.update(zip(map(id, tasks), rows_for(tx, tasks), strict=True))
+    rows.update(zip(map(id, reminders), reminder_rows(tx, reminders), strict=True))
+    rows.update(zip(map(id, leads), lead_rows(tx, leads), strict=True))
+    sections = []
+    shown: list[AgendaItem] = []
+    for part in found:
+        items = []
+        for item in part.items:
+            row = rows[id(item.record)]
+            if isinstance(row, TaskRow):
+                made = AgendaItem(item.due, item.overdue, task=row)
+            elif isinstance(row, ReminderRow):
+                made = AgendaItem(item.due, item.overdue, reminder=row)
+            else:
+                made = AgendaItem(item.due, item.overdue, lead=row, deadline=item.deadline)
+            items.append(made)
+        shown.extend(items)
+        sections.append(Section(part.total, items))
+    _attach_zones(tx, shown)
+    return sections
 
 
 def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
-    """Give each item its client's zone (lead zone first), with one query for all clients."""
+    """Give each item its client's zone (lead zone first), with one query for all clients
+    (of every section)."""
     client_ids: dict[int, list[AgendaItem]] = {}
     for item in items:
         own = (
@@ -338,6 +383,6 @@ def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
                 item.zone = ZoneInfo(zone)
 
 
-def _merge(first: Section, second: Section, limit: int | None, tz: ZoneInfo) -> Section:
+def _merge(first: _Found, second: _Found, limit: int | None, tz: ZoneInfo) -> _Found:
     items = sorted([*first.items, *second.items], key=lambda item: sort_key(item.due, tz))
-    return Section(first.total + second.total, items[:limit] if limit is not None else items)
+    return _Found(first.total + second.total, items[:limit] if limit is not None else items)
