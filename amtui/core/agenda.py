@@ -14,7 +14,7 @@ the size of the database.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from amtui.core.config import Config
@@ -32,6 +32,8 @@ from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 #: When a reminder is next due, in the words of its partial index.
 _DUE = REMINDER_DUE_SQL
+
+_R = TypeVar("_R", Task, Reminder)
 
 
 @struct
@@ -240,13 +242,16 @@ def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
 
 @struct
 class _Pending:
-    """An item a window found, not yet decorated (client names, tags, what a reminder is
-    about, zones): sections are merged and cut to their limit first, so that only what the
-    agenda shows is decorated, in one batch of queries for all sections."""
+    """An item a window found, not yet read whole nor decorated: sections are merged and cut
+    to their limit first, so that only the tasks and reminders the agenda shows are read
+    (`SELECT *`, the windows read only ids and due times from their indexes) and decorated
+    (client names, tags, what a reminder is about, zones), in one batch for all sections."""
 
     due: date | datetime
     overdue: bool
-    record: Task | Reminder | Lead
+    table: str  # "task", "reminder" or "lead"
+    id: int
+    lead: Lead | None = None  # read whole by its window (its deadlines are derived from it)
     deadline: str | None = None  # for a lead: "first-response" or "answer"
 
 
@@ -266,19 +271,20 @@ class _TaskWindow:
 
     def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> _Found:
         total = 0
-        tasks: list[Task] = []
+        found: list[tuple[int, date | datetime]] = []
         for condition, order in ((timed, "due_at"), (all_day, "due_date")):
             where = f"done_at IS NULL AND {order} IS NOT NULL AND {condition} AND {self.scope}"
             total += int(self.tx.scalar(f"SELECT count(*) FROM task WHERE {where}", self.params))
-            query = f"SELECT * FROM task WHERE {where} ORDER BY {order}, id"
-            tasks.extend(records(self.tx, Task, query + self.tx.page(self.limit), self.params))
+            query = f"SELECT id, due_at, due_date FROM task WHERE {where} ORDER BY {order}, id"
+            for task_id, due_at, due_date in self.tx.tuples(
+                query + self.tx.page(self.limit), self.params
+            ):
+                found.append((task_id, Task.due_from(due_at, due_date) or cutoff))
         # Merge the two index walks and keep the first `limit`.
-        tasks.sort(key=lambda task: sort_key(task.due or cutoff, tz))
+        found.sort(key=lambda task: sort_key(task[1], tz))
         if self.limit is not None:
-            tasks = tasks[: self.limit]
-        items = [
-            _Pending(task.due or cutoff, is_overdue(task.due, cutoff, tz), task) for task in tasks
-        ]
+            found = found[: self.limit]
+        items = [_Pending(due, is_overdue(due, cutoff, tz), "task", i) for i, due in found]
         return _Found(total, items)
 
 
@@ -289,9 +295,11 @@ class _ReminderWindow:
     def section(self, condition: str, cutoff: datetime) -> _Found:
         where = f"done_at IS NULL AND {condition} AND {self.scope}"
         total = int(self.tx.scalar(f"SELECT count(*) FROM reminder WHERE {where}", self.params))
-        query = f"SELECT * FROM reminder WHERE {where} ORDER BY {_DUE}, id"
-        found = records(self.tx, Reminder, query + self.tx.page(self.limit), self.params)
-        items = [_Pending(r.effective_due, r.effective_due < cutoff, r) for r in found]
+        # When each is next due (`Reminder.effective_due`), in the words of its index.
+        query = f'SELECT id, {_DUE} AS "due [DATETIME]" FROM reminder WHERE {where} '
+        query += f"ORDER BY {_DUE}, id"
+        found = self.tx.tuples(query + self.tx.page(self.limit), self.params)
+        items = [_Pending(due, due < cutoff, "reminder", i) for i, due in found]
         return _Found(total, items)
 
 
@@ -319,28 +327,34 @@ class _LeadWindow:
             deadlines = deadlines_of(lead, self.rule)
             assert deadlines is not None  # the conditions select open leads only
             due = deadlines.of(kind).due
-            items.append(_Pending(due, due < self.cutoff, lead, kind))
+            items.append(_Pending(due, due < self.cutoff, "lead", lead.id or 0, lead, kind))
         return _Found(total, items)
 
 
 def _decorate(tx: Tx, found: list[_Found]) -> list[Section]:
-    """The sections as the agenda shows them: every task, reminder and lead they kept
-    decorated in one batch per kind (`rows_for`, `reminder_rows`, `lead_rows`), and every
-    item given its client's zone."""
+    """The sections as the agenda shows them: the tasks and reminders they kept read whole,
+    everything decorated in one batch per kind (`rows_for`, `reminder_rows`, `lead_rows`),
+    and every item given its client's zone."""
     pending = [item for part in found for item in part.items]
-    tasks = [item.record for item in pending if isinstance(item.record, Task)]
-    reminders = [item.record for item in pending if isinstance(item.record, Reminder)]
-    leads = [item.record for item in pending if isinstance(item.record, Lead)]
-    rows: dict[int, TaskRow | ReminderRow | LeadRow] = {}
-    rows.update(zip(map(id, tasks), rows_for(tx, tasks), strict=True))
-    rows.update(zip(map(id, reminders), reminder_rows(tx, reminders), strict=True))
-    rows.update(zip(map(id, leads), lead_rows(tx, leads), strict=True))
+    wanted: dict[str, list[int]] = {"task": [], "reminder": []}
+    for item in pending:
+        if item.lead is None:
+            wanted[item.table].append(item.id)
+    tasks = _read_whole(tx, Task, wanted["task"])
+    reminders = _read_whole(tx, Reminder, wanted["reminder"])
+    leads = [item.lead for item in pending if item.lead is not None]
+    rows: dict[tuple[str, int], TaskRow | ReminderRow | LeadRow] = {}
+    rows.update(zip([("task", task.id or 0) for task in tasks], rows_for(tx, tasks), strict=True))
+    rows.update(
+        zip([("reminder", r.id or 0) for r in reminders], reminder_rows(tx, reminders), strict=True)
+    )
+    rows.update(zip([("lead", lead.id or 0) for lead in leads], lead_rows(tx, leads), strict=True))
     sections = []
     shown: list[AgendaItem] = []
     for part in found:
         items = []
         for item in part.items:
-            row = rows[id(item.record)]
+            row = rows[item.table, item.id]
             if isinstance(row, TaskRow):
                 made = AgendaItem(item.due, item.overdue, task=row)
             elif isinstance(row, ReminderRow):
@@ -352,6 +366,19 @@ def _decorate(tx: Tx, found: list[_Found]) -> list[Section]:
         sections.append(Section(part.total, items))
     _attach_zones(tx, shown)
     return sections
+
+
+def _read_whole(tx: Tx, model: type[_R], ids: list[int]) -> list[_R]:
+    """The records of `ids`, in that order (one query)."""
+    if not ids:
+        return []
+    found = {
+        record.id: record
+        for record in records(
+            tx, model, f"SELECT * FROM {model.TABLE} WHERE id IN :ids", {"ids": tuple(ids)}
+        )
+    }
+    return [found[i] for i in ids]
 
 
 def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
