@@ -136,7 +136,16 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < PHONE_COLUMNS, "-phone")
 
     def on_mount(self) -> None:
-        self.set_class(self.size.width < PHONE_COLUMNS, "-phone")
+        width = self.app.size.width
+        # Textual sets the breakpoint class on the screen's first Resize, which comes after
+        # the first layout: that layout and render (~20 ms at 0 records) would be thrown away
+        # by the restyle of every widget that follows. Set now, the first frame is laid out
+        # once, as it will stay; the Resize then finds the class already there.
+        self.update_classes(
+            {name: name == breakpoint_class(width) for _, name in self.HORIZONTAL_BREAKPOINTS},
+            animate=False,
+        )
+        self.set_class(width < PHONE_COLUMNS, "-phone")
         self.regions[0].add_class("-active")
         self._update_bars()
         app = self.amtui
@@ -211,6 +220,13 @@ class MainScreen(Screen[None]):
                 parts=self._pending_parts,
                 sorts=dict(self.amtui.view_state.board_sort),
             )
+            if read is not None and read.done() and read.exception() is None:
+                # The first data is in before the screen's first frame (the read begins
+                # before Textual is even imported, `amtui.tui.launch`): that frame shows it,
+                # instead of a "Loading…" frame and a second layout and render after it
+                # (~50–75 ms of the first paint at 0 records, bench/RESULTS.md `s6start`).
+                self._show(read.result(), self._pending_keep)
+                return
         self._load(
             self._pending_keep,
             self.inbox.loaded,
@@ -268,7 +284,10 @@ class MainScreen(Screen[None]):
             self.post_message(self.Loaded(snapshot, keep))
 
     def on_main_screen_loaded(self, message: Loaded) -> None:
-        snapshot, keep = message.snapshot, message.keep
+        self._show(message.snapshot, message.keep)
+
+    def _show(self, snapshot: data.Snapshot, keep: str | None) -> None:
+        """Hand a loaded snapshot to the regions (`keep`: the record to select)."""
         # Keys typed after a save go on once this has run (the record selected), not before.
         self._keep_done()
         self.snapshot = snapshot
@@ -485,6 +504,16 @@ class MainScreen(Screen[None]):
 
     def current_ref(self) -> str | None:
         return self.active_region().current_ref
+
+
+def breakpoint_class(width: int) -> str:
+    """The class of `MainScreen.HORIZONTAL_BREAKPOINTS` that Textual gives a screen this wide
+    (the widest breakpoint the width reaches)."""
+    return next(
+        name
+        for least, name in sorted(MainScreen.HORIZONTAL_BREAKPOINTS, reverse=True)
+        if width >= least
+    )
 
 
 def _update(bar: Static, content: Content) -> None:
