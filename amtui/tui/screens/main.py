@@ -9,7 +9,7 @@ is in, every region says it is loading (never "No open leads" before the data wa
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
@@ -46,6 +46,9 @@ REGION_NAMES = ("Inbox", "Board", "Agenda")
 PHONE_COLUMNS = 60
 POLL_SECONDS = 0.5
 FULL_RELOAD_SECONDS = 60  # overdue marks move with the clock even when no data changes
+#: How long the first frame waits for the first read, if it is not in yet (seconds): less than
+#: a "Loading…" frame and the layout after it cost at 100 000 records on a busy machine.
+EARLY_READ_WAIT = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -220,11 +223,12 @@ class MainScreen(Screen[None]):
                 parts=self._pending_parts,
                 sorts=dict(self.amtui.view_state.board_sort),
             )
-            if read is not None and read.done() and read.exception() is None:
-                # The first data is in before the screen's first frame (the read begins
-                # before Textual is even imported, `amtui.tui.launch`): that frame shows it,
-                # instead of a "Loading…" frame and a second layout and render after it
-                # (~50–75 ms of the first paint at 0 records, bench/RESULTS.md `s6start`).
+            # The first data is in before the screen's first frame (the read begins before
+            # Textual is even imported, `amtui.tui.launch`), or nearly: that frame shows it,
+            # instead of a "Loading…" frame and a second layout and render after it (~50–75
+            # ms of the first paint at 0 records, more at 100k: bench/RESULTS.md `s6start`).
+            # A read that takes longer (a locked database) is left to the worker.
+            if read is not None and wait([read], EARLY_READ_WAIT).done and not read.exception():
                 self._show(read.result(), self._pending_keep)
                 return
         self._load(
