@@ -105,7 +105,19 @@ class MainScreen(Screen[None]):
         return cast("AmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        # Textual sets the breakpoint class on the screen's first Resize, which comes after
+        # the first layout: that layout and render (~20 ms at 0 records) would be thrown away
+        # by the restyle of every widget that follows. Set before the widgets are even
+        # mounted, each is styled once and the first frame is laid out as it will stay; the
+        # Resize then finds the classes already there.
+        self.update_classes(
+            {name: name == breakpoint_class(width) for _, name in self.HORIZONTAL_BREAKPOINTS},
+            animate=False,
+        )
+        self.set_class(width < PHONE_COLUMNS, "-phone")
         self.inbox = Inbox()
+        self.inbox.add_class("-active", update=False)  # AUTO_FOCUS; styled as it mounts
         self.board = Board(self.amtui.config.columns)
         self.agenda = Agenda()
         self.topbar = Static(id="topbar", markup=False)
@@ -139,17 +151,6 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < PHONE_COLUMNS, "-phone")
 
     def on_mount(self) -> None:
-        width = self.app.size.width
-        # Textual sets the breakpoint class on the screen's first Resize, which comes after
-        # the first layout: that layout and render (~20 ms at 0 records) would be thrown away
-        # by the restyle of every widget that follows. Set now, the first frame is laid out
-        # once, as it will stay; the Resize then finds the class already there.
-        self.update_classes(
-            {name: name == breakpoint_class(width) for _, name in self.HORIZONTAL_BREAKPOINTS},
-            animate=False,
-        )
-        self.set_class(width < PHONE_COLUMNS, "-phone")
-        self.regions[0].add_class("-active")
         self._update_bars()
         app = self.amtui
         self.board.set_sorts(app.view_state.board_sort)
