@@ -68,16 +68,17 @@ DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
 HOLD_KEYS_SECONDS = 30
 #: Not needed for the first frame, so not imported before it (bench/RESULTS.md, issue 9: ~100–
 #: 150 ms of a ~650 ms start): the verbs' handlers with every form, dialog and save logic they
-#: open; the detail, pipeline and accounts screens; `?` help (Textual's HelpPanel brings
-#: markdown-it and Pygments). Once the first frame is drawn, `warm_up` imports them in a
-#: thread, so the first key that needs one (Enter, `n`, `4`, `?`) does not pay for it either.
+#: open; the detail, pipeline and accounts screens. Once the first frame is drawn, `warm_up`
+#: imports them in a thread, so the first key that needs one (Enter, `n`, `4`) does not pay
+#: for it either. `?` help is not warmed: Textual's HelpPanel brings markdown-it and Pygments
+#: (~3 MiB, counted in the peak memory of every run whether or not `?` is pressed); the first
+#: `?` imports it (`action_toggle_help`).
 DEFERRED = (
     "amtui.tui.actions",
     "amtui.tui.screens.detail",
     "amtui.tui.screens.pipeline",
     "amtui.tui.screens.money",
     "amtui.core.notify",
-    "textual.widgets._help_panel",
 )
 
 
