@@ -3,9 +3,9 @@
 The verbs' handlers with their forms and dialogs, the detail, pipeline and accounts screens
 and the due-reminder logic wait until the first frame is drawn; then `AmtuiApp.warm_up`
 imports them in a thread, so the first key that needs one does not pay for it. `?` help
-(markdown-it, Pygments: ~3 MiB) is loaded only by `?`. Each check runs in a fresh interpreter that imports what `amtui` with no
-arguments imports (`amtui.tui.app`) and reads `sys.modules` at the first frame and once the
-warm-up is done."""
+(markdown-it, Pygments: ~3 MiB) is loaded only by `?`. Each check runs in a fresh interpreter
+that imports what `amtui` with no arguments imports (`amtui.tui.app`) and reads `sys.modules`
+at the first frame, once the warm-up is done, and once `?` opened the help."""
 
 from __future__ import annotations
 
