@@ -4,7 +4,9 @@ Each tree runs `AmtuiApp` headless at 120×40 on its own copy of a bench databas
 older schema needs its own data directory) until the main screen's `first_paint`; the parent
 times spawn → paint. Runs alternate tree by tree, and which tree goes first, so machine noise
 hits both alike; each tree gets a private bytecode cache (warmed by one untimed round). Due
-toasts are off (`due_seconds=None`): this times the first frame only.
+toasts are off (`due_seconds=None`): this times the first frame only. Beside the wall-clock
+time it reports the child's CPU time (user + sys, `time.process_time`) up to the frame: steadier
+than wall time on a shared machine, as it leaves out the time other processes took the CPU.
 
     python bench/first_paint_ab.py --tree before=/tmp/old:/tmp/vs17 --tree after=.:/tmp/vs \\
         --scales 0,100k --runs 10
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 
 CHILD = """
-import asyncio, sys
+import asyncio, sys, time
 from amtui.core.config import load_config
 from amtui.core.db import Database
 from amtui.tui.app import AmtuiApp
@@ -31,13 +33,14 @@ async def pilot(_):
     main = app.main_screen
     while main.first_paint is None:
         await asyncio.sleep(0.001)
-    print("PAINT", main.first_paint)
+    print("PAINT", main.first_paint, time.process_time())
     app.exit()
 app.run(headless=True, size=(120, 40), auto_pilot=pilot)
 """
 
 
-def once(name: str, tree: Path, data: Path, scale: str) -> float:
+def once(name: str, tree: Path, data: Path, scale: str) -> tuple[float, float]:
+    """Wall-clock ms from spawn to the first frame, and the child's CPU ms up to it."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env |= {
         "PYTHONPATH": str(tree),
@@ -54,7 +57,8 @@ def once(name: str, tree: Path, data: Path, scale: str) -> float:
         text=True,
         check=True,
     )
-    return (float(done.stdout.split("PAINT")[1].split()[0]) - start) * 1000
+    paint, cpu = (float(x) for x in done.stdout.split("PAINT")[1].split()[:2])
+    return (paint - start) * 1000, cpu * 1000
 
 
 def main() -> None:
@@ -73,12 +77,14 @@ def main() -> None:
         for scale in scales:
             shutil.copyfile(data / f"base-{scale}.db", data / f"ab-{scale}.db")
     samples: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     for round_ in range(options.runs + 1):  # round 0 warms the bytecode caches
         for name, tree, data in trees if round_ % 2 else trees[::-1]:
             for scale in scales:
-                ms = once(name, tree, data, scale)
+                ms, cpu_ms = once(name, tree, data, scale)
                 if round_:
                     samples.setdefault((name, scale), []).append(ms)
+                    cpu.setdefault((name, scale), []).append(cpu_ms)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"first paint, ms, median (min) of {options.runs}; load average at end {load}")
     for name, _, _ in trees:
@@ -93,6 +99,15 @@ def main() -> None:
             f"{name}: "
             + " | ".join(f"{s}: {c}" for s, c in zip(scales, cells, strict=True))
             + f" | {scales[-1]}/{scales[0]} {ratio:.2f}×"
+        )
+    print(f"CPU time (user + sys) up to the first frame, ms, median (min) of {options.runs}")
+    for name, _, _ in trees:
+        print(
+            f"{name}: "
+            + " | ".join(
+                f"{s}: {statistics.median(cpu[name, s]):.0f} ({min(cpu[name, s]):.0f})"
+                for s in scales
+            )
         )
 
 
