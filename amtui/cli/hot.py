@@ -80,7 +80,14 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
     from amtui.core.describe_agenda import agenda_line, agenda_sections, agenda_title
     from amtui.core.text import markdown
 
-    emit = _styled_printer() if fmt is Format.TEXT and styled() else _plain
+    lines: list[str] = []
+    if fmt is Format.TEXT and styled():
+        emit = _styled_printer()
+    else:
+
+        def emit(text: str, style: str = "") -> None:
+            lines.append(text)
+
     title = agenda_title(result)
     emit(f"# {title}" if fmt is Format.MD else title, "bold")
     for part in agenda_sections(result):
@@ -99,10 +106,9 @@ def _print_agenda(rt: Runtime, result: Agenda, fmt: Format) -> None:
                 emit(f"  {line.ref:<7} {line.when.text:<18} {line.text}", TONE_STYLES[tone] or "")
         if section.more:
             emit(f"  … and {section.more} more (use --limit 0 to see all)")
-
-
-def _plain(text: str, style: str = "") -> None:
-    print(text)
+    if lines:  # plain text in one print, not one per line (each a system call when stdout
+        # is unbuffered, as under PYTHONUNBUFFERED)
+        print("\n".join(lines))
 
 
 def _styled_printer() -> Callable[..., None]:

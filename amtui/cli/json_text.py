@@ -25,8 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import repeat
-from json.encoder import encode_basestring
 from typing import Any
+
+try:  # what json.encoder uses; importing json.encoder would load json's decoder too (~5 M)
+    from _json import encode_basestring
+except ImportError:  # pragma: no cover - other Pythons
+    from json.encoder import encode_basestring
 
 _float_repr = float.__repr__
 _int_repr = int.__repr__

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,9 +91,11 @@ class Config:
             return ResponseRule(self.first_response_minutes, self.working_hours, self.timezone)
         return ResponseRule(self.first_response_minutes)
 
-    @property
+    @cached_property
     def ladder_length(self) -> int:
-        """How many steps the follow-up ladder has (`1b,3d,1w,2w,1m,3m`: 6)."""
+        """How many steps the follow-up ladder has (`1b,3d,1w,2w,1m,3m`: 6). Read once per
+        config (the agenda words "step 2 of 6" for every follow-up it lists); a frozen
+        struct's fields never change, so neither does this."""
         from amtui.core.sla import parse_ladder
 
         return len(parse_ladder(self.followup_ladder))

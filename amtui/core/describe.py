@@ -309,7 +309,9 @@ def reminder_title(reminder: Reminder) -> str:
     """A reminder's own words (a ladder step's without the step number older versions added
     to the stored text)."""
     text = one_line(reminder.text)
-    return _OLD_STEP_SUFFIX.sub("", text) if reminder.kind in LADDER_KINDS else text
+    if reminder.kind not in LADDER_KINDS or "(step " not in text:  # the suffix's own words
+        return text
+    return _OLD_STEP_SUFFIX.sub("", text)
 
 
 def reminder_text(view: View, reminder: Reminder) -> str:

@@ -16,7 +16,6 @@ from amtui.core.config import Config
 from amtui.core.errors import InputError
 from amtui.core.invoicing import InvoiceState, PaymentState, invoice_state
 from amtui.core.invoicing import Payment as PaymentValue
-from amtui.core.lookup import fetch, get_client
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Invoice, InvoiceLine, Payment, records
 from amtui.core.refs import Kind, parse_ref
@@ -103,6 +102,8 @@ def invoice_rows(
 
 def find_invoice(tx: Tx, text: str) -> Invoice:
     """The invoice `I4` names, or the one numbered `text` (`2026-0003`)."""
+    from amtui.core.lookup import fetch
+
     found = records(
         tx, Invoice, "SELECT * FROM invoice WHERE number = :n", {"n": (text or "").strip()}
     )
@@ -142,6 +143,8 @@ def list_invoices(
 ) -> list[InvoiceRow]:
     """Invoices, newest first; of one client, and/or in one status or state (`LIST_FILTERS`:
     `owing` is every issued invoice not fully paid, `overdue` those past their due date)."""
+    from amtui.core.lookup import get_client
+
     if status is not None and status not in LIST_FILTERS:
         raise InputError(
             f"unknown invoice status {one_line(status)!r}; use {', '.join(LIST_FILTERS)}"

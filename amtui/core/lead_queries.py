@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from amtui.core.activities import list_activities
 from amtui.core.errors import NotFoundError
-from amtui.core.lookup import fetch, find_client
 from amtui.core.members import EVERYONE, Scope, member_handles
 from amtui.core.models import (
     REMINDER_DUE_SQL,
@@ -75,6 +73,8 @@ def list_leads(
 ) -> list[LeadRow]:
     """Leads in the inbox order (`inbox_page`), closed ones last when asked for. With `rule`,
     each row carries its next action; with `scope`, one member's (and nobody's) only."""
+    from amtui.core.lookup import find_client
+
     with db.read() as tx:
         params: dict[str, Any] = {}
         where: list[str] = [] if scope.everyone else [scope.owned(params)]
@@ -229,6 +229,9 @@ def _attach_next_actions(tx: Tx, rows: list[LeadRow], rule: ResponseRule) -> Non
 
 def get_lead_details(db: Database, reference: str) -> LeadDetails:
     """Everything the detail view and `amtui show L7` print about one lead."""
+    from amtui.core.activities import list_activities
+    from amtui.core.lookup import fetch
+
     with db.read() as tx:
         lead = fetch(tx, Lead, reference)
         (row,) = lead_rows(tx, [lead])

@@ -17,10 +17,8 @@ from typing import Any
 
 # The writes import the undo journal and the timeline themselves: every read of a member's
 # scope (the agenda, the lists) goes without them.
-from amtui.core import notices
 from amtui.core.config import HANDLE, HANDLE_HINT, Config
 from amtui.core.errors import AmtuiError, InputError, NotFoundError
-from amtui.core.lookup import fetch
 from amtui.core.models import (
     CLOSED_STAGES,
     Client,
@@ -263,6 +261,8 @@ EVERYONE = Scope()
 def resolve_scope(db: Database, owner: str | None, config: Config) -> Scope:
     """`--owner NAME|me|all|none`. Without one: the member running amtui once the team has
     members and `me` is set; everyone's otherwise (one person's database)."""
+    if owner is None and config.me is None:
+        return EVERYONE  # what `scope_in` answers first, without a transaction to ask in
     with db.read() as tx:
         return scope_in(tx, owner, config)
 
@@ -309,6 +309,8 @@ Owned = Lead | Task | Client
 
 
 def _owned(tx: Tx, reference: str) -> Lead | Task:
+    from amtui.core.lookup import fetch
+
     found = parse_ref(reference)
     if found.kind is Kind.LEAD:
         return fetch(tx, Lead, found)
@@ -522,7 +524,7 @@ def remove_member(
     unless `handover` names who takes them over, in the same transaction; their closed
     records become nobody's. One journal entry: `amtui undo` brings the member back with
     every record as it was."""
-    from amtui.core import journal
+    from amtui.core import journal, notices
 
     with db.write() as tx:
         member, target = _removal(tx, who, config, handover)

@@ -9,11 +9,9 @@ from zoneinfo import ZoneInfo
 
 # The writes import the undo journal, notices and the follow-up ladder themselves: the agenda
 # reads reminders (`reminder_rows`) without loading them.
-from amtui.core.activities import ActivityKind, record_activity
 from amtui.core.config import Config
 from amtui.core.dates import to_utc
 from amtui.core.errors import InputError
-from amtui.core.lookup import fetch, fetch_any, fetch_each
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import (
     REMINDER_DUE_SQL,
@@ -65,6 +63,8 @@ def add_reminder(
 ) -> ReminderRow:
     """Schedule a reminder, optionally about a lead, client or task (`about="L7"`)."""
     from amtui.core import journal
+    from amtui.core.activities import ActivityKind, record_activity
+    from amtui.core.lookup import fetch_any
 
     text = check_name(text, "reminder text")
     kind = check_choice(kind, MANUAL_KINDS, "reminder kind")
@@ -111,6 +111,7 @@ def complete_reminders(
     one given twice or a reminder already done refuses the lot before anything changes."""
     from amtui.core import journal
     from amtui.core.followups import advance_ladder
+    from amtui.core.lookup import fetch_each
 
     with db.write() as tx:
         reminders = fetch_each(tx, Reminder, references)
@@ -163,6 +164,8 @@ def snooze_reminder(
     """Put a reminder off (`+2h`, `tomorrow 9am`, see `snooze_until`); it will be notified
     again when due."""
     from amtui.core import journal, notices
+    from amtui.core.activities import ActivityKind, record_activity
+    from amtui.core.lookup import fetch
 
     with db.write() as tx:
         reminder = fetch(tx, Reminder, reference)
@@ -201,6 +204,7 @@ def edit_reminder(
 ) -> ReminderRow:
     """Change what a reminder says, when it is due (clearing any snooze) or its kind."""
     from amtui.core import journal, notices
+    from amtui.core.lookup import fetch
 
     if text is None and when is None and kind is None:
         raise InputError("nothing to change; give new text, --at or --kind")
@@ -227,6 +231,7 @@ def delete_reminder(db: Database, reference: str, *, now: datetime | None = None
     """Delete a reminder (callers confirm first). A pending follow-up step can be deleted too:
     the ladder then stops there. `now` dates the undo journal's entry."""
     from amtui.core import journal
+    from amtui.core.lookup import fetch
 
     with db.write() as tx:
         reminder = fetch(tx, Reminder, reference)
@@ -342,6 +347,8 @@ def _subject_zone(tx: Tx, subject: object) -> str | None:
 
 def get_reminder(db: Database, reference: str) -> ReminderRow:
     """One reminder with what it is about."""
+    from amtui.core.lookup import fetch
+
     with db.read() as tx:
         (row,) = reminder_rows(tx, [fetch(tx, Reminder, reference)])
     return row

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from amtui.core.activities import list_activities
 from amtui.core.config import Config
 from amtui.core.errors import NotFoundError
-from amtui.core.lookup import fetch, find_client
 from amtui.core.members import EVERYONE, Scope, member_handles
 from amtui.core.models import Activity, Client, Lead, Reminder, Task, get, records
 from amtui.core.sql import Database, Tx, folded
@@ -58,6 +56,8 @@ def list_tasks(
 ) -> list[TaskRow]:
     """Top-level cards in board order (column, then position), filtered as asked (`scope`:
     one member's and nobody's)."""
+    from amtui.core.lookup import find_client
+
     with db.read() as tx:
         params: dict[str, Any] = {}
         where = ["parent_id IS NULL", scope.owned(params)]
@@ -147,6 +147,9 @@ def rows_for(tx: Tx, tasks: list[Task]) -> list[TaskRow]:
 
 def get_task_details(db: Database, reference: str) -> TaskDetails:
     """Everything the detail view and `amtui show T12` print about one task."""
+    from amtui.core.activities import list_activities
+    from amtui.core.lookup import fetch
+
     with db.read() as tx:
         task = fetch(tx, Task, reference)
         (row,) = rows_for(tx, [task])
@@ -171,6 +174,8 @@ def get_task_details(db: Database, reference: str) -> TaskDetails:
 
 def count_subtasks(db: Database, reference: str) -> int:
     """How many subtasks a delete would take with it (for the confirmation question)."""
+    from amtui.core.lookup import fetch
+
     with db.read() as tx:
         task = fetch(tx, Task, reference)
         return int(tx.scalar("SELECT count(*) FROM task WHERE parent_id = :id", {"id": task.id}))

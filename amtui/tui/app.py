@@ -42,6 +42,7 @@ from textual.widgets._toast import Toast
 from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
+from amtui.tui import textual_fixes
 from amtui.tui.commands import ActionCommands, Palette, RecordCommands
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.data import ALL, ChangeWatch, EarlyLoad
@@ -51,6 +52,8 @@ from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
 from amtui.tui.screens.main import MainScreen
 from amtui.tui.typeahead import KeyGate
+
+textual_fixes.apply()  # before anything is drawn
 
 if TYPE_CHECKING:
     from amtui.core.notify import DueItem

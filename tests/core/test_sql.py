@@ -3,6 +3,7 @@ SQLite and PostgreSQL, amtui's connection settings, and one-line storage errors.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -14,7 +15,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import amtui.core.sql as sql_module
 from amtui.core.errors import InputError, StorageError
 from amtui.core.sql import Database, Json, contains_folded, like_pattern
 
@@ -376,6 +380,65 @@ def test_urls_and_paths(tmp_path: Path) -> None:
     assert pg.url == "postgresql://amtui:s3cret@db.example/amtui"  # for psycopg
     assert pg.sqlalchemy_url() == "postgresql+psycopg://amtui:s3cret@db.example/amtui"
     assert Database(tmp_path / "x.db").sqlalchemy_url() == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _loads_outcome(raw: bytes) -> tuple[str, object]:
+    """What json.loads makes of `raw`: ("ok", its repr) or ("error", type and message)."""
+    try:
+        return "ok", repr(json.loads(raw))
+    except (ValueError, UnicodeDecodeError) as error:
+        return "error", (type(error), str(error))
+
+
+def _read_outcome(raw: bytes) -> tuple[str, object]:
+    try:
+        return "ok", repr(sql_module._read_json(raw))
+    except (ValueError, UnicodeDecodeError) as error:
+        return "error", (type(error), str(error))
+
+
+@given(_JSON_VALUES, st.sampled_from([None, 0, 2]), st.sampled_from(["", " ", "\n\t "]))
+def test_json_columns_read_as_json_loads_reads_them(
+    value: object, indent: object, pad: str
+) -> None:
+    """The JSON column reader (the C scanner, without importing json) gives what json.loads
+    gives, NaN and infinities included, whatever the layout around the value."""
+    for ensure_ascii in (True, False):
+        text = json.dumps(value, indent=indent, ensure_ascii=ensure_ascii)  # type: ignore[arg-type]
+        raw = (pad + text + pad).encode("utf-8", "surrogatepass")
+        assert _read_outcome(raw) == _loads_outcome(raw)
+
+
+_RAW = st.binary(max_size=24) | st.text(max_size=24).map(
+    lambda text: text.encode("utf-8", "surrogatepass")
+)
+
+
+@given(_RAW)
+def test_json_columns_refuse_what_json_loads_refuses(raw: bytes) -> None:
+    for candidate in (raw, b"[" + raw, b"{" + raw, b"[1]" + raw, b'{"a": 1}' + raw):
+        assert _read_outcome(candidate) == _loads_outcome(candidate)
+
+
+def test_json_columns_with_a_bom_or_another_encoding_read_as_json_loads_reads_them() -> None:
+    for raw in (
+        b'\xef\xbb\xbf[1, "x"]',
+        '["\u0433\u0440\u0430\u043d"]'.encode("utf-16"),
+        '{"q": "\u00e9"}'.encode("utf-32-le"),
+        b"[NaN, Infinity, -Infinity]",
+        b"[1] [2]",
+        b"[1]\x00",
+    ):
+        assert _read_outcome(raw) == _loads_outcome(raw)
 
 
 def test_the_layer_imports_no_orm() -> None:

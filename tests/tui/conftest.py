@@ -320,10 +320,9 @@ def detail_fields(app: Any) -> dict[str, str]:
 
 def timeline(app: Any) -> list[str]:
     """The open detail view's timeline, one `kind  what it did` per entry."""
-    from textual.widgets import Static
+    from amtui.tui.widgets.detail import FieldTable
 
-    table = app.screen.query_one("#timeline")
-    return [value.content.plain for value in table.query(".field-value").results(Static)]
+    return [value.plain for _, value in app.screen.query_one("#timeline", FieldTable).rows]
 
 
 @pytest.fixture

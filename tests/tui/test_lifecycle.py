@@ -121,3 +121,55 @@ def test_start_up_is_frozen_out_of_garbage_collection_while_the_app_runs(make_ap
     painted, frozen = drive(make_app(), scenario)
     assert painted and frozen > 10_000
     assert gc.get_freeze_count() == 0
+
+
+def test_a_widget_that_drew_is_not_kept_by_textuals_style_cache() -> None:
+    """Textual's `StylesCache.get_inner_outer` cached its answers by the widget's own cache
+    (Textualize/textual#6665), so every screen ever closed stayed in memory with the lines it
+    drew, and each full garbage collection walked them all (`amtui.tui.textual_fixes`)."""
+    import weakref
+
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+
+    import amtui.tui.app  # noqa: F401  (applies the fixes)
+
+    cache = StylesCache()
+    gone = weakref.ref(cache)
+    inner, outer = cache.get_inner_outer(Color(18, 18, 18), Color(36, 47, 56, 0.5))
+    del cache
+    assert gone() is None
+    # The same answer as Textual's own.
+    assert (inner.background, outer.background) == (
+        Color(18, 18, 18) + Color(36, 47, 56, 0.5),
+        Color(18, 18, 18),
+    )
+
+
+def test_closed_detail_views_are_freed(make_app) -> None:
+    """Open and close a record's view a few times: the widgets of the closed ones do not stay
+    in memory (each one kept its whole screen's lines before the fix above). Run without
+    `drive`, whose record of every message would keep them."""
+    import asyncio
+    import gc
+    import weakref
+
+    from tests.tui.conftest import SIZE, settle
+
+    refs: list[weakref.ref[Any]] = []
+
+    async def run() -> list[bool]:
+        async with make_app().run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for _ in range(3):
+                pilot.app.actions.open_record("T4")
+                await settle(pilot)
+                refs.append(weakref.ref(pilot.app.screen.query_one("#detail-head")._styles_cache))
+                await pilot.press("escape")
+                await settle(pilot)
+            gc.collect()
+            return [ref() is None for ref in refs]
+
+    freed = asyncio.run(run())
+    # The last one may still be referred to by its finished worker's context; not the others.
+    assert freed[:2] == [True, True], freed

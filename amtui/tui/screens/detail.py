@@ -151,7 +151,7 @@ class DetailScreen(ModalScreen[None]):
         self.notify(safe(message.error, 300), severity="warning", markup=False)
         self.dismiss(None)
 
-    async def on_detail_screen_loaded(self, message: Loaded) -> None:
+    def on_detail_screen_loaded(self, message: Loaded) -> None:
         """Every field in core's words (`amtui show` says the same), styled by tone."""
         self.record = record = message.record
         now, config = self.amtui.now(), self.amtui.config
@@ -199,11 +199,9 @@ class DetailScreen(ModalScreen[None]):
         self.query_one("#timeline-title", Static).update(
             Content.styled(f"Timeline ({len(activities)})", "bold underline") if activities else ""
         )
-        await self.query_one("#timeline", parts.FieldTable).show_rows(
-            parts.timeline(activities, config)
-        )
+        self.query_one("#timeline", parts.FieldTable).show_rows(parts.timeline(activities, config))
         self.query_one("#detail-head", Static).update(parts.head(self.ref, title))
-        await self.query_one("#detail-fields", parts.FieldTable).show(body)
+        self.query_one("#detail-fields", parts.FieldTable).show(body)
         self.query_one("#detail-related", Static).update(
             Content("\n").join([part for part in related if part.plain])
         )

@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.containers import Container
 from textual.content import Content
-from textual.widgets import Static
+from textual.css.styles import RulesMap
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
+from textual.widget import Widget
 
 from amtui.core.activities import describe_activity
 from amtui.core.config import Config
@@ -38,51 +42,93 @@ def head(ref: str, title: str) -> Content:
     return Content.assemble((ref, REF), "  ", (safe(title, 500), "bold"))
 
 
-class FieldTable(Container):
+class FieldTable(Widget):
     """A record's fields as two columns: the labels as wide as the longest, each value
     wrapping under itself (a long ladder plan or note stays readable at 80 columns).
 
-    A grid of two cells a field: a row of its own for each field (a `Horizontal` of the two)
-    made the detail view's frame lay out one more widget a field, ~30% of opening the view."""
+    One widget that lays its lines out for the width it gets (`FieldColumns`). Two widgets a
+    field (a grid of Statics, before that a `Horizontal` of two a field) made opening the
+    detail view mount, style and arrange 20–40 widgets, the larger part of the key's frame.
+    """
 
+    COMPONENT_CLASSES = {"field-table--label"}
     DEFAULT_CSS = """
     FieldTable {
-        layout: grid;
-        grid-size: 2;
-        grid-rows: auto;
         height: auto;
         margin-bottom: 1;
     }
-    FieldTable .field-name {
+    FieldTable > .field-table--label {
         color: $text-muted;
-    }
-    FieldTable .field-value {
-        width: 1fr;
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.fields: list[Field] = []
+        self.rows: list[tuple[str, Content]] = []
+        self._columns: FieldColumns | None = None
 
-    async def show(self, items: Sequence[Field]) -> None:
+    def show(self, items: Sequence[Field]) -> None:
         self.fields = list(items)
-        await self.show_rows([(item.label, phrase(item.value)) for item in items])
+        self.show_rows([(item.label, phrase(item.value)) for item in items])
 
-    async def show_rows(self, rows: Sequence[tuple[str, Content]]) -> None:
-        width = max([MIN_LABEL_WIDTH - 1, *(len(label) for label, _ in rows)]) + 1
-        self.styles.grid_columns = f"{width} 1fr"
-        widgets: list[Static] = []
-        for label, content in rows:
-            widgets.append(Static(Content(label), classes="field-name", markup=False))
-            widgets.append(Static(content, classes="field-value", markup=False))
-        async with self.batch():
-            await self.remove_children()
-            await self.mount_all(widgets)
+    def show_rows(self, rows: Sequence[tuple[str, Content]]) -> None:
+        self.rows = list(rows)
+        self._columns = None
+        self.refresh(layout=True)
+
+    def render(self) -> FieldColumns:
+        # The labels' colour as a widget's `color: $text-muted` comes out on this background.
+        style = self.get_visual_style("field-table--label")
+        if self._columns is None or self._columns.label_style != style:
+            self._columns = FieldColumns(self.rows, style)
+        return self._columns
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        lines = self.render().lines(self.content_region.width)
+        return selection.extract("\n".join(line.plain for line in lines)), "\n"
 
     def text(self) -> dict[str, str]:
         """Each label and what its value says (tests read this, not the wrapped screen)."""
         return {item.label: item.text for item in self.fields}
+
+
+class FieldColumns(Visual):
+    """Rows of `(label, value)` drawn as two columns at whatever width they are given: the
+    label (in `label_style`) padded to the longest label + 1 (at least `MIN_LABEL_WIDTH`),
+    the value wrapped into the rest, its further lines starting under its first."""
+
+    def __init__(self, rows: Sequence[tuple[str, Content]], label_style: Style) -> None:
+        self.rows = rows
+        self.label_style = label_style
+        self.label_width = max([MIN_LABEL_WIDTH - 1, *(len(label) for label, _ in rows)]) + 1
+        self._lines: tuple[int, list[Content]] = (-1, [])
+
+    def lines(self, width: int) -> list[Content]:
+        """The laid-out lines at `width` (the last width's are kept)."""
+        if self._lines[0] == width:
+            return self._lines[1]
+        label_width = min(self.label_width, max(width - 1, 0))
+        value_width = max(width - label_width, 1)
+        indent = Content.styled(" " * label_width, self.label_style)
+        lines: list[Content] = []
+        for label, value in self.rows:
+            head = Content.styled(label[:label_width].ljust(label_width), self.label_style)
+            for index, line in enumerate(value.wrap(value_width)):
+                lines.append((head if index == 0 else indent) + line)
+        self._lines = (width, lines)
+        return lines
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return Content("\n").join(self.lines(width)).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines(width))
 
 
 def section(title: str, lines: Sequence[Content]) -> Content:
