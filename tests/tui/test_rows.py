@@ -170,3 +170,20 @@ def test_clicks_select_open_and_page_in() -> None:
     assert seen["clicked"] == [("T1", 1)]
     assert seen["paged"] == 1
     assert seen["lines"] == ["T0 card", "T1 card", "T2 card", "… 7 more"]
+
+
+def test_lists_draw_without_colour(monkeypatch) -> None:
+    """NO_COLOR: Textual's monochrome filter reads every segment's style, the blank lines of a
+    list filled before it had a width included (the app hung at start without colour)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class Early(Lists):
+        def on_mount(self) -> None:  # before the first layout: no width yet
+            rows = [RowData("T1", Content("T1 card\n\nthird line"))]
+            self.query_one("#left", RowList).show(rows, more=2)
+
+    async def scenario(pilot: Any) -> list[str]:
+        return [strip.text.strip() for strip in pilot.app.screen._compositor.render_strips()]
+
+    lines = drive(Early(), scenario, size=(40, 24))
+    assert lines[:4] == ["T1 card", "", "third line", "… 2 more"]

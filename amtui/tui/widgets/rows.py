@@ -172,6 +172,9 @@ class RowList(ScrollView, can_focus=False):
         self._looks: dict[tuple[str, ...], _Look] = {}
         # Rendered lines of the rows drawn so far: index -> (width, component names, lines).
         self._strips: dict[int, tuple[int, tuple[str, ...], list[Strip]]] = {}
+        # Textual's renderer of a widget's padding, border and background, one per list (one
+        # per row drawn would be kept alive by its `get_inner_outer` cache, textual#6665).
+        self._painter = StylesCache()
 
     # --- the records and the cursor ---------------------------------------------------------
 
@@ -553,13 +556,18 @@ class RowList(ScrollView, can_focus=False):
         )
         _, base = self.background_colors
         background = base + styles.background.tint(styles.background_tint)
-        blank = Strip.blank(inner_width)
+        # Every segment carries a style: a line filter (NO_COLOR's monochrome) reads them all.
+        blank = Strip.blank(
+            inner_width, RichStyle.from_color(bgcolor=(base + background).rich_color)
+        )
 
         def content_line(y: int) -> Strip:
             return rendered[y] if y < len(rendered) else blank
 
         app = self.app
-        return StylesCache().render(
+        painter = self._painter
+        painter.clear()  # it keeps lines by y: each row is a new picture
+        return painter.render(
             styles,
             Size(width, lines),
             base,
