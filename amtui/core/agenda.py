@@ -14,7 +14,7 @@ the size of the database.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from amtui.core.config import Config
@@ -32,6 +32,8 @@ from amtui.core.vocabulary import LEAD_ANSWER_PENDING_SQL, LEAD_WAITING_SQL
 
 #: When a reminder is next due, in the words of its partial index.
 _DUE = REMINDER_DUE_SQL
+
+_R = TypeVar("_R", Task, Reminder)
 
 
 @struct
@@ -168,8 +170,7 @@ def build_agenda(
             limit,
             tz,
         )
-        for section in (overdue, due_today, upcoming, reminders_today, waiting, answers):
-            _attach_zones(tx, section.items)
+        shown = _decorate(tx, [overdue, due_today, waiting, answers, reminders_today, upcoming])
         invoices = _invoice_section(
             tx, day, today, config.money.due_soon_days, limit, client_id, scope
         )
@@ -179,13 +180,13 @@ def build_agenda(
         now,
         tz,
         days,
-        overdue,
-        due_today,
-        waiting,
-        answers,
-        reminders_today,
-        upcoming,
-        invoices,
+        overdue=shown[0],
+        today=shown[1],
+        waiting=shown[2],
+        answers=shown[3],
+        reminders=shown[4],
+        upcoming=shown[5],
+        invoices=invoices,
         owner=owner,
     )
 
@@ -239,47 +240,67 @@ def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
     return day_bounds(value, tz)[1] - timedelta(microseconds=1)
 
 
+@struct
+class _Pending:
+    """An item a window found, not yet read whole nor decorated: sections are merged and cut
+    to their limit first, so that only the tasks and reminders the agenda shows are read
+    (`SELECT *`, the windows read only ids and due times from their indexes) and decorated
+    (client names, tags, what a reminder is about, zones), in one batch for all sections."""
+
+    due: date | datetime
+    overdue: bool
+    table: str  # "task", "reminder" or "lead"
+    id: int
+    lead: Lead | None = None  # read whole by its window (its deadlines are derived from it)
+    deadline: str | None = None  # for a lead: "first-response" or "answer"
+
+
+@struct
+class _Found:
+    """A section before decoration: its count and its first `limit` pending items."""
+
+    total: int
+    items: list[_Pending]
+
+
 class _TaskWindow:
     """Open tasks due in a window: timed and all-day deadlines come from separate indexes."""
 
     def __init__(self, tx: Tx, limit: int | None, scope: str, params: dict[str, Any]) -> None:
         self.tx, self.limit, self.scope, self.params = tx, limit, scope, params
 
-    def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> Section:
+    def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> _Found:
         total = 0
-        tasks: list[Task] = []
+        found: list[tuple[int, date | datetime]] = []
         for condition, order in ((timed, "due_at"), (all_day, "due_date")):
             where = f"done_at IS NULL AND {order} IS NOT NULL AND {condition} AND {self.scope}"
             total += int(self.tx.scalar(f"SELECT count(*) FROM task WHERE {where}", self.params))
-            query = f"SELECT * FROM task WHERE {where} ORDER BY {order}, id"
-            tasks.extend(records(self.tx, Task, query + self.tx.page(self.limit), self.params))
-        # Merge the two index walks and keep the first `limit` before decorating them.
-        tasks.sort(key=lambda task: sort_key(task.due or cutoff, tz))
+            query = f"SELECT id, due_at, due_date FROM task WHERE {where} ORDER BY {order}, id"
+            for task_id, due_at, due_date in self.tx.tuples(
+                query + self.tx.page(self.limit), self.params
+            ):
+                found.append((task_id, Task.due_from(due_at, due_date) or cutoff))
+        # Merge the two index walks and keep the first `limit`.
+        found.sort(key=lambda task: sort_key(task[1], tz))
         if self.limit is not None:
-            tasks = tasks[: self.limit]
-        items = [
-            AgendaItem(row.task.due or cutoff, is_overdue(row.task.due, cutoff, tz), task=row)
-            for row in rows_for(self.tx, tasks)
-        ]
-        return Section(total, items)
+            found = found[: self.limit]
+        items = [_Pending(due, is_overdue(due, cutoff, tz), "task", i) for i, due in found]
+        return _Found(total, items)
 
 
 class _ReminderWindow:
     def __init__(self, tx: Tx, limit: int | None, scope: str, params: dict[str, Any]) -> None:
         self.tx, self.limit, self.scope, self.params = tx, limit, scope, params
 
-    def section(self, condition: str, cutoff: datetime) -> Section:
+    def section(self, condition: str, cutoff: datetime) -> _Found:
         where = f"done_at IS NULL AND {condition} AND {self.scope}"
         total = int(self.tx.scalar(f"SELECT count(*) FROM reminder WHERE {where}", self.params))
-        query = f"SELECT * FROM reminder WHERE {where} ORDER BY {_DUE}, id"
-        found = records(self.tx, Reminder, query + self.tx.page(self.limit), self.params)
-        items = [
-            AgendaItem(
-                row.reminder.effective_due, row.reminder.effective_due < cutoff, reminder=row
-            )
-            for row in reminder_rows(self.tx, found)
-        ]
-        return Section(total, items)
+        # When each is next due (`Reminder.effective_due`), in the words of its index.
+        query = f'SELECT id, {_DUE} AS "due [DATETIME]" FROM reminder WHERE {where} '
+        query += f"ORDER BY {_DUE}, id"
+        found = self.tx.tuples(query + self.tx.page(self.limit), self.params)
+        items = [_Pending(due, due < cutoff, "reminder", i) for i, due in found]
+        return _Found(total, items)
 
 
 class _LeadWindow:
@@ -297,21 +318,72 @@ class _LeadWindow:
         self.tx, self.limit, self.rule, self.cutoff = tx, limit, rule, cutoff
         self.params = params
 
-    def section(self, where: str, order: str, kind: str) -> Section:
+    def section(self, where: str, order: str, kind: str) -> _Found:
         total = int(self.tx.scalar(f"SELECT count(*) FROM lead WHERE {where}", self.params))
         query = f"SELECT * FROM lead WHERE {where} ORDER BY {order}, id"
         found = records(self.tx, Lead, query + self.tx.page(self.limit), self.params)
         items = []
-        for row in lead_rows(self.tx, found):
-            deadlines = deadlines_of(row.lead, self.rule)
+        for lead in found:
+            deadlines = deadlines_of(lead, self.rule)
             assert deadlines is not None  # the conditions select open leads only
             due = deadlines.of(kind).due
-            items.append(AgendaItem(due, due < self.cutoff, lead=row, deadline=kind))
-        return Section(total, items)
+            items.append(_Pending(due, due < self.cutoff, "lead", lead.id or 0, lead, kind))
+        return _Found(total, items)
+
+
+def _decorate(tx: Tx, found: list[_Found]) -> list[Section]:
+    """The sections as the agenda shows them: the tasks and reminders they kept read whole,
+    everything decorated in one batch per kind (`rows_for`, `reminder_rows`, `lead_rows`),
+    and every item given its client's zone."""
+    pending = [item for part in found for item in part.items]
+    wanted: dict[str, list[int]] = {"task": [], "reminder": []}
+    for item in pending:
+        if item.lead is None:
+            wanted[item.table].append(item.id)
+    tasks = _read_whole(tx, Task, wanted["task"])
+    reminders = _read_whole(tx, Reminder, wanted["reminder"])
+    leads = [item.lead for item in pending if item.lead is not None]
+    rows: dict[tuple[str, int], TaskRow | ReminderRow | LeadRow] = {}
+    rows.update(zip([("task", task.id or 0) for task in tasks], rows_for(tx, tasks), strict=True))
+    rows.update(
+        zip([("reminder", r.id or 0) for r in reminders], reminder_rows(tx, reminders), strict=True)
+    )
+    rows.update(zip([("lead", lead.id or 0) for lead in leads], lead_rows(tx, leads), strict=True))
+    sections = []
+    shown: list[AgendaItem] = []
+    for part in found:
+        items = []
+        for item in part.items:
+            row = rows[item.table, item.id]
+            if isinstance(row, TaskRow):
+                made = AgendaItem(item.due, item.overdue, task=row)
+            elif isinstance(row, ReminderRow):
+                made = AgendaItem(item.due, item.overdue, reminder=row)
+            else:
+                made = AgendaItem(item.due, item.overdue, lead=row, deadline=item.deadline)
+            items.append(made)
+        shown.extend(items)
+        sections.append(Section(part.total, items))
+    _attach_zones(tx, shown)
+    return sections
+
+
+def _read_whole(tx: Tx, model: type[_R], ids: list[int]) -> list[_R]:
+    """The records of `ids`, in that order (one query)."""
+    if not ids:
+        return []
+    found = {
+        record.id: record
+        for record in records(
+            tx, model, f"SELECT * FROM {model.TABLE} WHERE id IN :ids", {"ids": tuple(ids)}
+        )
+    }
+    return [found[i] for i in ids]
 
 
 def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
-    """Give each item its client's zone (lead zone first), with one query for all clients."""
+    """Give each item its client's zone (lead zone first), with one query for all clients
+    (of every section)."""
     client_ids: dict[int, list[AgendaItem]] = {}
     for item in items:
         own = (
@@ -338,6 +410,6 @@ def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
                 item.zone = ZoneInfo(zone)
 
 
-def _merge(first: Section, second: Section, limit: int | None, tz: ZoneInfo) -> Section:
+def _merge(first: _Found, second: _Found, limit: int | None, tz: ZoneInfo) -> _Found:
     items = sorted([*first.items, *second.items], key=lambda item: sort_key(item.due, tz))
-    return Section(first.total + second.total, items[:limit] if limit is not None else items)
+    return _Found(first.total + second.total, items[:limit] if limit is not None else items)

@@ -342,7 +342,13 @@ class Task(Record):
 
     @property
     def due(self) -> date | datetime | None:
-        return self.due_at or self.due_date
+        return Task.due_from(self.due_at, self.due_date)
+
+    @staticmethod
+    def due_from(due_at: datetime | None, due_date: date | None) -> date | datetime | None:
+        """A task's deadline from its two columns (the agenda reads only those, and the
+        record of what it shows): the instant of a timed task, else its day."""
+        return due_at or due_date
 
     @property
     def ref(self) -> str:
