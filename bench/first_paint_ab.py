@@ -16,6 +16,10 @@ gets a private bytecode cache (warmed by one untimed round). Two ways to start t
 `--floor` adds a minimal Textual app in each round (one `Static`, one sqlite3 query, headless
 120×40, painted and timed the same way): what any Textual app pays on this machine.
 
+Beside the wall-clock time it reports the child's CPU time (user + sys, `time.process_time`) up
+to the frame: steadier than wall time on a shared machine, as it leaves out the time other
+processes took the CPU.
+
     python bench/first_paint_ab.py --tree before=/tmp/old:/tmp/vs17 --tree after=.:/tmp/vs \\
         --scales 0,100k --runs 10 --modes app,console --floor
 """
@@ -38,7 +42,7 @@ import time
 from pathlib import Path
 
 CHILD = """
-import asyncio, sys
+import asyncio, sys, time
 from amtui.core.config import load_config
 from amtui.core.db import Database
 from amtui.tui.app import AmtuiApp
@@ -47,7 +51,7 @@ async def pilot(_):
     main = app.main_screen
     while main.first_paint is None:
         await asyncio.sleep(0.001)
-    print("PAINT", main.first_paint)
+    print("PAINT", main.first_paint, time.process_time())
     app.exit()
 app.run(headless=True, size=(120, 40), auto_pilot=pilot)
 """
@@ -79,7 +83,7 @@ class _Hook(MetaPathFinder):
             def _painted(self):
                 painted(self)
                 with open(os.environ["AMTUI_BENCH_PAINT"], "w") as out:
-                    out.write(f"PAINT {self.first_paint}")
+                    out.write(f"PAINT {self.first_paint} {time.process_time()}")
                 self.app.exit()
 
             module.MainScreen._painted = _painted
@@ -108,7 +112,7 @@ class Floor(App):
         self.call_after_refresh(self.painted)
 
     def painted(self):
-        print("PAINT", time.time())
+        print("PAINT", time.time(), time.process_time())
         self.exit()
 
 
@@ -130,15 +134,22 @@ def environment(name: str, tree: Path, data: Path, extra: Path | None = None) ->
     return env
 
 
-def headless(command: list[str], env: dict[str, str]) -> float:
-    """Spawn `command`, which prints `PAINT <time>`: milliseconds from spawn to that time."""
+def headless(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Spawn `command`, which prints `PAINT <time> <CPU time>`: wall-clock ms from spawn to the
+    first frame, and the child's CPU ms up to it."""
     start = time.time()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    return (float(done.stdout.split("PAINT")[1].split()[0]) - start) * 1000
+    return _paint(done.stdout, start)
 
 
-def on_terminal(name: str, tree: Path, data: Path, db: Path, hooks: Path) -> float:
-    """`python -m amtui --db DB` on a 120×40 pseudo-terminal: ms from spawn to first paint."""
+def _paint(report: str, start: float) -> tuple[float, float]:
+    paint, cpu = (float(x) for x in report.split("PAINT")[1].split()[:2])
+    return (paint - start) * 1000, cpu * 1000
+
+
+def on_terminal(name: str, tree: Path, data: Path, db: Path, hooks: Path) -> tuple[float, float]:
+    """`python -m amtui --db DB` on a 120×40 pseudo-terminal: wall-clock ms from spawn to the
+    first frame, and the child's CPU ms up to it."""
     report = hooks / f"paint-{name}.txt"
     report.unlink(missing_ok=True)
     env = environment(name, tree, data, hooks) | {
@@ -171,7 +182,7 @@ def on_terminal(name: str, tree: Path, data: Path, db: Path, hooks: Path) -> flo
     os.close(master)
     if code != 0 or not report.exists():
         raise SystemExit(f"{name}: the app on a terminal ended with {code} and no first paint")
-    return (float(report.read_text().split()[1]) - start) * 1000
+    return _paint(report.read_text(), start)
 
 
 def _drain(master: int) -> None:
@@ -208,8 +219,9 @@ def main() -> None:
     (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
     (hooks / "floor.py").write_text(FLOOR)
     samples: dict[tuple[str, str, str], list[float]] = {}
+    cpu: dict[tuple[str, str, str], list[float]] = {}
 
-    def once(name: str, tree: Path, data: Path, scale: str, mode: str) -> float:
+    def once(name: str, tree: Path, data: Path, scale: str, mode: str) -> tuple[float, float]:
         db = data / f"ab-{scale}.db"
         if mode == "console":
             return on_terminal(name, tree, data, db, hooks)
@@ -220,17 +232,19 @@ def main() -> None:
             for name, tree, data in trees if round_ % 2 else trees[::-1]:
                 for mode in modes:
                     for scale in scales:
-                        ms = once(name, tree, data, scale, mode)
+                        ms, cpu_ms = once(name, tree, data, scale, mode)
                         if round_:
                             samples.setdefault((name, mode, scale), []).append(ms)
+                            cpu.setdefault((name, mode, scale), []).append(cpu_ms)
             if options.floor:
                 _, _, data = trees[0]
                 for scale in scales:
                     db = data / f"ab-{scale}.db"
                     env = environment("floor", hooks, data)
-                    ms = headless([sys.executable, str(hooks / "floor.py"), str(db)], env)
+                    ms, cpu_ms = headless([sys.executable, str(hooks / "floor.py"), str(db)], env)
                     if round_:
                         samples.setdefault(("floor", "app", scale), []).append(ms)
+                        cpu.setdefault(("floor", "app", scale), []).append(cpu_ms)
     finally:
         shutil.rmtree(hooks, ignore_errors=True)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -247,6 +261,15 @@ def main() -> None:
             f"{name} [{mode}]: "
             + " | ".join(f"{s}: {c}" for s, c in zip(scales, cells, strict=True))
             + f" | {scales[-1]}/{scales[0]} {ratio:.2f}×"
+        )
+    print(f"CPU time (user + sys) up to the first frame, ms, median (min) of {options.runs}")
+    for name, mode, _ in dict.fromkeys((n, m, None) for n, m, _ in cpu):
+        print(
+            f"{name} [{mode}]: "
+            + " | ".join(
+                f"{s}: {statistics.median(cpu[name, mode, s]):.0f} ({min(cpu[name, mode, s]):.0f})"
+                for s in scales
+            )
         )
 
 
