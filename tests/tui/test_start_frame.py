@@ -215,3 +215,42 @@ def test_amtui_on_a_terminal_opens_the_app_without_typer_reading_before_textual(
         "code": 0,
         "typer": False,
     }
+
+
+def test_the_first_frame_draws_the_rows_words(seeded, config, monkeypatch) -> None:
+    """What the lists drew before the screen counted its first paint (`first_paint`, which
+    the benches time) holds the rows' words, not only their boxes: a list placed its rows
+    before it had a width drew a frame of empty cards with their coloured bars."""
+    from amtui.tui.logic.start import Start
+    from amtui.tui.screens.main import MainScreen
+    from amtui.tui.widgets.rows import RowList
+
+    drawn: list[str] = []
+    painted: list[bool] = []
+    render_line = RowList.render_line
+
+    def record(self: RowList, y: int) -> Any:
+        strip = render_line(self, y)
+        if not painted:
+            drawn.append(strip.text)
+        return strip
+
+    monkeypatch.setattr(RowList, "render_line", record)
+    on_painted = MainScreen._painted
+
+    def paint(self: MainScreen) -> None:
+        painted.append(True)
+        on_painted(self)
+
+    monkeypatch.setattr(MainScreen, "_painted", paint)
+    start = Start.prepare(seeded)
+    assert start.read(seeded, config, NOW).wait(30)
+    app = app_with(seeded, config, start=start)
+
+    async def scenario(pilot):
+        return pilot.app.main_screen.first_paint
+
+    assert drive(app, scenario) is not None
+    words = " ".join(drawn)
+    assert "L2 respond late 25m SEO audit" in words
+    assert "T1" in words

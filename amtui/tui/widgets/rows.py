@@ -165,6 +165,9 @@ class RowList(ScrollView, can_focus=False):
         # Where each row's box starts (after its blank lines above) and how many lines it has,
         # at `_width`; then the footer (the empty text and "… N more"), the total height.
         self._width = -1
+        # The list's own width when the rows were placed (`_width` may be less: the
+        # scrollbar's column): placed again when the list is drawn at another width.
+        self._placed_for = -1
         self._tops: list[int] = []
         self._heights: list[int] = []
         self._footer: list[_Footer] = []
@@ -462,7 +465,7 @@ class RowList(ScrollView, can_focus=False):
         placed at the whole width, and again without the scrollbar's column when they do not
         fit the height (a scrollbar that came and went with the wrapping of the rows would
         make the list lay itself out for ever)."""
-        width = self.size.width
+        width = self._placed_for = self.size.width
         tops, heights, footer, total = self._place(width)
         overflow = self.styles.overflow_y
         if overflow == "scroll" or (overflow == "auto" and total > self.size.height):
@@ -593,7 +596,9 @@ class RowList(ScrollView, can_focus=False):
         return strips
 
     def render_line(self, y: int) -> Strip:
-        if self._width < 0:
+        if self._placed_for != self.size.width:
+            # Drawn before its Resize arrived (the first frame: rows shown before the layout
+            # placed at no width would draw their boxes without their words).
             self._relayout()
         width = self._width
         line = y + round(self.scroll_y)
