@@ -132,6 +132,10 @@ def parse(argv: Sequence[str], commands: Sequence[Hot] | None = None) -> Call | 
             db = args.pop(0)
         else:
             return None  # `--help`, `--version`, …: decided before loading any declaration
+    if not args or args == ["tui"]:
+        # The app: from a terminal, straight to it (Typer and its app cost ~30–50 ms of the
+        # first frame); off one, Typer prints the help or says why it cannot open.
+        return Call(APP, db, {}) if on_terminal() else None
     if commands is None:
         from amtui.cli.hot import HOT
 
@@ -183,6 +187,18 @@ def parse(argv: Sequence[str], commands: Sequence[Hot] | None = None) -> Call | 
     return Call(hot, db, values)
 
 
+#: `amtui` with no command (or `amtui tui`) on a terminal: the full-screen app, as the Typer
+#: app's root callback and `tui` command open it (`amtui.cli.app`).
+APP = Hot(((), ("tui",)), "amtui.cli.app:open_app")
+
+
+def on_terminal() -> bool:
+    """stdin and stdout are both a terminal (where the app can run)."""
+    from amtui.cli.output import is_terminal
+
+    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
+
+
 def _command(args: list[str], commands: Sequence[Hot]) -> tuple[Hot | None, list[str]]:
     for hot in commands:
         for words in hot.words:
@@ -196,6 +212,8 @@ def dispatch(argv: Sequence[str]) -> int | None:
     call = parse(argv)
     if call is None:
         return None
+    if call.hot is APP:  # runs for as long as the user likes: its collector is its own
+        return execute(call)
     # A hot command is short and bounded (one day's agenda, one write): the cycles it leaves
     # are freed when the process ends. The cyclic collector would walk every object its
     # imports made, several times over: ~35 M instructions, 9% of `amtui agenda` at 100k.

@@ -248,16 +248,16 @@ def main(
 
 
 def _on_terminal() -> bool:
-    from amtui.cli.output import is_terminal
+    from amtui.cli.fast import on_terminal
 
-    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
+    return on_terminal()
 
 
 def _open_app(runtime: Runtime) -> None:
-    """Open the full-screen app on the configured database (Textual is imported only here)."""
-    from amtui.tui.app import AmtuiApp  # ~250 ms of Textual imports, paid only by the TUI
+    """Open the full-screen app on the configured database (Textual is imported only there)."""
+    from amtui.cli.app import open_app
 
-    AmtuiApp(runtime.db, runtime.config).run()
+    open_app(runtime)
 
 
 def tui(

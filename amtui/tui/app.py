@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from importlib import import_module
 from pathlib import Path
@@ -45,8 +45,9 @@ from amtui.core.errors import AmtuiError
 from amtui.tui import textual_fixes
 from amtui.tui.commands import ActionCommands, Palette, RecordCommands
 from amtui.tui.keys import verb_bindings
-from amtui.tui.logic.data import ALL, ChangeWatch, EarlyLoad
-from amtui.tui.logic.state import ViewState, load_state, save_state, state_path
+from amtui.tui.logic.data import ALL, EarlyLoad
+from amtui.tui.logic.start import Start, pause_collection, resume_collection, system_clock
+from amtui.tui.logic.state import ViewState, save_state
 from amtui.tui.logic.team import screen_scope
 from amtui.tui.logic.verbs import Target
 from amtui.tui.render import due_text, safe
@@ -70,21 +71,18 @@ DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
 HOLD_KEYS_SECONDS = 30
 #: Not needed for the first frame, so not imported before it (bench/RESULTS.md, issue 9: ~100–
 #: 150 ms of a ~650 ms start): the verbs' handlers with every form, dialog and save logic they
-#: open; the detail, pipeline and accounts screens; `?` help (Textual's HelpPanel brings
-#: markdown-it and Pygments). Once the first frame is drawn, `warm_up` imports them in a
-#: thread, so the first key that needs one (Enter, `n`, `4`, `?`) does not pay for it either.
+#: open; the detail, pipeline and accounts screens. Once the first frame is drawn, `warm_up`
+#: imports them in a thread, so the first key that needs one (Enter, `n`, `4`) does not pay
+#: for it either. `?` help is not warmed: Textual's HelpPanel brings markdown-it and Pygments
+#: (~3 MiB, counted in the peak memory of every run whether or not `?` is pressed); the first
+#: `?` imports it (`action_toggle_help`).
 DEFERRED = (
     "amtui.tui.actions",
     "amtui.tui.screens.detail",
     "amtui.tui.screens.pipeline",
     "amtui.tui.screens.money",
     "amtui.core.notify",
-    "textual.widgets._help_panel",
 )
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def _expire_late_toasts() -> None:
@@ -143,20 +141,23 @@ class AmtuiApp(App[None]):
         due_seconds: float | None = DUE_SECONDS,
         state_file: Path | None = None,
         live: bool = True,
+        start: Start | None = None,
     ) -> None:
         super().__init__()
         self.db = db
         self.config = config
         self.clock: Clock = clock or system_clock
         self._actions: Actions | None = None
+        # `start`: made by `launch.run_app` before Textual was imported, the first read begun.
+        self.start = start or Start.prepare(db, state_file)
         # How you look at things (each board column's sort), remembered between runs.
-        self.state_file = state_file or state_path()
-        self.view_state = load_state(self.state_file)
+        self.state_file = self.start.state_file
+        self.view_state = self.start.view_state
         self.due_seconds = due_seconds  # None: no due toasts (tests of other things)
         # The main screen's timers (the look for changes, the countdown tick). Tests turn them
         # off and run their callbacks when they mean to, so nothing fires at a random moment.
         self.live = live
-        self.changes = ChangeWatch(db)
+        self.changes = self.start.changes
         #: The database has members (set by each load of the main screen): take and assign.
         self.team_mode = False
         self._checking_due = False
@@ -184,8 +185,10 @@ class AmtuiApp(App[None]):
         if not self._heap_frozen:
             self._heap_frozen = True
             gc.freeze()
+        resume_collection()  # off since the app began (`on_load`, `launch`)
 
     def on_unmount(self) -> None:
+        resume_collection()  # an app that ends before its first frame
         if self._heap_frozen:
             self._heap_frozen = False
             gc.unfreeze()  # a finished app (and what it froze) can be freed again
@@ -321,16 +324,13 @@ class AmtuiApp(App[None]):
         await super().on_event(event)
 
     def on_load(self) -> None:
-        """Begin reading the main screen's first data now: Textual still has the screen to
-        build and lay out, and the read (at 100k records, ~50 ms of SQL that runs without the
-        GIL) overlaps it instead of waiting for the screen to be mounted."""
-        self.early_load = EarlyLoad(
-            self.db,
-            config=self.config,
-            now=self.now(),
-            sorts=self.view_state.board_sort,
-            before=self.changes.start,
-        )
+        """Begin reading the main screen's first data now, unless `launch.run_app` began
+        before Textual was imported: Textual still has the screen to build and lay out, and
+        the read (at 100k records, ~50 ms of SQL that runs without the GIL) overlaps it
+        instead of waiting for the screen to be mounted. The garbage collector waits for the
+        first frame (`logic.start.pause_collection`, `settle_heap`)."""
+        pause_collection()
+        self.early_load = self.start.read(self.db, self.config, self.now())
 
     def on_mount(self) -> None:
         if self.config.keys:

@@ -74,25 +74,33 @@ def test_every_region_shows_hostile_text_literally(make_app, hostile, size) -> N
 
 
 def test_clicking_hostile_rows_neither_quits_nor_crashes(make_app, hostile) -> None:
-    from amtui.tui.widgets.rows import Row
+    from amtui.tui.widgets.rows import RowList
 
     async def scenario(pilot):
-        clicked, lists = 0, set()
-        for row in list(pilot.app.screen.query(Row)):
-            if id(row.parent) in lists:
-                continue  # one row per list: inbox, each board column, agenda
-            if row.region.width and row.region.height and "[@click" in row.data.content.plain:
-                lists.add(id(row.parent))
-                await pilot.click(row, offset=(3, 0))
-                await pilot.click(row, offset=(8, 0))
-                await settle(pilot)
-                clicked += 1
-                if pilot.app.screen is not pilot.app.main_screen:
-                    await press(pilot, "escape")
-        return clicked, pilot.app.is_running
+        clicked, seen = 0, []
+        for row_list in list(pilot.app.screen.query(RowList)):
+            if not (row_list.region.width and row_list.region.height):
+                continue
+            # One hostile row per list (inbox, each board column shown, agenda), clicked where
+            # the list draws it: its words must be what the list shows there, literally.
+            row = next((r for r in row_list.rows if "[@click" in r.content.plain), None)
+            box = row_list.row_region(row.key) if row is not None else None
+            if box is None or box.y >= row_list.scrollable_content_region.height:
+                continue
+            top = box.y - round(row_list.scroll_y)
+            seen.append("".join(row_list.render_line(top + y).text for y in range(box.height)))
+            await pilot.click(row_list, offset=(3, box.y - round(row_list.scroll_y)))
+            await pilot.click(row_list, offset=(8, box.y - round(row_list.scroll_y)))
+            await settle(pilot)
+            clicked += 1
+            if pilot.app.screen is not pilot.app.main_screen:
+                await press(pilot, "escape")
+        return clicked, seen, pilot.app.is_running
 
-    clicked, running = drive(make_app(database=hostile), scenario, size=(200, 60))
+    clicked, seen, running = drive(make_app(database=hostile), scenario, size=(200, 60))
     assert clicked >= 3 and running
+    # Drawn as data: the markup as typed, no raw control character reaches the terminal.
+    assert all("[@click" in line and "\x1b" not in line for line in seen)
 
 
 def test_detail_form_confirm_and_palette_keep_hostile_text_literal(make_app, hostile) -> None:

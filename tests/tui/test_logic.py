@@ -34,6 +34,7 @@ LOGIC_MODULES = [
     "amtui.tui.logic.money",
     "amtui.tui.logic.proposal_forms",
     "amtui.tui.logic.reminder_forms",
+    "amtui.tui.logic.start",
     "amtui.tui.logic.state",
     "amtui.tui.logic.task_forms",
     "amtui.tui.logic.team",

@@ -1,4 +1,4 @@
-"""RowList: only the rows near what is shown have widgets, and a card moves as one widget."""
+"""RowList: one widget; only the rows on screen are drawn, and a card moves as one row."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.widget import Widget
 
 from amtui.tui.render import RowData
-from amtui.tui.widgets.rows import Row, RowList
-from tests.tui.conftest import drive, settle
+from amtui.tui.widgets.rows import RowList
+from tests.tui.conftest import drive, posted, settle
 
 
 def rows(prefix: str, count: int) -> list[RowData]:
@@ -18,72 +19,89 @@ def rows(prefix: str, count: int) -> list[RowData]:
 
 
 class Lists(App[None]):
-    CSS = "RowList { height: 1fr; }"
+    CSS = """
+    RowList { height: 1fr; }
+    RowList > .row-list--row { padding: 0 1; }
+    RowList > .row-list--selected { text-style: reverse; }
+    """
 
     def compose(self) -> ComposeResult:
-        yield RowList(id="left", first_mount=4)
-        yield RowList(id="right", first_mount=4)
+        yield RowList(id="left")
+        yield RowList(id="right")
 
 
-def shown(row_list: RowList) -> list[str]:
-    """The keys of the mounted rows, in screen order (each widget must show its row)."""
-    widgets = list(row_list.query(Row))
-    assert [w.data for w in widgets] == row_list.rows[: len(widgets)]
-    return [w.data.key for w in widgets]
+def screen(row_list: RowList) -> list[str]:
+    """The lines the list draws now, as text."""
+    height = row_list.scrollable_content_region.height
+    return [row_list.render_line(y).text.strip() for y in range(height)]
 
 
-def selected(row_list: RowList) -> list[str]:
-    return [w.data.key for w in row_list.query(Row) if w.has_class("-selected")]
+def unique(messages: list[Any]) -> list[Any]:
+    """Each message once (the hook sees it at every node it bubbles through)."""
+    return list({id(message): message for message in messages}.values())
 
 
-def test_a_long_list_mounts_a_screenful_past_the_cursor_and_more_as_it_moves() -> None:
+def once(pilot: Any, kind: type[Any]) -> int:
+    return len(unique(posted(pilot.app, kind)))
+
+
+def drawn(row_list: RowList) -> set[int]:
+    """The rows whose lines have been rendered (and are kept)."""
+    return set(row_list._strips)
+
+
+def test_a_long_list_draws_only_the_rows_on_screen() -> None:
     async def scenario(pilot: Any) -> dict[str, Any]:
         left = pilot.app.query_one("#left", RowList)
         left.show(rows("T", 200), more=50)
         await settle(pilot)
         height = left.scrollable_content_region.height
-        seen: dict[str, Any] = {"height": height, "first": len(shown(left))}
-        seen["more"] = str(left.query_one(".more").render())
+        seen: dict[str, Any] = {"height": height, "widgets": len(list(left.query(Widget)))}
+        seen["first"] = (screen(left), drawn(left))
         for _ in range(height + 5):
             left.move(1)
         await settle(pilot)
-        seen["moved"] = (len(shown(left)), left.current_key, selected(left))
+        seen["moved"] = (left.current_key, screen(left)[-1], max(drawn(left)), len(drawn(left)))
         left.last()
         await settle(pilot)
-        seen["last"] = (len(shown(left)), left.current_key, selected(left))
+        seen["last"] = (left.current_key, screen(left)[-2:], once(pilot, RowList.EndReached))
         right = pilot.app.query_one("#right", RowList)
         counting = rows("T", 200)
-        turn = datetime(2026, 11, 25, 9, 4, tzinfo=UTC)  # a countdown, not mounted, turns
+        turn = datetime(2026, 11, 25, 9, 4, tzinfo=UTC)  # a countdown off screen turns
         counting[150] = RowData("T150", Content("T150 in 5 min"), changes=turn)
         right.show(counting)
         await settle(pilot)
         ticked = rows("T", 200)
         ticked[150] = RowData("T150", Content("T150 in 4 min"))
-        seen["unmounted"] = len(shown(right)) < 150
-        right.redraw_due(turn, lambda index: ticked[index])
-        seen["tick"] = right.rows[150].content.plain
+        asked: list[int] = []
+        right.redraw_due(turn, lambda index: asked.append(index) or ticked[index])
+        seen["tick"] = (asked, right.rows[150].content.plain, 150 in drawn(right))
         right.move(150)
         await settle(pilot)
-        seen["tick shown"] = [str(w.render()) for w in right.query(Row) if w.data.key == "T150"]
+        seen["tick shown"] = "T150 in 4 min" in screen(right)
         return seen
 
     seen = drive(Lists(), scenario, size=(40, 24))
     height = seen["height"]
     assert 0 < height < 24
-    # Two screenfuls (a row is at least a line), not the 200 loaded; the rest are counted.
-    assert seen["first"] == 2 * height
-    assert seen["more"] == f"… {200 - 2 * height + 50} more"
-    # Past the cursor a screenful at least (scrolling to it may add one more), not all 200.
-    mounted, current, marked = seen["moved"]
-    assert 2 * height + 5 <= mounted <= 5 * height + 5
-    assert (current, marked) == (f"T{height + 5}", [f"T{height + 5}"])
-    assert seen["last"] == (200, "T199", ["T199"])
-    # A tick reaches rows without widgets too: they show it once mounted.
-    assert seen["unmounted"] and seen["tick"] == "T150 in 4 min"
-    assert seen["tick shown"] == ["T150 in 4 min"]
+    # One widget (and its scrollbars at most), not one per row; a screenful drawn of 200.
+    assert seen["widgets"] <= 3
+    lines, rendered = seen["first"]
+    assert lines == [f"T{n} card" for n in range(height)]
+    assert rendered == set(range(height))
+    # The cursor moved a screenful and more: the list scrolled with it, drawing what it showed.
+    current, bottom, highest, count = seen["moved"]
+    assert (current, bottom) == (f"T{height + 5}", f"T{height + 5} card")
+    assert highest == height + 5 and count <= 2 * height + 5
+    # The end: the last row and the rows still to load, and the next page asked for.
+    current, bottom, asked = seen["last"]
+    assert (current, bottom) == ("T199", ["T199 card", "… 50 more"]) and asked >= 1
+    # The tick renders the row due for it only; its lines wait until it is on screen.
+    assert seen["tick"] == ([150], "T150 in 4 min", False)
+    assert seen["tick shown"]
 
 
-def test_taking_a_row_and_putting_it_first_moves_one_widget() -> None:
+def test_taking_a_row_and_putting_it_first_redraws_the_two_lists_only() -> None:
     async def scenario(pilot: Any) -> dict[str, Any]:
         left = pilot.app.query_one("#left", RowList)
         right = pilot.app.query_one("#right", RowList)
@@ -91,19 +109,81 @@ def test_taking_a_row_and_putting_it_first_moves_one_widget() -> None:
         right.show(rows("R", 3))
         await settle(pilot)
         left.select_key("L1")
-        kept = {key: w for w in right.query(Row) if (key := w.data.key)}
+        await settle(pilot)
+        kept = {right.rows[i].key: strips for i, (_, _, strips) in right._strips.items()}
         taken = left.take("L1")
         assert taken is not None
         right.put_first(taken)
         await settle(pilot)
+        reused = {right.rows[i].key: strips for i, (_, _, strips) in right._strips.items()}
         return {
-            "left": (shown(left)[:3], left.current_key, selected(left), len(left.rows)),
-            "right": (shown(right), right.current_key, selected(right)),
-            "reused": all(kept[k] is w for w in right.query(Row) if (k := w.data.key) in kept),
+            "left": (screen(left)[:3], left.current_key, len(left.rows)),
+            "right": (screen(right)[:4], right.current_key),
+            "reused": sorted(key for key in kept if reused[key] is kept[key]),
             "gone": left.take("L99"),
         }
 
     seen = drive(Lists(), scenario, size=(40, 24))
-    assert seen["left"] == (["L0", "L2", "L3"], "L2", ["L2"], 29)
-    assert seen["right"] == (["L1", "R0", "R1", "R2"], "L1", ["L1"])
-    assert seen["reused"] and seen["gone"] is None
+    assert seen["left"] == (["L0 card", "L2 card", "L3 card"], "L2", 29)
+    assert seen["right"] == (["L1 card", "R0 card", "R1 card", "R2 card"], "L1")
+    # The rows that stayed kept their drawn lines: only the new one, and R0 that lost the
+    # cursor to it, were rendered.
+    assert seen["reused"] == ["R1", "R2"] and seen["gone"] is None
+
+
+def test_a_reload_redraws_the_rows_that_changed_only() -> None:
+    async def scenario(pilot: Any) -> dict[str, Any]:
+        left = pilot.app.query_one("#left", RowList)
+        left.show(rows("T", 10))
+        await settle(pilot)
+        before = dict(left._strips)
+        fresh = rows("T", 10)
+        fresh[4] = RowData("T4", Content("T4 renamed"))
+        left.show(fresh)
+        await settle(pilot)
+        after = left._strips
+        return {
+            "same": [i for i in range(10) if after[i][2] is before[i][2]],
+            "shown": screen(left)[4],
+        }
+
+    seen = drive(Lists(), scenario, size=(40, 24))
+    assert seen["same"] == [i for i in range(10) if i != 4]
+    assert seen["shown"] == "T4 renamed"
+
+
+def test_clicks_select_open_and_page_in() -> None:
+    async def scenario(pilot: Any) -> dict[str, Any]:
+        left = pilot.app.query_one("#left", RowList)
+        left.show(rows("T", 3), more=7)
+        await settle(pilot)
+        await pilot.click(left, offset=(2, 1))
+        await pilot.click(left, offset=(2, 3))  # "… 7 more"
+        await settle(pilot)
+        return {
+            "clicked": [(m.key, m.chain) for m in unique(posted(pilot.app, RowList.RowClicked))],
+            "paged": once(pilot, RowList.EndReached),
+            "lines": screen(left)[:4],
+        }
+
+    seen = drive(Lists(), scenario, size=(40, 24))
+    assert seen["clicked"] == [("T1", 1)]
+    assert seen["paged"] == 1
+    assert seen["lines"] == ["T0 card", "T1 card", "T2 card", "… 7 more"]
+
+
+def test_lists_draw_without_colour(monkeypatch) -> None:
+    """NO_COLOR: Textual's monochrome filter reads every segment's style, the blank lines of a
+    list filled before it had a width included (the app hung at start without colour)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class Early(Lists):
+        def on_mount(self) -> None:  # before the first layout: no width yet
+            rows = [RowData("T1", Content("T1 card\n\nthird line"))]
+            self.query_one("#left", RowList).show(rows, more=2)
+
+    async def scenario(pilot: Any) -> list[str]:
+        return [strip.text.strip() for strip in pilot.app.screen._compositor.render_strips()]
+
+    lines = drive(Early(), scenario, size=(40, 24))
+    assert lines[:4] == ["T1 card", "", "third line", "… 2 more"]

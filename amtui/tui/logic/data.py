@@ -156,6 +156,14 @@ class EarlyLoad:
         else:
             self._snapshot.set_result(snapshot)
 
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether the read is done, after waiting up to `timeout` seconds for it."""
+        try:
+            self._snapshot.exception(timeout)
+        except TimeoutError:
+            return False
+        return True
+
     def take(
         self,
         *,

@@ -9,7 +9,7 @@ is in, every region says it is loading (never "No open leads" before the data wa
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
@@ -46,6 +46,9 @@ REGION_NAMES = ("Inbox", "Board", "Agenda")
 PHONE_COLUMNS = 60
 POLL_SECONDS = 0.5
 FULL_RELOAD_SECONDS = 60  # overdue marks move with the clock even when no data changes
+#: How long the first frame waits for the first read, if it is not in yet (seconds): less than
+#: a "Loading…" frame and the layout after it cost at 100 000 records on a busy machine.
+EARLY_READ_WAIT = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -102,7 +105,19 @@ class MainScreen(Screen[None]):
         return cast("AmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        # Textual sets the breakpoint class on the screen's first Resize, which comes after
+        # the first layout: that layout and render (~20 ms at 0 records) would be thrown away
+        # by the restyle of every widget that follows. Set before the widgets are even
+        # mounted, each is styled once and the first frame is laid out as it will stay; the
+        # Resize then finds the classes already there.
+        self.update_classes(
+            {name: name == breakpoint_class(width) for _, name in self.HORIZONTAL_BREAKPOINTS},
+            animate=False,
+        )
+        self.set_class(width < PHONE_COLUMNS, "-phone")
         self.inbox = Inbox()
+        self.inbox.add_class("-active", update=False)  # AUTO_FOCUS; styled as it mounts
         self.board = Board(self.amtui.config.columns)
         self.agenda = Agenda()
         self.topbar = Static(id="topbar", markup=False)
@@ -136,8 +151,6 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < PHONE_COLUMNS, "-phone")
 
     def on_mount(self) -> None:
-        self.set_class(self.size.width < PHONE_COLUMNS, "-phone")
-        self.regions[0].add_class("-active")
         self._update_bars()
         app = self.amtui
         self.board.set_sorts(app.view_state.board_sort)
@@ -211,6 +224,14 @@ class MainScreen(Screen[None]):
                 parts=self._pending_parts,
                 sorts=dict(self.amtui.view_state.board_sort),
             )
+            # The first data is in before the screen's first frame (the read begins before
+            # Textual is even imported, `amtui.tui.launch`), or nearly: that frame shows it,
+            # instead of a "Loading…" frame and a second layout and render after it (~50–75
+            # ms of the first paint at 0 records, more at 100k: bench/RESULTS.md `s6start`).
+            # A read that takes longer (a locked database) is left to the worker.
+            if read is not None and wait([read], EARLY_READ_WAIT).done and not read.exception():
+                self._show(read.result(), self._pending_keep)
+                return
         self._load(
             self._pending_keep,
             self.inbox.loaded,
@@ -268,7 +289,10 @@ class MainScreen(Screen[None]):
             self.post_message(self.Loaded(snapshot, keep))
 
     def on_main_screen_loaded(self, message: Loaded) -> None:
-        snapshot, keep = message.snapshot, message.keep
+        self._show(message.snapshot, message.keep)
+
+    def _show(self, snapshot: data.Snapshot, keep: str | None) -> None:
+        """Hand a loaded snapshot to the regions (`keep`: the record to select)."""
         # Keys typed after a save go on once this has run (the record selected), not before.
         self._keep_done()
         self.snapshot = snapshot
@@ -485,6 +509,16 @@ class MainScreen(Screen[None]):
 
     def current_ref(self) -> str | None:
         return self.active_region().current_ref
+
+
+def breakpoint_class(width: int) -> str:
+    """The class of `MainScreen.HORIZONTAL_BREAKPOINTS` that Textual gives a screen this wide
+    (the widest breakpoint the width reaches)."""
+    return next(
+        name
+        for least, name in sorted(MainScreen.HORIZONTAL_BREAKPOINTS, reverse=True)
+        if width >= least
+    )
 
 
 def _update(bar: Static, content: Content) -> None:

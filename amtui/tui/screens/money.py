@@ -45,7 +45,7 @@ class MoneyList(Region):
         self.lines: dict[str, Line] = {}
 
     def compose(self) -> ComposeResult:
-        yield RowList(empty="Loading…", first_mount=60)
+        yield RowList(empty="Loading…")
 
     def show_lines(self, lines: list[Line]) -> None:
         self.lines = {line.key: line for line in lines if line.key}

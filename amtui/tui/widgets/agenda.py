@@ -36,7 +36,7 @@ class Agenda(Region):
         self.border_title = Content.assemble(("3 ", render.MUTED), ("Agenda", "bold"))
 
     def compose(self) -> ComposeResult:
-        yield RowList(empty="Loading the agenda…", id="agenda-list", first_mount=30)
+        yield RowList(empty="Loading the agenda…", id="agenda-list")
 
     def item(self, ref: str | None) -> AgendaItem | None:
         return self._items.get(ref) if ref else None

@@ -25,11 +25,11 @@ from amtui.tui.widgets.rows import Region, RowList
 class Column(Vertical):
     """A titled column of cards (not focusable: the board holds the focus and the keys)."""
 
-    def __init__(self, name: str, index: int, *, first_mount: int = 8) -> None:
+    def __init__(self, name: str, index: int) -> None:
         super().__init__(classes="board-column")
         self.column_name = name
         self.index = index
-        self.row_list = RowList(empty="Loading…", first_mount=first_mount)
+        self.row_list = RowList(empty="Loading…")
 
     def compose(self) -> ComposeResult:
         yield self.row_list
@@ -159,8 +159,8 @@ class ColumnBoard(Region, Generic[ColumnT]):
         row = source.row_list.take(key) if key else None
         if row is None:
             return
-        # One widget leaves a column and one joins the other: re-showing both lists shifted
-        # every card's text by one place (~200 widget updates at 100 loaded cards a column).
+        # One row leaves a list and joins the other; each list redraws its own lines only
+        # (re-showing both lists re-rendered every card that shifted by one place).
         target.row_list.put_first(row)
         self.column_index += step
 

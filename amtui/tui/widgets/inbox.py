@@ -33,7 +33,7 @@ class Inbox(Region):
         self.border_title = Content.assemble(("1 ", render.MUTED), ("Inbox", "bold"))
 
     def compose(self) -> ComposeResult:
-        yield RowList(empty="Loading leads…", id="inbox-list", first_mount=8)
+        yield RowList(empty="Loading leads…", id="inbox-list")
 
     def lead_row(self, ref: str | None) -> LeadRow | None:
         return self._rows.get(ref) if ref else None

@@ -43,7 +43,7 @@ class StageColumn(Column):
     """One stage: its head (count in the title, totals and weighted value below), its cards."""
 
     def __init__(self, stage: str, index: int) -> None:
-        super().__init__(stage, index, first_mount=10)
+        super().__init__(stage, index)
         self.border_title = Content.styled(stage, "bold")
         self.head = Static("", classes="column-head", markup=False)
         self.total: int | None = None

@@ -1,14 +1,22 @@
-"""A scrolling list of one-widget rows with a cursor, and the focusable region around it.
+"""A scrolling list of rows with a cursor, drawn as one widget, and the focusable region
+around it.
 
-Rows are plain `Static`s fed `Content` built by `amtui.tui.render` (never markup), so a lead
-title cannot run an action or break the screen. A list holds one page of records; when the
-cursor reaches the end (or the user scrolls there) it asks for the next page. Widgets are
-reused on reload, so a refresh every second costs a few `update` calls, not a re-mount.
+Rows are `Content` built by `amtui.tui.render` (never markup), so a lead title cannot run an
+action or break the screen. A list holds one page of records; when the cursor reaches the end
+(or the user scrolls there) it asks for the next page.
 
-Only the rows near what is shown have widgets: one or two screenfuls past the cursor (more as
-the cursor or the scroll gets there). Textual lays out and styles every mounted widget on each
-frame that changes layout, and the pipeline's seven columns of 100 loaded leads were all
-mounted. A card moving to another column moves as one widget (`take`, `put_first`).
+`RowList` is one widget drawn line by line (Textual's line API, `ScrollView.render_line`), not
+one widget per row: Textual styles and lays out every mounted widget on each layout frame, and
+a widget per row made the first frame, a card move and the memory grow with the rows shown.
+Only the rows on screen are drawn: a row's lines are rendered when they are first shown and
+kept until the row, the width or the styles change; a reload or a tick that changes one row
+redraws its lines only, and a card moving to another column redraws the two lists' lines.
+
+How a row looks stays in `app.tcss`, as component classes of the list (`row-list--row`, a
+state class `-overdue` as `row-list--overdue`, `row-list--selected`, `row-list--heading`, the
+`row-list--empty` text and the `row-list--more` line): background, colour, text style, padding,
+the left border, margins (blank lines between rows, collapsed as Textual's vertical layout
+does), `text-wrap`/`text-overflow` and `max-height`. Selection changes colours, never sizes.
 
 A region's verb keys come from the registry (`logic.verbs`) for its place; a key runs the
 verb through the app's action layer at once, in the key's own handler, so a dialog it opens
@@ -17,25 +25,36 @@ is already there for the keys typed right after it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
+from rich.style import Style as RichStyle
 from textual import events
-from textual.app import ComposeResult
+from textual._styles_cache import StylesCache
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.color import Color
+from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Region as Box
+from textual.geometry import Size, Spacing
 from textual.message import Message
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions
+from textual.widget import Widget
 
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts, Target, applies, verb, verbs_at
 from amtui.tui.render import RowData
 
 if TYPE_CHECKING:
+    from textual.css.styles import RenderStyles, RulesMap
+
     from amtui.tui.app import AmtuiApp
 
 
@@ -45,56 +64,76 @@ def same_content(one: Content, other: Content) -> bool:
     return one.plain == other.plain and one.spans == other.spans
 
 
-class Row(Static):
-    """A single record (or a heading) in a `RowList`."""
-
-    def __init__(self, data: RowData) -> None:
-        super().__init__(data.content, classes=self._class_names(data, False), markup=False)
-        self.data = data
-
-    @staticmethod
-    def _class_names(data: RowData, selected: bool) -> str:
-        names = ["row", *sorted(data.classes)]
-        if not data.selectable:
-            names.append("-heading")
-        if selected:
-            names.append("-selected")
-        return " ".join(names)
-
-    def show(self, data: RowData, selected: bool) -> None:
-        if not same_content(data.content, self.data.content):
-            # Same lines, unwrapped: the row keeps its size, so only it is redrawn (a layout
-            # of the whole screen for a countdown's new second was most of an idle tick).
-            lines = data.content.plain.count("\n")
-            same_size = self.styles.text_wrap == "nowrap" and (
-                lines == self.data.content.plain.count("\n")
-            )
-            self.update(data.content, layout=not same_size)
-        if data.classes != self.data.classes or data.selectable != self.data.selectable:
-            self.set_classes(self._class_names(data, selected))
-        else:
-            self.set_class(selected, "-selected")
-        self.data = data
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        parent = self.parent
-        if isinstance(parent, RowList) and self.data.selectable:
-            parent.post_message(RowList.RowClicked(parent, self.data.key, event.chain))
+def same_row(one: RowData, other: RowData) -> bool:
+    """Drawn alike: the same record, words, styles and state classes."""
+    return (
+        one.key == other.key
+        and one.selectable == other.selectable
+        and one.classes == other.classes
+        and same_content(one.content, other.content)
+    )
 
 
-class MoreIndicator(Static):
-    """`… 120 more`: clicking it (or reaching it with the cursor) shows the next rows."""
+#: A row's state classes that `app.tcss` styles, in the order they override one another
+#: (the selection last: its colours win over `-done`'s, as `.row.-selected` did).
+STATES = ("-waiting", "-overdue", "-due-today", "-done")
+ROW, HEADING, SELECTED, EMPTY, MORE = (
+    "row-list--row",
+    "row-list--heading",
+    "row-list--selected",
+    "row-list--empty",
+    "row-list--more",
+)
 
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        parent = self.parent
-        if isinstance(parent, RowList):
-            parent.reveal_more()
+
+@cache
+def _names(classes: frozenset[str], selectable: bool, selected: bool) -> tuple[str, ...]:
+    """The component classes of a row, in the order their rules are merged."""
+    names = [ROW]
+    if not selectable:
+        names.append(HEADING)
+    names += [f"row-list-{state}" for state in STATES if state in classes]
+    if selected:
+        names.append(SELECTED)
+    return tuple(names)
 
 
-class RowList(VerticalScroll, can_focus=False):
-    """Rows plus a cursor; the surrounding `Region` has the focus and the keys."""
+@dataclass(frozen=True)
+class _Look:
+    """What one combination of component classes means at the current styles."""
+
+    styles: RenderStyles
+    rules: RulesMap  # what `Content.render_strips` reads: wrap, overflow, align
+    before: int  # blank lines above (margin-top; collapsed with the row above's `after`)
+    after: int  # blank lines below (margin-bottom)
+    wrap: bool
+    max_lines: int | None  # `max-height` less the padding and borders
+    gutter: Spacing  # padding plus border
+    visual: VisualStyle  # the text's colours and style, as a child widget's `visual_style`
+
+
+#: A line below the rows: where it is, what it says, its component class.
+_Footer = tuple[int, Content, str]
+
+
+class RowList(ScrollView, can_focus=False):
+    """Rows plus a cursor, drawn as one widget; the surrounding `Region` has the focus and
+    the keys."""
+
+    COMPONENT_CLASSES = {
+        ROW,
+        HEADING,
+        SELECTED,
+        EMPTY,
+        MORE,
+        *(f"row-list-{state}" for state in STATES),
+    }
+    DEFAULT_CSS = """
+    RowList {
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
 
     @dataclass
     class Highlighted(Message):
@@ -117,25 +156,30 @@ class RowList(VerticalScroll, can_focus=False):
 
         row_list: RowList
 
-    def __init__(
-        self, *, empty: str = "nothing here", id: str | None = None, first_mount: int = 10
-    ) -> None:
+    def __init__(self, *, empty: str = "nothing here", id: str | None = None) -> None:
         super().__init__(id=id)
-        #: Rows mounted at once: what fits on screen; the rest of the window after the frame.
-        self.first_mount = first_mount
         self.rows: list[RowData] = []
         self.cursor = -1
         self.more = 0
-        # Direct references, not DOM queries: a query walks every widget on the screen, and a
-        # reload touches hundreds of rows (measured: queries were 30% of a card move).
-        # `_widgets[i]` shows `rows[i]`; rows past the last widget have none yet.
-        self._widgets: list[Row] = []
-        self._empty = Static(Content(empty), classes="empty")
-        self._more = MoreIndicator("", classes="more")
+        self._empty = Content(empty)
+        # Where each row's box starts (after its blank lines above) and how many lines it has,
+        # at `_width`; then the footer (the empty text and "… N more"), the total height.
+        self._width = -1
+        # The list's own width when the rows were placed (`_width` may be less: the
+        # scrollbar's column): placed again when the list is drawn at another width.
+        self._placed_for = -1
+        self._tops: list[int] = []
+        self._heights: list[int] = []
+        self._footer: list[_Footer] = []
+        self._total = 0
+        self._looks: dict[tuple[str, ...], _Look] = {}
+        # Rendered lines of the rows drawn so far: index -> (width, component names, lines).
+        self._strips: dict[int, tuple[int, tuple[str, ...], list[Strip]]] = {}
+        # Textual's renderer of a widget's padding, border and background, one per list (one
+        # per row drawn would be kept alive by its `get_inner_outer` cache, textual#6665).
+        self._painter = StylesCache()
 
-    def compose(self) -> ComposeResult:
-        yield self._empty
-        yield self._more
+    # --- the records and the cursor ---------------------------------------------------------
 
     @property
     def current_key(self) -> str | None:
@@ -155,132 +199,105 @@ class RowList(VerticalScroll, can_focus=False):
         keep: str | None = None,
         empty: str | None = None,
     ) -> None:
-        """Replace the rows (reusing widgets); the cursor stays on `keep` or its old key.
+        """Replace the rows; the cursor stays on `keep` or its old key. Rows drawn as before
+        keep their lines (a reload every second redraws what changed only).
         `empty`: what the list says when it has no rows (it says "Loading…" until then)."""
-        if empty is not None:
-            self._empty.update(Content(empty))
-        old_key, old_index = self.current_key, self.cursor
+        if empty is not None and empty != self._empty.plain:
+            self._empty = Content(empty)
+            self._refresh_all()
+        old_rows, old_key, old_index = self.rows, self.current_key, self.cursor
         self.rows = list(rows)
         self.more = more
-        widgets = self._widgets
         cursor = self._index_of(keep)
         if cursor < 0:
             cursor = self._index_of(old_key)
         if cursor < 0 and self.rows:
             cursor = self._nearest_selectable(min(max(old_index, 0), len(self.rows) - 1))
         self.cursor = cursor
-        for index, (widget, data) in enumerate(zip(widgets, self.rows, strict=False)):
-            widget.show(data, index == cursor)
-        extra = widgets[len(self.rows) :]
-        if extra:
-            self.remove_children(extra)
-        self._widgets = widgets[: len(self.rows)]
-        # What fits on screen now; the rest of the window right after the frame (a row costs
-        # ~1.5 ms to mount, so 400 rows at once held the first screen back by 0.6 s).
-        self._mount_to(min(self._wanted(), max(len(self._widgets), self.first_mount)))
-        self._update_footer()
-        self.call_after_refresh(self._fill)
-        self.call_after_refresh(self._scroll_to_cursor)
+        changed = [
+            index
+            for index, row in enumerate(self.rows)
+            if index >= len(old_rows) or not same_row(old_rows[index], row)
+        ]
+        for index in [*changed, *(i for i in self._strips if i >= len(self.rows))]:
+            self._strips.pop(index, None)
+        if self._relayout():
+            self._refresh_all()
+        else:
+            for index in {*changed, old_index, cursor}:
+                self._refresh_row(index)
+        self._scroll_to_cursor()
         if self.current_key != old_key:
             self.post_message(self.Highlighted(self, self.current_key))
 
     def take(self, key: str) -> RowData | None:
-        """Remove row `key` (a card moving to another list) and its widget only; the cursor
-        goes to the row that takes its place."""
+        """Remove row `key` (a card moving to another list); the cursor goes to the row that
+        takes its place. Redraws this list's lines only."""
         index = self._index_of(key)
         if index < 0:
             return None
         old_key = self.current_key
         data = self.rows.pop(index)
-        if index < len(self._widgets):
-            self._widgets.pop(index).remove()
+        self._shift_strips(index, -1)
         if self.cursor > index:
             self.cursor -= 1
         elif self.cursor == index:
             self.cursor = -1
             if self.rows:
                 self.cursor = self._nearest_selectable(min(index, len(self.rows) - 1))
-            if 0 <= self.cursor < len(self._widgets):
-                self._widgets[self.cursor].add_class("-selected")
-        self._fill()
-        self._update_footer()
+        self._relayout()
+        self._refresh_all()
         if self.current_key != old_key:
             self.post_message(self.Highlighted(self, self.current_key))
         return data
 
     def put_first(self, data: RowData) -> None:
-        """Add `data` as the first row, selected (a card moved here), mounting one widget."""
-        widgets = self._widgets
-        if 0 <= self.cursor < len(widgets):
-            widgets[self.cursor].remove_class("-selected")
-        widget = Row(data)
-        widget.add_class("-selected")
-        self.mount(widget, before=widgets[0] if widgets else self._more)
+        """Add `data` as the first row, selected (a card moved here). Redraws this list's
+        lines only."""
         self.rows.insert(0, data)
-        widgets.insert(0, widget)
+        self._shift_strips(0, 1)
         self.cursor = 0
-        self._update_footer()
-        self.call_after_refresh(self._scroll_to_cursor)
+        self._relayout()
+        self._refresh_all()
+        self._scroll_to_cursor()
         self.post_message(self.Highlighted(self, self.current_key))
 
-    def _window(self) -> int:
-        """Lines to fill past the cursor: a screenful (`first_mount` before the first layout,
-        and while the list is hidden)."""
-        return max(self.first_mount, self.scrollable_content_region.height)
-
-    def _wanted(self, start: int | None = None) -> int:
-        """How many rows (from the top) to mount: up to a screenful of lines past `start`
-        (the cursor), each row as high as its lines at least (a pipeline card has three)."""
-        lines, end = self._window(), max(self.cursor if start is None else start, 0)
-        rows = self.rows
-        while end < len(rows) and lines > 0:
-            lines -= 1 + rows[end].content.plain.count("\n")
-            end += 1
-        return end
-
-    def _fill(self) -> None:
-        """Once the rows mounted no longer reach a screenful past the cursor, mount up to two
-        screenfuls past it: a mount (and the layout it costs) every screenful the cursor
-        moves, not at every key."""
-        wanted = self._wanted()
-        if wanted >= len(self._widgets) and len(self._widgets) < len(self.rows):
-            self._mount_to(self._wanted(wanted))
-
-    def _mount_to(self, count: int) -> None:
-        start = len(self._widgets)
-        if count <= start:
-            return
-        new = [Row(data) for data in self.rows[start:count]]
-        if start <= self.cursor < count:
-            new[self.cursor - start].add_class("-selected")
-        self._widgets.extend(new)
-        self.mount_all(new, before=self._more)
-        self._update_footer()
+    def _shift_strips(self, index: int, step: int) -> None:
+        """Row `index` left (`step` -1) or arrived (+1): the rows after it keep their lines."""
+        self._strips = {
+            (i + step if i >= index else i): entry
+            for i, entry in self._strips.items()
+            if not (step < 0 and i == index)
+        }
 
     def reveal_more(self) -> None:
-        """The next screenful of rows; past the loaded ones, ask for the next page."""
-        if len(self._widgets) < len(self.rows):
-            self._mount_to(self._wanted(len(self._widgets)))
-        elif self.more:
+        """The "… N more" line was clicked: ask for the next page."""
+        if self.more:
             self.post_message(self.EndReached(self))
-
-    def on_resize(self) -> None:
-        self._fill()
 
     def redraw_due(self, now: datetime, render_row: Callable[[int], RowData]) -> None:
         """The countdown tick: render again, with `render_row(index)`, the rows whose words
         may have changed by `now` (`RowData.changes`: a countdown's next second or minute, the
-        next day), and redraw those mounted; the others cost a comparison. Keys stay."""
-        widgets = self._widgets
+        next day), and redraw the lines of those that changed; the others cost a comparison.
+        Lines of rows off screen are drawn when they are shown. Keys stay."""
+        changed: list[int] = []
         for index, row in enumerate(self.rows):
             if row.changes is None or row.changes > now:
                 continue
             data = render_row(index)
             if data.key != row.key:
                 continue
-            if index < len(widgets):
-                widgets[index].show(data, index == self.cursor)
             self.rows[index] = data
+            if not same_row(row, data):
+                self._strips.pop(index, None)
+                changed.append(index)
+        if not changed:
+            return
+        if self._relayout():
+            self._refresh_all()
+        else:
+            for index in changed:
+                self._refresh_row(index)
 
     def move(self, delta: int) -> None:
         """Move the cursor by `delta` selectable rows; past the end asks for more."""
@@ -316,17 +333,11 @@ class RowList(VerticalScroll, can_focus=False):
     def select_index(self, index: int) -> None:
         if not 0 <= index < len(self.rows) or index == self.cursor:
             return
-        widgets = self._widgets
-        if 0 <= self.cursor < len(widgets):
-            widgets[self.cursor].remove_class("-selected")
+        old = self.cursor
         self.cursor = index
-        if index < len(widgets):
-            widgets[index].add_class("-selected")
-        self._fill()
-        if widgets[index].is_mounted:
-            self._scroll_to_cursor()
-        else:  # mounted just now: scroll once it is laid out
-            self.call_after_refresh(self._scroll_to_cursor)
+        self._refresh_row(old)
+        self._refresh_row(index)
+        self._scroll_to_cursor()
         self.post_message(self.Highlighted(self, self.current_key))
 
     def _index_of(self, key: str | None) -> int:
@@ -343,29 +354,292 @@ class RowList(VerticalScroll, can_focus=False):
             order = [*range(start, -1, -1), *range(start + 1, size)]
         return next((i for i in order if 0 <= i < size and self.rows[i].selectable), -1)
 
-    def _update_footer(self) -> None:
-        self._empty.display = not self.rows
-        more = self._more
-        hidden = self.more + len(self.rows) - len(self._widgets)
-        more.display = hidden > 0
-        if hidden:
-            more.update(Content(f"… {hidden} more"))
+    # --- geometry -----------------------------------------------------------------------------
+
+    def _look(self, names: tuple[str, ...]) -> _Look:
+        look = self._looks.get(names)
+        if look is None:
+            styles = self.get_component_styles(*names)
+            margin = styles.margin
+            gutter = styles.gutter
+            max_height = styles.max_height
+            max_lines = (
+                max(1, int(max_height.value) - gutter.height)
+                if max_height is not None and max_height.is_cells
+                else None
+            )
+            rules: RulesMap = {
+                "text_wrap": styles.text_wrap,
+                "text_overflow": styles.text_overflow,
+                "text_align": styles.text_align,
+                "line_pad": styles.line_pad,
+            }
+            look = _Look(
+                styles,
+                rules,
+                margin.top,
+                margin.bottom,
+                styles.text_wrap != "nowrap",
+                max_lines,
+                gutter,
+                self._child_style(styles),
+            )
+            self._looks[names] = look
+        return look
+
+    def _child_style(self, styles: RenderStyles) -> VisualStyle:
+        """What `Widget.visual_style` says of a child of this list with `styles` (not
+        `get_visual_style`, which blends every component's background: a selected card's
+        cursor colour over the card's own, where the cursor colour replaces it)."""
+        background = Color(0, 0, 0, 0)
+        color = Color(255, 255, 255, 0)
+        style = RichStyle()
+        opacity = 1.0
+        for node_styles in [*(node.styles for node in reversed(self.ancestors_with_self)), styles]:
+            has_rule = node_styles.has_rule
+            opacity *= node_styles.opacity
+            tinted = node_styles.background.tint(node_styles.background_tint)
+            text_background = background + tinted if has_rule("background") else background
+            if has_rule("background"):
+                background += tinted.multiply_alpha(opacity)
+            if has_rule("color"):
+                color = node_styles.color
+            style += node_styles.text_style
+            if has_rule("auto_color") and node_styles.auto_color:
+                color = text_background.get_contrast_text(color.a)
+        return VisualStyle(
+            background,
+            color,
+            bold=style.bold,
+            dim=style.dim,
+            italic=style.italic,
+            reverse=style.reverse,
+            underline=style.underline,
+            strike=style.strike,
+        )
+
+    def _row_names(self, index: int) -> tuple[str, ...]:
+        row = self.rows[index]
+        return _names(row.classes, row.selectable, index == self.cursor)
+
+    def _content_lines(self, content: Content, look: _Look, width: int) -> int:
+        """How many lines `content` takes in a box of `look` `width` cells wide (not laid out
+        yet, or hidden: its own lines; wrapped once it has a width)."""
+        if look.wrap and width > look.gutter.width:
+            lines = content.get_height(look.rules, width - look.gutter.width)
+        else:
+            lines = content.plain.count("\n") + 1
+        return lines if look.max_lines is None else min(lines, look.max_lines)
+
+    def _place(self, width: int) -> tuple[list[int], list[int], list[_Footer], int]:
+        """Each row's first line and height at `width`, the footer lines, the total height
+        (margins collapse as in Textual's vertical layout: the larger of two wins)."""
+        tops: list[int] = []
+        heights: list[int] = []
+        y, after = 0, -1
+        for row in self.rows:
+            look = self._look(_names(row.classes, row.selectable, False))
+            y += look.before if after < 0 else max(after, look.before)
+            tops.append(y)
+            height = self._content_lines(row.content, look, width) + look.gutter.height
+            heights.append(height)
+            y += height
+            after = look.after
+        footer: list[_Footer] = []
+        lines = [(self._empty, EMPTY)] if not self.rows else []
+        if self.more:
+            lines.append((Content(f"… {self.more} more"), MORE))
+        for content, name in lines:
+            look = self._look((name,))
+            y += look.before if after < 0 else max(after, look.before)
+            footer.append((y, content, name))
+            y += 1 + look.gutter.height
+            after = look.after
+        return tops, heights, footer, y + max(after, 0)
+
+    def _relayout(self) -> bool:
+        """Place every row; True when any line moved or the height changed (then the whole
+        list is redrawn; otherwise only the rows that changed).
+
+        The width is decided here, not read from whether the scrollbar shows now: rows are
+        placed at the whole width, and again without the scrollbar's column when they do not
+        fit the height (a scrollbar that came and went with the wrapping of the rows would
+        make the list lay itself out for ever)."""
+        width = self._placed_for = self.size.width
+        tops, heights, footer, total = self._place(width)
+        overflow = self.styles.overflow_y
+        if overflow == "scroll" or (overflow == "auto" and total > self.size.height):
+            width = max(0, width - self.styles.scrollbar_size_vertical)
+            tops, heights, footer, total = self._place(width)
+        moved = (
+            (tops, heights, total) != (self._tops, self._heights, self._total)
+            or width != self._width
+            or [(top, content.plain) for top, content, _ in footer]
+            != [(top, content.plain) for top, content, _ in self._footer]
+        )
+        self._tops, self._heights, self._footer, self._total = tops, heights, footer, total
+        self._width = width
+        size = Size(width, total)
+        if size != self.virtual_size:
+            if self.styles.height is not None and self.styles.height.is_auto:
+                self.virtual_size = size  # the list's own height follows: a layout
+            else:
+                # The list keeps its size: set the scrolling height without laying out the
+                # screen (a card move laid out every widget of the screen).
+                self.set_reactive(Widget.virtual_size, size)
+                self._scroll_update(size)
+        return moved
+
+    def _row_box(self, index: int, *, margins: bool = False) -> Box | None:
+        if not 0 <= index < len(self._tops):
+            return None
+        top, height = self._tops[index], self._heights[index]
+        if margins:
+            row = self.rows[index]
+            look = self._look(_names(row.classes, row.selectable, False))
+            top, height = top - look.before, height + look.before + look.after
+        return Box(0, top, max(self._width, 0), height)
+
+    def row_region(self, key: str) -> Box | None:
+        """Where row `key` is drawn, in the list's scrolled content (None: no such row)."""
+        return self._row_box(self._index_of(key))
+
+    def _refresh_row(self, index: int) -> None:
+        box = self._row_box(index)
+        if box is not None:
+            self.refresh_lines(box.y, box.height)
+
+    def _refresh_all(self) -> None:
+        self.refresh()
 
     def _scroll_to_cursor(self) -> None:
-        widgets = self._widgets
-        if 0 <= self.cursor < len(widgets) and widgets[self.cursor].is_mounted:
-            self.scroll_to_widget(widgets[self.cursor], animate=False, immediate=True)
+        box = self._row_box(self.cursor, margins=True)
+        if box is None:
+            return
+        if self.cursor == len(self.rows) - 1:  # the last row: "… N more" below it too
+            box = Box(box.x, box.y, box.width, max(box.height, self._total - box.y))
+        if not self.size.height:  # not laid out yet (or hidden): `on_resize` scrolls
+            return
+        self.scroll_to_region(box, animate=False, immediate=True, x_axis=False)
+
+    def on_resize(self) -> None:
+        if self._relayout():
+            self._refresh_all()
+        self._scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        """Styles changed (focus, the current column, the theme): every look and line is
+        drawn again, and rows that wrap may change height."""
+        super().notify_style_update()
+        self._looks.clear()
+        self._strips.clear()
+        if self.is_mounted:
+            # The component styles are read again after this call returns.
+            self.call_next(self._restyled)
+
+    def _restyled(self) -> None:
+        self._looks.clear()
+        self._strips.clear()
+        self._relayout()
+        self._refresh_all()
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def _draw(
+        self, content: Content, names: tuple[str, ...], lines: int, width: int
+    ) -> list[Strip]:
+        """`content` in a box of `lines` lines, styled as the component classes `names` say
+        (what a `Static` with those classes drew: Textual's own styles renderer)."""
+        look = self._look(names)
+        styles = look.styles
+        inner_width = max(0, width - look.gutter.width)
+        inner_height = max(0, lines - look.gutter.height)
+        rendered = content.render_strips(
+            inner_width, inner_height, look.visual, RenderOptions(self._get_style, look.rules)
+        )
+        _, base = self.background_colors
+        background = base + styles.background.tint(styles.background_tint)
+        # Every segment carries a style: a line filter (NO_COLOR's monochrome) reads them all.
+        blank = Strip.blank(
+            inner_width, RichStyle.from_color(bgcolor=(base + background).rich_color)
+        )
+
+        def content_line(y: int) -> Strip:
+            return rendered[y] if y < len(rendered) else blank
+
+        app = self.app
+        painter = self._painter
+        painter.clear()  # it keeps lines by y: each row is a new picture
+        return painter.render(
+            styles,
+            Size(width, lines),
+            base,
+            background,
+            content_line,
+            [],
+            None,
+            None,
+            content_size=Size(inner_width, inner_height),
+            padding=styles.padding,
+            opacity=1.0,
+            ansi_theme=app.ansi_theme,
+            native_ansi=app.native_ansi_color,
+        )
+
+    def _row_strips(self, index: int, width: int) -> list[Strip]:
+        names = self._row_names(index)
+        entry = self._strips.get(index)
+        if entry is not None and entry[0] == width and entry[1] == names:
+            return entry[2]
+        strips = self._draw(self.rows[index].content, names, self._heights[index], width)
+        self._strips[index] = (width, names, strips)
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        if self._placed_for != self.size.width:
+            # Drawn before its Resize arrived (the first frame: rows shown before the layout
+            # placed at no width would draw their boxes without their words).
+            self._relayout()
+        width = self._width
+        line = y + round(self.scroll_y)
+        index = bisect_right(self._tops, line) - 1
+        if index >= 0 and line < self._tops[index] + self._heights[index]:
+            return self._row_strips(index, width)[line - self._tops[index]]
+        for top, content, name in self._footer:
+            if line == top:
+                return self._draw(content, (name,), 1, width)[0]
+        # A blank line between rows: the list's background, as a container draws it.
+        return Strip.blank(
+            width, RichStyle.from_color(bgcolor=self.background_colors[1].rich_color)
+        )
+
+    # --- mouse and scrolling ------------------------------------------------------------------
+
+    def _hit(self, event: events.MouseEvent) -> tuple[int, bool]:
+        """The row under the pointer (-1: none), and whether it is the "… N more" line."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return -1, False
+        line = offset.y + round(self.scroll_y)
+        index = bisect_right(self._tops, line) - 1
+        if index >= 0 and line < self._tops[index] + self._heights[index]:
+            return index, False
+        return -1, any(top == line and name == MORE for top, _, name in self._footer)
+
+    def on_click(self, event: events.Click) -> None:
+        index, more = self._hit(event)
+        if more:
+            event.stop()
+            self.reveal_more()
+        elif index >= 0:
+            event.stop()
+            row = self.rows[index]
+            if row.selectable:
+                self.post_message(self.RowClicked(self, row.key, event.chain))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new <= old:
-            return
-        if len(self._widgets) < len(self.rows):
-            # Within half a screen of the last row mounted (the cursor's own fill keeps a
-            # screenful past it, so moving the cursor does not get here).
-            if new >= self.max_scroll_y - self.scrollable_content_region.height // 2:
-                self._mount_to(self._wanted(len(self._widgets)))
-        elif self.more and new >= self.max_scroll_y:
+        if new > old and self.more and new >= self.max_scroll_y:
             self.post_message(self.EndReached(self))
 
 
