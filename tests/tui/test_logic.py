@@ -399,11 +399,15 @@ def test_a_commit_made_while_the_early_load_reads_is_seen_by_the_first_look(seed
     watch = ChangeWatch(seeded)
     early = EarlyLoad(seeded, config=config, now=NOW, sorts={}, before=watch.start)
     early._snapshot.result(timeout=30)
+    before = seeded.change_token()
     other = type(seeded)(seeded._target)  # another connection, as `amtui add` in a shell
     try:
         add_task(other, TaskDraft(title="Added while the app started"), now=NOW, config=config)
     finally:
         other.dispose()
+    # PostgreSQL delivers the commit's notification a moment after the commit: wait until this
+    # connection has heard it (at once on SQLite), so the look below is not a race with it.
+    assert seeded.wait_for_change(before, timeout=60)
     assert watch.changed()  # the first look: the screen reloads
     assert not watch.changed()  # and only once
 
