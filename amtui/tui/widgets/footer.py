@@ -80,6 +80,14 @@ class FittedFooter(Footer):
 
     def compose(self) -> ComposeResult:
         items: list[Widget] = list(super().compose())
+        for item in items:
+            if isinstance(item, FooterKey) and (self.compact or item.has_class("-command-palette")):
+                # The class each key's `compact` watcher would add once mounted (the bound
+                # keys follow the footer, the palette key is always compact): given here, a
+                # key is styled once as it mounts instead of again, with a layout, after it
+                # (a dozen restyles and layouts each time the keys change, as on a card move
+                # into or out of the first column).
+                item.add_class("-compact", update=False)
         if not self.compact or not self.size.width or not _plain(items):
             yield from items
             return
