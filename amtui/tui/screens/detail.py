@@ -29,7 +29,6 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from amtui.core.clients import ClientDetails, get_client_details
@@ -67,6 +66,7 @@ from amtui.tui.logic.money import (
 from amtui.tui.logic.text import safe
 from amtui.tui.logic.verbs import Facts, Target, applies, verb
 from amtui.tui.render import phrase
+from amtui.tui.screens.backdrop import DimmedScreen
 from amtui.tui.widgets import detail as parts
 from amtui.tui.widgets.footer import FittedFooter
 
@@ -123,7 +123,7 @@ def in_thread(read: Callable[[], Any], *, name: str) -> Future[Any]:
     return result
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(DimmedScreen[None]):
     """One record; Esc closes, `e` edits, `a` adds a subtask; on a lead `r` `l` `s` `w` `W`
     `o` run the workflow and `z` / `x` snooze or do its pending follow-up step."""
 
