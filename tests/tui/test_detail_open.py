@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 
 from amtui.tui.logic.verbs import Target
-from tests.tui.conftest import SIZE, detail_fields, drive, notes, posted, press, settle
+from tests.tui.conftest import (
+    SIZE,
+    detail_fields,
+    drive,
+    notes,
+    posted,
+    press,
+    screen_text,
+    settle,
+)
 
 
 def mounted(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
@@ -97,3 +106,30 @@ def test_a_reload_reads_afresh(make_app, seeded, config) -> None:
         return before, detail_fields(pilot.app)["column"]
 
     assert drive(make_app(), scenario) == ("In progress", "Review")
+
+
+def beside_the_dialog(app: Any) -> tuple[list[str], list[str]]:
+    """The columns left of the dialog as the terminal shows them, and as the main screen
+    beneath draws them itself."""
+    shown = screen_text(app).splitlines()
+    beneath = [strip.text for strip in app.main_screen._compositor.render_strips()]
+    return [line[:9] for line in shown[2:38]], [line[:9] for line in beneath[2:38]]
+
+
+def test_the_dimmed_screen_beneath_follows_its_changes(make_app, seeded, config) -> None:
+    from amtui.core.pipeline import respond_lead
+    from tests.conftest import NOW
+
+    async def scenario(pilot):
+        await press(pilot, "2", "l", "l", "enter")
+        before = beside_the_dialog(pilot.app)
+        respond_lead(seeded, "L2", now=NOW, config=config)  # from the shell, say
+        pilot.app.data_changed()
+        await settle(pilot)
+        return before, beside_the_dialog(pilot.app), type(pilot.app.screen).__name__
+
+    (shown, beneath), (shown_after, beneath_after), screen = drive(make_app(), scenario)
+    assert screen == "DetailScreen"
+    assert shown == beneath and "│▌ L2 res" in shown
+    assert beneath_after != beneath  # the inbox changed beneath the dialog
+    assert shown_after == beneath_after
