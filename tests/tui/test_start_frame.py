@@ -60,6 +60,31 @@ def mounted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return seen
 
 
+def painted_flag(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A list that holds True once the main screen counted its first paint (`first_paint`,
+    which the benches time)."""
+    from amtui.tui.screens.main import MainScreen
+
+    painted: list[bool] = []
+    on_painted = MainScreen._painted
+
+    def paint(self: MainScreen) -> None:
+        painted.append(True)
+        on_painted(self)
+
+    monkeypatch.setattr(MainScreen, "_painted", paint)
+    return painted
+
+
+def read_first(db: Database, config: Config) -> Any:
+    """The app as `amtui` starts it: its first read done before the screen mounts."""
+    from amtui.tui.logic.start import Start
+
+    start = Start.prepare(db)
+    assert start.read(db, config, NOW).wait(30)
+    return app_with(db, config, start=start)
+
+
 def app_with(db: Database, config: Config, **kwargs: Any) -> Any:
     from amtui.tui.app import AmtuiApp
 
@@ -221,12 +246,10 @@ def test_the_first_frame_draws_the_rows_words(seeded, config, monkeypatch) -> No
     """What the lists drew before the screen counted its first paint (`first_paint`, which
     the benches time) holds the rows' words, not only their boxes: a list placed its rows
     before it had a width drew a frame of empty cards with their coloured bars."""
-    from amtui.tui.logic.start import Start
-    from amtui.tui.screens.main import MainScreen
     from amtui.tui.widgets.rows import RowList
 
     drawn: list[str] = []
-    painted: list[bool] = []
+    painted = painted_flag(monkeypatch)
     render_line = RowList.render_line
 
     def record(self: RowList, y: int) -> Any:
@@ -236,16 +259,7 @@ def test_the_first_frame_draws_the_rows_words(seeded, config, monkeypatch) -> No
         return strip
 
     monkeypatch.setattr(RowList, "render_line", record)
-    on_painted = MainScreen._painted
-
-    def paint(self: MainScreen) -> None:
-        painted.append(True)
-        on_painted(self)
-
-    monkeypatch.setattr(MainScreen, "_painted", paint)
-    start = Start.prepare(seeded)
-    assert start.read(seeded, config, NOW).wait(30)
-    app = app_with(seeded, config, start=start)
+    app = read_first(seeded, config)
 
     async def scenario(pilot):
         return pilot.app.main_screen.first_paint
@@ -254,3 +268,64 @@ def test_the_first_frame_draws_the_rows_words(seeded, config, monkeypatch) -> No
     words = " ".join(drawn)
     assert "L2 respond late 25m SEO audit" in words
     assert "T1" in words
+
+
+def test_the_first_frame_draws_only_the_board_columns_that_fit(seeded, config, monkeypatch) -> None:
+    """At 120 columns the board has room for two columns of 28 cells or more: the first frame
+    lays out and draws those two at their width, not all five squeezed (which it hid a frame
+    later, after wrapping every card of every column at 14 cells)."""
+    from amtui.tui.widgets.columns import Column
+    from amtui.tui.widgets.rows import RowList
+
+    drawn: dict[str, set[int]] = {}
+    painted = painted_flag(monkeypatch)
+    render_line = RowList.render_line
+
+    def record(self: RowList, y: int) -> Any:
+        if not painted and isinstance(self.parent, Column):
+            drawn.setdefault(self.parent.column_name, set()).add(self.size.width)
+        return render_line(self, y)
+
+    monkeypatch.setattr(RowList, "render_line", record)
+    app = read_first(seeded, config)
+
+    async def scenario(pilot):
+        board = pilot.app.main_screen.board
+        return board.window, [column.display for column in board.columns]
+
+    window, shown = drive(app, scenario)
+    assert window == (0, 2) and shown == [True, True, False, False, False]
+    assert set(drawn) == set(config.columns[:2])
+    assert all(min(widths) >= 28 for widths in drawn.values()), drawn
+
+
+def test_the_first_frame_styles_the_screens_widgets_once(seeded, config, monkeypatch) -> None:
+    """Every widget is styled as it mounts, with the classes it keeps (`compose`); the
+    screen's first resume, right after, does not apply the stylesheet to all of them again
+    (Textual's default: at 100 000 records ~5% of the instructions to the first frame, each
+    list placing and drawing its rows again). A widget whose classes change is restyled."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widget import Widget
+
+    styled: dict[str, int] = {}
+    painted = painted_flag(monkeypatch)
+    apply = Stylesheet.apply
+
+    def record(self: Stylesheet, node: Any, **kwargs: Any) -> None:
+        if not painted and isinstance(node, Widget) and node.id:
+            styled[node.id] = styled.get(node.id, 0) + 1
+        apply(self, node, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", record)
+    app = read_first(seeded, config)
+
+    async def scenario(pilot):
+        return pilot.app.main_screen.first_paint
+
+    assert drive(app, scenario) is not None
+    assert {name: styled[name] for name in ("topbar", "tabbar", "regions", "board")} == {
+        "topbar": 1,
+        "tabbar": 1,
+        "regions": 1,
+        "board": 1,
+    }

@@ -99,6 +99,7 @@ class MainScreen(Screen[None]):
         self.loads_applied = 0  # reloads shown so far (tests and bench/run_tui.py wait on it)
         self._loading_more: set[str] = set()
         self._tab_spans: list[tuple[int, int, int]] = []  # (first column, past the end, region)
+        self._resumed = False  # `on_screen_resume`
 
     @property
     def amtui(self) -> AmtuiApp:
@@ -149,6 +150,16 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < PHONE_COLUMNS, "-phone")
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes right after the mount, which styled every widget with the
+        classes it keeps (`compose`): Textual's restyle of the whole screen there (this runs
+        before it) would apply the stylesheet to every widget again, and each list would
+        place and draw its rows again (~5% of the instructions to the first frame at 100 000
+        records, bench/RESULTS.md `s7start`). A later resume (a dialog closed) restyles."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self._update_bars()

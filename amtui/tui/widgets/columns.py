@@ -9,7 +9,7 @@ narrow (a phone), it starts late enough to keep the current column's name in it.
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -20,6 +20,10 @@ from textual.widgets import Static
 
 from amtui.tui import render
 from amtui.tui.widgets.rows import Region, RowList
+
+if TYPE_CHECKING:
+    from textual.geometry import Size
+    from textual.layout import DockArrangeResult
 
 
 class Column(Vertical):
@@ -43,6 +47,20 @@ class Column(Vertical):
 ColumnT = TypeVar("ColumnT", bound=Column)
 
 
+class ColumnRow(Horizontal):
+    """The columns side by side. Which of them fit is decided as the row is arranged, at the
+    width it is arranged for: the board's own Resize comes after a layout and a render of
+    every column (the first frame drew all five at 14 cells, wrapped every card at that
+    width, then hid three: at 100 000 records ~10% of the instructions to the first frame,
+    bench/RESULTS.md `s7start`)."""
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        board = self.parent
+        if isinstance(board, ColumnBoard) and board.fit_width(size.width):
+            board.show_tabs()
+        return super().arrange(size, optimal)
+
+
 class ColumnBoard(Region, Generic[ColumnT]):
     """Cards by column: `column_index` is the current one, whose list has the cursor."""
 
@@ -58,12 +76,14 @@ class ColumnBoard(Region, Generic[ColumnT]):
 
     def compose(self) -> ComposeResult:
         yield self.tabs
-        with Horizontal(classes="board-columns"):
+        with ColumnRow(classes="board-columns"):
             yield from self._columns
 
     def on_mount(self) -> None:
         self.columns[0].add_class("-current")
-        self._fit_columns()
+        # Which columns fit is decided when their row is first arranged (`ColumnRow`): with
+        # no width yet this would show them all and hide the strip, and the strip coming
+        # back would shorten every column after their first layout.
 
     def on_resize(self) -> None:
         self._fit_columns()
@@ -81,15 +101,21 @@ class ColumnBoard(Region, Generic[ColumnT]):
 
     def _fit_columns(self) -> None:
         """Show the columns that fit at a readable width, the current one centred."""
+        self.fit_width(self.content_size.width)
+        self.show_tabs()
+
+    def fit_width(self, width: int) -> bool:
+        """Show the columns that fit in `width` cells (all of them before the board has a
+        width); True when which ones show changed."""
         count = len(self.columns)
-        width = self.content_size.width
         shown = max(1, min(count, width // self.MIN_COLUMN_WIDTH)) if width else count
         start = min(max(0, self.column_index - shown // 2), count - shown)
-        if (start, shown) != self.window or not self.is_mounted:
-            self.window = (start, shown)
-            for column in self.columns:
-                column.display = start <= column.index < start + shown
-        self.show_tabs()
+        if (start, shown) == self.window and self.is_mounted:
+            return False
+        self.window = (start, shown)
+        for column in self.columns:
+            column.display = start <= column.index < start + shown
+        return True
 
     def show_tabs(self) -> None:
         """`‹ Backlog 2 · To do 5 · In progress 2 ›`: every column, the hidden ones muted."""
