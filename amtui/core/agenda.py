@@ -142,7 +142,7 @@ def build_agenda(
             tz=tz,
         )
         reminders = _ReminderWindow(tx, limit, reminder_of, params)
-        overdue = _merge(overdue, reminders.section(f"{_DUE} < :cutoff", cutoff), limit, tz)
+        overdue = _merge(overdue, reminders.section(f"{_DUE} < :cutoff", cutoff), limit)
         reminders_today = reminders.section(f"{_DUE} >= :cutoff AND {_DUE} < :end", cutoff)
         leads = _LeadWindow(tx, limit, rule, cutoff, params)
         waiting = leads.section(
@@ -158,7 +158,6 @@ def build_agenda(
             upcoming,
             reminders.section(f"{_DUE} >= :end AND {_DUE} < :horizon", cutoff),
             limit,
-            tz,
         )
         upcoming = _merge(
             upcoming,
@@ -168,7 +167,6 @@ def build_agenda(
                 "answer",
             ),
             limit,
-            tz,
         )
         shown = _decorate(tx, [overdue, due_today, waiting, answers, reminders_today, upcoming])
         invoices = _invoice_section(
@@ -240,19 +238,31 @@ def sort_key(value: date | datetime, tz: ZoneInfo) -> datetime:
     return day_bounds(value, tz)[1] - timedelta(microseconds=1)
 
 
-@struct
 class _Pending:
     """An item a window found, not yet read whole nor decorated: sections are merged and cut
     to their limit first, so that only the tasks and reminders the agenda shows are read
     (`SELECT *`, the windows read only ids and due times from their indexes) and decorated
-    (client names, tags, what a reminder is about, zones), in one batch for all sections."""
+    (client names, tags, what a reminder is about, zones), in one batch for all sections.
 
-    due: date | datetime
-    overdue: bool
-    table: str  # "task", "reminder" or "lead"
-    id: int
-    lead: Lead | None = None  # read whole by its window (its deadlines are derived from it)
-    deadline: str | None = None  # for a lead: "first-response" or "answer"
+    A plain class with slots, not a struct: the windows make one for every item they find
+    (~450 at 100k, a third of them then cut), and a struct's shared `__init__` cost ~10 k
+    instructions each (bench/RESULTS.md, `s7agenda`). `key` is `sort_key(due)`, computed once
+    for the merges."""
+
+    __slots__ = ("deadline", "due", "id", "key", "lead", "overdue", "table")
+
+    def __init__(
+        self,
+        due: date | datetime,
+        key: datetime,
+        overdue: bool,
+        table: str,  # "task", "reminder" or "lead"
+        record_id: int,
+        lead: Lead | None = None,  # read whole by its window (its deadlines derive from it)
+        deadline: str | None = None,  # for a lead: "first-response" or "answer"
+    ) -> None:
+        self.due, self.key, self.overdue, self.table, self.id = due, key, overdue, table, record_id
+        self.lead, self.deadline = lead, deadline
 
 
 @struct
@@ -271,7 +281,7 @@ class _TaskWindow:
 
     def section(self, timed: str, all_day: str, *, cutoff: datetime, tz: ZoneInfo) -> _Found:
         total = 0
-        found: list[tuple[int, date | datetime]] = []
+        items: list[_Pending] = []
         for condition, order in ((timed, "due_at"), (all_day, "due_date")):
             where = f"done_at IS NULL AND {order} IS NOT NULL AND {condition} AND {self.scope}"
             total += int(self.tx.scalar(f"SELECT count(*) FROM task WHERE {where}", self.params))
@@ -279,13 +289,12 @@ class _TaskWindow:
             for task_id, due_at, due_date in self.tx.tuples(
                 query + self.tx.page(self.limit), self.params
             ):
-                found.append((task_id, Task.due_from(due_at, due_date) or cutoff))
+                due = Task.due_from(due_at, due_date) or cutoff
+                key = sort_key(due, tz)
+                items.append(_Pending(due, key, is_overdue(due, cutoff, tz), "task", task_id))
         # Merge the two index walks and keep the first `limit`.
-        found.sort(key=lambda task: sort_key(task[1], tz))
-        if self.limit is not None:
-            found = found[: self.limit]
-        items = [_Pending(due, is_overdue(due, cutoff, tz), "task", i) for i, due in found]
-        return _Found(total, items)
+        items.sort(key=_by_key)
+        return _Found(total, items[: self.limit] if self.limit is not None else items)
 
 
 class _ReminderWindow:
@@ -299,7 +308,7 @@ class _ReminderWindow:
         query = f'SELECT id, {_DUE} AS "due [DATETIME]" FROM reminder WHERE {where} '
         query += f"ORDER BY {_DUE}, id"
         found = self.tx.tuples(query + self.tx.page(self.limit), self.params)
-        items = [_Pending(due, due < cutoff, "reminder", i) for i, due in found]
+        items = [_Pending(due, due, due < cutoff, "reminder", i) for i, due in found]
         return _Found(total, items)
 
 
@@ -327,7 +336,7 @@ class _LeadWindow:
             deadlines = deadlines_of(lead, self.rule)
             assert deadlines is not None  # the conditions select open leads only
             due = deadlines.of(kind).due
-            items.append(_Pending(due, due < self.cutoff, "lead", lead.id or 0, lead, kind))
+            items.append(_Pending(due, due, due < self.cutoff, "lead", lead.id or 0, lead, kind))
         return _Found(total, items)
 
 
@@ -355,12 +364,15 @@ def _decorate(tx: Tx, found: list[_Found]) -> list[Section]:
         items = []
         for item in part.items:
             row = rows[item.table, item.id]
+            # Every field by position: the struct's quick path (a keyword names each one).
             if isinstance(row, TaskRow):
-                made = AgendaItem(item.due, item.overdue, task=row)
+                made = AgendaItem(item.due, item.overdue, row, None, None, None, None, None)
             elif isinstance(row, ReminderRow):
-                made = AgendaItem(item.due, item.overdue, reminder=row)
+                made = AgendaItem(item.due, item.overdue, None, None, row, None, None, None)
             else:
-                made = AgendaItem(item.due, item.overdue, lead=row, deadline=item.deadline)
+                made = AgendaItem(
+                    item.due, item.overdue, None, row, None, item.deadline, None, None
+                )
             items.append(made)
         shown.extend(items)
         sections.append(Section(part.total, items))
@@ -385,12 +397,15 @@ def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
     """Give each item its client's zone (lead zone first), with one query for all clients
     (of every section)."""
     client_ids: dict[int, list[AgendaItem]] = {}
+    # One ZoneInfo per name: the constructor looks in its cache through a Python-level
+    # WeakValueDictionary.get, ~8 k instructions a call, and most items share a few zones.
+    zones: dict[str, ZoneInfo] = {}
     for item in items:
         own = (
             item.lead.lead.timezone if item.lead else item.reminder.zone if item.reminder else None
         )
         if own:
-            item.zone = ZoneInfo(own)
+            item.zone = zones.get(own) or zones.setdefault(own, ZoneInfo(own))
             continue
         client_id = None
         if item.task is not None:
@@ -401,15 +416,20 @@ def _attach_zones(tx: Tx, items: list[AgendaItem]) -> None:
             client_ids.setdefault(client_id, []).append(item)
     if not client_ids:
         return
-    zones = tx.tuples(
+    found = tx.tuples(
         "SELECT id, timezone FROM client WHERE id IN :ids", {"ids": tuple(client_ids)}
     )
-    for client_id, zone in zones:
-        if zone:
+    for client_id, name in found:
+        if name:
+            zone = zones.get(name) or zones.setdefault(name, ZoneInfo(name))
             for item in client_ids[client_id]:
-                item.zone = ZoneInfo(zone)
+                item.zone = zone
 
 
-def _merge(first: _Found, second: _Found, limit: int | None, tz: ZoneInfo) -> _Found:
-    items = sorted([*first.items, *second.items], key=lambda item: sort_key(item.due, tz))
+def _by_key(item: _Pending) -> datetime:
+    return item.key
+
+
+def _merge(first: _Found, second: _Found, limit: int | None) -> _Found:
+    items = sorted([*first.items, *second.items], key=_by_key)
     return _Found(first.total + second.total, items[:limit] if limit is not None else items)

@@ -94,8 +94,13 @@ _last_today: tuple[datetime | None, tzinfo | None, date] = (None, None, date.min
 @lru_cache(maxsize=1024)  # pure; the agenda asks for the same few days once per all-day item
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """[start, end) of the local day `day` in `tz` as aware UTC datetimes (23h/25h on DST days)."""
-    start, end = (localize(datetime.combine(day + timedelta(days=i), time()), tz) for i in (0, 1))
-    return start.astimezone(UTC), end.astimezone(UTC)
+    # `localize` of each midnight, in UTC: the wall time read with fold=0 is the same instant
+    # as localize's round trip through UTC and back into `tz` (half the conversions).
+    start = datetime.combine(day, _MIDNIGHT, tz).astimezone(UTC)
+    return start, datetime.combine(day + timedelta(days=1), _MIDNIGHT, tz).astimezone(UTC)
+
+
+_MIDNIGHT = time()
 
 
 def is_overdue(due: date | datetime | None, cutoff: datetime, tz: tzinfo) -> bool:

@@ -103,9 +103,9 @@ def agenda_line(view: View, item: AgendaItem) -> AgendaLine:
     else:
         tone = Tone.LATE if item.overdue else view.due_tone(item.due)
         when = Part(format_when(item.due, view.tz, view.now), tone)
-    zone = client_when(view, item.due, item.zone)
-    if item.task is not None:
+    if item.task is not None:  # a task line names no client time (its client is in its text)
         return AgendaLine(item.ref, when, task_summary(view, item.task, with_due=False), None)
+    zone = client_when(view, item.due, item.zone)
     if item.lead is not None:
         lead = item.lead.lead
         what = "answer due: " if item.deadline == "answer" else ""
