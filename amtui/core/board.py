@@ -14,7 +14,6 @@ a text filter and the counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import Client, Task, get, records
 from amtui.core.refs import Kind, ref
 from amtui.core.sql import Database, Tx, contains_folded, like_pattern
+from amtui.core.structs import field, replace, struct
 from amtui.core.task_queries import TaskRow, rows_for
 from amtui.core.text import fold, one_line
 from amtui.core.vocabulary import PRIORITY_RANK
@@ -42,7 +42,7 @@ INBOX_PAGE = 25
 COLUMN_SORTS = ("position", "due", "priority")
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class ClientChoice:
     """A client a view is filtered to."""
 
@@ -54,7 +54,7 @@ class ClientChoice:
         return ref(Kind.CLIENT, self.id)
 
 
-@dataclass
+@struct
 class ColumnPage:
     """One board column: `total` matching cards, `rows` from `offset` in board order."""
 
@@ -68,7 +68,7 @@ class ColumnPage:
         return max(0, self.total - self.offset - len(self.rows))
 
 
-@dataclass
+@struct
 class InboxPage:
     """Open leads: `total` matching, of which `waiting` still need a first response."""
 

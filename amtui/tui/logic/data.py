@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from amtui.core.agenda import Agenda, Section, build_agenda
@@ -29,13 +28,14 @@ from amtui.core.config import Config
 from amtui.core.db import Database
 from amtui.core.errors import AmtuiError
 from amtui.core.members import Scope
+from amtui.core.structs import field, replace, struct
 from amtui.tui.logic.team import screen_scope
 
 AGENDA_PAGE = 12  # items per agenda section at first; "load more" adds another page
 FILTERED_AGENDA_LIMIT = 500  # a text-filtered agenda is cut from a larger window
 
 
-@dataclass(frozen=True)
+@struct(frozen=True)
 class Filters:
     """The client every region is narrowed to, and each region's own text filter."""
 
@@ -56,7 +56,7 @@ class Filters:
 ALL = frozenset({"inbox", "board", "agenda"})
 
 
-@dataclass
+@struct
 class Snapshot:
     """What was reloaded; a part left out (None) stays as it is on screen."""
 

@@ -19,12 +19,12 @@ walked the growing heap again and again (~110 ms of a ~450 ms start at 0 records
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from amtui.core.config import Config
 from amtui.core.db import Database
+from amtui.core.structs import struct
 from amtui.tui.logic.data import ChangeWatch, EarlyLoad
 from amtui.tui.logic.state import ViewState, load_state, state_path
 
@@ -52,7 +52,7 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
+@struct
 class Start:
     """What the app begins with, made before Textual is imported: where the view state is
     remembered and what it says, the watch for other processes' commits, and the first read

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from amtui.core.board import COLUMN_SORTS
+from amtui.core.structs import field, struct
 
 STATE_FILE = "tui-state.json"
 
@@ -26,7 +26,7 @@ def state_path() -> Path:
     return Path(platformdirs.user_state_dir("amtui")) / STATE_FILE
 
 
-@dataclass
+@struct
 class ViewState:
     """Each board column's sort (`position`: by hand, `due`, `priority`), by column name."""
 
