@@ -134,11 +134,11 @@ def environment(name: str, tree: Path, data: Path, extra: Path | None = None) ->
     return env
 
 
-def headless(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Spawn `command`, which prints `PAINT <time> <CPU time>`: wall-clock ms from spawn to the
-    first frame, and the child's CPU ms up to it."""
+def headless(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Spawn `command` in `cwd`, which prints `PAINT <time> <CPU time>`: wall-clock ms from
+    spawn to the first frame, and the child's CPU ms up to it."""
     start = time.time()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=True)
     return _paint(done.stdout, start)
 
 
@@ -163,6 +163,7 @@ def on_terminal(name: str, tree: Path, data: Path, db: Path, hooks: Path) -> tup
     start = time.time()
     child = subprocess.Popen(
         [sys.executable, "-m", "amtui", "--db", str(db)],
+        cwd=tree,  # `-m` puts the working directory first on the path: the tree itself
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -225,7 +226,10 @@ def main() -> None:
         db = data / f"ab-{scale}.db"
         if mode == "console":
             return on_terminal(name, tree, data, db, hooks)
-        return headless([sys.executable, "-c", CHILD, str(db)], environment(name, tree, data))
+        # In the tree: `-c` and `-m` put the working directory first on the path, before
+        # PYTHONPATH, so a child started elsewhere (the bench run from a checkout) would run
+        # that checkout's amtui whatever tree it was given.
+        return headless([sys.executable, "-c", CHILD, str(db)], environment(name, tree, data), tree)
 
     try:
         for round_ in range(options.runs + 1):  # round 0 warms the bytecode caches
@@ -241,7 +245,9 @@ def main() -> None:
                 for scale in scales:
                     db = data / f"ab-{scale}.db"
                     env = environment("floor", hooks, data)
-                    ms, cpu_ms = headless([sys.executable, str(hooks / "floor.py"), str(db)], env)
+                    ms, cpu_ms = headless(
+                        [sys.executable, str(hooks / "floor.py"), str(db)], env, hooks
+                    )
                     if round_:
                         samples.setdefault(("floor", "app", scale), []).append(ms)
                         cpu.setdefault(("floor", "app", scale), []).append(cpu_ms)
