@@ -21,7 +21,6 @@ there are.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +45,7 @@ from amtui.tui import textual_fixes
 from amtui.tui.commands import ActionCommands, Palette, RecordCommands
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.data import ALL, EarlyLoad
+from amtui.tui.logic.heap import Heap
 from amtui.tui.logic.start import Start, pause_collection, resume_collection, system_clock
 from amtui.tui.logic.state import ViewState, save_state
 from amtui.tui.logic.team import screen_scope
@@ -69,6 +69,7 @@ DUE_GROUPED_OVER = 3  # more due at once: one toast listing their references
 #: ready (a bug: a failed load drops them, a finished one releases them). A safety net, not how
 #: keys normally arrive, so long enough that a slow read on a busy machine never races it.
 HOLD_KEYS_SECONDS = 30
+HEAP_CHECK_SECONDS = 1.0  # how often to look whether the heap is due a settle (`logic.heap`)
 #: Not needed for the first frame, so not imported before it (bench/RESULTS.md, issue 9: ~100–
 #: 150 ms of a ~650 ms start): the verbs' handlers with every form, dialog and save logic they
 #: open; the detail, pipeline and accounts screens. Once the first frame is drawn, `warm_up`
@@ -167,31 +168,24 @@ class AmtuiApp(App[None]):
         #: The main screen's first data, read from the start (`on_load`).
         self.early_load: EarlyLoad | None = None
         self._hold_timer: Timer | None = None
-        self._heap_frozen = False  # `settle_heap`
+        self.heap = Heap()  # the garbage collector's policy (`settle_heap`)
 
     def now(self) -> datetime:
         return self.clock()
 
     def settle_heap(self) -> None:
         """Once the first screen is drawn: what start-up built (modules, classes, the app and
-        its screens) stays for the whole run, so the garbage collector stops walking it.
-
-        Measured at 100 000 records (bench/RESULTS.md): a full collection walked ~260 000
-        objects and took 100–150 ms, and one fell inside a key press every few presses (a
-        card move, the detail view, the pipeline). Frozen objects are not collected until
-        `on_unmount` unfreezes them; what start-up leaves in reference cycles and later drops
-        (the first rows shown) waits until then, once, a bounded amount.
-        """
-        if not self._heap_frozen:
-            self._heap_frozen = True
-            gc.freeze()
+        its screens) stays for the whole run, so the garbage collector stops walking it, and
+        from then on the heap is settled whenever the app is left alone after keys
+        (`logic.heap`: the app's collector policy)."""
+        if not self.heap.frozen:
+            self.heap.first_frame()
+            self.set_interval(HEAP_CHECK_SECONDS, self.heap.settle_if_due, name="heap")
         resume_collection()  # off since the app began (`on_load`, `launch`)
 
     def on_unmount(self) -> None:
         resume_collection()  # an app that ends before its first frame
-        if self._heap_frozen:
-            self._heap_frozen = False
-            gc.unfreeze()  # a finished app (and what it froze) can be freed again
+        self.heap.release()  # a finished app (and what it froze) can be freed again
 
     @property
     def actions(self) -> Actions:
@@ -319,6 +313,7 @@ class AmtuiApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            self.heap.touched()
             await self.keys.take(event)  # one at a time, in order (`typeahead`)
             return
         await super().on_event(event)

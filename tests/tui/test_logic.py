@@ -28,6 +28,7 @@ LOGIC_MODULES = [
     "amtui.tui.logic.clients",
     "amtui.tui.logic.data",
     "amtui.tui.logic.fields",
+    "amtui.tui.logic.heap",
     "amtui.tui.logic.history",
     "amtui.tui.logic.invoice_forms",
     "amtui.tui.logic.lead_forms",

@@ -1,13 +1,26 @@
 """The detail view of one record (modal): every field, subtasks, reminders and the timeline;
 for a lead also both deadlines and the follow-up ladder, with the workflow keys.
 
-It loads its record in a worker through core (`get_task_details` and friends) and reloads when
-the app sees a change, so a subtask ticked here or a note added from the shell shows at once.
+It reads its record through core (`get_task_details` and friends) and reloads it in a worker
+when the app sees a change, so a subtask ticked here or a note added from the shell shows at
+once.
+
+Opening it (`enter`, issue 9): the first read begins in a thread as the view is built, and the
+view waits for it, a bounded time (`FIRST_READ_WAIT`), before its first frame, as the main
+screen's first frame does (`screens.main.EARLY_READ_WAIT`). The record is nearly always in by
+then (a few ms of SQL at 100 000 records), so the first frame shows it: one layout and one
+render of the dialog and the dimmed screen beneath it, where an empty frame first cost a
+second (bench/RESULTS.md, `s7detail`). A read that takes longer (a locked database) is left to
+the worker, and the dialog shows at once without it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
@@ -16,11 +29,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from amtui.core.clients import ClientDetails, get_client_details
+from amtui.core.config import Config
 from amtui.core.dates import local_today
+from amtui.core.db import Database
 from amtui.core.describe import (
     View,
     client_fields,
@@ -52,11 +66,19 @@ from amtui.tui.logic.money import (
 from amtui.tui.logic.text import safe
 from amtui.tui.logic.verbs import Facts, Target, applies, verb
 from amtui.tui.render import phrase
+from amtui.tui.screens.backdrop import DimmedScreen
 from amtui.tui.widgets import detail as parts
 from amtui.tui.widgets.footer import FittedFooter
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from amtui.tui.app import AmtuiApp
+
+#: How long opening a record waits for its first read before drawing the dialog without it
+#: (seconds): longer than the read takes at 100 000 records on a busy machine, and about what
+#: an empty frame and the layout after it cost there.
+FIRST_READ_WAIT = 0.1
 
 
 @dataclass(frozen=True)
@@ -67,7 +89,41 @@ class ClientRecord:
     money: ClientMoneyView
 
 
-class DetailScreen(ModalScreen[None]):
+def read_record(db: Database, ref: str, config: Config, now: datetime) -> Any:
+    """What the detail view of `ref` shows (raises AmtuiError: not found, storage)."""
+    kind = ref[0]
+    if kind == Kind.TASK.value:
+        return get_task_details(db, ref)
+    if kind == Kind.LEAD.value:
+        return get_lead_details(db, ref)
+    if kind == Kind.CLIENT.value:
+        details = get_client_details(db, ref)
+        money = load_client_money(db, details.client.id or 0, config=config, now=now)
+        return ClientRecord(details, money)
+    if kind == Kind.PROPOSAL.value:
+        return get_proposal(db, ref)
+    if kind == Kind.INVOICE.value:
+        return get_invoice(db, ref, today=local_today(now, config.timezone), config=config)
+    return get_reminder(db, ref)
+
+
+def in_thread(read: Callable[[], Any], *, name: str) -> Future[Any]:
+    """Run `read` in a new daemon thread; its result (or exception) in the future."""
+    result: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            value = read()
+        except BaseException as error:  # handed to whoever takes the result
+            result.set_exception(error)
+        else:
+            result.set_result(value)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return result
+
+
+class DetailScreen(DimmedScreen[None]):
     """One record; Esc closes, `e` edits, `a` adds a subtask; on a lead `r` `l` `s` `w` `W`
     `o` run the workflow and `z` / `x` snooze or do its pending follow-up step."""
 
@@ -93,12 +149,17 @@ class DetailScreen(ModalScreen[None]):
         self.ref = str(parse_ref(ref))
         self.kind = self.ref[0]
         self.record: Any = None
+        self._first_read: Future[Any] | None = None
 
     @property
     def amtui(self) -> AmtuiApp:
         return cast("AmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
+        if self._first_read is None:
+            # The read's SQL (which runs without the GIL) overlaps the mounting and styling
+            # of the view; `on_mount` waits for it.
+            self._first_read = in_thread(self._reader(), name=f"amtui read {self.ref}")
         with Vertical(classes="dialog", id="detail"), VerticalScroll(id="detail-body"):
             yield Static(Content(self.ref), id="detail-head")
             yield parts.FieldTable(id="detail-fields")
@@ -115,45 +176,53 @@ class DetailScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         if self.kind == Kind.TASK.value:
             self.query_one(parts.SubtaskList).focus()
-        self.reload()
+        # Begun as the view was built (`compose`): shown in the first frame if it is in.
+        first = self._first_read
+        assert first is not None
+        if wait([first], FIRST_READ_WAIT).done:
+            error = first.exception()
+            if error is None:
+                self.show(first.result())
+                return
+            if isinstance(error, AmtuiError):
+                self.fail(str(error))
+                return
+        self._load(first)  # still out (or a bug, which the worker reports as before)
 
     def reload(self) -> None:
-        self._load()
+        self._load(self._reader())
+
+    def _reader(self) -> Callable[[], Any]:
+        """The read of this record, with what it needs taken from the app now (to run in a
+        thread)."""
+        app = self.amtui
+        return partial(read_record, app.db, self.ref, app.config, app.now())
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def _load(self) -> None:
-        db = self.amtui.db
+    def _load(self, read: Future[Any] | Callable[[], Any]) -> None:
+        """`read`: the first read, still out, or a new read to make."""
         try:
-            if self.kind == Kind.TASK.value:
-                record: Any = get_task_details(db, self.ref)
-            elif self.kind == Kind.LEAD.value:
-                record = get_lead_details(db, self.ref)
-            elif self.kind == Kind.CLIENT.value:
-                details = get_client_details(db, self.ref)
-                money = load_client_money(
-                    db, details.client.id or 0, config=self.amtui.config, now=self.amtui.now()
-                )
-                record = ClientRecord(details, money)
-            elif self.kind == Kind.PROPOSAL.value:
-                record = get_proposal(db, self.ref)
-            elif self.kind == Kind.INVOICE.value:
-                config = self.amtui.config
-                today = local_today(self.amtui.now(), config.timezone)
-                record = get_invoice(db, self.ref, today=today, config=config)
-            else:
-                record = get_reminder(db, self.ref)
+            record = read.result() if isinstance(read, Future) else read()
         except AmtuiError as error:
             self.post_message(self.LoadFailed(str(error)))
             return
         self.post_message(self.Loaded(record))
 
     def on_detail_screen_load_failed(self, message: LoadFailed) -> None:
-        self.notify(safe(message.error, 300), severity="warning", markup=False)
+        self.fail(message.error)
+
+    def fail(self, error: str) -> None:
+        """The record could not be read (deleted meanwhile, the database locked): say so and
+        close."""
+        self.notify(safe(error, 300), severity="warning", markup=False)
         self.dismiss(None)
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
+        self.show(message.record)
+
+    def show(self, record: Any) -> None:
         """Every field in core's words (`amtui show` says the same), styled by tone."""
-        self.record = record = message.record
+        self.record = record
         now, config = self.amtui.now(), self.amtui.config
         view = View(config, now)
         related: list[Content] = []

@@ -19,6 +19,7 @@ from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts, Target
 from amtui.tui.widgets.columns import Column, ColumnBoard
+from amtui.tui.widgets.rows import retitle
 
 #: How a column's title says its sort (by hand says nothing).
 SORT_MARKS = {"due": "↓due", "priority": "↓priority"}
@@ -154,7 +155,7 @@ class Board(ColumnBoard[BoardColumn]):
         ]
         if self.filter_text:
             parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
-        self.border_title = Content.assemble(*parts)
+        retitle(self, Content.assemble(*parts))
         self.show_tabs()
         self.update_bindings()
 

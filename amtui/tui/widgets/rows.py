@@ -64,6 +64,16 @@ def same_content(one: Content, other: Content) -> bool:
     return one.plain == other.plain and one.spans == other.spans
 
 
+def retitle(widget: Widget, title: Content) -> None:
+    """Give `widget` the border title `title` unless it has it already: every assignment
+    repaints the whole widget (each reload after a card move repainted the whole board, every
+    column and the agenda, for titles that had not changed)."""
+    shown = getattr(widget, "_amtui_title", None)
+    if shown is None or not same_content(shown, title):
+        widget._amtui_title = title  # type: ignore[attr-defined]
+        widget.border_title = title
+
+
 def same_row(one: RowData, other: RowData) -> bool:
     """Drawn alike: the same record, words, styles and state classes."""
     return (
@@ -84,17 +94,28 @@ ROW, HEADING, SELECTED, EMPTY, MORE = (
     "row-list--empty",
     "row-list--more",
 )
+#: The rows, and the selected row, of a list that is lit (the board's current column): read
+#: from the list's own flag (`RowList.lit`), not a class on a container, so that the current
+#: column moving restyles nothing (a class on the column restyled it and its list, and laid
+#: out the screen, on every card move and `h`/`l`).
+LIT, LIT_SELECTED = "row-list--lit", "row-list--lit-selected"
 
 
 @cache
-def _names(classes: frozenset[str], selectable: bool, selected: bool) -> tuple[str, ...]:
+def _names(
+    classes: frozenset[str], selectable: bool, selected: bool, lit: bool = False
+) -> tuple[str, ...]:
     """The component classes of a row, in the order their rules are merged."""
     names = [ROW]
     if not selectable:
         names.append(HEADING)
+    if lit:
+        names.append(LIT)
     names += [f"row-list-{state}" for state in STATES if state in classes]
     if selected:
         names.append(SELECTED)
+        if lit:
+            names.append(LIT_SELECTED)
     return tuple(names)
 
 
@@ -126,6 +147,8 @@ class RowList(ScrollView, can_focus=False):
         SELECTED,
         EMPTY,
         MORE,
+        LIT,
+        LIT_SELECTED,
         *(f"row-list-{state}" for state in STATES),
     }
     DEFAULT_CSS = """
@@ -160,6 +183,7 @@ class RowList(ScrollView, can_focus=False):
         super().__init__(id=id)
         self.rows: list[RowData] = []
         self.cursor = -1
+        self.lit = False  # its rows drawn as the current column's (`set_lit`)
         self.more = 0
         self._empty = Content(empty)
         # Where each row's box starts (after its blank lines above) and how many lines it has,
@@ -224,7 +248,10 @@ class RowList(ScrollView, can_focus=False):
         if self._relayout():
             self._refresh_all()
         else:
-            for index in {*changed, old_index, cursor}:
+            # The rows that changed, and the cursor's old and new rows if it moved (a reload
+            # that changed nothing draws nothing).
+            moved = {old_index, cursor} if cursor != old_index else set()
+            for index in {*changed, *moved}:
                 self._refresh_row(index)
         self._scroll_to_cursor()
         if self.current_key != old_key:
@@ -420,7 +447,18 @@ class RowList(ScrollView, can_focus=False):
 
     def _row_names(self, index: int) -> tuple[str, ...]:
         row = self.rows[index]
-        return _names(row.classes, row.selectable, index == self.cursor)
+        return _names(row.classes, row.selectable, index == self.cursor, self.lit)
+
+    def set_lit(self, lit: bool) -> None:
+        """Draw the rows as the board's current column's (`row-list--lit`: wrapped, the
+        cursor's colours) or not. Rows may change height: the list is placed and drawn again,
+        without restyling anything (the looks of both are kept)."""
+        if lit == self.lit:
+            return
+        self.lit = lit
+        self._strips.clear()
+        self._relayout()
+        self._refresh_all()
 
     def _content_lines(self, content: Content, look: _Look, width: int) -> int:
         """How many lines `content` takes in a box of `look` `width` cells wide (not laid out
@@ -438,7 +476,7 @@ class RowList(ScrollView, can_focus=False):
         heights: list[int] = []
         y, after = 0, -1
         for row in self.rows:
-            look = self._look(_names(row.classes, row.selectable, False))
+            look = self._look(_names(row.classes, row.selectable, False, self.lit))
             y += look.before if after < 0 else max(after, look.before)
             tops.append(y)
             height = self._content_lines(row.content, look, width) + look.gutter.height
@@ -496,7 +534,7 @@ class RowList(ScrollView, can_focus=False):
         top, height = self._tops[index], self._heights[index]
         if margins:
             row = self.rows[index]
-            look = self._look(_names(row.classes, row.selectable, False))
+            look = self._look(_names(row.classes, row.selectable, False, self.lit))
             top, height = top - look.before, height + look.before + look.after
         return Box(0, top, max(self._width, 0), height)
 
