@@ -31,6 +31,7 @@ class BoardColumn(Column):
     def __init__(self, name: str, index: int) -> None:
         super().__init__(name, index)
         self.page: ColumnPage | None = None
+        self._by_ref: dict[str, TaskRow] | None = None  # the page's rows by reference
         self.sort = "position"
         self.border_title = Content.styled(render.safe(name, 40), "bold")
 
@@ -42,6 +43,7 @@ class BoardColumn(Column):
         self, page: ColumnPage, *, now: datetime, config: Config, keep: str | None
     ) -> None:
         self.page = page
+        self._by_ref = None
         rows = [render.card(row, now=now, config=config) for row in page.rows]
         self.row_list.show(rows, page.more, keep=keep, empty="—")
         self._title()
@@ -50,7 +52,11 @@ class BoardColumn(Column):
         """The loaded card `ref` of this column (None: not on the loaded page)."""
         if self.page is None or ref is None:
             return None
-        return next((row for row in self.page.rows if row.task.ref == ref), None)
+        if self._by_ref is None or len(self._by_ref) != len(self.page.rows):
+            # Asked for each key the footer checks, as the cursor or a card moves: a scan of
+            # the page built every card's reference a few hundred times a move at 100k.
+            self._by_ref = {row.task.ref: row for row in self.page.rows}
+        return self._by_ref.get(ref)
 
     def set_sort(self, sort: str) -> None:
         self.sort = sort
