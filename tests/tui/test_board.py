@@ -80,6 +80,60 @@ def test_keys_that_do_not_apply_are_hidden(make_app) -> None:
     assert "verb('move_left')" in last
 
 
+def test_the_footer_changes_only_the_keys_that_come_or_go(make_app) -> None:
+    """A move out of the first column shows H in the footer, back hides it again; the keys
+    that stay are the same widgets (not the whole footer rebuilt), in the order Textual's
+    own footer would show them."""
+    from textual.widgets._footer import FooterKey
+
+    def keys(app):
+        return [k for k in app.screen.query(FooterKey) if k.is_attached]
+
+    async def scenario(pilot):
+        await press(pilot, "2")
+        first = keys(pilot.app)
+        await press(pilot, "L")
+        moved = keys(pilot.app)
+        moved_labels = [(k.key_display, k.description) for k in moved]
+        await press(pilot, "H")
+        back = keys(pilot.app)
+        return first, moved, moved_labels, back
+
+    first, moved, moved_labels, back = drive(make_app(), scenario)
+    descriptions = [description for _, description in moved_labels]
+    assert "Move left" not in [k.description for k in first]
+    assert descriptions.index("Move left") == descriptions.index("Move right") - 1
+    assert [(k.key_display, k.description) for k in back] == [
+        (k.key_display, k.description) for k in first
+    ]
+    stayed = [k for k in moved if k.description != "Move left"]
+    assert stayed and all(any(k is old for old in first) for k in stayed)
+    assert all(k.has_class("-compact") for k in moved)  # 120 columns: the compact style
+
+
+def test_the_current_column_is_drawn_lit_and_follows_the_card(make_app, seeded) -> None:
+    """The current column's title line and its rows are lit (wrapped, the cursor's colours);
+    `l` and a card move hand that over without restyling the columns or their lists."""
+
+    async def scenario(pilot):
+        board = pilot.app.screen.query_one("#board")
+        await press(pilot, "2")
+        states = [[(c.title.has_class("-current"), c.row_list.lit) for c in board.columns[:3]]]
+        await press(pilot, "l")
+        states.append([(c.title.has_class("-current"), c.row_list.lit) for c in board.columns[:3]])
+        await press(pilot, "L")
+        states.append([(c.title.has_class("-current"), c.row_list.lit) for c in board.columns[:3]])
+        return states, [c.has_class("-current") for c in board.columns]
+
+    states, column_classes = drive(make_app(), scenario)
+    assert states == [
+        [(True, True), (False, False), (False, False)],
+        [(False, False), (True, True), (False, False)],
+        [(False, False), (False, False), (True, True)],
+    ]
+    assert not any(column_classes)
+
+
 def test_new_task_with_quick_add_tokens(make_app, seeded) -> None:
     async def scenario(pilot):
         await press(pilot, "2", "l", "n")

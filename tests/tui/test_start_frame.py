@@ -329,3 +329,31 @@ def test_the_first_frame_styles_the_screens_widgets_once(seeded, config, monkeyp
         "regions": 1,
         "board": 1,
     }
+
+
+def test_the_first_frame_is_laid_out_once(seeded, config, monkeypatch) -> None:
+    """The screen is laid out as it is first shown, at the terminal's size; the Resize that
+    Textual sends as the app starts, at that same size, does not lay it out and draw it
+    again (a widget that needs a layout, a list getting its scrollbar, asks for one)."""
+    from textual.screen import Screen
+
+    layouts: list[bool] = []
+    painted = painted_flag(monkeypatch)
+    refresh_layout = Screen._refresh_layout
+
+    def record(self: Screen, *args: Any, **kwargs: Any) -> None:
+        layouts.append(bool(painted))
+        refresh_layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", record)
+    app = read_first(seeded, config)
+
+    async def scenario(pilot):
+        await pilot.resize_terminal(100, 40)  # a real resize still lays it out
+        await settle(pilot)
+        main = pilot.app.main_screen
+        return main.size.width, main.board.window, "L2 respond late" in screen_text(pilot.app)
+
+    width, window, shown = drive(app, scenario)
+    assert layouts.count(False) == 1
+    assert width == 100 and window == (0, 2) and shown

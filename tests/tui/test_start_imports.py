@@ -34,6 +34,9 @@ DEFERRED = (
     "amtui.tui.logic.proposal_forms",
     "amtui.tui.logic.reminder_forms",
     "amtui.tui.logic.client_forms",
+    "amtui.tui.logic.fields",  # the forms' specs, with quick-add's parser:
+    "amtui.core.drafts",  # `logic.team` (read by the first snapshot) imports them
+    "amtui.core.quickadd",  # in the prompts that use them
     "amtui.core.notify",
 )
 #: Not loaded before the first frame nor by the warm-up: only when `?` opens the help.

@@ -9,6 +9,7 @@ task, `A` hands it to someone: the same core calls as `amtui lead take` / `assig
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from amtui.core.config import Config
 from amtui.core.db import Database
@@ -27,8 +28,14 @@ from amtui.core.members import (
 )
 from amtui.core.models import Member
 from amtui.core.text import fold
-from amtui.tui.logic.fields import Check, Clock, PromptLoad, PromptSpec, Saved
 from amtui.tui.logic.text import safe
+
+if TYPE_CHECKING:
+    # The forms' module (with quick-add's parser, `core.drafts`) is imported by the prompts
+    # and writes below, not with this module: the app's first read imports this module for
+    # `screen_scope` before Textual, and the first frame needs no form (bench/RESULTS.md,
+    # `s7start`); the app imports the forms after the first frame (`app.DEFERRED`).
+    from amtui.tui.logic.fields import Check, Clock, PromptLoad, PromptSpec, Saved
 
 #: What `O` reads besides members (core's `--owner` words): the `Filters.owner` each one
 #: stands for, and what the prompt says it means.
@@ -114,6 +121,8 @@ def member_suggest(members: list[Member]) -> Callable[[str], str | None]:
 
 def owner_prompt(db: Database, current: str | None) -> tuple[PromptSpec, list[Member]]:
     """`O`: show one member's records (or all, none, mine); the members load behind it."""
+    from amtui.tui.logic.fields import PromptLoad, PromptSpec
+
     members: list[Member] = []
 
     def load() -> PromptLoad:
@@ -147,6 +156,8 @@ def owner_choice(members: list[Member], text: str) -> str | None:
 
 def assign_prompt(db: Database, ref: str) -> tuple[PromptSpec, list[Member]]:
     """`A`: hand the selected lead or task to a member."""
+    from amtui.tui.logic.fields import PromptLoad, PromptSpec
+
     members: list[Member] = []
 
     def load() -> PromptLoad:
@@ -173,6 +184,8 @@ def assign_prompt(db: Database, ref: str) -> tuple[PromptSpec, list[Member]]:
 
 
 def save_take(db: Database, config: Config, now: Clock, ref: str) -> Saved:
+    from amtui.tui.logic.fields import Saved
+
     change = take(db, ref, now=now(), config=config)
     return Saved(f"{ref} is yours now: {safe(change.title, 60)}", ref)
 
@@ -180,6 +193,8 @@ def save_take(db: Database, config: Config, now: Clock, ref: str) -> Saved:
 def save_assign(
     db: Database, config: Config, now: Clock, ref: str, members: list[Member], who: str
 ) -> Saved:
+    from amtui.tui.logic.fields import Saved
+
     handle = "me" if fold(who) == "me" else pick(members, who).handle
     change = assign(db, ref, handle, now=now(), config=config)
     was = f" (was {change.previous.handle})" if change.previous else ""

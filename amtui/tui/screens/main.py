@@ -150,6 +150,12 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < PHONE_COLUMNS, "-phone")
+        if event.size == self.size and self._resumed:
+            # The terminal's size as the app started, already laid out by the first resume:
+            # Textual's handler (after this one) would lay out and draw the whole screen again
+            # for nothing (a widget that needs a layout asks for one itself). Its breakpoint
+            # classes are the ones `compose` set for this width.
+            event.prevent_default()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume comes right after the mount, which styled every widget with the

@@ -15,7 +15,7 @@ from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts
 from amtui.tui.render import RowData
-from amtui.tui.widgets.rows import Region, RowList
+from amtui.tui.widgets.rows import Region, RowList, retitle
 
 
 class Agenda(Region):
@@ -64,7 +64,7 @@ class Agenda(Region):
             parts.append((f" · {agenda.overdue.total} overdue", render.LATE))
         if self.filter_text:
             parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
-        self.border_title = Content.assemble(*parts)
+        retitle(self, Content.assemble(*parts))
 
     def tick(self, now: datetime, config: Config) -> None:
         """Keep the lead deadlines' countdowns moving and mark what turns late or changes day

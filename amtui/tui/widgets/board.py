@@ -19,6 +19,7 @@ from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts, Target
 from amtui.tui.widgets.columns import Column, ColumnBoard
+from amtui.tui.widgets.rows import retitle
 
 #: How a column's title says its sort (by hand says nothing).
 SORT_MARKS = {"due": "↓due", "priority": "↓priority"}
@@ -30,6 +31,7 @@ class BoardColumn(Column):
     def __init__(self, name: str, index: int) -> None:
         super().__init__(name, index)
         self.page: ColumnPage | None = None
+        self._by_ref: dict[str, TaskRow] | None = None  # the page's rows by reference
         self.sort = "position"
         self.border_title = Content.styled(render.safe(name, 40), "bold")
 
@@ -41,6 +43,7 @@ class BoardColumn(Column):
         self, page: ColumnPage, *, now: datetime, config: Config, keep: str | None
     ) -> None:
         self.page = page
+        self._by_ref = None
         rows = [render.card(row, now=now, config=config) for row in page.rows]
         self.row_list.show(rows, page.more, keep=keep, empty="—")
         self._title()
@@ -49,7 +52,11 @@ class BoardColumn(Column):
         """The loaded card `ref` of this column (None: not on the loaded page)."""
         if self.page is None or ref is None:
             return None
-        return next((row for row in self.page.rows if row.task.ref == ref), None)
+        if self._by_ref is None or len(self._by_ref) != len(self.page.rows):
+            # Asked for each key the footer checks, as the cursor or a card moves: a scan of
+            # the page built every card's reference a few hundred times a move at 100k.
+            self._by_ref = {row.task.ref: row for row in self.page.rows}
+        return self._by_ref.get(ref)
 
     def set_sort(self, sort: str) -> None:
         self.sort = sort
@@ -154,7 +161,7 @@ class Board(ColumnBoard[BoardColumn]):
         ]
         if self.filter_text:
             parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
-        self.border_title = Content.assemble(*parts)
+        retitle(self, Content.assemble(*parts))
         self.show_tabs()
         self.update_bindings()
 

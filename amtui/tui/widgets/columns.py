@@ -12,31 +12,69 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Static
 
 from amtui.tui import render
-from amtui.tui.widgets.rows import Region, RowList
+from amtui.tui.widgets.rows import Region, RowList, retitle, same_content
 
 if TYPE_CHECKING:
     from textual.geometry import Size
     from textual.layout import DockArrangeResult
 
 
+class ColumnTitle(Widget):
+    """A column's top line: its border, with the column's title in it (`.column-title`, and
+    `-current` on the board's current column).
+
+    The current column's look sits on this one-line widget, not on the column: a class on
+    the column restyled the column and its list, and laid out the screen, on every `h`/`l`
+    and card move; here it restyles one line (the list is lit by `RowList.set_lit`)."""
+
+    DEFAULT_CSS = """
+    ColumnTitle {
+        height: 1;
+    }
+    """
+
+
 class Column(Vertical):
     """A titled column of cards (not focusable: the board holds the focus and the keys)."""
 
     def __init__(self, name: str, index: int) -> None:
+        self.title = ColumnTitle(classes="column-title")
         super().__init__(classes="board-column")
         self.column_name = name
         self.index = index
         self.row_list = RowList(empty="Loading…")
 
     def compose(self) -> ComposeResult:
+        yield self.title
         yield self.row_list
+
+    @property
+    def border_title(self) -> str | None:
+        """The column's title (drawn in its top line, `ColumnTitle`)."""
+        return self.title.border_title
+
+    @border_title.setter
+    def border_title(self, title: Text | Content | str | None) -> None:
+        if not hasattr(self, "title"):  # Widget.__init__ sets the class's BORDER_TITLE first
+            return
+        if isinstance(title, Content):
+            retitle(self.title, title)  # a reload sets every column's: drawn if it changed
+        else:
+            self.title.border_title = title
+
+    def set_current(self, current: bool) -> None:
+        """Draw this column as the current one (its title line and its list), or not."""
+        self.title.set_class(current, "-current")
+        self.row_list.set_lit(current)
 
     @property
     def count(self) -> int | None:
@@ -66,7 +104,9 @@ class ColumnBoard(Region, Generic[ColumnT]):
 
     MIN_COLUMN_WIDTH = 28  # cells: a card's title, due date and client stay readable
 
-    column_index: reactive[int] = reactive(0, init=False)
+    # A var, not a reactive: the board's own lines (its border) do not change with it, and a
+    # reactive repainted the whole board on every h/l and card move.
+    column_index: var[int] = var(0, init=False)
 
     def __init__(self, columns: list[ColumnT], *, id: str) -> None:
         super().__init__(id=id, classes="region")
@@ -80,7 +120,7 @@ class ColumnBoard(Region, Generic[ColumnT]):
             yield from self._columns
 
     def on_mount(self) -> None:
-        self.columns[0].add_class("-current")
+        self.columns[self.column_index].set_current(True)
         # Which columns fit is decided when their row is first arranged (`ColumnRow`): with
         # no width yet this would show them all and hide the strip, and the strip coming
         # back would shorten every column after their first layout.
@@ -140,7 +180,12 @@ class ColumnBoard(Region, Generic[ColumnT]):
                 parts.append((" · ", render.MUTED))
             parts.append(styled)
         parts.append((" ›" if start + shown < len(self.columns) else "", render.MUTED))
-        self.tabs.update(Content.assemble(*parts))
+        strip = Content.assemble(*parts)
+        shown_now = self.tabs.content
+        if not (isinstance(shown_now, Content) and same_content(shown_now, strip)):
+            # One line whatever it says (`.board-tabs` is one line high): a repaint, never a
+            # layout of the screen (Static.update's default).
+            self.tabs.update(strip, layout=False)
 
     def _first_tab(self, labels: list[tuple[str, str]]) -> int:
         """The first label the strip shows: 0, unless the current one would not fit then."""
@@ -162,8 +207,8 @@ class ColumnBoard(Region, Generic[ColumnT]):
 
     def watch_column_index(self, old: int, new: int) -> None:
         columns = self.columns
-        columns[old].remove_class("-current")
-        columns[new].add_class("-current")
+        columns[old].set_current(False)
+        columns[new].set_current(True)
         self._fit_columns()
         self.update_bindings()
 

@@ -15,9 +15,11 @@ changed.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from typing import cast
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.compose import compose  # what Widget.recompose composes with
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -76,10 +78,46 @@ class FittedFooter(Footer):
         if showing == self._shown:
             return
         self._shown = showing
-        await super().recompose()
+        async with self.batch():
+            await self._show_keys(list(compose(self)))
+
+    async def _show_keys(self, keys: list[Widget]) -> None:
+        """Show `keys` (as `compose` made them), keeping the keys on screen that stay: only
+        the keys that come or go are mounted or removed. Rebuilding the whole footer (what
+        Textual does) mounted and styled a dozen keys each time one key came or went, as
+        on a card move into or out of the first column, or a region change."""
+        old = [child for child in self.children if not child.has_class("-textual-system")]
+        if not (_plain(old) and _plain(keys)):
+            await self.remove_children(old)
+            await self.mount_all(keys)
+            return
+        shown: list[Widget] = []  # `keys`, with each key already on screen in its place
+        pool = cast("list[FooterKey]", old)
+        for key in cast("list[FooterKey]", keys):
+            same = next((index for index, on in enumerate(pool) if _same_key(on, key)), -1)
+            shown.append(pool[same] if same >= 0 else key)
+            if same >= 0:
+                pool = pool[same + 1 :]  # the order stays: later keys match later ones
+        staying = {id(widget) for widget in shown}
+        gone = [widget for widget in old if id(widget) not in staying]
+        if gone:
+            await self.remove_children(gone)
+        for index, widget in enumerate(shown):
+            if widget.is_attached:
+                continue
+            after = next((w for w in shown[index + 1 :] if w.is_attached), None)
+            await (self.mount(widget, before=after) if after is not None else self.mount(widget))
 
     def compose(self) -> ComposeResult:
         items: list[Widget] = list(super().compose())
+        for item in items:
+            if isinstance(item, FooterKey) and (self.compact or item.has_class("-command-palette")):
+                # The class each key's `compact` watcher would add once mounted (the bound
+                # keys follow the footer, the palette key is always compact): given here, a
+                # key is styled once as it mounts instead of again, with a layout, after it
+                # (a dozen restyles and layouts each time the keys change, as on a card move
+                # into or out of the first column).
+                item.add_class("-compact", update=False)
         if not self.compact or not self.size.width or not _plain(items):
             yield from items
             return
@@ -92,6 +130,19 @@ class FittedFooter(Footer):
     def on_resize(self) -> None:
         self.compact = self.app.size.width < COMPACT_BELOW
         self.refresh(recompose=True)
+
+
+def _same_key(shown: FooterKey, made: FooterKey) -> bool:
+    """`shown` (on screen) already is the key `made` (just composed)."""
+    return (
+        shown.key == made.key
+        and shown.key_display == made.key_display
+        and shown.description == made.description
+        and shown.action == made.action
+        and shown._disabled == made._disabled
+        and shown.tooltip == made.tooltip
+        and shown.classes == made.classes
+    )
 
 
 def _plain(items: Iterable[Widget]) -> bool:

@@ -14,7 +14,7 @@ from amtui.core.sla import ResponseRule, response_owed
 from amtui.tui import render
 from amtui.tui.keys import verb_bindings
 from amtui.tui.logic.verbs import Facts
-from amtui.tui.widgets.rows import Region, RowList
+from amtui.tui.widgets.rows import Region, RowList, retitle
 
 
 class Inbox(Region):
@@ -89,4 +89,4 @@ class Inbox(Region):
                 parts.append((f" · {page.waiting} waiting", render.SOON))
         if self.filter_text:
             parts.append((f" · /{render.safe(self.filter_text, 30)}", render.MUTED))
-        self.border_title = Content.assemble(*parts)
+        retitle(self, Content.assemble(*parts))

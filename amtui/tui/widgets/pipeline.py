@@ -49,6 +49,7 @@ class StageColumn(Column):
         self.total: int | None = None
 
     def compose(self) -> ComposeResult:
+        yield self.title
         yield self.head
         yield self.row_list
 

@@ -64,6 +64,16 @@ def same_content(one: Content, other: Content) -> bool:
     return one.plain == other.plain and one.spans == other.spans
 
 
+def retitle(widget: Widget, title: Content) -> None:
+    """Give `widget` the border title `title` unless it has it already: every assignment
+    repaints the whole widget (each reload after a card move repainted the whole board, every
+    column and the agenda, for titles that had not changed)."""
+    shown = getattr(widget, "_amtui_title", None)
+    if shown is None or not same_content(shown, title):
+        widget._amtui_title = title  # type: ignore[attr-defined]
+        widget.border_title = title
+
+
 def same_row(one: RowData, other: RowData) -> bool:
     """Drawn alike: the same record, words, styles and state classes."""
     return (
@@ -84,17 +94,28 @@ ROW, HEADING, SELECTED, EMPTY, MORE = (
     "row-list--empty",
     "row-list--more",
 )
+#: The rows, and the selected row, of a list that is lit (the board's current column): read
+#: from the list's own flag (`RowList.lit`), not a class on a container, so that the current
+#: column moving restyles nothing (a class on the column restyled it and its list, and laid
+#: out the screen, on every card move and `h`/`l`).
+LIT, LIT_SELECTED = "row-list--lit", "row-list--lit-selected"
 
 
 @cache
-def _names(classes: frozenset[str], selectable: bool, selected: bool) -> tuple[str, ...]:
+def _names(
+    classes: frozenset[str], selectable: bool, selected: bool, lit: bool = False
+) -> tuple[str, ...]:
     """The component classes of a row, in the order their rules are merged."""
     names = [ROW]
     if not selectable:
         names.append(HEADING)
+    if lit:
+        names.append(LIT)
     names += [f"row-list-{state}" for state in STATES if state in classes]
     if selected:
         names.append(SELECTED)
+        if lit:
+            names.append(LIT_SELECTED)
     return tuple(names)
 
 
@@ -126,6 +147,8 @@ class RowList(ScrollView, can_focus=False):
         SELECTED,
         EMPTY,
         MORE,
+        LIT,
+        LIT_SELECTED,
         *(f"row-list-{state}" for state in STATES),
     }
     DEFAULT_CSS = """
@@ -160,6 +183,7 @@ class RowList(ScrollView, can_focus=False):
         super().__init__(id=id)
         self.rows: list[RowData] = []
         self.cursor = -1
+        self.lit = False  # its rows drawn as the current column's (`set_lit`)
         self.more = 0
         self._empty = Content(empty)
         # Where each row's box starts (after its blank lines above) and how many lines it has,
@@ -173,8 +197,12 @@ class RowList(ScrollView, can_focus=False):
         self._footer: list[_Footer] = []
         self._total = 0
         self._looks: dict[tuple[str, ...], _Look] = {}
-        # Rendered lines of the rows drawn so far: index -> (width, component names, lines).
-        self._strips: dict[int, tuple[int, tuple[str, ...], list[Strip]]] = {}
+        # Each row's line count (`_place`): (id of its words, names, width) -> (words, lines).
+        self._line_counts: dict[tuple[int, tuple[str, ...], int], tuple[Content, int]] = {}
+        # Rendered lines of the rows drawn so far: index -> component names -> (width, lines).
+        # Each look a row was drawn in is kept (selected or not, lit or not): the cursor or
+        # the current column coming back draws nothing again.
+        self._strips: dict[int, dict[tuple[str, ...], tuple[int, list[Strip]]]] = {}
         # Textual's renderer of a widget's padding, border and background, one per list (one
         # per row drawn would be kept alive by its `get_inner_outer` cache, textual#6665).
         self._painter = StylesCache()
@@ -221,11 +249,14 @@ class RowList(ScrollView, can_focus=False):
         ]
         for index in [*changed, *(i for i in self._strips if i >= len(self.rows))]:
             self._strips.pop(index, None)
-        if self._relayout():
-            self._refresh_all()
-        else:
-            for index in {*changed, old_index, cursor}:
-                self._refresh_row(index)
+        first = self._relayout()
+        if first is not None:  # rows moved from there on: redraw those lines
+            self._refresh_from(first)
+        # The rows that changed, and the cursor's old and new rows if it moved (a reload that
+        # changed nothing draws nothing).
+        moved = {old_index, cursor} if cursor != old_index else set()
+        for index in {*changed, *moved}:
+            self._refresh_row(index)
         self._scroll_to_cursor()
         if self.current_key != old_key:
             self.post_message(self.Highlighted(self, self.current_key))
@@ -237,6 +268,7 @@ class RowList(ScrollView, can_focus=False):
         if index < 0:
             return None
         old_key = self.current_key
+        top = self._tops[index] if index < len(self._tops) else 0
         data = self.rows.pop(index)
         self._shift_strips(index, -1)
         if self.cursor > index:
@@ -245,8 +277,8 @@ class RowList(ScrollView, can_focus=False):
             self.cursor = -1
             if self.rows:
                 self.cursor = self._nearest_selectable(min(index, len(self.rows) - 1))
-        self._relayout()
-        self._refresh_all()
+        first = self._relayout()
+        self._refresh_from(top if first is None else min(top, first))  # the rows above stay
         if self.current_key != old_key:
             self.post_message(self.Highlighted(self, self.current_key))
         return data
@@ -258,7 +290,7 @@ class RowList(ScrollView, can_focus=False):
         self._shift_strips(0, 1)
         self.cursor = 0
         self._relayout()
-        self._refresh_all()
+        self._refresh_from(0)
         self._scroll_to_cursor()
         self.post_message(self.Highlighted(self, self.current_key))
 
@@ -293,11 +325,11 @@ class RowList(ScrollView, can_focus=False):
                 changed.append(index)
         if not changed:
             return
-        if self._relayout():
-            self._refresh_all()
-        else:
-            for index in changed:
-                self._refresh_row(index)
+        first = self._relayout()
+        if first is not None:
+            self._refresh_from(first)
+        for index in changed:
+            self._refresh_row(index)
 
     def move(self, delta: int) -> None:
         """Move the cursor by `delta` selectable rows; past the end asks for more."""
@@ -420,7 +452,18 @@ class RowList(ScrollView, can_focus=False):
 
     def _row_names(self, index: int) -> tuple[str, ...]:
         row = self.rows[index]
-        return _names(row.classes, row.selectable, index == self.cursor)
+        return _names(row.classes, row.selectable, index == self.cursor, self.lit)
+
+    def set_lit(self, lit: bool) -> None:
+        """Draw the rows as the board's current column's (`row-list--lit`: wrapped, the
+        cursor's colours) or not. Rows may change height: the list is placed and drawn again,
+        without restyling anything (the looks of both, and the lines drawn in each, are
+        kept)."""
+        if lit == self.lit:
+            return
+        self.lit = lit
+        self._relayout()
+        self._refresh_all()
 
     def _content_lines(self, content: Content, look: _Look, width: int) -> int:
         """How many lines `content` takes in a box of `look` `width` cells wide (not laid out
@@ -433,18 +476,36 @@ class RowList(ScrollView, can_focus=False):
 
     def _place(self, width: int) -> tuple[list[int], list[int], list[_Footer], int]:
         """Each row's first line and height at `width`, the footer lines, the total height
-        (margins collapse as in Textual's vertical layout: the larger of two wins)."""
+        (margins collapse as in Textual's vertical layout: the larger of two wins).
+
+        A row's line count is kept while its words, look and width stay (`_line_counts`):
+        wrapping every card of a lit column again for each step of a card move (a row
+        leaves, one arrives, two columns change light) was most of a move's own work."""
         tops: list[int] = []
         heights: list[int] = []
         y, after = 0, -1
+        known, counts = self._line_counts, {}
         for row in self.rows:
-            look = self._look(_names(row.classes, row.selectable, False))
+            names = _names(row.classes, row.selectable, False, self.lit)
+            look = self._look(names)
             y += look.before if after < 0 else max(after, look.before)
             tops.append(y)
-            height = self._content_lines(row.content, look, width) + look.gutter.height
+            key = (id(row.content), names, width)
+            entry = known.get(key)
+            if entry is None or entry[0] is not row.content:
+                entry = (row.content, self._content_lines(row.content, look, width))
+            counts[key] = entry
+            height = entry[1] + look.gutter.height
             heights.append(height)
             y += height
             after = look.after
+        # The rows' counts in their other looks stay too (lit or not: a column the current
+        # one leaves and comes back to); those of rows gone go.
+        live = {id(row.content) for row in self.rows}
+        self._line_counts = {
+            **{key: entry for key, entry in known.items() if key[0] in live},
+            **counts,
+        }
         footer: list[_Footer] = []
         lines = [(self._empty, EMPTY)] if not self.rows else []
         if self.more:
@@ -457,9 +518,10 @@ class RowList(ScrollView, can_focus=False):
             after = look.after
         return tops, heights, footer, y + max(after, 0)
 
-    def _relayout(self) -> bool:
-        """Place every row; True when any line moved or the height changed (then the whole
-        list is redrawn; otherwise only the rows that changed).
+    def _relayout(self) -> int | None:
+        """Place every row; the first line from which rows (or the footer, or the end) are
+        placed differently than before: the lines from there on are to be drawn again (None:
+        nothing moved, only the rows that changed are).
 
         The width is decided here, not read from whether the scrollbar shows now: rows are
         placed at the whole width, and again without the scrollbar's column when they do not
@@ -471,12 +533,7 @@ class RowList(ScrollView, can_focus=False):
         if overflow == "scroll" or (overflow == "auto" and total > self.size.height):
             width = max(0, width - self.styles.scrollbar_size_vertical)
             tops, heights, footer, total = self._place(width)
-        moved = (
-            (tops, heights, total) != (self._tops, self._heights, self._total)
-            or width != self._width
-            or [(top, content.plain) for top, content, _ in footer]
-            != [(top, content.plain) for top, content, _ in self._footer]
-        )
+        first = self._first_moved(tops, heights, footer, total, width)
         self._tops, self._heights, self._footer, self._total = tops, heights, footer, total
         self._width = width
         size = Size(width, total)
@@ -488,7 +545,30 @@ class RowList(ScrollView, can_focus=False):
                 # screen (a card move laid out every widget of the screen).
                 self.set_reactive(Widget.virtual_size, size)
                 self._scroll_update(size)
-        return moved
+        return first
+
+    def _first_moved(
+        self, tops: list[int], heights: list[int], footer: list[_Footer], total: int, width: int
+    ) -> int | None:
+        """The first line placed differently by (`tops`, `heights`, `footer`, `total`) at
+        `width` than now (None: none)."""
+        if width != self._width:
+            return 0
+        old_tops, old_heights = self._tops, self._heights
+        both = min(len(tops), len(old_tops))
+        for index in range(both):
+            if tops[index] != old_tops[index] or heights[index] != old_heights[index]:
+                return min(tops[index], old_tops[index])
+        found: list[int] = []
+        if len(tops) != len(old_tops):  # rows came or went at the end
+            found.append(tops[both] if both < len(tops) else old_tops[both])
+        lines = [(top, content.plain) for top, content, _ in footer]
+        old_lines = [(top, content.plain) for top, content, _ in self._footer]
+        if lines != old_lines:
+            found.extend(top for top, _ in [*lines, *old_lines])
+        if total != self._total:
+            found.append(min(total, self._total))
+        return min(found) if found else None
 
     def _row_box(self, index: int, *, margins: bool = False) -> Box | None:
         if not 0 <= index < len(self._tops):
@@ -496,7 +576,7 @@ class RowList(ScrollView, can_focus=False):
         top, height = self._tops[index], self._heights[index]
         if margins:
             row = self.rows[index]
-            look = self._look(_names(row.classes, row.selectable, False))
+            look = self._look(_names(row.classes, row.selectable, False, self.lit))
             top, height = top - look.before, height + look.before + look.after
         return Box(0, top, max(self._width, 0), height)
 
@@ -512,6 +592,15 @@ class RowList(ScrollView, can_focus=False):
     def _refresh_all(self) -> None:
         self.refresh()
 
+    def _refresh_from(self, line: int) -> None:
+        """Draw again the lines from `line` (of the content) to the end (the lines above
+        stay as they are on screen)."""
+        end = max(self._total, self.scroll_offset.y + self.size.height)
+        if line <= 0:
+            self._refresh_all()
+        elif line < end:
+            self.refresh_lines(line, end - line)
+
     def _scroll_to_cursor(self) -> None:
         box = self._row_box(self.cursor, margins=True)
         if box is None:
@@ -523,7 +612,7 @@ class RowList(ScrollView, can_focus=False):
         self.scroll_to_region(box, animate=False, immediate=True, x_axis=False)
 
     def on_resize(self) -> None:
-        if self._relayout():
+        if self._relayout() is not None:
             self._refresh_all()
         self._scroll_to_cursor()
 
@@ -533,6 +622,7 @@ class RowList(ScrollView, can_focus=False):
         super().notify_style_update()
         self._looks.clear()
         self._strips.clear()
+        self._line_counts.clear()
         if self.is_mounted:
             # The component styles are read again after this call returns.
             self.call_next(self._restyled)
@@ -540,6 +630,7 @@ class RowList(ScrollView, can_focus=False):
     def _restyled(self) -> None:
         self._looks.clear()
         self._strips.clear()
+        self._line_counts.clear()
         self._relayout()
         self._refresh_all()
 
@@ -588,11 +679,12 @@ class RowList(ScrollView, can_focus=False):
 
     def _row_strips(self, index: int, width: int) -> list[Strip]:
         names = self._row_names(index)
-        entry = self._strips.get(index)
-        if entry is not None and entry[0] == width and entry[1] == names:
-            return entry[2]
+        drawn = self._strips.setdefault(index, {})
+        entry = drawn.get(names)
+        if entry is not None and entry[0] == width:
+            return entry[1]
         strips = self._draw(self.rows[index].content, names, self._heights[index], width)
-        self._strips[index] = (width, names, strips)
+        drawn[names] = (width, strips)
         return strips
 
     def render_line(self, y: int) -> Strip:
@@ -730,7 +822,8 @@ class Region(Vertical, can_focus=True):
 
     def update_bindings(self) -> None:
         """Refresh the footer only when the keys that apply change (it rebuilds itself)."""
-        offered = tuple(self.offers(name) for name in self.verb_names())
+        facts = self.facts()  # once, not once a verb (the board's looks up its card)
+        offered = tuple(applies(verb(name), facts) for name in self.verb_names())
         if offered != getattr(self, "_offered", None):
             self._offered = offered
             self.refresh_bindings()
