@@ -24,7 +24,7 @@ from amtui.core.lead_queries import LeadRow, lead_rows
 from amtui.core.members import EVERYONE, Scope
 from amtui.core.models import REMINDER_DUE_SQL, Lead, Reminder, Task, records
 from amtui.core.reminders import ReminderRow, reminder_rows
-from amtui.core.sla import ResponseRule, deadlines_of
+from amtui.core.sla import ResponseRule, deadline_due
 from amtui.core.sql import Database, Tx
 from amtui.core.structs import field, struct
 from amtui.core.task_queries import TaskRow, rows_for
@@ -333,9 +333,7 @@ class _LeadWindow:
         found = records(self.tx, Lead, query + self.tx.page(self.limit), self.params)
         items = []
         for lead in found:
-            deadlines = deadlines_of(lead, self.rule)
-            assert deadlines is not None  # the conditions select open leads only
-            due = deadlines.of(kind).due
+            due = deadline_due(lead, self.rule, kind)  # the conditions select open leads only
             items.append(_Pending(due, due, due < self.cutoff, "lead", lead.id or 0, lead, kind))
         return _Found(total, items)
 

@@ -202,8 +202,9 @@ def lead_rows(tx: Tx, leads: list[Lead], rule: ResponseRule | None = None) -> li
     if ids:
         names = dict(tx.tuples("SELECT id, name FROM client WHERE id IN :ids", {"ids": ids}))
     owners = member_handles(tx, {lead.owner_id for lead in leads})
+    # Every field by position: the struct's quick path (with a keyword it names each one).
     rows = [
-        LeadRow(lead, names.get(lead.client_id), owner=owners.get(lead.owner_id or 0))
+        LeadRow(lead, names.get(lead.client_id), None, owners.get(lead.owner_id or 0))
         for lead in leads
     ]
     if rule is not None:

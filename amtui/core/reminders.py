@@ -313,7 +313,7 @@ def reminder_rows(tx: Tx, reminders: list[Reminder]) -> list[ReminderRow]:
         client_zones = dict(tx.tuples(zones, {"ids": client_ids}))
     rows = []
     for reminder in reminders:
-        row = ReminderRow(reminder)
+        row = ReminderRow(reminder, None, None, None)  # by position: the struct's quick path
         for attribute, kind in (
             ("lead_id", Kind.LEAD),
             ("task_id", Kind.TASK),

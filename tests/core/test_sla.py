@@ -24,6 +24,7 @@ from amtui.core.sla import (
     WorkingHours,
     add_working_time,
     answer_due,
+    deadline_due,
     deadlines_of,
     lead_deadlines,
     next_working_moment,
@@ -296,6 +297,31 @@ def test_deadlines_of_a_stored_lead_and_none_once_closed() -> None:
     for stage in ("won", "lost"):
         lead.stage = stage
         assert deadlines_of(lead, ResponseRule(15)) is None
+
+
+@pytest.mark.parametrize("answer_due_at", [utc(2026, 11, 26, 9, 0), None])
+@pytest.mark.parametrize(
+    "rule", [ResponseRule(15), ResponseRule(15, HOURS, BERLIN), ResponseRule(90, HOURS, NEW_YORK)]
+)
+def test_deadline_due_is_what_deadlines_of_says(
+    answer_due_at: datetime | None, rule: ResponseRule
+) -> None:
+    """The agenda's windows ask one deadline's time; it must be the one deadlines_of gives,
+    around the clock or in working hours, with or without a stored answer deadline (a lead
+    from before schema 2 has none: a day after arrival)."""
+    received = utc(2026, 11, 27, 17, 50)  # a Friday evening in Berlin
+    lead = Lead(
+        title="Site",
+        received_at=received,
+        answer_due_at=answer_due_at,
+        created_at=received,
+        updated_at=received,
+    )
+    deadlines = deadlines_of(lead, rule)
+    assert deadlines is not None
+    for kind in ("first-response", "answer"):
+        assert deadline_due(lead, rule, kind) == deadlines.of(kind).due
+    assert deadline_due(lead, rule, "answer") == (answer_due_at or received + timedelta(days=1))
 
 
 # --- the follow-up ladder ----------------------------------------------------------------------
