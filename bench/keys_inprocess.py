@@ -4,7 +4,9 @@ that shows the record / the board's numbers; the garbage collector's full passes
 the GC-tracked objects left after each round (a screen closed and not freed shows here).
 
 A deterministic-enough companion to `run_tui.py` on a busy machine: CPU time of the thread
-that draws, Python call counts (`--calls`, cProfile), object counts.
+that draws, Python call counts (`--calls`, cProfile), object counts. `--pause S` leaves the app
+alone S seconds after each round, as a user reading the screen would (the app's collector
+policy settles the heap then: `amtui.tui.logic.heap`); the default presses on at once.
 
     AMTUI_CONFIG=DATA/config.toml python bench/keys_inprocess.py DATA/tui-100k.db --rounds 6
 """
@@ -25,15 +27,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import pick_board_card  # bench/ is not a package: its own directory is on the path
 
-FULL_PASSES: list[float] = []  # CPU ms of each full collection
+FULL_PASSES: list[float] = []  # CPU ms of each full collection inside a key
+OTHER_PASSES: list[float] = []  # and between keys (the app's settles when left alone)
 _started = [0.0]
+_in_key = [False]
 
 
 def _gc_callback(phase: str, info: dict[str, Any]) -> None:
     if phase == "start":
         _started[0] = time.thread_time()
     elif info["generation"] == 2:
-        FULL_PASSES.append((time.thread_time() - _started[0]) * 1000)
+        spent = (time.thread_time() - _started[0]) * 1000
+        (FULL_PASSES if _in_key[0] else OTHER_PASSES).append(spent)
 
 
 def main() -> None:
@@ -42,6 +47,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--keys", default="detail,pipeline")
     parser.add_argument("--calls", action="store_true", help="count Python calls (cProfile)")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds alone after a round")
     args = parser.parse_args()
     gc.callbacks.append(_gc_callback)
 
@@ -71,12 +77,14 @@ def main() -> None:
 
         profile = calls.setdefault(name, cProfile.Profile()) if args.calls else None
         wall, cpu = time.perf_counter(), time.thread_time()
+        _in_key[0] = True
         if profile:
             profile.enable()
         watcher = asyncio.create_task(watch())
         await pilot.press(key)
         await watcher
         await until(lambda: stamps)
+        _in_key[0] = False
         if profile:
             profile.disable()
         samples.setdefault(name, []).append(
@@ -91,6 +99,7 @@ def main() -> None:
         await until(lambda: main.first_paint is not None)
         await pick_board_card(pilot, main)
         FULL_PASSES.clear()
+        OTHER_PASSES.clear()
         for _ in range(args.rounds):
             if "detail" in keys:
                 await shown_after(
@@ -113,6 +122,8 @@ def main() -> None:
                 await until(lambda: app.screen is main)
                 await pilot.pause()
             tracked.append(len(gc.get_objects()))
+            if args.pause:
+                await asyncio.sleep(args.pause)
         app.exit()
 
     app.run(headless=True, size=(120, 40), auto_pilot=script)
@@ -127,11 +138,14 @@ def main() -> None:
             total = pstats.Stats(calls[name]).total_calls
             print(f"{name}: {total / len(values) / 1000:.0f} k Python calls a key")
     print("GC-tracked objects (not frozen) after each round:", " ".join(map(str, tracked)))
-    print(
-        f"full collections: {len(FULL_PASSES)}, CPU ms each: "
-        + " ".join(f"{x:.0f}" for x in FULL_PASSES)
-        + f" (total {sum(FULL_PASSES):.0f})"
-    )
+    status = Path("/proc/self/status").read_text()
+    print("peak memory (VmHWM):", int(status.split("VmHWM:", 1)[1].split()[0]) // 1024, "MiB")
+    for label, passes in (("inside keys", FULL_PASSES), ("between keys", OTHER_PASSES)):
+        print(
+            f"full collections {label}: {len(passes)}, CPU ms each: "
+            + " ".join(f"{x:.0f}" for x in passes)
+            + f" (total {sum(passes):.0f})"
+        )
 
 
 if __name__ == "__main__":

@@ -197,3 +197,34 @@ def test_lists_draw_without_colour(monkeypatch) -> None:
 
     lines = drive(Early(), scenario, size=(40, 24))
     assert lines[:4] == ["T1 card", "", "third line", "… 2 more"]
+
+
+def test_a_reload_that_changes_nothing_draws_nothing_and_a_taken_row_keeps_those_above() -> None:
+    """The reload that confirms a card move finds the list as the move left it: no line is
+    drawn again. A row leaving redraws from its place down, not the rows above it."""
+
+    async def scenario(pilot: Any) -> dict[str, Any]:
+        left = pilot.app.query_one("#left", RowList)
+        left.show(rows("T", 8))
+        await settle(pilot)
+        asked: list[tuple[int, ...]] = []
+        refresh = left.refresh
+
+        def recorded(*regions: Any, **options: Any) -> Any:
+            asked.append(tuple(region.y for region in regions) or (-1,))
+            return refresh(*regions, **options)
+
+        left.refresh = recorded  # type: ignore[method-assign]
+        left.show(rows("T", 8))
+        same = list(asked)
+        asked.clear()
+        left.take("T5")
+        taken = list(asked)
+        left.refresh = refresh  # type: ignore[method-assign]
+        await settle(pilot)
+        return {"same": same, "taken": taken, "lines": screen(left)[:8]}
+
+    seen = drive(Lists(), scenario, size=(40, 24))
+    assert seen["same"] == []
+    assert seen["taken"] and all(y >= 5 for ys in seen["taken"] for y in ys)  # row 5 down
+    assert seen["lines"] == [f"T{n} card" for n in (0, 1, 2, 3, 4, 6, 7)] + [""]

@@ -8,8 +8,9 @@ palette key docked on the right.
 Textual rebuilds a footer (removes and mounts every key) whenever any widget refreshes the
 screen's bindings; the main screen does so for each region as its first rows come in, eight
 rebuilds before the first frame, each mounting and styling a dozen keys (a third of the CPU
-from start to the first frame at 0 records). This one rebuilds only when what it would show
-changed.
+from start to the first frame at 0 records). This one changes only when what it would show
+changed, and then mounts and removes only the keys that come or go (a card moved out of the
+first column shows `H`: one key mounted, not twelve).
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ state class `-overdue` as `row-list--overdue`, `row-list--selected`, `row-list--
 `row-list--empty` text and the `row-list--more` line): background, colour, text style, padding,
 the left border, margins (blank lines between rows, collapsed as Textual's vertical layout
 does), `text-wrap`/`text-overflow` and `max-height`. Selection changes colours, never sizes.
+A list the board lights as its current column (`set_lit`) adds `row-list--lit` and
+`row-list--lit-selected`: a flag read as the rows are drawn, never a class on a container
+(that restyled the column and laid out the screen on every card move).
 
 A region's verb keys come from the registry (`logic.verbs`) for its place; a key runs the
 verb through the app's action layer at once, in the key's own handler, so a dialog it opens
